@@ -1,0 +1,144 @@
+#include "sk_strbuf.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool sk_strbuf_reserve(sk_strbuf *sb, size_t extra)
+{
+	size_t need;
+	size_t cap;
+	char *p;
+
+	if (sb->failed) {
+		return false;
+	}
+	if (extra > SIZE_MAX - sb->len - 1) {
+		sb->failed = true;
+		return false;
+	}
+	need = sb->len + extra + 1;
+	if (need <= sb->cap) {
+		return true;
+	}
+	cap = sb->cap ? sb->cap : 64;
+	while (cap < need) {
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	}
+	p = realloc(sb->data, cap);
+	if (p == NULL) {
+		sb->failed = true;
+		return false;
+	}
+	sb->data = p;
+	sb->cap = cap;
+	return true;
+}
+
+void sk_strbuf_append(sk_strbuf *sb, const void *p, size_t n)
+{
+	if (!sk_strbuf_reserve(sb, n)) {
+		return;
+	}
+	if (n > 0) {
+		memcpy(sb->data + sb->len, p, n);
+	}
+	sb->len += n;
+	sb->data[sb->len] = '\0';
+}
+
+void sk_strbuf_puts(sk_strbuf *sb, const char *s)
+{
+	sk_strbuf_append(sb, s, strlen(s));
+}
+
+void sk_strbuf_putc(sk_strbuf *sb, char c)
+{
+	sk_strbuf_append(sb, &c, 1);
+}
+
+void sk_strbuf_printf(sk_strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !sk_strbuf_reserve(sb, (size_t)n)) {
+		sb->failed = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+void sk_strbuf_json_string(sk_strbuf *sb, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	sk_strbuf_putc(sb, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char u[6];
+
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		default: break;
+		}
+		if (esc == NULL && c >= 0x20) {
+			continue;
+		}
+		sk_strbuf_append(sb, s + run, i - run);
+		run = i + 1;
+		if (esc != NULL) {
+			sk_strbuf_puts(sb, esc);
+		} else {
+			u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+			u[4] = hex[c >> 4]; u[5] = hex[c & 15];
+			sk_strbuf_append(sb, u, sizeof(u));
+		}
+	}
+	sk_strbuf_append(sb, s + run, n - run);
+	sk_strbuf_putc(sb, '"');
+}
+
+void sk_strbuf_reset(sk_strbuf *sb)
+{
+	sb->len = 0;
+	sb->failed = false;
+	if (sb->data != NULL) {
+		sb->data[0] = '\0';
+	}
+}
+
+bool sk_strbuf_failed(const sk_strbuf *sb)
+{
+	return sb->failed;
+}
+
+const char *sk_strbuf_str(const sk_strbuf *sb)
+{
+	return sb->data != NULL ? sb->data : "";
+}
+
+void sk_strbuf_free(sk_strbuf *sb)
+{
+	free(sb->data);
+	sb->data = NULL;
+	sb->len = 0;
+	sb->cap = 0;
+	sb->failed = false;
+}

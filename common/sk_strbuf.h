@@ -1,0 +1,40 @@
+/* sk_strbuf: a growable, always NUL-terminated byte buffer.
+ *
+ * Used wherever text is built (JSON, output lines, error messages). An
+ * allocation failure makes the buffer "failed": later appends are ignored and
+ * sk_strbuf_failed() reports it, so callers check once at the end. */
+#ifndef SK_STRBUF_H
+#define SK_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct sk_strbuf {
+	char *data;  /* NUL-terminated once anything was appended; may be NULL */
+	size_t len;  /* bytes used, excluding the NUL */
+	size_t cap;  /* bytes allocated */
+	bool failed; /* an allocation failed */
+} sk_strbuf;
+
+#define SK_STRBUF_INIT {NULL, 0, 0, false}
+
+/* Appends n bytes from p. */
+void sk_strbuf_append(sk_strbuf *sb, const void *p, size_t n);
+/* Appends a NUL-terminated string. */
+void sk_strbuf_puts(sk_strbuf *sb, const char *s);
+/* Appends one byte. */
+void sk_strbuf_putc(sk_strbuf *sb, char c);
+/* Appends printf-formatted text. */
+void sk_strbuf_printf(sk_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s (n bytes) as a JSON string literal with quotes and escapes. */
+void sk_strbuf_json_string(sk_strbuf *sb, const char *s, size_t n);
+/* Empties the buffer, keeping its memory. */
+void sk_strbuf_reset(sk_strbuf *sb);
+/* Returns true if an allocation failed since the last reset. */
+bool sk_strbuf_failed(const sk_strbuf *sb);
+/* Returns the text ("" when empty); valid until the next append. */
+const char *sk_strbuf_str(const sk_strbuf *sb);
+/* Frees the memory; the buffer is empty and reusable afterwards. */
+void sk_strbuf_free(sk_strbuf *sb);
+
+#endif

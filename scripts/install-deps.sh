@@ -1,0 +1,47 @@
+#!/bin/sh
+# Installs every Debian package Saker's build, tests and benchmarks need on a fresh
+# Debian bookworm machine. Idempotent: re-running installs nothing new.
+# Usage (as root): scripts/install-deps.sh
+set -eu
+
+packages="
+  build-essential cmake pkg-config git ca-certificates
+  clang llvm lld bpftool libbpf-dev libelf-dev libcap-dev
+  libyaml-dev libnng-dev libcurl4-openssl-dev libjson-c-dev librdkafka-dev
+  libhiredis-dev libpcre2-dev libmicrohttpd-dev zlib1g-dev libssl-dev
+  libclang-rt-14-dev
+  redis-server redis-tools prometheus sysdig procps iproute2 curl
+  chromium
+  docker-compose
+  golang-1.19-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev
+  python3 python3-yaml
+"
+
+missing=""
+for p in $packages; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -n "$missing" ]; then
+  echo "install-deps: installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  # Debian starts redis-server and prometheus as services on install; the test
+  # suite starts its own instances on private ports, so stop the system ones.
+  for svc in redis-server prometheus; do
+    if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
+    if command -v service >/dev/null 2>&1; then service "$svc" stop >/dev/null 2>&1 || true; fi
+  done
+else
+  echo "install-deps: all packages present"
+fi
+
+# Node.js + npm drive the web UI's browser test (playwright-core with Debian's
+# chromium). Machines that ship their own Node keep it; others get Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
