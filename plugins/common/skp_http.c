@@ -1,0 +1,280 @@
+#include "skp_http.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "skp_util.h"
+
+#define SKP_HTTP_DEFAULT_TIMEOUT_MS 10000
+#define SKP_HTTP_MAX_HEADER 8192
+
+struct skp_http {
+	CURL *curl;
+	struct curl_slist *headers;
+	char *url;
+	long last_status;
+	char curl_err[CURL_ERROR_SIZE];
+};
+
+static sk_err skp_http_append_line(skp_http *h, const char *line);
+
+static pthread_once_t skp_http_once = PTHREAD_ONCE_INIT;
+static CURLcode skp_http_global_rc = CURLE_FAILED_INIT;
+
+static void skp_http_global_init(void)
+{
+	/* Never cleaned up: the .so may be unloaded while another plugin still
+	 * uses libcurl, and the global state is reference-counted by libcurl. */
+	skp_http_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* Replies are only read for their status; the body is dropped. */
+static size_t skp_http_discard(char *ptr, size_t size, size_t nmemb, void *user)
+{
+	return size * nmemb;
+}
+
+struct skp_header_ctx {
+	skp_http *h;
+	sk_err err;
+};
+
+static void skp_http_custom_header(void *user, const char *key, const char *value)
+{
+	struct skp_header_ctx *ctx = user;
+
+	if (ctx->err == SK_OK) {
+		ctx->err = skp_http_add_header(ctx->h, key, value);
+	}
+}
+
+static void skp_http_tls_path(char *dst, size_t n, const char *explicit_path, const char *dir, const char *file)
+{
+	if (*explicit_path != '\0') {
+		snprintf(dst, n, "%s", explicit_path);
+	} else {
+		snprintf(dst, n, "%s/%s", dir, file);
+	}
+}
+
+/* Mutual TLS: explicit files in mutualtlsclient.* win over the folder
+ * mutualtlsfilespath (client.crt, client.key, ca.crt), as in Falcosidekick. */
+static sk_err skp_http_setup_tls(skp_http *h, const saker_plugin_host *host, char *err, size_t errlen)
+{
+	bool mutual = host->config_bool(host->ctx, "mutualtls", false);
+	bool checkcert = host->config_bool(host->ctx, "checkcert", true);
+	const char *ca = host->config_string(host->ctx, "tlsclient.cacertfile", "");
+	char path[3][4096];
+
+	if (mutual) {
+		const char *dir = host->config_string(host->ctx, "mutualtlsfilespath", "/etc/certs");
+		const char *cert = host->config_string(host->ctx, "mutualtlsclient.certfile", "");
+		const char *key = host->config_string(host->ctx, "mutualtlsclient.keyfile", "");
+		const char *mca = host->config_string(host->ctx, "mutualtlsclient.cacertfile", "");
+
+		skp_http_tls_path(path[0], sizeof(path[0]), cert, dir, "client.crt");
+		skp_http_tls_path(path[1], sizeof(path[1]), key, dir, "client.key");
+		skp_http_tls_path(path[2], sizeof(path[2]), mca, dir, "ca.crt");
+		for (int i = 0; i < 3; i++) {
+			if (!skp_file_readable(path[i])) {
+				snprintf(err, errlen, "mutualtls: cannot read %s", path[i]);
+				return SK_ENOENT;
+			}
+		}
+		curl_easy_setopt(h->curl, CURLOPT_SSLCERT, path[0]);
+		curl_easy_setopt(h->curl, CURLOPT_SSLKEY, path[1]);
+		ca = path[2];
+		/* With mutual TLS the server certificate is always verified. */
+		checkcert = true;
+	}
+	if (*ca != '\0') {
+		curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
+	}
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, checkcert ? 1L : 0L);
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, checkcert ? 2L : 0L);
+	return SK_OK;
+}
+
+sk_err skp_http_new(const saker_plugin_host *host, const char *url, skp_http **out, char *err, size_t errlen)
+{
+	sk_err rc = SK_OK;
+	skp_http *h = NULL;
+	struct skp_header_ctx hctx;
+	int64_t timeout_ms = host->config_int(host->ctx, "timeout", SKP_HTTP_DEFAULT_TIMEOUT_MS);
+
+	*out = NULL;
+	pthread_once(&skp_http_once, skp_http_global_init);
+	if (skp_http_global_rc != CURLE_OK) {
+		snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(skp_http_global_rc));
+		return SK_EINTERNAL;
+	}
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		snprintf(err, errlen, "url '%s': want http:// or https://", url);
+		return SK_EINVAL;
+	}
+	if (timeout_ms <= 0 || timeout_ms > 600000) {
+		snprintf(err, errlen, "timeout %lld ms: want 1..600000", (long long)timeout_ms);
+		return SK_ERANGE;
+	}
+	h = calloc(1, sizeof(*h));
+	if (h == NULL) {
+		rc = SK_ENOMEM;
+		goto cleanup;
+	}
+	h->url = strdup(url);
+	h->curl = curl_easy_init();
+	if (h->url == NULL || h->curl == NULL) {
+		rc = SK_ENOMEM;
+		goto cleanup;
+	}
+	curl_easy_setopt(h->curl, CURLOPT_URL, h->url);
+	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->curl_err);
+	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "Saker/" SAKER_VERSION);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, skp_http_discard);
+	curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
+	rc = skp_http_setup_tls(h, host, err, errlen);
+	if (rc != SK_OK) {
+		goto cleanup;
+	}
+	rc = skp_http_add_header(h, "Content-Type", "application/json");
+	if (rc != SK_OK) {
+		goto cleanup;
+	}
+	/* libcurl waits for "100 Continue" on large bodies; peers rarely send it. */
+	rc = skp_http_append_line(h, "Expect:");
+	if (rc != SK_OK) {
+		goto cleanup;
+	}
+	hctx.h = h;
+	hctx.err = SK_OK;
+	host->config_map(host->ctx, "customheaders", skp_http_custom_header, &hctx);
+	rc = hctx.err;
+	if (rc != SK_OK) {
+		snprintf(err, errlen, "customheaders: invalid header name or value");
+		goto cleanup;
+	}
+	*out = h;
+	h = NULL;
+cleanup:
+	if (rc == SK_ENOMEM) {
+		snprintf(err, errlen, "out of memory");
+	}
+	skp_http_free(h);
+	return rc;
+}
+
+sk_err skp_http_set_method(skp_http *h, const char *method)
+{
+	if (strcmp(method, "POST") == 0) {
+		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
+		return SK_OK;
+	}
+	if (strcmp(method, "PUT") == 0) {
+		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, "PUT");
+		return SK_OK;
+	}
+	return SK_EINVAL;
+}
+
+static sk_err skp_http_append_line(skp_http *h, const char *line)
+{
+	struct curl_slist *next = curl_slist_append(h->headers, line);
+
+	if (next == NULL) {
+		return SK_ENOMEM;
+	}
+	h->headers = next;
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
+	return SK_OK;
+}
+
+sk_err skp_http_add_header(skp_http *h, const char *name, const char *value)
+{
+	char line[SKP_HTTP_MAX_HEADER];
+	int n;
+
+	/* A CR or LF would let a config value smuggle extra headers. */
+	if (*name == '\0' || strpbrk(name, ":;\r\n \t") != NULL || strpbrk(value, "\r\n") != NULL) {
+		return SK_EINVAL;
+	}
+	/* "Name;" is how libcurl sends a header with an empty value. */
+	if (*value == '\0') {
+		n = snprintf(line, sizeof(line), "%s;", name);
+	} else {
+		n = snprintf(line, sizeof(line), "%s: %s", name, value);
+	}
+	if (n < 0 || (size_t)n >= sizeof(line)) {
+		return SK_ERANGE;
+	}
+	return skp_http_append_line(h, line);
+}
+
+sk_err skp_http_set_basic_auth(skp_http *h, const char *user, const char *password)
+{
+	curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+	curl_easy_setopt(h->curl, CURLOPT_USERNAME, user);
+	curl_easy_setopt(h->curl, CURLOPT_PASSWORD, password);
+	return SK_OK;
+}
+
+saker_send_result skp_http_send(skp_http *h, const char *body, size_t len, char *err, size_t errlen)
+{
+	CURLcode cc;
+
+	h->last_status = 0;
+	h->curl_err[0] = '\0';
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	cc = curl_easy_perform(h->curl);
+	if (cc != CURLE_OK) {
+		snprintf(err, errlen, "%s: %s", curl_easy_strerror(cc), h->curl_err[0] ? h->curl_err : "-");
+		/* Bad local setup (unreadable cert, malformed url) will not heal. */
+		switch (cc) {
+		case CURLE_UNSUPPORTED_PROTOCOL:
+		case CURLE_URL_MALFORMAT:
+		case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_CACERT_BADFILE:
+		case CURLE_OUT_OF_MEMORY:
+			return SAKER_SEND_FAIL;
+		default:
+			return SAKER_SEND_RETRY;
+		}
+	}
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &h->last_status);
+	if (h->last_status >= 200 && h->last_status < 300) {
+		return SAKER_SEND_OK;
+	}
+	snprintf(err, errlen, "HTTP %ld from %s", h->last_status, h->url);
+	if (h->last_status == 429 || h->last_status >= 500 || h->last_status < 200) {
+		return SAKER_SEND_RETRY;
+	}
+	return SAKER_SEND_FAIL;
+}
+
+long skp_http_last_status(const skp_http *h)
+{
+	return h->last_status;
+}
+
+void skp_http_free(skp_http *h)
+{
+	if (h == NULL) {
+		return;
+	}
+	if (h->curl != NULL) {
+		curl_easy_cleanup(h->curl);
+	}
+	curl_slist_free_all(h->headers);
+	free(h->url);
+	free(h);
+}

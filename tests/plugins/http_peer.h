@@ -1,0 +1,49 @@
+/* http_peer: a loopback HTTP receiver (libmicrohttpd) that records every
+ * request and answers with a status the test chooses, optionally late. */
+#ifndef HTTP_PEER_H
+#define HTTP_PEER_H
+
+#include <stddef.h>
+
+#include "sk_err.h"
+
+#define HP_MAX_REQUESTS 64
+#define HP_MAX_BODY (1 << 20)
+
+typedef struct hp_request {
+	char method[16];
+	char url[256];
+	char headers[4096]; /* "Name: value\n" per header, as received */
+	char *body;         /* NUL-terminated */
+	size_t body_len;
+} hp_request;
+
+typedef struct hp_peer hp_peer;
+
+/* Starts a receiver on 127.0.0.1 (free port) answering every request with
+ * status after delay_ms. */
+sk_err hp_start(hp_peer **out, int status, int delay_ms);
+
+/* hp_start, then writes "http://127.0.0.1:<port><path>" to url. Returns
+ * the peer, or NULL (with a message on stderr) if it could not start. */
+hp_peer *hp_start_url(int status, int delay_ms, const char *path, char *url, size_t urlsize);
+
+/* Returns the port it listens on. */
+int hp_port(const hp_peer *p);
+
+/* Changes the status and delay for the next requests. */
+void hp_set_reply(hp_peer *p, int status, int delay_ms);
+
+/* Returns how many requests were recorded (capped at HP_MAX_REQUESTS). */
+size_t hp_count(hp_peer *p);
+
+/* Returns how many TCP connections clients opened so far. */
+size_t hp_connections(hp_peer *p);
+
+/* Returns recorded request i (valid until hp_stop), or NULL. */
+const hp_request *hp_get(hp_peer *p, size_t i);
+
+/* Stops the receiver and frees everything; NULL is fine. */
+void hp_stop(hp_peer *p);
+
+#endif
