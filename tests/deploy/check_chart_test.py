@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Proves check_chart.py catches what it claims to: each case breaks one thing
+in a real rendering of the chart and expects the matching complaint; other
+cases render the chart with non-default values and expect it to pass (or, for
+an unsupported driver kind, to refuse to render).
+
+Usage: check_chart_test.py HELMLITE CHART VALUES_ALL
+"""
+import copy
+import os
+import sys
+import tempfile
+import unittest
+
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_chart  # noqa: E402
+
+HELMLITE = CHART = VALUES_ALL = None
+
+
+def find(docs, kind, name=None):
+    for d in docs:
+        if d["kind"] == kind and (name is None or d["metadata"]["name"] == name):
+            return d
+    raise KeyError(f"{kind}/{name}")
+
+
+def container(docs, kind, name):
+    pod = find(docs, kind)["spec"]["template"]["spec"]
+    return next(c for c in pod["containers"] if c["name"] == name)
+
+
+class BrokenRenderings(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.values = check_chart.load_values(CHART, None)
+        cls.docs = check_chart.render(HELMLITE, CHART, None)
+        cls.values_all = check_chart.load_values(CHART, VALUES_ALL)
+        cls.docs_all = check_chart.render(HELMLITE, CHART, VALUES_ALL)
+
+    def errors(self, mutate, everything=False):
+        docs = copy.deepcopy(self.docs_all if everything else self.docs)
+        mutate(docs)
+        return check_chart.Checker(docs, self.values_all if everything else self.values).run()
+
+    def assert_caught(self, needle, mutate, everything=False):
+        errors = self.errors(mutate, everything)
+        self.assertTrue(any(needle in e for e in errors), f"{needle!r} not in {errors}")
+
+    def test_pristine_renderings_pass(self):
+        self.assertEqual(self.errors(lambda d: None), [])
+        self.assertEqual(self.errors(lambda d: None, everything=True), [])
+
+    def test_privileged_capture(self):
+        def mutate(docs):
+            container(docs, "DaemonSet", "capture")["securityContext"]["privileged"] = True
+        self.assert_caught("privileged: true without driver.privileged", mutate)
+
+    def test_privileged_engine(self):
+        def mutate(docs):
+            container(docs, "DaemonSet", "engine")["securityContext"]["privileged"] = True
+        self.assert_caught("DaemonSet/engine: privileged", mutate)
+
+    def test_missing_capability(self):
+        def mutate(docs):
+            container(docs, "DaemonSet", "capture")["securityContext"]["capabilities"]["add"].remove("BPF")
+        self.assert_caught("lack ['BPF']", mutate)
+
+    def test_sys_admin_added(self):
+        def mutate(docs):
+            container(docs, "DaemonSet", "capture")["securityContext"]["capabilities"]["add"].append("SYS_ADMIN")
+        self.assert_caught("SYS_ADMIN", mutate)
+
+    def test_missing_host_proc(self):
+        def mutate(docs):
+            pod = find(docs, "DaemonSet")["spec"]["template"]["spec"]
+            pod["volumes"] = [v for v in pod["volumes"] if v.get("hostPath", {}).get("path") != "/proc"]
+        errors = self.errors(mutate)
+        self.assertTrue(any("hostPath /proc missing" in e for e in errors), errors)
+        self.assertTrue(any("undeclared volume host-proc" in e for e in errors), errors)
+
+    def test_host_path_read_write(self):
+        def mutate(docs):
+            for m in container(docs, "DaemonSet", "capture")["volumeMounts"]:
+                m.pop("readOnly", None)
+        self.assert_caught("mounted read-write", mutate)
+
+    def test_no_toleration(self):
+        self.assert_caught("does not tolerate every taint",
+                           lambda docs: find(docs, "DaemonSet")["spec"]["template"]["spec"].pop("tolerations"))
+
+    def test_service_port(self):
+        def mutate(docs):
+            find(docs, "Service", "test-saker-sidekick")["spec"]["ports"][0]["port"] = 2800
+        self.assert_caught("ports [(2800, 'http')]", mutate)
+
+    def test_service_selector(self):
+        def mutate(docs):
+            find(docs, "Service")["spec"]["selector"]["app.kubernetes.io/component"] = "nothing"
+        self.assert_caught("selector matches no pod template", mutate)
+
+    def test_webui_port_missing(self):
+        def mutate(docs):
+            c = container(docs, "Deployment", "sidekick")
+            c["ports"] = [p for p in c["ports"] if p["name"] != "webui"]
+        self.assert_caught("no webui container port", mutate, everything=True)
+
+    def test_http_output_url(self):
+        def mutate(docs):
+            cm = find(docs, "ConfigMap", "test-saker")
+            cfg = yaml.safe_load(cm["data"]["saker.yaml"])
+            cfg["http_output"]["url"] = "http://elsewhere:2801/"
+            cm["data"]["saker.yaml"] = yaml.safe_dump(cfg)
+        self.assert_caught("does not reach Service", mutate)
+
+    def test_unknown_engine_key(self):
+        def mutate(docs):
+            cm = find(docs, "ConfigMap", "test-saker")
+            cm["data"]["saker.yaml"] += "\nnot_a_falco_key: 1\n"
+        self.assert_caught("'not_a_falco_key' is not a falco.yaml key", mutate)
+
+    def test_secret_env(self):
+        def mutate(docs):
+            find(docs, "Secret")["data"]["slack_webhookurl"] = "eA=="
+        errors = self.errors(mutate, everything=True)
+        self.assertTrue(any("not an environment variable name" in e for e in errors), errors)
+        self.assertTrue(any("environment" in e and "!= expected" in e for e in errors), errors)
+
+    def test_custom_rules_lost(self):
+        self.assert_caught("customRules", lambda docs: find(docs, "ConfigMap", "test-saker-rules")["data"].clear(),
+                           everything=True)
+
+    def test_missing_kind(self):
+        self.assert_caught("kind ServiceMonitor: expected present",
+                           lambda docs: docs.remove(find(docs, "ServiceMonitor")), everything=True)
+
+
+class OtherValues(unittest.TestCase):
+    def render_with(self, text):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            f.write(text)
+        try:
+            values = check_chart.load_values(CHART, f.name)
+            docs = check_chart.render(HELMLITE, CHART, f.name)
+            return docs, check_chart.Checker(docs, values).run()
+        finally:
+            os.unlink(f.name)
+
+    def test_privileged_on_request(self):
+        docs, errors = self.render_with("driver:\n  privileged: true\n")
+        self.assertEqual(errors, [])
+        self.assertIs(container(docs, "DaemonSet", "capture")["securityContext"]["privileged"], True)
+
+    def test_engine_only(self):
+        docs, errors = self.render_with("driver:\n  enabled: false\nsidekick:\n  enabled: false\n")
+        self.assertEqual(errors, [])
+        self.assertEqual([d["kind"] for d in docs if d["kind"] in ("Deployment", "Service")], [])
+
+    def test_unsupported_driver_kind(self):
+        with self.assertRaises(RuntimeError) as ctx:
+            self.render_with("driver:\n  kind: kmod\n")
+        self.assertIn("modern_ebpf", str(ctx.exception))
+
+
+if __name__ == "__main__":
+    HELMLITE, CHART, VALUES_ALL = sys.argv[1:4]
+    unittest.main(argv=sys.argv[:1] + sys.argv[4:], verbosity=1)
