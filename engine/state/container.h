@@ -1,0 +1,31 @@
+/* container: container ids from cgroup paths, metadata from runtime state.
+ *
+ * Ids come from the thread's cgroups (docker, containerd/CRI, CRI-O and
+ * podman naming). Metadata is read from the runtime's on-disk state, never
+ * from its API: docker's containers/<id>/config.v2.json + hostconfig.json,
+ * and the OCI config.json annotations containerd and CRI-O write under
+ * their state directories. */
+#ifndef SK_CONTAINER_H
+#define SK_CONTAINER_H
+
+#include <stddef.h>
+
+#include "sk_err.h"
+#include "state.h"
+
+/* Finds a container id in NUL-separated "subsys=path" cgroup entries.
+ * On success copies the 64-hex id into id (NUL-terminated) and sets *type
+ * to the runtime the path names ("docker", "containerd", "cri-o",
+ * "podman"). Returns SK_ENOENT when no entry names a container. */
+sk_err sk_container_id_from_cgroups(const char *cgroups, size_t len, char id[SK_CONTAINER_ID_LEN + 1],
+				    const char **type);
+
+/* Builds the container record for id, reading whatever runtime state is
+ * found under cfg's roots (metadata_found tells whether any was). Returns
+ * SK_ENOMEM only; unreadable or malformed files leave fields empty. */
+sk_err sk_container_load(const sk_state_config *cfg, const char *id, const char *type, sk_container **out);
+
+/* Frees a record from sk_container_load(). NULL is a no-op. */
+void sk_container_free(sk_container *c);
+
+#endif

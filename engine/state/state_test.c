@@ -1,0 +1,348 @@
+/* state_test: the thread and fd tables follow fork chains, exec, dup,
+ * close, chdir and sockets; the table stays within its bound. */
+#include <stdio.h>
+
+#include "evbuild.h"
+#include "scap_ids.h"
+#include "sk_test.h"
+#include "state.h"
+
+static sk_state *new_state(uint32_t max_threads)
+{
+	sk_state_config cfg = {0};
+	cfg.max_threads = max_threads;
+	cfg.docker_root = "tests/data/state/none";
+	cfg.containerd_root = "tests/data/state/none";
+	cfg.crio_root = "tests/data/state/none";
+	sk_state *st = NULL;
+	SK_CHECK(sk_state_new(&cfg, &st) == SK_OK);
+	return st;
+}
+
+static void add_proc(sk_state *st, int64_t tid, int64_t ptid, const char *comm, const char *cwd)
+{
+	sk_thread_info info = {0};
+	info.tid = info.pid = tid;
+	info.ptid = ptid;
+	info.comm = comm;
+	info.exe = comm;
+	info.cwd = cwd;
+	info.args = "-c\0x";
+	info.args_len = 4;
+	info.loginuid = -1;
+	SK_CHECK(sk_state_add_thread(st, &info) == SK_OK);
+}
+
+static void apply(sk_state *st, sk_evbuild *b, sk_state_view *view)
+{
+	SK_CHECK(sk_state_apply(st, &b->ev, view) == SK_OK);
+}
+
+/* A clone exit (clone_20 layout) seen in the child or the parent. */
+static void clone_event(sk_evbuild *b, uint64_t tid, int64_t res, int64_t pid, int64_t ptid, const char *comm,
+			uint32_t flags)
+{
+	sk_evb_start(b, SK_EV_CLONE_20_X, tid, 100);
+	sk_evb_i64(b, res);
+	sk_evb_str(b, comm);            /* exe */
+	sk_evb_raw(b, "a1\0a2", 6);     /* args */
+	sk_evb_i64(b, (int64_t)tid);    /* tid */
+	sk_evb_i64(b, pid);
+	sk_evb_i64(b, ptid);
+	sk_evb_str(b, "/home/u");       /* cwd */
+	sk_evb_i64(b, 1024);            /* fdlimit */
+	sk_evb_i64(b, 0);
+	sk_evb_i64(b, 0);
+	sk_evb_u32(b, 0);
+	sk_evb_u32(b, 0);
+	sk_evb_u32(b, 0);
+	sk_evb_str(b, comm);            /* comm */
+	sk_evb_raw(b, "cpu=/\0", 6);    /* cgroups */
+	sk_evb_u32(b, flags);
+	sk_evb_u32(b, 1000);            /* uid */
+	sk_evb_u32(b, 1000);            /* gid */
+	sk_evb_i64(b, (int64_t)tid);    /* vtid */
+	sk_evb_i64(b, pid);             /* vpid */
+}
+
+static void execve_event(sk_evbuild *b, uint64_t tid, const char *exe, const char *comm, const char *exepath)
+{
+	sk_evb_start(b, SK_EV_EXECVE_19_X, tid, 200);
+	sk_evb_i64(b, 0);
+	sk_evb_str(b, exe);
+	sk_evb_raw(b, "-la\0/tmp", 9);
+	sk_evb_i64(b, (int64_t)tid);
+	sk_evb_i64(b, (int64_t)tid);
+	sk_evb_i64(b, 0); /* ptid: 0 keeps nothing special */
+	sk_evb_str(b, "/home/u");
+	sk_evb_i64(b, 1024);
+	sk_evb_i64(b, 0);
+	sk_evb_i64(b, 0);
+	sk_evb_u32(b, 0);
+	sk_evb_u32(b, 0);
+	sk_evb_u32(b, 0);
+	sk_evb_str(b, comm);
+	sk_evb_raw(b, "cpu=/\0", 6);
+	sk_evb_raw(b, "HOME=/home/u\0PATH=/bin", 23);
+	sk_evb_u32(b, 34816);   /* tty */
+	sk_evb_i64(b, (int64_t)tid); /* vpgid */
+	sk_evb_u32(b, 1000);    /* loginuid */
+	sk_evb_u32(b, 1 | 4);   /* flags: writable, memfd */
+	sk_evb_i64(b, 0);       /* cap_inheritable */
+	sk_evb_i64(b, 1 << 21); /* cap_permitted: CAP_SYS_ADMIN */
+	sk_evb_i64(b, 1 << 21); /* cap_effective */
+	sk_evb_i64(b, 42);      /* exe_ino */
+	sk_evb_i64(b, 7);       /* ctime */
+	sk_evb_i64(b, 8);       /* mtime */
+	sk_evb_u32(b, 0);       /* uid */
+	sk_evb_str(b, exepath);
+}
+
+SK_TEST(fork_chain_and_ancestors)
+{
+	sk_state *st = new_state(0);
+	sk_evbuild b;
+	sk_state_view v;
+	add_proc(st, 1, 0, "systemd", "/");
+	add_proc(st, 100, 1, "sshd", "/");
+	/* sshd forks bash (parent side first), bash forks sh (child side first). */
+	clone_event(&b, 100, 200, 100, 1, "sshd", 0);
+	apply(st, &b, &v);
+	clone_event(&b, 200, 0, 200, 100, "bash", 0);
+	apply(st, &b, &v);
+	clone_event(&b, 300, 0, 300, 200, "sh", 0);
+	apply(st, &b, &v);
+	clone_event(&b, 200, 300, 200, 100, "bash", 0);
+	apply(st, &b, &v);
+	sk_thread *sh = sk_state_thread(st, 300);
+	SK_CHECK(sh != NULL);
+	if (sh != NULL) {
+		SK_CHECK_STR(sh->comm.ptr, "sh");
+		SK_CHECK_INT(sh->ptid, 200);
+		SK_CHECK_INT(sh->uid, 1000);
+		sk_thread *p1 = sk_state_ancestor(st, sh, 1);
+		sk_thread *p3 = sk_state_ancestor(st, sh, 3);
+		SK_CHECK(p1 != NULL && p1->tid == 200);
+		SK_CHECK(p3 != NULL && p3->tid == 1);
+		SK_CHECK(sk_state_ancestor(st, sh, 4) == NULL);
+		SK_CHECK_INT(sh->args.len, 5);
+	}
+	/* A thread of sh: CLONE_THREAD keeps the pid and the parent. */
+	clone_event(&b, 300, 301, 300, 200, "sh", 1u << 13);
+	apply(st, &b, &v);
+	sk_thread *th = sk_state_thread(st, 301);
+	SK_CHECK(th != NULL && th->pid == 300 && th->ptid == 200);
+	SK_CHECK(th != NULL && sh != NULL && th->fdt == sh->fdt);
+	sk_state_free(st);
+}
+
+SK_TEST(execve_replaces_process_data)
+{
+	sk_state *st = new_state(0);
+	sk_evbuild b;
+	sk_state_view v;
+	add_proc(st, 50, 1, "bash", "/");
+	execve_event(&b, 50, "ls", "ls", "/usr/bin/ls");
+	apply(st, &b, &v);
+	sk_thread *t = sk_state_thread(st, 50);
+	SK_CHECK(t != NULL && v.thread == t);
+	if (t != NULL) {
+		SK_CHECK_STR(t->comm.ptr, "ls");
+		SK_CHECK_STR(t->exepath.ptr, "/usr/bin/ls");
+		SK_CHECK_INT(t->args.len, 8);
+		SK_CHECK_INT(t->tty, 34816);
+		SK_CHECK_INT(t->loginuid, 1000);
+		SK_CHECK_INT(t->exe_ino, 42);
+		SK_CHECK((t->exe_flags & SK_EXE_FROM_MEMFD) != 0);
+		SK_CHECK_INT(t->cap_effective, 1 << 21);
+		SK_CHECK_INT(t->env.len, 22);
+	}
+	/* A failed execve changes nothing. */
+	execve_event(&b, 50, "nope", "nope", "/nope");
+	int64_t fail = -2;
+	memcpy(b.buf, &fail, 8);
+	apply(st, &b, &v);
+	SK_CHECK(t != NULL && strcmp(t->comm.ptr, "ls") == 0);
+	sk_state_free(st);
+}
+
+static void open_at(sk_state *st, uint64_t tid, int64_t fd, int64_t dirfd, const char *path, uint32_t flags,
+		    sk_state_view *v)
+{
+	sk_evbuild b;
+	sk_evb_start(&b, SK_EV_OPENAT_2_X, tid, 300);
+	sk_evb_i64(&b, fd);
+	sk_evb_i64(&b, dirfd);
+	sk_evb_str(&b, path);
+	sk_evb_u32(&b, flags);
+	sk_evb_u32(&b, 0);
+	sk_evb_u32(&b, 0);
+	sk_evb_i64(&b, 0);
+	apply(st, &b, v);
+}
+
+static void syscall_pair(sk_state *st, uint64_t tid, uint16_t enter, int64_t a0, int64_t a1, uint16_t exit_type,
+			 int64_t res, sk_state_view *v)
+{
+	sk_evbuild b;
+	sk_evb_start(&b, enter, tid, 400);
+	sk_evb_i64(&b, a0);
+	sk_evb_i64(&b, a1);
+	apply(st, &b, v);
+	sk_evb_start(&b, exit_type, tid, 401);
+	sk_evb_i64(&b, res);
+	apply(st, &b, v);
+}
+
+SK_TEST(relative_paths_chdir_dup_close)
+{
+	sk_state *st = new_state(0);
+	sk_state_view v;
+	add_proc(st, 70, 1, "app", "/srv/app");
+	open_at(st, 70, 3, SK_AT_FDCWD, "conf/../data/./x.db", SK_O_RDONLY, &v);
+	SK_CHECK(v.fd != NULL && v.fd_num == 3);
+	SK_CHECK(v.fd != NULL && strcmp(v.fd->name, "/srv/app/data/x.db") == 0);
+	SK_CHECK(v.fd != NULL && strcmp(v.fd->nameraw, "conf/../data/./x.db") == 0);
+	/* chdir, then a relative open resolves against the new cwd. */
+	sk_evbuild b;
+	sk_evb_start(&b, SK_EV_CHDIR_X, 70, 500);
+	sk_evb_i64(&b, 0);
+	sk_evb_str(&b, "../../etc");
+	apply(st, &b, &v);
+	open_at(st, 70, 4, SK_AT_FDCWD, "passwd", SK_O_RDONLY, &v);
+	SK_CHECK(v.fd != NULL && strcmp(v.fd->name, "/etc/passwd") == 0);
+	/* Relative to a directory fd. */
+	open_at(st, 70, 5, SK_AT_FDCWD, "/var/log", SK_O_DIRECTORY | SK_O_RDONLY, &v);
+	SK_CHECK(v.fd != NULL && v.fd->type == SK_FD_DIRECTORY);
+	open_at(st, 70, 6, 5, "syslog", SK_O_WRONLY, &v);
+	SK_CHECK(v.fd != NULL && strcmp(v.fd->name, "/var/log/syslog") == 0);
+	/* dup(4) -> 9 carries the name. */
+	syscall_pair(st, 70, SK_EV_DUP_E, 4, 0, SK_EV_DUP_X, 9, &v);
+	SK_CHECK(v.fd_num == 9 && v.fd != NULL && strcmp(v.fd->name, "/etc/passwd") == 0);
+	/* fcntl(6, F_DUPFD) -> 10 */
+	syscall_pair(st, 70, SK_EV_FCNTL_E, 6, 1, SK_EV_FCNTL_X, 10, &v);
+	SK_CHECK(v.fd_num == 10 && v.fd != NULL && strcmp(v.fd->name, "/var/log/syslog") == 0);
+	/* close(9): the close exit still names the fd; the next event no longer has it. */
+	syscall_pair(st, 70, SK_EV_CLOSE_E, 9, 0, SK_EV_CLOSE_X, 0, &v);
+	SK_CHECK(v.fd != NULL && strcmp(v.fd->name, "/etc/passwd") == 0);
+	syscall_pair(st, 70, 6, 9, 10, 7, 0, &v); /* read(9) */
+	SK_CHECK(v.fd_num == 9 && v.fd == NULL);
+	syscall_pair(st, 70, 6, 4, 10, 7, 0, &v); /* read(4) still open */
+	SK_CHECK(v.fd != NULL && strcmp(v.fd->name, "/etc/passwd") == 0);
+	/* A forked child inherits a copy of the table. */
+	clone_event(&b, 71, 0, 71, 70, "child", 0);
+	apply(st, &b, &v);
+	sk_thread *child = sk_state_thread(st, 71);
+	SK_CHECK(child != NULL && child->fdt != sk_state_thread(st, 70)->fdt);
+	syscall_pair(st, 71, 6, 4, 10, 7, 0, &v);
+	SK_CHECK(v.fd != NULL && strcmp(v.fd->name, "/etc/passwd") == 0);
+	sk_state_free(st);
+}
+
+SK_TEST(sockets_connect_accept)
+{
+	sk_state *st = new_state(0);
+	sk_state_view v;
+	add_proc(st, 80, 1, "curl", "/");
+	/* socket(AF_INET, SOCK_STREAM, 0) = 3; old exit layout needs the enter. */
+	sk_evbuild b;
+	sk_evb_start(&b, SK_EV_SOCKET_E, 80, 1);
+	sk_evb_u32(&b, 2);
+	sk_evb_u32(&b, 1);
+	sk_evb_u32(&b, 0);
+	apply(st, &b, &v);
+	sk_evb_start(&b, SK_EV_SOCKET_X, 80, 2);
+	sk_evb_i64(&b, 3);
+	apply(st, &b, &v);
+	SK_CHECK(v.fd != NULL && v.fd->type == SK_FD_IPV4 && v.fd->l4proto == SK_L4_TCP);
+	sk_evb_start(&b, SK_EV_CONNECT_E, 80, 3);
+	sk_evb_i64(&b, 3);
+	apply(st, &b, &v);
+	uint8_t tuple[13] = {2, 10, 0, 0, 1, 0x39, 0x30, 93, 184, 216, 34, 80, 0};
+	sk_evb_start(&b, SK_EV_CONNECT_X, 80, 4);
+	sk_evb_i64(&b, 0);
+	sk_evb_raw(&b, tuple, sizeof(tuple));
+	apply(st, &b, &v);
+	SK_CHECK(v.fd != NULL && v.fd_num == 3);
+	if (v.fd != NULL) {
+		SK_CHECK_STR(v.fd->name, "10.0.0.1:12345->93.184.216.34:80");
+		SK_CHECK(v.fd->connected && !v.fd->is_server);
+		SK_CHECK_INT(v.fd->sport, 80);
+	}
+	/* accept on the server side. */
+	uint8_t t6[37] = {10};
+	t6[16] = 1; /* ::1 client */
+	t6[17] = 0x10, t6[18] = 0x27; /* 10000 */
+	t6[34] = 1; /* ::1 server */
+	t6[35] = 0x50, t6[36] = 0;
+	sk_evb_start(&b, SK_EV_ACCEPT_5_X, 80, 5);
+	sk_evb_i64(&b, 7);
+	sk_evb_raw(&b, t6, sizeof(t6));
+	apply(st, &b, &v);
+	SK_CHECK(v.fd != NULL && v.fd->type == SK_FD_IPV6 && v.fd->is_server);
+	SK_CHECK(v.fd != NULL && strcmp(v.fd->name, "::1:10000->::1:80") == 0);
+	sk_state_free(st);
+}
+
+SK_TEST(procexit_and_eviction_bound)
+{
+	sk_state *st = new_state(256);
+	sk_state_view v;
+	add_proc(st, 1, 0, "init", "/");
+	sk_evbuild b;
+	for (int i = 0; i < 5000; i++) {
+		clone_event(&b, (uint64_t)(1000 + i), 0, 1000 + i, 1, "worker", 0);
+		apply(st, &b, &v);
+		SK_CHECK(sk_state_thread_count(st) <= 256);
+	}
+	/* The most recent threads survive eviction. */
+	SK_CHECK(sk_state_thread(st, 1000 + 4999) != NULL);
+	SK_CHECK(sk_state_thread(st, 1000) == NULL);
+	/* procexit: visible during its own event, gone at the next one. */
+	sk_evb_start(&b, SK_EV_PROCEXIT_1_E, 1000 + 4999, 9);
+	sk_evb_i64(&b, 0);
+	apply(st, &b, &v);
+	SK_CHECK(v.thread != NULL && v.thread->exited);
+	sk_evb_start(&b, 6, 1000 + 4998, 10);
+	sk_evb_i64(&b, 0);
+	apply(st, &b, &v);
+	SK_CHECK(sk_state_thread(st, 1000 + 4999) == NULL);
+	sk_state_free(st);
+}
+
+SK_TEST(users_from_files)
+{
+	sk_state_config cfg = {0};
+	cfg.passwd_path = "tests/data/state/passwd";
+	cfg.group_path = "tests/data/state/group";
+	sk_state *st = NULL;
+	SK_CHECK(sk_state_new(&cfg, &st) == SK_OK);
+	SK_CHECK(sk_state_load_host_users(st) == SK_OK);
+	const sk_user *u = sk_state_user(st, 1001);
+	SK_CHECK(u != NULL && strcmp(u->name, "alice") == 0 && strcmp(u->homedir, "/home/alice") == 0);
+	const sk_group *g = sk_state_group(st, 27);
+	SK_CHECK(g != NULL && strcmp(g->name, "sudo") == 0);
+	SK_CHECK(sk_state_user(st, 4242) == NULL);
+	sk_state_free(st);
+}
+
+SK_TEST(malformed_params_are_ignored)
+{
+	sk_state *st = new_state(0);
+	sk_state_view v;
+	add_proc(st, 90, 1, "x", "/");
+	sk_evbuild b;
+	/* Truncated parameters of every handled exit type: no crash, no change. */
+	uint16_t types[] = {SK_EV_CLONE_20_X, SK_EV_EXECVE_19_X, SK_EV_OPENAT_2_X, SK_EV_CONNECT_X,
+			    SK_EV_ACCEPT_5_X, SK_EV_BIND_X,      SK_EV_PIPE_X,     SK_EV_CHDIR_X};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		sk_evb_start(&b, types[i], 90, 1);
+		sk_evb_raw(&b, "\x01\x02\x03", 3);
+		sk_evb_raw(&b, "\x02", 1);
+		SK_CHECK(sk_state_apply(st, &b.ev, &v) == SK_OK);
+	}
+	SK_CHECK(sk_state_thread(st, 90) != NULL);
+	sk_state_free(st);
+}
+
+SK_TEST_MAIN()
