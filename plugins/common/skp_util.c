@@ -155,3 +155,103 @@ sk_err skp_write_all(int fd, const char *buf, size_t len, size_t *written)
 	*written = done;
 	return SK_OK;
 }
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t skp_utf8_seq(const unsigned char *s)
+{
+	unsigned int cp;
+	size_t n;
+
+	if (s[0] < 0x80) {
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1fu;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0fu;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+		cp = (cp << 6) | (s[i] & 0x3fu);
+	}
+	/* Overlong forms, surrogates and code points past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff)) {
+		return 0;
+	}
+	return n;
+}
+
+size_t skp_utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t count = 0;
+
+	while (*p != '\0') {
+		size_t n = skp_utf8_seq(p);
+
+		p += n == 0 ? 1 : n;
+		count++;
+	}
+	return count;
+}
+
+void skp_json_go_string(sk_strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *run = p;
+
+	sk_strbuf_putc(sb, '"');
+	while (*p != '\0') {
+		size_t n = skp_utf8_seq(p);
+		const char *esc = NULL;
+		char u[6] = {'\\', 'u', '0', '0', 0, 0};
+
+		if (n > 1 && !(n == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))) {
+			p += n;
+			continue;
+		}
+		if (n == 1 && *p >= 0x20 && *p != '"' && *p != '\\' && *p != '<' && *p != '>' && *p != '&') {
+			p++;
+			continue;
+		}
+		sk_strbuf_append(sb, run, (size_t)(p - run));
+		if (n == 0) {
+			esc = "\\ufffd";
+			n = 1;
+		} else if (n == 3) {
+			esc = p[2] == 0xa8 ? "\\u2028" : "\\u2029";
+		} else if (*p == '"') {
+			esc = "\\\"";
+		} else if (*p == '\\') {
+			esc = "\\\\";
+		} else if (*p == '\n') {
+			esc = "\\n";
+		} else if (*p == '\r') {
+			esc = "\\r";
+		} else if (*p == '\t') {
+			esc = "\\t";
+		}
+		if (esc != NULL) {
+			sk_strbuf_puts(sb, esc);
+		} else {
+			u[4] = hex[*p >> 4];
+			u[5] = hex[*p & 15];
+			sk_strbuf_append(sb, u, sizeof(u));
+		}
+		p += n;
+		run = p;
+	}
+	sk_strbuf_append(sb, run, (size_t)(p - run));
+	sk_strbuf_putc(sb, '"');
+}

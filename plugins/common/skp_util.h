@@ -55,6 +55,14 @@ void skp_go_time(sk_strbuf *sb, int64_t ns);
  * and returns RETRY when sb failed, else OK. */
 saker_send_result skp_check_buf(const sk_strbuf *sb, char *err, size_t errlen);
 
+/* Appends s as a JSON string the way Go's encoding/json writes it (what
+ * Falcosidekick's receivers see): <, > and & as \u003c.., control bytes as
+ * \u00XX, invalid UTF-8 as \ufffd, so the result is always valid JSON. */
+void skp_json_go_string(sk_strbuf *sb, const char *s);
+
+/* Returns the number of UTF-8 characters in s (invalid bytes count one). */
+size_t skp_utf8_len(const char *s);
+
 /* Replaces sb's content with each alert's JSON followed by a newline (JSON
  * Lines). Returns OK, or RETRY with err set if memory ran out. */
 saker_send_result skp_build_lines(sk_strbuf *sb, const saker_alert *const *alerts, size_t n, char *err,

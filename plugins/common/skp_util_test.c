@@ -1,0 +1,64 @@
+/* JSON escaping as Go writes it, Go's time text, UTF-8 counting, fields. */
+#include "skp_util.h"
+
+#include "plugin_host.h"
+#include "sk_test.h"
+
+static const char *go_json(const char *s)
+{
+	static sk_strbuf sb;
+
+	sk_strbuf_reset(&sb);
+	skp_json_go_string(&sb, s);
+	return sb.data;
+}
+
+static const char *go_time(int64_t ns)
+{
+	static sk_strbuf sb;
+
+	sk_strbuf_reset(&sb);
+	skp_go_time(&sb, ns);
+	return sb.data;
+}
+
+SK_TEST(json_go_string_escapes_like_encoding_json)
+{
+	SK_CHECK_STR(go_json("plain"), "\"plain\"");
+	SK_CHECK_STR(go_json("a\"b\\c\n\r\t"), "\"a\\\"b\\\\c\\n\\r\\t\"");
+	SK_CHECK_STR(go_json("<a href=x>&"), "\"\\u003ca href=x\\u003e\\u0026\"");
+	SK_CHECK_STR(go_json("\x01\x1f"), "\"\\u0001\\u001f\"");
+	SK_CHECK_STR(go_json("caf\xc3\xa9 \xe2\x82\xac"), "\"caf\xc3\xa9 \xe2\x82\xac\"");
+	SK_CHECK_STR(go_json("bad\xff\xc3("), "\"bad\\ufffd\\ufffd(\"");
+	SK_CHECK_STR(go_json("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
+	SK_CHECK_STR(go_json("ls\xe2\x80\xa8"), "\"ls\\u2028\"");
+}
+
+SK_TEST(utf8_len_counts_characters)
+{
+	SK_CHECK_INT(skp_utf8_len(""), 0);
+	SK_CHECK_INT(skp_utf8_len("abc"), 3);
+	SK_CHECK_INT(skp_utf8_len("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), 3);
+	SK_CHECK_INT(skp_utf8_len("\xff\xfe"), 2);
+}
+
+SK_TEST(go_time_trims_fraction)
+{
+	SK_CHECK_STR(go_time(1795989600LL * 1000000000LL), "2026-11-29 22:00:00 +0000 UTC");
+	SK_CHECK_STR(go_time(1795989600LL * 1000000000LL + 120000000), "2026-11-29 22:00:00.12 +0000 UTC");
+	SK_CHECK_STR(go_time(1795989600LL * 1000000000LL + 789), "2026-11-29 22:00:00.000000789 +0000 UTC");
+	SK_CHECK_STR(go_time(-1), "1969-12-31 23:59:59.999999999 +0000 UTC");
+}
+
+SK_TEST(alert_field_lookup)
+{
+	ph_alert a;
+
+	ph_alert_make(&a, 3);
+	SK_CHECK_STR(skp_alert_field(&a.a, "user.name"), "root");
+	SK_CHECK_STR(skp_alert_field(&a.a, "container.id"), "abc123");
+	SK_CHECK_STR(skp_alert_field(&a.a, "proc.cmdline"), "bash -i #3");
+	SK_CHECK(skp_alert_field(&a.a, "proc.name") == NULL);
+}
+
+SK_TEST_MAIN()

@@ -1,0 +1,249 @@
+#include "loki.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "skp_http.h"
+
+typedef struct loki_label {
+	char name[128];
+	const char *value;
+	char *owned; /* value copy when it had to be rewritten */
+} loki_label;
+
+typedef struct loki_state {
+	loki_config cfg;
+	skp_strlist extralabels;
+	skp_http *http;
+	sk_strbuf body;
+} loki_state;
+
+/* Label names lose ".", "[" and "]" ("k8s.ns.name" -> "k8snsname"). */
+static void loki_label_name(char *dst, size_t n, const char *field)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; field[i] != '\0' && j + 1 < n; i++) {
+		if (field[i] != '.' && field[i] != '[' && field[i] != ']') {
+			dst[j++] = field[i];
+		}
+	}
+	dst[j] = '\0';
+}
+
+/* Sets label name to value; owned (may be NULL) is freed with the label. */
+static void loki_add(loki_label *labels, size_t *n, const char *name, const char *value, char *owned)
+{
+	/* A later label of the same name wins, as in a Go map. */
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp(labels[i].name, name) == 0) {
+			free(labels[i].owned);
+			labels[i].value = value;
+			labels[i].owned = owned;
+			return;
+		}
+	}
+	snprintf(labels[*n].name, sizeof(labels[*n].name), "%s", name);
+	labels[*n].value = value;
+	labels[*n].owned = owned;
+	(*n)++;
+}
+
+static int loki_label_cmp(const void *a, const void *b)
+{
+	return strcmp(((const loki_label *)a)->name, ((const loki_label *)b)->name);
+}
+
+static char *loki_strip_quotes(const char *v)
+{
+	size_t len = strlen(v), j = 0;
+	char *out = malloc(len + 1);
+
+	if (out == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] != '"') {
+			out[j++] = v[i];
+		}
+	}
+	out[j] = '\0';
+	return out;
+}
+
+static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert *alert)
+{
+	loki_label labels[5 + LOKI_MAX_EXTRALABELS];
+	size_t n = 0, nextra = cfg->extralabels != NULL ? cfg->extralabels->n : 0;
+	sk_strbuf tags = SK_STRBUF_INIT;
+	char ts[24];
+
+	loki_add(labels, &n, "rule", alert->rule, NULL);
+	loki_add(labels, &n, "source", alert->source, NULL);
+	loki_add(labels, &n, "priority", alert->priority, NULL);
+	for (size_t i = 0; i < nextra && i < LOKI_MAX_EXTRALABELS; i++) {
+		const char *field = cfg->extralabels->items[i];
+		const char *v = skp_alert_field(alert, field);
+		char name[128];
+
+		if (v == NULL) {
+			continue;
+		}
+		loki_label_name(name, sizeof(name), field);
+		/* Falcosidekick drops double quotes from label values. */
+		if (strchr(v, '"') != NULL) {
+			char *clean = loki_strip_quotes(v);
+
+			sb->failed |= clean == NULL;
+			loki_add(labels, &n, name, clean != NULL ? clean : "", clean);
+		} else {
+			loki_add(labels, &n, name, v, NULL);
+		}
+	}
+	if (*alert->hostname != '\0') {
+		loki_add(labels, &n, "hostname", alert->hostname, NULL);
+	}
+	if (alert->ntags > 0) {
+		skp_join_tags(&tags, alert, ",");
+		sb->failed |= sk_strbuf_failed(&tags);
+		loki_add(labels, &n, "tags", sk_strbuf_str(&tags), NULL);
+	}
+	qsort(labels, n, sizeof(labels[0]), loki_label_cmp);
+	sk_strbuf_puts(sb, "{\"stream\":{");
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0) {
+			sk_strbuf_putc(sb, ',');
+		}
+		skp_json_go_string(sb, labels[i].name);
+		sk_strbuf_putc(sb, ':');
+		skp_json_go_string(sb, labels[i].value);
+		free(labels[i].owned);
+	}
+	snprintf(ts, sizeof(ts), "%lld", (long long)alert->time_ns);
+	sk_strbuf_puts(sb, "},\"values\":[[\"");
+	sk_strbuf_puts(sb, ts);
+	sk_strbuf_puts(sb, "\",");
+	if (cfg->json_format) {
+		sk_strbuf_json_string(sb, alert->json, alert->json_len);
+	} else {
+		skp_json_go_string(sb, alert->output);
+	}
+	sk_strbuf_puts(sb, "]]}");
+	sk_strbuf_free(&tags);
+}
+
+void loki_payload(sk_strbuf *sb, const loki_config *cfg, const saker_alert *const *alerts, size_t n)
+{
+	sk_strbuf_puts(sb, "{\"streams\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0) {
+			sk_strbuf_putc(sb, ',');
+		}
+		loki_stream(sb, cfg, alerts[i]);
+	}
+	sk_strbuf_puts(sb, "]}");
+}
+
+static void loki_close(void *state)
+{
+	loki_state *st = state;
+
+	if (st != NULL) {
+		skp_http_free(st->http);
+		skp_strlist_free(&st->extralabels);
+		sk_strbuf_free(&st->body);
+		free(st);
+	}
+}
+
+static bool loki_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
+{
+	const char *hostport = host->config_string(host->ctx, "hostport", "");
+	const char *endpoint = host->config_string(host->ctx, "endpoint", "/loki/api/v1/push");
+	const char *format = host->config_string(host->ctx, "format", "text");
+	const char *tenant = host->config_string(host->ctx, "tenant", "");
+	const char *user = host->config_string(host->ctx, "user", "");
+	const char *apikey = host->config_string(host->ctx, "apikey", "");
+	loki_state *st = calloc(1, sizeof(*st));
+	char url[2048];
+	sk_err rc = SK_OK;
+
+	if (st == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	st->cfg.extralabels = &st->extralabels;
+	if (strcmp(format, "json") == 0) {
+		st->cfg.json_format = true;
+	} else if (strcmp(format, "text") != 0 && *format != '\0') {
+		snprintf(err, errlen, "format '%s': want text or json", format);
+		rc = SK_EINVAL;
+		goto cleanup;
+	}
+	rc = skp_strlist_from_config(host, "extralabels", &st->extralabels);
+	if (rc != SK_OK || st->extralabels.n > LOKI_MAX_EXTRALABELS) {
+		snprintf(err, errlen, "extralabels: at most %d fields", LOKI_MAX_EXTRALABELS);
+		rc = rc != SK_OK ? rc : SK_ERANGE;
+		goto cleanup;
+	}
+	if ((size_t)snprintf(url, sizeof(url), "%s%s", hostport, endpoint) >= sizeof(url)) {
+		snprintf(err, errlen, "hostport + endpoint longer than %zu bytes", sizeof(url));
+		rc = SK_ERANGE;
+		goto cleanup;
+	}
+	rc = skp_http_new(host, url, &st->http, err, errlen);
+	if (rc != SK_OK) {
+		goto cleanup;
+	}
+	if (*tenant != '\0') {
+		rc = skp_http_add_header(st->http, "X-Scope-OrgID", tenant);
+	}
+	if (rc == SK_OK && *user != '\0' && *apikey != '\0') {
+		rc = skp_http_set_basic_auth(st->http, user, apikey);
+	}
+	if (rc != SK_OK) {
+		snprintf(err, errlen, "tenant: invalid header value");
+	}
+cleanup:
+	if (rc != SK_OK) {
+		loki_close(st);
+		return false;
+	}
+	*state = st;
+	return true;
+}
+
+static saker_send_result loki_send_batch(void *state, const saker_alert *const *alerts, size_t n, char *err,
+					 size_t errlen)
+{
+	loki_state *st = state;
+	saker_send_result res;
+
+	sk_strbuf_reset(&st->body);
+	loki_payload(&st->body, &st->cfg, alerts, n);
+	res = skp_check_buf(&st->body, err, errlen);
+	if (res != SAKER_SEND_OK) {
+		return res;
+	}
+	return skp_http_send(st->http, st->body.data, st->body.len, err, errlen);
+}
+
+static saker_send_result loki_send(void *state, const saker_alert *alert, char *err, size_t errlen)
+{
+	return loki_send_batch(state, &alert, 1, err, errlen);
+}
+
+static const saker_output_plugin loki_plugin = {
+	.abi_version = SAKER_OUTPUT_ABI_VERSION,
+	.name = "loki",
+	.description = "Grafana Loki push API, batched",
+	.required_key = "hostport",
+	.max_batch = LOKI_MAX_BATCH,
+	.init = loki_init,
+	.send = loki_send,
+	.send_batch = loki_send_batch,
+	.close = loki_close,
+};
+
+SKP_PLUGIN_ENTRY(loki_plugin)
