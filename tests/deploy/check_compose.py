@@ -29,7 +29,7 @@ PROFILED = {"event-generator": "generator", "loki": "loki", "grafana": "loki", "
             "prometheus": "metrics"}
 FALCO_YAML = "../shared/upstream/falco.yaml"
 SIDEKICK_EXAMPLE = "../shared/upstream/falcosidekick/config_example.yaml"
-SIDEKICK_EXTRA_KEYS = {"webui"}  # Saker's own sections beyond Falcosidekick's
+SIDEKICK_EXTRA_KEYS = {"webui", "spool", "nng", "http", "plugindir", "drainms"}  # Saker's own sections beyond Falcosidekick's
 
 
 def resolve(compose_file):

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Builds the values table of the chart README from values.yaml's `# --` comments.
+
+Usage: values_doc.py VALUES_YAML               print the Markdown table
+       values_doc.py VALUES_YAML README_MD     exit 1 unless README_MD holds
+                                               exactly that table between the
+                                               <!-- values:begin/end --> marks
+
+A `# -- text` comment (and the `#` lines right after it) documents the key on
+the next line. A documented key is one row, whatever its value; an
+undocumented map is walked into.
+"""
+import json
+import re
+import sys
+
+import yaml
+
+KEY_RE = re.compile(r"^(\s*)([A-Za-z0-9_.\-/]+):")
+LONG_DEFAULT = 100
+BEGIN, END = "<!-- values:begin -->", "<!-- values:end -->"
+
+
+def documented_keys(lines):
+    """Maps a dotted key path to its description."""
+    docs, stack, pending = {}, [], None
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("# --"):
+            pending = stripped[4:].strip()
+            continue
+        if pending is not None and stripped.startswith("#"):
+            pending += " " + stripped.lstrip("#").strip()
+            continue
+        m = KEY_RE.match(line)
+        if not m or stripped.startswith("-"):
+            pending = None if not stripped else pending
+            continue
+        indent = len(m.group(1))
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        stack.append((indent, m.group(2)))
+        if pending is not None:
+            docs[".".join(k for _, k in stack)] = pending
+        pending = None
+    return docs
+
+
+def lookup(values, path):
+    node = values
+    for key in path.split("."):
+        node = node[key]
+    return node
+
+
+def table(values_file):
+    with open(values_file, encoding="utf-8") as f:
+        text = f.read()
+    values = yaml.safe_load(text)
+    rows = ["| Key | Default | Description |", "|---|---|---|"]
+    for path, desc in documented_keys(text.splitlines()).items():
+        default = json.dumps(lookup(values, path), separators=(",", ":"))
+        if len(default) > LONG_DEFAULT:
+            default = "see values.yaml"
+        rows.append(f"| `{path}` | `{default}` | {desc.replace('|', '/').replace('<', '&lt;').replace('>', '&gt;')} |")
+    return "\n".join(rows) + "\n"
+
+
+def main(argv):
+    if len(argv) not in (2, 3):
+        print(__doc__, file=sys.stderr)
+        return 2
+    generated = table(argv[1])
+    if len(argv) == 2:
+        sys.stdout.write(generated)
+        return 0
+    with open(argv[2], encoding="utf-8") as f:
+        readme = f.read()
+    if BEGIN not in readme or END not in readme:
+        print(f"values_doc: {argv[2]} lacks the {BEGIN} / {END} marks", file=sys.stderr)
+        return 1
+    current = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
+    if current != generated:
+        print(f"values_doc: the table in {argv[2]} is stale; regenerate it with\n"
+              f"  python3 tests/deploy/values_doc.py {argv[1]}", file=sys.stderr)
+        return 1
+    print(f"values_doc: {generated.count(chr(10)) - 2} documented values, table up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
