@@ -1,6 +1,7 @@
 /* event.c: bounds-checked decoding of scap events into sk_event views. */
 #include "event.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "event_table.h"
@@ -76,38 +77,24 @@ static sk_err decode_params(sk_event *out, size_t lens_off, uint32_t nparams, si
 	return SK_OK;
 }
 
-static size_t len_width(const sk_event *evt)
+static size_t len_width(const sk_event *evt, unsigned flags)
 {
-	return (evt->info->flags & SK_EF_LARGE_PAYLOAD) != 0 ? 4 : 2;
+	return (flags & SK_EVENT_F_LARGE) != 0 || (evt->info->flags & SK_EF_LARGE_PAYLOAD) != 0 ? 4 : 2;
 }
 
-sk_err sk_event_decode(const uint8_t *raw, size_t len, sk_event *out)
+/* Old files carry no nparams: take the largest count not above the table's
+ * whose lengths add up to exactly the event's size. */
+static sk_err decode_inferred(sk_event *out, size_t width)
 {
-	sk_err err = decode_header(raw, len, SK_EVENT_HEADER_LEN, out);
+	size_t body = out->len - SK_EVENT_LEGACY_HEADER_LEN;
 
-	if (err != SK_OK) {
-		return err;
-	}
-	return decode_params(out, SK_EVENT_HEADER_LEN, rd32(raw + 22), len_width(out));
-}
-
-sk_err sk_event_decode_legacy(const uint8_t *raw, size_t len, sk_event *out)
-{
-	sk_err err = decode_header(raw, len, SK_EVENT_LEGACY_HEADER_LEN, out);
-	size_t width, body;
-
-	if (err != SK_OK) {
-		return err;
-	}
-	width = len_width(out);
-	body = out->len - SK_EVENT_LEGACY_HEADER_LEN;
 	for (int n = out->info->nparams; n >= 0; n--) {
 		size_t sum = (size_t)n * width;
 		if (sum > body) {
 			continue;
 		}
 		for (int i = 0; i < n && sum <= body; i++) {
-			const uint8_t *lp = raw + SK_EVENT_LEGACY_HEADER_LEN + (size_t)i * width;
+			const uint8_t *lp = out->raw + SK_EVENT_LEGACY_HEADER_LEN + (size_t)i * width;
 			sum += width == 4 ? rd32(lp) : rd16(lp);
 		}
 		if (sum == body) {
@@ -115,6 +102,30 @@ sk_err sk_event_decode_legacy(const uint8_t *raw, size_t len, sk_event *out)
 		}
 	}
 	return SK_EINVAL;
+}
+
+sk_err sk_event_decode_as(const uint8_t *raw, size_t len, unsigned flags, sk_event *out)
+{
+	bool legacy = (flags & SK_EVENT_F_LEGACY) != 0;
+	sk_err err = decode_header(raw, len, legacy ? SK_EVENT_LEGACY_HEADER_LEN : SK_EVENT_HEADER_LEN, out);
+
+	if (err != SK_OK) {
+		return err;
+	}
+	if (legacy) {
+		return decode_inferred(out, len_width(out, flags));
+	}
+	return decode_params(out, SK_EVENT_HEADER_LEN, rd32(raw + 22), len_width(out, flags));
+}
+
+sk_err sk_event_decode(const uint8_t *raw, size_t len, sk_event *out)
+{
+	return sk_event_decode_as(raw, len, 0, out);
+}
+
+sk_err sk_event_decode_legacy(const uint8_t *raw, size_t len, sk_event *out)
+{
+	return sk_event_decode_as(raw, len, SK_EVENT_F_LEGACY, out);
 }
 
 sk_err sk_event_param_u64(const sk_event *evt, uint32_t i, uint64_t *out)

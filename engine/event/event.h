@@ -39,6 +39,15 @@ typedef struct sk_event {
  * Returns SK_ETRUNC or SK_EINVAL (never crashes) on malformed input. */
 sk_err sk_event_decode(const uint8_t *raw, size_t len, sk_event *out);
 
+/* Decoding variants for sk_event_decode_as(). */
+#define SK_EVENT_F_LEGACY 1u /* header without nparams (see below) */
+#define SK_EVENT_F_LARGE 2u  /* u32 parameter lengths for every type */
+
+/* Decodes with the layout given by flags (0 = the wire format, like
+ * sk_event_decode()). Events whose type has large payloads always use u32
+ * parameter lengths. Same errors as sk_event_decode(). */
+sk_err sk_event_decode_as(const uint8_t *raw, size_t len, unsigned flags, sk_event *out);
+
 /* Length of the header of events from scap files older than section 1.2's
  * nparams blocks: u64 ts, u64 tid, u32 len, u16 type (no nparams). */
 #define SK_EVENT_LEGACY_HEADER_LEN 22u

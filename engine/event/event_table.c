@@ -54,6 +54,36 @@ int sk_event_param_index(const sk_event_info *info, const char *param_name)
 	return -1;
 }
 
+const char *sk_syscall_name(uint16_t id)
+{
+	if (id == 0 || id >= SK_SYSCALL_ID_MAX) {
+		return NULL;
+	}
+	return syscall_names[id];
+}
+
+int sk_syscall_id(const char *name)
+{
+	if (name == NULL || name[0] == '\0') {
+		return -1;
+	}
+	for (int i = 1; i < (int)SK_SYSCALL_ID_MAX; i++) {
+		if (strcmp(syscall_names[i], name) == 0) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+const char *sk_event_type_name(uint16_t type, const uint8_t *id_param, uint32_t id_len)
+{
+	if (type <= 1 && id_param != NULL && id_len == 2) {
+		const char *name = sk_syscall_name((uint16_t)(id_param[0] | id_param[1] << 8));
+		return name != NULL ? name : "<unknown>";
+	}
+	return sk_event_info_get(type)->name;
+}
+
 const char *sk_ptype_name(sk_ptype type)
 {
 	static const char *const names[SK_PT_COUNT] = {

@@ -186,6 +186,20 @@ static inline bool sk_event_is_exit(uint16_t type)
 	return (type & 1u) != 0;
 }
 
+/* Number of syscall ids (the ID parameter of generic events, types 0/1). */
+#define SK_SYSCALL_ID_MAX 329u
+
+/* Name of a syscall id ("mprotect"), or NULL when unknown. Generic events
+ * (types 0 and 1) report it as their evt.type, as Falco does. */
+const char *sk_syscall_name(uint16_t id);
+
+/* Returns the syscall id named name, or -1. */
+int sk_syscall_id(const char *name);
+
+/* evt.type of an event: the table name, or the syscall name for generic
+ * events whose first parameter (ID, u16) is known. */
+const char *sk_event_type_name(uint16_t type, const uint8_t *id_param, uint32_t id_len);
+
 /* Name of a parameter type ("FD", "CHARBUF", ...) as `sysdig -L` prints it. */
 const char *sk_ptype_name(sk_ptype type);
 
