@@ -1,53 +1,69 @@
-/* fields_internal.h: extractor entry points the registry refers to.
- * First step: none is implemented yet, so every field reads as <NA>. */
+/* fields_internal.h: helpers shared by the extractor files.
+ *
+ * Every extractor is one small function sk_xf_<field> (dots become
+ * underscores), so evaluation calls straight into the code for that field
+ * with no dispatch on names. */
 #ifndef SK_FIELDS_INTERNAL_H
 #define SK_FIELDS_INTERNAL_H
 
-#define sk_x_container NULL
-#define sk_x_container_label NULL
-#define sk_x_container_mount NULL
-#define sk_x_evt_abspath NULL
-#define sk_x_evt_arg NULL
-#define sk_x_evt_args NULL
-#define sk_x_evt_buffer NULL
-#define sk_x_evt_category NULL
-#define sk_x_evt_count NULL
-#define sk_x_evt_cpu NULL
-#define sk_x_evt_deltatime NULL
-#define sk_x_evt_dir NULL
-#define sk_x_evt_hostname NULL
-#define sk_x_evt_is NULL
-#define sk_x_evt_is_async NULL
-#define sk_x_evt_is_open NULL
-#define sk_x_evt_latency NULL
-#define sk_x_evt_num NULL
-#define sk_x_evt_rawarg NULL
-#define sk_x_evt_res NULL
-#define sk_x_evt_source NULL
-#define sk_x_evt_time NULL
-#define sk_x_evt_time_num NULL
-#define sk_x_evt_type NULL
-#define sk_x_evt_type_is NULL
-#define sk_x_fd_addr NULL
-#define sk_x_fd_flag NULL
-#define sk_x_fd_num NULL
-#define sk_x_fd_port NULL
-#define sk_x_fd_str NULL
-#define sk_x_group NULL
-#define sk_x_k8s NULL
-#define sk_x_k8s_label NULL
-#define sk_x_proc_ancestor NULL
-#define sk_x_proc_caps NULL
-#define sk_x_proc_env NULL
-#define sk_x_proc_flag NULL
-#define sk_x_proc_leader NULL
-#define sk_x_proc_num NULL
-#define sk_x_proc_parent NULL
-#define sk_x_proc_stdio NULL
-#define sk_x_proc_str NULL
-#define sk_x_syscall_type NULL
-#define sk_x_thread_cgroup NULL
-#define sk_x_thread_num NULL
-#define sk_x_user NULL
+#include <string.h>
+
+#include "eval_ctx.h"
+#include "field.h"
+
+#define SK_XF(fname) sk_err sk_xf_##fname(struct sk_eval_ctx *ctx, const sk_field_ref *ref, sk_values *out)
+
+static inline sk_err sk_out_str(sk_values *out, const char *p, size_t len)
+{
+	out->count = 1;
+	out->v[0].type = SK_FT_STRING;
+	out->v[0].u.str.ptr = p != NULL ? p : "";
+	out->v[0].u.str.len = p != NULL ? (uint32_t)len : 0;
+	return SK_OK;
+}
+
+static inline sk_err sk_out_cstr(sk_values *out, const char *s)
+{
+	return sk_out_str(out, s, s != NULL ? strlen(s) : 0);
+}
+
+static inline sk_err sk_out_num(sk_values *out, sk_ftype type, uint64_t v)
+{
+	out->count = 1;
+	out->v[0].type = type;
+	out->v[0].u.u64 = v;
+	return SK_OK;
+}
+
+static inline sk_err sk_out_i64(sk_values *out, int64_t v)
+{
+	out->count = 1;
+	out->v[0].type = SK_FT_INT64;
+	out->v[0].u.i64 = v;
+	return SK_OK;
+}
+
+static inline sk_err sk_out_bool(sk_values *out, bool b)
+{
+	out->count = 1;
+	out->v[0].type = SK_FT_BOOL;
+	out->v[0].u.b = b;
+	return SK_OK;
+}
+
+static inline sk_err sk_out_none(sk_values *out)
+{
+	out->count = 0;
+	return SK_OK;
+}
+
+/* Copies NUL-separated parts into the arena joined by sep; NULL on failure. */
+const char *sk_join_nul(struct sk_eval_ctx *ctx, const char *s, size_t len, char sep, size_t *out_len);
+
+/* Renders parameter i of the current event as Falco prints it in evt.args
+ * and evt.arg: into the arena. */
+sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, const char **text, size_t *len);
+
+#include "fields_decl.inc"
 
 #endif

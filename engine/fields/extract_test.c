@@ -1,0 +1,137 @@
+/* extract_test: field values for hand-built events match what Falco shows
+ * (cmdline joining, fd path split, evt.res names, ancestors, host container). */
+#include <stdio.h>
+
+#include "eval_ctx.h"
+#include "evbuild.h"
+#include "event_table.h"
+#include "field.h"
+#include "scap_ids.h"
+#include "sk_test.h"
+
+/* Extracts name (with optional [index] or key) and renders it as text. */
+static const char *get(sk_eval_ctx *ctx, const char *name, int32_t index, const char *key)
+{
+	static char text[1024];
+	const sk_field_def *def = sk_field_lookup(name, strlen(name));
+	if (def == NULL || def->extract == NULL) {
+		return "<nofield>";
+	}
+	sk_field_ref ref = {def, index, key, key != NULL ? (uint32_t)strlen(key) : 0, 0};
+	sk_values vals;
+	if (def->extract(ctx, &ref, &vals) != SK_OK) {
+		return "<error>";
+	}
+	if (vals.count == 0) {
+		return "<NA>";
+	}
+	const sk_value *v = &vals.v[0];
+	switch (v->type) {
+	case SK_FT_STRING:
+	case SK_FT_BYTES:
+		snprintf(text, sizeof(text), "%.*s", (int)v->u.str.len, v->u.str.ptr);
+		break;
+	case SK_FT_INT64:
+		snprintf(text, sizeof(text), "%lld", (long long)v->u.i64);
+		break;
+	case SK_FT_BOOL:
+		snprintf(text, sizeof(text), "%s", v->u.b ? "true" : "false");
+		break;
+	default:
+		snprintf(text, sizeof(text), "%llu", (unsigned long long)v->u.u64);
+		break;
+	}
+	return text;
+}
+
+SK_TEST(process_and_file_fields)
+{
+	sk_state_config cfg = {0};
+	cfg.passwd_path = "tests/data/state/passwd";
+	cfg.group_path = "tests/data/state/group";
+	sk_state *st = NULL;
+	SK_CHECK(sk_state_new(&cfg, &st) == SK_OK);
+	SK_CHECK(sk_state_load_host_users(st) == SK_OK);
+	const char *names[] = {"init", "sshd", "bash", "cat"};
+	for (int i = 0; i < 4; i++) {
+		sk_thread_info info = {0};
+		info.tid = info.pid = 10 + i;
+		info.ptid = i == 0 ? 0 : 9 + i;
+		info.comm = names[i];
+		info.exe = names[i];
+		info.cwd = "/home/alice";
+		info.args = i == 3 ? "-n\0notes.txt" : "";
+		info.args_len = i == 3 ? 12 : 0;
+		info.uid = 1001;
+		info.loginuid = 1001;
+		SK_CHECK(sk_state_add_thread(st, &info) == SK_OK);
+	}
+	sk_evbuild b;
+	sk_evb_start(&b, SK_EV_OPENAT_2_X, 13, 1000);
+	sk_evb_i64(&b, 3);
+	sk_evb_i64(&b, SK_AT_FDCWD);
+	sk_evb_str(&b, "docs/notes.txt");
+	sk_evb_u32(&b, SK_O_RDONLY | (1u << 12));
+	sk_evb_u32(&b, 0);
+	sk_evb_u32(&b, 0);
+	sk_evb_i64(&b, 77);
+	b.ev.info = sk_event_info_get(b.ev.type);
+	sk_state_view view;
+	SK_CHECK(sk_state_apply(st, &b.ev, &view) == SK_OK);
+	sk_eval_ctx ctx;
+	SK_CHECK(sk_eval_ctx_init(&ctx, st, "testhost") == SK_OK);
+	sk_eval_ctx_set_event(&ctx, &b.ev, &view);
+	SK_CHECK_STR(get(&ctx, "evt.type", -1, NULL), "openat");
+	SK_CHECK_STR(get(&ctx, "evt.dir", -1, NULL), "<");
+	SK_CHECK_STR(get(&ctx, "evt.res", -1, NULL), "SUCCESS");
+	SK_CHECK_STR(get(&ctx, "evt.rawres", -1, NULL), "3");
+	SK_CHECK_STR(get(&ctx, "evt.is_open_read", -1, NULL), "true");
+	SK_CHECK_STR(get(&ctx, "evt.is_open_write", -1, NULL), "false");
+	SK_CHECK_STR(get(&ctx, "evt.arg", -1, "flags"), "4097(O_RDONLY|O_CLOEXEC)");
+	SK_CHECK_STR(get(&ctx, "evt.arg", 2, NULL), "docs/notes.txt");
+	SK_CHECK_STR(get(&ctx, "proc.name", -1, NULL), "cat");
+	SK_CHECK_STR(get(&ctx, "proc.cmdline", -1, NULL), "cat -n notes.txt");
+	SK_CHECK_STR(get(&ctx, "proc.args", -1, NULL), "-n notes.txt");
+	SK_CHECK_STR(get(&ctx, "proc.cwd", -1, NULL), "/home/alice/");
+	SK_CHECK_STR(get(&ctx, "proc.pname", -1, NULL), "bash");
+	SK_CHECK_STR(get(&ctx, "proc.aname", 2, NULL), "sshd");
+	SK_CHECK_STR(get(&ctx, "proc.aname", 3, NULL), "init");
+	SK_CHECK_STR(get(&ctx, "proc.aname", 4, NULL), "<NA>");
+	SK_CHECK_STR(get(&ctx, "proc.apid", 1, NULL), "12");
+	SK_CHECK_STR(get(&ctx, "fd.name", -1, NULL), "/home/alice/docs/notes.txt");
+	SK_CHECK_STR(get(&ctx, "fd.directory", -1, NULL), "/home/alice/docs");
+	SK_CHECK_STR(get(&ctx, "fd.filename", -1, NULL), "notes.txt");
+	SK_CHECK_STR(get(&ctx, "fd.nameraw", -1, NULL), "docs/notes.txt");
+	SK_CHECK_STR(get(&ctx, "fd.typechar", -1, NULL), "f");
+	SK_CHECK_STR(get(&ctx, "fd.num", -1, NULL), "3");
+	SK_CHECK_STR(get(&ctx, "fd.ino", -1, NULL), "77");
+	SK_CHECK_STR(get(&ctx, "fd.name_changed", -1, NULL), "true");
+	SK_CHECK_STR(get(&ctx, "user.name", -1, NULL), "alice");
+	SK_CHECK_STR(get(&ctx, "user.loginname", -1, NULL), "alice");
+	SK_CHECK_STR(get(&ctx, "container.id", -1, NULL), "host");
+	SK_CHECK_STR(get(&ctx, "container.image.repository", -1, NULL), "<NA>");
+	SK_CHECK_STR(get(&ctx, "evt.hostname", -1, NULL), "testhost");
+	/* A failed open: evt.res is the errno name. */
+	int64_t enoent = -2;
+	memcpy(b.buf, &enoent, 8);
+	SK_CHECK(sk_state_apply(st, &b.ev, &view) == SK_OK);
+	sk_eval_ctx_set_event(&ctx, &b.ev, &view);
+	SK_CHECK_STR(get(&ctx, "evt.res", -1, NULL), "ENOENT");
+	SK_CHECK_STR(get(&ctx, "evt.rawres", -1, NULL), "-2");
+	SK_CHECK_STR(get(&ctx, "evt.failed", -1, NULL), "true");
+	sk_eval_ctx_free(&ctx);
+	sk_state_free(st);
+}
+
+SK_TEST(arena_bounds)
+{
+	sk_eval_ctx ctx;
+	SK_CHECK(sk_eval_ctx_init(&ctx, NULL, "h") == SK_OK);
+	void *a = sk_arena_alloc(&ctx.arena, 100000);
+	void *b = sk_arena_alloc(&ctx.arena, 10);
+	SK_CHECK(a != NULL && b != NULL && a != b);
+	SK_CHECK(sk_arena_alloc(&ctx.arena, SK_ARENA_MAX_PER_EVENT) == NULL);
+	sk_eval_ctx_free(&ctx);
+}
+
+SK_TEST_MAIN()

@@ -1,0 +1,550 @@
+/* fields_evt.c: evt.* and syscall.type extractors. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "event_table.h"
+#include "fields_internal.h"
+#include "params.h"
+
+const char *sk_join_nul(struct sk_eval_ctx *ctx, const char *s, size_t len, char sep, size_t *out_len)
+{
+	char *buf = sk_arena_alloc(&ctx->arena, len + 1);
+	if (buf == NULL) {
+		*out_len = 0;
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		buf[i] = s[i] == '\0' ? sep : s[i];
+	}
+	buf[len] = '\0';
+	*out_len = len;
+	return buf;
+}
+
+/* Arena-backed text builder for one rendered value. */
+typedef struct tbuf {
+	char *p;
+	size_t len, cap;
+} tbuf;
+
+static bool tb_init(struct sk_eval_ctx *ctx, tbuf *b, size_t cap)
+{
+	b->p = sk_arena_alloc(&ctx->arena, cap);
+	b->len = 0;
+	b->cap = b->p != NULL ? cap : 0;
+	return b->p != NULL;
+}
+
+static void tb_put(tbuf *b, const char *s, size_t n)
+{
+	if (n > b->cap - 1 - b->len) {
+		n = b->cap - 1 - b->len;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void tb_printf(tbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tb_printf(tbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		b->len += (size_t)n < b->cap - b->len ? (size_t)n : b->cap - 1 - b->len;
+	}
+}
+
+static const char *errno_name(int64_t res)
+{
+	const char *name = res < 0 && res > -4096 ? strerrorname_np((int)-res) : NULL;
+	return name != NULL ? name : "E?";
+}
+
+/* "ip:port" of a sockaddr / tuple parameter. */
+static void render_addr(tbuf *b, const uint8_t *p, uint32_t len, bool tuple)
+{
+	char a[64], c[64];
+	if (len >= 1 && p[0] == 2 && len >= (tuple ? 13u : 7u)) {
+		inet_ntop(AF_INET, p + 1, a, sizeof(a));
+		if (!tuple) {
+			tb_printf(b, "%s:%u", a, p[5] | p[6] << 8);
+			return;
+		}
+		inet_ntop(AF_INET, p + 7, c, sizeof(c));
+		tb_printf(b, "%s:%u->%s:%u", a, p[5] | p[6] << 8, c, p[11] | p[12] << 8);
+	} else if (len >= 1 && p[0] == 10 && len >= (tuple ? 37u : 19u)) {
+		inet_ntop(AF_INET6, p + 1, a, sizeof(a));
+		if (!tuple) {
+			tb_printf(b, "%s:%u", a, p[17] | p[18] << 8);
+			return;
+		}
+		inet_ntop(AF_INET6, p + 19, c, sizeof(c));
+		tb_printf(b, "%s:%u->%s:%u", a, p[17] | p[18] << 8, c, p[35] | p[36] << 8);
+	} else if (len >= 1 && p[0] == 1) {
+		if (tuple && len >= 17) {
+			uint64_t s, d;
+			memcpy(&s, p + 1, 8);
+			memcpy(&d, p + 9, 8);
+			tb_printf(b, "%" PRIx64 "->%" PRIx64 " %.*s", s, d, (int)strnlen((const char *)p + 17, len - 17),
+				  (const char *)p + 17);
+		} else {
+			tb_printf(b, "%.*s", (int)strnlen((const char *)p + 1, len - 1), (const char *)p + 1);
+		}
+	}
+}
+
+sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, const char **text, size_t *len)
+{
+	const sk_event *ev = ctx->evt;
+	const sk_event_info *info = ev->info != NULL ? ev->info : sk_event_info_get(ev->type);
+	*text = NULL;
+	*len = 0;
+	if (i >= ev->nparams || i >= info->nparams || ev->param[i] == NULL) {
+		return SK_OK;
+	}
+	const sk_param_info *pi = &info->params[i];
+	const uint8_t *p = ev->param[i];
+	uint32_t plen = ev->param_len[i];
+	tbuf b;
+	if (!tb_init(ctx, &b, plen * 4 + 128)) {
+		return SK_OK;
+	}
+	uint64_t u = sk_param_u64(ev, i, 0);
+	int64_t s = sk_param_i64(ev, i, 0);
+	switch (pi->type) {
+	case SK_PT_FD:
+		if (s < 0) {
+			tb_printf(&b, "%" PRId64 "(%s)", s, errno_name(s));
+		} else {
+			const sk_fd *fd = NULL;
+			if (ctx->thread != NULL && ctx->thread->fdt != NULL) {
+				fd = sk_imap_get(&ctx->thread->fdt->fds, s);
+			}
+			if (fd != NULL) {
+				tb_printf(&b, "%" PRId64 "(<%c>%s)", s, sk_fd_type_char(fd->type), fd->name ? fd->name : "");
+			} else {
+				tb_printf(&b, "%" PRId64, s);
+			}
+		}
+		break;
+	case SK_PT_PID: {
+		const sk_thread *t = ctx->state != NULL ? sk_state_thread(ctx->state, s) : NULL;
+		if (t != NULL && t->comm.ptr != NULL) {
+			tb_printf(&b, "%" PRId64 "(%s)", s, t->comm.ptr);
+		} else {
+			tb_printf(&b, "%" PRId64, s);
+		}
+		break;
+	}
+	case SK_PT_ERRNO:
+		if (s < 0) {
+			tb_printf(&b, "%" PRId64 "(%s)", s, errno_name(s));
+		} else {
+			tb_printf(&b, "%" PRId64, s);
+		}
+		break;
+	case SK_PT_FLAGS8:
+	case SK_PT_FLAGS16:
+	case SK_PT_FLAGS32:
+	case SK_PT_ENUMFLAGS8:
+	case SK_PT_ENUMFLAGS16:
+	case SK_PT_ENUMFLAGS32: {
+		sk_strbuf sb = SK_STRBUF_INIT;
+		bool named = sk_event_render_flags(pi, (uint32_t)u, &sb);
+		if (named && !sk_strbuf_failed(&sb)) {
+			tb_printf(&b, "%" PRIu64 "(%s)", u, sk_strbuf_str(&sb));
+		} else {
+			tb_printf(&b, "%" PRIu64, u);
+		}
+		sk_strbuf_free(&sb);
+		break;
+	}
+	case SK_PT_INT8:
+	case SK_PT_INT16:
+	case SK_PT_INT32:
+	case SK_PT_INT64:
+		tb_printf(&b, "%" PRId64, s);
+		break;
+	case SK_PT_UINT8:
+	case SK_PT_UINT16:
+	case SK_PT_UINT32:
+	case SK_PT_UINT64:
+	case SK_PT_UID:
+	case SK_PT_GID:
+	case SK_PT_SIGTYPE:
+	case SK_PT_SYSCALLID:
+	case SK_PT_PORT:
+	case SK_PT_RELTIME:
+	case SK_PT_ABSTIME:
+		if (pi->format == SK_PF_HEX) {
+			tb_printf(&b, "%" PRIX64, u);
+		} else {
+			tb_printf(&b, "%" PRIu64, u);
+		}
+		break;
+	case SK_PT_MODE:
+		tb_printf(&b, "0%" PRIo64, u);
+		break;
+	case SK_PT_SOCKADDR:
+		render_addr(&b, p, plen, false);
+		break;
+	case SK_PT_SOCKTUPLE:
+		render_addr(&b, p, plen, true);
+		break;
+	case SK_PT_CHARBUF:
+	case SK_PT_FSPATH:
+	case SK_PT_FSRELPATH:
+		tb_put(&b, (const char *)p, strnlen((const char *)p, plen));
+		break;
+	default:
+		/* Byte buffers: printable ASCII kept, the rest shown as '.'. */
+		for (uint32_t k = 0; k < plen && b.len + 1 < b.cap; k++) {
+			char c = (char)p[k];
+			b.p[b.len++] = c >= 32 && c < 127 ? c : '.';
+		}
+		b.p[b.len] = '\0';
+		break;
+	}
+	*text = b.p;
+	*len = b.len;
+	return SK_OK;
+}
+
+SK_XF(evt_num)
+{
+	return sk_out_num(out, SK_FT_UINT64, ctx->evt->num);
+}
+
+/* evt.time and friends, all local time like sysdig's output. */
+SK_XF(evt_time)
+{
+	const char *name = ref->def->name;
+	time_t secs = (time_t)(ctx->evt->ts / 1000000000ull);
+	uint64_t ns = ctx->evt->ts % 1000000000ull;
+	struct tm tm;
+	char *buf = sk_arena_alloc(&ctx->arena, 64);
+	if (buf == NULL) {
+		return sk_out_none(out);
+	}
+	int n;
+	if (strcmp(name, "evt.time.iso8601") == 0) {
+		gmtime_r(&secs, &tm);
+		n = (int)strftime(buf, 64, "%Y-%m-%dT%H:%M:%S", &tm);
+		n += snprintf(buf + n, (size_t)(64 - n), ".%09" PRIu64 "Z", ns);
+	} else {
+		localtime_r(&secs, &tm);
+		bool date = strncmp(name, "evt.datetime", 12) == 0;
+		bool no_ns = name[strlen(name) - 1] == 's' && name[strlen(name) - 2] == '.';
+		n = (int)strftime(buf, 64, date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+		if (!no_ns) {
+			n += snprintf(buf + n, (size_t)(64 - n), ".%09" PRIu64, ns);
+		}
+	}
+	return sk_out_str(out, buf, (size_t)n);
+}
+
+SK_XF(evt_time_num)
+{
+	const char *name = ref->def->name;
+	uint64_t ts = ctx->evt->ts;
+	bool rel = strncmp(name, "evt.reltime", 11) == 0;
+	uint64_t v = rel ? ts - ctx->first_ts : ts;
+	size_t n = strlen(name);
+	if (name[n - 2] == '.' && name[n - 1] == 's') {
+		v /= 1000000000ull;
+	} else if (name[n - 3] == '.' && name[n - 2] == 'n') {
+		v %= 1000000000ull;
+	}
+	return sk_out_num(out, rel ? SK_FT_RELTIME : SK_FT_ABSTIME, v);
+}
+
+SK_XF(evt_source)
+{
+	return sk_out_cstr(out, "syscall");
+}
+
+SK_XF(evt_hostname)
+{
+	return sk_out_cstr(out, ctx->hostname);
+}
+
+SK_XF(evt_is_async)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	return sk_out_bool(out, info->kind == SK_EK_META);
+}
+
+static sk_err latency_out(const sk_field_ref *ref, sk_values *out, uint64_t d)
+{
+	const char *name = ref->def->name;
+	size_t n = strlen(name);
+	if (strcmp(name + n - 6, ".human") == 0) {
+		return sk_out_none(out);
+	}
+	if (name[n - 2] == '.' && name[n - 1] == 's') {
+		d /= 1000000000ull;
+	} else if (name[n - 3] == '.' && name[n - 2] == 'n') {
+		d %= 1000000000ull;
+	}
+	return sk_out_num(out, SK_FT_RELTIME, d);
+}
+
+SK_XF(evt_latency)
+{
+	const sk_thread *t = ctx->thread;
+	if (!sk_event_is_exit(ctx->evt->type)) {
+		return latency_out(ref, out, 0);
+	}
+	if (t == NULL || t->enter_ts == 0 || t->enter_ts > ctx->evt->ts) {
+		return sk_out_none(out);
+	}
+	return latency_out(ref, out, ctx->evt->ts - t->enter_ts);
+}
+
+SK_XF(evt_deltatime)
+{
+	return latency_out(ref, out, ctx->evt->ts - ctx->prev_ts);
+}
+
+SK_XF(evt_dir)
+{
+	return sk_out_str(out, sk_event_is_exit(ctx->evt->type) ? "<" : ">", 1);
+}
+
+SK_XF(evt_type)
+{
+	const sk_event_info *info = ctx->evt->info != NULL ? ctx->evt->info : sk_event_info_get(ctx->evt->type);
+	return sk_out_cstr(out, info->name);
+}
+
+SK_XF(evt_type_is)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	size_t n = strlen(info->name);
+	bool same = ref->arg_key != NULL && ref->arg_key_len == n && memcmp(ref->arg_key, info->name, n) == 0;
+	return sk_out_num(out, SK_FT_UINT64, same ? 1 : 0);
+}
+
+SK_XF(syscall_type)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	if (info->kind != SK_EK_SYSCALL) {
+		return sk_out_none(out);
+	}
+	return sk_out_cstr(out, info->name);
+}
+
+SK_XF(evt_category)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	return sk_out_cstr(out, sk_event_category_name(info->category & ~(uint16_t)(SK_EC_WAIT | SK_EC_IO_READ |
+										    SK_EC_IO_WRITE)));
+}
+
+SK_XF(evt_cpu)
+{
+	return sk_out_i64(out, ctx->evt->cpu);
+}
+
+SK_XF(evt_args)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	tbuf b;
+	if (!tb_init(ctx, &b, 8192)) {
+		return sk_out_none(out);
+	}
+	for (uint32_t i = 0; i < ctx->evt->nparams && i < info->nparams; i++) {
+		const char *text;
+		size_t len;
+		sk_err err = sk_render_param(ctx, i, &text, &len);
+		if (err != SK_OK) {
+			return err;
+		}
+		if (b.len > 0) {
+			tb_put(&b, " ", 1);
+		}
+		tb_printf(&b, "%s=", info->params[i].name);
+		tb_put(&b, text != NULL ? text : "", len);
+	}
+	return sk_out_str(out, b.p, b.len);
+}
+
+/* Resolves the parameter an evt.arg/evt.rawarg reference names. */
+static int arg_index(struct sk_eval_ctx *ctx, const sk_field_ref *ref)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	if (ref->arg_key == NULL) {
+		return ref->arg_index >= 0 && (uint32_t)ref->arg_index < info->nparams ? ref->arg_index : -1;
+	}
+	char key[64];
+	if (ref->arg_key_len >= sizeof(key)) {
+		return -1;
+	}
+	memcpy(key, ref->arg_key, ref->arg_key_len);
+	key[ref->arg_key_len] = '\0';
+	return sk_event_param_index(info, key);
+}
+
+SK_XF(evt_arg)
+{
+	int i = arg_index(ctx, ref);
+	const char *text;
+	size_t len;
+	if (i < 0 || sk_render_param(ctx, (uint32_t)i, &text, &len) != SK_OK || text == NULL) {
+		return sk_out_none(out);
+	}
+	return sk_out_str(out, text, len);
+}
+
+SK_XF(evt_rawarg)
+{
+	int i = arg_index(ctx, ref);
+	if (i < 0 || !sk_param_present(ctx->evt, (uint32_t)i)) {
+		return sk_out_none(out);
+	}
+	return sk_out_i64(out, sk_param_i64(ctx->evt, (uint32_t)i, 0));
+}
+
+SK_XF(evt_buffer)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	for (uint32_t i = 0; i < ctx->evt->nparams && i < info->nparams; i++) {
+		if (info->params[i].type != SK_PT_BYTEBUF) {
+			continue;
+		}
+		if (strcmp(ref->def->name, "evt.buflen") == 0) {
+			return sk_out_num(out, SK_FT_UINT64, ctx->evt->param_len[i]);
+		}
+		out->count = 1;
+		out->v[0].type = SK_FT_BYTES;
+		out->v[0].u.str.ptr = (const char *)ctx->evt->param[i];
+		out->v[0].u.str.len = ctx->evt->param_len[i];
+		return SK_OK;
+	}
+	return sk_out_none(out);
+}
+
+/* The return value: parameter 0 of exit events when it is a result. */
+static bool event_res(const sk_event *ev, int64_t *res)
+{
+	const sk_event_info *info = sk_event_info_get(ev->type);
+	if (!sk_event_is_exit(ev->type) || info->nparams == 0 || ev->nparams == 0) {
+		return false;
+	}
+	uint8_t t = info->params[0].type;
+	if (t != SK_PT_ERRNO && t != SK_PT_FD && t != SK_PT_PID && t != SK_PT_INT64) {
+		return false;
+	}
+	*res = sk_param_i64(ev, 0, 0);
+	return true;
+}
+
+SK_XF(evt_res)
+{
+	int64_t res;
+	if (!event_res(ctx->evt, &res)) {
+		return sk_out_none(out);
+	}
+	const char *name = ref->def->name;
+	if (strcmp(name, "evt.rawres") == 0) {
+		return sk_out_i64(out, res);
+	}
+	if (strcmp(name, "evt.failed") == 0) {
+		return sk_out_bool(out, res < 0);
+	}
+	return sk_out_cstr(out, res < 0 ? errno_name(res) : "SUCCESS");
+}
+
+SK_XF(evt_is)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	const char *name = ref->def->name;
+	bool rd = (info->flags & SK_EF_READS_FROM_FD) != 0;
+	bool wr = (info->flags & SK_EF_WRITES_TO_FD) != 0;
+	if (strcmp(name, "evt.io_dir") == 0) {
+		return rd ? sk_out_cstr(out, "r") : (wr ? sk_out_cstr(out, "w") : sk_out_none(out));
+	}
+	if (strcmp(name, "evt.is_io") == 0) {
+		return sk_out_bool(out, rd || wr);
+	}
+	if (strcmp(name, "evt.is_io_read") == 0) {
+		return sk_out_bool(out, rd);
+	}
+	if (strcmp(name, "evt.is_io_write") == 0) {
+		return sk_out_bool(out, wr);
+	}
+	if (strcmp(name, "evt.is_wait") == 0) {
+		return sk_out_bool(out, (info->flags & SK_EF_WAITS) != 0);
+	}
+	/* evt.is_syslog: a write to /dev/log */
+	bool syslog = wr && ctx->fd != NULL && ctx->fd->name != NULL && strstr(ctx->fd->name, "/dev/log") != NULL;
+	return sk_out_bool(out, syslog);
+}
+
+SK_XF(evt_count)
+{
+	const char *name = ref->def->name;
+	int64_t res = 0;
+	bool failed = event_res(ctx->evt, &res) && res < 0;
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	uint16_t cat = info->category & 0x1f;
+	uint64_t v = 1;
+	if (strcmp(name, "evt.count.exit") == 0) {
+		v = sk_event_is_exit(ctx->evt->type);
+	} else if (strcmp(name, "evt.count.error") == 0) {
+		v = failed;
+	} else if (strcmp(name, "evt.count.error.file") == 0) {
+		v = failed && cat == SK_EC_FILE;
+	} else if (strcmp(name, "evt.count.error.net") == 0) {
+		v = failed && cat == SK_EC_NET;
+	} else if (strcmp(name, "evt.count.error.memory") == 0) {
+		v = failed && cat == SK_EC_MEMORY;
+	} else if (strcmp(name, "evt.count.error.other") == 0) {
+		v = failed && cat != SK_EC_FILE && cat != SK_EC_NET && cat != SK_EC_MEMORY;
+	}
+	return sk_out_num(out, SK_FT_UINT64, v);
+}
+
+SK_XF(evt_abspath)
+{
+	/* The state resolved the path of fd-creating events; others keep <NA>. */
+	if (ctx->fd != NULL && ctx->fd->name_changed_at == ctx->evt->num && ctx->fd->name != NULL) {
+		return sk_out_str(out, ctx->fd->name, ctx->fd->name_len);
+	}
+	return sk_out_none(out);
+}
+
+SK_XF(evt_is_open)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	int fi = sk_event_param_index(info, "flags");
+	if (!sk_event_is_exit(ctx->evt->type) || (info->flags & SK_EF_CREATES_FD) == 0 || fi < 0 ||
+	    strncmp(info->name, "open", 4) != 0) {
+		return sk_out_bool(out, false);
+	}
+	uint32_t flags = (uint32_t)sk_param_u64(ctx->evt, (uint32_t)fi, 0);
+	const char *name = ref->def->name;
+	bool v;
+	if (strcmp(name, "evt.is_open_read") == 0) {
+		v = (flags & 1u) != 0;
+	} else if (strcmp(name, "evt.is_open_write") == 0) {
+		v = (flags & 2u) != 0;
+	} else if (strcmp(name, "evt.is_open_create") == 0) {
+		v = (flags & (1u << 2)) != 0;
+	} else {
+		/* evt.is_open_exec: created with an execute bit in the mode */
+		int mi = sk_event_param_index(info, "mode");
+		uint64_t mode = mi >= 0 ? sk_param_u64(ctx->evt, (uint32_t)mi, 0) : 0;
+		v = (flags & (1u << 2)) != 0 && (mode & 0111u) != 0;
+	}
+	return sk_out_bool(out, v);
+}

@@ -1,0 +1,432 @@
+/* fields_fd.c: fd.*, container.* and k8s.* extractors. */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fields_internal.h"
+
+static bool is_socket(const sk_fd *fd)
+{
+	return fd->type == SK_FD_IPV4 || fd->type == SK_FD_IPV6;
+}
+
+SK_XF(fd_num)
+{
+	const char *what = ref->def->name + 3;
+	if (strcmp(what, "num") == 0) {
+		return ctx->fd_num >= 0 ? sk_out_i64(out, ctx->fd_num) : sk_out_none(out);
+	}
+	const sk_fd *fd = ctx->fd;
+	if (fd == NULL) {
+		return sk_out_none(out);
+	}
+	if (strcmp(what, "ino") == 0) {
+		return sk_out_i64(out, (int64_t)fd->ino);
+	}
+	/* Linux dev_t encoding: 12 bits of major above 20 bits of minor. */
+	if (strcmp(what, "dev.major") == 0) {
+		return sk_out_num(out, SK_FT_UINT64, fd->dev >> 20);
+	}
+	if (strcmp(what, "dev.minor") == 0) {
+		return sk_out_num(out, SK_FT_UINT64, fd->dev & 0xfffff);
+	}
+	return sk_out_num(out, SK_FT_UINT64, fd->dev);
+}
+
+/* Splits a file fd's path into directory and file name. */
+static void split_path(const sk_fd *fd, size_t *dir_len, const char **file, size_t *file_len)
+{
+	const char *slash = fd->name_len > 0 ? memrchr(fd->name, '/', fd->name_len) : NULL;
+	if (slash == NULL) {
+		*dir_len = 0;
+		*file = fd->name;
+		*file_len = fd->name_len;
+		return;
+	}
+	*dir_len = slash == fd->name ? 1 : (size_t)(slash - fd->name);
+	*file = slash + 1;
+	*file_len = fd->name_len - (size_t)(slash + 1 - fd->name);
+}
+
+static const char *l4_name(uint8_t l4)
+{
+	static const char *const names[] = {NULL, "tcp", "udp", "icmp", "raw"};
+	return l4 < sizeof(names) / sizeof(names[0]) ? names[l4] : NULL;
+}
+
+SK_XF(fd_str)
+{
+	const sk_fd *fd = ctx->fd;
+	if (fd == NULL) {
+		return sk_out_none(out);
+	}
+	const char *what = ref->def->name + 3;
+	if (strcmp(what, "name") == 0) {
+		return sk_out_str(out, fd->name, fd->name_len);
+	}
+	if (strcmp(what, "type") == 0) {
+		return sk_out_cstr(out, sk_fd_type_name(fd->type));
+	}
+	if (strcmp(what, "typechar") == 0) {
+		char *c = sk_arena_alloc(&ctx->arena, 2);
+		if (c == NULL) {
+			return sk_out_none(out);
+		}
+		c[0] = sk_fd_type_char(fd->type);
+		c[1] = '\0';
+		return sk_out_str(out, c, 1);
+	}
+	if (strcmp(what, "nameraw") == 0) {
+		return fd->nameraw != NULL && fd->nameraw_len > 0 ? sk_out_str(out, fd->nameraw, fd->nameraw_len)
+								 : sk_out_str(out, fd->name, fd->name_len);
+	}
+	if (strcmp(what, "directory") == 0 || strcmp(what, "filename") == 0) {
+		if (fd->type != SK_FD_FILE && fd->type != SK_FD_DIRECTORY) {
+			return sk_out_none(out);
+		}
+		if (fd->type == SK_FD_DIRECTORY && what[0] == 'd') {
+			return sk_out_str(out, fd->name, fd->name_len);
+		}
+		size_t dir_len, file_len;
+		const char *file;
+		split_path(fd, &dir_len, &file, &file_len);
+		return what[0] == 'd' ? sk_out_str(out, fd->name, dir_len) : sk_out_str(out, file, file_len);
+	}
+	if (strcmp(what, "l4proto") == 0) {
+		const char *n = is_socket(fd) ? l4_name(fd->l4proto) : NULL;
+		return n != NULL ? sk_out_cstr(out, n) : sk_out_none(out);
+	}
+	if (strcmp(what, "sockfamily") == 0) {
+		return is_socket(fd) ? sk_out_cstr(out, "ip")
+				     : (fd->type == SK_FD_UNIX ? sk_out_cstr(out, "unix") : sk_out_none(out));
+	}
+	char *buf = sk_arena_alloc(&ctx->arena, 64 + (size_t)fd->name_len + SK_CONTAINER_ID_LEN);
+	if (buf == NULL) {
+		return sk_out_none(out);
+	}
+	int n = 0;
+	if (strcmp(what, "uid") == 0) {
+		n = snprintf(buf, 64, "%" PRId64 "%" PRId64, ctx->thread != NULL ? ctx->thread->pid : 0, fd->num);
+	} else {
+		/* fd.containername / fd.containerdirectory */
+		const sk_container *c = ctx->thread != NULL ? ctx->thread->container : NULL;
+		const char *cid = c != NULL ? c->short_id : "host";
+		size_t len = fd->name_len;
+		if (strcmp(what, "containerdirectory") == 0) {
+			size_t file_len;
+			const char *file;
+			split_path(fd, &len, &file, &file_len);
+		}
+		n = snprintf(buf, 64 + (size_t)fd->name_len + SK_CONTAINER_ID_LEN, "%s:%.*s", cid, (int)len, fd->name);
+	}
+	return sk_out_str(out, buf, n > 0 ? (size_t)n : 0);
+}
+
+static void set_ip(sk_value *v, const sk_fd *fd, const uint8_t *ip, bool net)
+{
+	uint8_t fam = fd->type == SK_FD_IPV6 ? 6 : 4;
+	if (net) {
+		v->type = SK_FT_IPNET;
+		memset(&v->u.net, 0, sizeof(v->u.net));
+		v->u.net.addr.family = fam;
+		memcpy(v->u.net.addr.bytes, ip, 16);
+		v->u.net.prefix_len = fam == 6 ? 128 : 32;
+	} else {
+		v->type = SK_FT_IPADDR;
+		memset(&v->u.ip, 0, sizeof(v->u.ip));
+		v->u.ip.family = fam;
+		memcpy(v->u.ip.bytes, ip, fam == 6 ? 16 : 4);
+	}
+}
+
+/* fd.ip/cip/sip/lip/rip and the .net variants. */
+SK_XF(fd_addr)
+{
+	const sk_fd *fd = ctx->fd;
+	out->count = 0;
+	if (fd == NULL || !is_socket(fd)) {
+		return SK_OK;
+	}
+	const char *what = ref->def->name + 3;
+	bool net = strstr(what, "net") != NULL;
+	char which = what[0];
+	if (which == 'i' || which == 'n') {
+		/* Either end: a filter matches when one of them does. */
+		set_ip(&out->v[0], fd, fd->cip, net);
+		set_ip(&out->v[1], fd, fd->sip, net);
+		out->count = 2;
+		return SK_OK;
+	}
+	const uint8_t *ip;
+	if (which == 'c') {
+		ip = fd->cip;
+	} else if (which == 's') {
+		ip = fd->sip;
+	} else if (which == 'l') {
+		ip = fd->is_server ? fd->sip : fd->cip;
+	} else {
+		ip = fd->is_server ? fd->cip : fd->sip;
+	}
+	set_ip(&out->v[0], fd, ip, net);
+	out->count = 1;
+	return SK_OK;
+}
+
+SK_XF(fd_port)
+{
+	const sk_fd *fd = ctx->fd;
+	out->count = 0;
+	if (fd == NULL || !is_socket(fd)) {
+		return SK_OK;
+	}
+	char which = ref->def->name[3];
+	uint16_t port;
+	if (which == 'p') {
+		out->v[0].type = out->v[1].type = SK_FT_UINT64;
+		out->v[0].u.u64 = fd->cport;
+		out->v[1].u.u64 = fd->sport;
+		out->count = 2;
+		return SK_OK;
+	}
+	if (which == 'c') {
+		port = fd->cport;
+	} else if (which == 's') {
+		port = fd->sport;
+	} else if (which == 'l') {
+		port = fd->is_server ? fd->sport : fd->cport;
+	} else {
+		port = fd->is_server ? fd->cport : fd->sport;
+	}
+	return sk_out_num(out, SK_FT_UINT64, port);
+}
+
+SK_XF(fd_flag)
+{
+	const sk_fd *fd = ctx->fd;
+	if (fd == NULL) {
+		return sk_out_none(out);
+	}
+	const char *what = ref->def->name + 3;
+	if (strcmp(what, "is_server") == 0) {
+		return sk_out_bool(out, fd->is_server);
+	}
+	if (strcmp(what, "connected") == 0) {
+		return sk_out_bool(out, fd->connected);
+	}
+	return sk_out_bool(out, fd->name_changed_at == ctx->evt->num && fd->name_changed_at != 0);
+}
+
+static const sk_container *container_of(struct sk_eval_ctx *ctx)
+{
+	return ctx->thread != NULL ? ctx->thread->container : NULL;
+}
+
+SK_XF(container)
+{
+	if (ctx->thread == NULL) {
+		return sk_out_none(out);
+	}
+	const sk_container *c = container_of(ctx);
+	const char *what = ref->def->name + 10; /* after "container." */
+	if (c == NULL) {
+		/* Host processes: Falco reports "host" for id and name. */
+		bool host = strcmp(what, "id") == 0 || strcmp(what, "name") == 0 || strcmp(what, "full_id") == 0;
+		return host ? sk_out_cstr(out, "host") : sk_out_none(out);
+	}
+	static const struct {
+		const char *name;
+		size_t offset;
+	} strs[] = {
+		{"name", offsetof(sk_container, name)},
+		{"image", offsetof(sk_container, image)},
+		{"image.id", offsetof(sk_container, image_id)},
+		{"image.repository", offsetof(sk_container, image_repository)},
+		{"image.tag", offsetof(sk_container, image_tag)},
+		{"image.digest", offsetof(sk_container, image_digest)},
+		{"ip", offsetof(sk_container, ip)},
+		{"healthcheck", offsetof(sk_container, healthcheck)},
+		{"user", offsetof(sk_container, user)},
+	};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		if (strcmp(what, strs[i].name) == 0) {
+			const char *s = *(char *const *)((const char *)c + strs[i].offset);
+			return s != NULL ? sk_out_cstr(out, s) : sk_out_none(out);
+		}
+	}
+	if (strcmp(what, "id") == 0) {
+		return sk_out_cstr(out, c->short_id);
+	}
+	if (strcmp(what, "full_id") == 0) {
+		return sk_out_cstr(out, c->id);
+	}
+	if (strcmp(what, "type") == 0) {
+		return sk_out_cstr(out, c->type);
+	}
+	if (!c->metadata_found) {
+		return sk_out_none(out);
+	}
+	if (strcmp(what, "privileged") == 0) {
+		return sk_out_bool(out, c->privileged);
+	}
+	if (strcmp(what, "host_pid") == 0) {
+		return sk_out_bool(out, c->host_pid);
+	}
+	if (strcmp(what, "host_network") == 0) {
+		return sk_out_bool(out, c->host_network);
+	}
+	if (strcmp(what, "host_ipc") == 0) {
+		return sk_out_bool(out, c->host_ipc);
+	}
+	if (strcmp(what, "start_ts") == 0) {
+		return c->start_ts != 0 ? sk_out_num(out, SK_FT_ABSTIME, c->start_ts) : sk_out_none(out);
+	}
+	if (strcmp(what, "duration") == 0) {
+		return c->start_ts != 0 && ctx->evt->ts >= c->start_ts
+			       ? sk_out_num(out, SK_FT_RELTIME, ctx->evt->ts - c->start_ts)
+			       : sk_out_none(out);
+	}
+	if (strcmp(what, "memory_limit") == 0) {
+		return sk_out_num(out, SK_FT_UINT64, c->memory_limit);
+	}
+	if (strcmp(what, "cpu_shares") == 0) {
+		return sk_out_num(out, SK_FT_UINT64, c->cpu_shares);
+	}
+	return sk_out_none(out);
+}
+
+static bool key_is(const sk_field_ref *ref, const char *s)
+{
+	size_t n = strlen(s);
+	return ref->arg_key != NULL && ref->arg_key_len == n && memcmp(ref->arg_key, s, n) == 0;
+}
+
+/* One mount's attribute by name. */
+static sk_err mount_attr(sk_values *out, const sk_mount *m, const char *attr)
+{
+	if (strcmp(attr, "source") == 0) {
+		return sk_out_cstr(out, m->source);
+	}
+	if (strcmp(attr, "dest") == 0) {
+		return sk_out_cstr(out, m->dest);
+	}
+	if (strcmp(attr, "mode") == 0) {
+		return sk_out_cstr(out, m->mode);
+	}
+	if (strcmp(attr, "rdwr") == 0) {
+		return sk_out_cstr(out, m->rw ? "true" : "false");
+	}
+	return sk_out_cstr(out, m->propagation);
+}
+
+SK_XF(container_mount)
+{
+	const sk_container *c = container_of(ctx);
+	out->count = 0;
+	if (c == NULL) {
+		return SK_OK;
+	}
+	const char *name = ref->def->name;
+	if (strcmp(name, "container.mounts") == 0 || strcmp(name, "container.mount") == 0) {
+		/* source:dest:mode:rdwr:propagation, comma separated */
+		char *buf = sk_arena_alloc(&ctx->arena, 8192);
+		if (buf == NULL) {
+			return SK_OK;
+		}
+		size_t len = 0;
+		for (uint32_t i = 0; i < c->nmounts; i++) {
+			const sk_mount *m = &c->mounts[i];
+			bool pick = strcmp(name, "container.mounts") == 0 ||
+				    (ref->arg_index >= 0 ? (uint32_t)ref->arg_index == i : key_is(ref, m->source));
+			if (!pick) {
+				continue;
+			}
+			int n = snprintf(buf + len, 8192 - len, "%s%s:%s:%s:%s:%s", len > 0 ? "," : "", m->source,
+					 m->dest, m->mode, m->rw ? "true" : "false", m->propagation);
+			len += n > 0 && (size_t)n < 8192 - len ? (size_t)n : 0;
+		}
+		return len > 0 || strcmp(name, "container.mounts") == 0 ? sk_out_str(out, buf, len) : SK_OK;
+	}
+	const char *attr = name + strlen("container.mount.");
+	/* By index, or by the mount's source (by destination for .source). */
+	for (uint32_t i = 0; i < c->nmounts; i++) {
+		const sk_mount *m = &c->mounts[i];
+		bool pick = ref->arg_index >= 0 ? (uint32_t)ref->arg_index == i
+						: key_is(ref, strcmp(attr, "source") == 0 ? m->dest : m->source);
+		if (pick) {
+			return mount_attr(out, m, attr);
+		}
+	}
+	return SK_OK;
+}
+
+/* label[key] or every label as key:value, comma separated. */
+static sk_err labels_out(struct sk_eval_ctx *ctx, const sk_field_ref *ref, const sk_kv *kv, uint32_t n,
+			 bool all, sk_values *out)
+{
+	if (!all) {
+		for (uint32_t i = 0; i < n; i++) {
+			if (key_is(ref, kv[i].key)) {
+				return sk_out_cstr(out, kv[i].value);
+			}
+		}
+		return sk_out_none(out);
+	}
+	char *buf = sk_arena_alloc(&ctx->arena, 8192);
+	if (buf == NULL) {
+		return sk_out_none(out);
+	}
+	size_t len = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		int w = snprintf(buf + len, 8192 - len, "%s%s:%s", len > 0 ? ", " : "", kv[i].key, kv[i].value);
+		len += w > 0 && (size_t)w < 8192 - len ? (size_t)w : 0;
+	}
+	return sk_out_str(out, buf, len);
+}
+
+SK_XF(container_label)
+{
+	const sk_container *c = container_of(ctx);
+	if (c == NULL) {
+		return sk_out_none(out);
+	}
+	return labels_out(ctx, ref, c->labels, c->nlabels, strcmp(ref->def->name, "container.labels") == 0, out);
+}
+
+SK_XF(k8s)
+{
+	const sk_container *c = container_of(ctx);
+	if (c == NULL) {
+		return sk_out_none(out);
+	}
+	const char *name = ref->def->name;
+	const char *v = NULL;
+	if (strcmp(name, "k8s.ns.name") == 0) {
+		v = c->pod_namespace;
+	} else if (strcmp(name, "k8s.pod.name") == 0) {
+		v = c->pod_name;
+	} else if (strcmp(name, "k8s.pod.id") == 0 || strcmp(name, "k8s.pod.uid") == 0) {
+		v = c->pod_uid;
+	} else if (strcmp(name, "k8s.pod.full_sandbox_id") == 0) {
+		v = c->sandbox_id;
+	} else if (strcmp(name, "k8s.pod.sandbox_id") == 0 && c->sandbox_id != NULL) {
+		char *s = sk_arena_alloc(&ctx->arena, 13);
+		if (s == NULL) {
+			return sk_out_none(out);
+		}
+		snprintf(s, 13, "%.12s", c->sandbox_id);
+		v = s;
+	}
+	return v != NULL ? sk_out_cstr(out, v) : sk_out_none(out);
+}
+
+SK_XF(k8s_label)
+{
+	const sk_container *c = container_of(ctx);
+	if (c == NULL || c->pod_name == NULL) {
+		return sk_out_none(out);
+	}
+	/* Pod labels: CRI-O copies them into the container; docker k8s too. */
+	return labels_out(ctx, ref, c->labels, c->nlabels, strcmp(ref->def->name, "k8s.pod.labels") == 0, out);
+}
