@@ -382,7 +382,6 @@ static void parse_fd(sk_scap_reader *r, cursor *c, bool bounded, sk_scap_fd *fd)
 		}
 		break;
 	case SK_SCAP_FD_UNKNOWN:
-	case SK_SCAP_FD_UNSUPPORTED:
 		break;
 	default:
 		fd->name = get_str(r, c);
