@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Builds the values table of the chart README from values.yaml's `# --` comments.
 
-Usage: values_doc.py VALUES_YAML               print the Markdown table
-       values_doc.py VALUES_YAML README_MD     exit 1 unless README_MD holds
-                                               exactly that table between the
-                                               <!-- values:begin/end --> marks
+Usage: values_doc.py VALUES_YAML                print the Markdown table
+       values_doc.py VALUES_YAML DOC_MD...      exit 1 unless every DOC_MD holds
+                                                exactly that table between the
+                                                <!-- values:begin/end --> marks
 
 A `# -- text` comment (and the `#` lines right after it) documents the key on
 the next line. A documented key is one row, whatever its value; an
@@ -66,26 +66,31 @@ def table(values_file):
     return "\n".join(rows) + "\n"
 
 
+def check(readme_file, generated, values_file):
+    with open(readme_file, encoding="utf-8") as f:
+        readme = f.read()
+    if BEGIN not in readme or END not in readme:
+        print(f"values_doc: {readme_file} lacks the {BEGIN} / {END} marks", file=sys.stderr)
+        return False
+    current = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
+    if current != generated:
+        print(f"values_doc: the table in {readme_file} is stale; regenerate it with\n"
+              f"  python3 tests/deploy/values_doc.py {values_file}", file=sys.stderr)
+        return False
+    print(f"values_doc: {readme_file}: {generated.count(chr(10)) - 2} documented values, table up to date")
+    return True
+
+
 def main(argv):
-    if len(argv) not in (2, 3):
+    if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     generated = table(argv[1])
     if len(argv) == 2:
         sys.stdout.write(generated)
         return 0
-    with open(argv[2], encoding="utf-8") as f:
-        readme = f.read()
-    if BEGIN not in readme or END not in readme:
-        print(f"values_doc: {argv[2]} lacks the {BEGIN} / {END} marks", file=sys.stderr)
-        return 1
-    current = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
-    if current != generated:
-        print(f"values_doc: the table in {argv[2]} is stale; regenerate it with\n"
-              f"  python3 tests/deploy/values_doc.py {argv[1]}", file=sys.stderr)
-        return 1
-    print(f"values_doc: {generated.count(chr(10)) - 2} documented values, table up to date")
-    return 0
+    results = [check(readme, generated, argv[1]) for readme in argv[2:]]
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

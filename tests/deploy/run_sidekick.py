@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Runs the real saker-sidekick on the lab's and the image's config files.
+
+Usage: run_sidekick.py SAKER_SIDEKICK PLUGIN_DIR CONFIG...
+
+For each config file: starts a private redis-server on a free loopback port,
+starts saker-sidekick with that file (Falcosidekick environment variables move
+the listener, spool and nng socket into a temp dir and point the `redis`
+output at the private Redis, the way the compose file overrides settings),
+then checks /ping, /healthz, that a posted Falco alert is accepted (200) and
+counted in /metrics, and, when the file enables the redis output, that the
+alert lands in Redis unchanged. Both servers are stopped at the end, also on
+failure. Exit 0 when everything holds, 1 otherwise, 77 when a program is
+missing.
+"""
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+DEADLINE_S = 10
+ALERT = {
+    "hostname": "lab-node",
+    "output": "12:00:00.000000000: Warning Lab secret read (file=/tmp/saker-lab-secret)",
+    "output_fields": {"fd.name": "/tmp/saker-lab-secret", "proc.name": "cat"},
+    "priority": "Warning",
+    "rule": "Lab secret read",
+    "source": "syscall",
+    "tags": ["lab"],
+    "time": "2026-01-01T12:00:00.000000000Z",
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(what, probe):
+    """Polls probe() until it returns a truthy value, for at most DEADLINE_S."""
+    end = time.monotonic() + DEADLINE_S
+    while time.monotonic() < end:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+def request(port, method, path, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode()
+    finally:
+        conn.close()
+
+
+def try_request(port, path):
+    try:
+        return request(port, "GET", path)
+    except OSError:
+        return None
+
+
+def redis_cli(port, *args):
+    out = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(port), "--raw", *args], capture_output=True,
+                         text=True, timeout=5, check=False)
+    return out.stdout.strip()
+
+
+def stop(proc):
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def metric(text, name):
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+
+
+def check_config(sidekick, plugin_dir, config, tmp):
+    with open(config, encoding="utf-8") as f:
+        cfg = yaml.safe_load(f) or {}
+    redis_cfg = cfg.get("redis") if isinstance(cfg.get("redis"), dict) else None
+    redis_port, http_port = free_port(), free_port()
+    env = dict(os.environ, LISTENADDRESS="127.0.0.1", LISTENPORT=str(http_port), SPOOL_DIR=f"{tmp}/spool",
+               NNG_LISTEN=f"ipc://{tmp}/alerts.sock", PLUGINDIR=plugin_dir,
+               REDIS_ADDRESS=f"127.0.0.1:{redis_port}")
+    redis = daemon = None
+    log = open(f"{tmp}/sidekick.log", "w+", encoding="utf-8")
+    try:
+        redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for("redis-server", lambda: redis_cli(redis_port, "PING") == "PONG")
+        daemon = subprocess.Popen([sidekick, "-c", config], env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_for("/ping", lambda: try_request(http_port, "/ping") or daemon.poll() is not None)
+        if daemon.poll() is not None:
+            raise RuntimeError(f"saker-sidekick exited with {daemon.returncode}")
+        status, body = request(http_port, "GET", "/ping")
+        if (status, body.strip()) != (200, "pong"):
+            raise RuntimeError(f"/ping answered {status} {body!r}")
+        status, body = request(http_port, "GET", "/healthz")
+        if status != 200 or json.loads(body).get("status") != "ok":
+            raise RuntimeError(f"/healthz answered {status} {body!r}")
+        payload = json.dumps(ALERT)
+        status, body = request(http_port, "POST", "/", payload)
+        if status != 200:
+            raise RuntimeError(f"POST / answered {status} {body!r}")
+        _, text = request(http_port, "GET", "/metrics")
+        if metric(text, "falcosecurity_falcosidekick_inputs_total") < 1:
+            raise RuntimeError("/metrics does not count the posted alert in falcosecurity_falcosidekick_inputs_total")
+        if redis_cfg and redis_cfg.get("address"):
+            key = redis_cfg.get("key") or "falco"
+            stored = wait_for(f"the alert in Redis list {key}", lambda: redis_cli(redis_port, "LRANGE", key, "0", "-1"))
+            delivered = json.loads(stored.splitlines()[0])
+            if delivered.get("rule") != ALERT["rule"]:
+                raise RuntimeError(f"Redis {key} holds {stored[:200]!r}")
+            custom = cfg.get("customfields") if isinstance(cfg.get("customfields"), dict) else {}
+            for name, value in custom.items():
+                if delivered["output_fields"].get(name) != value:
+                    raise RuntimeError(f"customfields {name}={value} not in the delivered alert: {stored[:300]}")
+            return "redis output delivered"
+        return "no redis output in this file"
+    except RuntimeError as e:
+        log.seek(0)
+        raise RuntimeError(f"{e}\n--- saker-sidekick log:\n{log.read()[-2000:]}") from None
+    finally:
+        stop(daemon)
+        stop(redis)
+        log.close()
+
+
+def main(argv):
+    if len(argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    sidekick, plugin_dir, configs = argv[1], argv[2], argv[3:]
+    for program in (sidekick, shutil.which("redis-server"), shutil.which("redis-cli")):
+        if not program or not os.access(program, os.X_OK):
+            print(f"run_sidekick: SKIP: {program or 'redis-server/redis-cli'} not available")
+            return 77
+    failed = 0
+    for config in configs:
+        with tempfile.TemporaryDirectory(prefix="saker-deploy-") as tmp:
+            try:
+                print(f"run_sidekick: {config}: ok ({check_config(sidekick, plugin_dir, config, tmp)})")
+            except (RuntimeError, OSError, ValueError) as e:
+                print(f"run_sidekick: {config}: FAIL: {e}", file=sys.stderr)
+                failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
