@@ -1,42 +1,42 @@
-/* skp_http: one keep-alive HTTP client per plugin instance, over libcurl.
+/* sko_http: one keep-alive HTTP client per plugin instance, over libcurl.
  *
  * Reads the settings every HTTP output shares from the instance's config
  * section (checkcert, mutualtls + client cert files, customheaders, timeout)
  * and maps each response to a delivery outcome the sidekick understands:
  * 2xx -> OK; 429, 5xx, timeouts and connection errors -> RETRY; other 4xx
  * and local errors -> FAIL. */
-#ifndef SKP_HTTP_H
-#define SKP_HTTP_H
+#ifndef SKO_HTTP_H
+#define SKO_HTTP_H
 
 #include <stddef.h>
 
 #include "saker/output_plugin.h"
 #include "sk_err.h"
 
-typedef struct skp_http skp_http;
+typedef struct sko_http sko_http;
 
 /* Creates a client for url reading the shared keys from host. The method is
  * POST, the content type application/json. On failure returns an error and
  * writes a one-line reason to err. */
-sk_err skp_http_new(const saker_plugin_host *host, const char *url, skp_http **out, char *err, size_t errlen);
+sk_err sko_http_new(const saker_plugin_host *host, const char *url, sko_http **out, char *err, size_t errlen);
 
 /* Sets the request method ("POST" or "PUT"); anything else is SK_EINVAL. */
-sk_err skp_http_set_method(skp_http *h, const char *method);
+sk_err sko_http_set_method(sko_http *h, const char *method);
 
 /* Adds one request header "name: value" sent with every request. */
-sk_err skp_http_add_header(skp_http *h, const char *name, const char *value);
+sk_err sko_http_add_header(sko_http *h, const char *name, const char *value);
 
 /* Sends every request with HTTP basic authentication. */
-sk_err skp_http_set_basic_auth(skp_http *h, const char *user, const char *password);
+sk_err sko_http_set_basic_auth(sko_http *h, const char *user, const char *password);
 
 /* Sends body (len bytes) in one request on the kept-alive connection and
  * returns how it went; on RETRY/FAIL err holds the reason. */
-saker_send_result skp_http_send(skp_http *h, const char *body, size_t len, char *err, size_t errlen);
+saker_send_result sko_http_send(sko_http *h, const char *body, size_t len, char *err, size_t errlen);
 
 /* Returns the HTTP status of the last response (0 when none arrived). */
-long skp_http_last_status(const skp_http *h);
+long sko_http_last_status(const sko_http *h);
 
 /* Frees the client and closes its connection; NULL is fine. */
-void skp_http_free(skp_http *h);
+void sko_http_free(sko_http *h);
 
 #endif

@@ -1,4 +1,4 @@
-#include "skp_template.h"
+#include "sko_template.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -6,49 +6,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "skp_util.h"
+#include "sko_util.h"
 
-typedef enum skp_tpl_kind {
-	SKP_TPL_TEXT,
-	SKP_TPL_RULE,
-	SKP_TPL_PRIORITY,
-	SKP_TPL_OUTPUT,
-	SKP_TPL_SOURCE,
-	SKP_TPL_HOSTNAME,
-	SKP_TPL_TIME,
-	SKP_TPL_UUID,
-	SKP_TPL_TAGS,
-	SKP_TPL_FIELD,
-} skp_tpl_kind;
+typedef enum sko_tpl_kind {
+	SKO_TPL_TEXT,
+	SKO_TPL_RULE,
+	SKO_TPL_PRIORITY,
+	SKO_TPL_OUTPUT,
+	SKO_TPL_SOURCE,
+	SKO_TPL_HOSTNAME,
+	SKO_TPL_TIME,
+	SKO_TPL_UUID,
+	SKO_TPL_TAGS,
+	SKO_TPL_FIELD,
+} sko_tpl_kind;
 
-typedef struct skp_tpl_part {
-	skp_tpl_kind kind;
+typedef struct sko_tpl_part {
+	sko_tpl_kind kind;
 	char *text; /* literal text, or the output field name */
 	size_t len;
-} skp_tpl_part;
+} sko_tpl_part;
 
-struct skp_template {
-	skp_tpl_part *parts;
+struct sko_template {
+	sko_tpl_part *parts;
 	size_t n;
 };
 
 static const struct {
 	const char *name;
-	skp_tpl_kind kind;
-} skp_tpl_names[] = {
-	{".Rule", SKP_TPL_RULE},         {".Priority", SKP_TPL_PRIORITY}, {".Output", SKP_TPL_OUTPUT},
-	{".Source", SKP_TPL_SOURCE},     {".Hostname", SKP_TPL_HOSTNAME}, {".Time", SKP_TPL_TIME},
-	{".UUID", SKP_TPL_UUID},         {".Tags", SKP_TPL_TAGS},
+	sko_tpl_kind kind;
+} sko_tpl_names[] = {
+	{".Rule", SKO_TPL_RULE},         {".Priority", SKO_TPL_PRIORITY}, {".Output", SKO_TPL_OUTPUT},
+	{".Source", SKO_TPL_SOURCE},     {".Hostname", SKO_TPL_HOSTNAME}, {".Time", SKO_TPL_TIME},
+	{".UUID", SKO_TPL_UUID},         {".Tags", SKO_TPL_TAGS},
 };
 
-static sk_err skp_tpl_add(skp_template *t, skp_tpl_kind kind, const char *text, size_t len)
+static sk_err sko_tpl_add(sko_template *t, sko_tpl_kind kind, const char *text, size_t len)
 {
-	skp_tpl_part *part;
+	sko_tpl_part *part;
 
-	if (t->n >= SKP_TEMPLATE_MAX_PARTS) {
+	if (t->n >= SKO_TEMPLATE_MAX_PARTS) {
 		return SK_ERANGE;
 	}
-	if (kind == SKP_TPL_TEXT && len == 0) {
+	if (kind == SKO_TPL_TEXT && len == 0) {
 		return SK_OK;
 	}
 	part = &t->parts[t->n];
@@ -67,7 +67,7 @@ static sk_err skp_tpl_add(skp_template *t, skp_tpl_kind kind, const char *text, 
 	return SK_OK;
 }
 
-static const char *skp_tpl_skip_space(const char *p, const char *end)
+static const char *sko_tpl_skip_space(const char *p, const char *end)
 {
 	while (p < end && isspace((unsigned char)*p)) {
 		p++;
@@ -76,9 +76,9 @@ static const char *skp_tpl_skip_space(const char *p, const char *end)
 }
 
 /* Parses the inside of one {{ }} action [p, end) into a part. */
-static sk_err skp_tpl_action(skp_template *t, const char *p, const char *end, const char **why)
+static sk_err sko_tpl_action(sko_template *t, const char *p, const char *end, const char **why)
 {
-	const char *word = skp_tpl_skip_space(p, end);
+	const char *word = sko_tpl_skip_space(p, end);
 	const char *stop = word;
 	size_t wlen;
 
@@ -87,14 +87,14 @@ static sk_err skp_tpl_action(skp_template *t, const char *p, const char *end, co
 	}
 	wlen = (size_t)(stop - word);
 	if (wlen == 5 && memcmp(word, "index", 5) == 0) {
-		const char *arg = skp_tpl_skip_space(stop, end);
+		const char *arg = sko_tpl_skip_space(stop, end);
 		const char *name, *close;
 
 		if ((size_t)(end - arg) < 13 || memcmp(arg, ".OutputFields", 13) != 0) {
 			*why = "index takes .OutputFields";
 			return SK_EPARSE;
 		}
-		name = skp_tpl_skip_space(arg + 13, end);
+		name = sko_tpl_skip_space(arg + 13, end);
 		if (name == arg + 13 || name >= end || *name != '"') {
 			*why = "index .OutputFields wants a \"quoted\" field name";
 			return SK_EPARSE;
@@ -104,40 +104,40 @@ static sk_err skp_tpl_action(skp_template *t, const char *p, const char *end, co
 			*why = "unterminated or escaped field name";
 			return SK_EPARSE;
 		}
-		if (skp_tpl_skip_space(close + 1, end) != end) {
+		if (sko_tpl_skip_space(close + 1, end) != end) {
 			*why = "unexpected text after the field name";
 			return SK_EPARSE;
 		}
-		return skp_tpl_add(t, SKP_TPL_FIELD, name + 1, (size_t)(close - name - 1));
+		return sko_tpl_add(t, SKO_TPL_FIELD, name + 1, (size_t)(close - name - 1));
 	}
-	if (skp_tpl_skip_space(stop, end) != end) {
+	if (sko_tpl_skip_space(stop, end) != end) {
 		*why = "unsupported action (want .Rule, .Output, index .OutputFields \"f\", ...)";
 		return SK_EPARSE;
 	}
-	for (size_t i = 0; i < sizeof(skp_tpl_names) / sizeof(skp_tpl_names[0]); i++) {
-		if (strlen(skp_tpl_names[i].name) == wlen && memcmp(word, skp_tpl_names[i].name, wlen) == 0) {
-			return skp_tpl_add(t, skp_tpl_names[i].kind, NULL, 0);
+	for (size_t i = 0; i < sizeof(sko_tpl_names) / sizeof(sko_tpl_names[0]); i++) {
+		if (strlen(sko_tpl_names[i].name) == wlen && memcmp(word, sko_tpl_names[i].name, wlen) == 0) {
+			return sko_tpl_add(t, sko_tpl_names[i].kind, NULL, 0);
 		}
 	}
 	*why = "unknown field (want .Rule, .Priority, .Output, .Source, .Hostname, .Time, .UUID, .Tags)";
 	return SK_EPARSE;
 }
 
-sk_err skp_template_compile(const char *src, size_t len, skp_template **out, char *err, size_t errlen)
+sk_err sko_template_compile(const char *src, size_t len, sko_template **out, char *err, size_t errlen)
 {
 	sk_err rc = SK_OK;
-	skp_template *t = NULL;
+	sko_template *t = NULL;
 	const char *p = src, *end = src + len, *why = "out of memory";
 	size_t offset = 0;
 
 	*out = NULL;
-	if (len > SKP_TEMPLATE_MAX_LEN) {
-		snprintf(err, errlen, "template is %zu bytes, limit %d", len, SKP_TEMPLATE_MAX_LEN);
+	if (len > SKO_TEMPLATE_MAX_LEN) {
+		snprintf(err, errlen, "template is %zu bytes, limit %d", len, SKO_TEMPLATE_MAX_LEN);
 		return SK_ERANGE;
 	}
 	t = calloc(1, sizeof(*t));
 	if (t != NULL) {
-		t->parts = calloc(SKP_TEMPLATE_MAX_PARTS, sizeof(*t->parts));
+		t->parts = calloc(SKO_TEMPLATE_MAX_PARTS, sizeof(*t->parts));
 	}
 	if (t == NULL || t->parts == NULL) {
 		rc = SK_ENOMEM;
@@ -149,7 +149,7 @@ sk_err skp_template_compile(const char *src, size_t len, skp_template **out, cha
 		const char *inner, *close, *inner_end, *next;
 
 		if (open == NULL) {
-			rc = skp_tpl_add(t, SKP_TPL_TEXT, p, (size_t)(end - p));
+			rc = sko_tpl_add(t, SKO_TPL_TEXT, p, (size_t)(end - p));
 			break;
 		}
 		offset = (size_t)(open - src);
@@ -161,7 +161,7 @@ sk_err skp_template_compile(const char *src, size_t len, skp_template **out, cha
 			}
 			inner++;
 		}
-		rc = skp_tpl_add(t, SKP_TPL_TEXT, p, (size_t)(text_end - p));
+		rc = sko_tpl_add(t, SKO_TPL_TEXT, p, (size_t)(text_end - p));
 		if (rc != SK_OK) {
 			break;
 		}
@@ -176,9 +176,9 @@ sk_err skp_template_compile(const char *src, size_t len, skp_template **out, cha
 		/* " -}}" trims the whitespace after it. */
 		if (inner_end - inner >= 2 && inner_end[-1] == '-' && isspace((unsigned char)inner_end[-2])) {
 			inner_end--;
-			next = skp_tpl_skip_space(next, end);
+			next = sko_tpl_skip_space(next, end);
 		}
-		rc = skp_tpl_action(t, inner, inner_end, &why);
+		rc = sko_tpl_action(t, inner, inner_end, &why);
 		if (rc != SK_OK) {
 			break;
 		}
@@ -196,49 +196,49 @@ cleanup:
 	if (rc != SK_OK) {
 		snprintf(err, errlen, "offset %zu: %s", offset, why);
 	}
-	skp_template_free(t);
+	sko_template_free(t);
 	return rc;
 }
 
-void skp_template_render(const skp_template *t, const saker_alert *alert, sk_strbuf *sb)
+void sko_template_render(const sko_template *t, const saker_alert *alert, sk_strbuf *sb)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		const skp_tpl_part *part = &t->parts[i];
+		const sko_tpl_part *part = &t->parts[i];
 		const char *value = NULL;
 
 		switch (part->kind) {
-		case SKP_TPL_TEXT:
+		case SKO_TPL_TEXT:
 			sk_strbuf_append(sb, part->text, part->len);
 			break;
-		case SKP_TPL_RULE:
+		case SKO_TPL_RULE:
 			value = alert->rule;
 			break;
-		case SKP_TPL_PRIORITY:
+		case SKO_TPL_PRIORITY:
 			value = alert->priority;
 			break;
-		case SKP_TPL_OUTPUT:
+		case SKO_TPL_OUTPUT:
 			value = alert->output;
 			break;
-		case SKP_TPL_SOURCE:
+		case SKO_TPL_SOURCE:
 			value = alert->source;
 			break;
-		case SKP_TPL_HOSTNAME:
+		case SKO_TPL_HOSTNAME:
 			value = alert->hostname;
 			break;
-		case SKP_TPL_UUID:
+		case SKO_TPL_UUID:
 			value = alert->uuid;
 			break;
-		case SKP_TPL_TIME:
-			skp_go_time(sb, alert->time_ns);
+		case SKO_TPL_TIME:
+			sko_go_time(sb, alert->time_ns);
 			break;
-		case SKP_TPL_TAGS:
+		case SKO_TPL_TAGS:
 			/* Go prints a []string as "[a b]". */
 			sk_strbuf_putc(sb, '[');
-			skp_join_tags(sb, alert, " ");
+			sko_join_tags(sb, alert, " ");
 			sk_strbuf_putc(sb, ']');
 			break;
-		case SKP_TPL_FIELD:
-			value = skp_alert_field(alert, part->text);
+		case SKO_TPL_FIELD:
+			value = sko_alert_field(alert, part->text);
 			if (value == NULL) {
 				value = "<no value>";
 			}
@@ -250,7 +250,7 @@ void skp_template_render(const skp_template *t, const saker_alert *alert, sk_str
 	}
 }
 
-void skp_template_free(skp_template *t)
+void sko_template_free(sko_template *t)
 {
 	if (t == NULL) {
 		return;

@@ -1,5 +1,5 @@
 /* JSON escaping as Go writes it, Go's time text, UTF-8 counting, fields. */
-#include "skp_util.h"
+#include "sko_util.h"
 
 #include "plugin_host.h"
 #include "sk_test.h"
@@ -9,7 +9,7 @@ static const char *go_json(const char *s)
 	static sk_strbuf sb;
 
 	sk_strbuf_reset(&sb);
-	skp_json_go_string(&sb, s);
+	sko_json_go_string(&sb, s);
 	return sb.data;
 }
 
@@ -18,7 +18,7 @@ static const char *go_time(int64_t ns)
 	static sk_strbuf sb;
 
 	sk_strbuf_reset(&sb);
-	skp_go_time(&sb, ns);
+	sko_go_time(&sb, ns);
 	return sb.data;
 }
 
@@ -36,10 +36,10 @@ SK_TEST(json_go_string_escapes_like_encoding_json)
 
 SK_TEST(utf8_len_counts_characters)
 {
-	SK_CHECK_INT(skp_utf8_len(""), 0);
-	SK_CHECK_INT(skp_utf8_len("abc"), 3);
-	SK_CHECK_INT(skp_utf8_len("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), 3);
-	SK_CHECK_INT(skp_utf8_len("\xff\xfe"), 2);
+	SK_CHECK_INT(sko_utf8_len(""), 0);
+	SK_CHECK_INT(sko_utf8_len("abc"), 3);
+	SK_CHECK_INT(sko_utf8_len("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), 3);
+	SK_CHECK_INT(sko_utf8_len("\xff\xfe"), 2);
 }
 
 SK_TEST(go_time_trims_fraction)
@@ -55,10 +55,10 @@ SK_TEST(alert_field_lookup)
 	ph_alert a;
 
 	ph_alert_make(&a, 3);
-	SK_CHECK_STR(skp_alert_field(&a.a, "user.name"), "root");
-	SK_CHECK_STR(skp_alert_field(&a.a, "container.id"), "abc123");
-	SK_CHECK_STR(skp_alert_field(&a.a, "proc.cmdline"), "bash -i #3");
-	SK_CHECK(skp_alert_field(&a.a, "proc.name") == NULL);
+	SK_CHECK_STR(sko_alert_field(&a.a, "user.name"), "root");
+	SK_CHECK_STR(sko_alert_field(&a.a, "container.id"), "abc123");
+	SK_CHECK_STR(sko_alert_field(&a.a, "proc.cmdline"), "bash -i #3");
+	SK_CHECK(sko_alert_field(&a.a, "proc.name") == NULL);
 }
 
 SK_TEST_MAIN()

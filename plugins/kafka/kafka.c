@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "saker/output_plugin.h"
-#include "skp_util.h"
+#include "sko_util.h"
 
 #define KAFKA_MAX_BATCH 256
 #define KAFKA_DEFAULT_TIMEOUT_MS 10000
@@ -363,4 +363,4 @@ static const saker_output_plugin kafka_plugin = {
 	.close = kafka_close,
 };
 
-SKP_PLUGIN_ENTRY(kafka_plugin)
+SKO_PLUGIN_ENTRY(kafka_plugin)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "skp_http.h"
+#include "sko_http.h"
 
 typedef struct loki_label {
 	char name[128];
@@ -14,8 +14,8 @@ typedef struct loki_label {
 
 typedef struct loki_state {
 	loki_config cfg;
-	skp_strlist extralabels;
-	skp_http *http;
+	sko_strlist extralabels;
+	sko_http *http;
 	sk_strbuf body;
 } loki_state;
 
@@ -84,7 +84,7 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 	loki_add(labels, &n, "priority", alert->priority, NULL);
 	for (size_t i = 0; i < nextra && i < LOKI_MAX_EXTRALABELS; i++) {
 		const char *field = cfg->extralabels->items[i];
-		const char *v = skp_alert_field(alert, field);
+		const char *v = sko_alert_field(alert, field);
 		char name[128];
 
 		if (v == NULL) {
@@ -105,7 +105,7 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 		loki_add(labels, &n, "hostname", alert->hostname, NULL);
 	}
 	if (alert->ntags > 0) {
-		skp_join_tags(&tags, alert, ",");
+		sko_join_tags(&tags, alert, ",");
 		sb->failed |= sk_strbuf_failed(&tags);
 		loki_add(labels, &n, "tags", sk_strbuf_str(&tags), NULL);
 	}
@@ -115,9 +115,9 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 		if (i > 0) {
 			sk_strbuf_putc(sb, ',');
 		}
-		skp_json_go_string(sb, labels[i].name);
+		sko_json_go_string(sb, labels[i].name);
 		sk_strbuf_putc(sb, ':');
-		skp_json_go_string(sb, labels[i].value);
+		sko_json_go_string(sb, labels[i].value);
 		free(labels[i].owned);
 	}
 	snprintf(ts, sizeof(ts), "%lld", (long long)alert->time_ns);
@@ -127,7 +127,7 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 	if (cfg->json_format) {
 		sk_strbuf_json_string(sb, alert->json, alert->json_len);
 	} else {
-		skp_json_go_string(sb, alert->output);
+		sko_json_go_string(sb, alert->output);
 	}
 	sk_strbuf_puts(sb, "]]}");
 	sk_strbuf_free(&tags);
@@ -150,8 +150,8 @@ static void loki_close(void *state)
 	loki_state *st = state;
 
 	if (st != NULL) {
-		skp_http_free(st->http);
-		skp_strlist_free(&st->extralabels);
+		sko_http_free(st->http);
+		sko_strlist_free(&st->extralabels);
 		sk_strbuf_free(&st->body);
 		free(st);
 	}
@@ -181,7 +181,7 @@ static bool loki_init(const saker_plugin_host *host, void **state, char *err, si
 		rc = SK_EINVAL;
 		goto cleanup;
 	}
-	rc = skp_strlist_from_config(host, "extralabels", &st->extralabels);
+	rc = sko_strlist_from_config(host, "extralabels", &st->extralabels);
 	if (rc != SK_OK || st->extralabels.n > LOKI_MAX_EXTRALABELS) {
 		snprintf(err, errlen, "extralabels: at most %d fields", LOKI_MAX_EXTRALABELS);
 		rc = rc != SK_OK ? rc : SK_ERANGE;
@@ -192,15 +192,15 @@ static bool loki_init(const saker_plugin_host *host, void **state, char *err, si
 		rc = SK_ERANGE;
 		goto cleanup;
 	}
-	rc = skp_http_new(host, url, &st->http, err, errlen);
+	rc = sko_http_new(host, url, &st->http, err, errlen);
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
 	if (*tenant != '\0') {
-		rc = skp_http_add_header(st->http, "X-Scope-OrgID", tenant);
+		rc = sko_http_add_header(st->http, "X-Scope-OrgID", tenant);
 	}
 	if (rc == SK_OK && *user != '\0' && *apikey != '\0') {
-		rc = skp_http_set_basic_auth(st->http, user, apikey);
+		rc = sko_http_set_basic_auth(st->http, user, apikey);
 	}
 	if (rc != SK_OK) {
 		snprintf(err, errlen, "tenant: invalid header value");
@@ -222,11 +222,11 @@ static saker_send_result loki_send_batch(void *state, const saker_alert *const *
 
 	sk_strbuf_reset(&st->body);
 	loki_payload(&st->body, &st->cfg, alerts, n);
-	res = skp_check_buf(&st->body, err, errlen);
+	res = sko_check_buf(&st->body, err, errlen);
 	if (res != SAKER_SEND_OK) {
 		return res;
 	}
-	return skp_http_send(st->http, st->body.data, st->body.len, err, errlen);
+	return sko_http_send(st->http, st->body.data, st->body.len, err, errlen);
 }
 
 static saker_send_result loki_send(void *state, const saker_alert *alert, char *err, size_t errlen)
@@ -246,4 +246,4 @@ static const saker_output_plugin loki_plugin = {
 	.close = loki_close,
 };
 
-SKP_PLUGIN_ENTRY(loki_plugin)
+SKO_PLUGIN_ENTRY(loki_plugin)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "skp_http.h"
-#include "skp_util.h"
+#include "sko_http.h"
+#include "sko_util.h"
 
 #define SLACK_DEFAULT_FOOTER "https://github.com/falcosecurity/falcosidekick"
 #define SLACK_DEFAULT_ICON "https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick.png"
@@ -14,8 +14,8 @@
 
 typedef struct slack_state {
 	slack_config cfg;
-	skp_template *message;
-	skp_http *http;
+	sko_template *message;
+	sko_http *http;
 	sk_strbuf body;
 } slack_state;
 
@@ -59,7 +59,7 @@ static void slack_key(sk_strbuf *sb, const char *key, const char *value)
 	sk_strbuf_putc(sb, '"');
 	sk_strbuf_puts(sb, key);
 	sk_strbuf_puts(sb, "\":");
-	skp_json_go_string(sb, value);
+	sko_json_go_string(sb, value);
 }
 
 static void slack_field(sk_strbuf *sb, bool *first, const char *title, const char *value, bool short_field)
@@ -85,16 +85,16 @@ static void slack_fields(sk_strbuf *sb, const saker_alert *alert)
 		slack_field(sb, &first, "hostname", alert->hostname, true);
 	}
 	if (alert->ntags > 0) {
-		skp_join_tags(&tmp, alert, ", ");
+		sko_join_tags(&tmp, alert, ", ");
 		slack_field(sb, &first, "tags", sk_strbuf_str(&tmp), true);
 	}
 	for (size_t i = 0; i < alert->nfields; i++) {
 		const char *v = alert->field_values[i];
 
-		slack_field(sb, &first, alert->field_names[i], v, skp_utf8_len(v) < SLACK_SHORT_FIELD);
+		slack_field(sb, &first, alert->field_names[i], v, sko_utf8_len(v) < SLACK_SHORT_FIELD);
 	}
 	sk_strbuf_reset(&tmp);
-	skp_go_time(&tmp, alert->time_ns);
+	sko_go_time(&tmp, alert->time_ns);
 	slack_field(sb, &first, "time", sk_strbuf_str(&tmp), false);
 	sk_strbuf_putc(sb, ']');
 	if (sk_strbuf_failed(&tmp)) {
@@ -111,7 +111,7 @@ void slack_payload(sk_strbuf *sb, const slack_config *cfg, const saker_alert *al
 
 	sk_strbuf_putc(sb, '{');
 	if (cfg->message != NULL) {
-		skp_template_render(cfg->message, alert, &text);
+		sko_template_render(cfg->message, alert, &text);
 		sb->failed |= sk_strbuf_failed(&text);
 	}
 	/* Keys in Falcosidekick's order; empty optional ones are left out. */
@@ -158,8 +158,8 @@ static void slack_close(void *state)
 	slack_state *st = state;
 
 	if (st != NULL) {
-		skp_http_free(st->http);
-		skp_template_free(st->message);
+		sko_http_free(st->http);
+		sko_template_free(st->message);
 		sk_strbuf_free(&st->body);
 		free(st);
 	}
@@ -191,14 +191,14 @@ static bool slack_init(const saker_plugin_host *host, void **state, char *err, s
 		goto cleanup;
 	}
 	if (*message != '\0') {
-		rc = skp_template_compile(message, strlen(message), &st->message, why, sizeof(why));
+		rc = sko_template_compile(message, strlen(message), &st->message, why, sizeof(why));
 		if (rc != SK_OK) {
 			snprintf(err, errlen, "messageformat: %s", why);
 			goto cleanup;
 		}
 		st->cfg.message = st->message;
 	}
-	rc = skp_http_new(host, url, &st->http, err, errlen);
+	rc = sko_http_new(host, url, &st->http, err, errlen);
 cleanup:
 	if (rc != SK_OK) {
 		slack_close(st);
@@ -215,11 +215,11 @@ static saker_send_result slack_send(void *state, const saker_alert *alert, char 
 
 	sk_strbuf_reset(&st->body);
 	slack_payload(&st->body, &st->cfg, alert);
-	res = skp_check_buf(&st->body, err, errlen);
+	res = sko_check_buf(&st->body, err, errlen);
 	if (res != SAKER_SEND_OK) {
 		return res;
 	}
-	return skp_http_send(st->http, st->body.data, st->body.len, err, errlen);
+	return sko_http_send(st->http, st->body.data, st->body.len, err, errlen);
 }
 
 static const saker_output_plugin slack_plugin = {
@@ -234,4 +234,4 @@ static const saker_output_plugin slack_plugin = {
 	.close = slack_close,
 };
 
-SKP_PLUGIN_ENTRY(slack_plugin)
+SKO_PLUGIN_ENTRY(slack_plugin)

@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "saker/output_plugin.h"
-#include "skp_http.h"
-#include "skp_util.h"
+#include "sko_http.h"
+#include "sko_util.h"
 
 typedef struct webhook_state {
-	skp_http *http;
+	sko_http *http;
 } webhook_state;
 
 static bool webhook_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
@@ -22,13 +22,13 @@ static bool webhook_init(const saker_plugin_host *host, void **state, char *err,
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	if (skp_http_new(host, address, &st->http, err, errlen) != SK_OK) {
+	if (sko_http_new(host, address, &st->http, err, errlen) != SK_OK) {
 		free(st);
 		return false;
 	}
-	if (skp_http_set_method(st->http, method) != SK_OK) {
+	if (sko_http_set_method(st->http, method) != SK_OK) {
 		snprintf(err, errlen, "method '%s': want POST or PUT", method);
-		skp_http_free(st->http);
+		sko_http_free(st->http);
 		free(st);
 		return false;
 	}
@@ -40,7 +40,7 @@ static saker_send_result webhook_send(void *state, const saker_alert *alert, cha
 {
 	webhook_state *st = state;
 
-	return skp_http_send(st->http, alert->json, alert->json_len, err, errlen);
+	return sko_http_send(st->http, alert->json, alert->json_len, err, errlen);
 }
 
 static void webhook_close(void *state)
@@ -48,7 +48,7 @@ static void webhook_close(void *state)
 	webhook_state *st = state;
 
 	if (st != NULL) {
-		skp_http_free(st->http);
+		sko_http_free(st->http);
 		free(st);
 	}
 }
@@ -65,4 +65,4 @@ static const saker_output_plugin webhook_plugin = {
 	.close = webhook_close,
 };
 
-SKP_PLUGIN_ENTRY(webhook_plugin)
+SKO_PLUGIN_ENTRY(webhook_plugin)
