@@ -1,0 +1,36 @@
+/* cmd.h: the saker-engine command line, shared by main.c and cmd_*.c.
+ *
+ * main.c parses every option through one table into struct sk_cli and
+ * dispatches to one cmd_* function. A new mode (replay, live) adds its
+ * fields here, its rows to the option table and its cmd_*.c file. */
+#ifndef SK_ENGINE_CMD_H
+#define SK_ENGINE_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SK_CLI_MAX_FILES 256
+
+typedef struct sk_cli {
+	const char *rules[SK_CLI_MAX_FILES]; /* -r FILE|DIR, in order */
+	size_t nrules;
+	const char *validate[SK_CLI_MAX_FILES]; /* -V FILE */
+	size_t nvalidate;
+	const char *overrides[SK_CLI_MAX_FILES]; /* -o key=value */
+	size_t noverrides;
+	bool help;
+	bool version;
+	bool list;
+	bool json;
+	bool verbose;
+} sk_cli;
+
+/* Each returns the process exit status. */
+int cmd_help(const sk_cli *cli);
+int cmd_version(const sk_cli *cli);
+/* --list: every field (name, type, description). */
+int cmd_list(const sk_cli *cli);
+/* -V: validate rules files like `falco -V`. */
+int cmd_validate(const sk_cli *cli);
+
+#endif

@@ -1,0 +1,171 @@
+/* saker-engine: state + rules. Parses the command line through one option
+ * table, then runs exactly one cmd_* function. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "sk_log.h"
+
+typedef struct cli_opt {
+	char short_name;       /* 0 when none */
+	const char *long_name; /* NULL when none */
+	const char *arg;       /* argument name for help, NULL: flag */
+	const char *help;
+	void (*apply)(sk_cli *cli, const char *arg);
+	/* Errors found while parsing are reported through this bool. */
+} cli_opt;
+
+static bool push_file(const char **v, size_t *n, const char *arg)
+{
+	if (*n >= SK_CLI_MAX_FILES) {
+		sk_error("too many files (at most %d per option)", SK_CLI_MAX_FILES);
+		return false;
+	}
+	v[(*n)++] = arg;
+	return true;
+}
+
+static bool parse_failed;
+
+static void opt_rules(sk_cli *c, const char *a)
+{
+	parse_failed |= !push_file(c->rules, &c->nrules, a);
+}
+
+static void opt_validate(sk_cli *c, const char *a)
+{
+	parse_failed |= !push_file(c->validate, &c->nvalidate, a);
+}
+
+static void opt_override(sk_cli *c, const char *a)
+{
+	if (strchr(a, '=') == NULL) {
+		sk_error("-o expects key=value, got '%s'", a);
+		parse_failed = true;
+		return;
+	}
+	parse_failed |= !push_file(c->overrides, &c->noverrides, a);
+}
+
+static void opt_help(sk_cli *c, const char *a)
+{
+	c->help = true;
+}
+
+static void opt_version(sk_cli *c, const char *a)
+{
+	c->version = true;
+}
+
+static void opt_list(sk_cli *c, const char *a)
+{
+	c->list = true;
+}
+
+static void opt_json(sk_cli *c, const char *a)
+{
+	c->json = true;
+}
+
+static void opt_verbose(sk_cli *c, const char *a)
+{
+	c->verbose = true;
+}
+
+static const cli_opt options[] = {
+	{'r', "rules", "FILE|DIR", "load a rules file, or every *.yaml of a directory in name order (repeatable)",
+	 opt_rules},
+	{'V', "validate", "FILE", "validate a rules file like falco -V and exit (repeatable)", opt_validate},
+	{'o', "option", "KEY=VALUE", "override a configuration key (repeatable)", opt_override},
+	{0, "list", NULL, "list every supported field (name, type, description) and exit", opt_list},
+	{0, "json", NULL, "with --list: print JSON", opt_json},
+	{'v', "verbose", NULL, "more diagnostics (unused macros and lists with -V)", opt_verbose},
+	{0, "version", NULL, "print the version and exit", opt_version},
+	{'h', "help", NULL, "print this help and exit", opt_help},
+};
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+int cmd_help(const sk_cli *cli)
+{
+	printf("usage: saker-engine [options]\n\nSaker's engine: process state and Falco-language rules.\n\n");
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		char spec[64];
+		snprintf(spec, sizeof(spec), "%s%c%s%s%s%s", options[i].short_name ? "-" : "",
+			 options[i].short_name ? options[i].short_name : ' ', options[i].short_name ? ", " : "  ",
+			 options[i].long_name ? "--" : "", options[i].long_name ? options[i].long_name : "",
+			 options[i].arg ? " " : "");
+		printf("  %s%-10s %s\n", spec, options[i].arg ? options[i].arg : "", options[i].help);
+	}
+	return 0;
+}
+
+/* Finds the option for argv[i]: "-r", "--rules", "--rules=FILE". */
+static const cli_opt *find_option(const char *a, const char **inline_arg)
+{
+	*inline_arg = NULL;
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const cli_opt *o = &options[i];
+		if (a[0] == '-' && a[1] != '-' && a[1] == o->short_name && o->short_name != 0) {
+			*inline_arg = a[2] != '\0' ? a + 2 : NULL;
+			return (a[2] == '\0' || o->arg != NULL) ? o : NULL;
+		}
+		if (a[0] == '-' && a[1] == '-' && o->long_name != NULL) {
+			size_t n = strlen(o->long_name);
+			if (strncmp(a + 2, o->long_name, n) == 0 && (a[2 + n] == '\0' || a[2 + n] == '=')) {
+				*inline_arg = a[2 + n] == '=' ? a + 3 + n : NULL;
+				return o;
+			}
+		}
+	}
+	return NULL;
+}
+
+static int parse_args(int argc, char **argv, sk_cli *cli)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *inline_arg = NULL;
+		const cli_opt *o = find_option(argv[i], &inline_arg);
+		if (o == NULL) {
+			sk_error("unknown option '%s' (see --help)", argv[i]);
+			return 2;
+		}
+		if (o->arg == NULL && inline_arg != NULL) {
+			sk_error("option '%s' takes no argument", argv[i]);
+			return 2;
+		}
+		const char *arg = inline_arg;
+		if (o->arg != NULL && arg == NULL) {
+			if (i + 1 >= argc) {
+				sk_error("option '%s' needs %s", argv[i], o->arg);
+				return 2;
+			}
+			arg = argv[++i];
+		}
+		o->apply(cli, arg);
+	}
+	return parse_failed ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static sk_cli cli;
+	sk_log_init("saker-engine", SK_LOG_INFO);
+	int rc = parse_args(argc, argv, &cli);
+	if (rc != 0) {
+		return rc;
+	}
+	if (cli.help) {
+		return cmd_help(&cli);
+	}
+	if (cli.version) {
+		return cmd_version(&cli);
+	}
+	if (cli.list) {
+		return cmd_list(&cli);
+	}
+	if (cli.nvalidate > 0) {
+		return cmd_validate(&cli);
+	}
+	sk_error("nothing to do: give -V FILE to validate rules or --list for fields (see --help)");
+	return 2;
+}

@@ -1,0 +1,847 @@
+/* compile: conditions to evaluable trees, event-type sets, evaluation.
+ *
+ * Macros expand by compiling their (once-parsed) AST in place; list names
+ * inside '( … )' expand to their items. Constants are converted to the
+ * field's type here, sets are sorted for binary search and regexes are
+ * compiled once, so evaluation parses nothing. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruleset_int.h"
+
+enum { CN_AND, CN_OR, CN_NOT, CN_CHECK, CN_EVTYPE };
+
+typedef struct check {
+	sk_field_ref lhs;
+	uint32_t nxf;
+	sk_xform xf[SK_COND_MAX_XFORMS];
+	sk_op op;
+	sk_const *consts;
+	uint32_t nconsts;
+	bool sorted; /* consts sorted and unique: binary search */
+	bool rhs_is_field;
+	sk_field_ref rhs;
+	pcre2_code *re;
+	pcre2_match_data *md;
+} check;
+
+struct sk_cnode {
+	uint8_t kind;
+	uint32_t nkids;
+	sk_cnode **kids;
+	check *chk;
+	uint64_t *bits; /* CN_EVTYPE */
+	uint16_t nbits;
+};
+
+typedef struct cc {
+	sk_ruleset *rs;
+	const sk_rule_def *rd;
+	const sk_text *text; /* where offsets point: rule, macro or exception text */
+	const char *macro;   /* macro being expanded, for messages */
+	sk_loc fallback;     /* where generated text (exceptions) points */
+	char item[300];
+	bool skipped;
+	uint32_t depth;
+	uint16_t ntypes;
+} cc;
+
+typedef struct strv {
+	char **v;
+	uint32_t n, cap;
+} strv;
+
+static void cc_report(cc *c, bool error, const char *code, uint32_t off, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void cc_report(cc *c, bool error, const char *code, uint32_t off, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sk_loc loc = c->text != NULL ? sk_text_loc(c->text, &c->rs->srcs, off) : c->fallback;
+	if (c->macro != NULL) {
+		sk_diag_add(&c->rs->diags, &c->rs->srcs, error, code, loc, c->item, "%s (in macro '%s')", msg,
+			    c->macro);
+	} else {
+		sk_diag_add(&c->rs->diags, &c->rs->srcs, error, code, loc, c->item, "%s", msg);
+	}
+}
+
+static uint32_t bitset_words(uint16_t ntypes)
+{
+	return ((uint32_t)ntypes + 63) / 64;
+}
+
+static void check_free(check *k)
+{
+	if (k == NULL) {
+		return;
+	}
+	sk_fmt_field_release(&k->lhs);
+	sk_fmt_field_release(&k->rhs);
+	for (uint32_t i = 0; i < k->nconsts; i++) {
+		sk_op_const_free(&k->consts[i]);
+	}
+	free(k->consts);
+	if (k->md != NULL) {
+		pcre2_match_data_free(k->md);
+	}
+	if (k->re != NULL) {
+		pcre2_code_free(k->re);
+	}
+	free(k);
+}
+
+void sk_cc_free(sk_cnode *n)
+{
+	if (n == NULL) {
+		return;
+	}
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		sk_cc_free(n->kids[i]);
+	}
+	free(n->kids);
+	check_free(n->chk);
+	free(n->bits);
+	free(n);
+}
+
+static sk_cnode *node_new(uint8_t kind, uint32_t nkids)
+{
+	sk_cnode *n = calloc(1, sizeof(*n));
+	if (n == NULL) {
+		return NULL;
+	}
+	n->kind = kind;
+	if (nkids > 0) {
+		n->kids = calloc(nkids, sizeof(*n->kids));
+		if (n->kids == NULL) {
+			free(n);
+			return NULL;
+		}
+		n->nkids = nkids;
+	}
+	return n;
+}
+
+static bool strv_push(strv *s, const char *text)
+{
+	if (s->n == s->cap) {
+		uint32_t ncap = s->cap ? s->cap * 2 : 16;
+		char **nv = realloc(s->v, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			return false;
+		}
+		s->v = nv;
+		s->cap = ncap;
+	}
+	s->v[s->n] = strdup(text);
+	return s->v[s->n++] != NULL;
+}
+
+static void strv_free(strv *s)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		free(s->v[i]);
+	}
+	free(s->v);
+}
+
+/* Adds a value to out, expanding it when it names a list (recursively). */
+static bool expand_value(cc *c, const char *text, bool quoted, uint32_t pos, strv *out)
+{
+	sk_list_def *l = quoted ? NULL : sk_rs_find_list(c->rs, text);
+	if (l == NULL) {
+		if (out->n >= SK_RULES_MAX_LIST_ITEMS) {
+			cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", pos, "too many values in list");
+			return false;
+		}
+		return strv_push(out, text);
+	}
+	if (l->visiting || c->depth >= SK_RULES_MAX_EXPANSION) {
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", pos, "list '%s' references itself", text);
+		return false;
+	}
+	l->used = true;
+	l->visiting = true;
+	c->depth++;
+	bool ok = true;
+	for (uint32_t i = 0; ok && i < l->nitems; i++) {
+		char *unq = NULL;
+		size_t unq_len = 0;
+		if (sk_cond_unquote(l->items[i], strlen(l->items[i]), &unq, &unq_len)) {
+			ok = expand_value(c, unq, true, pos, out);
+			free(unq);
+		} else {
+			ok = expand_value(c, l->items[i], false, pos, out);
+		}
+	}
+	c->depth--;
+	l->visiting = false;
+	return ok;
+}
+
+static int const_cmp(const void *a, const void *b)
+{
+	return sk_op_value_order(&((const sk_const *)a)->v, &((const sk_const *)b)->v);
+}
+
+/* Sorts and deduplicates set constants so membership is a binary search. */
+static void sort_consts(check *k)
+{
+	if (k->nconsts == 0 || k->consts[0].v.type == SK_FT_IPADDR || k->consts[0].v.type == SK_FT_IPNET) {
+		return;
+	}
+	qsort(k->consts, k->nconsts, sizeof(*k->consts), const_cmp);
+	uint32_t w = 1;
+	for (uint32_t r = 1; r < k->nconsts; r++) {
+		if (const_cmp(&k->consts[r], &k->consts[w - 1]) == 0) {
+			sk_op_const_free(&k->consts[r]);
+		} else {
+			k->consts[w++] = k->consts[r];
+		}
+	}
+	k->nconsts = w;
+	k->sorted = true;
+}
+
+static sk_err compile_regex(cc *c, check *k, uint32_t pos)
+{
+	int code = 0;
+	PCRE2_SIZE at = 0;
+	const sk_value *pat = &k->consts[0].v;
+	k->re = pcre2_compile((PCRE2_SPTR)pat->u.str.ptr, pat->u.str.len, PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code,
+			      &at, NULL);
+	if (k->re == NULL) {
+		PCRE2_UCHAR buf[256];
+		pcre2_get_error_message(code, buf, sizeof(buf));
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", pos, "invalid regex '%s': %s", pat->u.str.ptr,
+			  (const char *)buf);
+		return SK_EPARSE;
+	}
+	pcre2_jit_compile(k->re, PCRE2_JIT_COMPLETE);
+	k->md = pcre2_match_data_create_from_pattern(k->re, NULL);
+	return k->md != NULL ? SK_OK : SK_ENOMEM;
+}
+
+/* Resolves a field written in a condition; unknown fields skip the rule
+ * when it has skip-if-unknown-filter. */
+static sk_err resolve(cc *c, const sk_ast_field *f, sk_field_ref *ref)
+{
+	sk_strbuf why = SK_STRBUF_INIT;
+	sk_err err = sk_fmt_field_resolve(c->rs->env, f->name, f->arg, ref, &why);
+	if (err == SK_ENOENT && c->rd->skip_if_unknown) {
+		cc_report(c, false, "LOAD_UNKNOWN_FILTER", f->pos, "%s: rule skipped (skip-if-unknown-filter)",
+			  sk_strbuf_str(&why));
+		c->skipped = true;
+	} else if (err != SK_OK) {
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", f->pos, "%s", sk_strbuf_str(&why));
+	}
+	sk_strbuf_free(&why);
+	return err == SK_OK ? SK_OK : SK_EPARSE;
+}
+
+static sk_cnode *compile_evtype(cc *c, const sk_ast *a, const strv *names)
+{
+	sk_cnode *n = node_new(CN_EVTYPE, 0);
+	if (n == NULL || (n->bits = calloc(bitset_words(c->ntypes), sizeof(uint64_t))) == NULL) {
+		sk_cc_free(n);
+		return NULL;
+	}
+	n->nbits = c->ntypes;
+	uint16_t ids[64];
+	for (uint32_t i = 0; i < names->n; i++) {
+		size_t cnt = c->rs->env->evtypes_by_name(names->v[i], ids, 64);
+		for (size_t k = 0; k < cnt && k < 64; k++) {
+			if (ids[k] < c->ntypes) {
+				n->bits[ids[k] / 64] |= 1ull << (ids[k] % 64);
+			}
+		}
+	}
+	if (a->op != SK_OP_NE) {
+		return n;
+	}
+	sk_cnode *neg = node_new(CN_NOT, 1);
+	if (neg == NULL) {
+		sk_cc_free(n);
+		return NULL;
+	}
+	neg->kids[0] = n;
+	return neg;
+}
+
+static sk_cnode *compile_check(cc *c, const sk_ast *a)
+{
+	strv vals = {0};
+	sk_cnode *n = NULL;
+	sk_strbuf why = SK_STRBUF_INIT;
+	check *k = calloc(1, sizeof(*k));
+	if (k == NULL || resolve(c, &a->lhs, &k->lhs) != SK_OK) {
+		goto bad;
+	}
+	sk_ftype t = k->lhs.def->type;
+	k->nxf = a->lhs.nxf;
+	for (uint32_t i = 0; i < a->lhs.nxf; i++) {
+		k->xf[i] = a->lhs.xf[i];
+		if (sk_xform_type(a->lhs.xf[i], t, &t) != SK_OK) {
+			cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->pos,
+				  "transformer '%s' cannot be applied to '%s' (type %s)", sk_xform_name(a->lhs.xf[i]),
+				  a->lhs.name, sk_ftype_name(t));
+			goto bad;
+		}
+	}
+	k->op = a->op;
+	if (!sk_op_allowed(a->op, t)) {
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->op_pos,
+			  "operator '%s' is not supported on '%s' (type %s)", sk_op_name(a->op), a->lhs.name,
+			  sk_ftype_name(t));
+		goto bad;
+	}
+	if (a->rhs_is_field) {
+		if (resolve(c, &a->rhs_field, &k->rhs) != SK_OK) {
+			goto bad;
+		}
+		sk_ftype rt = k->rhs.def->type;
+		bool text = (t == SK_FT_STRING || t == SK_FT_BYTES) && (rt == SK_FT_STRING || rt == SK_FT_BYTES);
+		if ((rt != t && !text) || a->op == SK_OP_REGEX || a->op == SK_OP_BCONTAINS ||
+		    a->op == SK_OP_BSTARTSWITH) {
+			cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->rhs_field.pos,
+				  "'%s' cannot be compared with val(%s) using '%s'", a->lhs.name, a->rhs_field.name,
+				  sk_op_name(a->op));
+			goto bad;
+		}
+		k->rhs_is_field = true;
+	}
+	for (uint32_t i = 0; i < a->nvalues; i++) {
+		bool expand = a->rhs_is_list;
+		if (!(expand ? expand_value(c, a->values[i].text, a->values[i].quoted, a->values[i].pos, &vals)
+			     : strv_push(&vals, a->values[i].text))) {
+			goto bad;
+		}
+	}
+	bool evtype = (k->lhs.def->flags & SK_FF_EVTTYPE) && k->nxf == 0 && !k->rhs_is_field &&
+		      (a->op == SK_OP_EQ || a->op == SK_OP_NE || a->op == SK_OP_IN) &&
+		      c->rs->env->evtypes_by_name != NULL && c->ntypes > 0;
+	if (evtype) {
+		n = compile_evtype(c, a, &vals);
+		check_free(k);
+		k = NULL;
+		goto done;
+	}
+	if (vals.n > 0) {
+		k->consts = calloc(vals.n, sizeof(*k->consts));
+		if (k->consts == NULL) {
+			goto bad;
+		}
+	}
+	for (uint32_t i = 0; i < vals.n; i++) {
+		sk_op pop = sk_op_takes_list(a->op) ? SK_OP_EQ : a->op;
+		sk_ftype ct = a->op == SK_OP_REGEX || a->op == SK_OP_PMATCH ? SK_FT_STRING : t;
+		sk_strbuf_reset(&why);
+		if (sk_op_const_parse(pop, ct, vals.v[i], strlen(vals.v[i]), &k->consts[i], &why) != SK_OK) {
+			uint32_t pos = a->rhs_is_list ? a->op_pos : a->values[0].pos;
+			for (uint32_t j = 0; j < a->nvalues; j++) {
+				if (strcmp(a->values[j].text, vals.v[i]) == 0) {
+					pos = a->values[j].pos;
+				}
+			}
+			cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", pos, "%s for '%s'", sk_strbuf_str(&why),
+				  a->lhs.name);
+			goto bad;
+		}
+		k->nconsts++;
+	}
+	if (a->op == SK_OP_REGEX && compile_regex(c, k, a->values[0].pos) != SK_OK) {
+		goto bad;
+	}
+	if (a->op == SK_OP_IN || a->op == SK_OP_INTERSECTS) {
+		sort_consts(k);
+	}
+	n = node_new(CN_CHECK, 0);
+	if (n == NULL) {
+		goto bad;
+	}
+	n->chk = k;
+	k = NULL;
+	goto done;
+bad:
+	check_free(k);
+	n = NULL;
+done:
+	strv_free(&vals);
+	sk_strbuf_free(&why);
+	return n;
+}
+
+static sk_cnode *compile_ast(cc *c, const sk_ast *a);
+
+static sk_cnode *compile_macro(cc *c, const sk_ast *a)
+{
+	sk_macro_def *m = sk_rs_find_macro(c->rs, a->ident);
+	if (m == NULL) {
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->pos, "undefined macro '%s'", a->ident);
+		return NULL;
+	}
+	m->used = true;
+	if (m->expanding || c->depth >= SK_RULES_MAX_EXPANSION) {
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->pos, "macro '%s' references itself", a->ident);
+		return NULL;
+	}
+	if (sk_cc_macro_parse(c->rs, m) != SK_OK) {
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->pos, "macro '%s' has an invalid condition",
+			  a->ident);
+		return NULL;
+	}
+	const sk_text *saved_text = c->text;
+	const char *saved_macro = c->macro;
+	c->text = &m->cond;
+	c->macro = m->name;
+	m->expanding = true;
+	c->depth++;
+	sk_cnode *n = compile_ast(c, m->ast);
+	c->depth--;
+	m->expanding = false;
+	c->text = saved_text;
+	c->macro = saved_macro;
+	return n;
+}
+
+static sk_cnode *compile_ast(cc *c, const sk_ast *a)
+{
+	switch (a->kind) {
+	case SK_AST_MACRO:
+		return compile_macro(c, a);
+	case SK_AST_CHECK:
+		return compile_check(c, a);
+	default:
+		break;
+	}
+	uint8_t kind = a->kind == SK_AST_AND ? CN_AND : a->kind == SK_AST_OR ? CN_OR : CN_NOT;
+	sk_cnode *n = node_new(kind, a->nkids);
+	if (n == NULL) {
+		return NULL;
+	}
+	for (uint32_t i = 0; i < a->nkids; i++) {
+		n->kids[i] = compile_ast(c, a->kids[i]);
+		if (n->kids[i] == NULL) {
+			sk_cc_free(n);
+			return NULL;
+		}
+	}
+	return n;
+}
+
+sk_err sk_cc_macro_parse(sk_ruleset *rs, sk_macro_def *m)
+{
+	if (m->ast != NULL) {
+		return SK_OK;
+	}
+	if (m->parse_failed) {
+		return SK_EPARSE;
+	}
+	uint32_t pos = 0;
+	sk_strbuf msg = SK_STRBUF_INIT;
+	sk_err err = sk_cond_parse(sk_strbuf_str(&m->cond.s), m->cond.s.len, &m->ast, &pos, &msg);
+	if (err != SK_OK) {
+		char item[300];
+		snprintf(item, sizeof(item), "macro \"%s\"", m->name);
+		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_COMPILE_CONDITION",
+			    sk_text_loc(&m->cond, &rs->srcs, pos), item, "%s",
+			    err == SK_ENOMEM ? "out of memory" : sk_strbuf_str(&msg));
+		m->parse_failed = true;
+	}
+	sk_strbuf_free(&msg);
+	return err;
+}
+
+/* Event types a tree can match: NULL for all. Negation is pushed down so
+ * `not evt.type in (a)` yields every type but a. */
+static uint64_t *evtypes_of(const sk_cnode *n, bool neg, uint32_t words, bool *oom)
+{
+	uint64_t *acc = NULL;
+	switch (n->kind) {
+	case CN_EVTYPE:
+		acc = malloc(words * sizeof(uint64_t));
+		if (acc == NULL) {
+			*oom = true;
+			return NULL;
+		}
+		for (uint32_t w = 0; w < words; w++) {
+			acc[w] = neg ? ~n->bits[w] : n->bits[w];
+		}
+		return acc;
+	case CN_NOT:
+		return evtypes_of(n->kids[0], !neg, words, oom);
+	case CN_AND:
+	case CN_OR: {
+		bool intersect = (n->kind == CN_AND) != neg;
+		bool all = !intersect; /* union: any "all" kid makes all */
+		for (uint32_t i = 0; i < n->nkids; i++) {
+			uint64_t *k = evtypes_of(n->kids[i], neg, words, oom);
+			if (k == NULL) {
+				if (!intersect) {
+					free(acc);
+					return NULL;
+				}
+				continue;
+			}
+			if (acc == NULL) {
+				acc = k;
+				all = false;
+				continue;
+			}
+			for (uint32_t w = 0; w < words; w++) {
+				acc[w] = intersect ? (acc[w] & k[w]) : (acc[w] | k[w]);
+			}
+			free(k);
+		}
+		if (all) {
+			free(acc);
+			return NULL;
+		}
+		return acc;
+	}
+	default:
+		return NULL;
+	}
+}
+
+/* Builds "f1 c1 v1 and f2 c2 v2" for one exception row. */
+static void exc_row_text(const sk_ruleset *rs, const sk_exc_def *e, uint32_t row, sk_strbuf *sb)
+{
+	uint32_t ncells = e->single ? 1 : e->nfields;
+	sk_exc_cell *cells = &e->cells[row * ncells];
+	if (e->single) {
+		sk_strbuf_printf(sb, "%s %s (", e->fields[0], e->ncomps ? e->comps[0] : "in");
+		for (uint32_t r = 0; r < e->nvalues; r++) {
+			sk_exc_cell *cell = &e->cells[r];
+			if (r > 0) {
+				sk_strbuf_puts(sb, ", ");
+			}
+			bool is_list = cell->text != NULL && sk_rs_find_list((sk_ruleset *)rs, cell->text) != NULL;
+			if (is_list) {
+				sk_strbuf_puts(sb, cell->text);
+			} else {
+				sk_cond_quote(sb, cell->text != NULL ? cell->text : "");
+			}
+		}
+		sk_strbuf_putc(sb, ')');
+		return;
+	}
+	sk_strbuf_putc(sb, '(');
+	for (uint32_t f = 0; f < e->nfields; f++) {
+		const char *comp = f < e->ncomps ? e->comps[f] : "=";
+		sk_op op = SK_OP_EQ;
+		sk_op_parse(comp, strlen(comp), &op);
+		if (f > 0) {
+			sk_strbuf_puts(sb, " and ");
+		}
+		sk_strbuf_printf(sb, "%s %s ", e->fields[f], comp);
+		const sk_exc_cell *cell = &cells[f];
+		bool is_list = cell->text != NULL && sk_rs_find_list((sk_ruleset *)rs, cell->text) != NULL;
+		if (sk_op_takes_list(op)) {
+			sk_strbuf_putc(sb, '(');
+			if (cell->text != NULL && is_list) {
+				sk_strbuf_puts(sb, cell->text);
+			} else if (cell->text != NULL) {
+				sk_cond_quote(sb, cell->text);
+			}
+			for (uint32_t i = 0; i < cell->nitems; i++) {
+				if (i > 0) {
+					sk_strbuf_puts(sb, ", ");
+				}
+				sk_cond_quote(sb, cell->items[i]);
+			}
+			sk_strbuf_putc(sb, ')');
+		} else {
+			sk_cond_quote(sb, cell->text != NULL ? cell->text : "");
+		}
+	}
+	sk_strbuf_putc(sb, ')');
+}
+
+/* Compiles "not (row1 or row2 ...)" of one exception, positions at the
+ * exception's YAML node. */
+static sk_cnode *compile_exception(cc *c, const sk_exc_def *e)
+{
+	sk_strbuf sb = SK_STRBUF_INIT;
+	uint32_t rows = e->single ? (e->nvalues > 0) : e->nvalues;
+	for (uint32_t r = 0; r < rows; r++) {
+		if (r > 0) {
+			sk_strbuf_puts(&sb, " or ");
+		}
+		exc_row_text(c->rs, e, r, &sb);
+	}
+	if (sb.len == 0) {
+		return NULL;
+	}
+	sk_ast *ast = NULL;
+	uint32_t pos = 0;
+	sk_strbuf msg = SK_STRBUF_INIT;
+	sk_cnode *n = NULL;
+	const sk_text *saved = c->text;
+	c->text = NULL;
+	c->fallback = e->loc;
+	if (sk_cond_parse(sk_strbuf_str(&sb), sb.len, &ast, &pos, &msg) != SK_OK) {
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", 0, "exception '%s': %s", e->name,
+			  sk_strbuf_str(&msg));
+	} else {
+		sk_cnode *kid = compile_ast(c, ast);
+		n = kid != NULL ? node_new(CN_NOT, 1) : NULL;
+		if (n != NULL) {
+			n->kids[0] = kid;
+		} else {
+			sk_cc_free(kid);
+		}
+	}
+	c->text = saved;
+	sk_ast_free(ast);
+	sk_strbuf_free(&msg);
+	sk_strbuf_free(&sb);
+	return n;
+}
+
+sk_err sk_cc_rule(sk_ruleset *rs, const sk_rule_def *rd, sk_cnode **root, uint64_t **evtypes)
+{
+	cc c = {.rs = rs, .rd = rd, .text = &rd->cond, .fallback = rd->loc};
+	c.ntypes = rs->ntypes;
+	snprintf(c.item, sizeof(c.item), "rule \"%s\"", rd->name);
+	*root = NULL;
+	*evtypes = NULL;
+	sk_ast *ast = NULL;
+	uint32_t pos = 0;
+	sk_strbuf msg = SK_STRBUF_INIT;
+	sk_err err = sk_cond_parse(sk_strbuf_str(&rd->cond.s), rd->cond.s.len, &ast, &pos, &msg);
+	if (err != SK_OK) {
+		cc_report(&c, true, "LOAD_ERR_COMPILE_CONDITION", pos, "%s",
+			  err == SK_ENOMEM ? "out of memory" : sk_strbuf_str(&msg));
+		sk_strbuf_free(&msg);
+		return SK_EPARSE;
+	}
+	sk_strbuf_free(&msg);
+	sk_cnode *cond = compile_ast(&c, ast);
+	sk_ast_free(ast);
+	if (cond == NULL) {
+		return c.skipped ? SK_ENOENT : SK_EPARSE;
+	}
+	sk_cnode *top = cond;
+	uint32_t nexc = 0;
+	for (uint32_t i = 0; i < rd->nexcs; i++) {
+		nexc += rd->excs[i].nvalues > 0;
+	}
+	if (nexc > 0) {
+		/* (cond) and not (exc1) and not (exc2) ... */
+		top = node_new(CN_AND, 1 + nexc);
+		if (top == NULL) {
+			sk_cc_free(cond);
+			return SK_ENOMEM;
+		}
+		top->kids[0] = cond;
+		uint32_t k = 1;
+		for (uint32_t i = 0; i < rd->nexcs; i++) {
+			if (rd->excs[i].nvalues == 0) {
+				continue;
+			}
+			top->kids[k] = compile_exception(&c, &rd->excs[i]);
+			if (top->kids[k] == NULL) {
+				sk_cc_free(top);
+				return c.skipped ? SK_ENOENT : SK_EPARSE;
+			}
+			k++;
+		}
+	}
+	bool oom = false;
+	if (rs->ntypes > 0) {
+		*evtypes = evtypes_of(top, false, bitset_words(rs->ntypes), &oom);
+	}
+	if (oom) {
+		sk_cc_free(top);
+		return SK_ENOMEM;
+	}
+	*root = top;
+	return SK_OK;
+}
+
+static void repoint(sk_values *vals, const uint32_t *off, const sk_strbuf *scratch)
+{
+	for (uint32_t i = 0; i < vals->count; i++) {
+		if (off[i] != UINT32_MAX) {
+			vals->v[i].u.str.ptr = scratch->data + off[i];
+		}
+	}
+}
+
+/* Runs the transformers over every value; values b64 cannot decode drop out. */
+static sk_err apply_xforms(const check *k, sk_values *vals, sk_strbuf *scratch)
+{
+	uint32_t off[SK_VALUES_INLINE];
+	uint32_t w = 0;
+	sk_strbuf_reset(scratch);
+	for (uint32_t i = 0; i < vals->count; i++) {
+		sk_value v = vals->v[i];
+		uint32_t voff = UINT32_MAX;
+		bool keep = true;
+		for (uint32_t x = 0; x < k->nxf && keep; x++) {
+			if (voff != UINT32_MAX) {
+				v.u.str.ptr = scratch->data + voff;
+			}
+			uint32_t o = UINT32_MAX;
+			sk_err err = sk_xform_apply(k->xf[x], &v, scratch, &o);
+			if (err == SK_ENOMEM) {
+				return err;
+			}
+			keep = err == SK_OK;
+			if (o != UINT32_MAX) {
+				voff = o;
+			} else if (voff != UINT32_MAX && v.type != SK_FT_UINT64) {
+				voff = (uint32_t)(v.u.str.ptr - scratch->data);
+			}
+			if (v.type == SK_FT_UINT64) {
+				voff = UINT32_MAX;
+			}
+		}
+		if (keep) {
+			off[w] = voff;
+			vals->v[w++] = v;
+		}
+	}
+	vals->count = w;
+	repoint(vals, off, scratch);
+	return SK_OK;
+}
+
+static bool in_set(const check *k, const sk_value *v)
+{
+	if (!k->sorted) {
+		for (uint32_t i = 0; i < k->nconsts; i++) {
+			if (sk_op_cmp(SK_OP_EQ, v, &k->consts[i].v)) {
+				return true;
+			}
+		}
+		return false;
+	}
+	uint32_t lo = 0, hi = k->nconsts;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = sk_op_value_order(v, &k->consts[mid].v);
+		if (c == 0) {
+			return true;
+		}
+		if (c < 0) {
+			hi = mid;
+		} else {
+			lo = mid + 1;
+		}
+	}
+	return false;
+}
+
+static bool match_one(const check *k, const sk_value *v, const sk_values *rhs)
+{
+	switch (k->op) {
+	case SK_OP_REGEX:
+		return pcre2_match(k->re, (PCRE2_SPTR)v->u.str.ptr, v->u.str.len, 0, 0, k->md, NULL) >= 0;
+	case SK_OP_IN:
+	case SK_OP_INTERSECTS:
+		return in_set(k, v);
+	case SK_OP_PMATCH:
+		for (uint32_t i = 0; i < k->nconsts; i++) {
+			const sk_value *p = &k->consts[i].v;
+			if (sk_op_path_prefix(v->u.str.ptr, v->u.str.len, p->u.str.ptr, p->u.str.len)) {
+				return true;
+			}
+		}
+		return false;
+	default:
+		break;
+	}
+	if (rhs != NULL) {
+		for (uint32_t i = 0; i < rhs->count; i++) {
+			if (sk_op_cmp(k->op, v, &rhs->v[i])) {
+				return true;
+			}
+		}
+		return false;
+	}
+	return k->nconsts > 0 && sk_op_cmp(k->op, v, &k->consts[0].v);
+}
+
+static sk_err eval_check(const check *k, struct sk_eval_ctx *ctx, sk_strbuf *scratch, bool *out)
+{
+	sk_values lv;
+	sk_values rv;
+	sk_err err = SK_OK;
+	*out = false;
+	lv.count = 0;
+	if (k->lhs.def->extract != NULL) {
+		err = k->lhs.def->extract(ctx, &k->lhs, &lv);
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	if (k->op == SK_OP_EXISTS || lv.count == 0) {
+		*out = k->op == SK_OP_EXISTS && lv.count > 0;
+		return SK_OK;
+	}
+	if (lv.count > SK_VALUES_INLINE) {
+		lv.count = SK_VALUES_INLINE;
+	}
+	if (k->nxf > 0) {
+		err = apply_xforms(k, &lv, scratch);
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	const sk_values *rhs = NULL;
+	if (k->rhs_is_field) {
+		rv.count = 0;
+		if (k->rhs.def->extract != NULL) {
+			err = k->rhs.def->extract(ctx, &k->rhs, &rv);
+			if (err != SK_OK) {
+				return err;
+			}
+		}
+		if (rv.count == 0) {
+			return SK_OK;
+		}
+		rhs = &rv;
+	}
+	for (uint32_t i = 0; i < lv.count && !*out; i++) {
+		*out = match_one(k, &lv.v[i], rhs);
+	}
+	return SK_OK;
+}
+
+sk_err sk_cc_eval(const sk_cnode *n, struct sk_eval_ctx *ctx, uint16_t evtype, sk_strbuf *scratch, bool *out)
+{
+	sk_err err = SK_OK;
+	switch (n->kind) {
+	case CN_EVTYPE:
+		*out = evtype < n->nbits && ((n->bits[evtype / 64] >> (evtype % 64)) & 1);
+		return SK_OK;
+	case CN_CHECK:
+		return eval_check(n->chk, ctx, scratch, out);
+	case CN_NOT:
+		err = sk_cc_eval(n->kids[0], ctx, evtype, scratch, out);
+		*out = !*out;
+		return err;
+	default:
+		break;
+	}
+	bool want = n->kind == CN_OR; /* the value that short-circuits */
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		err = sk_cc_eval(n->kids[i], ctx, evtype, scratch, out);
+		if (err != SK_OK || *out == want) {
+			return err;
+		}
+	}
+	*out = !want;
+	return SK_OK;
+}

@@ -1,0 +1,29 @@
+/* env: where the rules compiler looks up fields and event types.
+ *
+ * The default environment is Saker's own field registry (engine/fields) and
+ * event table (engine/event). Extra field sources (the way Falco plugins add
+ * fields) supply their own lookup. */
+#ifndef SK_RULES_ENV_H
+#define SK_RULES_ENV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "field.h"
+
+typedef struct sk_rules_env {
+	/* Field by name without argument; NULL when unknown. */
+	const sk_field_def *(*field_lookup)(const char *name, size_t len);
+	/* Every event type id named so; 0 when unknown. NULL: no event-type
+	 * index (every rule runs for every event). */
+	size_t (*evtypes_by_name)(const char *name, uint16_t *out, size_t max);
+	/* Number of event type ids (0..count-1). */
+	uint16_t (*evtype_count)(void);
+	/* Name of an event type id, for summaries. */
+	const char *(*evtype_name)(uint16_t type);
+} sk_rules_env;
+
+/* Returns the environment backed by Saker's field registry and event table. */
+const sk_rules_env *sk_rules_env_default(void);
+
+#endif

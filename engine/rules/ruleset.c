@@ -1,0 +1,433 @@
+/* ruleset: loading entry points, compilation into the per-event-type
+ * index, and matching (see ruleset.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "ruleset_int.h"
+
+static const char *const prio_names[SK_PRIO_COUNT] = {
+	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
+};
+
+sk_err sk_priority_parse(const char *s, size_t len, sk_priority *out)
+{
+	for (int i = 0; i < SK_PRIO_COUNT; i++) {
+		if (strlen(prio_names[i]) == len && strncasecmp(prio_names[i], s, len) == 0) {
+			*out = (sk_priority)i;
+			return SK_OK;
+		}
+	}
+	if (len == 4 && strncasecmp(s, "info", 4) == 0) {
+		*out = SK_PRIO_INFORMATIONAL;
+		return SK_OK;
+	}
+	return SK_EINVAL;
+}
+
+const char *sk_priority_name(sk_priority p)
+{
+	return p < SK_PRIO_COUNT ? prio_names[p] : "?";
+}
+
+sk_list_def *sk_rs_find_list(sk_ruleset *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nlists; i++) {
+		if (strcmp(rs->lists[i].name, name) == 0) {
+			return &rs->lists[i];
+		}
+	}
+	return NULL;
+}
+
+sk_macro_def *sk_rs_find_macro(sk_ruleset *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nmacros; i++) {
+		if (strcmp(rs->macros[i].name, name) == 0) {
+			return &rs->macros[i];
+		}
+	}
+	return NULL;
+}
+
+sk_rule_def *sk_rs_find_rule(sk_ruleset *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		if (strcmp(rs->rules[i].name, name) == 0) {
+			return &rs->rules[i];
+		}
+	}
+	return NULL;
+}
+
+sk_err sk_ruleset_new(const sk_rules_opts *opts, sk_ruleset **out)
+{
+	sk_ruleset *rs = calloc(1, sizeof(*rs));
+	if (rs == NULL) {
+		return SK_ENOMEM;
+	}
+	if (opts != NULL) {
+		rs->opts = *opts;
+	} else {
+		rs->opts.min_priority = SK_PRIO_DEBUG;
+	}
+	rs->env = rs->opts.env != NULL ? rs->opts.env : sk_rules_env_default();
+	rs->ntypes = rs->env->evtype_count != NULL ? rs->env->evtype_count() : 0;
+	*out = rs;
+	return SK_OK;
+}
+
+sk_err sk_ruleset_load_string(sk_ruleset *rs, const char *name, const char *text, size_t len)
+{
+	if (rs->compiled) {
+		return SK_EINVAL;
+	}
+	if (len > SK_RULES_MAX_FILE) {
+		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
+			    "%s: larger than %u bytes", name, SK_RULES_MAX_FILE);
+		return SK_ERANGE;
+	}
+	char *copy = malloc(len + 1);
+	if (copy == NULL) {
+		return SK_ENOMEM;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int32_t file = -1;
+	sk_err err = sk_srcs_add(&rs->srcs, name, copy, len, &file);
+	if (err != SK_OK) {
+		free(copy);
+		return err;
+	}
+	if (memchr(copy, '\0', len) != NULL) {
+		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_YAML_PARSE", sk_srcs_loc(&rs->srcs, file, 0), NULL,
+			    "file contains a NUL byte");
+		return SK_EPARSE;
+	}
+	return sk_rs_load_yaml(rs, file);
+}
+
+sk_err sk_ruleset_load_file(sk_ruleset *rs, const char *path)
+{
+	sk_err err = SK_OK;
+	char *buf = NULL;
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+	if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		err = (f == NULL && errno == ENOENT) ? SK_ENOENT : SK_EIO;
+		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
+			    "cannot read rules file '%s': %s", path, f == NULL ? strerror(errno) : "not a regular file");
+		goto cleanup;
+	}
+	if ((uint64_t)st.st_size > SK_RULES_MAX_FILE) {
+		err = SK_ERANGE;
+		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
+			    "rules file '%s' is larger than %u bytes", path, SK_RULES_MAX_FILE);
+		goto cleanup;
+	}
+	size_t len = (size_t)st.st_size;
+	buf = malloc(len + 1);
+	if (buf == NULL) {
+		err = SK_ENOMEM;
+		goto cleanup;
+	}
+	if (len > 0 && fread(buf, 1, len, f) != len) {
+		err = SK_EIO;
+		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
+			    "short read on rules file '%s'", path);
+		goto cleanup;
+	}
+	err = sk_ruleset_load_string(rs, path, buf, len);
+cleanup:
+	free(buf);
+	if (f != NULL) {
+		fclose(f);
+	}
+	return err;
+}
+
+static void crules_free(sk_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->ncrules; i++) {
+		sk_cc_free(rs->crules[i].root);
+		sk_fmt_free(rs->crules[i].fmt);
+		free(rs->crules[i].evtypes);
+	}
+	free(rs->crules);
+	rs->crules = NULL;
+	rs->ncrules = 0;
+	if (rs->by_type != NULL) {
+		for (uint32_t t = 0; t < rs->ntypes; t++) {
+			free(rs->by_type[t]);
+		}
+	}
+	free(rs->by_type);
+	free(rs->by_type_n);
+	free(rs->all_types);
+}
+
+static bool has_type(const sk_crule *cr, uint16_t t)
+{
+	return cr->evtypes == NULL || ((cr->evtypes[t / 64] >> (t % 64)) & 1);
+}
+
+/* Per event type, the compiled rules that apply, in definition order. */
+static sk_err build_index(sk_ruleset *rs)
+{
+	rs->all_types = calloc(rs->ncrules + 1, sizeof(uint32_t));
+	if (rs->all_types == NULL) {
+		return SK_ENOMEM;
+	}
+	for (size_t i = 0; i < rs->ncrules; i++) {
+		if (rs->crules[i].evtypes == NULL) {
+			rs->all_types[rs->nall_types++] = (uint32_t)i;
+		}
+	}
+	if (rs->ntypes == 0) {
+		return SK_OK;
+	}
+	rs->by_type = calloc(rs->ntypes, sizeof(*rs->by_type));
+	rs->by_type_n = calloc(rs->ntypes, sizeof(*rs->by_type_n));
+	if (rs->by_type == NULL || rs->by_type_n == NULL) {
+		return SK_ENOMEM;
+	}
+	for (uint32_t t = 0; t < rs->ntypes; t++) {
+		uint32_t n = 0;
+		for (size_t i = 0; i < rs->ncrules; i++) {
+			n += has_type(&rs->crules[i], (uint16_t)t);
+		}
+		if (n == 0) {
+			continue;
+		}
+		rs->by_type[t] = malloc(n * sizeof(uint32_t));
+		if (rs->by_type[t] == NULL) {
+			return SK_ENOMEM;
+		}
+		for (size_t i = 0; i < rs->ncrules; i++) {
+			if (has_type(&rs->crules[i], (uint16_t)t)) {
+				rs->by_type[t][rs->by_type_n[t]++] = (uint32_t)i;
+			}
+		}
+	}
+	return SK_OK;
+}
+
+static void rule_report(sk_ruleset *rs, const sk_rule_def *rd, sk_loc loc, bool error, const char *code,
+			const char *msg)
+{
+	char item[300];
+	snprintf(item, sizeof(item), "rule \"%s\"", rd->name);
+	sk_diag_add(&rs->diags, &rs->srcs, error, code, loc, item, "%s", msg);
+}
+
+static sk_err compile_output(sk_ruleset *rs, const sk_rule_def *rd, sk_fmt **fmt)
+{
+	uint32_t pos = 0;
+	sk_strbuf why = SK_STRBUF_INIT;
+	sk_err err = sk_fmt_compile(rs->env, sk_strbuf_str(&rd->output.s), rd->output.s.len, fmt, &pos, &why);
+	if (err == SK_ENOENT && rd->skip_if_unknown) {
+		rule_report(rs, rd, sk_text_loc(&rd->output, &rs->srcs, pos), false, "LOAD_UNKNOWN_FILTER",
+			    sk_strbuf_str(&why));
+	} else if (err != SK_OK) {
+		rule_report(rs, rd, sk_text_loc(&rd->output, &rs->srcs, pos), true, "LOAD_ERR_COMPILE_OUTPUT",
+			    err == SK_ENOMEM ? "out of memory" : sk_strbuf_str(&why));
+	}
+	sk_strbuf_free(&why);
+	return err;
+}
+
+static sk_err compile_rule(sk_ruleset *rs, const sk_rule_def *rd, bool *failed)
+{
+	sk_cnode *root = NULL;
+	uint64_t *evtypes = NULL;
+	sk_fmt *fmt = NULL;
+	if (rd->source != NULL && strcmp(rd->source, "syscall") != 0) {
+		rule_report(rs, rd, rd->loc, false, "LOAD_UNKNOWN_SOURCE",
+			    "rule source is not 'syscall': Saker has no such event source, rule skipped");
+		return SK_OK;
+	}
+	sk_err err = sk_cc_rule(rs, rd, &root, &evtypes);
+	if (err == SK_OK) {
+		err = compile_output(rs, rd, &fmt);
+	}
+	if (err != SK_OK) {
+		sk_cc_free(root);
+		free(evtypes);
+		*failed |= !(rd->skip_if_unknown && err == SK_ENOENT);
+		return err == SK_ENOMEM ? err : SK_OK;
+	}
+	if (evtypes == NULL && rs->ntypes > 0 && rd->warn_evttypes) {
+		rule_report(rs, rd, rd->cond.npieces ? sk_text_loc(&rd->cond, &rs->srcs, 0) : rd->loc, false,
+			    "LOAD_NO_EVTTYPE",
+			    "rule matches every event type (no evt.type restriction): this costs performance");
+	}
+	sk_crule *cr = &rs->crules[rs->ncrules++];
+	memset(cr, 0, sizeof(*cr));
+	cr->root = root;
+	cr->fmt = fmt;
+	cr->evtypes = evtypes;
+	cr->pub.name = rd->name;
+	cr->pub.desc = rd->desc != NULL ? rd->desc : "";
+	cr->pub.source = rd->source != NULL ? rd->source : "syscall";
+	cr->pub.priority = rd->priority;
+	cr->pub.tags = (const char *const *)rd->tags;
+	cr->pub.ntags = rd->ntags;
+	cr->pub.output = fmt;
+	cr->pub.order = (uint32_t)(rs->ncrules - 1);
+	cr->pub.capture = rd->capture;
+	cr->pub.capture_duration_ms = rd->capture_duration_ms;
+	return SK_OK;
+}
+
+static void warn_unused(sk_ruleset *rs)
+{
+	char item[300];
+	for (size_t i = 0; i < rs->nmacros; i++) {
+		if (!rs->macros[i].used) {
+			snprintf(item, sizeof(item), "macro \"%s\"", rs->macros[i].name);
+			sk_diag_add(&rs->diags, &rs->srcs, false, "LOAD_UNUSED_MACRO", rs->macros[i].loc, item,
+				    "macro not referenced by any enabled rule");
+		}
+	}
+	for (size_t i = 0; i < rs->nlists; i++) {
+		if (!rs->lists[i].used) {
+			snprintf(item, sizeof(item), "list \"%s\"", rs->lists[i].name);
+			sk_diag_add(&rs->diags, &rs->srcs, false, "LOAD_UNUSED_LIST", rs->lists[i].loc, item,
+				    "list not referenced by any enabled rule");
+		}
+	}
+}
+
+sk_err sk_ruleset_compile(sk_ruleset *rs)
+{
+	if (rs->compiled) {
+		return SK_EINVAL;
+	}
+	rs->compiled = true;
+	rs->crules = calloc(rs->nrules + 1, sizeof(*rs->crules));
+	if (rs->crules == NULL) {
+		return SK_ENOMEM;
+	}
+	bool failed = false;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const sk_rule_def *rd = &rs->rules[i];
+		if (!rd->enabled || rd->priority > rs->opts.min_priority) {
+			continue;
+		}
+		sk_err err = compile_rule(rs, rd, &failed);
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	/* Lists used only by exceptions or macros count as used through them. */
+	for (size_t i = 0; i < rs->nmacros; i++) {
+		sk_cc_macro_parse(rs, &rs->macros[i]);
+	}
+	if (rs->opts.verbose) {
+		warn_unused(rs);
+	}
+	sk_err err = build_index(rs);
+	if (err != SK_OK) {
+		return err;
+	}
+	for (size_t i = 0; i < rs->nmacros; i++) {
+		failed |= rs->macros[i].parse_failed;
+	}
+	return failed || sk_diags_count(&rs->diags, -1, true) > 0 ? SK_EPARSE : SK_OK;
+}
+
+sk_err sk_ruleset_match(sk_ruleset *rs, uint16_t evtype, struct sk_eval_ctx *ctx, sk_rule_match_fn fn, void *user)
+{
+	const uint32_t *idx = rs->all_types;
+	uint32_t n = rs->nall_types;
+	if (rs->by_type != NULL && evtype < rs->ntypes) {
+		idx = rs->by_type[evtype];
+		n = rs->by_type_n[evtype];
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const sk_crule *cr = &rs->crules[idx[i]];
+		bool hit = false;
+		sk_err err = sk_cc_eval(cr->root, ctx, evtype, &rs->scratch, &hit);
+		if (err != SK_OK) {
+			return err;
+		}
+		if (hit && (!fn(&cr->pub, user) || !rs->opts.match_all)) {
+			break;
+		}
+	}
+	return SK_OK;
+}
+
+void sk_ruleset_stats_get(const sk_ruleset *rs, sk_ruleset_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->rules = rs->nrules;
+	out->macros = rs->nmacros;
+	out->lists = rs->nlists;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		out->enabled += rs->rules[i].enabled && rs->rules[i].priority <= rs->opts.min_priority;
+	}
+	out->compiled = rs->ncrules;
+	out->all_types = rs->nall_types;
+}
+
+size_t sk_ruleset_rule_count(const sk_ruleset *rs)
+{
+	return rs->ncrules;
+}
+
+const sk_rule *sk_ruleset_rule(const sk_ruleset *rs, size_t i)
+{
+	return i < rs->ncrules ? &rs->crules[i].pub : NULL;
+}
+
+size_t sk_ruleset_rules_for_type(const sk_ruleset *rs, uint16_t evtype)
+{
+	if (rs->by_type == NULL || evtype >= rs->ntypes) {
+		return rs->nall_types;
+	}
+	return rs->by_type_n[evtype];
+}
+
+bool sk_ruleset_rule_has_type(const sk_ruleset *rs, size_t i, uint16_t evtype)
+{
+	return i < rs->ncrules && (rs->crules[i].evtypes == NULL || evtype < rs->ntypes) &&
+	       has_type(&rs->crules[i], evtype);
+}
+
+bool sk_ruleset_plugin_req(const sk_ruleset *rs, size_t i, const char **name, const char **version, bool *native)
+{
+	if (i >= rs->nplugins) {
+		return false;
+	}
+	*name = rs->plugins[i].name;
+	*version = rs->plugins[i].version;
+	*native = rs->plugins[i].native;
+	return true;
+}
+
+const sk_diags *sk_ruleset_diags(const sk_ruleset *rs)
+{
+	return &rs->diags;
+}
+
+const sk_srcs *sk_ruleset_srcs(const sk_ruleset *rs)
+{
+	return &rs->srcs;
+}
+
+void sk_ruleset_free(sk_ruleset *rs)
+{
+	if (rs == NULL) {
+		return;
+	}
+	crules_free(rs);
+	sk_rs_defs_free(rs);
+	sk_diags_free(&rs->diags);
+	sk_srcs_free(&rs->srcs);
+	sk_strbuf_free(&rs->scratch);
+	free(rs);
+}

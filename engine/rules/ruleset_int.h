@@ -1,0 +1,130 @@
+/* ruleset_int.h: definitions shared by the loader (load.c), the condition
+ * compiler (compile.c) and the rule index (ruleset.c). Not a public API. */
+#ifndef SK_RULES_RULESET_INT_H
+#define SK_RULES_RULESET_INT_H
+
+#include "cond.h"
+#include "ruleset.h"
+
+/* Limits on every input. */
+#define SK_RULES_MAX_FILE (64u << 20)
+#define SK_RULES_MAX_ITEMS 100000u
+#define SK_RULES_MAX_LIST_ITEMS 100000u
+#define SK_RULES_MAX_EXPANSION 64u /* nested list/macro depth */
+
+typedef struct sk_list_def {
+	char *name;
+	sk_loc loc;
+	char **items;
+	uint32_t nitems;
+	bool used;
+	bool visiting;
+} sk_list_def;
+
+typedef struct sk_macro_def {
+	char *name;
+	sk_loc loc;
+	sk_text cond;
+	sk_ast *ast;       /* parsed lazily, reset on change */
+	bool parse_failed;
+	bool used;
+	bool expanding;
+} sk_macro_def;
+
+/* One value cell of an exception tuple: a scalar or an inline list. */
+typedef struct sk_exc_cell {
+	char *text;   /* scalar, or NULL for a list */
+	char **items; /* inline list */
+	uint32_t nitems;
+} sk_exc_cell;
+
+typedef struct sk_exc_def {
+	char *name;
+	sk_loc loc;
+	bool single;   /* fields: one field (not a list) */
+	char **fields;
+	uint32_t nfields;
+	char **comps;
+	uint32_t ncomps;
+	sk_exc_cell *cells; /* nvalues rows of (single ? 1 : nfields) cells */
+	uint32_t nvalues;
+} sk_exc_def;
+
+typedef struct sk_rule_def {
+	char *name;
+	sk_loc loc;
+	sk_text cond;
+	sk_text output;
+	char *desc;
+	char *source;
+	sk_priority priority;
+	bool enabled;
+	bool skip_if_unknown;
+	bool warn_evttypes;
+	bool capture;
+	uint64_t capture_duration_ms;
+	char **tags;
+	uint32_t ntags;
+	sk_exc_def *excs;
+	uint32_t nexcs;
+} sk_rule_def;
+
+typedef struct sk_cnode sk_cnode;
+
+/* A compiled rule: the public view plus its tree and event types. */
+typedef struct sk_crule {
+	sk_rule pub;
+	sk_cnode *root;
+	sk_fmt *fmt;
+	uint64_t *evtypes; /* bitset over event ids; NULL = every type */
+} sk_crule;
+
+typedef struct sk_plugin_req {
+	char *name;
+	char *version;
+	bool native; /* Saker provides the plugin's fields itself */
+} sk_plugin_req;
+
+struct sk_ruleset {
+	sk_rules_opts opts;
+	const sk_rules_env *env;
+	sk_srcs srcs;
+	sk_diags diags;
+	sk_list_def *lists;
+	size_t nlists, caplists;
+	sk_macro_def *macros;
+	size_t nmacros, capmacros;
+	sk_rule_def *rules;
+	size_t nrules, caprules;
+	bool compiled;
+	sk_crule *crules;
+	size_t ncrules;
+	uint32_t **by_type; /* per event type: indexes into crules, definition order */
+	uint32_t *by_type_n;
+	uint32_t *all_types; /* rules running for every type */
+	uint32_t nall_types;
+	uint16_t ntypes;
+	sk_strbuf scratch;
+	sk_plugin_req *plugins;
+	size_t nplugins;
+};
+
+sk_list_def *sk_rs_find_list(sk_ruleset *rs, const char *name);
+sk_macro_def *sk_rs_find_macro(sk_ruleset *rs, const char *name);
+sk_rule_def *sk_rs_find_rule(sk_ruleset *rs, const char *name);
+
+/* compile.c: compiles one rule's condition (with exceptions) into a tree and
+ * its event-type set. Diagnostics go to rs; returns SK_EPARSE on an error,
+ * SK_ENOENT when skipped (unknown field with skip-if-unknown-filter). */
+sk_err sk_cc_rule(sk_ruleset *rs, const sk_rule_def *rd, sk_cnode **root, uint64_t **evtypes);
+/* Evaluates a compiled tree for the event in ctx. */
+sk_err sk_cc_eval(const sk_cnode *n, struct sk_eval_ctx *ctx, uint16_t evtype, sk_strbuf *scratch, bool *out);
+void sk_cc_free(sk_cnode *n);
+/* Parses (once) a macro's condition; reports syntax errors. */
+sk_err sk_cc_macro_parse(sk_ruleset *rs, sk_macro_def *m);
+
+/* load.c */
+sk_err sk_rs_load_yaml(sk_ruleset *rs, int32_t file);
+void sk_rs_defs_free(sk_ruleset *rs);
+
+#endif
