@@ -1,0 +1,478 @@
+#include "alert.h"
+
+#include <ctype.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+
+static const char *const ska_priority_names[] = {
+	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
+};
+
+sk_err ska_priority_parse(const char *s, saker_priority *out)
+{
+	for (int i = 0; i <= SAKER_PRIORITY_DEBUG; i++) {
+		if (strcasecmp(s, ska_priority_names[i]) == 0) {
+			*out = (saker_priority)i;
+			return SK_OK;
+		}
+	}
+	if (strcasecmp(s, "info") == 0) {
+		*out = SAKER_PRIORITY_INFORMATIONAL;
+		return SK_OK;
+	}
+	return SK_EINVAL;
+}
+
+const char *ska_priority_name(saker_priority p)
+{
+	if ((int)p < 0 || p > SAKER_PRIORITY_DEBUG) {
+		return ska_priority_names[SAKER_PRIORITY_DEBUG];
+	}
+	return ska_priority_names[p];
+}
+
+/* Reads exactly n digits at *p into *v. */
+static bool ska_digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i])) {
+			return false;
+		}
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return true;
+}
+
+static bool ska_expect(const char **p, char c)
+{
+	if (**p != c) {
+		return false;
+	}
+	(*p)++;
+	return true;
+}
+
+sk_err ska_parse_time(const char *s, int64_t *ns)
+{
+	struct tm tm = {0};
+	int year, mon, day, hour, min, sec;
+	int64_t frac = 0;
+	const char *p = s;
+
+	if (!ska_digits(&p, 4, &year) || !ska_expect(&p, '-') || !ska_digits(&p, 2, &mon) ||
+	    !ska_expect(&p, '-') || !ska_digits(&p, 2, &day)) {
+		return SK_EINVAL;
+	}
+	if (*p != 'T' && *p != 't' && *p != ' ') {
+		return SK_EINVAL;
+	}
+	p++;
+	if (!ska_digits(&p, 2, &hour) || !ska_expect(&p, ':') || !ska_digits(&p, 2, &min) ||
+	    !ska_expect(&p, ':') || !ska_digits(&p, 2, &sec)) {
+		return SK_EINVAL;
+	}
+	/* Years outside 1900..2261 would overflow int64 nanoseconds. */
+	if (year < 1900 || year > 2261 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 ||
+	    sec > 60) {
+		return SK_EINVAL;
+	}
+	if (*p == '.') {
+		int digits = 0;
+		p++;
+		while (isdigit((unsigned char)*p)) {
+			if (digits < 9) {
+				frac = frac * 10 + (*p - '0');
+			}
+			digits++;
+			p++;
+		}
+		if (digits == 0) {
+			return SK_EINVAL;
+		}
+		for (int i = digits; i < 9; i++) {
+			frac *= 10;
+		}
+	}
+	int64_t offset = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int oh, om;
+		int sign = *p == '-' ? -1 : 1;
+		p++;
+		if (!ska_digits(&p, 2, &oh) || !ska_expect(&p, ':') || !ska_digits(&p, 2, &om) || oh > 23 ||
+		    om > 59) {
+			return SK_EINVAL;
+		}
+		offset = sign * ((int64_t)oh * 3600 + om * 60);
+	} else {
+		return SK_EINVAL;
+	}
+	if (*p != '\0') {
+		return SK_EINVAL;
+	}
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	time_t t = timegm(&tm);
+	*ns = ((int64_t)t - offset) * 1000000000 + frac;
+	return SK_OK;
+}
+
+static uint64_t ska_rand64(void)
+{
+	static _Thread_local uint64_t state;
+	static _Thread_local int seeded;
+	if (!seeded) {
+		if (getrandom(&state, sizeof(state), 0) != (ssize_t)sizeof(state)) {
+			state = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&state;
+		}
+		seeded = 1;
+	}
+	/* splitmix64: fast, and unique ids only need a well-seeded stream. */
+	uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void ska_uuid(char out[37])
+{
+	uint8_t b[16];
+	uint64_t hi = ska_rand64(), lo = ska_rand64();
+	memcpy(b, &hi, 8);
+	memcpy(b + 8, &lo, 8);
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+void ska_free(ska_alert *a)
+{
+	if (a->root != NULL) {
+		json_object_put(a->root);
+	}
+	free(a->tags);
+	free(a->names);
+	free(a->values);
+	free(a->rendered);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Returns the string member key of obj, or NULL if absent; a member of
+ * another type is an error. */
+static sk_err ska_member_string(struct json_object *obj, const char *key, bool required, const char **out,
+				char *err, size_t errlen)
+{
+	struct json_object *v = NULL;
+	*out = NULL;
+	if (!json_object_object_get_ex(obj, key, &v) || v == NULL) {
+		if (required) {
+			snprintf(err, errlen, "missing \"%s\"", key);
+			return SK_EINVAL;
+		}
+		return SK_OK;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		snprintf(err, errlen, "\"%s\" must be a string", key);
+		return SK_EINVAL;
+	}
+	*out = json_object_get_string(v);
+	return SK_OK;
+}
+
+static int ska_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static sk_err ska_build_tags(ska_alert *a, char *err, size_t errlen)
+{
+	struct json_object *tags = NULL;
+	if (!json_object_object_get_ex(a->root, "tags", &tags) || tags == NULL) {
+		return SK_OK;
+	}
+	if (!json_object_is_type(tags, json_type_array)) {
+		snprintf(err, errlen, "\"tags\" must be an array of strings");
+		return SK_EINVAL;
+	}
+	size_t n = json_object_array_length(tags);
+	if (n > SKA_MAX_TAGS) {
+		snprintf(err, errlen, "\"tags\": more than %d", SKA_MAX_TAGS);
+		return SK_ERANGE;
+	}
+	a->tags = calloc(n + 1, sizeof(*a->tags));
+	if (a->tags == NULL) {
+		return SK_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *t = json_object_array_get_idx(tags, i);
+		if (!json_object_is_type(t, json_type_string)) {
+			snprintf(err, errlen, "\"tags\" must be an array of strings");
+			return SK_EINVAL;
+		}
+		a->tags[i] = json_object_get_string(t);
+	}
+	qsort(a->tags, n, sizeof(*a->tags), ska_cmp_str);
+	a->view.tags = a->tags;
+	a->view.ntags = n;
+	return SK_OK;
+}
+
+struct ska_field_ref {
+	const char *name;
+	struct json_object *value;
+};
+
+static int ska_cmp_field(const void *a, const void *b)
+{
+	return strcmp(((const struct ska_field_ref *)a)->name, ((const struct ska_field_ref *)b)->name);
+}
+
+static sk_err ska_build_fields(ska_alert *a, char *err, size_t errlen)
+{
+	sk_strbuf text = SK_STRBUF_INIT;
+	struct ska_field_ref *refs = NULL;
+	size_t n = 0;
+	sk_err e = SK_OK;
+
+	if (!json_object_object_get_ex(a->root, "output_fields", &a->fields) || a->fields == NULL) {
+		snprintf(err, errlen, "missing \"output_fields\"");
+		return SK_EINVAL;
+	}
+	if (!json_object_is_type(a->fields, json_type_object)) {
+		snprintf(err, errlen, "\"output_fields\" must be an object");
+		return SK_EINVAL;
+	}
+	size_t count = (size_t)json_object_object_length(a->fields);
+	if (count > SKA_MAX_FIELDS) {
+		snprintf(err, errlen, "\"output_fields\": more than %d entries", SKA_MAX_FIELDS);
+		return SK_ERANGE;
+	}
+	refs = calloc(count + 1, sizeof(*refs));
+	a->names = calloc(count + 1, sizeof(*a->names));
+	a->values = calloc(count + 1, sizeof(*a->values));
+	if (refs == NULL || a->names == NULL || a->values == NULL) {
+		e = SK_ENOMEM;
+		goto cleanup;
+	}
+	json_object_object_foreach(a->fields, key, val)
+	{
+		refs[n].name = key;
+		refs[n].value = val;
+		n++;
+	}
+	qsort(refs, n, sizeof(*refs), ska_cmp_field);
+	/* Non-string values are rendered into one buffer; record offsets first
+	 * because the buffer moves while it grows. */
+	size_t *offsets = calloc(n + 1, sizeof(*offsets));
+	if (offsets == NULL) {
+		e = SK_ENOMEM;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = refs[i].value;
+		a->names[i] = refs[i].name;
+		offsets[i] = SIZE_MAX;
+		if (v == NULL) {
+			offsets[i] = text.len;
+			sk_strbuf_puts(&text, "<NA>");
+			sk_strbuf_putc(&text, '\0');
+		} else if (!json_object_is_type(v, json_type_string)) {
+			offsets[i] = text.len;
+			sk_strbuf_puts(&text, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+			sk_strbuf_putc(&text, '\0');
+		} else {
+			a->values[i] = json_object_get_string(v);
+		}
+	}
+	if (sk_strbuf_failed(&text)) {
+		free(offsets);
+		e = SK_ENOMEM;
+		goto cleanup;
+	}
+	a->rendered = text.data;
+	text.data = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (offsets[i] != SIZE_MAX) {
+			a->values[i] = a->rendered + offsets[i];
+		}
+	}
+	free(offsets);
+	a->view.field_names = a->names;
+	a->view.field_values = a->values;
+	a->view.nfields = n;
+cleanup:
+	free(refs);
+	sk_strbuf_free(&text);
+	return e;
+}
+
+sk_err ska_parse(const char *json, size_t len, ska_alert *out, char *err, size_t errlen)
+{
+	struct json_tokener *tok = NULL;
+	const char *time_s = NULL;
+	sk_err e = SK_OK;
+
+	memset(out, 0, sizeof(*out));
+	if (len > INT32_MAX) {
+		snprintf(err, errlen, "alert larger than 2 GiB");
+		return SK_ERANGE;
+	}
+	tok = json_tokener_new_ex(SKA_MAX_DEPTH);
+	if (tok == NULL) {
+		return SK_ENOMEM;
+	}
+	out->root = json_tokener_parse_ex(tok, json, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	if (out->root == NULL || jerr != json_tokener_success) {
+		snprintf(err, errlen, "invalid JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
+			 jerr == json_tokener_continue ? "unexpected end of input"
+						       : json_tokener_error_desc(jerr));
+		e = SK_EPARSE;
+		goto cleanup;
+	}
+	/* Only blanks may follow the document. */
+	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
+		if (!isspace((unsigned char)json[i])) {
+			snprintf(err, errlen, "invalid JSON at byte %zu: data after the alert object", i);
+			e = SK_EPARSE;
+			goto cleanup;
+		}
+	}
+	if (!json_object_is_type(out->root, json_type_object)) {
+		snprintf(err, errlen, "the alert must be a JSON object");
+		e = SK_EINVAL;
+		goto cleanup;
+	}
+	saker_alert *v = &out->view;
+	v->json = json;
+	v->json_len = len;
+	e = ska_member_string(out->root, "rule", true, &v->rule, err, errlen);
+	if (e == SK_OK) {
+		e = ska_member_string(out->root, "priority", true, &v->priority, err, errlen);
+	}
+	if (e == SK_OK) {
+		e = ska_member_string(out->root, "time", true, &time_s, err, errlen);
+	}
+	if (e == SK_OK) {
+		e = ska_member_string(out->root, "output", false, &v->output, err, errlen);
+	}
+	if (e == SK_OK) {
+		e = ska_member_string(out->root, "source", false, &v->source, err, errlen);
+	}
+	if (e == SK_OK) {
+		e = ska_member_string(out->root, "hostname", false, &v->hostname, err, errlen);
+	}
+	if (e == SK_OK) {
+		e = ska_member_string(out->root, "uuid", false, &v->uuid, err, errlen);
+	}
+	if (e != SK_OK) {
+		goto cleanup;
+	}
+	if (v->rule[0] == '\0') {
+		snprintf(err, errlen, "\"rule\" is empty");
+		e = SK_EINVAL;
+		goto cleanup;
+	}
+	if (ska_priority_parse(v->priority, &v->priority_num) != SK_OK) {
+		snprintf(err, errlen, "\"priority\": unknown priority \"%.64s\"", v->priority);
+		e = SK_EINVAL;
+		goto cleanup;
+	}
+	if (ska_parse_time(time_s, &v->time_ns) != SK_OK) {
+		snprintf(err, errlen, "\"time\": \"%.64s\" is not an RFC 3339 time", time_s);
+		e = SK_EINVAL;
+		goto cleanup;
+	}
+	v->time = time_s;
+	v->output = v->output != NULL ? v->output : "";
+	v->source = v->source != NULL ? v->source : "syscall";
+	v->hostname = v->hostname != NULL ? v->hostname : "";
+	v->uuid = v->uuid != NULL ? v->uuid : "";
+	e = ska_build_tags(out, err, errlen);
+	if (e == SK_OK) {
+		e = ska_build_fields(out, err, errlen);
+	}
+cleanup:
+	json_tokener_free(tok);
+	if (e != SK_OK) {
+		ska_free(out);
+	}
+	return e;
+}
+
+const char *ska_field(const ska_alert *a, const char *name)
+{
+	struct json_object *v = NULL;
+	if (a->fields == NULL || !json_object_object_get_ex(a->fields, name, &v) || v == NULL) {
+		return NULL;
+	}
+	return json_object_get_string(v);
+}
+
+static bool ska_has_tag(struct json_object *tags, const char *tag)
+{
+	size_t n = json_object_array_length(tags);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(json_object_get_string(json_object_array_get_idx(tags, i)), tag) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+sk_err ska_enrich(ska_alert *a, const ska_extras *x, sk_strbuf *json_out)
+{
+	for (size_t i = 0; x != NULL && i < x->nfields; i++) {
+		struct json_object *s = json_object_new_string(x->field_values[i]);
+		if (s == NULL || json_object_object_add(a->fields, x->field_names[i], s) != 0) {
+			json_object_put(s);
+			return SK_ENOMEM;
+		}
+	}
+	if (x != NULL && x->ntags > 0) {
+		struct json_object *tags = NULL;
+		if (!json_object_object_get_ex(a->root, "tags", &tags) || tags == NULL) {
+			tags = json_object_new_array();
+			if (tags == NULL || json_object_object_add(a->root, "tags", tags) != 0) {
+				json_object_put(tags);
+				return SK_ENOMEM;
+			}
+		}
+		for (size_t i = 0; i < x->ntags; i++) {
+			if (ska_has_tag(tags, x->tags[i])) {
+				continue;
+			}
+			struct json_object *t = json_object_new_string(x->tags[i]);
+			if (t == NULL || json_object_array_add(tags, t) != 0) {
+				json_object_put(t);
+				return SK_ENOMEM;
+			}
+		}
+	}
+	if (a->view.uuid == NULL || a->view.uuid[0] == '\0') {
+		char id[37];
+		ska_uuid(id);
+		struct json_object *u = json_object_new_string(id);
+		if (u == NULL || json_object_object_add(a->root, "uuid", u) != 0) {
+			json_object_put(u);
+			return SK_ENOMEM;
+		}
+	}
+	sk_strbuf_reset(json_out);
+	sk_strbuf_puts(json_out, json_object_to_json_string_ext(a->root, JSON_C_TO_STRING_PLAIN |
+									  JSON_C_TO_STRING_NOSLASHESCAPE));
+	return sk_strbuf_failed(json_out) ? SK_ENOMEM : SK_OK;
+}

@@ -1,0 +1,105 @@
+#include "alert.h"
+#include "sk_test.h"
+
+static const char falco[] =
+	"{\"hostname\":\"node-1\",\"output\":\"Warning file opened\",\"output_fields\":{\"proc.name\":\"cat\","
+	"\"evt.num\":42,\"fd.name\":null,\"k8s.ns.name\":\"default\"},\"priority\":\"Warning\","
+	"\"rule\":\"Read sensitive file\",\"source\":\"syscall\",\"tags\":[\"mitre\",\"filesystem\"],"
+	"\"time\":\"2024-05-01T10:00:00.123456789Z\"}";
+
+SK_TEST(alert_parses_falco_json)
+{
+	ska_alert a;
+	char err[256] = "";
+	SK_CHECK_INT(ska_parse(falco, sizeof(falco) - 1, &a, err, sizeof(err)), SK_OK);
+	SK_CHECK_STR(a.view.rule, "Read sensitive file");
+	SK_CHECK_STR(a.view.priority, "Warning");
+	SK_CHECK_INT(a.view.priority_num, SAKER_PRIORITY_WARNING);
+	SK_CHECK_STR(a.view.hostname, "node-1");
+	SK_CHECK_INT(a.view.time_ns, 1714557600123456789LL);
+	SK_CHECK_INT(a.view.ntags, 2);
+	SK_CHECK_STR(a.view.tags[0], "filesystem");
+	SK_CHECK_INT(a.view.nfields, 4);
+	SK_CHECK_STR(a.view.field_names[0], "evt.num");
+	SK_CHECK_STR(a.view.field_values[0], "42");
+	SK_CHECK_STR(a.view.field_names[1], "fd.name");
+	SK_CHECK_STR(a.view.field_values[1], "<NA>");
+	SK_CHECK_STR(a.view.field_values[3], "cat");
+	SK_CHECK_STR(ska_field(&a, "k8s.ns.name"), "default");
+	ska_free(&a);
+}
+
+SK_TEST(alert_rejects_bad_input_with_reason)
+{
+	static const struct {
+		const char *json, *reason;
+	} cases[] = {
+		{"{\"rule\":\"r\",\"priority\":\"Loud\",\"time\":\"2024-05-01T10:00:00Z\",\"output_fields\":{}}",
+		 "unknown priority \"Loud\""},
+		{"{\"priority\":\"Warning\",\"time\":\"2024-05-01T10:00:00Z\",\"output_fields\":{}}",
+		 "missing \"rule\""},
+		{"{\"rule\":\"r\",\"priority\":\"Warning\",\"output_fields\":{}}", "missing \"time\""},
+		{"{\"rule\":\"r\",\"priority\":\"Warning\",\"time\":\"2024-05-01T10:00:00Z\"}",
+		 "missing \"output_fields\""},
+		{"{\"rule\":\"r\",\"priority\":\"Warning\",\"time\":\"yesterday\",\"output_fields\":{}}",
+		 "not an RFC 3339 time"},
+		{"{\"rule\":\"r\",", "invalid JSON"},
+		{"{\"rule\":\"r\"} trailing", "data after the alert object"},
+		{"[1,2]", "must be a JSON object"},
+		{"{\"rule\":\"r\",\"priority\":\"Warning\",\"time\":\"2024-05-01T10:00:00Z\",\"output_fields\":{},"
+		 "\"tags\":[1]}",
+		 "array of strings"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ska_alert a;
+		char err[256] = "";
+		SK_CHECK(ska_parse(cases[i].json, strlen(cases[i].json), &a, err, sizeof(err)) != SK_OK);
+		SK_CHECK_CONTAINS(err, cases[i].reason);
+		ska_free(&a);
+	}
+}
+
+SK_TEST(alert_enrich_adds_customfields_tags_uuid)
+{
+	static const char *const names[] = {"env", "proc.name"};
+	static const char *const values[] = {"prod", "override"};
+	static const char *const tags[] = {"custom", "mitre"};
+	ska_extras x = {names, values, 2, tags, 2};
+	ska_alert a, b;
+	sk_strbuf out = SK_STRBUF_INIT;
+	char err[256] = "";
+	SK_CHECK_INT(ska_parse(falco, sizeof(falco) - 1, &a, err, sizeof(err)), SK_OK);
+	SK_CHECK_INT(ska_enrich(&a, &x, &out), SK_OK);
+	SK_CHECK_INT(ska_parse(out.data, out.len, &b, err, sizeof(err)), SK_OK);
+	SK_CHECK_STR(ska_field(&b, "env"), "prod");
+	SK_CHECK_STR(ska_field(&b, "proc.name"), "override");
+	SK_CHECK_INT(b.view.ntags, 3); /* "mitre" not duplicated */
+	SK_CHECK_INT(strlen(b.view.uuid), 36);
+	SK_CHECK(b.view.uuid[14] == '4');
+	ska_free(&a);
+	ska_free(&b);
+	sk_strbuf_free(&out);
+}
+
+SK_TEST(alert_time_and_priority_forms)
+{
+	int64_t ns = 0;
+	saker_priority p;
+	SK_CHECK_INT(ska_parse_time("1970-01-01T00:00:01Z", &ns), SK_OK);
+	SK_CHECK_INT(ns, 1000000000);
+	SK_CHECK_INT(ska_parse_time("1970-01-01T02:00:01.5+02:00", &ns), SK_OK);
+	SK_CHECK_INT(ns, 1500000000);
+	SK_CHECK(ska_parse_time("1970-13-01T00:00:00Z", &ns) != SK_OK);
+	SK_CHECK(ska_parse_time("1970-01-01T00:00:00", &ns) != SK_OK);
+	SK_CHECK_INT(ska_priority_parse("informational", &p), SK_OK);
+	SK_CHECK_INT(p, SAKER_PRIORITY_INFORMATIONAL);
+	SK_CHECK_INT(ska_priority_parse("CRITICAL", &p), SK_OK);
+	SK_CHECK_INT(p, SAKER_PRIORITY_CRITICAL);
+	SK_CHECK_STR(ska_priority_name(SAKER_PRIORITY_NOTICE), "Notice");
+	char a[37], b[37];
+	ska_uuid(a);
+	ska_uuid(b);
+	SK_CHECK(strcmp(a, b) != 0);
+}
+
+SK_TEST_MAIN()
