@@ -156,8 +156,9 @@ sk_err sko_write_all(int fd, const char *buf, size_t len, size_t *written)
 	return SK_OK;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t sko_utf8_seq(const unsigned char *s)
+/* Length of the valid UTF-8 sequence at s (1..4, at most avail bytes), or
+ * 0 if invalid. */
+static size_t sko_utf8_seq(const unsigned char *s, size_t avail)
 {
 	unsigned int cp;
 	size_t n;
@@ -177,6 +178,9 @@ static size_t sko_utf8_seq(const unsigned char *s)
 	} else {
 		return 0;
 	}
+	if (n > avail) {
+		return 0;
+	}
 	for (size_t i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80) {
 			return 0;
@@ -194,10 +198,11 @@ static size_t sko_utf8_seq(const unsigned char *s)
 size_t sko_utf8_len(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
 	size_t count = 0;
 
-	while (*p != '\0') {
-		size_t n = sko_utf8_seq(p);
+	while (p < end) {
+		size_t n = sko_utf8_seq(p, (size_t)(end - p));
 
 		p += n == 0 ? 1 : n;
 		count++;
@@ -207,13 +212,18 @@ size_t sko_utf8_len(const char *s)
 
 void sko_json_go_string(sk_strbuf *sb, const char *s)
 {
+	sko_json_go_stringn(sb, s, strlen(s));
+}
+
+void sko_json_go_stringn(sk_strbuf *sb, const char *s, size_t len)
+{
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *run = p;
+	const unsigned char *end = p + len, *run = p;
 
 	sk_strbuf_putc(sb, '"');
-	while (*p != '\0') {
-		size_t n = sko_utf8_seq(p);
+	while (p < end) {
+		size_t n = sko_utf8_seq(p, (size_t)(end - p));
 		const char *esc = NULL;
 		char u[6] = {'\\', 'u', '0', '0', 0, 0};
 

@@ -60,6 +60,9 @@ saker_send_result sko_check_buf(const sk_strbuf *sb, char *err, size_t errlen);
  * \u00XX, invalid UTF-8 as \ufffd, so the result is always valid JSON. */
 void sko_json_go_string(sk_strbuf *sb, const char *s);
 
+/* The same for len bytes (NUL bytes become \u0000). */
+void sko_json_go_stringn(sk_strbuf *sb, const char *s, size_t len);
+
 /* Returns the number of UTF-8 characters in s (invalid bytes count one). */
 size_t sko_utf8_len(const char *s);
 

@@ -34,6 +34,19 @@ SK_TEST(json_go_string_escapes_like_encoding_json)
 	SK_CHECK_STR(go_json("ls\xe2\x80\xa8"), "\"ls\\u2028\"");
 }
 
+SK_TEST(json_go_stringn_bounds_and_nul)
+{
+	sk_strbuf sb = SK_STRBUF_INIT;
+
+	sko_json_go_stringn(&sb, "a\0b\xe2\x82\xac", 6);
+	SK_CHECK_STR(sb.data, "\"a\\u0000b\xe2\x82\xac\"");
+	sk_strbuf_reset(&sb);
+	/* A sequence cut by the length is invalid, not read past. */
+	sko_json_go_stringn(&sb, "\xe2\x82\xac", 2);
+	SK_CHECK_STR(sb.data, "\"\\ufffd\\ufffd\"");
+	sk_strbuf_free(&sb);
+}
+
 SK_TEST(utf8_len_counts_characters)
 {
 	SK_CHECK_INT(sko_utf8_len(""), 0);

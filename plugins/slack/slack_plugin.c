@@ -1,0 +1,101 @@
+/* slack plugin glue: config keys -> slack_config, one POST per alert. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slack.h"
+#include "sko_http.h"
+#include "sko_util.h"
+
+#define SLACK_DEFAULT_FOOTER "https://github.com/falcosecurity/falcosidekick"
+#define SLACK_DEFAULT_ICON "https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick.png"
+
+typedef struct slack_state {
+	slack_config cfg;
+	sko_template *message;
+	sko_http *http;
+	sk_strbuf body;
+} slack_state;
+
+static void slack_close(void *state)
+{
+	slack_state *st = state;
+
+	if (st != NULL) {
+		sko_http_free(st->http);
+		sko_template_free(st->message);
+		sk_strbuf_free(&st->body);
+		free(st);
+	}
+}
+
+static bool slack_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
+{
+	const char *url = host->config_string(host->ctx, "webhookurl", "");
+	const char *format = host->config_string(host->ctx, "outputformat", "all");
+	const char *message = host->config_string(host->ctx, "messageformat", "");
+	slack_state *st = calloc(1, sizeof(*st));
+	char why[256];
+	sk_err rc = SK_OK;
+
+	if (st == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	st->cfg.username = host->config_string(host->ctx, "username", "Falcosidekick");
+	st->cfg.icon = host->config_string(host->ctx, "icon", SLACK_DEFAULT_ICON);
+	st->cfg.channel = host->config_string(host->ctx, "channel", "");
+	st->cfg.footer = host->config_string(host->ctx, "footer", "");
+	if (*st->cfg.footer == '\0') {
+		st->cfg.footer = SLACK_DEFAULT_FOOTER;
+	}
+	if (slack_parse_format(format, &st->cfg.format) != SK_OK) {
+		snprintf(err, errlen, "outputformat '%s': want all, text or fields", format);
+		rc = SK_EINVAL;
+		goto cleanup;
+	}
+	if (*message != '\0') {
+		rc = sko_template_compile(message, strlen(message), &st->message, why, sizeof(why));
+		if (rc != SK_OK) {
+			snprintf(err, errlen, "messageformat: %s", why);
+			goto cleanup;
+		}
+		st->cfg.message = st->message;
+	}
+	rc = sko_http_new(host, url, &st->http, err, errlen);
+cleanup:
+	if (rc != SK_OK) {
+		slack_close(st);
+		return false;
+	}
+	*state = st;
+	return true;
+}
+
+static saker_send_result slack_send(void *state, const saker_alert *alert, char *err, size_t errlen)
+{
+	slack_state *st = state;
+	saker_send_result res;
+
+	sk_strbuf_reset(&st->body);
+	slack_payload(&st->body, &st->cfg, alert);
+	res = sko_check_buf(&st->body, err, errlen);
+	if (res != SAKER_SEND_OK) {
+		return res;
+	}
+	return sko_http_send(st->http, st->body.data, st->body.len, err, errlen);
+}
+
+static const saker_output_plugin slack_plugin = {
+	.abi_version = SAKER_OUTPUT_ABI_VERSION,
+	.name = "slack",
+	.description = "Slack incoming webhook, Falcosidekick's attachment layout",
+	.required_key = "webhookurl",
+	.max_batch = 1,
+	.init = slack_init,
+	.send = slack_send,
+	.send_batch = NULL,
+	.close = slack_close,
+};
+
+SKO_PLUGIN_ENTRY(slack_plugin)
