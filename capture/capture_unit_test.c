@@ -1,0 +1,176 @@
+/* capture_unit_test.c: the user-side pieces of saker-capture without a
+ * kernel: table consistency, flag conversions, event re-encoding, scap block
+ * framing, control messages, /proc snapshot of this very process. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "proc_snap.h"
+#include "sc_table.h"
+#include "scap_out.h"
+#include "sk_test.h"
+
+SK_TEST(table_rows_are_unique_and_fit_the_spec)
+{
+	size_t n;
+	const struct sc_entry *t = sc_table(&n);
+	SK_CHECK(n >= 60);
+	for (size_t i = 0; i < n; i++) {
+		SK_CHECK(t[i].nr < SKC_MAX_SYSCALLS);
+		SK_CHECK(t[i].evt_type != 0);
+		SK_CHECK(t[i].nparams <= SKC_SPEC_PARAMS || (t[i].flags & SKC_F_PROCESS));
+		for (size_t j = i + 1; j < n; j++) {
+			SK_CHECK(t[i].nr != t[j].nr);
+		}
+	}
+	SK_CHECK_STR(sc_by_nr(2)->name, "open");
+	SK_CHECK_INT(sc_by_nr(257)->evt_type, 307);
+	SK_CHECK(sc_by_nr(SKC_MAX_SYSCALLS - 5) == NULL);
+}
+
+SK_TEST(event_types_map_back_to_syscalls)
+{
+	const struct sc_entry *rows[8];
+	size_t n;
+	sc_by_event(306, rows, 8, &n); /* openat enter type names the same syscall */
+	SK_CHECK_INT(n, 1);
+	SK_CHECK_STR(n ? rows[0]->name : NULL, "openat");
+	sc_by_event(SKC_EVT_PROCEXIT_1_E, rows, 8, &n);
+	SK_CHECK_INT(n, 1);
+	sc_by_event(9999, rows, 8, &n);
+	SK_CHECK_INT(n, 0);
+}
+
+SK_TEST(conversions_follow_the_scap_encoding)
+{
+	SK_CHECK_INT(sc_open_flags_to_scap(0), 1);                 /* O_RDONLY */
+	SK_CHECK_INT(sc_open_flags_to_scap(01 | 0100 | 01000), 2 | 4 | 256); /* WRONLY|CREAT|TRUNC */
+	SK_CHECK_INT(sc_open_flags_to_scap(02 | 02000000), 3 | 4096);       /* RDWR|CLOEXEC */
+	SK_CHECK_INT(sc_fcntl_to_scap(0), 1);      /* F_DUPFD */
+	SK_CHECK_INT(sc_fcntl_to_scap(1030), 26);  /* F_DUPFD_CLOEXEC */
+	SK_CHECK_INT(sc_fcntl_to_scap(12345), 0);
+	SK_CHECK_INT(sc_ptrace_to_scap(16), 11);   /* PTRACE_ATTACH */
+	SK_CHECK_INT(sc_ptrace_to_scap(0x4206), 20); /* PTRACE_SEIZE */
+	SK_CHECK_INT(sc_clone_flags_to_scap(0x10000 | 0x100), (1u << 13) | (1u << 15));
+}
+
+/* Builds a raw kernel event with the given parameters. */
+static size_t make_event(uint8_t *buf, uint16_t type, const void *const *params, const uint16_t *lens, uint32_t n)
+{
+	uint64_t ts = 42, tid = 7;
+	memcpy(buf, &ts, 8);
+	memcpy(buf + 8, &tid, 8);
+	memcpy(buf + 20, &type, 2);
+	memcpy(buf + 22, &n, 4);
+	size_t pos = SKC_HDR_LEN + 2 * n;
+	for (uint32_t i = 0; i < n; i++) {
+		memcpy(buf + SKC_HDR_LEN + 2 * i, &lens[i], 2);
+		memcpy(buf + pos, params[i], lens[i]);
+		pos += lens[i];
+	}
+	uint32_t len = (uint32_t)pos;
+	memcpy(buf + 16, &len, 4);
+	return pos;
+}
+
+SK_TEST(reencode_converts_flags_and_resizes)
+{
+	uint8_t raw[256];
+	int64_t res = 0, fd = 3;
+	uint32_t cmd = 1030; /* F_DUPFD_CLOEXEC, u32 from the kernel, u8 in scap */
+	const void *params[] = {&res, &fd, &cmd};
+	uint16_t lens[] = {8, 8, 4};
+	size_t len = make_event(raw, 151, params, lens, 3);
+	sk_strbuf out = SK_STRBUF_INIT;
+	SK_CHECK_INT(sc_reencode(raw, len, &out), SK_OK);
+	SK_CHECK_INT(out.len, len - 3);
+	uint32_t newlen = 0;
+	uint16_t plen = 0;
+	memcpy(&newlen, out.data + 16, 4);
+	memcpy(&plen, out.data + SKC_HDR_LEN + 4, 2);
+	SK_CHECK_INT(newlen, out.len);
+	SK_CHECK_INT(plen, 1);
+	SK_CHECK_INT((uint8_t)out.data[out.len - 1], 26);
+	/* a length field that disagrees with the parameters is rejected */
+	raw[SKC_HDR_LEN] ^= 1;
+	sk_strbuf_reset(&out);
+	SK_CHECK(sc_reencode(raw, len, &out) != SK_OK);
+	SK_CHECK_INT(out.len, 0);
+	SK_CHECK_INT(sc_reencode(raw, 10, &out), SK_ETRUNC);
+	sk_strbuf_free(&out);
+}
+
+SK_TEST(blocks_are_framed_and_padded)
+{
+	sk_strbuf sb = SK_STRBUF_INIT;
+	scap_put_shb(&sb);
+	SK_CHECK_INT(sb.len, 28);
+	uint8_t ev[27] = {0};
+	scap_put_event(&sb, 1, ev, sizeof(ev));
+	uint32_t total = 0, trailer = 0;
+	memcpy(&total, sb.data + 28 + 4, 4);
+	SK_CHECK_INT(total, 8 + 2 + 27 + 3 + 4);
+	memcpy(&trailer, sb.data + sb.len - 4, 4);
+	SK_CHECK_INT(trailer, total);
+	SK_CHECK_INT(sb.len % 4, 0);
+	struct skc_counters c[2] = {{1, 2, 3}, {4, 5, 6}};
+	size_t before = sb.len;
+	scap_put_stats(&sb, c, 2);
+	SK_CHECK_INT(sb.len - before, 8 + 8 + 2 * 24 + 4);
+	sk_strbuf_free(&sb);
+}
+
+SK_TEST(control_messages_round_trip)
+{
+	char buf[64];
+	size_t len;
+	SK_CHECK_INT(control_format_get(7, buf, sizeof(buf), &len), SK_OK);
+	SK_CHECK_STR(buf, "SKCTL1 GET 7");
+	uint8_t msg[64] = "SKCTL1 SET 9 2 ";
+	size_t hl = strlen((char *)msg);
+	uint16_t types[2] = {3, 307};
+	memcpy(msg + hl, types, 4);
+	struct control_set *set = malloc(sizeof(*set));
+	SK_CHECK_INT(control_parse_set(msg, hl + 4, set), SK_OK);
+	SK_CHECK_INT(set->generation, 9);
+	SK_CHECK_INT(set->ntypes, 2);
+	SK_CHECK_INT(set->types[1], 307);
+	SK_CHECK_INT(control_parse_set(msg, hl + 3, set), SK_ETRUNC);
+	SK_CHECK_INT(control_parse_set((const uint8_t *)"SKCTL1 SET x", 12, set), SK_EPARSE);
+	SK_CHECK_INT(control_parse_set((const uint8_t *)"SKCTL1 SET 1 99999", 18, set), SK_ERANGE);
+	free(set);
+}
+
+SK_TEST(proc_snapshot_contains_this_process)
+{
+	sk_strbuf sb = SK_STRBUF_INIT;
+	SK_CHECK_INT(proc_snap_processes(&sb, "/proc"), SK_OK);
+	SK_CHECK(sb.len > 100);
+	/* walk the entries: find our own tid */
+	uint64_t me = (uint64_t)getpid();
+	size_t off = 8, end = sb.len - 4;
+	int found = 0, entries = 0;
+	while (off + 12 <= end && entries < 100000) {
+		uint32_t elen;
+		uint64_t tid;
+		memcpy(&elen, sb.data + off, 4);
+		memcpy(&tid, sb.data + off + 4, 8);
+		if (elen < 12) {
+			break;
+		}
+		found |= tid == me;
+		off += elen;
+		entries++;
+	}
+	SK_CHECK(found);
+	SK_CHECK(entries > 1);
+	sk_strbuf_reset(&sb);
+	SK_CHECK_INT(proc_snap_users(&sb, "/etc/passwd", "/etc/group"), SK_OK);
+	SK_CHECK(memmem(sb.data, sb.len, "root", 4) != NULL);
+	SK_CHECK_INT(proc_snap_processes(&sb, "/nonexistent-proc"), SK_ENOENT);
+	sk_strbuf_free(&sb);
+}
+
+SK_TEST_MAIN()

@@ -1,0 +1,580 @@
+/* saker-capture: eBPF syscall sensor streaming scap events to saker-engine.
+ *
+ *   saker-capture [--events URL] [--control URL] [--all] [-w FILE.scap]
+ *                 [-n COUNT] [--duration SEC] [--stats] [--ring-mb N]
+ *
+ * Without -w, events go in batches over nng PUSH to the engine; the interest
+ * set comes from the engine over the control link (docs/protocol.md). With
+ * -w, events are recorded to a .scap file (every known syscall). */
+#include <errno.h>
+#include <getopt.h>
+#include <nng/nng.h>
+#include <nng/protocol/pipeline0/push.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "proc_snap.h"
+#include "sc_table.h"
+#include "scap_out.h"
+#include "sensor.h"
+#include "sk_log.h"
+
+#define BATCH_BYTES   (256u * 1024u) /* flush a batch at this size */
+#define FLUSH_NS      20000000ull    /* or after 20 ms */
+#define CONTROL_NS    500000000ull   /* control request period */
+#define STATS_NS      1000000000ull
+#define MAX_STAT_CPUS 1024u
+
+struct options {
+	const char *events_url;
+	const char *control_url;
+	const char *write_path;
+	uint64_t max_events;
+	double duration;
+	bool all;
+	bool stats;
+	bool enter_events; /* also write enter events, for pre-2023 readers */
+	uint32_t ring_mb;
+};
+
+/* Where one event block sits in the batch, for ordering by time. */
+struct block_ref {
+	uint64_t ts;
+	size_t off, len;
+};
+
+struct capture {
+	struct options opt;
+	struct sensor *sensor;
+	sk_strbuf batch;
+	uint32_t batch_events;
+	struct block_ref *refs; /* one per block in batch */
+	size_t nrefs, refs_cap;
+	sk_strbuf sorted; /* the batch in time order */
+	FILE *file;
+	nng_socket push;
+	bool push_open;
+	atomic_bool need_snapshot; /* a new engine connection wants the snapshot */
+	uint64_t written, lost_batches, lost_events, bad_events;
+	uint64_t generation;
+	bool default_set_applied;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: saker-capture [options]\n"
+		   "  --events URL     engine events socket (default ipc:///run/saker/events.sock)\n"
+		   "  --control URL    engine control socket (default ipc:///run/saker/control.sock)\n"
+		   "  --all            capture every known syscall, ignore the engine's interest set\n"
+		   "  -w FILE          record to a .scap file instead of streaming\n"
+		   "  -n COUNT         stop after COUNT events\n"
+		   "  --duration SEC   stop after SEC seconds\n"
+		   "  --stats          print event rates and drops every second\n"
+		   "  --enter-events   also write enter events (sysdig 0.29 and older readers need them)\n"
+		   "  --ring-mb N      per-CPU ring buffer size in MiB (power of 2, default 8)\n");
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longs[] = {
+		{"events", required_argument, NULL, 'E'}, {"control", required_argument, NULL, 'C'},
+		{"all", no_argument, NULL, 'a'},          {"duration", required_argument, NULL, 'd'},
+		{"stats", no_argument, NULL, 's'},        {"ring-mb", required_argument, NULL, 'r'},
+		{"enter-events", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	o->events_url = "ipc:///run/saker/events.sock";
+	o->control_url = "ipc:///run/saker/control.sock";
+	o->ring_mb = 8;
+	int c;
+	while ((c = getopt_long(argc, argv, "w:n:h", longs, NULL)) != -1) {
+		char *end = NULL;
+		switch (c) {
+		case 'E':
+			o->events_url = optarg;
+			break;
+		case 'C':
+			o->control_url = optarg;
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'w':
+			o->write_path = optarg;
+			break;
+		case 'n':
+			o->max_events = strtoull(optarg, &end, 10);
+			if (*end != 0 || o->max_events == 0) {
+				sk_error("-n %s: want a positive event count", optarg);
+				return -1;
+			}
+			break;
+		case 'd':
+			o->duration = strtod(optarg, &end);
+			if (*end != 0 || o->duration <= 0) {
+				sk_error("--duration %s: want a positive number of seconds", optarg);
+				return -1;
+			}
+			break;
+		case 's':
+			o->stats = true;
+			break;
+		case 'e':
+			o->enter_events = true;
+			break;
+		case 'r':
+			o->ring_mb = (uint32_t)strtoul(optarg, &end, 10);
+			if (*end != 0 || o->ring_mb == 0 || o->ring_mb > 1024 || (o->ring_mb & (o->ring_mb - 1)) != 0) {
+				sk_error("--ring-mb %s: want a power of 2 between 1 and 1024", optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		sk_error("unexpected argument '%s' (see --help)", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every known syscall and the three sched hooks. */
+static void default_interest(bool want[SKC_MAX_SYSCALLS])
+{
+	size_t n;
+	const struct sc_entry *t = sc_table(&n);
+	memset(want, 0, SKC_MAX_SYSCALLS * sizeof(bool));
+	for (size_t i = 0; i < n; i++) {
+		want[t[i].nr] = true;
+	}
+}
+
+/* Interest from the engine's event types; process events are always on
+ * because the engine's state needs them. */
+static void interest_from_types(const struct control_set *set, bool want[SKC_MAX_SYSCALLS])
+{
+	memset(want, 0, SKC_MAX_SYSCALLS * sizeof(bool));
+	static const char *const always[] = {"execve", "execveat", "clone", "fork", "vfork", "clone3",
+					     "sched_process_exec", "sched_process_fork", "sched_process_exit"};
+	size_t n;
+	const struct sc_entry *t = sc_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t a = 0; a < sizeof(always) / sizeof(always[0]); a++) {
+			if (strcmp(t[i].name, always[a]) == 0) {
+				want[t[i].nr] = true;
+			}
+		}
+	}
+	for (uint32_t i = 0; i < set->ntypes; i++) {
+		const struct sc_entry *rows[8];
+		size_t nrows;
+		sc_by_event(set->types[i], rows, 8, &nrows);
+		for (size_t r = 0; r < nrows; r++) {
+			want[rows[r]->nr] = true;
+		}
+	}
+}
+
+/* Records the event blocks from offset start to the end of the batch. */
+static void remember_blocks(struct capture *cap, size_t start)
+{
+	while (start + 18 <= cap->batch.len && !sk_strbuf_failed(&cap->batch)) {
+		uint32_t blen;
+		uint64_t ts;
+		memcpy(&blen, cap->batch.data + start + 4, 4);
+		memcpy(&ts, cap->batch.data + start + 10, 8);
+		if (cap->nrefs == cap->refs_cap) {
+			size_t ncap = cap->refs_cap ? cap->refs_cap * 2 : 4096;
+			struct block_ref *r = realloc(cap->refs, ncap * sizeof(*r));
+			if (r == NULL) {
+				return; /* flush falls back to arrival order */
+			}
+			cap->refs = r;
+			cap->refs_cap = ncap;
+		}
+		cap->refs[cap->nrefs++] = (struct block_ref){ts, start, blen};
+		start += blen;
+	}
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct block_ref *x = a, *y = b;
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+/* Per-CPU rings are drained one after the other: put the batch back in time
+ * order (a process that migrates CPUs must keep its event order). */
+static const sk_strbuf *ordered_batch(struct capture *cap)
+{
+	size_t covered = 0;
+	for (size_t i = 0; i < cap->nrefs; i++) {
+		covered += cap->refs[i].len;
+	}
+	if (covered != cap->batch.len) {
+		return &cap->batch;
+	}
+	qsort(cap->refs, cap->nrefs, sizeof(*cap->refs), by_time);
+	sk_strbuf_reset(&cap->sorted);
+	for (size_t i = 0; i < cap->nrefs; i++) {
+		sk_strbuf_append(&cap->sorted, cap->batch.data + cap->refs[i].off, cap->refs[i].len);
+	}
+	return sk_strbuf_failed(&cap->sorted) ? &cap->batch : &cap->sorted;
+}
+
+/* Puts the synthesized enter event before the exit block that starts at
+ * exit_block (blocks are moved, not re-encoded). */
+static void add_enter_event(struct capture *cap, uint16_t cpu, size_t exit_block)
+{
+	sk_strbuf enter = SK_STRBUF_INIT;
+	size_t b = scap_block_begin(&enter, SCAP_BLOCK_EV_V2);
+	scap_put_u16(&enter, cpu);
+	bool added = false;
+	const uint8_t *exit_ev = (const uint8_t *)cap->batch.data + exit_block + 10;
+	size_t exit_len = cap->batch.len - exit_block - 10 - 4;
+	if (sc_synth_enter(exit_ev, exit_len, &enter, &added) == SK_OK && added) {
+		scap_block_end(&enter, b);
+		size_t exit_size = cap->batch.len - exit_block;
+		sk_strbuf_append(&cap->batch, enter.data, enter.len); /* grow, then rotate */
+		if (!sk_strbuf_failed(&cap->batch)) {
+			char *base = cap->batch.data + exit_block;
+			memmove(base + enter.len, base, exit_size);
+			memcpy(base, enter.data, enter.len);
+		}
+	}
+	sk_strbuf_free(&enter);
+}
+
+static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
+{
+	struct capture *cap = ctx;
+	if (cap->opt.max_events && cap->written >= cap->opt.max_events) {
+		return;
+	}
+	size_t b = scap_block_begin(&cap->batch, SCAP_BLOCK_EV_V2);
+	scap_put_u16(&cap->batch, cpu);
+	if (sc_reencode(ev, len, &cap->batch) != SK_OK) {
+		cap->batch.len = b; /* malformed: a kernel-side bug, count and skip */
+		cap->bad_events++;
+		return;
+	}
+	scap_block_end(&cap->batch, b);
+	cap->batch_events++;
+	cap->written++;
+	if (cap->opt.enter_events) {
+		add_enter_event(cap, cpu, b);
+	}
+	remember_blocks(cap, b);
+}
+
+static sk_err snapshot(sk_strbuf *sb, bool with_header)
+{
+	if (with_header) {
+		scap_put_shb(sb);
+	}
+	scap_put_machine_info(sb);
+	sk_err err = proc_snap_processes(sb, "/proc");
+	if (err == SK_OK) {
+		err = proc_snap_users(sb, "/etc/passwd", "/etc/group");
+	}
+	return err;
+}
+
+static void send_message(struct capture *cap, const void *data, size_t len, uint32_t events)
+{
+	int rv = nng_send(cap->push, (void *)data, len, NNG_FLAG_NONBLOCK);
+	if (rv != 0) {
+		cap->lost_batches++;
+		cap->lost_events += events;
+	}
+}
+
+static void flush_batch(struct capture *cap)
+{
+	if (cap->batch.len == 0) {
+		return;
+	}
+	const sk_strbuf *out = ordered_batch(cap);
+	if (cap->file != NULL) {
+		if (fwrite(out->data, 1, out->len, cap->file) != out->len) {
+			sk_error("writing %s: %s", cap->opt.write_path, strerror(errno));
+			stop_requested = 1;
+		}
+	} else {
+		if (atomic_exchange(&cap->need_snapshot, false)) {
+			sk_strbuf snap = SK_STRBUF_INIT;
+			if (snapshot(&snap, false) == SK_OK) {
+				send_message(cap, snap.data, snap.len, 0);
+			}
+			sk_strbuf_free(&snap);
+		}
+		send_message(cap, out->data, out->len, cap->batch_events);
+	}
+	sk_strbuf_reset(&cap->batch);
+	cap->batch_events = 0;
+	cap->nrefs = 0;
+}
+
+static void on_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct capture *cap = arg;
+	(void)p;
+	(void)ev;
+	atomic_store(&cap->need_snapshot, true);
+}
+
+/* Asks the engine for its interest set; applies a new generation. Falls
+ * back to the default set when the engine does not answer. */
+static void control_tick(struct capture *cap, nng_socket req, bool *req_open, uint64_t started)
+{
+	if (!*req_open) {
+		return;
+	}
+	char msg[64];
+	size_t len;
+	nng_msg *reply = NULL;
+	if (control_format_get(cap->generation, msg, sizeof(msg), &len) != SK_OK ||
+	    nng_send(req, msg, len, NNG_FLAG_NONBLOCK) != 0 || nng_recvmsg(req, &reply, 0) != 0) {
+		if (!cap->default_set_applied && now_ns() - started > 2 * CONTROL_NS) {
+			sk_warn("engine unreachable at %s: capturing the default set, still retrying",
+				cap->opt.control_url);
+			bool want[SKC_MAX_SYSCALLS];
+			default_interest(want);
+			sensor_set_interest(cap->sensor, want);
+			cap->default_set_applied = true;
+		}
+		return;
+	}
+	struct control_set *set = malloc(sizeof(*set));
+	if (set != NULL && control_parse_set(nng_msg_body(reply), nng_msg_len(reply), set) == SK_OK) {
+		if (set->generation != cap->generation || !cap->default_set_applied) {
+			bool want[SKC_MAX_SYSCALLS];
+			interest_from_types(set, want);
+			if (sensor_set_interest(cap->sensor, want) == SK_OK) {
+				sk_info("interest set generation %llu: %u event types",
+					(unsigned long long)set->generation, set->ntypes);
+				cap->generation = set->generation;
+				cap->default_set_applied = true;
+			}
+		}
+	} else {
+		sk_warn("malformed control reply from %s ignored", cap->opt.control_url);
+	}
+	free(set);
+	nng_msg_free(reply);
+}
+
+static void print_stats(struct capture *cap, uint64_t *last_events, uint64_t last_ns)
+{
+	struct skc_counters per_cpu[MAX_STAT_CPUS];
+	uint32_t ncpus = 0;
+	if (sensor_counters(cap->sensor, per_cpu, MAX_STAT_CPUS, &ncpus) != SK_OK) {
+		return;
+	}
+	struct skc_counters sum = {0};
+	for (uint32_t i = 0; i < ncpus; i++) {
+		sum.events += per_cpu[i].events;
+		sum.drops_full += per_cpu[i].drops_full;
+		sum.drops_oversize += per_cpu[i].drops_oversize;
+	}
+	if (cap->file == NULL && cap->push_open) {
+		sk_strbuf sb = SK_STRBUF_INIT;
+		scap_put_stats(&sb, per_cpu, ncpus);
+		send_message(cap, sb.data, sb.len, 0);
+		sk_strbuf_free(&sb);
+	}
+	if (cap->opt.stats) {
+		double secs = (double)(now_ns() - last_ns) / 1e9;
+		fprintf(stderr,
+			"saker-capture: stats: %.0f events/s, events %llu, written %llu, drops full %llu, "
+			"oversize %llu, lost (engine away) %llu, malformed %llu\n",
+			secs > 0 ? (double)(sum.events - *last_events) / secs : 0.0, (unsigned long long)sum.events,
+			(unsigned long long)cap->written, (unsigned long long)sum.drops_full,
+			(unsigned long long)sum.drops_oversize, (unsigned long long)cap->lost_events,
+			(unsigned long long)cap->bad_events);
+	}
+	*last_events = sum.events;
+}
+
+/* Keeps only what later snapshots need (reading other processes' /proc). */
+static void drop_capabilities(void)
+{
+	cap_t caps = cap_init();
+	cap_value_t keep[] = {CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH};
+	if (caps == NULL) {
+		return;
+	}
+	cap_set_flag(caps, CAP_PERMITTED, 2, keep, CAP_SET);
+	cap_set_flag(caps, CAP_EFFECTIVE, 2, keep, CAP_SET);
+	if (cap_set_proc(caps) != 0) {
+		sk_warn("could not drop capabilities: %s", strerror(errno));
+	}
+	cap_free(caps);
+}
+
+static int open_output(struct capture *cap, nng_socket *req, bool *req_open)
+{
+	if (cap->opt.write_path != NULL) {
+		cap->file = fopen(cap->opt.write_path, "wbe");
+		if (cap->file == NULL) {
+			sk_error("cannot create %s: %s", cap->opt.write_path, strerror(errno));
+			return -1;
+		}
+		sk_strbuf head = SK_STRBUF_INIT;
+		sk_err err = snapshot(&head, true);
+		if (err == SK_OK && (fwrite(head.data, 1, head.len, cap->file) != head.len || fflush(cap->file) != 0)) {
+			err = SK_EIO;
+		}
+		sk_strbuf_free(&head);
+		if (err != SK_OK) {
+			sk_error("writing the snapshot to %s: %s", cap->opt.write_path, sk_strerror(err));
+			return -1;
+		}
+		return 0;
+	}
+	int rv = nng_push0_open(&cap->push);
+	if (rv == 0) {
+		cap->push_open = true;
+		nng_pipe_notify(cap->push, NNG_PIPE_EV_ADD_POST, on_pipe_added, cap);
+		rv = nng_dial(cap->push, cap->opt.events_url, NULL, NNG_FLAG_NONBLOCK);
+	}
+	if (rv != 0) {
+		sk_error("cannot dial %s: %s (check the URL)", cap->opt.events_url, nng_strerror(rv));
+		return -1;
+	}
+	if (!cap->opt.all && nng_req0_open(req) == 0) {
+		nng_socket_set_ms(*req, NNG_OPT_RECVTIMEO, 400);
+		nng_socket_set_ms(*req, NNG_OPT_SENDTIMEO, 100);
+		if (nng_dial(*req, cap->opt.control_url, NULL, NNG_FLAG_NONBLOCK) == 0) {
+			*req_open = true;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct capture cap = {.batch = SK_STRBUF_INIT, .sorted = SK_STRBUF_INIT};
+	nng_socket req = NNG_SOCKET_INITIALIZER;
+	bool req_open = false;
+	int rc = 1;
+	char why[512] = "";
+	sk_log_init("saker-capture", SK_LOG_INFO);
+	if (parse_options(argc, argv, &cap.opt) != 0) {
+		return 2;
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct sensor_opts so = {.ring_bytes = cap.opt.ring_mb * 1024u * 1024u};
+	sk_err err = sensor_open(&so, on_event, &cap, &cap.sensor, why, sizeof(why));
+	if (err != SK_OK) {
+		sk_error("%s", why[0] ? why : sk_strerror(err));
+		goto cleanup;
+	}
+	bool want[SKC_MAX_SYSCALLS];
+	default_interest(want);
+	if (cap.opt.write_path != NULL || cap.opt.all) {
+		sensor_set_interest(cap.sensor, want);
+		cap.default_set_applied = true;
+	}
+	if (open_output(&cap, &req, &req_open) != 0) {
+		goto cleanup;
+	}
+	drop_capabilities();
+	sk_info("capturing (%u CPUs) to %s", sensor_ncpus(cap.sensor),
+		cap.opt.write_path ? cap.opt.write_path : cap.opt.events_url);
+
+	uint64_t started = now_ns(), last_flush = started, last_control = 0, last_stats = started;
+	uint64_t last_events = 0;
+	useconds_t idle_us = 0;
+	while (!stop_requested) {
+		int n = 0;
+		if (sensor_poll(cap.sensor, &n) != SK_OK) {
+			sk_error("reading the ring buffers failed");
+			goto cleanup;
+		}
+		uint64_t t = now_ns();
+		if (cap.batch.len >= BATCH_BYTES || (cap.batch.len > 0 && t - last_flush >= FLUSH_NS)) {
+			flush_batch(&cap);
+			last_flush = t;
+		}
+		if (t - last_control >= CONTROL_NS) {
+			control_tick(&cap, req, &req_open, started);
+			last_control = now_ns();
+		}
+		if (t - last_stats >= STATS_NS) {
+			print_stats(&cap, &last_events, last_stats);
+			last_stats = t;
+		}
+		if (cap.opt.max_events && cap.written >= cap.opt.max_events) {
+			break;
+		}
+		if (cap.opt.duration > 0 && (double)(t - started) / 1e9 >= cap.opt.duration) {
+			break;
+		}
+		/* adaptive polling: no wakeups from the kernel, so back off when idle */
+		idle_us = n > 0 ? 0 : (idle_us == 0 ? 200 : (idle_us * 2 > 10000 ? 10000 : idle_us * 2));
+		if (idle_us > 0) {
+			usleep(idle_us);
+		}
+	}
+	int n = 0;
+	sensor_poll(cap.sensor, &n); /* what is left in the rings */
+	flush_batch(&cap);
+	print_stats(&cap, &last_events, last_stats);
+	rc = 0;
+cleanup:
+	flush_batch(&cap);
+	if (cap.file != NULL && fclose(cap.file) != 0) {
+		sk_error("closing %s: %s", cap.opt.write_path, strerror(errno));
+		rc = 1;
+	}
+	if (req_open) {
+		nng_close(req);
+	}
+	if (cap.push_open) {
+		nng_close(cap.push);
+	}
+	sensor_close(cap.sensor);
+	sk_strbuf_free(&cap.batch);
+	sk_strbuf_free(&cap.sorted);
+	free(cap.refs);
+	if (rc == 0) {
+		sk_info("detached: %llu events written, %llu lost while the engine was away",
+			(unsigned long long)cap.written, (unsigned long long)cap.lost_events);
+	}
+	return rc;
+}

@@ -1,0 +1,952 @@
+// SPDX-License-Identifier: GPL-2.0 OR Apache-2.0
+/* saker.bpf.c: the kernel side of saker-capture.
+ *
+ * raw_tp/sys_exit is the dispatcher: one array lookup decides whether the
+ * syscall is wanted, every other syscall returns at once. Wanted syscalls are
+ * described by a spec (capture_shared.h) that a single generic builder turns
+ * into a scap exit event; the clone family tail-calls the process builder.
+ * sys_enter keeps paths and addresses (open family, connect) per thread so
+ * the exit event reports what the kernel used, not what user memory holds
+ * later. sched_process_exec/fork/exit give execve, child clone and procexit
+ * events. Events go to one ring buffer per CPU without wakeups: the loader
+ * polls. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "capture_shared.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+const volatile __u32 self_tgid = 0;    /* the sensor itself, never captured */
+const volatile __u64 boot_to_epoch = 0; /* add to boot-time ns for epoch ns */
+
+struct ringbuf_inner {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* resized to the CPU count by the loader */
+	__type(key, __u32);
+	__array(values, struct ringbuf_inner);
+} sk_rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SKC_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u8);
+} sk_interest SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SKC_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct skc_spec);
+} sk_specs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct skc_counters);
+} sk_counters SEC(".maps");
+
+struct evtbuf {
+	__u8 data[SKC_EVT_BUF];
+	__u32 pos;     /* bytes written */
+	__u32 idx;     /* next parameter */
+	__u32 nparams; /* parameters announced in the header */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct evtbuf);
+} sk_evt SEC(".maps");
+
+struct stash {
+	__u64 how[3]; /* openat2 open_how: flags, mode, resolve */
+	__u32 len;    /* bytes in data */
+	__u8 data[SKC_STASH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct stash);
+} sk_stash SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stash);
+} sk_stash_scratch SEC(".maps");
+
+#define PATH_HALF 4096u
+struct pathbuf {
+	__u8 data[2 * PATH_HALF];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pathbuf);
+} sk_path SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} sk_tails SEC(".maps");
+
+#define TAIL_PROCESS 0
+
+static const __u32 zero = 0;
+
+/* Bounds a length for the verifier: the mask happens in the register the
+ * helper call receives (the compiler cannot reuse an unmasked copy). */
+static __always_inline __u32 bound_len(__u32 len, __u32 max)
+{
+	if (len > max) {
+		len = max;
+	}
+	asm volatile("%0 &= 127" : "+r"(len));
+	return len;
+}
+
+/* ---- event building ---------------------------------------------------- */
+
+static __always_inline struct evtbuf *evt_start(__u16 type, __u32 nparams, __u32 tid)
+{
+	struct evtbuf *b = bpf_map_lookup_elem(&sk_evt, &zero);
+	if (!b) {
+		return NULL;
+	}
+	nparams &= 31;
+	__u64 ts = bpf_ktime_get_boot_ns() + boot_to_epoch;
+	__builtin_memcpy(&b->data[0], &ts, 8);
+	__u64 tid64 = tid;
+	__builtin_memcpy(&b->data[8], &tid64, 8);
+	__builtin_memcpy(&b->data[20], &type, 2);
+	__builtin_memcpy(&b->data[22], &nparams, 4);
+	b->nparams = nparams;
+	b->idx = 0;
+	b->pos = SKC_HDR_LEN + 2 * nparams;
+	return b;
+}
+
+/* Records the length of the parameter just written and advances. */
+static __always_inline void evt_close_param(struct evtbuf *b, __u32 len)
+{
+	__u16 l16 = len;
+	__u32 at = SKC_HDR_LEN + 2 * (b->idx & 31);
+	__builtin_memcpy(&b->data[at & (SKC_EVT_BUF - 1)], &l16, 2);
+	b->idx++;
+	b->pos += len;
+}
+
+static __always_inline void put_u64(struct evtbuf *b, __u64 v)
+{
+	__builtin_memcpy(&b->data[b->pos & (SKC_EVT_HALF - 1)], &v, 8);
+	evt_close_param(b, 8);
+}
+
+static __always_inline void put_u32(struct evtbuf *b, __u32 v)
+{
+	__builtin_memcpy(&b->data[b->pos & (SKC_EVT_HALF - 1)], &v, 4);
+	evt_close_param(b, 4);
+}
+
+static __always_inline void put_u16(struct evtbuf *b, __u16 v)
+{
+	__builtin_memcpy(&b->data[b->pos & (SKC_EVT_HALF - 1)], &v, 2);
+	evt_close_param(b, 2);
+}
+
+static __always_inline void put_u8(struct evtbuf *b, __u8 v)
+{
+	b->data[b->pos & (SKC_EVT_HALF - 1)] = v;
+	evt_close_param(b, 1);
+}
+
+static __always_inline void put_empty(struct evtbuf *b)
+{
+	evt_close_param(b, 0);
+}
+
+static __always_inline void put_ustr(struct evtbuf *b, const void *uptr)
+{
+	long n = 0;
+	if (uptr) {
+		n = bpf_probe_read_user_str(&b->data[b->pos & (SKC_EVT_HALF - 1)], SKC_STR_MAX, uptr);
+	}
+	evt_close_param(b, n > 0 ? (__u32)n : 0);
+}
+
+static __always_inline void put_kstr(struct evtbuf *b, const void *kptr)
+{
+	long n = 0;
+	if (kptr) {
+		n = bpf_probe_read_kernel_str(&b->data[b->pos & (SKC_EVT_HALF - 1)], SKC_STR_MAX, kptr);
+	}
+	evt_close_param(b, n > 0 ? (__u32)n : 0);
+}
+
+/* Copies len bytes (kernel memory) as one parameter. */
+static __always_inline void put_kbytes(struct evtbuf *b, const void *kptr, __u32 len)
+{
+	if (len > SKC_STR_MAX) {
+		len = SKC_STR_MAX;
+	}
+	if (bpf_probe_read_kernel(&b->data[b->pos & (SKC_EVT_HALF - 1)], len, kptr) != 0) {
+		len = 0;
+	}
+	evt_close_param(b, len);
+}
+
+static __always_inline void evt_submit(struct evtbuf *b)
+{
+	struct skc_counters *c = bpf_map_lookup_elem(&sk_counters, &zero);
+	if (!c) {
+		return;
+	}
+	c->events++;
+	__u32 len = b->pos;
+	if (len > SKC_EVT_HALF || b->idx != b->nparams) {
+		c->drops_oversize++;
+		return;
+	}
+	__builtin_memcpy(&b->data[16], &len, 4);
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *ring = bpf_map_lookup_elem(&sk_rings, &cpu);
+	if (!ring || bpf_ringbuf_output(ring, b->data, len, BPF_RB_NO_WAKEUP) != 0) {
+		c->drops_full++;
+	}
+}
+
+/* ---- kernel object readers --------------------------------------------- */
+
+static __always_inline struct file *fd_to_file(struct task_struct *task, __s64 fd)
+{
+	if (fd < 0 || fd > 1048576) {
+		return NULL;
+	}
+	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline struct sock *fd_to_sock(struct task_struct *task, __s64 fd)
+{
+	struct file *f = fd_to_file(task, fd);
+	if (!f) {
+		return NULL;
+	}
+	struct socket *s = BPF_CORE_READ(f, private_data);
+	return s ? BPF_CORE_READ(s, sk) : NULL;
+}
+
+/* Socket tuple, scap layout. peer_first: the peer is the source (accept). */
+static __always_inline void put_tuple(struct evtbuf *b, struct sock *sk, bool peer_first, const struct stash *dst)
+{
+	if (!sk) {
+		put_empty(b);
+		return;
+	}
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u8 *p = &b->data[b->pos & (SKC_EVT_HALF - 1)];
+	if (family == 2 /* AF_INET */ || family == 10 /* AF_INET6 */) {
+		bool v4 = family == 2;
+		__u8 laddr[16] = {}, raddr[16] = {};
+		if (v4) {
+			BPF_CORE_READ_INTO((__u32 *)laddr, sk, __sk_common.skc_rcv_saddr);
+			BPF_CORE_READ_INTO((__u32 *)raddr, sk, __sk_common.skc_daddr);
+		} else {
+			BPF_CORE_READ_INTO(&laddr, sk, __sk_common.skc_v6_rcv_saddr);
+			BPF_CORE_READ_INTO(&raddr, sk, __sk_common.skc_v6_daddr);
+		}
+		__u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+		__u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		/* connect: the destination the caller asked for (sockaddr_in/in6) */
+		if (dst && dst->len >= (v4 ? 8 : 24)) {
+			__u16 dport_be;
+			__builtin_memcpy(&dport_be, &dst->data[2], 2);
+			if (v4) {
+				__builtin_memcpy(raddr, &dst->data[4], 4);
+			} else {
+				__builtin_memcpy(raddr, &dst->data[8], 16);
+			}
+			rport = bpf_ntohs(dport_be);
+		}
+		__u32 alen = v4 ? 4 : 16;
+		const __u8 *src = peer_first ? raddr : laddr, *dstaddr = peer_first ? laddr : raddr;
+		__u16 sport = peer_first ? rport : lport, dport = peer_first ? lport : rport;
+		p[0] = (__u8)family;
+		__builtin_memcpy(&p[1], src, 16);
+		__builtin_memcpy(&p[1 + alen], &sport, 2);
+		__builtin_memcpy(&p[3 + alen], dstaddr, 16);
+		__builtin_memcpy(&p[3 + 2 * alen], &dport, 2);
+		evt_close_param(b, 5 + 2 * alen);
+		return;
+	}
+	if (family == 1 /* AF_UNIX */) {
+		__u64 src = (__u64)sk;
+		__u64 peer = (__u64)BPF_CORE_READ((struct unix_sock *)sk, peer);
+		p[0] = 1;
+		__builtin_memcpy(&p[1], &src, 8);
+		__builtin_memcpy(&p[9], &peer, 8);
+		__u32 n = 0;
+		if (dst && dst->len > 2) {
+			long r = bpf_probe_read_kernel_str(&p[17], 108, &dst->data[2]);
+			n = r > 0 ? (__u32)r : 0;
+		}
+		if (n == 0) {
+			p[17] = 0;
+			n = 1;
+		}
+		evt_close_param(b, 17 + n);
+		return;
+	}
+	put_empty(b);
+}
+
+/* Scap SOCKADDR from a raw sockaddr held in kernel memory. */
+static __always_inline void put_sockaddr(struct evtbuf *b, const __u8 *sa, __u32 len)
+{
+	__u8 *p = &b->data[b->pos & (SKC_EVT_HALF - 1)];
+	__u16 family;
+	if (len < 2) {
+		put_empty(b);
+		return;
+	}
+	__builtin_memcpy(&family, sa, 2);
+	if (family == 2 && len >= 8) {
+		__u16 port_be;
+		__builtin_memcpy(&port_be, &sa[2], 2);
+		__u16 port = bpf_ntohs(port_be);
+		p[0] = 2;
+		__builtin_memcpy(&p[1], &sa[4], 4);
+		__builtin_memcpy(&p[5], &port, 2);
+		evt_close_param(b, 7);
+		return;
+	}
+	if (family == 10 && len >= 24) {
+		__u16 port_be;
+		__builtin_memcpy(&port_be, &sa[2], 2);
+		__u16 port = bpf_ntohs(port_be);
+		p[0] = 10;
+		__builtin_memcpy(&p[1], &sa[8], 16);
+		__builtin_memcpy(&p[17], &port, 2);
+		evt_close_param(b, 19);
+		return;
+	}
+	if (family == 1) {
+		p[0] = 1;
+		long r = bpf_probe_read_kernel_str(&p[1], 108, &sa[2]);
+		evt_close_param(b, 1 + (r > 0 ? (__u32)r : 0));
+		return;
+	}
+	p[0] = (__u8)family;
+	evt_close_param(b, 1);
+}
+
+struct walk_ctx {
+	struct pathbuf *pb;
+	struct dentry *d;
+	struct mount *mnt;
+	__u32 off; /* the path starts here and ends at PATH_HALF */
+};
+
+/* One step up the dentry tree (bpf_loop callback: verified once). Returns 1
+ * at the root. */
+static long walk_step(__u32 index, void *c)
+{
+	struct walk_ctx *w = c;
+	struct dentry *d = w->d;
+	struct mount *mnt = w->mnt;
+	struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	bool last = false;
+	if (d == root) {
+		struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
+		if (mp != mnt) {
+			w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			w->mnt = mp;
+			return 0;
+		}
+		if (index != 0) {
+			return 1;
+		}
+		last = true;
+	} else if (d == parent) {
+		/* a pseudo file (memfd, pipe) has no parent: its name is the path */
+		if (index != 0) {
+			return 1;
+		}
+		last = true;
+	}
+	__u32 len = BPF_CORE_READ(d, d_name.len) & 255;
+	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+	__u32 off = w->off;
+	if (len + 1 > off) {
+		return 1;
+	}
+	off -= len + 1;
+	w->off = off;
+	w->pb->data[off & (PATH_HALF - 1)] = '/';
+	bpf_probe_read_kernel(&w->pb->data[(off + 1) & (PATH_HALF - 1)], len, name);
+	if (last && len == 1 && w->pb->data[(off + 1) & (PATH_HALF - 1)] == '/') {
+		w->off = PATH_HALF; /* the real root: "/" */
+	}
+	w->d = parent;
+	return last ? 1 : 0;
+}
+
+/* Walks dentries up to the root, crossing mounts; writes the path into
+ * sk_path and returns its start offset (the string ends at PATH_HALF). */
+static __always_inline long path_walk(struct path *kpath, struct pathbuf **out)
+{
+	struct pathbuf *pb = bpf_map_lookup_elem(&sk_path, &zero);
+	if (!pb) {
+		return -1;
+	}
+	*out = pb;
+	struct vfsmount *vmnt = BPF_CORE_READ(kpath, mnt);
+	struct walk_ctx w = {
+		.pb = pb,
+		.d = BPF_CORE_READ(kpath, dentry),
+		.mnt = container_of(vmnt, struct mount, mnt),
+		.off = PATH_HALF,
+	};
+	pb->data[PATH_HALF] = 0;
+	bpf_loop(64, walk_step, &w, 0);
+	if (w.off == PATH_HALF) {
+		w.off--;
+		pb->data[w.off & (PATH_HALF - 1)] = '/';
+	}
+	return w.off;
+}
+
+static __always_inline void put_path(struct evtbuf *b, struct path *kpath)
+{
+	struct pathbuf *pb;
+	long off = path_walk(kpath, &pb);
+	if (off < 0 || off >= PATH_HALF) {
+		put_empty(b);
+		return;
+	}
+	put_kbytes(b, &pb->data[off & (PATH_HALF - 1)], (PATH_HALF - (__u32)off + 1) & (2 * PATH_HALF - 1));
+}
+
+/* ---- generic syscall exit ---------------------------------------------- */
+
+static __always_inline __u64 reg_arg(const struct pt_regs *r, __u32 n)
+{
+	switch (n) {
+	case 0:
+		return BPF_CORE_READ(r, di);
+	case 1:
+		return BPF_CORE_READ(r, si);
+	case 2:
+		return BPF_CORE_READ(r, dx);
+	case 3:
+		return BPF_CORE_READ(r, r10);
+	case 4:
+		return BPF_CORE_READ(r, r8);
+	default:
+		return BPF_CORE_READ(r, r9);
+	}
+}
+
+static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, const struct pt_regs *regs,
+				      long ret, const struct stash *st)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 a = reg_arg(regs, argn);
+	switch (kind) {
+	case SKC_P_RET:
+		put_u64(b, (__u64)ret);
+		break;
+	case SKC_P_ARG_S64:
+		/* ints (fds, pids) are 32-bit in the ABI: sign-extend */
+		put_u64(b, (__u64)(__s64)(int)a);
+		break;
+	case SKC_P_ARG_U64:
+		put_u64(b, a);
+		break;
+	case SKC_P_ARG_U32:
+		put_u32(b, (__u32)a);
+		break;
+	case SKC_P_ARG_U16:
+		put_u16(b, (__u16)a);
+		break;
+	case SKC_P_ARG_U8:
+		put_u8(b, (__u8)a);
+		break;
+	case SKC_P_ARG_USTR:
+		put_ustr(b, (const void *)a);
+		break;
+	case SKC_P_STASH_STR:
+		/* the enter-side copy fails when the page was not yet faulted in:
+		 * then read the argument now */
+		if (st->len > 0) {
+			put_kstr(b, st->data);
+		} else {
+			put_ustr(b, (const void *)a);
+		}
+		break;
+	case SKC_P_STASH_SOCKADDR:
+		if (st->len > 0) {
+			put_sockaddr(b, st->data, st->len);
+			break;
+		}
+		/* fall through: read the argument at exit */
+	case SKC_P_ARG_SOCKADDR: {
+		__u8 sa[112] = {};
+		__u32 len = bound_len((__u32)reg_arg(regs, argn + 1), sizeof(sa));
+		if (a && bpf_probe_read_user(sa, len, (const void *)a) == 0) {
+			put_sockaddr(b, sa, len);
+		} else {
+			put_empty(b);
+		}
+		break;
+	}
+	case SKC_P_TUPLE_ARGFD:
+		put_tuple(b, fd_to_sock(task, (int)a), false, NULL);
+		break;
+	case SKC_P_TUPLE_RETFD:
+		put_tuple(b, ret >= 0 ? fd_to_sock(task, ret) : NULL, true, NULL);
+		break;
+	case SKC_P_TUPLE_CONNECT:
+		put_tuple(b, fd_to_sock(task, (int)a), false, st);
+		break;
+	case SKC_P_FD_DEV: {
+		struct file *f = ret >= 0 ? fd_to_file(task, ret) : NULL;
+		__u32 dev = f ? BPF_CORE_READ(f, f_inode, i_sb, s_dev) : 0;
+		/* scap carries the userspace encoding of dev_t */
+		put_u32(b, ((dev >> 20) << 8) | (dev & 0xff) | ((dev & 0xfff00) << 12));
+		break;
+	}
+	case SKC_P_FD_INO: {
+		struct file *f = ret >= 0 ? fd_to_file(task, ret) : NULL;
+		put_u64(b, f ? BPF_CORE_READ(f, f_inode, i_ino) : 0);
+		break;
+	}
+	case SKC_P_PIPE_FD0:
+	case SKC_P_PIPE_FD1:
+	case SKC_P_PIPE_INO: {
+		int fds[2] = {-1, -1};
+		if (ret == 0) {
+			bpf_probe_read_user(fds, sizeof(fds), (const void *)a);
+		}
+		if (kind == SKC_P_PIPE_INO) {
+			struct file *f = ret == 0 ? fd_to_file(task, fds[0]) : NULL;
+			put_u64(b, f ? BPF_CORE_READ(f, f_inode, i_ino) : 0);
+		} else {
+			int fd = kind == SKC_P_PIPE_FD1 ? fds[1] : fds[0];
+			put_u64(b, (__u64)(__s64)fd);
+		}
+		break;
+	}
+	case SKC_P_DYN_U64: {
+		__u8 *p = &b->data[b->pos & (SKC_EVT_HALF - 1)];
+		p[0] = 0;
+		__builtin_memcpy(&p[1], &a, 8);
+		evt_close_param(b, 9);
+		break;
+	}
+	case SKC_P_CAP_INH:
+		put_u64(b, BPF_CORE_READ(task, cred, cap_inheritable.val));
+		break;
+	case SKC_P_CAP_PERM:
+		put_u64(b, BPF_CORE_READ(task, cred, cap_permitted.val));
+		break;
+	case SKC_P_CAP_EFF:
+		put_u64(b, BPF_CORE_READ(task, cred, cap_effective.val));
+		break;
+	case SKC_P_HOW_FLAGS:
+	case SKC_P_HOW_MODE:
+	case SKC_P_HOW_RESOLVE:
+	{
+		__u32 hi = kind - SKC_P_HOW_FLAGS;
+		put_u32(b, hi < 3 ? (__u32)st->how[hi] : 0);
+		break;
+	}
+	case SKC_P_ZERO_U8:
+		put_u8(b, 0);
+		break;
+	case SKC_P_ZERO_U32:
+		put_u32(b, 0);
+		break;
+	case SKC_P_ZERO_U64:
+		put_u64(b, 0);
+		break;
+	default:
+		put_empty(b);
+		break;
+	}
+}
+
+static __always_inline bool wanted(__u32 slot)
+{
+	__u8 *w = bpf_map_lookup_elem(&sk_interest, &slot);
+	return w && *w;
+}
+
+SEC("raw_tp/sys_enter")
+int sk_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 nr = (__u32)ctx->args[1];
+	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
+		return 0;
+	}
+	const struct skc_spec *spec = bpf_map_lookup_elem(&sk_specs, &nr);
+	if (!spec || spec->stash == SKC_STASH_NONE) {
+		return 0;
+	}
+	__u64 id = bpf_get_current_pid_tgid();
+	if ((id >> 32) == self_tgid) {
+		return 0;
+	}
+	struct stash *st = bpf_map_lookup_elem(&sk_stash_scratch, &zero);
+	if (!st) {
+		return 0;
+	}
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	const void *p = (const void *)reg_arg(regs, spec->stash_arg);
+	st->len = 0;
+	st->how[0] = st->how[1] = st->how[2] = 0;
+	if (spec->stash == SKC_STASH_SOCKADDR) {
+		__u32 len = bound_len((__u32)reg_arg(regs, spec->stash_arg + 1), 112);
+		if (p && bpf_probe_read_user(st->data, len, p) == 0) {
+			st->len = len;
+		}
+	} else {
+		long n = p ? bpf_probe_read_user_str(st->data, SKC_STASH_MAX, p) : 0;
+		st->len = n > 0 ? (__u32)n : 0;
+		if (spec->stash == SKC_STASH_HOW) {
+			const void *how = (const void *)reg_arg(regs, spec->stash_arg + 1);
+			if (how) {
+				bpf_probe_read_user(st->how, sizeof(st->how), how);
+			}
+		}
+	}
+	__u32 tid = (__u32)id;
+	bpf_map_update_elem(&sk_stash, &tid, st, BPF_ANY);
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
+		return 0;
+	}
+	__u64 id = bpf_get_current_pid_tgid();
+	if ((id >> 32) == self_tgid) {
+		return 0;
+	}
+	const struct skc_spec *spec = bpf_map_lookup_elem(&sk_specs, &nr);
+	if (!spec || spec->evt_type == 0) {
+		return 0;
+	}
+	long ret = (long)ctx->args[1];
+	if (spec->flags & SKC_F_PROCESS) {
+		bpf_tail_call(ctx, &sk_tails, TAIL_PROCESS);
+		return 0;
+	}
+	__u32 tid = (__u32)id;
+	struct stash *st = NULL;
+	if (spec->stash != SKC_STASH_NONE) {
+		st = bpf_map_lookup_elem(&sk_stash, &tid);
+	}
+	bool stashed = st != NULL;
+	if (!st) {
+		/* an empty stash keeps every later pointer non-NULL for the verifier */
+		st = bpf_map_lookup_elem(&sk_stash_scratch, &zero);
+		if (!st) {
+			return 0;
+		}
+		st->len = 0;
+		st->how[0] = st->how[1] = st->how[2] = 0;
+	}
+	struct evtbuf *b = evt_start(spec->evt_type, spec->nparams, tid);
+	if (!b) {
+		goto out;
+	}
+	for (__u32 i = 0; i < SKC_SPEC_PARAMS; i++) {
+		if (i >= spec->nparams) {
+			break;
+		}
+		put_param(b, spec->kind[i], spec->arg[i], regs, ret, st);
+	}
+	evt_submit(b);
+out:
+	if (stashed) {
+		bpf_map_delete_elem(&sk_stash, &tid);
+	}
+	return 0;
+}
+
+/* ---- process events ---------------------------------------------------- */
+
+static __always_inline __u32 task_vid(struct task_struct *t, bool tgid)
+{
+	struct pid *p = tgid ? BPF_CORE_READ(t, signal, pids[PIDTYPE_TGID]) : BPF_CORE_READ(t, thread_pid);
+	if (!p) {
+		return 0;
+	}
+	__u32 level = BPF_CORE_READ(p, level);
+	struct upid up = {};
+	bpf_probe_read_kernel(&up, sizeof(up), &p->numbers[level & 31]);
+	return up.nr;
+}
+
+/* Argument area of the current mm: argv[0] as exe, the rest as args. */
+static __always_inline void put_exe_and_args(struct evtbuf *b, struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long start = BPF_CORE_READ(mm, arg_start);
+	unsigned long end = BPF_CORE_READ(mm, arg_end);
+	__u32 total = end > start ? (__u32)(end - start) : 0;
+	if (total > SKC_STR_MAX) {
+		total = SKC_STR_MAX;
+	}
+	long n0 = 0;
+	if (total > 0) {
+		n0 = bpf_probe_read_user_str(&b->data[b->pos & (SKC_EVT_HALF - 1)], SKC_STR_MAX, (void *)start);
+	}
+	if (n0 < 0) {
+		n0 = 0;
+	}
+	evt_close_param(b, (__u32)n0);
+	__u32 rest = total > (__u32)n0 ? total - (__u32)n0 : 0;
+	if (rest > SKC_STR_MAX) {
+		rest = SKC_STR_MAX;
+	}
+	if (rest > 0 && bpf_probe_read_user(&b->data[b->pos & (SKC_EVT_HALF - 1)], rest, (void *)(start + n0)) != 0) {
+		rest = 0;
+	}
+	evt_close_param(b, rest);
+}
+
+/* The parameters the execve and clone exit events share, in order:
+ * exe, args, tid, pid, ptid, cwd, fdlimit, pgft_maj, pgft_min, vm_size,
+ * vm_rss, vm_swap, comm, cgroups. */
+static __always_inline void put_task_common(struct evtbuf *b, struct task_struct *task, struct task_struct *argsrc)
+{
+	put_exe_and_args(b, argsrc);
+	put_u64(b, BPF_CORE_READ(task, pid));
+	put_u64(b, BPF_CORE_READ(task, tgid));
+	put_u64(b, BPF_CORE_READ(task, real_parent, tgid));
+	struct path pwd = {};
+	BPF_CORE_READ_INTO(&pwd, task, fs, pwd);
+	put_path(b, &pwd);
+	put_u64(b, BPF_CORE_READ(task, signal, rlim[7].rlim_cur)); /* RLIMIT_NOFILE */
+	put_u64(b, BPF_CORE_READ(task, maj_flt));
+	put_u64(b, BPF_CORE_READ(task, min_flt));
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	put_u32(b, mm ? (__u32)(BPF_CORE_READ(mm, total_vm) << 2) : 0); /* pages to KiB */
+	put_u32(b, 0); /* vm_rss: per-CPU counters, not read here */
+	put_u32(b, 0);
+	char comm[16];
+	BPF_CORE_READ_STR_INTO(&comm, task, comm);
+	put_kstr(b, comm);
+	put_empty(b); /* cgroups */
+}
+
+/* Raw clone flags of the clone-family call in regs (the loader converts). */
+static __always_inline __u32 clone_flags(const struct pt_regs *regs, __u32 nr)
+{
+	if (nr == 57) {
+		return 0; /* fork */
+	}
+	if (nr == 58) {
+		return 0x4000 | 0x100; /* vfork: CLONE_VFORK | CLONE_VM */
+	}
+	if (nr == 435) {
+		__u64 f = 0;
+		bpf_probe_read_user(&f, sizeof(f), (const void *)BPF_CORE_READ(regs, di));
+		return (__u32)f;
+	}
+	return (__u32)BPF_CORE_READ(regs, di);
+}
+
+static __always_inline void emit_clone(struct task_struct *task, struct task_struct *argsrc, __u16 type, long res,
+				       __u32 flags)
+{
+	struct evtbuf *b = evt_start(type, 21, BPF_CORE_READ(task, pid));
+	if (!b) {
+		return;
+	}
+	put_u64(b, (__u64)res);
+	put_task_common(b, task, argsrc);
+	put_u32(b, flags); /* raw; the loader converts to scap clone flags */
+	put_u32(b, BPF_CORE_READ(task, cred, euid.val));
+	put_u32(b, BPF_CORE_READ(task, cred, egid.val));
+	put_u64(b, task_vid(task, false));
+	put_u64(b, task_vid(task, true));
+	put_u64(b, 0); /* pidns_init_start_ts */
+	evt_submit(b);
+}
+
+static __always_inline __u16 clone_type(__u32 nr)
+{
+	switch (nr) {
+	case 57:
+		return SKC_EVT_FORK_20_X;
+	case 58:
+		return SKC_EVT_VFORK_20_X;
+	case 435:
+		return SKC_EVT_CLONE3_X;
+	default:
+		return SKC_EVT_CLONE_20_X;
+	}
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *child)
+{
+	if (!wanted(SKC_SLOT_FORK) || BPF_CORE_READ(parent, tgid) == self_tgid) {
+		return 0;
+	}
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs((struct task_struct *)bpf_get_current_task_btf());
+	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	emit_clone(child, parent, clone_type(nr), 0, clone_flags(regs, nr));
+	return 0;
+}
+
+static __always_inline __u32 exe_flags(struct file *exe, struct task_struct *task)
+{
+	__u32 flags = 0;
+	struct inode *ino = BPF_CORE_READ(exe, f_inode);
+	__u16 mode = BPF_CORE_READ(ino, i_mode);
+	__u32 uid = BPF_CORE_READ(task, cred, euid.val);
+	__u32 gid = BPF_CORE_READ(task, cred, egid.val);
+	if (uid == 0 || ((mode & 0200) && BPF_CORE_READ(ino, i_uid.val) == uid) ||
+	    ((mode & 0020) && BPF_CORE_READ(ino, i_gid.val) == gid) || (mode & 0002)) {
+		flags |= SKC_EXE_WRITABLE;
+	}
+	char name[8] = {};
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(exe, f_path.dentry, d_name.name));
+	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':') {
+		flags |= SKC_EXE_FROM_MEMFD;
+	}
+	return flags;
+}
+
+static __always_inline __u32 task_tty(struct task_struct *task)
+{
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	if (!tty) {
+		return 0;
+	}
+	__u32 major = BPF_CORE_READ(tty, driver, major);
+	__u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+	return (major << 20) | minor;
+}
+
+/* execve/execveat exit event for task p (res 0 from the sched hook, or the
+ * error of a failed call, then describing the unchanged process). */
+static __always_inline void emit_exec(struct task_struct *p, __u16 type, long res)
+{
+	struct evtbuf *b = evt_start(type, 30, BPF_CORE_READ(p, pid));
+	if (!b) {
+		return;
+	}
+	put_u64(b, (__u64)res);
+	put_task_common(b, p, p);
+	put_empty(b); /* env: not captured */
+	put_u32(b, task_tty(p));
+	put_u64(b, task_vid(p, true)); /* vpgid */
+	put_u32(b, BPF_CORE_READ(p, loginuid.val));
+	struct file *exe = BPF_CORE_READ(p, mm, exe_file);
+	put_u32(b, exe ? exe_flags(exe, p) : 0);
+	put_u64(b, BPF_CORE_READ(p, cred, cap_inheritable.val));
+	put_u64(b, BPF_CORE_READ(p, cred, cap_permitted.val));
+	put_u64(b, BPF_CORE_READ(p, cred, cap_effective.val));
+	struct inode *ino = exe ? BPF_CORE_READ(exe, f_inode) : NULL;
+	put_u64(b, ino ? BPF_CORE_READ(ino, i_ino) : 0);
+	__u64 ct = ino ? (__u64)BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_ctime_nsec) : 0;
+	__u64 mt = ino ? (__u64)BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_mtime_nsec) : 0;
+	put_u64(b, ct);
+	put_u64(b, mt);
+	put_u32(b, BPF_CORE_READ(p, cred, euid.val));
+	if (exe) {
+		struct path xp = {};
+		BPF_CORE_READ_INTO(&xp, exe, f_path);
+		put_path(b, &xp);
+	} else {
+		put_empty(b);
+	}
+	put_u64(b, task_vid(p, true));
+	put_u32(b, BPF_CORE_READ(p, cred, egid.val));
+	evt_submit(b);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sk_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	if (!wanted(SKC_SLOT_EXEC) || BPF_CORE_READ(p, tgid) == self_tgid) {
+		return 0;
+	}
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	emit_exec(p, nr == 322 ? SKC_EVT_EXECVEAT_X : SKC_EVT_EXECVE_19_X, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sk_sched_exit, struct task_struct *p)
+{
+	if (!wanted(SKC_SLOT_EXIT) || BPF_CORE_READ(p, tgid) == self_tgid) {
+		return 0;
+	}
+	struct evtbuf *b = evt_start(SKC_EVT_PROCEXIT_1_E, 5, BPF_CORE_READ(p, pid));
+	if (!b) {
+		return 0;
+	}
+	__s64 code = BPF_CORE_READ(p, exit_code);
+	put_u64(b, (__u64)code);
+	put_u64(b, (__u64)(code >> 8));
+	put_u8(b, code & 0x7f);
+	put_u8(b, (code & 0x80) ? 1 : 0);
+	put_u64(b, 0); /* reaper tid: resolved by the engine's state */
+	evt_submit(b);
+	return 0;
+}
+
+/* Process syscalls' exit (tail call from sys_exit): the parent side of
+ * clone/fork/vfork/clone3 and failed execve/execveat (successes come from
+ * sched_process_exec, children from sched_process_fork). */
+SEC("raw_tp")
+int sk_process_exit_tail(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	long ret = (long)ctx->args[1];
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	if (nr == 59 || nr == 322) {
+		if (ret < 0) {
+			emit_exec(task, nr == 322 ? SKC_EVT_EXECVEAT_X : SKC_EVT_EXECVE_19_X, ret);
+		}
+		return 0;
+	}
+	if (ret != 0) {
+		emit_clone(task, task, clone_type(nr), ret, clone_flags(regs, nr));
+	}
+	return 0;
+}

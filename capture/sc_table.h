@@ -1,0 +1,78 @@
+/* sc_table: the syscalls saker-capture knows, with their scap exit events.
+ *
+ * One row per x86_64 syscall: the scap exit event type and, per parameter,
+ * where the kernel reads it (enum skc_kind) and how user space re-encodes it
+ * into the public scap encoding (enum sc_conv). The same table fills the
+ * kernel's spec map, answers "which syscall produces event type T" for the
+ * engine's interest set, and drives sc_reencode(). */
+#ifndef SC_TABLE_H
+#define SC_TABLE_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture_shared.h"
+#include "sk_err.h"
+#include "sk_strbuf.h"
+
+/* User-side conversions of raw kernel values to scap encodings. */
+enum sc_conv {
+	SC_CONV_NONE = 0,
+	SC_CONV_OPEN_FLAGS, /* O_* -> PPM_O_*, u32 */
+	SC_CONV_MODE,       /* mode_t -> PPM_S_*, u32 */
+	SC_CONV_FCNTL_CMD,  /* F_* -> PPM_FCNTL_*, u32 -> u8 */
+	SC_CONV_PTRACE_REQ, /* PTRACE_* -> PPM_PTRACE_*, u32 -> u16 */
+	SC_CONV_CLONE_FLAGS,/* CLONE_* -> PPM_CL_*, u32 */
+};
+
+struct sc_param {
+	uint8_t kind; /* enum skc_kind */
+	uint8_t arg;  /* syscall argument index */
+	uint8_t conv; /* enum sc_conv */
+};
+
+struct sc_entry {
+	const char *name;
+	uint16_t nr;       /* x86_64 syscall number, or an SKC_SLOT_* */
+	uint16_t evt_type; /* scap exit event type */
+	uint8_t flags;     /* SKC_F_* */
+	uint8_t stash;     /* enum skc_stash */
+	uint8_t stash_arg;
+	uint8_t nparams;
+	struct sc_param p[SKC_SPEC_PARAMS];
+};
+
+/* Returns the table and its row count (static storage). */
+const struct sc_entry *sc_table(size_t *count);
+
+/* Finds the row of syscall or sched slot nr; NULL when unknown. */
+const struct sc_entry *sc_by_nr(uint32_t nr);
+
+/* Finds the rows producing scap event type evt_type (exit or enter): at most
+ * max rows written to out, count returned in *n. */
+void sc_by_event(uint16_t evt_type, const struct sc_entry **out, size_t max, size_t *n);
+
+/* Fills spec from row e (the kernel's view of it). */
+void sc_to_spec(const struct sc_entry *e, struct skc_spec *spec);
+
+/* Re-encodes one kernel event (raw, len bytes, scap layout) into out as the
+ * public scap event: flag parameters converted, length fields rewritten.
+ * Returns SK_ETRUNC/SK_EINVAL on a malformed event, leaving out unchanged. */
+sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out);
+
+/* For readers that keep fd state from enter events only (sysdig 0.29 and
+ * other pre-2023 libs): appends the enter event matching the re-encoded exit
+ * event ev (len bytes), its parameters copied from the exit event, time 1 ns
+ * earlier. Sets *added to false (and appends nothing) for exit events whose
+ * enter event such readers do not need. */
+sk_err sc_synth_enter(const uint8_t *ev, size_t len, sk_strbuf *out, bool *added);
+
+/* Conversions, exposed for tests. */
+uint32_t sc_open_flags_to_scap(uint32_t flags);
+uint8_t sc_fcntl_to_scap(uint32_t cmd);
+uint16_t sc_ptrace_to_scap(uint32_t req);
+uint32_t sc_clone_flags_to_scap(uint64_t flags);
+
+#endif

@@ -1,0 +1,299 @@
+/* sensor.c: libbpf loader in the libbpf-tools style. */
+#include "sensor.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "saker.skel.h"
+#include "sc_table.h"
+#include "sk_log.h"
+
+#define RING_MAX_CPUS 1024u
+
+struct ring_ctx {
+	struct sensor *s;
+	uint16_t cpu;
+};
+
+struct sensor {
+	struct saker_bpf *skel;
+	struct ring_buffer *rb;
+	uint32_t ncpus;
+	int *ring_fds;
+	struct ring_ctx *ctxs;
+	sensor_event_fn fn;
+	void *ctx;
+	int delivered;
+};
+
+/* The verifier's last lines, kept for the error report. */
+#define LOG_KEEP 16
+static char log_lines[LOG_KEEP][256];
+static unsigned log_next;
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG) {
+		return 0;
+	}
+	static char line[1 << 20]; /* a whole verifier log arrives in one call */
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* keep each line of a multi-line verifier log separately */
+	char *save = NULL;
+	for (char *tok = strtok_r(line, "\n", &save); tok != NULL; tok = strtok_r(NULL, "\n", &save)) {
+		snprintf(log_lines[log_next % LOG_KEEP], sizeof(log_lines[0]), "%s", tok);
+		log_next++;
+	}
+	return 0;
+}
+
+static void log_verifier_tail(void)
+{
+	unsigned first = log_next > LOG_KEEP ? log_next - LOG_KEEP : 0;
+	for (unsigned i = first; i < log_next; i++) {
+		sk_error("verifier: %s", log_lines[i % LOG_KEEP]);
+	}
+}
+
+static bool has_cap(cap_value_t c)
+{
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t v = CAP_CLEAR;
+	if (caps != NULL) {
+		cap_get_flag(caps, c, CAP_EFFECTIVE, &v);
+		cap_free(caps);
+	}
+	return v == CAP_SET;
+}
+
+static sk_err check_host(char *why, size_t why_len)
+{
+	if (!(has_cap(CAP_BPF) && has_cap(CAP_PERFMON)) && !has_cap(CAP_SYS_ADMIN)) {
+		snprintf(why, why_len, "missing CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): run as root or grant them "
+				       "(setcap cap_bpf,cap_perfmon,cap_sys_resource+ep saker-capture)");
+		return SK_EPERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		snprintf(why, why_len, "kernel has no BTF (/sys/kernel/btf/vmlinux): use a kernel built with "
+				       "CONFIG_DEBUG_INFO_BTF=y");
+		return SK_EUNSUPP;
+	}
+	struct utsname u;
+	int major = 0, minor = 0;
+	if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 && (major < 5 || (major == 5 && minor < 8))) {
+		snprintf(why, why_len, "kernel %s is too old: BPF ring buffers need Linux 5.8 or newer", u.release);
+		return SK_EUNSUPP;
+	}
+	return SK_OK;
+}
+
+static int on_ring_event(void *ctx, void *data, size_t size)
+{
+	struct ring_ctx *rc = ctx;
+	rc->s->fn(rc->s->ctx, rc->cpu, data, size);
+	rc->s->delivered++;
+	return 0;
+}
+
+static uint64_t boot_to_epoch_ns(void)
+{
+	struct timespec rt, bt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return ((uint64_t)rt.tv_sec - (uint64_t)bt.tv_sec) * 1000000000ull + (uint64_t)rt.tv_nsec -
+	       (uint64_t)bt.tv_nsec;
+}
+
+static sk_err fill_specs(struct sensor *s)
+{
+	size_t n;
+	const struct sc_entry *t = sc_table(&n);
+	int fd = bpf_map__fd(s->skel->maps.sk_specs);
+	for (size_t i = 0; i < n; i++) {
+		struct skc_spec spec;
+		uint32_t key = t[i].nr;
+		sc_to_spec(&t[i], &spec);
+		if (bpf_map_update_elem(fd, &key, &spec, BPF_ANY) != 0) {
+			return SK_EIO;
+		}
+	}
+	uint32_t slot = 0;
+	int prog = bpf_program__fd(s->skel->progs.sk_process_exit_tail);
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.sk_tails), &slot, &prog, BPF_ANY) != 0) {
+		return SK_EIO;
+	}
+	return SK_OK;
+}
+
+sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx, struct sensor **out, char *why,
+		   size_t why_len)
+{
+	sk_err err = check_host(why, why_len);
+	if (err != SK_OK) {
+		return err;
+	}
+	libbpf_set_print(libbpf_log);
+	struct sensor *s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		return SK_ENOMEM;
+	}
+	s->fn = fn;
+	s->ctx = ctx;
+	int ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0 || (uint32_t)ncpus > RING_MAX_CPUS) {
+		snprintf(why, why_len, "cannot count CPUs");
+		err = SK_EINVAL;
+		goto cleanup;
+	}
+	s->ncpus = (uint32_t)ncpus;
+	s->ring_fds = calloc(s->ncpus, sizeof(int));
+	s->ctxs = calloc(s->ncpus, sizeof(*s->ctxs));
+	if (s->ring_fds == NULL || s->ctxs == NULL) {
+		err = SK_ENOMEM;
+		goto cleanup;
+	}
+	for (uint32_t i = 0; i < s->ncpus; i++) {
+		s->ring_fds[i] = -1;
+	}
+	s->skel = saker_bpf__open();
+	if (s->skel == NULL) {
+		snprintf(why, why_len, "cannot open the BPF object: %s", strerror(errno));
+		err = SK_EINVAL;
+		goto cleanup;
+	}
+	s->skel->rodata->self_tgid = (uint32_t)getpid();
+	s->skel->rodata->boot_to_epoch = boot_to_epoch_ns();
+	bpf_program__set_autoattach(s->skel->progs.sk_process_exit_tail, false);
+	bpf_map__set_max_entries(s->skel->maps.sk_rings, s->ncpus);
+	for (uint32_t i = 0; i < s->ncpus; i++) {
+		s->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring", 0, 0, opts->ring_bytes, NULL);
+		if (s->ring_fds[i] < 0) {
+			snprintf(why, why_len, "cannot create a %u-byte ring buffer: %s (raise RLIMIT_MEMLOCK or "
+					       "grant CAP_SYS_RESOURCE)",
+				 opts->ring_bytes, strerror(errno));
+			err = SK_EPERM;
+			goto cleanup;
+		}
+	}
+	bpf_map__set_inner_map_fd(s->skel->maps.sk_rings, s->ring_fds[0]);
+	if (saker_bpf__load(s->skel) != 0) {
+		log_verifier_tail();
+		snprintf(why, why_len, "the kernel rejected the BPF programs (verifier output above); report it with "
+				       "the kernel version");
+		err = SK_EINVAL;
+		goto cleanup;
+	}
+	for (uint32_t i = 0; i < s->ncpus; i++) {
+		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.sk_rings), &i, &s->ring_fds[i], BPF_ANY) != 0) {
+			snprintf(why, why_len, "cannot install ring buffer %u: %s", i, strerror(errno));
+			err = SK_EIO;
+			goto cleanup;
+		}
+		s->ctxs[i].s = s;
+		s->ctxs[i].cpu = (uint16_t)i;
+		if (i == 0) {
+			s->rb = ring_buffer__new(s->ring_fds[0], on_ring_event, &s->ctxs[0], NULL);
+		} else if (s->rb != NULL && ring_buffer__add(s->rb, s->ring_fds[i], on_ring_event, &s->ctxs[i]) != 0) {
+			snprintf(why, why_len, "cannot map ring buffer %u", i);
+			err = SK_EIO;
+			goto cleanup;
+		}
+		if (s->rb == NULL) {
+			snprintf(why, why_len, "cannot map ring buffer 0: %s", strerror(errno));
+			err = SK_EIO;
+			goto cleanup;
+		}
+	}
+	err = fill_specs(s);
+	if (err != SK_OK) {
+		snprintf(why, why_len, "cannot fill the syscall spec map: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (saker_bpf__attach(s->skel) != 0) {
+		snprintf(why, why_len, "cannot attach to the tracepoints: %s (tracefs and raw tracepoints must be "
+				       "available)",
+			 strerror(errno));
+		err = SK_EPERM;
+		goto cleanup;
+	}
+	*out = s;
+	return SK_OK;
+cleanup:
+	sensor_close(s);
+	return err;
+}
+
+sk_err sensor_set_interest(struct sensor *s, const bool want[SKC_MAX_SYSCALLS])
+{
+	int fd = bpf_map__fd(s->skel->maps.sk_interest);
+	for (uint32_t i = 0; i < SKC_MAX_SYSCALLS; i++) {
+		uint8_t v = want[i] ? 1 : 0;
+		if (bpf_map_update_elem(fd, &i, &v, BPF_ANY) != 0) {
+			return SK_EIO;
+		}
+	}
+	return SK_OK;
+}
+
+sk_err sensor_poll(struct sensor *s, int *n)
+{
+	s->delivered = 0;
+	int r = ring_buffer__consume(s->rb);
+	*n = s->delivered;
+	return r < 0 && r != -EINTR ? SK_EIO : SK_OK;
+}
+
+sk_err sensor_counters(struct sensor *s, struct skc_counters *per_cpu, uint32_t max, uint32_t *ncpus)
+{
+	uint32_t key = 0;
+	struct skc_counters *all = calloc(s->ncpus, sizeof(*all));
+	if (all == NULL) {
+		return SK_ENOMEM;
+	}
+	sk_err err = SK_OK;
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.sk_counters), &key, all) != 0) {
+		err = SK_EIO;
+		goto cleanup;
+	}
+	*ncpus = s->ncpus < max ? s->ncpus : max;
+	memcpy(per_cpu, all, *ncpus * sizeof(*all));
+cleanup:
+	free(all);
+	return err;
+}
+
+uint32_t sensor_ncpus(const struct sensor *s)
+{
+	return s->ncpus;
+}
+
+void sensor_close(struct sensor *s)
+{
+	if (s == NULL) {
+		return;
+	}
+	ring_buffer__free(s->rb);
+	saker_bpf__destroy(s->skel);
+	if (s->ring_fds != NULL) {
+		for (uint32_t i = 0; i < s->ncpus; i++) {
+			if (s->ring_fds[i] >= 0) {
+				close(s->ring_fds[i]);
+			}
+		}
+	}
+	free(s->ring_fds);
+	free(s->ctxs);
+	free(s);
+}

@@ -1,0 +1,50 @@
+/* sensor: loads and drives the eBPF side (saker.bpf.c).
+ *
+ * sensor_open() checks privileges, BTF and kernel version, loads the
+ * programs with the sensor's own tgid filtered, creates one ring buffer per
+ * CPU and attaches. The interest set (which syscalls emit events) can be
+ * changed at any time. Events are drained by polling: the kernel never wakes
+ * the reader. */
+#ifndef SENSOR_H
+#define SENSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture_shared.h"
+#include "sk_err.h"
+
+struct sensor;
+
+struct sensor_opts {
+	uint32_t ring_bytes; /* per-CPU ring buffer size, power of 2 */
+};
+
+/* Called for every event drained: the raw kernel event and its CPU. */
+typedef void (*sensor_event_fn)(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len);
+
+/* Loads and attaches. On failure writes a one-line reason with the fix into
+ * why (why_len bytes) and returns SK_EPERM (privileges), SK_EUNSUPP (kernel
+ * lacks BTF or is too old) or SK_EINVAL (verifier rejection; the verifier's
+ * last lines are logged). */
+sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx, struct sensor **out, char *why,
+		   size_t why_len);
+
+/* Sets the interest map: want[i] for syscall number i, plus the SKC_SLOT_*
+ * entries for the sched hooks. */
+sk_err sensor_set_interest(struct sensor *s, const bool want[SKC_MAX_SYSCALLS]);
+
+/* Drains every ring buffer once; *n gets the events delivered. */
+sk_err sensor_poll(struct sensor *s, int *n);
+
+/* Copies per-CPU counters into per_cpu (room for max CPUs); *ncpus set. */
+sk_err sensor_counters(struct sensor *s, struct skc_counters *per_cpu, uint32_t max, uint32_t *ncpus);
+
+/* Number of CPUs with a ring buffer. */
+uint32_t sensor_ncpus(const struct sensor *s);
+
+/* Detaches and frees; NULL is ignored. */
+void sensor_close(struct sensor *s);
+
+#endif
