@@ -133,6 +133,12 @@ sk_loc sk_text_loc(const sk_text *t, const sk_srcs *srcs, uint32_t off)
 	const char *val = t->s.data + p->off;
 	const char *raw = srcs->v[p->file].text;
 	uint32_t target = off - p->off;
+	if (target >= p->len && p->len > 0) {
+		/* Past the end ("unexpected end"): just after the last character. */
+		sk_loc last = sk_text_loc(t, srcs, p->off + p->len - 1);
+		last.col += target - (p->len - 1);
+		return last;
+	}
 	uint32_t j = p->raw_start;
 	uint32_t end = p->raw_end < srcs->v[p->file].len ? p->raw_end : (uint32_t)srcs->v[p->file].len;
 	for (uint32_t i = 0; i <= target && i < p->len; i++) {

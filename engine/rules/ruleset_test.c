@@ -1,0 +1,628 @@
+/* ruleset_test: loading (lists, macros, rules, override/append,
+ * exceptions, priorities), evaluation through compiled conditions,
+ * the event-type index, output formats, and the exact file:line:col and
+ * message of invalid inputs. Fields come from testenv.h. */
+#include "ruleset.h"
+
+#include "sk_test.h"
+#include "testenv.h"
+
+static char diag_text[16384];
+
+static sk_ruleset *load_opts(const char *yaml, sk_rules_opts opts, sk_err *err)
+{
+	sk_ruleset *rs = NULL;
+	opts.env = &tev_env;
+	if (sk_ruleset_new(&opts, &rs) != SK_OK) {
+		return NULL;
+	}
+	sk_err e1 = sk_ruleset_load_string(rs, "t.yaml", yaml, strlen(yaml));
+	sk_err e2 = sk_ruleset_compile(rs);
+	if (err != NULL) {
+		*err = e1 != SK_OK ? e1 : e2;
+	}
+	sk_strbuf sb = SK_STRBUF_INIT;
+	const sk_diags *ds = sk_ruleset_diags(rs);
+	for (size_t i = 0; i < ds->n; i++) {
+		sk_diag_render(&ds->v[i], sk_ruleset_srcs(rs), &sb);
+	}
+	snprintf(diag_text, sizeof(diag_text), "%s", sk_strbuf_str(&sb));
+	sk_strbuf_free(&sb);
+	return rs;
+}
+
+static sk_ruleset *load(const char *yaml, sk_err *err)
+{
+	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .match_all = true};
+	return load_opts(yaml, opts, err);
+}
+
+typedef struct hits {
+	char names[512];
+	int n;
+} hits;
+
+static bool on_match(const sk_rule *r, void *user)
+{
+	hits *h = user;
+	size_t len = strlen(h->names);
+	snprintf(h->names + len, sizeof(h->names) - len, "%s%s", h->n ? "," : "", r->name);
+	h->n++;
+	return true;
+}
+
+/* Names of the rules that match e, comma-separated. */
+static const char *matches(sk_ruleset *rs, const tev *e)
+{
+	static hits h;
+	memset(&h, 0, sizeof(h));
+	if (sk_ruleset_match(rs, e->type, (struct sk_eval_ctx *)(uintptr_t)e, on_match, &h) != SK_OK) {
+		return "(error)";
+	}
+	return h.names;
+}
+
+/* Compiles cond as the condition of one rule and evaluates it on e:
+ * 1 true, 0 false, -1 did not compile. */
+static int cond(const char *c, const tev *e)
+{
+	char yaml[4096];
+	snprintf(yaml, sizeof(yaml),
+		 "- list: L1\n  items: [a, \"b\"]\n"
+		 "- list: L2\n  items: [L1, c, '\"d e\"']\n"
+		 "- macro: m_bash\n  condition: t.s = bash\n"
+		 "- macro: m_nested\n  condition: m_bash and t.i > 0\n"
+		 "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: >-\n    %s\n",
+		 c);
+	sk_err err = SK_OK;
+	sk_ruleset *rs = load(yaml, &err);
+	int res = -1;
+	if (err == SK_OK && sk_ruleset_rule_count(rs) == 1) {
+		res = strcmp(matches(rs, e), "r") == 0;
+	} else {
+		fprintf(stderr, "condition '%s' did not compile:\n%s", c, diag_text);
+	}
+	sk_ruleset_free(rs);
+	return res;
+}
+
+static const tev ev0 = {
+	.type = 2, /* openat */
+	.s = "bash",
+	.s2 = "bash",
+	.i = 42,
+	.u = 7,
+	.b = true,
+	.d = 0.5,
+	.ip = "10.1.2.3",
+	.net = "192.168.0.0/16",
+	.buf = "\x7f" "ELF",
+	.buflen = 4,
+	.multi = {"a", "b", "c"},
+	.nmulti = 3,
+};
+
+SK_TEST(eval_every_operator)
+{
+	SK_CHECK_INT(cond("t.s = bash", &ev0), 1);
+	SK_CHECK_INT(cond("t.s == bash", &ev0), 1);
+	SK_CHECK_INT(cond("t.s != bash", &ev0), 0);
+	SK_CHECK_INT(cond("t.i < 43 and t.i <= 42 and t.i > 41 and t.i >= 42", &ev0), 1);
+	SK_CHECK_INT(cond("t.i < 42", &ev0), 0);
+	SK_CHECK_INT(cond("t.s contains as", &ev0), 1);
+	SK_CHECK_INT(cond("t.s icontains AS", &ev0), 1);
+	SK_CHECK_INT(cond("t.s startswith ba and t.s endswith sh", &ev0), 1);
+	SK_CHECK_INT(cond("t.s glob 'b*h'", &ev0), 1);
+	SK_CHECK_INT(cond("t.s iglob 'B*H'", &ev0), 1);
+	SK_CHECK_INT(cond("t.s glob 'B*H'", &ev0), 0);
+	SK_CHECK_INT(cond("t.s regex 'b.sh'", &ev0), 1);
+	SK_CHECK_INT(cond("t.s regex 'as'", &ev0), 0); /* anchored: full match only */
+	SK_CHECK_INT(cond("t.s regex '.*as.*'", &ev0), 1);
+	SK_CHECK_INT(cond("t.s in (sh, bash)", &ev0), 1);
+	SK_CHECK_INT(cond("t.s in (sh, zsh)", &ev0), 0);
+	SK_CHECK_INT(cond("t.s intersects (x, bash)", &ev0), 1);
+	SK_CHECK_INT(cond("t.s pmatch (/bin, bash)", &ev0), 1);
+	SK_CHECK_INT(cond("t.s exists", &ev0), 1);
+	SK_CHECK_INT(cond("t.buf bcontains 454c46 and t.buf bstartswith 7f45", &ev0), 1);
+	SK_CHECK_INT(cond("t.buf bcontains 4c4647", &ev0), 0);
+	SK_CHECK_INT(cond("t.u in (1, 7, 9) and t.i in (42)", &ev0), 1);
+	SK_CHECK_INT(cond("t.b = true and t.b != false", &ev0), 1);
+	SK_CHECK_INT(cond("t.d > 0.25", &ev0), 1);
+	SK_CHECK_INT(cond("t.ip = 10.0.0.0/8 and t.ip != 10.1.2.4", &ev0), 1);
+	SK_CHECK_INT(cond("t.ip in (192.168.0.0/16, \"10.1.0.0/16\")", &ev0), 1);
+	SK_CHECK_INT(cond("t.net = 192.168.0.0/16 and t.net = 192.168.7.7", &ev0), 1);
+}
+
+SK_TEST(eval_missing_values)
+{
+	SK_CHECK_INT(cond("t.none = x", &ev0), 0);
+	SK_CHECK_INT(cond("t.none != x", &ev0), 0);
+	SK_CHECK_INT(cond("not t.none = x", &ev0), 1);
+	SK_CHECK_INT(cond("t.none exists", &ev0), 0);
+	SK_CHECK_INT(cond("not t.none exists", &ev0), 1);
+	SK_CHECK_INT(cond("t.later = x or t.later exists", &ev0), 0);
+}
+
+SK_TEST(eval_multi_value_fields)
+{
+	SK_CHECK_INT(cond("t.multi = b", &ev0), 1);
+	SK_CHECK_INT(cond("t.multi = z", &ev0), 0);
+	SK_CHECK_INT(cond("t.multi[1] = b and t.multi[0] = a", &ev0), 1);
+	SK_CHECK_INT(cond("t.multi[2] = b", &ev0), 0);
+	SK_CHECK_INT(cond("t.multi in (z, c)", &ev0), 1);
+	SK_CHECK_INT(cond("t.multi intersects (y, z)", &ev0), 0);
+}
+
+SK_TEST(eval_transformers_and_val)
+{
+	tev e = ev0;
+	e.s = "/usr/bin/BASH";
+	e.s2 = "aGVsbG8=";
+	SK_CHECK_INT(cond("tolower(t.s) = /usr/bin/bash", &e), 1);
+	SK_CHECK_INT(cond("toupper(t.s) contains USR", &e), 1);
+	SK_CHECK_INT(cond("basename(t.s) = BASH", &e), 1);
+	SK_CHECK_INT(cond("tolower(basename(t.s)) = bash", &e), 1);
+	SK_CHECK_INT(cond("len(t.s) = 13 and len(t.s) > 12", &e), 1);
+	SK_CHECK_INT(cond("b64(t.s2) = hello", &e), 1);
+	SK_CHECK_INT(cond("b64(t.s) = hello", &e), 0);
+	SK_CHECK_INT(cond("t.s = val(t.s2)", &ev0), 1);
+	SK_CHECK_INT(cond("t.s = val(t.s2)", &e), 0);
+	SK_CHECK_INT(cond("t.s != val(t.s2)", &e), 1);
+	SK_CHECK_INT(cond("t.s = val(t.none)", &ev0), 0);
+}
+
+SK_TEST(eval_field_arguments)
+{
+	SK_CHECK_INT(cond("evt.arg.flags = flags", &ev0), 1);
+	SK_CHECK_INT(cond("evt.arg[flags] = flags", &ev0), 1);
+	SK_CHECK_INT(cond("evt.arg[1] = '#1'", &ev0), 1);
+	SK_CHECK_INT(cond("t.key[HOME] = HOME", &ev0), 1);
+	SK_CHECK_INT(cond("t.key.HOME = HOME", &ev0), 1);
+}
+
+SK_TEST(eval_lists_and_macros)
+{
+	tev e = ev0;
+	e.s = "a";
+	SK_CHECK_INT(cond("t.s in (L1)", &e), 1);
+	SK_CHECK_INT(cond("t.s in (L2)", &e), 1); /* nested list flattens */
+	e.s = "d e";
+	SK_CHECK_INT(cond("t.s in (L2)", &e), 1); /* quoted item */
+	e.s = "L1";
+	SK_CHECK_INT(cond("t.s in ('L1')", &e), 1); /* a quoted name is a value */
+	SK_CHECK_INT(cond("t.s in (L1)", &e), 0);
+	SK_CHECK_INT(cond("t.s = L1", &e), 1); /* lists expand only inside ( ) */
+	SK_CHECK_INT(cond("m_bash", &ev0), 1);
+	SK_CHECK_INT(cond("m_nested and not m_bash", &ev0), 0);
+	SK_CHECK_INT(cond("m_nested", &ev0), 1);
+}
+
+SK_TEST(event_type_index)
+{
+	const char *yaml = "- rule: r_open\n  desc: d\n  output: o\n  priority: INFO\n  condition: evt.type = open\n"
+			   "- rule: r_not_open\n  desc: d\n  output: o\n  priority: INFO\n"
+			   "  condition: not evt.type = open and t.s = bash\n"
+			   "- rule: r_and\n  desc: d\n  output: o\n  priority: INFO\n"
+			   "  condition: evt.type in (open, execve) and evt.type != execve\n"
+			   "- rule: r_or\n  desc: d\n  output: o\n  priority: INFO\n"
+			   "  condition: evt.type = connect or evt.type in (execve)\n"
+			   "- rule: r_any\n  desc: d\n  output: o\n  priority: INFO\n"
+			   "  condition: not (evt.type = open and t.s = x)\n";
+	sk_err err = SK_OK;
+	sk_ruleset *rs = load(yaml, &err);
+	SK_CHECK_INT(err, SK_OK);
+	SK_CHECK_INT(sk_ruleset_rule_count(rs), 5);
+	/* ids: 0,1 open; 2,3 openat; 4,5 execve; 6,7 connect */
+	SK_CHECK(sk_ruleset_rule_has_type(rs, 0, 0) && sk_ruleset_rule_has_type(rs, 0, 1));
+	SK_CHECK(!sk_ruleset_rule_has_type(rs, 0, 2));
+	SK_CHECK(!sk_ruleset_rule_has_type(rs, 1, 0) && sk_ruleset_rule_has_type(rs, 1, 2));
+	SK_CHECK(sk_ruleset_rule_has_type(rs, 1, 7));
+	SK_CHECK(sk_ruleset_rule_has_type(rs, 2, 1) && !sk_ruleset_rule_has_type(rs, 2, 4));
+	SK_CHECK(!sk_ruleset_rule_has_type(rs, 2, 6));
+	SK_CHECK(sk_ruleset_rule_has_type(rs, 3, 6) && sk_ruleset_rule_has_type(rs, 3, 5));
+	SK_CHECK(!sk_ruleset_rule_has_type(rs, 3, 0));
+	SK_CHECK_INT(sk_ruleset_rules_for_type(rs, 0), 3); /* r_open, r_and, r_any */
+	SK_CHECK_INT(sk_ruleset_rules_for_type(rs, 6), 3); /* r_not_open, r_or, r_any */
+	SK_CHECK_CONTAINS(diag_text, "t.yaml:25:14: warning LOAD_NO_EVTTYPE: rule \"r_any\": rule matches every event type");
+	sk_ruleset_stats st;
+	sk_ruleset_stats_get(rs, &st);
+	SK_CHECK_INT(st.all_types, 1);
+	tev e = ev0;
+	e.type = 0;
+	SK_CHECK_STR(matches(rs, &e), "r_open,r_and,r_any");
+	e.type = 4;
+	SK_CHECK_STR(matches(rs, &e), "r_not_open,r_or,r_any");
+	sk_ruleset_free(rs);
+}
+
+SK_TEST(rule_matching_first_stops_at_the_first_rule)
+{
+	const char *yaml = "- rule: a\n  desc: d\n  output: o\n  priority: INFO\n  condition: evt.type = openat\n"
+			   "- rule: b\n  desc: d\n  output: o\n  priority: INFO\n  condition: evt.type = openat\n";
+	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .match_all = false};
+	sk_ruleset *rs = load_opts(yaml, opts, NULL);
+	SK_CHECK_STR(matches(rs, &ev0), "a");
+	sk_ruleset_free(rs);
+	rs = load(yaml, NULL);
+	SK_CHECK_STR(matches(rs, &ev0), "a,b");
+	sk_ruleset_free(rs);
+}
+
+static const char *rule_list(sk_ruleset *rs)
+{
+	static char buf[1024];
+	buf[0] = '\0';
+	for (size_t i = 0; i < sk_ruleset_rule_count(rs); i++) {
+		const sk_rule *r = sk_ruleset_rule(rs, i);
+		size_t n = strlen(buf);
+		snprintf(buf + n, sizeof(buf) - n, "%s%s:%s", i ? " " : "", r->name, sk_priority_name(r->priority));
+	}
+	return buf;
+}
+
+#define RULE(name, cond, prio) \
+	"- rule: " name "\n  desc: d\n  output: o\n  priority: " prio "\n  condition: " cond "\n"
+
+SK_TEST(priorities_and_min_priority)
+{
+	const char *yaml = RULE("a", "t.s = x", "emergency") RULE("b", "t.s = x", "ALERT") RULE("c", "t.s = x", "Critical")
+		RULE("d", "t.s = x", "error") RULE("e", "t.s = x", "WARNING") RULE("f", "t.s = x", "notice")
+			RULE("g", "t.s = x", "info") RULE("h", "t.s = x", "Informational") RULE("i", "t.s = x", "debug");
+	sk_ruleset *rs = load(yaml, NULL);
+	SK_CHECK_STR(rule_list(rs), "a:Emergency b:Alert c:Critical d:Error e:Warning f:Notice g:Informational "
+				    "h:Informational i:Debug");
+	sk_ruleset_free(rs);
+	sk_rules_opts opts = {.min_priority = SK_PRIO_WARNING};
+	rs = load_opts(yaml, opts, NULL);
+	SK_CHECK_STR(rule_list(rs), "a:Emergency b:Alert c:Critical d:Error e:Warning");
+	sk_ruleset_stats st;
+	sk_ruleset_stats_get(rs, &st);
+	SK_CHECK_INT(st.rules, 9);
+	SK_CHECK_INT(st.enabled, 5);
+	sk_ruleset_free(rs);
+}
+
+SK_TEST(list_override_append_replace_and_legacy_append)
+{
+	const char *yaml = "- list: L\n  items: [a]\n"
+			   "- list: L\n  items: [b]\n  override:\n    items: append\n"
+			   "- list: L\n  items: [c]\n  append: true\n"
+			   "- list: R\n  items: [a]\n"
+			   "- list: R\n  items: [z]\n  override:\n    items: replace\n"
+			   "- list: S\n  items: [a]\n"
+			   "- list: S\n  items: [s]\n" RULE("r", "t.s in (L) and t.s2 in (R) and t.i in (42) and t.u exists "
+							   "and not t.s in (S)",
+							   "INFO");
+	sk_err err = SK_OK;
+	sk_ruleset *rs = load(yaml, &err);
+	SK_CHECK_INT(err, SK_OK);
+	tev e = ev0;
+	e.s = "c";
+	e.s2 = "z";
+	SK_CHECK_STR(matches(rs, &e), "r");
+	e.s = "b";
+	SK_CHECK_STR(matches(rs, &e), "r");
+	e.s2 = "a"; /* replaced away */
+	SK_CHECK_STR(matches(rs, &e), "");
+	sk_ruleset_free(rs);
+}
+
+SK_TEST(macro_override_append_and_replace)
+{
+	const char *yaml = "- macro: m\n  condition: t.s = bash\n"
+			   "- macro: m\n  condition: or t.s = zsh\n  override:\n    condition: append\n"
+			   "- macro: n\n  condition: t.s = nothing\n"
+			   "- macro: n\n  condition: t.i = 42\n  override:\n    condition: replace\n"
+			   "- macro: o\n  condition: t.i = 1\n"
+			   "- macro: o\n  condition: or t.i = 42\n  append: true\n" RULE("r", "(m) and n and o", "INFO");
+	sk_err err = SK_OK;
+	sk_ruleset *rs = load(yaml, &err);
+	SK_CHECK_INT(err, SK_OK);
+	tev e = ev0;
+	e.s = "zsh";
+	SK_CHECK_STR(matches(rs, &e), "r");
+	e.s = "ksh";
+	SK_CHECK_STR(matches(rs, &e), "");
+	sk_ruleset_free(rs);
+}
+
+SK_TEST(rule_overrides_keep_position)
+{
+	const char *yaml = RULE("a", "t.s = bash", "INFO") RULE("b", "t.s = bash", "INFO")
+		"- rule: a\n  condition: and t.i = 42\n  output: \" extra=%t.i\"\n  tags: [t2]\n  desc: more\n"
+		"  override:\n    condition: append\n    output: append\n    tags: append\n    desc: append\n"
+		"- rule: b\n  priority: ERROR\n  enabled: false\n  override:\n    priority: replace\n    enabled: replace\n"
+		"- rule: b\n  enabled: true\n"
+		"- rule: c\n  desc: x\n  output: o\n  priority: INFO\n  condition: t.s = bash\n  enabled: false\n"
+		"- rule: a\n  condition: and t.u = 7\n  append: true\n";
+	sk_err err = SK_OK;
+	sk_ruleset *rs = load(yaml, &err);
+	SK_CHECK_INT(err, SK_OK);
+	SK_CHECK_STR(rule_list(rs), "a:Informational b:Error");
+	const sk_rule *a = sk_ruleset_rule(rs, 0);
+	SK_CHECK_STR(a->desc, "d more");
+	SK_CHECK_INT(a->ntags, 1);
+	SK_CHECK_STR(a->tags[0], "t2");
+	SK_CHECK_STR(sk_fmt_field_name(a->output, 0), "t.i");
+	sk_strbuf sb = SK_STRBUF_INIT;
+	sk_fmt_render_text(a->output, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "o  extra=42");
+	sk_strbuf_free(&sb);
+	SK_CHECK_STR(matches(rs, &ev0), "a,b");
+	tev e = ev0;
+	e.u = 8;
+	SK_CHECK_STR(matches(rs, &e), "b");
+	sk_ruleset_free(rs);
+	/* A full redefinition replaces content but keeps the rule first. */
+	rs = load(RULE("a", "t.s = x", "INFO") RULE("b", "t.s = x", "INFO") RULE("a", "t.s = bash", "ERROR"), &err);
+	SK_CHECK_STR(rule_list(rs), "a:Error b:Informational");
+	SK_CHECK_STR(matches(rs, &ev0), "a");
+	sk_ruleset_free(rs);
+}
+
+SK_TEST(exceptions_all_forms)
+{
+	const char *yaml = "- list: shells\n  items: [zsh, fish]\n"
+			   "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: evt.type = openat and t.s exists\n"
+			   "  exceptions:\n"
+			   "    - name: tuple\n      fields: [t.s, t.i]\n      values:\n        - [bash, 1]\n"
+			   "    - name: comps\n      fields: [t.s, t.s2]\n      comps: [=, in]\n"
+			   "      values:\n        - [ksh, [x, y]]\n        - [csh, shells]\n"
+			   "    - name: single\n      fields: t.s\n      values: [dash, shells]\n"
+			   "    - name: prefix\n      fields: t.s\n      comps: pmatch\n      values: [/opt]\n"
+			   "    - name: empty\n      fields: [t.s]\n"
+			   "- rule: r\n  exceptions:\n    - name: tuple\n      values:\n        - [bash, 42]\n"
+			   "  override:\n    exceptions: append\n";
+	sk_err err = SK_OK;
+	sk_ruleset *rs = load(yaml, &err);
+	SK_CHECK_INT(err, SK_OK);
+	SK_CHECK_STR(diag_text, "");
+	tev e = ev0;
+	SK_CHECK_STR(matches(rs, &e), ""); /* [bash, 42] appended */
+	e.i = 1;
+	SK_CHECK_STR(matches(rs, &e), "");
+	e.i = 2;
+	SK_CHECK_STR(matches(rs, &e), "r");
+	e.s = "ksh";
+	e.s2 = "y";
+	SK_CHECK_STR(matches(rs, &e), "");
+	e.s2 = "z";
+	SK_CHECK_STR(matches(rs, &e), "r");
+	e.s = "csh";
+	e.s2 = "fish";
+	SK_CHECK_STR(matches(rs, &e), "");
+	e.s = "dash";
+	SK_CHECK_STR(matches(rs, &e), "");
+	e.s = "zsh";
+	SK_CHECK_STR(matches(rs, &e), "");
+	e.s = "/opt/x/y";
+	SK_CHECK_STR(matches(rs, &e), "");
+	e.s = "/optx";
+	SK_CHECK_STR(matches(rs, &e), "r");
+	sk_ruleset_free(rs);
+}
+
+SK_TEST(skip_if_unknown_filter_skips_with_warning)
+{
+	const char *yaml = "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: no.such = 1\n"
+			   "  skip-if-unknown-filter: true\n" RULE("ok", "t.s = bash", "INFO");
+	sk_err err = SK_OK;
+	sk_ruleset *rs = load(yaml, &err);
+	SK_CHECK_INT(err, SK_OK);
+	SK_CHECK_STR(rule_list(rs), "ok:Informational");
+	SK_CHECK_CONTAINS(diag_text, "t.yaml:5:14: warning LOAD_UNKNOWN_FILTER: rule \"r\": unknown field 'no.such'");
+	sk_ruleset_free(rs);
+}
+
+SK_TEST(warnings_unknown_items_keys_sources_plugins)
+{
+	const char *yaml = "- required_engine_version: 0.57.0\n"
+			   "- required_engine_version: 12\n"
+			   "- required_plugin_versions:\n    - name: container\n      version: 0.4.0\n"
+			   "    - name: k8saudit\n      version: 0.1.0\n"
+			   "- something: else\n"
+			   "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: t.s = bash\n  colour: red\n"
+			   "- rule: k\n  desc: d\n  output: o\n  priority: INFO\n  condition: ka.verb = get\n"
+			   "  source: k8s_audit\n";
+	sk_err err = SK_OK;
+	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .verbose = true};
+	sk_ruleset *rs = load_opts(yaml, opts, &err);
+	SK_CHECK_INT(err, SK_OK);
+	SK_CHECK_CONTAINS(diag_text, "t.yaml:6:13: warning LOAD_UNSUPPORTED_PLUGIN: required_plugin_versions: plugin "
+				     "'k8saudit' is not available in Saker");
+	SK_CHECK_CONTAINS(diag_text, "t.yaml:8:3: warning LOAD_UNKNOWN_ITEM: unknown item");
+	SK_CHECK_CONTAINS(diag_text, "t.yaml:14:3: warning LOAD_UNKNOWN_KEY: rule \"r\": unknown key 'colour'");
+	SK_CHECK_CONTAINS(diag_text, "t.yaml:15:3: warning LOAD_UNKNOWN_SOURCE: rule \"k\"");
+	const char *name, *version;
+	bool native;
+	SK_CHECK(sk_ruleset_plugin_req(rs, 0, &name, &version, &native) && native && strcmp(name, "container") == 0);
+	SK_CHECK(sk_ruleset_plugin_req(rs, 1, &name, &version, &native) && !native);
+	SK_CHECK(!sk_ruleset_plugin_req(rs, 2, &name, &version, &native));
+	SK_CHECK_STR(rule_list(rs), "r:Informational");
+	sk_ruleset_free(rs);
+	rs = load("- list: unused\n  items: [a]\n- macro: m_unused\n  condition: t.s = x\n", NULL);
+	SK_CHECK_STR(diag_text, "");
+	sk_ruleset_free(rs);
+	rs = load_opts("- list: unused\n  items: [a]\n- macro: m_unused\n  condition: t.s = x\n", opts, NULL);
+	SK_CHECK_CONTAINS(diag_text, "t.yaml:1:3: warning LOAD_UNUSED_LIST: list \"unused\"");
+	SK_CHECK_CONTAINS(diag_text, "t.yaml:3:3: warning LOAD_UNUSED_MACRO: macro \"m_unused\"");
+	sk_ruleset_free(rs);
+}
+
+SK_TEST(output_format_text_and_json)
+{
+	sk_fmt *f = NULL;
+	uint32_t pos = 0;
+	sk_strbuf why = SK_STRBUF_INIT;
+	const char *text = "s=%t.s i=%t.i ip=%t.ip none=%t.none m=%t.multi m1=%t.multi[1] f=%evt.arg.flags b=%t.b s=%t.s. 100%";
+	SK_CHECK(sk_fmt_compile(&tev_env, text, strlen(text), &f, &pos, &why) == SK_OK);
+	sk_strbuf sb = SK_STRBUF_INIT;
+	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "s=bash i=42 ip=10.1.2.3 none=<NA> m=(a,b,c) m1=b f=flags b=true s=bash. 100%");
+	sk_strbuf_reset(&sb);
+	SK_CHECK(sk_fmt_render_json(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "{\"t.s\":\"bash\",\"t.i\":42,\"t.ip\":\"10.1.2.3\",\"t.none\":null,"
+					 "\"t.multi\":[\"a\",\"b\",\"c\"],\"t.multi[1]\":\"b\",\"evt.arg.flags\":\"flags\","
+					 "\"t.b\":true}");
+	SK_CHECK_INT(sk_fmt_field_count(f), 8);
+	sk_fmt_free(f);
+	SK_CHECK(sk_fmt_compile(&tev_env, "x %t.nope y", 11, &f, &pos, &why) == SK_ENOENT);
+	SK_CHECK_INT(pos, 3);
+	SK_CHECK_STR(sk_strbuf_str(&why), "unknown field 't.nope'");
+	sk_strbuf_reset(&why);
+	SK_CHECK(sk_fmt_compile(&tev_env, "%t.key", 6, &f, &pos, &why) == SK_EINVAL);
+	SK_CHECK_STR(sk_strbuf_str(&why), "field 't.key' requires an argument");
+	sk_strbuf_free(&sb);
+	sk_strbuf_free(&why);
+}
+
+typedef struct bad_case {
+	const char *yaml;
+	const char *want; /* "file:line:col: error CODE: item: message" prefix */
+} bad_case;
+
+#define R5(c) "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: " c "\n"
+
+static const bad_case bad_cases[] = {
+	{"- rule: r\n  desc: [\n", "t.yaml:3:1: error LOAD_ERR_YAML_PARSE: did not find expected node content"},
+	{"rule: x\n", "t.yaml:1:1: error LOAD_ERR_YAML_VALIDATE: rules content must be a list of items"},
+	{"- just a string\n", "t.yaml:1:3: error LOAD_ERR_YAML_VALIDATE: each item must be a mapping"},
+	{"- rule: r\n  desc: d\n  output: o\n  priority: INFO\n",
+	 "t.yaml:1:3: error LOAD_ERR_YAML_VALIDATE: rule \"r\": rule has no 'condition'"},
+	{"- rule: r\n  condition: t.s = x\n  output: o\n  priority: INFO\n",
+	 "t.yaml:1:3: error LOAD_ERR_YAML_VALIDATE: rule \"r\": rule has no 'desc'"},
+	{"- rule: \n  desc: d\n", "t.yaml:1:8: error LOAD_ERR_YAML_VALIDATE: rule name must be a non-empty string"},
+	{R5("t.s = bash") "  priority: loud\n",
+	 "t.yaml:6:13: error LOAD_ERR_VALIDATE: rule \"r\": invalid priority 'loud'"},
+	{R5("t.s = bash") "  enabled: maybe\n",
+	 "t.yaml:6:12: error LOAD_ERR_YAML_VALIDATE: rule \"r\": 'enabled' must be true or false"},
+	{R5("t.s = bash and"), "t.yaml:5:28: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": unexpected end of condition"},
+	{R5("t.s = bash or (t.i = 1"), "t.yaml:5:36: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": expected ')'"},
+	{R5("t.nope = 1"), "t.yaml:5:14: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": unknown field 't.nope'"},
+	{R5("t.s = x and t.i = abc"),
+	 "t.yaml:5:32: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": 'abc' is not a valid integer for 't.i'"},
+	{R5("t.u > -1"),
+	 "t.yaml:5:20: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": '-1' is not a valid unsigned integer for 't.u'"},
+	{R5("t.i contains 4"),
+	 "t.yaml:5:18: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": operator 'contains' is not supported on 't.i' (type"},
+	{R5("t.s regex 'a('"), "t.yaml:5:24: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": invalid regex 'a('"},
+	{R5("t.buf bcontains xyz"),
+	 "t.yaml:5:30: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": 'xyz' is not a valid hex string for 't.buf'"},
+	{R5("t.ip = 10.0.0.0/40"),
+	 "t.yaml:5:21: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": '10.0.0.0/40' is not a valid IP address or CIDR"},
+	{R5("no_such_macro"), "t.yaml:5:14: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": undefined macro 'no_such_macro'"},
+	{"- macro: a\n  condition: b\n- macro: b\n  condition: a\n" R5("a"),
+	 "t.yaml:4:14: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": macro 'a' references itself (in macro 'b')"},
+	{"- macro: m\n  condition: t.s = x and\n" R5("m"),
+	 "t.yaml:2:25: error LOAD_ERR_COMPILE_CONDITION: macro \"m\": unexpected end of condition"},
+	{"- macro: m\n  condition: t.zzz = 1\n" R5("t.s = a or m"),
+	 "t.yaml:2:14: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": unknown field 't.zzz' (in macro 'm')"},
+	{"- list: a\n  items: [b]\n- list: b\n  items: [a]\n" R5("t.s in (a)"),
+	 "t.yaml:9:22: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": list 'a' references itself"},
+	{R5("tolower(t.i) = 1"),
+	 "t.yaml:5:14: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": transformer 'tolower' cannot be applied to 't.i'"},
+	{R5("t.i = val(t.s)"),
+	 "t.yaml:5:24: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": 't.i' cannot be compared with val(t.s) using '='"},
+	{R5("t.key = x"), "t.yaml:5:14: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": field 't.key' requires an argument"},
+	{R5("t.s[3] = x"), "t.yaml:5:14: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": field 't.s' takes no argument"},
+	{R5("t.multi[x] = x"),
+	 "t.yaml:5:14: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": field 't.multi' needs a numeric index, not 'x'"},
+	{"- rule: r\n  desc: d\n  output: \"a %t.bad b\"\n  priority: INFO\n  condition: t.s = x\n",
+	 "t.yaml:3:15: error LOAD_ERR_COMPILE_OUTPUT: rule \"r\": unknown field 't.bad'"},
+	{"- rule: r\n  condition: and x\n  override:\n    condition: append\n",
+	 "t.yaml:1:3: error LOAD_ERR_VALIDATE: rule \"r\": rule 'r' is not defined yet: cannot append to it"},
+	{"- rule: r\n  enabled: false\n",
+	 "t.yaml:1:3: error LOAD_ERR_VALIDATE: rule \"r\": rule 'r' is not defined yet: cannot enable or disable it"},
+	{"- rule: r\n  condition: and x\n  append: true\n",
+	 "t.yaml:1:3: error LOAD_ERR_VALIDATE: rule \"r\": rule 'r' is not defined yet: cannot append to it"},
+	{"- list: l\n  items: [x]\n  override:\n    items: append\n",
+	 "t.yaml:1:3: error LOAD_ERR_VALIDATE: list \"l\": list 'l' is not defined yet: cannot append to it"},
+	{"- macro: m\n  condition: x\n  override:\n    condition: replace\n",
+	 "t.yaml:1:3: error LOAD_ERR_VALIDATE: macro \"m\": macro 'm' is not defined yet: cannot replace it"},
+	{"- list: l\n  items: [x]\n  override:\n    items: merge\n",
+	 "t.yaml:4:12: error LOAD_ERR_VALIDATE: list \"l\": override for 'items' must be 'append' or 'replace', not 'merge'"},
+	{R5("t.s = x") "- rule: r\n  priority: INFO\n  override:\n    priority: append\n",
+	 "t.yaml:9:5: error LOAD_ERR_VALIDATE: rule \"r\": key 'priority' cannot be appended to"},
+	{R5("t.s = x") "- rule: r\n  output: x\n  override:\n    desc: replace\n",
+	 "t.yaml:9:5: error LOAD_ERR_VALIDATE: rule \"r\": override for 'desc' but the item has no 'desc' key"},
+	{R5("t.s = x") "- rule: r\n  output: x\n  desc: y\n  override:\n    desc: replace\n",
+	 "t.yaml:7:3: error LOAD_ERR_VALIDATE: rule \"r\": key 'output' needs an entry in 'override'"},
+	{"- list: l\n  items: x\n", "t.yaml:2:10: error LOAD_ERR_YAML_VALIDATE: list \"l\": 'items' must be a list"},
+	{"- list: l\n  items: [[x]]\n",
+	 "t.yaml:2:11: error LOAD_ERR_YAML_VALIDATE: list \"l\": entries of 'items' must be strings"},
+	{R5("t.s = x") "  exceptions:\n    - name: e\n      fields: [t.s, t.i]\n      values:\n        - [a]\n",
+	 "t.yaml:10:11: error LOAD_ERR_VALIDATE: rule \"r\": exception 'e': each value must be a list of 2 items"},
+	{R5("t.s = x") "  exceptions:\n    - name: e\n      fields: [t.s]\n      comps: [like]\n",
+	 "t.yaml:9:14: error LOAD_ERR_VALIDATE: rule \"r\": exception 'e': 'like' is not a comparison operator"},
+	{R5("t.s = x") "  exceptions:\n    - name: e\n      fields: t.s\n      comps: =\n      values: [a]\n",
+	 "t.yaml:9:14: error LOAD_ERR_VALIDATE: rule \"r\": exception 'e': with a single field, comps must be in"},
+	{R5("t.s = x") "  exceptions:\n    - name: e\n      values: [a]\n",
+	 "t.yaml:7:7: error LOAD_ERR_YAML_VALIDATE: rule \"r\": exception 'e' has no 'fields'"},
+	{R5("t.s = x") "  exceptions:\n    - fields: [t.s]\n",
+	 "t.yaml:7:7: error LOAD_ERR_YAML_VALIDATE: rule \"r\": each exception needs a 'name'"},
+	{R5("t.s = x") "  exceptions:\n    - name: e\n      fields: [t.bogus]\n      values:\n        - [a]\n",
+	 "t.yaml:7:7: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": unknown field 't.bogus'"},
+	{"- required_engine_version: 99.0.0\n",
+	 "t.yaml:1:28: error LOAD_ERR_VALIDATE: required_engine_version: rules require engine version 99.0.0"},
+	{"- required_engine_version: 0.x\n",
+	 "t.yaml:1:28: error LOAD_ERR_VALIDATE: required_engine_version: invalid engine version '0.x'"},
+	{"- required_engine_version: 58\n",
+	 "t.yaml:1:28: error LOAD_ERR_VALIDATE: required_engine_version: rules require engine version 0.58.0"},
+	{"- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: >\n    t.s = bash and\n    t.zz = 3\n",
+	 "t.yaml:7:5: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": unknown field 't.zz'"},
+	{"- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: \"t.s = \\\"a\\\" and t.zz = 3\"\n",
+	 "t.yaml:5:31: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": unknown field 't.zz'"},
+};
+
+SK_TEST(invalid_inputs_report_location_and_message)
+{
+	size_t n = sizeof(bad_cases) / sizeof(bad_cases[0]);
+	SK_CHECK(n >= 30);
+	for (size_t i = 0; i < n; i++) {
+		sk_err err = SK_OK;
+		sk_ruleset *rs = load(bad_cases[i].yaml, &err);
+		if (err == SK_OK || strstr(diag_text, bad_cases[i].want) == NULL) {
+			fprintf(stderr, "case %zu: want \"%s\"\ngot: %s(err %d)\n", i, bad_cases[i].want, diag_text, err);
+			sk_test_failures++;
+		}
+		sk_ruleset_free(rs);
+	}
+}
+
+SK_TEST(diagnostic_renders_snippet_and_caret)
+{
+	sk_ruleset *rs = load(R5("t.s = x and\tt.nope = 1"), NULL);
+	SK_CHECK_STR(diag_text, "t.yaml:5:26: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": unknown field 't.nope'\n"
+				"      condition: t.s = x and\tt.nope = 1\n"
+				"                            \t^\n");
+	sk_ruleset_free(rs);
+}
+
+SK_TEST(several_files_load_in_order)
+{
+	sk_ruleset *rs = NULL;
+	sk_rules_opts opts = {.env = &tev_env, .min_priority = SK_PRIO_DEBUG, .match_all = true};
+	SK_CHECK(sk_ruleset_new(&opts, &rs) == SK_OK);
+	const char *a = "- list: L\n  items: [bash]\n" RULE("r", "t.s in (L)", "INFO");
+	const char *b = "- list: L\n  items: [zsh]\n  override:\n    items: append\n"
+			"- rule: r\n  condition: and t.i = 42\n  override:\n    condition: append\n"
+			"- rule: r2\n  desc: d\n  output: o\n  priority: INFO\n  condition: t.bad = 1\n";
+	SK_CHECK(sk_ruleset_load_string(rs, "a.yaml", a, strlen(a)) == SK_OK);
+	SK_CHECK(sk_ruleset_load_string(rs, "b.yaml", b, strlen(b)) == SK_OK);
+	SK_CHECK(sk_ruleset_compile(rs) == SK_EPARSE);
+	const sk_diags *ds = sk_ruleset_diags(rs);
+	SK_CHECK_INT(sk_diags_count(ds, -1, true), 1);
+	SK_CHECK_INT(sk_diags_count(ds, 1, true), 1);
+	SK_CHECK_INT(sk_diags_count(ds, 0, true), 0);
+	tev e = ev0;
+	e.s = "zsh";
+	SK_CHECK_STR(matches(rs, &e), "r");
+	sk_ruleset_free(rs);
+	SK_CHECK(sk_ruleset_new(&opts, &rs) == SK_OK);
+	SK_CHECK(sk_ruleset_load_file(rs, "/nonexistent/rules.yaml") == SK_ENOENT);
+	SK_CHECK_CONTAINS(sk_ruleset_diags(rs)->v[0].msg, "cannot read rules file '/nonexistent/rules.yaml'");
+	SK_CHECK(sk_ruleset_load_string(rs, "nul.yaml", "- a\0b", 5) == SK_EPARSE);
+	sk_ruleset_free(rs);
+}
+
+SK_TEST_MAIN()
