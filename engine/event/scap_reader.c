@@ -752,18 +752,26 @@ static sk_err read_file_block(sk_scap_reader *r, uint32_t *total)
 	if (err != SK_OK) {
 		return err;
 	}
-	err = ensure(&r->buf, &r->buf_cap, *total);
-	if (err != SK_OK) {
-		return err;
-	}
-	n = gzread(r->gz, r->buf + SK_SCAP_BLOCK_HEADER, *total - SK_SCAP_BLOCK_HEADER);
-	if (n < 0) {
-		note(r, "read error");
-		return SK_EIO;
-	}
-	if ((uint32_t)n != *total - SK_SCAP_BLOCK_HEADER) {
-		note(r, "file ends inside a block");
-		return SK_ETRUNC;
+	/* Grow with the data that actually arrives, not with the declared
+	 * length: a forged length must not cost 64 MiB up front. */
+	for (size_t have = SK_SCAP_BLOCK_HEADER; have < *total; have += (size_t)n) {
+		if (have == r->buf_cap) {
+			size_t next = r->buf_cap * 2 < *total ? r->buf_cap * 2 : *total;
+			err = ensure(&r->buf, &r->buf_cap, next);
+			if (err != SK_OK) {
+				return err;
+			}
+		}
+		size_t want = (*total < r->buf_cap ? *total : r->buf_cap) - have;
+		n = gzread(r->gz, r->buf + have, (unsigned)want);
+		if (n < 0) {
+			note(r, "read error");
+			return SK_EIO;
+		}
+		if (n == 0) {
+			note(r, "file ends inside a block");
+			return SK_ETRUNC;
+		}
 	}
 	return SK_OK;
 }
