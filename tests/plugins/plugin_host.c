@@ -94,10 +94,16 @@ sk_err ph_load(ph_plugin *p, const char *name)
 {
 	const char *dir = getenv("SAKER_BUILD_DIR");
 	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/lib/saker/plugins/saker_%s.so", dir != NULL ? dir : "build", name);
+	return ph_load_path(p, path);
+}
+
+sk_err ph_load_path(ph_plugin *p, const char *path)
+{
 	saker_output_plugin_entry_fn entry;
 
 	memset(p, 0, sizeof(*p));
-	snprintf(path, sizeof(path), "%s/lib/saker/plugins/saker_%s.so", dir != NULL ? dir : "build", name);
 	p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (p->dl == NULL) {
 		snprintf(p->err, sizeof(p->err), "dlopen: %s", dlerror());

@@ -26,6 +26,9 @@ typedef struct ph_plugin {
  * entry and ABI version. On failure, p->err says why. */
 sk_err ph_load(ph_plugin *p, const char *name);
 
+/* The same for a plugin file at path. */
+sk_err ph_load_path(ph_plugin *p, const char *path);
+
 /* Calls the plugin's init with config (kept by reference until
  * ph_unload). Returns its result; p->err holds the reason on false. */
 bool ph_init(ph_plugin *p, const char *const *config);
