@@ -1,4 +1,4 @@
-#include "sko_http.h"
+#include "spl_http.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sko_util.h"
+#include "spl_util.h"
 
-#define SKO_HTTP_DEFAULT_TIMEOUT_MS 10000
-#define SKO_HTTP_MAX_HEADER 8192
+#define SPL_HTTP_DEFAULT_TIMEOUT_MS 10000
+#define SPL_HTTP_MAX_HEADER 8192
 
-struct sko_http {
+struct spl_http {
 	CURL *curl;
 	struct curl_slist *headers;
 	char *url;
@@ -20,39 +20,39 @@ struct sko_http {
 	char curl_err[CURL_ERROR_SIZE];
 };
 
-static sk_err sko_http_append_line(sko_http *h, const char *line);
+static sk_err spl_http_append_line(spl_http *h, const char *line);
 
-static pthread_once_t sko_http_once = PTHREAD_ONCE_INIT;
-static CURLcode sko_http_global_rc = CURLE_FAILED_INIT;
+static pthread_once_t spl_http_once = PTHREAD_ONCE_INIT;
+static CURLcode spl_http_global_rc = CURLE_FAILED_INIT;
 
-static void sko_http_global_init(void)
+static void spl_http_global_init(void)
 {
 	/* Never cleaned up: the .so may be unloaded while another plugin still
 	 * uses libcurl, and the global state is reference-counted by libcurl. */
-	sko_http_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	spl_http_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 /* Replies are only read for their status; the body is dropped. */
-static size_t sko_http_discard(char *ptr, size_t size, size_t nmemb, void *user)
+static size_t spl_http_discard(char *ptr, size_t size, size_t nmemb, void *user)
 {
 	return size * nmemb;
 }
 
-struct sko_header_ctx {
-	sko_http *h;
+struct spl_header_ctx {
+	spl_http *h;
 	sk_err err;
 };
 
-static void sko_http_custom_header(void *user, const char *key, const char *value)
+static void spl_http_custom_header(void *user, const char *key, const char *value)
 {
-	struct sko_header_ctx *ctx = user;
+	struct spl_header_ctx *ctx = user;
 
 	if (ctx->err == SK_OK) {
-		ctx->err = sko_http_add_header(ctx->h, key, value);
+		ctx->err = spl_http_add_header(ctx->h, key, value);
 	}
 }
 
-static void sko_http_tls_path(char *dst, size_t n, const char *explicit_path, const char *dir, const char *file)
+static void spl_http_tls_path(char *dst, size_t n, const char *explicit_path, const char *dir, const char *file)
 {
 	if (*explicit_path != '\0') {
 		snprintf(dst, n, "%s", explicit_path);
@@ -63,7 +63,7 @@ static void sko_http_tls_path(char *dst, size_t n, const char *explicit_path, co
 
 /* Mutual TLS: explicit files in mutualtlsclient.* win over the folder
  * mutualtlsfilespath (client.crt, client.key, ca.crt), as in Falcosidekick. */
-static sk_err sko_http_setup_tls(sko_http *h, const saker_plugin_host *host, char *err, size_t errlen)
+static sk_err spl_http_setup_tls(spl_http *h, const saker_plugin_host *host, char *err, size_t errlen)
 {
 	bool mutual = host->config_bool(host->ctx, "mutualtls", false);
 	bool checkcert = host->config_bool(host->ctx, "checkcert", true);
@@ -76,11 +76,11 @@ static sk_err sko_http_setup_tls(sko_http *h, const saker_plugin_host *host, cha
 		const char *key = host->config_string(host->ctx, "mutualtlsclient.keyfile", "");
 		const char *mca = host->config_string(host->ctx, "mutualtlsclient.cacertfile", "");
 
-		sko_http_tls_path(path[0], sizeof(path[0]), cert, dir, "client.crt");
-		sko_http_tls_path(path[1], sizeof(path[1]), key, dir, "client.key");
-		sko_http_tls_path(path[2], sizeof(path[2]), mca, dir, "ca.crt");
+		spl_http_tls_path(path[0], sizeof(path[0]), cert, dir, "client.crt");
+		spl_http_tls_path(path[1], sizeof(path[1]), key, dir, "client.key");
+		spl_http_tls_path(path[2], sizeof(path[2]), mca, dir, "ca.crt");
 		for (int i = 0; i < 3; i++) {
-			if (!sko_file_readable(path[i])) {
+			if (!spl_file_readable(path[i])) {
 				snprintf(err, errlen, "mutualtls: cannot read %s", path[i]);
 				return SK_ENOENT;
 			}
@@ -99,17 +99,17 @@ static sk_err sko_http_setup_tls(sko_http *h, const saker_plugin_host *host, cha
 	return SK_OK;
 }
 
-sk_err sko_http_new(const saker_plugin_host *host, const char *url, sko_http **out, char *err, size_t errlen)
+sk_err spl_http_new(const saker_plugin_host *host, const char *url, spl_http **out, char *err, size_t errlen)
 {
 	sk_err rc = SK_OK;
-	sko_http *h = NULL;
-	struct sko_header_ctx hctx;
-	int64_t timeout_ms = host->config_int(host->ctx, "timeout", SKO_HTTP_DEFAULT_TIMEOUT_MS);
+	spl_http *h = NULL;
+	struct spl_header_ctx hctx;
+	int64_t timeout_ms = host->config_int(host->ctx, "timeout", SPL_HTTP_DEFAULT_TIMEOUT_MS);
 
 	*out = NULL;
-	pthread_once(&sko_http_once, sko_http_global_init);
-	if (sko_http_global_rc != CURLE_OK) {
-		snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(sko_http_global_rc));
+	pthread_once(&spl_http_once, spl_http_global_init);
+	if (spl_http_global_rc != CURLE_OK) {
+		snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(spl_http_global_rc));
 		return SK_EINTERNAL;
 	}
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
@@ -140,24 +140,24 @@ sk_err sko_http_new(const saker_plugin_host *host, const char *url, sko_http **o
 	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "Saker/" SAKER_VERSION);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, sko_http_discard);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, spl_http_discard);
 	curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
-	rc = sko_http_setup_tls(h, host, err, errlen);
+	rc = spl_http_setup_tls(h, host, err, errlen);
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
-	rc = sko_http_add_header(h, "Content-Type", "application/json");
+	rc = spl_http_add_header(h, "Content-Type", "application/json");
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
 	/* libcurl waits for "100 Continue" on large bodies; peers rarely send it. */
-	rc = sko_http_append_line(h, "Expect:");
+	rc = spl_http_append_line(h, "Expect:");
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
 	hctx.h = h;
 	hctx.err = SK_OK;
-	host->config_map(host->ctx, "customheaders", sko_http_custom_header, &hctx);
+	host->config_map(host->ctx, "customheaders", spl_http_custom_header, &hctx);
 	rc = hctx.err;
 	if (rc != SK_OK) {
 		snprintf(err, errlen, "customheaders: invalid header name or value");
@@ -169,11 +169,11 @@ cleanup:
 	if (rc == SK_ENOMEM) {
 		snprintf(err, errlen, "out of memory");
 	}
-	sko_http_free(h);
+	spl_http_free(h);
 	return rc;
 }
 
-sk_err sko_http_set_method(sko_http *h, const char *method)
+sk_err spl_http_set_method(spl_http *h, const char *method)
 {
 	if (strcmp(method, "POST") == 0) {
 		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
@@ -186,7 +186,7 @@ sk_err sko_http_set_method(sko_http *h, const char *method)
 	return SK_EINVAL;
 }
 
-static sk_err sko_http_append_line(sko_http *h, const char *line)
+static sk_err spl_http_append_line(spl_http *h, const char *line)
 {
 	struct curl_slist *next = curl_slist_append(h->headers, line);
 
@@ -198,9 +198,9 @@ static sk_err sko_http_append_line(sko_http *h, const char *line)
 	return SK_OK;
 }
 
-sk_err sko_http_add_header(sko_http *h, const char *name, const char *value)
+sk_err spl_http_add_header(spl_http *h, const char *name, const char *value)
 {
-	char line[SKO_HTTP_MAX_HEADER];
+	char line[SPL_HTTP_MAX_HEADER];
 	int n;
 
 	/* A CR or LF would let a config value smuggle extra headers. */
@@ -216,10 +216,10 @@ sk_err sko_http_add_header(sko_http *h, const char *name, const char *value)
 	if (n < 0 || (size_t)n >= sizeof(line)) {
 		return SK_ERANGE;
 	}
-	return sko_http_append_line(h, line);
+	return spl_http_append_line(h, line);
 }
 
-sk_err sko_http_set_basic_auth(sko_http *h, const char *user, const char *password)
+sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *password)
 {
 	curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
 	curl_easy_setopt(h->curl, CURLOPT_USERNAME, user);
@@ -227,7 +227,7 @@ sk_err sko_http_set_basic_auth(sko_http *h, const char *user, const char *passwo
 	return SK_OK;
 }
 
-saker_send_result sko_http_send(sko_http *h, const char *body, size_t len, char *err, size_t errlen)
+saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char *err, size_t errlen)
 {
 	CURLcode cc;
 
@@ -261,12 +261,12 @@ saker_send_result sko_http_send(sko_http *h, const char *body, size_t len, char 
 	return SAKER_SEND_FAIL;
 }
 
-long sko_http_last_status(const sko_http *h)
+long spl_http_last_status(const spl_http *h)
 {
 	return h->last_status;
 }
 
-void sko_http_free(sko_http *h)
+void spl_http_free(spl_http *h)
 {
 	if (h == NULL) {
 		return;

@@ -1,42 +1,42 @@
-/* sko_http: one keep-alive HTTP client per plugin instance, over libcurl.
+/* spl_http: one keep-alive HTTP client per plugin instance, over libcurl.
  *
  * Reads the settings every HTTP output shares from the instance's config
  * section (checkcert, mutualtls + client cert files, customheaders, timeout)
  * and maps each response to a delivery outcome the sidekick understands:
  * 2xx -> OK; 429, 5xx, timeouts and connection errors -> RETRY; other 4xx
  * and local errors -> FAIL. */
-#ifndef SKO_HTTP_H
-#define SKO_HTTP_H
+#ifndef SPL_HTTP_H
+#define SPL_HTTP_H
 
 #include <stddef.h>
 
 #include "saker/output_plugin.h"
 #include "sk_err.h"
 
-typedef struct sko_http sko_http;
+typedef struct spl_http spl_http;
 
 /* Creates a client for url reading the shared keys from host. The method is
  * POST, the content type application/json. On failure returns an error and
  * writes a one-line reason to err. */
-sk_err sko_http_new(const saker_plugin_host *host, const char *url, sko_http **out, char *err, size_t errlen);
+sk_err spl_http_new(const saker_plugin_host *host, const char *url, spl_http **out, char *err, size_t errlen);
 
 /* Sets the request method ("POST" or "PUT"); anything else is SK_EINVAL. */
-sk_err sko_http_set_method(sko_http *h, const char *method);
+sk_err spl_http_set_method(spl_http *h, const char *method);
 
 /* Adds one request header "name: value" sent with every request. */
-sk_err sko_http_add_header(sko_http *h, const char *name, const char *value);
+sk_err spl_http_add_header(spl_http *h, const char *name, const char *value);
 
 /* Sends every request with HTTP basic authentication. */
-sk_err sko_http_set_basic_auth(sko_http *h, const char *user, const char *password);
+sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *password);
 
 /* Sends body (len bytes) in one request on the kept-alive connection and
  * returns how it went; on RETRY/FAIL err holds the reason. */
-saker_send_result sko_http_send(sko_http *h, const char *body, size_t len, char *err, size_t errlen);
+saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char *err, size_t errlen);
 
 /* Returns the HTTP status of the last response (0 when none arrived). */
-long sko_http_last_status(const sko_http *h);
+long spl_http_last_status(const spl_http *h);
 
 /* Frees the client and closes its connection; NULL is fine. */
-void sko_http_free(sko_http *h);
+void spl_http_free(spl_http *h);
 
 #endif

@@ -1,4 +1,4 @@
-#include "sko_template.h"
+#include "spl_template.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -6,49 +6,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sko_util.h"
+#include "spl_util.h"
 
-typedef enum sko_tpl_kind {
-	SKO_TPL_TEXT,
-	SKO_TPL_RULE,
-	SKO_TPL_PRIORITY,
-	SKO_TPL_OUTPUT,
-	SKO_TPL_SOURCE,
-	SKO_TPL_HOSTNAME,
-	SKO_TPL_TIME,
-	SKO_TPL_UUID,
-	SKO_TPL_TAGS,
-	SKO_TPL_FIELD,
-} sko_tpl_kind;
+typedef enum spl_tpl_kind {
+	SPL_TPL_TEXT,
+	SPL_TPL_RULE,
+	SPL_TPL_PRIORITY,
+	SPL_TPL_OUTPUT,
+	SPL_TPL_SOURCE,
+	SPL_TPL_HOSTNAME,
+	SPL_TPL_TIME,
+	SPL_TPL_UUID,
+	SPL_TPL_TAGS,
+	SPL_TPL_FIELD,
+} spl_tpl_kind;
 
-typedef struct sko_tpl_part {
-	sko_tpl_kind kind;
+typedef struct spl_tpl_part {
+	spl_tpl_kind kind;
 	char *text; /* literal text, or the output field name */
 	size_t len;
-} sko_tpl_part;
+} spl_tpl_part;
 
-struct sko_template {
-	sko_tpl_part *parts;
+struct spl_template {
+	spl_tpl_part *parts;
 	size_t n;
 };
 
 static const struct {
 	const char *name;
-	sko_tpl_kind kind;
-} sko_tpl_names[] = {
-	{".Rule", SKO_TPL_RULE},         {".Priority", SKO_TPL_PRIORITY}, {".Output", SKO_TPL_OUTPUT},
-	{".Source", SKO_TPL_SOURCE},     {".Hostname", SKO_TPL_HOSTNAME}, {".Time", SKO_TPL_TIME},
-	{".UUID", SKO_TPL_UUID},         {".Tags", SKO_TPL_TAGS},
+	spl_tpl_kind kind;
+} spl_tpl_names[] = {
+	{".Rule", SPL_TPL_RULE},         {".Priority", SPL_TPL_PRIORITY}, {".Output", SPL_TPL_OUTPUT},
+	{".Source", SPL_TPL_SOURCE},     {".Hostname", SPL_TPL_HOSTNAME}, {".Time", SPL_TPL_TIME},
+	{".UUID", SPL_TPL_UUID},         {".Tags", SPL_TPL_TAGS},
 };
 
-static sk_err sko_tpl_add(sko_template *t, sko_tpl_kind kind, const char *text, size_t len)
+static sk_err spl_tpl_add(spl_template *t, spl_tpl_kind kind, const char *text, size_t len)
 {
-	sko_tpl_part *part;
+	spl_tpl_part *part;
 
-	if (t->n >= SKO_TEMPLATE_MAX_PARTS) {
+	if (t->n >= SPL_TEMPLATE_MAX_PARTS) {
 		return SK_ERANGE;
 	}
-	if (kind == SKO_TPL_TEXT && len == 0) {
+	if (kind == SPL_TPL_TEXT && len == 0) {
 		return SK_OK;
 	}
 	part = &t->parts[t->n];
@@ -67,7 +67,7 @@ static sk_err sko_tpl_add(sko_template *t, sko_tpl_kind kind, const char *text, 
 	return SK_OK;
 }
 
-static const char *sko_tpl_skip_space(const char *p, const char *end)
+static const char *spl_tpl_skip_space(const char *p, const char *end)
 {
 	while (p < end && isspace((unsigned char)*p)) {
 		p++;
@@ -76,9 +76,9 @@ static const char *sko_tpl_skip_space(const char *p, const char *end)
 }
 
 /* Parses the inside of one {{ }} action [p, end) into a part. */
-static sk_err sko_tpl_action(sko_template *t, const char *p, const char *end, const char **why)
+static sk_err spl_tpl_action(spl_template *t, const char *p, const char *end, const char **why)
 {
-	const char *word = sko_tpl_skip_space(p, end);
+	const char *word = spl_tpl_skip_space(p, end);
 	const char *stop = word;
 	size_t wlen;
 
@@ -87,14 +87,14 @@ static sk_err sko_tpl_action(sko_template *t, const char *p, const char *end, co
 	}
 	wlen = (size_t)(stop - word);
 	if (wlen == 5 && memcmp(word, "index", 5) == 0) {
-		const char *arg = sko_tpl_skip_space(stop, end);
+		const char *arg = spl_tpl_skip_space(stop, end);
 		const char *name, *close;
 
 		if ((size_t)(end - arg) < 13 || memcmp(arg, ".OutputFields", 13) != 0) {
 			*why = "index takes .OutputFields";
 			return SK_EPARSE;
 		}
-		name = sko_tpl_skip_space(arg + 13, end);
+		name = spl_tpl_skip_space(arg + 13, end);
 		if (name == arg + 13 || name >= end || *name != '"') {
 			*why = "index .OutputFields wants a \"quoted\" field name";
 			return SK_EPARSE;
@@ -104,40 +104,40 @@ static sk_err sko_tpl_action(sko_template *t, const char *p, const char *end, co
 			*why = "unterminated or escaped field name";
 			return SK_EPARSE;
 		}
-		if (sko_tpl_skip_space(close + 1, end) != end) {
+		if (spl_tpl_skip_space(close + 1, end) != end) {
 			*why = "unexpected text after the field name";
 			return SK_EPARSE;
 		}
-		return sko_tpl_add(t, SKO_TPL_FIELD, name + 1, (size_t)(close - name - 1));
+		return spl_tpl_add(t, SPL_TPL_FIELD, name + 1, (size_t)(close - name - 1));
 	}
-	if (sko_tpl_skip_space(stop, end) != end) {
+	if (spl_tpl_skip_space(stop, end) != end) {
 		*why = "unsupported action (want .Rule, .Output, index .OutputFields \"f\", ...)";
 		return SK_EPARSE;
 	}
-	for (size_t i = 0; i < sizeof(sko_tpl_names) / sizeof(sko_tpl_names[0]); i++) {
-		if (strlen(sko_tpl_names[i].name) == wlen && memcmp(word, sko_tpl_names[i].name, wlen) == 0) {
-			return sko_tpl_add(t, sko_tpl_names[i].kind, NULL, 0);
+	for (size_t i = 0; i < sizeof(spl_tpl_names) / sizeof(spl_tpl_names[0]); i++) {
+		if (strlen(spl_tpl_names[i].name) == wlen && memcmp(word, spl_tpl_names[i].name, wlen) == 0) {
+			return spl_tpl_add(t, spl_tpl_names[i].kind, NULL, 0);
 		}
 	}
 	*why = "unknown field (want .Rule, .Priority, .Output, .Source, .Hostname, .Time, .UUID, .Tags)";
 	return SK_EPARSE;
 }
 
-sk_err sko_template_compile(const char *src, size_t len, sko_template **out, char *err, size_t errlen)
+sk_err spl_template_compile(const char *src, size_t len, spl_template **out, char *err, size_t errlen)
 {
 	sk_err rc = SK_OK;
-	sko_template *t = NULL;
+	spl_template *t = NULL;
 	const char *p = src, *end = src + len, *why = "out of memory";
 	size_t offset = 0;
 
 	*out = NULL;
-	if (len > SKO_TEMPLATE_MAX_LEN) {
-		snprintf(err, errlen, "template is %zu bytes, limit %d", len, SKO_TEMPLATE_MAX_LEN);
+	if (len > SPL_TEMPLATE_MAX_LEN) {
+		snprintf(err, errlen, "template is %zu bytes, limit %d", len, SPL_TEMPLATE_MAX_LEN);
 		return SK_ERANGE;
 	}
 	t = calloc(1, sizeof(*t));
 	if (t != NULL) {
-		t->parts = calloc(SKO_TEMPLATE_MAX_PARTS, sizeof(*t->parts));
+		t->parts = calloc(SPL_TEMPLATE_MAX_PARTS, sizeof(*t->parts));
 	}
 	if (t == NULL || t->parts == NULL) {
 		rc = SK_ENOMEM;
@@ -149,7 +149,7 @@ sk_err sko_template_compile(const char *src, size_t len, sko_template **out, cha
 		const char *inner, *close, *inner_end, *next;
 
 		if (open == NULL) {
-			rc = sko_tpl_add(t, SKO_TPL_TEXT, p, (size_t)(end - p));
+			rc = spl_tpl_add(t, SPL_TPL_TEXT, p, (size_t)(end - p));
 			break;
 		}
 		offset = (size_t)(open - src);
@@ -161,7 +161,7 @@ sk_err sko_template_compile(const char *src, size_t len, sko_template **out, cha
 			}
 			inner++;
 		}
-		rc = sko_tpl_add(t, SKO_TPL_TEXT, p, (size_t)(text_end - p));
+		rc = spl_tpl_add(t, SPL_TPL_TEXT, p, (size_t)(text_end - p));
 		if (rc != SK_OK) {
 			break;
 		}
@@ -176,9 +176,9 @@ sk_err sko_template_compile(const char *src, size_t len, sko_template **out, cha
 		/* " -}}" trims the whitespace after it. */
 		if (inner_end - inner >= 2 && inner_end[-1] == '-' && isspace((unsigned char)inner_end[-2])) {
 			inner_end--;
-			next = sko_tpl_skip_space(next, end);
+			next = spl_tpl_skip_space(next, end);
 		}
-		rc = sko_tpl_action(t, inner, inner_end, &why);
+		rc = spl_tpl_action(t, inner, inner_end, &why);
 		if (rc != SK_OK) {
 			break;
 		}
@@ -196,49 +196,49 @@ cleanup:
 	if (rc != SK_OK) {
 		snprintf(err, errlen, "offset %zu: %s", offset, why);
 	}
-	sko_template_free(t);
+	spl_template_free(t);
 	return rc;
 }
 
-void sko_template_render(const sko_template *t, const saker_alert *alert, sk_strbuf *sb)
+void spl_template_render(const spl_template *t, const saker_alert *alert, sk_strbuf *sb)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		const sko_tpl_part *part = &t->parts[i];
+		const spl_tpl_part *part = &t->parts[i];
 		const char *value = NULL;
 
 		switch (part->kind) {
-		case SKO_TPL_TEXT:
+		case SPL_TPL_TEXT:
 			sk_strbuf_append(sb, part->text, part->len);
 			break;
-		case SKO_TPL_RULE:
+		case SPL_TPL_RULE:
 			value = alert->rule;
 			break;
-		case SKO_TPL_PRIORITY:
+		case SPL_TPL_PRIORITY:
 			value = alert->priority;
 			break;
-		case SKO_TPL_OUTPUT:
+		case SPL_TPL_OUTPUT:
 			value = alert->output;
 			break;
-		case SKO_TPL_SOURCE:
+		case SPL_TPL_SOURCE:
 			value = alert->source;
 			break;
-		case SKO_TPL_HOSTNAME:
+		case SPL_TPL_HOSTNAME:
 			value = alert->hostname;
 			break;
-		case SKO_TPL_UUID:
+		case SPL_TPL_UUID:
 			value = alert->uuid;
 			break;
-		case SKO_TPL_TIME:
-			sko_go_time(sb, alert->time_ns);
+		case SPL_TPL_TIME:
+			spl_go_time(sb, alert->time_ns);
 			break;
-		case SKO_TPL_TAGS:
+		case SPL_TPL_TAGS:
 			/* Go prints a []string as "[a b]". */
 			sk_strbuf_putc(sb, '[');
-			sko_join_tags(sb, alert, " ");
+			spl_join_tags(sb, alert, " ");
 			sk_strbuf_putc(sb, ']');
 			break;
-		case SKO_TPL_FIELD:
-			value = sko_alert_field(alert, part->text);
+		case SPL_TPL_FIELD:
+			value = spl_alert_field(alert, part->text);
 			if (value == NULL) {
 				value = "<no value>";
 			}
@@ -250,7 +250,7 @@ void sko_template_render(const sko_template *t, const saker_alert *alert, sk_str
 	}
 }
 
-void sko_template_free(sko_template *t)
+void spl_template_free(spl_template *t)
 {
 	if (t == NULL) {
 		return;

@@ -1,4 +1,4 @@
-/* sko_template: the subset of Go's text/template that Falcosidekick users
+/* spl_template: the subset of Go's text/template that Falcosidekick users
  * write in chat outputs' `messageformat`.
  *
  * Supported actions: {{ .Rule }}, {{ .Priority }}, {{ .Output }},
@@ -6,8 +6,8 @@
  * {{ index .OutputFields "field.name" }}, with optional "{{-" / "-}}"
  * whitespace trimming. Anything else is refused at compile time with the
  * byte offset, so a typo fails at start-up instead of on every alert. */
-#ifndef SKO_TEMPLATE_H
-#define SKO_TEMPLATE_H
+#ifndef SPL_TEMPLATE_H
+#define SPL_TEMPLATE_H
 
 #include <stddef.h>
 
@@ -15,20 +15,20 @@
 #include "sk_err.h"
 #include "sk_strbuf.h"
 
-#define SKO_TEMPLATE_MAX_LEN 8192
-#define SKO_TEMPLATE_MAX_PARTS 512
+#define SPL_TEMPLATE_MAX_LEN 8192
+#define SPL_TEMPLATE_MAX_PARTS 512
 
-typedef struct sko_template sko_template;
+typedef struct spl_template spl_template;
 
 /* Compiles src (len bytes). On error returns SK_EPARSE / SK_ERANGE with
  * "offset N: reason" in err. */
-sk_err sko_template_compile(const char *src, size_t len, sko_template **out, char *err, size_t errlen);
+sk_err spl_template_compile(const char *src, size_t len, spl_template **out, char *err, size_t errlen);
 
 /* Appends the template expanded for alert to sb (a missing output field
  * renders as "<no value>", as Go does). */
-void sko_template_render(const sko_template *t, const saker_alert *alert, sk_strbuf *sb);
+void spl_template_render(const spl_template *t, const saker_alert *alert, sk_strbuf *sb);
 
 /* Frees t; NULL is fine. */
-void sko_template_free(sko_template *t);
+void spl_template_free(spl_template *t);
 
 #endif

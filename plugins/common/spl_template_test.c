@@ -1,6 +1,6 @@
 /* messageformat templates: the supported Go actions render, trimming works,
  * and everything else is refused with the offset. */
-#include "sko_template.h"
+#include "spl_template.h"
 
 #include "plugin_host.h"
 #include "sk_test.h"
@@ -8,16 +8,16 @@
 static const char *expand(const char *src, char *err, size_t errlen)
 {
 	static sk_strbuf sb;
-	sko_template *t = NULL;
+	spl_template *t = NULL;
 	ph_alert a;
 
 	sk_strbuf_reset(&sb);
-	if (sko_template_compile(src, strlen(src), &t, err, errlen) != SK_OK) {
+	if (spl_template_compile(src, strlen(src), &t, err, errlen) != SK_OK) {
 		return NULL;
 	}
 	ph_alert_make(&a, 4);
-	sko_template_render(t, &a.a, &sb);
-	sko_template_free(t);
+	spl_template_render(t, &a.a, &sb);
+	spl_template_free(t);
 	return sk_strbuf_str(&sb);
 }
 
@@ -57,9 +57,9 @@ SK_TEST(template_refuses_unsupported_with_offset)
 SK_TEST(template_limits_size_and_actions)
 {
 	char err[128];
-	static char big[SKO_TEMPLATE_MAX_LEN + 2];
+	static char big[SPL_TEMPLATE_MAX_LEN + 2];
 	/* Text + action pairs: more parts than the limit, well under the size. */
-	static char many[SKO_TEMPLATE_MAX_PARTS / 2 * 12 + 13];
+	static char many[SPL_TEMPLATE_MAX_PARTS / 2 * 12 + 13];
 
 	memset(big, 'x', sizeof(big) - 1);
 	SK_CHECK(expand(big, err, sizeof(err)) == NULL);

@@ -1,4 +1,4 @@
-#include "sko_util.h"
+#include "spl_util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,14 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
-bool sko_file_readable(const char *path)
+bool spl_file_readable(const char *path)
 {
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
 }
 
-const char *sko_alert_field(const saker_alert *alert, const char *name)
+const char *spl_alert_field(const saker_alert *alert, const char *name)
 {
 	size_t lo = 0, hi = alert->nfields;
 
@@ -35,7 +35,7 @@ const char *sko_alert_field(const saker_alert *alert, const char *name)
 	return NULL;
 }
 
-void sko_join_tags(sk_strbuf *sb, const saker_alert *alert, const char *sep)
+void spl_join_tags(sk_strbuf *sb, const saker_alert *alert, const char *sep)
 {
 	for (size_t i = 0; i < alert->ntags; i++) {
 		if (i > 0) {
@@ -45,9 +45,9 @@ void sko_join_tags(sk_strbuf *sb, const saker_alert *alert, const char *sep)
 	}
 }
 
-static void sko_strlist_add(void *user, const char *value)
+static void spl_strlist_add(void *user, const char *value)
 {
-	sko_strlist *list = user;
+	spl_strlist *list = user;
 	char **grown;
 	char *copy;
 
@@ -68,13 +68,13 @@ static void sko_strlist_add(void *user, const char *value)
 	list->items[list->n++] = copy;
 }
 
-sk_err sko_strlist_from_config(const saker_plugin_host *host, const char *path, sko_strlist *list)
+sk_err spl_strlist_from_config(const saker_plugin_host *host, const char *path, spl_strlist *list)
 {
-	host->config_list(host->ctx, path, sko_strlist_add, list);
+	host->config_list(host->ctx, path, spl_strlist_add, list);
 	return list->failed ? SK_ENOMEM : SK_OK;
 }
 
-void sko_strlist_free(sko_strlist *list)
+void spl_strlist_free(spl_strlist *list)
 {
 	for (size_t i = 0; i < list->n; i++) {
 		free(list->items[i]);
@@ -85,7 +85,7 @@ void sko_strlist_free(sko_strlist *list)
 	list->failed = false;
 }
 
-saker_send_result sko_check_buf(const sk_strbuf *sb, char *err, size_t errlen)
+saker_send_result spl_check_buf(const sk_strbuf *sb, char *err, size_t errlen)
 {
 	if (sk_strbuf_failed(sb)) {
 		snprintf(err, errlen, "out of memory building the payload");
@@ -94,7 +94,7 @@ saker_send_result sko_check_buf(const sk_strbuf *sb, char *err, size_t errlen)
 	return SAKER_SEND_OK;
 }
 
-void sko_go_time(sk_strbuf *sb, int64_t ns)
+void spl_go_time(sk_strbuf *sb, int64_t ns)
 {
 	int64_t sec = ns / 1000000000, frac = ns % 1000000000;
 	time_t t;
@@ -122,7 +122,7 @@ void sko_go_time(sk_strbuf *sb, int64_t ns)
 	sk_strbuf_puts(sb, " +0000 UTC");
 }
 
-saker_send_result sko_build_lines(sk_strbuf *sb, const saker_alert *const *alerts, size_t n, char *err,
+saker_send_result spl_build_lines(sk_strbuf *sb, const saker_alert *const *alerts, size_t n, char *err,
 				  size_t errlen)
 {
 	sk_strbuf_reset(sb);
@@ -130,10 +130,10 @@ saker_send_result sko_build_lines(sk_strbuf *sb, const saker_alert *const *alert
 		sk_strbuf_append(sb, alerts[i]->json, alerts[i]->json_len);
 		sk_strbuf_putc(sb, '\n');
 	}
-	return sko_check_buf(sb, err, errlen);
+	return spl_check_buf(sb, err, errlen);
 }
 
-sk_err sko_write_all(int fd, const char *buf, size_t len, size_t *written)
+sk_err spl_write_all(int fd, const char *buf, size_t len, size_t *written)
 {
 	size_t done = 0;
 
@@ -158,7 +158,7 @@ sk_err sko_write_all(int fd, const char *buf, size_t len, size_t *written)
 
 /* Length of the valid UTF-8 sequence at s (1..4, at most avail bytes), or
  * 0 if invalid. */
-static size_t sko_utf8_seq(const unsigned char *s, size_t avail)
+static size_t spl_utf8_seq(const unsigned char *s, size_t avail)
 {
 	unsigned int cp;
 	size_t n;
@@ -195,14 +195,14 @@ static size_t sko_utf8_seq(const unsigned char *s, size_t avail)
 	return n;
 }
 
-size_t sko_utf8_len(const char *s)
+size_t spl_utf8_len(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *end = p + strlen(s);
 	size_t count = 0;
 
 	while (p < end) {
-		size_t n = sko_utf8_seq(p, (size_t)(end - p));
+		size_t n = spl_utf8_seq(p, (size_t)(end - p));
 
 		p += n == 0 ? 1 : n;
 		count++;
@@ -210,12 +210,12 @@ size_t sko_utf8_len(const char *s)
 	return count;
 }
 
-void sko_json_go_string(sk_strbuf *sb, const char *s)
+void spl_json_go_string(sk_strbuf *sb, const char *s)
 {
-	sko_json_go_stringn(sb, s, strlen(s));
+	spl_json_go_stringn(sb, s, strlen(s));
 }
 
-void sko_json_go_stringn(sk_strbuf *sb, const char *s, size_t len)
+void spl_json_go_stringn(sk_strbuf *sb, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
@@ -223,7 +223,7 @@ void sko_json_go_stringn(sk_strbuf *sb, const char *s, size_t len)
 
 	sk_strbuf_putc(sb, '"');
 	while (p < end) {
-		size_t n = sko_utf8_seq(p, (size_t)(end - p));
+		size_t n = spl_utf8_seq(p, (size_t)(end - p));
 		const char *esc = NULL;
 		char u[6] = {'\\', 'u', '0', '0', 0, 0};
 

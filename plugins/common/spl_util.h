@@ -1,7 +1,7 @@
-/* sko_util: small helpers the output plugins share (alert fields, tags,
+/* spl_util: small helpers the output plugins share (alert fields, tags,
  * config lists). Linked statically into each plugin. */
-#ifndef SKO_UTIL_H
-#define SKO_UTIL_H
+#ifndef SPL_UTIL_H
+#define SPL_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,66 +13,66 @@
 
 /* Marks the one symbol a plugin exports (plugins build with hidden
  * visibility). */
-#define SKO_EXPORT __attribute__((visibility("default")))
+#define SPL_EXPORT __attribute__((visibility("default")))
 
 /* Defines the plugin's exported entry point returning &table. */
-#define SKO_PLUGIN_ENTRY(table)                                                  \
-	SKO_EXPORT const saker_output_plugin *saker_output_plugin_entry(void)    \
+#define SPL_PLUGIN_ENTRY(table)                                                  \
+	SPL_EXPORT const saker_output_plugin *saker_output_plugin_entry(void)    \
 	{                                                                        \
 		return &(table);                                                 \
 	}
 
 /* Returns true if path names a regular file this process can read. */
-bool sko_file_readable(const char *path);
+bool spl_file_readable(const char *path);
 
 /* Returns the text value of output field name, or NULL when absent
  * (field_names is sorted, so this is a binary search). */
-const char *sko_alert_field(const saker_alert *alert, const char *name);
+const char *spl_alert_field(const saker_alert *alert, const char *name);
 
 /* Appends the alert's tags (already sorted) joined by sep. */
-void sko_join_tags(sk_strbuf *sb, const saker_alert *alert, const char *sep);
+void spl_join_tags(sk_strbuf *sb, const saker_alert *alert, const char *sep);
 
 /* A list of strings owned by the list (config lists, label names). */
-typedef struct sko_strlist {
+typedef struct spl_strlist {
 	char **items;
 	size_t n;
 	bool failed; /* an allocation failed while filling */
-} sko_strlist;
+} spl_strlist;
 
 /* Copies every value of the config list at path into list (empty values
  * are skipped). Returns SK_ENOMEM if a copy failed. */
-sk_err sko_strlist_from_config(const saker_plugin_host *host, const char *path, sko_strlist *list);
+sk_err spl_strlist_from_config(const saker_plugin_host *host, const char *path, spl_strlist *list);
 
 /* Frees every item; the list is empty afterwards. */
-void sko_strlist_free(sko_strlist *list);
+void spl_strlist_free(spl_strlist *list);
 
 /* Appends ns (since the epoch, UTC) as Go's time.Time.String() prints it,
  * "2006-01-02 15:04:05.123456789 +0000 UTC" (trailing zeros trimmed): the
  * text Falcosidekick shows in chat outputs. */
-void sko_go_time(sk_strbuf *sb, int64_t ns);
+void spl_go_time(sk_strbuf *sb, int64_t ns);
 
 /* Finishes a send error: copies sb's failure into err as "out of memory"
  * and returns RETRY when sb failed, else OK. */
-saker_send_result sko_check_buf(const sk_strbuf *sb, char *err, size_t errlen);
+saker_send_result spl_check_buf(const sk_strbuf *sb, char *err, size_t errlen);
 
 /* Appends s as a JSON string the way Go's encoding/json writes it (what
  * Falcosidekick's receivers see): <, > and & as \u003c.., control bytes as
  * \u00XX, invalid UTF-8 as \ufffd, so the result is always valid JSON. */
-void sko_json_go_string(sk_strbuf *sb, const char *s);
+void spl_json_go_string(sk_strbuf *sb, const char *s);
 
 /* The same for len bytes (NUL bytes become \u0000). */
-void sko_json_go_stringn(sk_strbuf *sb, const char *s, size_t len);
+void spl_json_go_stringn(sk_strbuf *sb, const char *s, size_t len);
 
 /* Returns the number of UTF-8 characters in s (invalid bytes count one). */
-size_t sko_utf8_len(const char *s);
+size_t spl_utf8_len(const char *s);
 
 /* Replaces sb's content with each alert's JSON followed by a newline (JSON
  * Lines). Returns OK, or RETRY with err set if memory ran out. */
-saker_send_result sko_build_lines(sk_strbuf *sb, const saker_alert *const *alerts, size_t n, char *err,
+saker_send_result spl_build_lines(sk_strbuf *sb, const saker_alert *const *alerts, size_t n, char *err,
 				  size_t errlen);
 
 /* Writes all len bytes to fd, retrying on EINTR and short writes. Returns
  * SK_OK, or SK_EIO with errno set and *written the bytes that did go out. */
-sk_err sko_write_all(int fd, const char *buf, size_t len, size_t *written);
+sk_err spl_write_all(int fd, const char *buf, size_t len, size_t *written);
 
 #endif

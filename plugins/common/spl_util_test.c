@@ -1,5 +1,5 @@
 /* JSON escaping as Go writes it, Go's time text, UTF-8 counting, fields. */
-#include "sko_util.h"
+#include "spl_util.h"
 
 #include "plugin_host.h"
 #include "sk_test.h"
@@ -9,7 +9,7 @@ static const char *go_json(const char *s)
 	static sk_strbuf sb;
 
 	sk_strbuf_reset(&sb);
-	sko_json_go_string(&sb, s);
+	spl_json_go_string(&sb, s);
 	return sb.data;
 }
 
@@ -18,7 +18,7 @@ static const char *go_time(int64_t ns)
 	static sk_strbuf sb;
 
 	sk_strbuf_reset(&sb);
-	sko_go_time(&sb, ns);
+	spl_go_time(&sb, ns);
 	return sb.data;
 }
 
@@ -38,21 +38,21 @@ SK_TEST(json_go_stringn_bounds_and_nul)
 {
 	sk_strbuf sb = SK_STRBUF_INIT;
 
-	sko_json_go_stringn(&sb, "a\0b\xe2\x82\xac", 6);
+	spl_json_go_stringn(&sb, "a\0b\xe2\x82\xac", 6);
 	SK_CHECK_STR(sb.data, "\"a\\u0000b\xe2\x82\xac\"");
 	sk_strbuf_reset(&sb);
 	/* A sequence cut by the length is invalid, not read past. */
-	sko_json_go_stringn(&sb, "\xe2\x82\xac", 2);
+	spl_json_go_stringn(&sb, "\xe2\x82\xac", 2);
 	SK_CHECK_STR(sb.data, "\"\\ufffd\\ufffd\"");
 	sk_strbuf_free(&sb);
 }
 
 SK_TEST(utf8_len_counts_characters)
 {
-	SK_CHECK_INT(sko_utf8_len(""), 0);
-	SK_CHECK_INT(sko_utf8_len("abc"), 3);
-	SK_CHECK_INT(sko_utf8_len("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), 3);
-	SK_CHECK_INT(sko_utf8_len("\xff\xfe"), 2);
+	SK_CHECK_INT(spl_utf8_len(""), 0);
+	SK_CHECK_INT(spl_utf8_len("abc"), 3);
+	SK_CHECK_INT(spl_utf8_len("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), 3);
+	SK_CHECK_INT(spl_utf8_len("\xff\xfe"), 2);
 }
 
 SK_TEST(go_time_trims_fraction)
@@ -68,10 +68,10 @@ SK_TEST(alert_field_lookup)
 	ph_alert a;
 
 	ph_alert_make(&a, 3);
-	SK_CHECK_STR(sko_alert_field(&a.a, "user.name"), "root");
-	SK_CHECK_STR(sko_alert_field(&a.a, "container.id"), "abc123");
-	SK_CHECK_STR(sko_alert_field(&a.a, "proc.cmdline"), "bash -i #3");
-	SK_CHECK(sko_alert_field(&a.a, "proc.name") == NULL);
+	SK_CHECK_STR(spl_alert_field(&a.a, "user.name"), "root");
+	SK_CHECK_STR(spl_alert_field(&a.a, "container.id"), "abc123");
+	SK_CHECK_STR(spl_alert_field(&a.a, "proc.cmdline"), "bash -i #3");
+	SK_CHECK(spl_alert_field(&a.a, "proc.name") == NULL);
 }
 
 SK_TEST_MAIN()

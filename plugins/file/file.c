@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "saker/output_plugin.h"
-#include "sko_util.h"
+#include "spl_util.h"
 
 #define FILE_MAX_BACKUPS 100
 
@@ -127,7 +127,7 @@ static saker_send_result file_send_batch(void *state, const saker_alert *const *
 	saker_send_result res;
 	size_t written = 0;
 
-	res = sko_build_lines(&st->lines, alerts, n, err, errlen);
+	res = spl_build_lines(&st->lines, alerts, n, err, errlen);
 	if (res != SAKER_SEND_OK) {
 		return res;
 	}
@@ -137,7 +137,7 @@ static saker_send_result file_send_batch(void *state, const saker_alert *const *
 			return SAKER_SEND_RETRY;
 		}
 	}
-	if (sko_write_all(st->fd, st->lines.data, st->lines.len, &written) != SK_OK) {
+	if (spl_write_all(st->fd, st->lines.data, st->lines.len, &written) != SK_OK) {
 		snprintf(err, errlen, "write %s: %s", st->path, strerror(errno));
 		/* Take back a partial batch so the retry leaves no torn line. */
 		if (written > 0 && ftruncate(st->fd, st->size) != 0) {
@@ -166,4 +166,4 @@ static const saker_output_plugin file_plugin = {
 	.close = file_close,
 };
 
-SKO_PLUGIN_ENTRY(file_plugin)
+SPL_PLUGIN_ENTRY(file_plugin)

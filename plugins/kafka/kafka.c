@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "saker/output_plugin.h"
-#include "sko_util.h"
+#include "spl_util.h"
 
 #define KAFKA_MAX_BATCH 256
 #define KAFKA_DEFAULT_TIMEOUT_MS 10000
@@ -363,4 +363,4 @@ static const saker_output_plugin kafka_plugin = {
 	.close = kafka_close,
 };
 
-SKO_PLUGIN_ENTRY(kafka_plugin)
+SPL_PLUGIN_ENTRY(kafka_plugin)

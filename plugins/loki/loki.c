@@ -76,7 +76,7 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 	loki_add(labels, &n, "priority", alert->priority, NULL);
 	for (size_t i = 0; i < nextra && i < LOKI_MAX_EXTRALABELS; i++) {
 		const char *field = cfg->extralabels->items[i];
-		const char *v = sko_alert_field(alert, field);
+		const char *v = spl_alert_field(alert, field);
 		char name[128];
 
 		if (v == NULL) {
@@ -97,7 +97,7 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 		loki_add(labels, &n, "hostname", alert->hostname, NULL);
 	}
 	if (alert->ntags > 0) {
-		sko_join_tags(&tags, alert, ",");
+		spl_join_tags(&tags, alert, ",");
 		sb->failed |= sk_strbuf_failed(&tags);
 		loki_add(labels, &n, "tags", sk_strbuf_str(&tags), NULL);
 	}
@@ -107,9 +107,9 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 		if (i > 0) {
 			sk_strbuf_putc(sb, ',');
 		}
-		sko_json_go_string(sb, labels[i].name);
+		spl_json_go_string(sb, labels[i].name);
 		sk_strbuf_putc(sb, ':');
-		sko_json_go_string(sb, labels[i].value);
+		spl_json_go_string(sb, labels[i].value);
 		free(labels[i].owned);
 	}
 	snprintf(ts, sizeof(ts), "%lld", (long long)alert->time_ns);
@@ -117,9 +117,9 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 	sk_strbuf_puts(sb, ts);
 	sk_strbuf_puts(sb, "\",");
 	if (cfg->json_format) {
-		sko_json_go_stringn(sb, alert->json, alert->json_len);
+		spl_json_go_stringn(sb, alert->json, alert->json_len);
 	} else {
-		sko_json_go_string(sb, alert->output);
+		spl_json_go_string(sb, alert->output);
 	}
 	sk_strbuf_puts(sb, "]]}");
 	sk_strbuf_free(&tags);

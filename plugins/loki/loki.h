@@ -7,13 +7,13 @@
 
 #include "saker/output_plugin.h"
 #include "sk_strbuf.h"
-#include "sko_util.h"
+#include "spl_util.h"
 
 #define LOKI_MAX_EXTRALABELS 32
 #define LOKI_MAX_BATCH 64
 
 typedef struct loki_config {
-	const sko_strlist *extralabels; /* output field names to add as labels */
+	const spl_strlist *extralabels; /* output field names to add as labels */
 	bool json_format;               /* line = the alert JSON, else the output text */
 } loki_config;
 

@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "loki.h"
-#include "sko_http.h"
+#include "spl_http.h"
 
 typedef struct loki_state {
 	loki_config cfg;
-	sko_strlist extralabels;
-	sko_http *http;
+	spl_strlist extralabels;
+	spl_http *http;
 	sk_strbuf body;
 } loki_state;
 
@@ -19,8 +19,8 @@ static void loki_close(void *state)
 	loki_state *st = state;
 
 	if (st != NULL) {
-		sko_http_free(st->http);
-		sko_strlist_free(&st->extralabels);
+		spl_http_free(st->http);
+		spl_strlist_free(&st->extralabels);
 		sk_strbuf_free(&st->body);
 		free(st);
 	}
@@ -50,7 +50,7 @@ static bool loki_init(const saker_plugin_host *host, void **state, char *err, si
 		rc = SK_EINVAL;
 		goto cleanup;
 	}
-	rc = sko_strlist_from_config(host, "extralabels", &st->extralabels);
+	rc = spl_strlist_from_config(host, "extralabels", &st->extralabels);
 	if (rc != SK_OK || st->extralabels.n > LOKI_MAX_EXTRALABELS) {
 		snprintf(err, errlen, "extralabels: at most %d fields", LOKI_MAX_EXTRALABELS);
 		rc = rc != SK_OK ? rc : SK_ERANGE;
@@ -61,15 +61,15 @@ static bool loki_init(const saker_plugin_host *host, void **state, char *err, si
 		rc = SK_ERANGE;
 		goto cleanup;
 	}
-	rc = sko_http_new(host, url, &st->http, err, errlen);
+	rc = spl_http_new(host, url, &st->http, err, errlen);
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
 	if (*tenant != '\0') {
-		rc = sko_http_add_header(st->http, "X-Scope-OrgID", tenant);
+		rc = spl_http_add_header(st->http, "X-Scope-OrgID", tenant);
 	}
 	if (rc == SK_OK && *user != '\0' && *apikey != '\0') {
-		rc = sko_http_set_basic_auth(st->http, user, apikey);
+		rc = spl_http_set_basic_auth(st->http, user, apikey);
 	}
 	if (rc != SK_OK) {
 		snprintf(err, errlen, "tenant: invalid header value");
@@ -91,11 +91,11 @@ static saker_send_result loki_send_batch(void *state, const saker_alert *const *
 
 	sk_strbuf_reset(&st->body);
 	loki_payload(&st->body, &st->cfg, alerts, n);
-	res = sko_check_buf(&st->body, err, errlen);
+	res = spl_check_buf(&st->body, err, errlen);
 	if (res != SAKER_SEND_OK) {
 		return res;
 	}
-	return sko_http_send(st->http, st->body.data, st->body.len, err, errlen);
+	return spl_http_send(st->http, st->body.data, st->body.len, err, errlen);
 }
 
 static saker_send_result loki_send(void *state, const saker_alert *alert, char *err, size_t errlen)
@@ -115,4 +115,4 @@ static const saker_output_plugin loki_plugin = {
 	.close = loki_close,
 };
 
-SKO_PLUGIN_ENTRY(loki_plugin)
+SPL_PLUGIN_ENTRY(loki_plugin)

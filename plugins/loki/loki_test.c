@@ -36,7 +36,7 @@ SK_TEST(loki_extralabels_renamed_unquoted_sorted)
 	ph_alert a;
 	const saker_alert *one[1] = {&a.a};
 	char *names[] = {"container.id", "proc.cmdline", "missing.field"};
-	sko_strlist extra = {names, 3, false};
+	spl_strlist extra = {names, 3, false};
 	loki_config cfg = {&extra, false};
 
 	ph_alert_make(&a, 0);

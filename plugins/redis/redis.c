@@ -9,7 +9,7 @@
 #include <sys/time.h>
 
 #include "saker/output_plugin.h"
-#include "sko_util.h"
+#include "spl_util.h"
 
 #define REDIS_MAX_BATCH 256
 #define REDIS_DEFAULT_TIMEOUT_MS 5000
@@ -250,4 +250,4 @@ static const saker_output_plugin redis_plugin = {
 	.close = redis_close,
 };
 
-SKO_PLUGIN_ENTRY(redis_plugin)
+SPL_PLUGIN_ENTRY(redis_plugin)

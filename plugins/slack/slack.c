@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sko_util.h"
+#include "spl_util.h"
 
 /* Slack shows values shorter than this side by side ("short" fields). */
 #define SLACK_SHORT_FIELD 36
@@ -49,7 +49,7 @@ static void slack_key(sk_strbuf *sb, const char *key, const char *value)
 	sk_strbuf_putc(sb, '"');
 	sk_strbuf_puts(sb, key);
 	sk_strbuf_puts(sb, "\":");
-	sko_json_go_string(sb, value);
+	spl_json_go_string(sb, value);
 }
 
 static void slack_field(sk_strbuf *sb, bool *first, const char *title, const char *value, bool short_field)
@@ -75,16 +75,16 @@ static void slack_fields(sk_strbuf *sb, const saker_alert *alert)
 		slack_field(sb, &first, "hostname", alert->hostname, true);
 	}
 	if (alert->ntags > 0) {
-		sko_join_tags(&tmp, alert, ", ");
+		spl_join_tags(&tmp, alert, ", ");
 		slack_field(sb, &first, "tags", sk_strbuf_str(&tmp), true);
 	}
 	for (size_t i = 0; i < alert->nfields; i++) {
 		const char *v = alert->field_values[i];
 
-		slack_field(sb, &first, alert->field_names[i], v, sko_utf8_len(v) < SLACK_SHORT_FIELD);
+		slack_field(sb, &first, alert->field_names[i], v, spl_utf8_len(v) < SLACK_SHORT_FIELD);
 	}
 	sk_strbuf_reset(&tmp);
-	sko_go_time(&tmp, alert->time_ns);
+	spl_go_time(&tmp, alert->time_ns);
 	slack_field(sb, &first, "time", sk_strbuf_str(&tmp), false);
 	sk_strbuf_putc(sb, ']');
 	if (sk_strbuf_failed(&tmp)) {
@@ -101,7 +101,7 @@ void slack_payload(sk_strbuf *sb, const slack_config *cfg, const saker_alert *al
 
 	sk_strbuf_putc(sb, '{');
 	if (cfg->message != NULL) {
-		sko_template_render(cfg->message, alert, &text);
+		spl_template_render(cfg->message, alert, &text);
 		sb->failed |= sk_strbuf_failed(&text);
 	}
 	/* Keys in Falcosidekick's order; empty optional ones are left out. */

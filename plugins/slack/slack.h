@@ -5,7 +5,7 @@
 
 #include "saker/output_plugin.h"
 #include "sk_strbuf.h"
-#include "sko_template.h"
+#include "spl_template.h"
 
 typedef enum slack_format {
 	SLACK_FORMAT_ALL,    /* text + fields */
@@ -19,7 +19,7 @@ typedef struct slack_config {
 	const char *channel; /* "" = the webhook's default channel */
 	const char *footer;
 	slack_format format;
-	const sko_template *message; /* messageformat, or NULL */
+	const spl_template *message; /* messageformat, or NULL */
 } slack_config;
 
 /* Parses an `outputformat` value ("all", "text", "fields" or "" for all).

@@ -4,16 +4,16 @@
 #include <string.h>
 
 #include "slack.h"
-#include "sko_http.h"
-#include "sko_util.h"
+#include "spl_http.h"
+#include "spl_util.h"
 
 #define SLACK_DEFAULT_FOOTER "https://github.com/falcosecurity/falcosidekick"
 #define SLACK_DEFAULT_ICON "https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick.png"
 
 typedef struct slack_state {
 	slack_config cfg;
-	sko_template *message;
-	sko_http *http;
+	spl_template *message;
+	spl_http *http;
 	sk_strbuf body;
 } slack_state;
 
@@ -22,8 +22,8 @@ static void slack_close(void *state)
 	slack_state *st = state;
 
 	if (st != NULL) {
-		sko_http_free(st->http);
-		sko_template_free(st->message);
+		spl_http_free(st->http);
+		spl_template_free(st->message);
 		sk_strbuf_free(&st->body);
 		free(st);
 	}
@@ -55,14 +55,14 @@ static bool slack_init(const saker_plugin_host *host, void **state, char *err, s
 		goto cleanup;
 	}
 	if (*message != '\0') {
-		rc = sko_template_compile(message, strlen(message), &st->message, why, sizeof(why));
+		rc = spl_template_compile(message, strlen(message), &st->message, why, sizeof(why));
 		if (rc != SK_OK) {
 			snprintf(err, errlen, "messageformat: %s", why);
 			goto cleanup;
 		}
 		st->cfg.message = st->message;
 	}
-	rc = sko_http_new(host, url, &st->http, err, errlen);
+	rc = spl_http_new(host, url, &st->http, err, errlen);
 cleanup:
 	if (rc != SK_OK) {
 		slack_close(st);
@@ -79,11 +79,11 @@ static saker_send_result slack_send(void *state, const saker_alert *alert, char 
 
 	sk_strbuf_reset(&st->body);
 	slack_payload(&st->body, &st->cfg, alert);
-	res = sko_check_buf(&st->body, err, errlen);
+	res = spl_check_buf(&st->body, err, errlen);
 	if (res != SAKER_SEND_OK) {
 		return res;
 	}
-	return sko_http_send(st->http, st->body.data, st->body.len, err, errlen);
+	return spl_http_send(st->http, st->body.data, st->body.len, err, errlen);
 }
 
 static const saker_output_plugin slack_plugin = {
@@ -98,4 +98,4 @@ static const saker_output_plugin slack_plugin = {
 	.close = slack_close,
 };
 
-SKO_PLUGIN_ENTRY(slack_plugin)
+SPL_PLUGIN_ENTRY(slack_plugin)

@@ -58,13 +58,13 @@ SK_TEST(slack_payload_text_and_fields_formats)
 SK_TEST(slack_messageformat_text_and_long_fields)
 {
 	ph_alert a;
-	sko_template *t = NULL;
+	spl_template *t = NULL;
 	char err[128];
 	const char *src = "Alert : rule *{{ .Rule }}* triggered by user *{{ index .OutputFields \"user.name\" }}*";
 	const char *longval = "a value that is thirty-six characters";
 	slack_config cfg = {"", "", "", "", SLACK_FORMAT_ALL, NULL};
 
-	SK_CHECK_INT(sko_template_compile(src, strlen(src), &t, err, sizeof(err)), SK_OK);
+	SK_CHECK_INT(spl_template_compile(src, strlen(src), &t, err, sizeof(err)), SK_OK);
 	cfg.message = t;
 	ph_alert_make(&a, 0);
 	a.values[1] = longval;
@@ -73,7 +73,7 @@ SK_TEST(slack_messageformat_text_and_long_fields)
 	SK_CHECK_CONTAINS(render(&cfg, &a.a),
 			  "{\"title\":\"proc.cmdline\",\"value\":\"a value that is thirty-six characters\","
 			  "\"short\":false}");
-	sko_template_free(t);
+	spl_template_free(t);
 }
 
 SK_TEST(slack_colors_per_priority)

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "saker/output_plugin.h"
-#include "sko_util.h"
+#include "spl_util.h"
 
 typedef struct stdout_state {
 	sk_strbuf line; /* reused between sends */
@@ -32,12 +32,12 @@ static saker_send_result stdout_send_batch(void *state, const saker_alert *const
 	saker_send_result res;
 	size_t written = 0;
 
-	res = sko_build_lines(&st->line, alerts, n, err, errlen);
+	res = spl_build_lines(&st->line, alerts, n, err, errlen);
 	if (res != SAKER_SEND_OK) {
 		return res;
 	}
 	/* One write per batch keeps lines whole when others share the fd. */
-	if (sko_write_all(STDOUT_FILENO, st->line.data, st->line.len, &written) != SK_OK) {
+	if (spl_write_all(STDOUT_FILENO, st->line.data, st->line.len, &written) != SK_OK) {
 		snprintf(err, errlen, "write stdout: %s (%zu of %zu bytes)", strerror(errno), written,
 			 st->line.len);
 		/* A half line cannot be taken back; resending the whole is safer
@@ -74,4 +74,4 @@ static const saker_output_plugin stdout_plugin = {
 	.close = stdout_close,
 };
 
-SKO_PLUGIN_ENTRY(stdout_plugin)
+SPL_PLUGIN_ENTRY(stdout_plugin)

@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "saker/output_plugin.h"
-#include "sko_http.h"
-#include "sko_util.h"
+#include "spl_http.h"
+#include "spl_util.h"
 
 typedef struct webhook_state {
-	sko_http *http;
+	spl_http *http;
 } webhook_state;
 
 static bool webhook_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
@@ -22,13 +22,13 @@ static bool webhook_init(const saker_plugin_host *host, void **state, char *err,
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	if (sko_http_new(host, address, &st->http, err, errlen) != SK_OK) {
+	if (spl_http_new(host, address, &st->http, err, errlen) != SK_OK) {
 		free(st);
 		return false;
 	}
-	if (sko_http_set_method(st->http, method) != SK_OK) {
+	if (spl_http_set_method(st->http, method) != SK_OK) {
 		snprintf(err, errlen, "method '%s': want POST or PUT", method);
-		sko_http_free(st->http);
+		spl_http_free(st->http);
 		free(st);
 		return false;
 	}
@@ -40,7 +40,7 @@ static saker_send_result webhook_send(void *state, const saker_alert *alert, cha
 {
 	webhook_state *st = state;
 
-	return sko_http_send(st->http, alert->json, alert->json_len, err, errlen);
+	return spl_http_send(st->http, alert->json, alert->json_len, err, errlen);
 }
 
 static void webhook_close(void *state)
@@ -48,7 +48,7 @@ static void webhook_close(void *state)
 	webhook_state *st = state;
 
 	if (st != NULL) {
-		sko_http_free(st->http);
+		spl_http_free(st->http);
 		free(st);
 	}
 }
@@ -65,4 +65,4 @@ static const saker_output_plugin webhook_plugin = {
 	.close = webhook_close,
 };
 
-SKO_PLUGIN_ENTRY(webhook_plugin)
+SPL_PLUGIN_ENTRY(webhook_plugin)

@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	const saker_alert *one[1] = {&a};
 	char *extra_names[2] = {(char *)s[5], (char *)s[6]};
-	sko_strlist extra = {extra_names, 2, false};
+	spl_strlist extra = {extra_names, 2, false};
 	slack_config scfg = {s[2], s[3], s[4], s[5], (slack_format)(size % 3), NULL};
 	loki_config lcfg = {&extra, size % 2 == 0};
 

@@ -1,4 +1,4 @@
-/* Fuzzes the messageformat template compiler (plugins/common/sko_template):
+/* Fuzzes the messageformat template compiler (plugins/common/spl_template):
  * any input either compiles or is refused with an offset inside the input;
  * compiled templates render against an alert without crashing. */
 #include <stdint.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sko_template.h"
+#include "spl_template.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,12 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.field_values = values,
 		.nfields = 2,
 	};
-	sko_template *t = NULL;
+	spl_template *t = NULL;
 	sk_strbuf sb = SK_STRBUF_INIT;
 	char err[256];
 	size_t offset = 0;
 
-	if (sko_template_compile((const char *)data, size, &t, err, sizeof(err)) != SK_OK) {
+	if (spl_template_compile((const char *)data, size, &t, err, sizeof(err)) != SK_OK) {
 		if (sscanf(err, "offset %zu:", &offset) == 1 && offset > size) {
 			abort();
 		}
@@ -45,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		return 0;
 	}
-	sko_template_render(t, &alert, &sb);
+	spl_template_render(t, &alert, &sb);
 	sk_strbuf_free(&sb);
-	sko_template_free(t);
+	spl_template_free(t);
 	return 0;
 }
