@@ -102,7 +102,25 @@ static void render_addr(tbuf *b, const uint8_t *p, uint32_t len, bool tuple)
 	}
 }
 
-sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, const char **text, size_t *len)
+/* Appends "raw(resolved)" for evt.args, or just the resolved text for
+ * evt.arg (raw when nothing resolves). */
+static void put_resolved(tbuf *b, bool only_resolved, const char *raw, const char *resolved)
+{
+	if (resolved == NULL) {
+		tb_printf(b, "%s", raw);
+	} else if (only_resolved) {
+		tb_printf(b, "%s", resolved);
+	} else {
+		tb_printf(b, "%s(%s)", raw, resolved);
+	}
+}
+
+/* evt.args cuts byte buffers longer than ARGS_BUFFER_MAX to their first
+ * ARGS_BUFFER_SHOWN bytes and "...". */
+#define ARGS_BUFFER_MAX 80u
+#define ARGS_BUFFER_SHOWN 77u
+
+sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, bool only_resolved, const char **text, size_t *len)
 {
 	const sk_event *ev = ctx->evt;
 	const sk_event_info *info = ev->info != NULL ? ev->info : sk_event_info_get(ev->type);
@@ -115,43 +133,52 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, const char **text, s
 	const uint8_t *p = ev->param[i];
 	uint32_t plen = ev->param_len[i];
 	tbuf b;
-	if (!tb_init(ctx, &b, plen * 4 + 128)) {
+	if (!tb_init(ctx, &b, plen * 4 + 160)) {
 		return SK_OK;
 	}
 	uint64_t u = sk_param_u64(ev, i, 0);
 	int64_t s = sk_param_i64(ev, i, 0);
+	char raw[32];
+	snprintf(raw, sizeof(raw), "%" PRId64, s);
 	switch (pi->type) {
-	case SK_PT_FD:
-		if (s < 0) {
-			tb_printf(&b, "%" PRId64 "(%s)", s, errno_name(s));
-		} else {
-			const sk_fd *fd = NULL;
-			if (ctx->thread != NULL && ctx->thread->fdt != NULL) {
-				fd = sk_imap_get(&ctx->thread->fdt->fds, s);
-			}
-			if (fd != NULL) {
-				tb_printf(&b, "%" PRId64 "(<%c>%s)", s, sk_fd_type_char(fd->type), fd->name ? fd->name : "");
-			} else {
-				tb_printf(&b, "%" PRId64, s);
-			}
+	case SK_PT_FD: {
+		const sk_fd *fd = NULL;
+		if (s >= 0 && ctx->thread != NULL && ctx->thread->fdt != NULL) {
+			fd = sk_imap_get(&ctx->thread->fdt->fds, s);
 		}
+		char res[4200];
+		if (fd != NULL) {
+			/* Sockets with a known protocol add its letter: <4t>, <6u>. */
+			static const char l4_letter[] = {'\0', 't', 'u', 'i', 'r'};
+			bool ip = fd->type == SK_FD_IPV4 || fd->type == SK_FD_IPV6;
+			char l4 = ip && fd->endpoints != 0 && fd->l4proto < sizeof(l4_letter) ? l4_letter[fd->l4proto] : '\0';
+			snprintf(res, sizeof(res), "<%c%.1s>%s", sk_fd_type_char(fd->type), &l4, fd->name ? fd->name : "");
+		}
+		put_resolved(&b, only_resolved, raw, s < 0 ? errno_name(s) : (fd != NULL ? res : NULL));
 		break;
+	}
 	case SK_PT_PID: {
 		const sk_thread *t = ctx->state != NULL ? sk_state_thread(ctx->state, s) : NULL;
-		if (t != NULL && t->comm.ptr != NULL) {
-			tb_printf(&b, "%" PRId64 "(%s)", s, t->comm.ptr);
-		} else {
-			tb_printf(&b, "%" PRId64, s);
-		}
+		put_resolved(&b, only_resolved, raw, t != NULL && t->comm.ptr != NULL ? t->comm.ptr : NULL);
 		break;
 	}
 	case SK_PT_ERRNO:
-		if (s < 0) {
-			tb_printf(&b, "%" PRId64 "(%s)", s, errno_name(s));
-		} else {
-			tb_printf(&b, "%" PRId64, s);
-		}
+		put_resolved(&b, only_resolved, raw, s < 0 ? errno_name(s) : NULL);
 		break;
+	case SK_PT_UID:
+	case SK_PT_GID: {
+		snprintf(raw, sizeof(raw), "%" PRIu64, u);
+		const char *name = NULL;
+		if (ctx->state != NULL && pi->type == SK_PT_UID) {
+			const sk_user *usr = sk_state_user(ctx->state, (uint32_t)u);
+			name = usr != NULL ? usr->name : NULL;
+		} else if (ctx->state != NULL) {
+			const sk_group *grp = sk_state_group(ctx->state, (uint32_t)u);
+			name = grp != NULL ? grp->name : NULL;
+		}
+		put_resolved(&b, only_resolved, raw, name);
+		break;
+	}
 	case SK_PT_FLAGS8:
 	case SK_PT_FLAGS16:
 	case SK_PT_FLAGS32:
@@ -160,11 +187,8 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, const char **text, s
 	case SK_PT_ENUMFLAGS32: {
 		sk_strbuf sb = SK_STRBUF_INIT;
 		bool named = sk_event_render_flags(pi, (uint32_t)u, &sb);
-		if (named && !sk_strbuf_failed(&sb)) {
-			tb_printf(&b, "%" PRIu64 "(%s)", u, sk_strbuf_str(&sb));
-		} else {
-			tb_printf(&b, "%" PRIu64, u);
-		}
+		snprintf(raw, sizeof(raw), "%" PRIu64, u);
+		put_resolved(&b, only_resolved, raw, named && !sk_strbuf_failed(&sb) ? sk_strbuf_str(&sb) : NULL);
 		sk_strbuf_free(&sb);
 		break;
 	}
@@ -174,16 +198,26 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, const char **text, s
 	case SK_PT_INT64:
 		tb_printf(&b, "%" PRId64, s);
 		break;
+	case SK_PT_SYSCALLID: {
+		snprintf(raw, sizeof(raw), "%" PRIu64, u);
+		const char *name = sk_syscall_name((uint16_t)u);
+		put_resolved(&b, only_resolved, raw, name != NULL ? name : "<unknown>");
+		break;
+	}
+	case SK_PT_RELTIME: {
+		/* A duration: nanoseconds, resolved as seconds ("0.5s"). */
+		char human[48];
+		snprintf(raw, sizeof(raw), "%" PRIu64, u);
+		snprintf(human, sizeof(human), "%gs", (double)u / 1e9);
+		put_resolved(&b, only_resolved, raw, human);
+		break;
+	}
 	case SK_PT_UINT8:
 	case SK_PT_UINT16:
 	case SK_PT_UINT32:
 	case SK_PT_UINT64:
-	case SK_PT_UID:
-	case SK_PT_GID:
 	case SK_PT_SIGTYPE:
-	case SK_PT_SYSCALLID:
 	case SK_PT_PORT:
-	case SK_PT_RELTIME:
 	case SK_PT_ABSTIME:
 		if (pi->format == SK_PF_HEX) {
 			tb_printf(&b, "%" PRIX64, u);
@@ -205,18 +239,31 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, const char **text, s
 	case SK_PT_FSRELPATH:
 		tb_put(&b, (const char *)p, strnlen((const char *)p, plen));
 		break;
-	default:
+	default: {
 		/* Byte buffers: printable ASCII kept, the rest shown as '.'. */
-		for (uint32_t k = 0; k < plen && b.len + 1 < b.cap; k++) {
+		uint32_t shown = !only_resolved && plen > ARGS_BUFFER_MAX ? ARGS_BUFFER_SHOWN : plen;
+		for (uint32_t k = 0; k < shown && b.len + 1 < b.cap; k++) {
 			char c = (char)p[k];
 			b.p[b.len++] = c >= 32 && c < 127 ? c : '.';
 		}
 		b.p[b.len] = '\0';
+		if (shown < plen) {
+			tb_put(&b, "...", 3);
+		}
 		break;
+	}
 	}
 	*text = b.p;
 	*len = b.len;
 	return SK_OK;
+}
+
+static bool event_res(const sk_event *ev, int64_t *res);
+
+static bool is_io_category(uint16_t category)
+{
+	uint16_t c = category & (uint16_t)~SK_EC_WAIT;
+	return c == SK_EC_IO_READ || c == SK_EC_IO_WRITE || c == SK_EC_IO_OTHER;
 }
 
 SK_XF(evt_num)
@@ -320,17 +367,22 @@ SK_XF(evt_dir)
 	return sk_out_str(out, sk_event_is_exit(ctx->evt->type) ? "<" : ">", 1);
 }
 
+/* evt.type, with generic events named after their syscall. */
+static const char *event_type_name(const sk_event *ev)
+{
+	return sk_event_type_name(ev->type, ev->nparams > 0 ? ev->param[0] : NULL, ev->nparams > 0 ? ev->param_len[0] : 0);
+}
+
 SK_XF(evt_type)
 {
-	const sk_event_info *info = ctx->evt->info != NULL ? ctx->evt->info : sk_event_info_get(ctx->evt->type);
-	return sk_out_cstr(out, info->name);
+	return sk_out_cstr(out, event_type_name(ctx->evt));
 }
 
 SK_XF(evt_type_is)
 {
-	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
-	size_t n = strlen(info->name);
-	bool same = ref->arg_key != NULL && ref->arg_key_len == n && memcmp(ref->arg_key, info->name, n) == 0;
+	const char *name = event_type_name(ctx->evt);
+	size_t n = strlen(name);
+	bool same = ref->arg_key != NULL && ref->arg_key_len == n && memcmp(ref->arg_key, name, n) == 0;
 	return sk_out_num(out, SK_FT_UINT64, same ? 1 : 0);
 }
 
@@ -340,14 +392,43 @@ SK_XF(syscall_type)
 	if (info->kind != SK_EK_SYSCALL) {
 		return sk_out_none(out);
 	}
-	return sk_out_cstr(out, info->name);
+	return sk_out_cstr(out, event_type_name(ctx->evt));
 }
 
 SK_XF(evt_category)
 {
 	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
-	return sk_out_cstr(out, sk_event_category_name(info->category & ~(uint16_t)(SK_EC_WAIT | SK_EC_IO_READ |
-										    SK_EC_IO_WRITE)));
+	uint16_t c = info->category;
+	if (c != SK_EC_WAIT) {
+		c &= (uint16_t)~SK_EC_WAIT;
+	}
+	if (!is_io_category(c)) {
+		return sk_out_cstr(out, sk_event_category_name(c));
+	}
+	/* I/O is reported by what the fd is: file, network or IPC. */
+	const char *kind = "unknown";
+	if (ctx->fd != NULL) {
+		switch (ctx->fd->type) {
+		case SK_FD_FILE:
+		case SK_FD_DIRECTORY:
+			kind = "file";
+			break;
+		case SK_FD_IPV4:
+		case SK_FD_IPV6:
+			kind = "net";
+			break;
+		case SK_FD_UNIX:
+		case SK_FD_PIPE:
+		case SK_FD_EVENT:
+		case SK_FD_SIGNALFD:
+		case SK_FD_INOTIFY:
+			kind = "ipc";
+			break;
+		default:
+			break;
+		}
+	}
+	return sk_out_cstr(out, kind);
 }
 
 SK_XF(evt_cpu)
@@ -362,18 +443,20 @@ SK_XF(evt_args)
 	if (!tb_init(ctx, &b, 8192)) {
 		return sk_out_none(out);
 	}
+	if (ctx->evt->type <= 1) {
+		return sk_out_str(out, "", 0); /* generic syscall events show no arguments */
+	}
 	for (uint32_t i = 0; i < ctx->evt->nparams && i < info->nparams; i++) {
 		const char *text;
 		size_t len;
-		sk_err err = sk_render_param(ctx, i, &text, &len);
+		sk_err err = sk_render_param(ctx, i, false, &text, &len);
 		if (err != SK_OK) {
 			return err;
 		}
-		if (b.len > 0) {
-			tb_put(&b, " ", 1);
-		}
+		/* "name=value " per parameter, trailing space included, as Falco prints. */
 		tb_printf(&b, "%s=", info->params[i].name);
 		tb_put(&b, text != NULL ? text : "", len);
+		tb_put(&b, " ", 1);
 	}
 	return sk_out_str(out, b.p, b.len);
 }
@@ -399,7 +482,7 @@ SK_XF(evt_arg)
 	int i = arg_index(ctx, ref);
 	const char *text;
 	size_t len;
-	if (i < 0 || sk_render_param(ctx, (uint32_t)i, &text, &len) != SK_OK || text == NULL) {
+	if (i < 0 || sk_render_param(ctx, (uint32_t)i, true, &text, &len) != SK_OK || text == NULL) {
 		return sk_out_none(out);
 	}
 	return sk_out_str(out, text, len);
@@ -417,12 +500,18 @@ SK_XF(evt_rawarg)
 SK_XF(evt_buffer)
 {
 	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	if (strcmp(ref->def->name, "evt.buflen") == 0) {
+		/* The bytes the I/O call moved: its return value. */
+		int64_t res;
+		bool known_fd = ctx->fd != NULL && ctx->fd->type != SK_FD_UNKNOWN;
+		if (!known_fd || !is_io_category(info->category) || !event_res(ctx->evt, &res) || res < 0) {
+			return sk_out_none(out);
+		}
+		return sk_out_num(out, SK_FT_UINT64, (uint64_t)res);
+	}
 	for (uint32_t i = 0; i < ctx->evt->nparams && i < info->nparams; i++) {
 		if (info->params[i].type != SK_PT_BYTEBUF) {
 			continue;
-		}
-		if (strcmp(ref->def->name, "evt.buflen") == 0) {
-			return sk_out_num(out, SK_FT_UINT64, ctx->evt->param_len[i]);
 		}
 		out->count = 1;
 		out->v[0].type = SK_FT_BYTES;
@@ -433,33 +522,38 @@ SK_XF(evt_buffer)
 	return sk_out_none(out);
 }
 
-/* The return value: parameter 0 of exit events when it is a result. */
+/* The return value of an exit event: its "res" parameter, else an "fd"
+ * parameter 0 (open-style exits return the new fd). */
 static bool event_res(const sk_event *ev, int64_t *res)
 {
 	const sk_event_info *info = sk_event_info_get(ev->type);
 	if (!sk_event_is_exit(ev->type) || info->nparams == 0 || ev->nparams == 0) {
 		return false;
 	}
-	uint8_t t = info->params[0].type;
-	if (t != SK_PT_ERRNO && t != SK_PT_FD && t != SK_PT_PID && t != SK_PT_INT64) {
+	int i = sk_event_param_index(info, "res");
+	if (i < 0 && strcmp(info->params[0].name, "fd") == 0) {
+		i = 0;
+	}
+	if (i < 0 || !sk_param_present(ev, (uint32_t)i)) {
 		return false;
 	}
-	*res = sk_param_i64(ev, 0, 0);
+	*res = sk_param_i64(ev, (uint32_t)i, 0);
 	return true;
 }
 
 SK_XF(evt_res)
 {
-	int64_t res;
-	if (!event_res(ctx->evt, &res)) {
+	int64_t res = 0;
+	bool has = event_res(ctx->evt, &res);
+	if (strcmp(ref->def->name, "evt.failed") == 0) {
+		return sk_out_bool(out, has && res < 0);
+	}
+	if (!has) {
 		return sk_out_none(out);
 	}
 	const char *name = ref->def->name;
 	if (strcmp(name, "evt.rawres") == 0) {
 		return sk_out_i64(out, res);
-	}
-	if (strcmp(name, "evt.failed") == 0) {
-		return sk_out_bool(out, res < 0);
 	}
 	return sk_out_cstr(out, res < 0 ? errno_name(res) : "SUCCESS");
 }

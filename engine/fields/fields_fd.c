@@ -67,7 +67,7 @@ SK_XF(fd_str)
 		return sk_out_str(out, fd->name, fd->name_len);
 	}
 	if (strcmp(what, "type") == 0) {
-		return sk_out_cstr(out, sk_fd_type_name(fd->type));
+		return fd->type != SK_FD_UNKNOWN ? sk_out_cstr(out, sk_fd_type_name(fd->type)) : sk_out_none(out);
 	}
 	if (strcmp(what, "typechar") == 0) {
 		char *c = sk_arena_alloc(&ctx->arena, 2);
@@ -83,6 +83,9 @@ SK_XF(fd_str)
 								 : sk_out_str(out, fd->name, fd->name_len);
 	}
 	if (strcmp(what, "directory") == 0 || strcmp(what, "filename") == 0) {
+		if (fd->type == SK_FD_UNKNOWN && fd->name_len == 0 && what[0] == 'd') {
+			return sk_out_str(out, "/", 1); /* an fd of unknown kind sits at the root */
+		}
 		if (fd->type != SK_FD_FILE && fd->type != SK_FD_DIRECTORY) {
 			return sk_out_none(out);
 		}
@@ -95,7 +98,7 @@ SK_XF(fd_str)
 		return what[0] == 'd' ? sk_out_str(out, fd->name, dir_len) : sk_out_str(out, file, file_len);
 	}
 	if (strcmp(what, "l4proto") == 0) {
-		const char *n = is_socket(fd) ? l4_name(fd->l4proto) : NULL;
+		const char *n = is_socket(fd) && fd->endpoints != 0 ? l4_name(fd->l4proto) : NULL;
 		return n != NULL ? sk_out_cstr(out, n) : sk_out_none(out);
 	}
 	if (strcmp(what, "sockfamily") == 0) {
@@ -122,6 +125,23 @@ SK_XF(fd_str)
 		n = snprintf(buf, 64 + (size_t)fd->name_len + SK_CONTAINER_ID_LEN, "%s:%.*s", cid, (int)len, fd->name);
 	}
 	return sk_out_str(out, buf, n > 0 ? (size_t)n : 0);
+}
+
+/* The local end of a connection is the client when the client address
+ * belongs to this machine (both do for loopback), else the server. */
+static bool client_is_local(struct sk_eval_ctx *ctx, const sk_fd *fd)
+{
+	uint8_t fam = fd->type == SK_FD_IPV6 ? 6 : 4;
+	return ctx->state != NULL && sk_state_is_local_addr(ctx->state, fam, fd->cip);
+}
+
+/* Server-only fields need the server end; every other one the full tuple. */
+static bool endpoint_known(const sk_fd *fd, char which)
+{
+	if (which == 's') {
+		return (fd->endpoints & SK_FDEP_SERVER) != 0;
+	}
+	return (fd->endpoints & SK_FDEP_CLIENT) != 0;
 }
 
 static void set_ip(sk_value *v, const sk_fd *fd, const uint8_t *ip, bool net)
@@ -152,6 +172,9 @@ SK_XF(fd_addr)
 	const char *what = ref->def->name + 3;
 	bool net = strstr(what, "net") != NULL;
 	char which = what[0];
+	if (!endpoint_known(fd, which)) {
+		return SK_OK;
+	}
 	if (which == 'i' || which == 'n') {
 		/* Either end: a filter matches when one of them does. */
 		set_ip(&out->v[0], fd, fd->cip, net);
@@ -164,10 +187,9 @@ SK_XF(fd_addr)
 		ip = fd->cip;
 	} else if (which == 's') {
 		ip = fd->sip;
-	} else if (which == 'l') {
-		ip = fd->is_server ? fd->sip : fd->cip;
 	} else {
-		ip = fd->is_server ? fd->cip : fd->sip;
+		bool client_local = client_is_local(ctx, fd);
+		ip = (which == 'l') == client_local ? fd->cip : fd->sip;
 	}
 	set_ip(&out->v[0], fd, ip, net);
 	out->count = 1;
@@ -178,11 +200,22 @@ SK_XF(fd_port)
 {
 	const sk_fd *fd = ctx->fd;
 	out->count = 0;
+	char which = ref->def->name[3];
+	/* Falco's libs report client port 0 for unix sockets and for sockets
+	 * only bound so far. */
+	bool zero_cport = fd != NULL && which == 'c' &&
+			  ((fd->type == SK_FD_UNIX && fd->endpoints != 0) ||
+			   (is_socket(fd) && fd->endpoints == SK_FDEP_SERVER));
+	if (zero_cport) {
+		return sk_out_num(out, SK_FT_UINT64, 0);
+	}
 	if (fd == NULL || !is_socket(fd)) {
 		return SK_OK;
 	}
-	char which = ref->def->name[3];
 	uint16_t port;
+	if (!endpoint_known(fd, which)) {
+		return SK_OK;
+	}
 	if (which == 'p') {
 		out->v[0].type = out->v[1].type = SK_FT_UINT64;
 		out->v[0].u.u64 = fd->cport;
@@ -194,10 +227,9 @@ SK_XF(fd_port)
 		port = fd->cport;
 	} else if (which == 's') {
 		port = fd->sport;
-	} else if (which == 'l') {
-		port = fd->is_server ? fd->sport : fd->cport;
 	} else {
-		port = fd->is_server ? fd->cport : fd->sport;
+		bool client_local = client_is_local(ctx, fd);
+		port = (which == 'l') == client_local ? fd->cport : fd->sport;
 	}
 	return sk_out_num(out, SK_FT_UINT64, port);
 }
@@ -210,7 +242,7 @@ SK_XF(fd_flag)
 	}
 	const char *what = ref->def->name + 3;
 	if (strcmp(what, "is_server") == 0) {
-		return sk_out_bool(out, fd->is_server);
+		return is_socket(fd) ? sk_out_bool(out, fd->is_server) : sk_out_none(out);
 	}
 	if (strcmp(what, "connected") == 0) {
 		return sk_out_bool(out, fd->connected);

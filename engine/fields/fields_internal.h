@@ -60,9 +60,10 @@ static inline sk_err sk_out_none(sk_values *out)
 /* Copies NUL-separated parts into the arena joined by sep; NULL on failure. */
 const char *sk_join_nul(struct sk_eval_ctx *ctx, const char *s, size_t len, char sep, size_t *out_len);
 
-/* Renders parameter i of the current event as Falco prints it in evt.args
- * and evt.arg: into the arena. */
-sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, const char **text, size_t *len);
+/* Renders parameter i of the current event into the arena as Falco prints
+ * it: "raw(resolved)" in evt.args, only the resolved text in evt.arg
+ * (only_resolved). *text is NULL when the parameter is absent. */
+sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, bool only_resolved, const char **text, size_t *len);
 
 #include "fields_decl.inc"
 

@@ -13,15 +13,23 @@ static sk_thread *main_thread(struct sk_eval_ctx *ctx)
 	return sk_state_main_thread(ctx->state, ctx->thread);
 }
 
-static sk_err bstr_out(sk_values *out, const sk_bstr *b)
+/* A name the state never learned (thread seen only mid-life) is <NA>;
+ * other strings are then empty, as Falco's libs show them. */
+static sk_err bstr_out(sk_values *out, const sk_bstr *b, bool na_when_unset)
 {
-	return b->ptr != NULL ? sk_out_str(out, b->ptr, b->len) : sk_out_str(out, "", 0);
+	if (b->ptr == NULL || (na_when_unset && b->len == 0)) {
+		return na_when_unset ? sk_out_none(out) : sk_out_str(out, "", 0);
+	}
+	return sk_out_str(out, b->ptr, b->len);
 }
 
 /* "name arg1 arg2" (or exe-first for exeline) in the arena. */
 static sk_err cmdline_of(struct sk_eval_ctx *ctx, const sk_thread *t, bool use_exe, sk_values *out)
 {
 	const sk_bstr *head = use_exe ? &t->exe : &t->comm;
+	if (head->ptr == NULL) {
+		return sk_out_none(out);
+	}
 	size_t n = head->len + 1 + t->args.len;
 	char *buf = sk_arena_alloc(&ctx->arena, n + 1);
 	if (buf == NULL) {
@@ -41,6 +49,9 @@ static sk_err cmdline_of(struct sk_eval_ctx *ctx, const sk_thread *t, bool use_e
 
 static sk_err args_of(struct sk_eval_ctx *ctx, const sk_thread *t, sk_values *out)
 {
+	if (t->args.ptr == NULL) {
+		return sk_out_str(out, "", 0);
+	}
 	size_t len;
 	const char *s = sk_join_nul(ctx, t->args.ptr != NULL ? t->args.ptr : "", t->args.len, ' ', &len);
 	return s != NULL ? sk_out_str(out, s, len) : sk_out_none(out);
@@ -50,7 +61,7 @@ static sk_err args_of(struct sk_eval_ctx *ctx, const sk_thread *t, sk_values *ou
 static sk_err cwd_of(struct sk_eval_ctx *ctx, const sk_thread *t, sk_values *out)
 {
 	if (t->cwd.ptr == NULL) {
-		return sk_out_none(out);
+		return sk_out_str(out, "", 0);
 	}
 	if (t->cwd.len > 0 && t->cwd.ptr[t->cwd.len - 1] == '/') {
 		return sk_out_str(out, t->cwd.ptr, t->cwd.len);
@@ -69,13 +80,13 @@ static sk_err cwd_of(struct sk_eval_ctx *ctx, const sk_thread *t, sk_values *out
 static sk_err proc_string(struct sk_eval_ctx *ctx, const sk_thread *t, const char *what, sk_values *out)
 {
 	if (strcmp(what, "name") == 0) {
-		return bstr_out(out, &t->comm);
+		return bstr_out(out, &t->comm, true);
 	}
 	if (strcmp(what, "exe") == 0) {
-		return bstr_out(out, &t->exe);
+		return bstr_out(out, &t->exe, true);
 	}
 	if (strcmp(what, "exepath") == 0) {
-		return bstr_out(out, &t->exepath);
+		return bstr_out(out, &t->exepath, false);
 	}
 	if (strcmp(what, "args") == 0) {
 		return args_of(ctx, t, out);
@@ -244,7 +255,7 @@ SK_XF(proc_num)
 		return sk_out_i64(out, p != NULL ? p->pid : t->ptid);
 	}
 	if (strcmp(what, "vpid") == 0) {
-		return sk_out_i64(out, t->vpid);
+		return t->vpid >= 0 ? sk_out_i64(out, t->vpid) : sk_out_none(out);
 	}
 	if (strcmp(what, "pvpid") == 0) {
 		return p != NULL ? sk_out_i64(out, p->vpid) : sk_out_none(out);
@@ -425,15 +436,15 @@ SK_XF(proc_stdio)
 SK_XF(thread_num)
 {
 	const sk_thread *t = ctx->thread;
+	const char *what = ref->def->name + 7; /* after "thread." */
+	if (strcmp(what, "tid") == 0) {
+		return sk_out_i64(out, (int64_t)ctx->evt->tid);
+	}
 	if (t == NULL) {
 		return sk_out_none(out);
 	}
-	const char *what = ref->def->name + 7; /* after "thread." */
-	if (strcmp(what, "tid") == 0) {
-		return sk_out_i64(out, t->tid);
-	}
 	if (strcmp(what, "vtid") == 0) {
-		return sk_out_i64(out, t->vtid);
+		return t->vtid >= 0 ? sk_out_i64(out, t->vtid) : sk_out_none(out);
 	}
 	if (strcmp(what, "ismain") == 0) {
 		return sk_out_bool(out, t->tid == t->pid);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "container.h"
+#include "event_table.h"
 #include "params.h"
 #include "scap_ids.h"
 
@@ -29,6 +30,9 @@ struct sk_state {
 	int64_t pending_exit; /* tid whose procexit was the previous event, or -1 */
 	int64_t pending_close_tid; /* close applied after its event was evaluated */
 	int64_t pending_close_fd;
+	sk_fd unknown_fd; /* stands in for an fd the state never saw opened */
+	uint8_t local_addrs[256][17]; /* family byte + 16 address bytes */
+	uint32_t nlocal_addrs;
 	char path_buf[PATH_MAX_LEN];
 	char tuple_buf[256];
 };
@@ -369,6 +373,9 @@ static sk_thread *thread_get_or_create(sk_state *st, int64_t tid, bool *created)
 	}
 	t->tid = tid;
 	t->pid = tid;
+	t->ptid = -1;
+	t->sid = t->vpgid = t->pgid = -1;
+	t->uid = t->gid = UINT32_MAX; /* unknown until clone/execve/snapshot says */
 	t->loginuid = -1;
 	t->vtid = t->vpid = -1;
 	t->fdlimit = -1;
@@ -487,9 +494,16 @@ sk_err sk_state_add_fd(sk_state *st, int64_t pid, const sk_fd_info *info)
 	memcpy(fd->sip, info->sip, 16);
 	fd->cport = info->cport;
 	fd->sport = info->sport;
+	fd->is_server = info->is_server;
+	if (info->type == SK_FD_IPV4 || info->type == SK_FD_IPV6 || info->type == SK_FD_UNIX) {
+		fd->endpoints = info->is_server ? SK_FDEP_SERVER : (SK_FDEP_SERVER | SK_FDEP_CLIENT);
+	}
 	const char *name = info->name;
 	size_t len = name != NULL ? strlen(name) : 0;
-	if (name == NULL && (info->type == SK_FD_IPV4 || info->type == SK_FD_IPV6)) {
+	if (name == NULL && info->is_server) {
+		len = render_endpoint(st->tuple_buf, sizeof(st->tuple_buf), info->type, info->sip, info->sport);
+		name = st->tuple_buf;
+	} else if (name == NULL && (info->type == SK_FD_IPV4 || info->type == SK_FD_IPV6)) {
 		len = render_tuple(st->tuple_buf, sizeof(st->tuple_buf), info->type, info->cip, info->cport,
 				   info->sip, info->sport);
 		name = st->tuple_buf;
@@ -604,6 +618,35 @@ const sk_user *sk_state_user(const sk_state *st, uint32_t uid)
 const sk_group *sk_state_group(const sk_state *st, uint32_t gid)
 {
 	return sk_imap_get(&st->groups, gid);
+}
+
+/* ---- local addresses ---- */
+
+sk_err sk_state_add_local_addr(sk_state *st, uint8_t family, const uint8_t *addr)
+{
+	if (st->nlocal_addrs >= sizeof(st->local_addrs) / sizeof(st->local_addrs[0])) {
+		return SK_EFULL;
+	}
+	uint8_t *slot = st->local_addrs[st->nlocal_addrs++];
+	memset(slot, 0, 17);
+	slot[0] = family;
+	memcpy(slot + 1, addr, family == 6 ? 16 : 4);
+	return SK_OK;
+}
+
+bool sk_state_is_local_addr(const sk_state *st, uint8_t family, const uint8_t *addr)
+{
+	static const uint8_t v6_loopback[16] = {[15] = 1};
+	if ((family == 4 && addr[0] == 127) || (family == 6 && memcmp(addr, v6_loopback, 16) == 0)) {
+		return true;
+	}
+	size_t n = family == 6 ? 16 : 4;
+	for (uint32_t i = 0; i < st->nlocal_addrs; i++) {
+		if (st->local_addrs[i][0] == family && memcmp(st->local_addrs[i] + 1, addr, n) == 0) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /* ---- lifecycle ---- */
@@ -740,7 +783,7 @@ static sk_thread *thread_for_event(sk_state *st, const sk_event *ev)
 }
 
 /* Fills the process fields common to clone and execve exits (params 1..14). */
-static sk_err apply_proc_params(sk_thread *t, const sk_event *ev, bool with_comm)
+static sk_err apply_proc_params(sk_thread *t, const sk_event *ev, bool with_comm, bool with_cwd)
 {
 	uint32_t len;
 	const char *s;
@@ -754,7 +797,7 @@ static sk_err apply_proc_params(sk_thread *t, const sk_event *ev, bool with_comm
 		/* Drop the final NUL terminator of the last argument. */
 		err = bstr_set(&t->args, s, len > 0 && s[len - 1] == '\0' ? len - 1 : len);
 	}
-	s = sk_param_str(ev, 6, &len);
+	s = with_cwd ? sk_param_str(ev, 6, &len) : NULL;
 	if (err == SK_OK && s != NULL) {
 		err = bstr_set(&t->cwd, s, len);
 	}
@@ -832,7 +875,7 @@ static sk_err apply_clone(sk_state *st, const sk_event *ev, sk_thread *caller)
 		child->vpid = sk_param_i64(ev, 19, -1);
 	}
 	child->start_ts = ev->ts;
-	sk_err err = apply_proc_params(child, ev, true);
+	sk_err err = apply_proc_params(child, ev, true, true);
 	if (err == SK_OK && parent != NULL && parent != child) {
 		err = copy_process_from(child, parent);
 	}
@@ -866,7 +909,8 @@ static sk_err apply_execve(sk_state *st, const sk_event *ev, sk_thread *t)
 	if (sk_param_i64(ev, 0, -1) != 0) {
 		return SK_OK;
 	}
-	sk_err err = apply_proc_params(t, ev, ev->type != SK_EV_EXECVE_16_X || ev->nparams > 15);
+	/* cwd does not change across execve; chdir and clone keep it current. */
+	sk_err err = apply_proc_params(t, ev, ev->type != SK_EV_EXECVE_16_X || ev->nparams > 15, false);
 	uint32_t len;
 	const char *env = sk_param_bytes(ev, 15, &len);
 	if (err == SK_OK && env != NULL) {
@@ -891,11 +935,9 @@ static sk_err apply_execve(sk_state *st, const sk_event *ev, sk_thread *t)
 	t->exe_ino_mtime = sk_param_u64(ev, 25, t->exe_ino_mtime);
 	t->uid = (uint32_t)sk_param_u64(ev, 26, t->uid);
 	const char *exepath = sk_param_str(ev, 27, &len);
+	/* Older captures carry no trusted path: exepath stays as it was. */
 	if (exepath != NULL) {
 		err = bstr_set(&t->exepath, exepath, len);
-	} else {
-		/* Older captures: the first argument is the best path we have. */
-		err = bstr_set(&t->exepath, t->exe.ptr, t->exe.len);
 	}
 	if (err == SK_OK) {
 		t->pgid = sk_param_i64(ev, 28, t->pgid);
@@ -1078,6 +1120,7 @@ static bool set_tuple(sk_state *st, sk_fd *fd, const uint8_t *p, uint32_t len, u
 	}
 	size_t n = render_tuple(st->tuple_buf, sizeof(st->tuple_buf), fd->type, fd->cip, fd->cport, fd->sip,
 				fd->sport);
+	fd->endpoints = SK_FDEP_SERVER | SK_FDEP_CLIENT;
 	fd->name_changed_at = evnum;
 	return buf_set(&fd->name, &fd->name_len, &fd->name_cap, st->tuple_buf, n) == SK_OK;
 }
@@ -1147,6 +1190,10 @@ static void apply_bind(sk_state *st, const sk_event *ev, sk_thread *t, sk_state_
 		return;
 	}
 	size_t n = 0;
+	uint16_t port = a[0] == SK_AF_INET && len >= 7 ? (uint16_t)(a[5] | a[6] << 8)
+			: a[0] == SK_AF_INET6 && len >= 19 ? (uint16_t)(a[17] | a[18] << 8) : 1;
+	uint8_t saved_sip[16];
+	memcpy(saved_sip, fd->sip, 16);
 	if (a[0] == SK_AF_INET && len >= 7) {
 		memset(fd->sip, 0, 16);
 		memcpy(fd->sip, a + 1, 4);
@@ -1164,7 +1211,14 @@ static void apply_bind(sk_state *st, const sk_event *ev, sk_thread *t, sk_state_
 	} else {
 		return;
 	}
-	fd->is_server = true;
+	if (port == 0) {
+		/* An ephemeral client port names the fd but no server end. */
+		memcpy(fd->sip, saved_sip, 16);
+		fd->sport = 0;
+	} else {
+		fd->is_server = true;
+		fd->endpoints |= SK_FDEP_SERVER;
+	}
 	fd->name_changed_at = ev->num;
 	(void)buf_set(&fd->name, &fd->name_len, &fd->name_cap, st->tuple_buf, n);
 }
@@ -1419,6 +1473,35 @@ static bool is_enter_only(uint16_t type)
 	       type == SK_EV_SIGNALDELIVER_E || type == SK_EV_PAGE_FAULT_E;
 }
 
+/* Meta events written by the capture: users and groups added later. */
+static sk_err apply_meta(sk_state *st, const sk_event *ev, const sk_event_info *info)
+{
+	uint32_t l1, l2, l3;
+	if (strcmp(info->name, "useradded") == 0) {
+		const char *name = sk_param_str(ev, 2, &l1);
+		const char *home = sk_param_str(ev, 3, &l2);
+		const char *shell = sk_param_str(ev, 4, &l3);
+		uint32_t uid = (uint32_t)sk_param_u64(ev, 0, UINT32_MAX);
+		if (name == NULL || uid == UINT32_MAX || sk_imap_get(&st->users, uid) != NULL) {
+			return SK_OK;
+		}
+		/* The strings are NUL-terminated inside the event (checked by sk_param_str). */
+		bool terminated = l1 < ev->param_len[2] && (home == NULL || l2 < ev->param_len[3]) &&
+				  (shell == NULL || l3 < ev->param_len[4]);
+		return terminated ? sk_state_add_user(st, uid, (uint32_t)sk_param_u64(ev, 1, 0), name, home, shell)
+				  : SK_OK;
+	}
+	if (strcmp(info->name, "groupadded") == 0) {
+		const char *name = sk_param_str(ev, 1, &l1);
+		uint32_t gid = (uint32_t)sk_param_u64(ev, 0, UINT32_MAX);
+		if (name == NULL || l1 >= ev->param_len[1] || gid == UINT32_MAX || sk_imap_get(&st->groups, gid) != NULL) {
+			return SK_OK;
+		}
+		return sk_state_add_group(st, gid, name);
+	}
+	return SK_OK;
+}
+
 sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 {
 	view->thread = NULL;
@@ -1437,6 +1520,18 @@ sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 		sk_thread *dead = sk_imap_remove(&st->threads, st->pending_exit);
 		thread_free(dead);
 		st->pending_exit = -1;
+	}
+	if (ev->tid == 0) {
+		return SK_OK; /* the idle task: no process to track */
+	}
+	const sk_event_info *info = ev->info != NULL ? ev->info : sk_event_info_get(ev->type);
+	if (info->kind == SK_EK_META) {
+		return apply_meta(st, ev, info);
+	}
+	/* Only syscalls introduce threads; a context switch or page fault says
+	 * nothing about a thread we do not know. */
+	if (info->kind != SK_EK_SYSCALL && sk_imap_get(&st->threads, (int64_t)ev->tid) == NULL) {
+		return SK_OK;
 	}
 	sk_thread *t = thread_for_event(st, ev);
 	if (t == NULL) {
@@ -1470,6 +1565,13 @@ sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 	}
 	if (view->fd == NULL && view->fd_num >= 0 && t != NULL && t->fdt != NULL) {
 		view->fd = sk_imap_get(&t->fdt->fds, view->fd_num);
+		/* An fd opened before the capture: shown as of unknown kind, not stored. */
+		if (view->fd == NULL && is_exit_event(ev->type)) {
+			memset(&st->unknown_fd, 0, sizeof(st->unknown_fd));
+			st->unknown_fd.num = view->fd_num;
+			st->unknown_fd.name = "";
+			view->fd = &st->unknown_fd;
+		}
 	}
 	/* close takes effect after the event has been looked at. */
 	if (t != NULL && ev->type == SK_EV_CLOSE_X && sk_param_i64(ev, 0, -1) == 0 && view->fd_num >= 0 &&

@@ -51,6 +51,11 @@ const char *sk_fd_type_name(sk_fd_type type);
 char sk_fd_type_char(sk_fd_type type);
 
 enum {
+	SK_FDEP_SERVER = 1 << 0, /* sip/sport (bind, accept, connect) */
+	SK_FDEP_CLIENT = 1 << 1, /* cip/cport (a full tuple) */
+};
+
+enum {
 	SK_L4_UNKNOWN = 0,
 	SK_L4_TCP,
 	SK_L4_UDP,
@@ -64,6 +69,7 @@ typedef struct sk_fd {
 	uint8_t l4proto;     /* SK_L4_* for sockets */
 	bool is_server;      /* this side accepted or bound+listened */
 	bool connected;
+	uint8_t endpoints;   /* SK_FDEP_*: which ends of a socket are known */
 	uint64_t name_changed_at; /* evt.num of the event that last set the name */
 	uint32_t open_flags; /* scap open flags */
 	uint32_t dev;
@@ -200,6 +206,7 @@ typedef struct sk_fd_info {
 	uint16_t cport, sport;
 	uint64_t ino;
 	uint32_t open_flags;
+	bool is_server; /* a listening socket: only the server end is known */
 } sk_fd_info;
 
 /* Creates an empty state; cfg may be NULL for defaults. */
@@ -246,6 +253,14 @@ sk_thread *sk_state_main_thread(sk_state *st, sk_thread *t);
 
 const sk_user *sk_state_user(const sk_state *st, uint32_t uid);
 const sk_group *sk_state_group(const sk_state *st, uint32_t gid);
+
+/* Records an address of one of the machine's interfaces (family 4 or 6;
+ * at most 256 are kept). */
+sk_err sk_state_add_local_addr(sk_state *st, uint8_t family, const uint8_t *addr);
+
+/* True when addr (family 4/6, v4 in the first 4 bytes) belongs to this
+ * machine: loopback or a recorded interface address. */
+bool sk_state_is_local_addr(const sk_state *st, uint8_t family, const uint8_t *addr);
 
 /* Number of threads currently tracked. */
 size_t sk_state_thread_count(const sk_state *st);
