@@ -1,0 +1,288 @@
+/* channels.c: the built-in output channels (Falco's stdout, file, program
+ * and http outputs, plus nng PUSH to saker-sidekick). Each runs on the
+ * output worker thread only. */
+#include <curl/curl.h>
+#include <nng/nng.h>
+#include <nng/protocol/pipeline0/push.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "sk_log.h"
+
+/* ---- stdout --------------------------------------------------------------- */
+
+typedef struct stream_ch {
+	sk_output_channel base;
+	FILE *f;
+	bool keep_alive;
+	bool buffered;
+	char *target; /* file name or program; NULL for stdout */
+	bool is_program;
+} stream_ch;
+
+static sk_err write_line(FILE *f, const char *line, size_t len, bool buffered)
+{
+	if (fwrite(line, 1, len, f) != len || fputc('\n', f) == EOF) {
+		return SK_EIO;
+	}
+	if (!buffered && fflush(f) != 0) {
+		return SK_EIO;
+	}
+	return SK_OK;
+}
+
+static sk_err stdout_emit(sk_output_channel *ch, const char *line, size_t len, const char *json, size_t json_len)
+{
+	stream_ch *s = (stream_ch *)ch;
+	return write_line(stdout, line, len, s->buffered);
+}
+
+static void stream_close(sk_output_channel *ch)
+{
+	stream_ch *s = (stream_ch *)ch;
+	if (s->f != NULL && s->f != stdout) {
+		if (s->is_program) {
+			pclose(s->f);
+		} else {
+			fclose(s->f);
+		}
+	} else if (s->f == stdout) {
+		fflush(stdout);
+	}
+	free(s->target);
+	free(s);
+}
+
+static const sk_output_channel_ops stdout_ops = {"stdout", stdout_emit, stream_close};
+
+static sk_err stream_new(const sk_output_channel_ops *ops, const sk_output_config *cfg, const char *target,
+			 bool keep_alive, bool is_program, sk_output_channel **out)
+{
+	stream_ch *s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		return SK_ENOMEM;
+	}
+	s->base.ops = ops;
+	s->buffered = cfg->buffered_outputs;
+	s->keep_alive = keep_alive;
+	s->is_program = is_program;
+	if (target != NULL) {
+		s->target = strdup(target);
+		if (s->target == NULL) {
+			free(s);
+			return SK_ENOMEM;
+		}
+	}
+	*out = &s->base;
+	return SK_OK;
+}
+
+sk_err sk_output_stdout_open(const sk_output_config *cfg, sk_output_channel **out)
+{
+	sk_err err = stream_new(&stdout_ops, cfg, NULL, true, false, out);
+	if (err == SK_OK) {
+		((stream_ch *)*out)->f = stdout;
+	}
+	return err;
+}
+
+/* ---- file and program ------------------------------------------------------ */
+
+/* Opens the target for one alert (or once, with keep_alive). */
+static FILE *stream_open(stream_ch *s)
+{
+	return s->is_program ? popen(s->target, "w") : fopen(s->target, "a");
+}
+
+static sk_err stream_emit(sk_output_channel *ch, const char *line, size_t len, const char *json, size_t json_len)
+{
+	stream_ch *s = (stream_ch *)ch;
+	sk_err err;
+
+	if (s->f == NULL) {
+		s->f = stream_open(s);
+		if (s->f == NULL) {
+			return SK_EIO;
+		}
+	}
+	err = write_line(s->f, line, len, s->buffered && s->keep_alive);
+	if (!s->keep_alive || err != SK_OK) {
+		int rc = s->is_program ? pclose(s->f) : fclose(s->f);
+		s->f = NULL;
+		if (rc != 0 && err == SK_OK) {
+			err = SK_EIO;
+		}
+	}
+	return err;
+}
+
+static const sk_output_channel_ops file_ops = {"file", stream_emit, stream_close};
+static const sk_output_channel_ops program_ops = {"program", stream_emit, stream_close};
+
+sk_err sk_output_file_open(const sk_output_config *cfg, sk_output_channel **out)
+{
+	sk_err err;
+	if (cfg->file_name == NULL || cfg->file_name[0] == '\0') {
+		sk_error("file_output: filename is empty");
+		return SK_EINVAL;
+	}
+	err = stream_new(&file_ops, cfg, cfg->file_name, cfg->file_keep_alive, false, out);
+	if (err != SK_OK) {
+		return err;
+	}
+	/* Fail at start-up rather than on the first alert. */
+	((stream_ch *)*out)->f = fopen(cfg->file_name, "a");
+	if (((stream_ch *)*out)->f == NULL) {
+		sk_error("file_output: cannot open %s", cfg->file_name);
+		stream_close(*out);
+		*out = NULL;
+		return SK_EIO;
+	}
+	if (!cfg->file_keep_alive) {
+		fclose(((stream_ch *)*out)->f);
+		((stream_ch *)*out)->f = NULL;
+	}
+	return SK_OK;
+}
+
+sk_err sk_output_program_open(const sk_output_config *cfg, sk_output_channel **out)
+{
+	if (cfg->program == NULL || cfg->program[0] == '\0') {
+		sk_error("program_output: program is empty");
+		return SK_EINVAL;
+	}
+	return stream_new(&program_ops, cfg, cfg->program, cfg->program_keep_alive, true, out);
+}
+
+/* ---- http ------------------------------------------------------------------ */
+
+typedef struct http_ch {
+	sk_output_channel base;
+	CURL *curl;
+	struct curl_slist *headers;
+	bool json;
+} http_ch;
+
+static size_t discard(char *ptr, size_t size, size_t n, void *user)
+{
+	return size * n;
+}
+
+static sk_err http_emit(sk_output_channel *ch, const char *line, size_t len, const char *json, size_t json_len)
+{
+	http_ch *h = (http_ch *)ch;
+	long code = 0;
+	CURLcode rc;
+
+	/* Falco posts the JSON document when json_output is on, else the text. */
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, h->json ? json : line);
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)(h->json ? json_len : len));
+	rc = curl_easy_perform(h->curl);
+	if (rc != CURLE_OK) {
+		return SK_EIO;
+	}
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &code);
+	return code >= 200 && code < 300 ? SK_OK : SK_EIO;
+}
+
+static void http_close(sk_output_channel *ch)
+{
+	http_ch *h = (http_ch *)ch;
+	curl_slist_free_all(h->headers);
+	curl_easy_cleanup(h->curl);
+	free(h);
+}
+
+static const sk_output_channel_ops http_ops = {"http", http_emit, http_close};
+
+sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out)
+{
+	http_ch *h;
+	if (cfg->http_url == NULL || cfg->http_url[0] == '\0') {
+		sk_error("http_output: url is empty");
+		return SK_EINVAL;
+	}
+	h = calloc(1, sizeof(*h));
+	if (h == NULL) {
+		return SK_ENOMEM;
+	}
+	h->base.ops = &http_ops;
+	h->json = cfg->json_output;
+	h->curl = curl_easy_init();
+	h->headers = curl_slist_append(NULL, cfg->json_output ? "Content-Type: application/json"
+							       : "Content-Type: text/plain");
+	if (h->curl == NULL || h->headers == NULL) {
+		http_close(&h->base);
+		return SK_ENOMEM;
+	}
+	curl_easy_setopt(h->curl, CURLOPT_URL, cfg->http_url);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
+	curl_easy_setopt(h->curl, CURLOPT_USERAGENT,
+			 cfg->http_user_agent != NULL ? cfg->http_user_agent : "falcosecurity/falco");
+	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (cfg->http_insecure) {
+		curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	*out = &h->base;
+	return SK_OK;
+}
+
+/* ---- nng PUSH to saker-sidekick ---------------------------------------------- */
+
+typedef struct nng_ch {
+	sk_output_channel base;
+	nng_socket sock;
+} nng_ch;
+
+static sk_err nng_emit(sk_output_channel *ch, const char *line, size_t len, const char *json, size_t json_len)
+{
+	nng_ch *n = (nng_ch *)ch;
+	/* One JSON alert per message, no trailing newline (docs/protocol.md). */
+	return nng_send(n->sock, (void *)json, json_len, 0) == 0 ? SK_OK : SK_EIO;
+}
+
+static void nng_ch_close(sk_output_channel *ch)
+{
+	nng_ch *n = (nng_ch *)ch;
+	nng_close(n->sock);
+	free(n);
+}
+
+static const sk_output_channel_ops nng_ops = {"nng", nng_emit, nng_ch_close};
+
+sk_err sk_output_nng_open(const sk_output_config *cfg, sk_output_channel **out)
+{
+	nng_ch *n;
+	int rv;
+	const char *url = cfg->nng_url != NULL ? cfg->nng_url : SK_OUTPUT_NNG_DEFAULT_URL;
+
+	n = calloc(1, sizeof(*n));
+	if (n == NULL) {
+		return SK_ENOMEM;
+	}
+	n->base.ops = &nng_ops;
+	rv = nng_push0_open(&n->sock);
+	if (rv != 0) {
+		free(n);
+		return SK_EIO;
+	}
+	/* A missing sidekick must not hold alerts forever: sends give up
+	 * after 2 s (counted as failed), dialing retries in the background. */
+	nng_socket_set_ms(n->sock, NNG_OPT_SENDTIMEO, 2000);
+	rv = nng_dial(n->sock, url, NULL, NNG_FLAG_NONBLOCK);
+	if (rv != 0) {
+		sk_error("nng_output: cannot dial %s: %s", url, nng_strerror(rv));
+		nng_close(n->sock);
+		free(n);
+		return SK_EINVAL;
+	}
+	*out = &n->base;
+	return SK_OK;
+}

@@ -1,0 +1,352 @@
+/* config.c: falco.yaml-compatible configuration through libyaml's
+ * document API; every known key is a row of one table. */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+typedef enum key_kind {
+	KEY_BOOL,
+	KEY_STRING,
+	KEY_U32,
+	KEY_MATCHING,
+	KEY_RULES,
+} key_kind;
+
+typedef struct key_def {
+	const char *key;
+	key_kind kind;
+	size_t offset; /* into sk_engine_config */
+} key_def;
+
+#define OUT(field) (offsetof(sk_engine_config, out) + offsetof(sk_output_config, field))
+
+static const key_def keys[] = {
+	{"rules_files", KEY_RULES, 0},
+	{"rules_file", KEY_RULES, 0}, /* Falco's older spelling */
+	{"priority", KEY_STRING, offsetof(sk_engine_config, priority)},
+	{"rule_matching", KEY_MATCHING, offsetof(sk_engine_config, rule_matching_all)},
+	{"json_output", KEY_BOOL, OUT(json_output)},
+	{"json_include_output_property", KEY_BOOL, OUT(json_include_output_property)},
+	{"json_include_tags_property", KEY_BOOL, OUT(json_include_tags_property)},
+	{"time_format_iso_8601", KEY_BOOL, OUT(time_format_iso_8601)},
+	{"buffered_outputs", KEY_BOOL, OUT(buffered_outputs)},
+	{"outputs_queue.capacity", KEY_U32, OUT(queue_capacity)},
+	{"stdout_output.enabled", KEY_BOOL, OUT(stdout_enabled)},
+	{"file_output.enabled", KEY_BOOL, OUT(file_enabled)},
+	{"file_output.keep_alive", KEY_BOOL, OUT(file_keep_alive)},
+	{"file_output.filename", KEY_STRING, OUT(file_name)},
+	{"program_output.enabled", KEY_BOOL, OUT(program_enabled)},
+	{"program_output.keep_alive", KEY_BOOL, OUT(program_keep_alive)},
+	{"program_output.program", KEY_STRING, OUT(program)},
+	{"http_output.enabled", KEY_BOOL, OUT(http_enabled)},
+	{"http_output.url", KEY_STRING, OUT(http_url)},
+	{"http_output.user_agent", KEY_STRING, OUT(http_user_agent)},
+	{"http_output.insecure", KEY_BOOL, OUT(http_insecure)},
+	{"nng_output.enabled", KEY_BOOL, OUT(nng_enabled)},
+	{"nng_output.url", KEY_STRING, OUT(nng_url)},
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+sk_err sk_engine_config_init(sk_engine_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->priority = strdup("debug");
+	if (c->priority == NULL) {
+		return SK_ENOMEM;
+	}
+	return sk_output_config_defaults(&c->out);
+}
+
+void sk_engine_config_free(sk_engine_config *c)
+{
+	if (c == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < c->nrules_files; i++) {
+		free(c->rules_files[i]);
+	}
+	c->nrules_files = 0;
+	free(c->priority);
+	c->priority = NULL;
+	sk_output_config_free(&c->out);
+}
+
+static const key_def *find_key(const char *key)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].key, key) == 0) {
+			return &keys[i];
+		}
+	}
+	return NULL;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", "y"};
+	static const char *const no[] = {"false", "no", "off", "n"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static sk_err add_rules_file(sk_engine_config *c, const char *path, sk_strbuf *why)
+{
+	char *copy;
+	if (c->nrules_files >= SK_CONFIG_MAX_RULES_FILES) {
+		sk_strbuf_printf(why, "more than %d rules files", SK_CONFIG_MAX_RULES_FILES);
+		return SK_ERANGE;
+	}
+	copy = strdup(path);
+	if (copy == NULL) {
+		return SK_ENOMEM;
+	}
+	c->rules_files[c->nrules_files++] = copy;
+	return SK_OK;
+}
+
+static void clear_rules_files(sk_engine_config *c)
+{
+	for (size_t i = 0; i < c->nrules_files; i++) {
+		free(c->rules_files[i]);
+	}
+	c->nrules_files = 0;
+}
+
+/* Applies one scalar to a known key; why gets the reason on error. */
+static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk_strbuf *why)
+{
+	char *base = (char *)c;
+	switch (k->kind) {
+	case KEY_BOOL:
+		if (!parse_bool(value, (bool *)(base + k->offset))) {
+			sk_strbuf_printf(why, "%s: expected true or false, got '%s'", k->key, value);
+			return SK_EINVAL;
+		}
+		return SK_OK;
+	case KEY_STRING: {
+		char **slot = (char **)(base + k->offset);
+		char *copy = strdup(value);
+		if (copy == NULL) {
+			return SK_ENOMEM;
+		}
+		free(*slot);
+		*slot = copy;
+		return SK_OK;
+	}
+	case KEY_U32: {
+		char *end = NULL;
+		unsigned long v;
+		errno = 0;
+		v = strtoul(value, &end, 10);
+		if (value[0] == '\0' || value[0] == '-' || *end != '\0' || errno != 0 || v > UINT32_MAX) {
+			sk_strbuf_printf(why, "%s: expected a number 0..4294967295, got '%s'", k->key, value);
+			return SK_EINVAL;
+		}
+		*(uint32_t *)(base + k->offset) = (uint32_t)v;
+		return SK_OK;
+	}
+	case KEY_MATCHING:
+		if (strcmp(value, "first") != 0 && strcmp(value, "all") != 0) {
+			sk_strbuf_printf(why, "%s: expected first or all, got '%s'", k->key, value);
+			return SK_EINVAL;
+		}
+		c->rule_matching_all = strcmp(value, "all") == 0;
+		return SK_OK;
+	case KEY_RULES:
+		clear_rules_files(c);
+		return add_rules_file(c, value, why);
+	}
+	return SK_EINTERNAL;
+}
+
+sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *value, sk_strbuf *why)
+{
+	const key_def *k;
+	if (c == NULL || key == NULL || value == NULL) {
+		return SK_EINVAL;
+	}
+	if (strcmp(key, "rules_files[]") == 0 || strcmp(key, "rules_file[]") == 0) {
+		return add_rules_file(c, value, why);
+	}
+	k = find_key(key);
+	if (k == NULL) {
+		sk_strbuf_printf(why, "unknown configuration key '%s'", key);
+		return SK_ENOENT;
+	}
+	return apply(c, k, value, why);
+}
+
+/* ---- YAML ---------------------------------------------------------------- */
+
+typedef struct walk {
+	sk_engine_config *c;
+	yaml_document_t *doc;
+	const char *name;
+	sk_strbuf *why;
+	int depth;
+} walk;
+
+static const char *scalar(yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static sk_err fail_at(walk *w, yaml_node_t *n, sk_err err)
+{
+	/* Prefix the reason apply() wrote with where it was found. */
+	sk_strbuf where = SK_STRBUF_INIT;
+	sk_strbuf_printf(&where, "%s:%lu: %s", w->name, (unsigned long)n->start_mark.line + 1, sk_strbuf_str(w->why));
+	sk_strbuf_reset(w->why);
+	sk_strbuf_puts(w->why, sk_strbuf_str(&where));
+	sk_strbuf_free(&where);
+	return err;
+}
+
+static sk_err walk_map(walk *w, yaml_node_t *map, const char *prefix);
+
+static sk_err walk_value(walk *w, const char *path, yaml_node_t *v)
+{
+	const key_def *k = find_key(path);
+
+	if (v->type == YAML_MAPPING_NODE) {
+		return walk_map(w, v, path);
+	}
+	if (k == NULL) {
+		return SK_OK; /* a falco.yaml key Saker does not use */
+	}
+	if (v->type == YAML_SCALAR_NODE) {
+		sk_err err = apply(w->c, k, scalar(v), w->why);
+		return err == SK_OK ? SK_OK : fail_at(w, v, SK_EPARSE);
+	}
+	if (k->kind != KEY_RULES) {
+		sk_strbuf_printf(w->why, "%s: expected a single value", path);
+		return fail_at(w, v, SK_EPARSE);
+	}
+	clear_rules_files(w->c);
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+		sk_err err;
+		if (item == NULL || item->type != YAML_SCALAR_NODE) {
+			sk_strbuf_printf(w->why, "%s: expected a list of paths", path);
+			return fail_at(w, v, SK_EPARSE);
+		}
+		err = add_rules_file(w->c, scalar(item), w->why);
+		if (err != SK_OK) {
+			return fail_at(w, item, err == SK_ENOMEM ? err : SK_EPARSE);
+		}
+	}
+	return SK_OK;
+}
+
+static sk_err walk_map(walk *w, yaml_node_t *map, const char *prefix)
+{
+	sk_err err = SK_OK;
+
+	if (++w->depth > 16) {
+		sk_strbuf_puts(w->why, "nesting deeper than 16 levels");
+		return fail_at(w, map, SK_EPARSE);
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top && err == SK_OK;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
+		char path[256];
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE) {
+			continue;
+		}
+		if (snprintf(path, sizeof(path), "%s%s%s", prefix, prefix[0] != '\0' ? "." : "", scalar(k)) >=
+		    (int)sizeof(path)) {
+			continue; /* no known key is that long */
+		}
+		err = walk_value(w, path, v);
+	}
+	w->depth--;
+	return err;
+}
+
+sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const char *text, size_t len,
+				    sk_strbuf *why)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	walk w = {c, &doc, name, why, 0};
+	sk_err err = SK_OK;
+
+	if (c == NULL || text == NULL || why == NULL) {
+		return SK_EINVAL;
+	}
+	if (len > SK_CONFIG_MAX_BYTES) {
+		sk_strbuf_printf(why, "%s: larger than %u bytes", name, SK_CONFIG_MAX_BYTES);
+		return SK_ERANGE;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		return SK_ENOMEM;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		sk_strbuf_printf(why, "%s:%lu: %s", name, (unsigned long)parser.problem_mark.line + 1,
+				 parser.problem != NULL ? parser.problem : "invalid YAML");
+		yaml_parser_delete(&parser);
+		return SK_EPARSE;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root != NULL && root->type == YAML_MAPPING_NODE) {
+		err = walk_map(&w, root, "");
+	} else if (root != NULL) {
+		sk_strbuf_printf(why, "%s:%lu: the configuration must be a mapping", name,
+				 (unsigned long)root->start_mark.line + 1);
+		err = SK_EPARSE;
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return err;
+}
+
+sk_err sk_engine_config_load(sk_engine_config *c, const char *path, sk_strbuf *why)
+{
+	FILE *f;
+	char *buf;
+	size_t n;
+	sk_err err;
+
+	if (c == NULL || path == NULL || why == NULL) {
+		return SK_EINVAL;
+	}
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		sk_strbuf_printf(why, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? SK_ENOENT : SK_EIO;
+	}
+	buf = malloc(SK_CONFIG_MAX_BYTES + 1);
+	if (buf == NULL) {
+		fclose(f);
+		return SK_ENOMEM;
+	}
+	n = fread(buf, 1, SK_CONFIG_MAX_BYTES + 1, f);
+	if (ferror(f)) {
+		sk_strbuf_printf(why, "%s: read error", path);
+		err = SK_EIO;
+	} else {
+		err = sk_engine_config_load_string(c, path, buf, n, why);
+	}
+	fclose(f);
+	free(buf);
+	return err;
+}

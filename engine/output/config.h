@@ -1,0 +1,56 @@
+/* config.h: saker-engine's configuration file, with falco.yaml's key names
+ * where they overlap (a falco.yaml loads as is; keys Saker does not use are
+ * ignored):
+ *
+ *   rules_files (list), priority, rule_matching (first|all), json_output,
+ *   json_include_output_property, json_include_tags_property,
+ *   time_format_iso_8601, buffered_outputs, outputs_queue.capacity,
+ *   stdout_output.enabled, file_output.{enabled,keep_alive,filename},
+ *   program_output.{enabled,keep_alive,program},
+ *   http_output.{enabled,url,user_agent,insecure},
+ *   nng_output.{enabled,url}   (Saker: PUSH to saker-sidekick)
+ *
+ * `-o key=value` sets the same dotted keys after the file is read. */
+#ifndef SK_OUTPUT_CONFIG_H
+#define SK_OUTPUT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "output.h"
+#include "sk_err.h"
+#include "sk_strbuf.h"
+
+#define SK_CONFIG_MAX_RULES_FILES 256
+/* Largest configuration file accepted. */
+#define SK_CONFIG_MAX_BYTES (4u << 20)
+
+typedef struct sk_engine_config {
+	char *rules_files[SK_CONFIG_MAX_RULES_FILES];
+	size_t nrules_files;
+	char *priority;          /* minimum priority name, as written ("debug") */
+	bool rule_matching_all;  /* rule_matching: all */
+	sk_output_config out;
+} sk_engine_config;
+
+/* Falco's defaults: no rules files, priority debug, first match, stdout. */
+sk_err sk_engine_config_init(sk_engine_config *c);
+
+/* Reads a YAML configuration file over c. On a bad value returns SK_EPARSE
+ * and writes "FILE:LINE: KEY: reason" to why; SK_ENOENT/SK_EIO when the file
+ * cannot be read. */
+sk_err sk_engine_config_load(sk_engine_config *c, const char *path, sk_strbuf *why);
+
+/* The same from memory; name is used in messages. */
+sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const char *text, size_t len,
+				    sk_strbuf *why);
+
+/* Sets one dotted key ("file_output.enabled", "true"). Unknown keys are
+ * SK_ENOENT, bad values SK_EINVAL (why says which). rules_files takes one
+ * path and replaces the list; "rules_files[]" appends. */
+sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *value, sk_strbuf *why);
+
+/* Frees everything c owns. */
+void sk_engine_config_free(sk_engine_config *c);
+
+#endif

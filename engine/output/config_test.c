@@ -1,0 +1,102 @@
+/* config_test.c: falco.yaml loads as is, values land in the right fields,
+ * -o overrides, and bad values are reported with file:line and key. */
+#include "config.h"
+
+#include "sk_test.h"
+
+SK_TEST(upstream_falco_yaml_loads)
+{
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(sk_engine_config_load(&c, "../shared/upstream/falco.yaml", &why), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&why), "");
+	SK_CHECK(c.nrules_files >= 1);
+	SK_CHECK(c.nrules_files >= 1 && strstr(c.rules_files[0], "falco_rules.yaml") != NULL);
+	SK_CHECK_STR(c.priority, "debug");
+	SK_CHECK(!c.rule_matching_all);
+	SK_CHECK(!c.out.json_output);
+	SK_CHECK(c.out.json_include_output_property);
+	SK_CHECK(c.out.json_include_tags_property);
+	SK_CHECK(c.out.stdout_enabled);
+	SK_CHECK(!c.out.file_enabled);
+	SK_CHECK_STR(c.out.file_name, "./events.txt");
+	SK_CHECK(!c.out.http_enabled);
+	SK_CHECK_STR(c.out.http_user_agent, "falcosecurity/falco");
+	SK_CHECK_INT(c.out.queue_capacity, 0);
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
+SK_TEST(values_and_overrides)
+{
+	static const char yaml[] = "rules_files:\n  - /a.yaml\n  - /b.yaml\n"
+				   "priority: warning\nrule_matching: all\njson_output: true\n"
+				   "json_include_tags_property: false\ntime_format_iso_8601: yes\n"
+				   "outputs_queue:\n  capacity: 42\n"
+				   "file_output:\n  enabled: true\n  keep_alive: true\n  filename: /tmp/x.txt\n"
+				   "http_output:\n  enabled: true\n  url: http://127.0.0.1:2801/\n"
+				   "nng_output:\n  enabled: true\n  url: ipc:///tmp/a.sock\n"
+				   "plugins: [{name: k8saudit}]\nsomething_else: {deep: {deeper: 1}}\n";
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "t.yaml", yaml, sizeof(yaml) - 1, &why), SK_OK);
+	SK_CHECK_INT(c.nrules_files, 2);
+	SK_CHECK_STR(c.rules_files[1], "/b.yaml");
+	SK_CHECK_STR(c.priority, "warning");
+	SK_CHECK(c.rule_matching_all);
+	SK_CHECK(c.out.json_output && !c.out.json_include_tags_property && c.out.time_format_iso_8601);
+	SK_CHECK_INT(c.out.queue_capacity, 42);
+	SK_CHECK(c.out.file_enabled && c.out.file_keep_alive);
+	SK_CHECK_STR(c.out.file_name, "/tmp/x.txt");
+	SK_CHECK_STR(c.out.http_url, "http://127.0.0.1:2801/");
+	SK_CHECK(c.out.nng_enabled);
+	SK_CHECK_STR(c.out.nng_url, "ipc:///tmp/a.sock");
+
+	SK_CHECK_INT(sk_engine_config_set(&c, "json_output", "false", &why), SK_OK);
+	SK_CHECK(!c.out.json_output);
+	SK_CHECK_INT(sk_engine_config_set(&c, "rules_files[]", "/c.yaml", &why), SK_OK);
+	SK_CHECK_INT(c.nrules_files, 3);
+	SK_CHECK_INT(sk_engine_config_set(&c, "rules_files", "/only.yaml", &why), SK_OK);
+	SK_CHECK_INT(c.nrules_files, 1);
+	SK_CHECK_STR(c.rules_files[0], "/only.yaml");
+	SK_CHECK_INT(sk_engine_config_set(&c, "nope.key", "1", &why), SK_ENOENT);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "unknown configuration key 'nope.key'");
+	sk_strbuf_reset(&why);
+	SK_CHECK_INT(sk_engine_config_set(&c, "outputs_queue.capacity", "-1", &why), SK_EINVAL);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "outputs_queue.capacity: expected a number");
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
+static void check_bad(const char *yaml, const char *want)
+{
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK(sk_engine_config_load_string(&c, "bad.yaml", yaml, strlen(yaml), &why) != SK_OK);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), want);
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
+SK_TEST(bad_values_say_where)
+{
+	check_bad("json_output: maybe\n", "bad.yaml:1: json_output: expected true or false, got 'maybe'");
+	check_bad("a: 1\nrule_matching: sometimes\n", "bad.yaml:2: rule_matching: expected first or all");
+	check_bad("outputs_queue:\n  capacity: lots\n", "bad.yaml:2: outputs_queue.capacity: expected a number");
+	check_bad("priority: [a, b]\n", "bad.yaml:1: priority: expected a single value");
+	check_bad("rules_files:\n  - {a: 1}\n", "bad.yaml:2: rules_files: expected a list of paths");
+	check_bad("key: [unclosed\n", "bad.yaml:");
+	check_bad("- just\n- a list\n", "the configuration must be a mapping");
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(sk_engine_config_load(&c, "/nonexistent/saker.yaml", &why), SK_ENOENT);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "/nonexistent/saker.yaml");
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
+SK_TEST_MAIN()

@@ -1,0 +1,123 @@
+/* output.h: the engine's alert path, Falco's formats and channels.
+ *
+ * An alert is formatted once, the way Falco does it:
+ *   text  "HH:MM:SS.nnnnnnnnn: Priority message" (local time), or with
+ *         time_format_iso_8601 "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000: ..."
+ *   JSON  {"hostname","output","output_fields","priority","rule","source",
+ *         "tags","time"} in that (Falco's, sorted) key order, output_fields
+ *         sorted by name and typed, tags sorted, time UTC with 9 fractional
+ *         digits and "Z"; "output" and "tags" can be left out.
+ * and handed to every enabled channel (stdout, file, program, http, nng)
+ * through one bounded queue and one worker thread, so a slow receiver never
+ * stalls evaluation. A full queue drops the alert and counts it; the count
+ * is reported by sk_outputs_stats() and logged at close. */
+#ifndef SK_OUTPUT_H
+#define SK_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sk_err.h"
+#include "sk_strbuf.h"
+
+/* Default nng URL of saker-sidekick's alert input (docs/protocol.md). */
+#define SK_OUTPUT_NNG_DEFAULT_URL "ipc:///run/saker/alerts.sock"
+/* Queue bound used when outputs_queue.capacity is 0 ("unbounded" in Falco). */
+#define SK_OUTPUT_QUEUE_DEFAULT 100000u
+
+typedef struct sk_output_config {
+	bool json_output;                  /* json_output */
+	bool json_include_output_property; /* json_include_output_property (default true) */
+	bool json_include_tags_property;   /* json_include_tags_property (default true) */
+	bool time_format_iso_8601;         /* time_format_iso_8601 */
+	bool buffered_outputs;             /* buffered_outputs: no flush per alert */
+	uint32_t queue_capacity;           /* outputs_queue.capacity (0: SK_OUTPUT_QUEUE_DEFAULT) */
+	bool stdout_enabled;               /* stdout_output.enabled (default true) */
+	bool file_enabled;                 /* file_output.enabled */
+	bool file_keep_alive;              /* file_output.keep_alive */
+	char *file_name;                   /* file_output.filename */
+	bool program_enabled;              /* program_output.enabled */
+	bool program_keep_alive;           /* program_output.keep_alive */
+	char *program;                     /* program_output.program */
+	bool http_enabled;                 /* http_output.enabled */
+	char *http_url;                    /* http_output.url */
+	char *http_user_agent;             /* http_output.user_agent */
+	bool http_insecure;                /* http_output.insecure */
+	bool nng_enabled;                  /* nng_output.enabled (Saker) */
+	char *nng_url;                     /* nng_output.url */
+} sk_output_config;
+
+/* Fills cfg with Falco's defaults (stdout on, JSON off, output and tags
+ * included); the strings are allocated. */
+sk_err sk_output_config_defaults(sk_output_config *cfg);
+/* Frees the strings. */
+void sk_output_config_free(sk_output_config *cfg);
+
+/* One alert as the engine produced it. */
+typedef struct sk_alert {
+	uint64_t ts;             /* event time, ns since the epoch */
+	const char *rule;
+	const char *priority;    /* Falco's spelling: "Warning" */
+	const char *source;      /* "syscall" */
+	const char *const *tags; /* any order; written sorted */
+	size_t ntags;
+	const char *hostname;
+	const char *message;     /* the rendered output format */
+	const char *output_fields; /* JSON object text from the formatter, or NULL for {} */
+} sk_alert;
+
+/* Appends the text line (no newline). */
+void sk_alert_format_text(const sk_alert *a, const sk_output_config *cfg, sk_strbuf *out);
+/* Appends the JSON document (no newline). Returns SK_EINVAL when
+ * output_fields is not a JSON object. */
+sk_err sk_alert_format_json(const sk_alert *a, const sk_output_config *cfg, sk_strbuf *out);
+
+/* A channel: the vtable every output implements. emit gets the line the
+ * channel should write (text or JSON per json_output) and the JSON
+ * document (for http/nng, which always send JSON unless noted). */
+typedef struct sk_output_channel sk_output_channel;
+typedef struct sk_output_channel_ops {
+	const char *name;
+	sk_err (*emit)(sk_output_channel *ch, const char *line, size_t line_len, const char *json, size_t json_len);
+	void (*close)(sk_output_channel *ch);
+} sk_output_channel_ops;
+struct sk_output_channel {
+	const sk_output_channel_ops *ops;
+	uint64_t sent, failed;
+};
+
+/* Built-in channels; each returns SK_EIO/SK_EINVAL with a logged reason
+ * when it cannot start. */
+sk_err sk_output_stdout_open(const sk_output_config *cfg, sk_output_channel **out);
+sk_err sk_output_file_open(const sk_output_config *cfg, sk_output_channel **out);
+sk_err sk_output_program_open(const sk_output_config *cfg, sk_output_channel **out);
+sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out);
+sk_err sk_output_nng_open(const sk_output_config *cfg, sk_output_channel **out);
+
+typedef struct sk_outputs sk_outputs;
+
+typedef struct sk_outputs_stats {
+	uint64_t alerts;     /* submitted */
+	uint64_t queue_full; /* dropped because the queue was full */
+	uint64_t sent;       /* channel deliveries that succeeded */
+	uint64_t failed;     /* channel deliveries that failed */
+} sk_outputs_stats;
+
+/* Opens every enabled channel and starts the worker. */
+sk_err sk_outputs_open(const sk_output_config *cfg, sk_outputs **out);
+
+/* Formats a and queues it for every channel; never blocks on a channel.
+ * Returns SK_EFULL when the queue was full (the alert is dropped and
+ * counted), SK_ENOMEM, or SK_EINVAL for bad output_fields. */
+sk_err sk_outputs_submit(sk_outputs *o, const sk_alert *a);
+
+/* Waits until every queued alert went through the channels. */
+void sk_outputs_drain(sk_outputs *o);
+
+void sk_outputs_stats_get(sk_outputs *o, sk_outputs_stats *out);
+
+/* Drains, stops the worker, closes the channels, logs drops, frees. */
+void sk_outputs_close(sk_outputs *o);
+
+#endif

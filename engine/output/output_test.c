@@ -1,0 +1,337 @@
+/* output_test.c: Falco's JSON and text formats byte for byte, and every
+ * channel against a real peer: a file, a program, an HTTP server on
+ * loopback (libmicrohttpd, random port) and an nng PULL socket; plus the
+ * bounded queue counting what it drops. */
+#define _GNU_SOURCE
+#include "output.h"
+
+#include <microhttpd.h>
+#include <nng/nng.h>
+#include <nng/protocol/pipeline0/pull.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sk_test.h"
+
+static const char *const tags[] = {"mitre_persistence", "filesystem", "T1543"};
+
+static sk_alert sample_alert(void)
+{
+	sk_alert a = {0};
+	a.ts = 1690557262753607000ull; /* 2023-07-28T15:14:22.753607000Z */
+	a.rule = "Write below etc";
+	a.priority = "Warning";
+	a.source = "syscall";
+	a.tags = tags;
+	a.ntags = 3;
+	a.hostname = "node-1";
+	a.message = "File below /etc opened for writing (file=/etc/x \"q\")";
+	a.output_fields = "{\"proc.name\":\"cat\",\"fd.num\":3,\"evt.type\":\"openat\",\"user.name\":null,"
+			  "\"evt.is_open_write\":true}";
+	return a;
+}
+
+static sk_output_config config(void)
+{
+	sk_output_config c;
+	SK_CHECK_INT(sk_output_config_defaults(&c), SK_OK);
+	return c;
+}
+
+SK_TEST(json_is_falcos)
+{
+	sk_output_config c = config();
+	sk_alert a = sample_alert();
+	sk_strbuf sb = SK_STRBUF_INIT;
+	c.time_format_iso_8601 = true;
+	SK_CHECK_INT(sk_alert_format_json(&a, &c, &sb), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb),
+		     "{\"hostname\":\"node-1\",\"output\":\"2023-07-28T15:14:22.753607000+0000: Warning File below /etc "
+		     "opened for writing (file=/etc/x \\\"q\\\")\",\"output_fields\":{\"evt.is_open_write\":true,"
+		     "\"evt.type\":\"openat\",\"fd.num\":3,\"proc.name\":\"cat\",\"user.name\":null},\"priority\":"
+		     "\"Warning\",\"rule\":\"Write below etc\",\"source\":\"syscall\",\"tags\":[\"T1543\","
+		     "\"filesystem\",\"mitre_persistence\"],\"time\":\"2023-07-28T15:14:22.753607000Z\"}");
+	sk_strbuf_reset(&sb);
+	c.json_include_output_property = false;
+	c.json_include_tags_property = false;
+	a.output_fields = NULL;
+	SK_CHECK_INT(sk_alert_format_json(&a, &c, &sb), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "{\"hostname\":\"node-1\",\"output_fields\":{},\"priority\":\"Warning\","
+					 "\"rule\":\"Write below etc\",\"source\":\"syscall\","
+					 "\"time\":\"2023-07-28T15:14:22.753607000Z\"}");
+	sk_strbuf_reset(&sb);
+	a.output_fields = "[1,2]";
+	SK_CHECK_INT(sk_alert_format_json(&a, &c, &sb), SK_EINVAL);
+	sk_strbuf_free(&sb);
+	sk_output_config_free(&c);
+}
+
+SK_TEST(text_is_falcos)
+{
+	sk_output_config c = config();
+	sk_alert a = sample_alert();
+	sk_strbuf sb = SK_STRBUF_INIT;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	sk_alert_format_text(&a, &c, &sb);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "15:14:22.753607000: Warning File below /etc opened for writing (file=/etc/x \"q\")");
+	sk_strbuf_reset(&sb);
+	c.time_format_iso_8601 = true;
+	sk_alert_format_text(&a, &c, &sb);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "2023-07-28T15:14:22.753607000+0000: Warning File below");
+	sk_strbuf_free(&sb);
+	sk_output_config_free(&c);
+}
+
+/* Reads a whole small file into a static buffer. */
+static const char *slurp(const char *path)
+{
+	static char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	buf[0] = '\0';
+	if (f != NULL) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s != '\0'; s++) {
+		n += *s == '\n';
+	}
+	return n;
+}
+
+SK_TEST(file_and_program_channels)
+{
+	char file[64], prog_out[64], prog[160];
+	sk_output_config c = config();
+	sk_outputs *o = NULL;
+	sk_alert a = sample_alert();
+	snprintf(file, sizeof(file), "/tmp/sk_output_test_%d.txt", (int)getpid());
+	snprintf(prog_out, sizeof(prog_out), "/tmp/sk_output_test_%d.prog", (int)getpid());
+	snprintf(prog, sizeof(prog), "cat >> %s", prog_out);
+	unlink(file);
+	unlink(prog_out);
+	c.stdout_enabled = false;
+	c.file_enabled = true;
+	free(c.file_name);
+	c.file_name = strdup(file);
+	c.program_enabled = true;
+	free(c.program);
+	c.program = strdup(prog);
+	for (int keep = 0; keep < 2; keep++) {
+		c.file_keep_alive = c.program_keep_alive = keep == 1;
+		c.json_output = keep == 1;
+		SK_CHECK_INT(sk_outputs_open(&c, &o), SK_OK);
+		if (o == NULL) {
+			break;
+		}
+		for (int i = 0; i < 3; i++) {
+			SK_CHECK_INT(sk_outputs_submit(o, &a), SK_OK);
+		}
+		sk_outputs_drain(o);
+		sk_outputs_stats st;
+		sk_outputs_stats_get(o, &st);
+		SK_CHECK_INT(st.alerts, 3);
+		SK_CHECK_INT(st.sent, 6);
+		SK_CHECK_INT(st.failed, 0);
+		sk_outputs_close(o);
+	}
+	const char *f = slurp(file);
+	SK_CHECK_INT(count_lines(f), 6);
+	SK_CHECK_CONTAINS(f, ": Warning File below /etc opened for writing");
+	SK_CHECK_CONTAINS(f, "{\"hostname\":\"node-1\",\"output\":");
+	const char *p = slurp(prog_out);
+	SK_CHECK_INT(count_lines(p), 6);
+	SK_CHECK_CONTAINS(p, "\"rule\":\"Write below etc\"");
+	unlink(file);
+	unlink(prog_out);
+	sk_output_config_free(&c);
+}
+
+/* A loopback HTTP receiver that keeps what it was sent. */
+typedef struct receiver {
+	pthread_mutex_t mu;
+	int posts;
+	char body[8192];
+	char content_type[128];
+	char user_agent[128];
+	int status; /* answer with this */
+} receiver;
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *data, size_t *size, void **state)
+{
+	receiver *r = cls;
+	static int marker;
+	if (*state == NULL) {
+		*state = &marker;
+		pthread_mutex_lock(&r->mu);
+		r->body[0] = '\0';
+		pthread_mutex_unlock(&r->mu);
+		return MHD_YES;
+	}
+	if (*size > 0) {
+		pthread_mutex_lock(&r->mu);
+		size_t have = strlen(r->body);
+		size_t n = *size < sizeof(r->body) - 1 - have ? *size : sizeof(r->body) - 1 - have;
+		memcpy(r->body + have, data, n);
+		r->body[have + n] = '\0';
+		pthread_mutex_unlock(&r->mu);
+		*size = 0;
+		return MHD_YES;
+	}
+	pthread_mutex_lock(&r->mu);
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	const char *ua = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
+	snprintf(r->content_type, sizeof(r->content_type), "%s", ct != NULL ? ct : "");
+	snprintf(r->user_agent, sizeof(r->user_agent), "%s", ua != NULL ? ua : "");
+	if (strcmp(method, "POST") == 0) {
+		r->posts++;
+	}
+	int status = r->status;
+	pthread_mutex_unlock(&r->mu);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(2, (void *)"{}", MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+SK_TEST(http_channel_posts_each_alert)
+{
+	receiver r = {.status = 200};
+	pthread_mutex_init(&r.mu, NULL);
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+						on_request, &r, MHD_OPTION_END);
+	SK_CHECK(d != NULL);
+	if (d == NULL) {
+		return;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char url[64];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/", info->port);
+	sk_output_config c = config();
+	sk_outputs *o = NULL;
+	sk_alert a = sample_alert();
+	c.stdout_enabled = false;
+	c.http_enabled = true;
+	c.json_output = true;
+	free(c.http_url);
+	c.http_url = strdup(url);
+	SK_CHECK_INT(sk_outputs_open(&c, &o), SK_OK);
+	for (int i = 0; o != NULL && i < 4; i++) {
+		SK_CHECK_INT(sk_outputs_submit(o, &a), SK_OK);
+	}
+	sk_outputs_drain(o);
+	pthread_mutex_lock(&r.mu);
+	SK_CHECK_INT(r.posts, 4);
+	SK_CHECK_STR(r.content_type, "application/json");
+	SK_CHECK_STR(r.user_agent, "falcosecurity/falco");
+	SK_CHECK_CONTAINS(r.body, "\"rule\":\"Write below etc\"");
+	SK_CHECK(r.body[0] == '{' && r.body[strlen(r.body) - 1] == '}');
+	r.status = 500; /* now the receiver fails: counted, not retried forever */
+	pthread_mutex_unlock(&r.mu);
+	SK_CHECK_INT(sk_outputs_submit(o, &a), SK_OK);
+	sk_outputs_drain(o);
+	sk_outputs_stats st;
+	sk_outputs_stats_get(o, &st);
+	SK_CHECK_INT(st.sent, 4);
+	SK_CHECK_INT(st.failed, 1);
+	sk_outputs_close(o);
+	MHD_stop_daemon(d);
+	pthread_mutex_destroy(&r.mu);
+	sk_output_config_free(&c);
+}
+
+SK_TEST(nng_channel_pushes_one_json_per_message)
+{
+	char url[96];
+	nng_socket pull;
+	snprintf(url, sizeof(url), "ipc:///tmp/sk_output_test_%d.sock", (int)getpid());
+	SK_CHECK_INT(nng_pull0_open(&pull), 0);
+	SK_CHECK_INT(nng_listen(pull, url, NULL, 0), 0);
+	nng_socket_set_ms(pull, NNG_OPT_RECVTIMEO, 5000);
+	sk_output_config c = config();
+	sk_outputs *o = NULL;
+	sk_alert a = sample_alert();
+	c.stdout_enabled = false;
+	c.nng_enabled = true;
+	free(c.nng_url);
+	c.nng_url = strdup(url);
+	SK_CHECK_INT(sk_outputs_open(&c, &o), SK_OK);
+	for (int i = 0; o != NULL && i < 3; i++) {
+		SK_CHECK_INT(sk_outputs_submit(o, &a), SK_OK);
+	}
+	for (int i = 0; i < 3; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		int rv = nng_recv(pull, &buf, &len, NNG_FLAG_ALLOC);
+		SK_CHECK_INT(rv, 0);
+		if (rv != 0) {
+			break;
+		}
+		SK_CHECK(len > 10 && buf[0] == '{' && buf[len - 1] == '}');
+		SK_CHECK(memmem(buf, len, "\"priority\":\"Warning\"", 20) != NULL);
+		nng_free(buf, len);
+	}
+	sk_outputs_close(o);
+	nng_close(pull);
+	sk_output_config_free(&c);
+}
+
+SK_TEST(full_queue_is_counted)
+{
+	char prog[96];
+	sk_output_config c = config();
+	sk_outputs *o = NULL;
+	sk_alert a = sample_alert();
+	int full = 0;
+	snprintf(prog, sizeof(prog), "sleep 0.2; cat >/dev/null");
+	c.stdout_enabled = false;
+	c.program_enabled = true;
+	free(c.program);
+	c.program = strdup(prog);
+	c.queue_capacity = 2;
+	SK_CHECK_INT(sk_outputs_open(&c, &o), SK_OK);
+	for (int i = 0; o != NULL && i < 10; i++) {
+		sk_err err = sk_outputs_submit(o, &a);
+		SK_CHECK(err == SK_OK || err == SK_EFULL);
+		full += err == SK_EFULL;
+	}
+	sk_outputs_drain(o);
+	sk_outputs_stats st;
+	sk_outputs_stats_get(o, &st);
+	SK_CHECK(full >= 5);
+	SK_CHECK_INT(st.queue_full, (uint64_t)full);
+	SK_CHECK_INT(st.alerts, 10);
+	SK_CHECK_INT(st.sent + st.queue_full, 10);
+	sk_outputs_close(o);
+	sk_output_config_free(&c);
+}
+
+SK_TEST(channels_refuse_bad_settings)
+{
+	sk_output_config c = config();
+	sk_outputs *o = NULL;
+	c.file_enabled = true;
+	free(c.file_name);
+	c.file_name = strdup("/nonexistent-dir/alerts.txt");
+	SK_CHECK_INT(sk_outputs_open(&c, &o), SK_EIO);
+	c.file_enabled = false;
+	c.nng_enabled = true;
+	free(c.nng_url);
+	c.nng_url = strdup("bogus://x");
+	SK_CHECK_INT(sk_outputs_open(&c, &o), SK_EINVAL);
+	sk_output_config_free(&c);
+}
+
+SK_TEST_MAIN()
