@@ -8,6 +8,8 @@ Usage: check_chart_test.py HELMLITE CHART VALUES_ALL
 """
 import copy
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -135,6 +137,31 @@ class BrokenRenderings(unittest.TestCase):
     def test_missing_kind(self):
         self.assert_caught("kind ServiceMonitor: expected present",
                            lambda docs: docs.remove(find(docs, "ServiceMonitor")), everything=True)
+
+
+class Notes(unittest.TestCase):
+    """helmlite renders only *.yaml, so NOTES.txt is rendered under another name."""
+
+    def render_notes(self, values):
+        with tempfile.TemporaryDirectory() as tmp:
+            chart = os.path.join(tmp, "saker")
+            shutil.copytree(CHART, chart)
+            os.rename(os.path.join(chart, "templates", "NOTES.txt"), os.path.join(chart, "templates", "notes.yaml"))
+            proc = subprocess.run([HELMLITE, chart] + ([values] if values else []), capture_output=True, text=True,
+                                  timeout=60, check=False)
+        self.assertNotIn("render notes.yaml", proc.stderr)
+        return proc.stdout.split("# Source: notes.yaml", 1)[1]
+
+    def test_default_notes_show_alerts(self):
+        notes = self.render_notes(None)
+        self.assertIn("logs -l app.kubernetes.io/instance=test,app.kubernetes.io/component=agent -c engine", notes)
+        self.assertIn("port-forward svc/test-saker-sidekick 2801:2801", notes)
+        self.assertNotIn("2802", notes)
+
+    def test_all_notes_show_webui_and_job(self):
+        notes = self.render_notes(VALUES_ALL)
+        self.assertIn("port-forward svc/test-saker-sidekick-ui 2802:2802", notes)
+        self.assertIn("logs job/test-saker-event-generator", notes)
 
 
 class OtherValues(unittest.TestCase):
