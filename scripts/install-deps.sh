@@ -45,3 +45,9 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
+
+# The web UI tests' npm packages (playwright-core only; it drives Debian's
+# chromium and downloads no browser). npm ci is skipped when they are present.
+if [ ! -d "$(dirname "$0")/../tests/webui/node_modules/playwright-core" ]; then
+  (cd "$(dirname "$0")/../tests/webui" && npm ci --no-audit --no-fund >/dev/null)
+fi

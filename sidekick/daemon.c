@@ -1,6 +1,7 @@
 #include "daemon.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "output.h"
 #include "plugin.h"
 #include "sk_log.h"
+#include "webui.h"
 
 #define SKD_MAX_CUSTOM 64
 
@@ -48,6 +50,7 @@ struct skd_daemon {
 	size_t noutputs;
 	skh_server *http;
 	skn_input *nng;
+	skw_server *webui;
 	char *custom_names[SKD_MAX_CUSTOM];
 	char *custom_values[SKD_MAX_CUSTOM];
 	char *custom_tags[SKD_MAX_CUSTOM];
@@ -194,7 +197,10 @@ sk_err skd_ingest(void *daemon, skm_source src, const char *body, size_t len, ch
 	int64_t time_ns = a.view.time_ns != 0 ? a.view.time_ns : skd_now_ns();
 	e = ska_enrich(&a, &d->extras, &out);
 	if (e == SK_OK) {
-		e = sal_append(d->log, time_ns, out.data, out.len, NULL);
+		/* HTTP answers 200 only once the alert is in the file; nng has no
+		 * answer to hold back, so it need not wait for the write. */
+		e = src == SKM_SOURCE_HTTP ? sal_append(d->log, time_ns, out.data, out.len, NULL)
+					   : sal_append_nowait(d->log, time_ns, out.data, out.len, NULL);
 		if (e != SK_OK) {
 			snprintf(err, errlen, "spool write failed: %s", sk_strerror(e));
 		}
@@ -292,6 +298,46 @@ static void skd_consider_plugin(void *user, const char *name)
 
 /* ---- lifecycle ---- */
 
+/* The web UI's view of each output's health. */
+static size_t skd_webui_outputs(void *user, skw_output_info *out, size_t max)
+{
+	skd_daemon *d = user;
+	sal_stats st;
+	size_t n = 0;
+
+	sal_get_stats(d->log, &st);
+	for (size_t i = 0; i < d->noutputs && n < max; i++, n++) {
+		skm_output *m = sko_metrics(d->outputs[i]);
+		uint64_t done = m->cursor != NULL ? sal_cursor_get(m->cursor) : st.next_seq;
+		out[n].name = sko_name(d->outputs[i]);
+		out[n].queue_depth = st.next_seq > done ? st.next_seq - done : 0;
+		out[n].sent = atomic_load(&m->ok);
+		out[n].retries = atomic_load(&m->retries);
+		out[n].failed = atomic_load(&m->failed);
+		out[n].lost = atomic_load(&m->lost);
+	}
+	return n;
+}
+
+static sk_err skd_start_webui(skd_daemon *d, char *err, size_t errlen)
+{
+	skw_options wo;
+	int enabled = 0;
+	sk_err e = skw_options_load(d->cfg, &wo, &enabled, err, errlen);
+
+	if (e != SK_OK || !enabled) {
+		return e;
+	}
+	wo.log = d->log;
+	wo.outputs = skd_webui_outputs;
+	wo.outputs_user = d;
+	e = skw_start(&wo, &d->webui, err, errlen);
+	if (e == SK_OK) {
+		sk_info("web UI on http://%s:%u/", wo.listen_address, (unsigned)skw_port(d->webui));
+	}
+	return e;
+}
+
 sk_err skd_start(const skc_config *cfg, const char *plugin_dir, skd_daemon **out, char *err, size_t errlen)
 {
 	skd_daemon *d = calloc(1, sizeof(*d));
@@ -375,6 +421,10 @@ sk_err skd_start(const skc_config *cfg, const char *plugin_dir, skd_daemon **out
 		}
 		sk_info("nng input on %s", d->set.nng_url);
 	}
+	e = skd_start_webui(d, err, errlen);
+	if (e != SK_OK) {
+		goto cleanup;
+	}
 	*out = d;
 	return SK_OK;
 cleanup:
@@ -390,6 +440,8 @@ bool skd_stop(skd_daemon *d)
 	/* Inputs first: nothing new arrives while the outputs drain. */
 	skn_stop(d->nng);
 	skh_stop(d->http);
+	skw_stop(d->webui);
+	d->webui = NULL;
 	if (d->log != NULL && d->noutputs > 0) {
 		sal_stats st;
 		sal_get_stats(d->log, &st);
