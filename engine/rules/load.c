@@ -369,6 +369,9 @@ static void load_list(ld *l, yaml_node_t *map)
 		memset(old, 0, sizeof(*old));
 		old->name = name;
 		name = NULL;
+		if (sk_rs_index_list(l->rs) != SK_OK) {
+			goto cleanup;
+		}
 	}
 	strings_free(old->items, old->nitems);
 	old->items = items;
@@ -417,6 +420,9 @@ static void load_macro(ld *l, yaml_node_t *map)
 		memset(m, 0, sizeof(*m));
 		m->name = name;
 		name = NULL;
+		if (sk_rs_index_macro(l->rs) != SK_OK) {
+			goto cleanup;
+		}
 	}
 	if (mode != OV_APPEND) {
 		m->loc = loc_of(l, map);
@@ -727,6 +733,9 @@ static void load_rule(ld *l, yaml_node_t *map)
 			memset(rd, 0, sizeof(*rd));
 			rd->name = name;
 			name = NULL;
+			if (sk_rs_index_rule(l->rs) != SK_OK) {
+				goto cleanup;
+			}
 		}
 		/* Redefinition: new content, original position. */
 		rule_def_clear(rd);

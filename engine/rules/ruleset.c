@@ -33,34 +33,106 @@ const char *sk_priority_name(sk_priority p)
 	return p < SK_PRIO_COUNT ? prio_names[p] : "?";
 }
 
-sk_list_def *sk_rs_find_list(sk_ruleset *rs, const char *name)
+static uint32_t name_hash(const char *s)
 {
-	for (size_t i = 0; i < rs->nlists; i++) {
-		if (strcmp(rs->lists[i].name, name) == 0) {
-			return &rs->lists[i];
+	uint32_t h = 2166136261u;
+	for (; *s; s++) {
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	}
+	return h;
+}
+
+/* Returns the slot holding name, or the empty slot where it would go. */
+static uint32_t *index_slot(const sk_name_index *ix, const char *name, const char *(*name_at)(const sk_ruleset *, uint32_t),
+			    const sk_ruleset *rs)
+{
+	uint32_t mask = ix->cap - 1;
+	for (uint32_t i = name_hash(name) & mask;; i = (i + 1) & mask) {
+		uint32_t v = ix->slots[i];
+		if (v == 0 || strcmp(name_at(rs, v - 1), name) == 0) {
+			return &ix->slots[i];
 		}
 	}
-	return NULL;
+}
+
+static sk_err index_add(sk_name_index *ix, uint32_t idx, const char *(*name_at)(const sk_ruleset *, uint32_t),
+			const sk_ruleset *rs)
+{
+	if ((ix->n + 1) * 2 > ix->cap) {
+		sk_name_index bigger = {calloc(ix->cap ? ix->cap * 2 : 64, sizeof(uint32_t)), ix->cap ? ix->cap * 2 : 64, 0};
+		if (bigger.slots == NULL) {
+			return SK_ENOMEM;
+		}
+		for (uint32_t i = 0; i < ix->cap; i++) {
+			if (ix->slots[i] != 0) {
+				*index_slot(&bigger, name_at(rs, ix->slots[i] - 1), name_at, rs) = ix->slots[i];
+				bigger.n++;
+			}
+		}
+		free(ix->slots);
+		*ix = bigger;
+	}
+	*index_slot(ix, name_at(rs, idx), name_at, rs) = idx + 1;
+	ix->n++;
+	return SK_OK;
+}
+
+static const char *list_name(const sk_ruleset *rs, uint32_t i)
+{
+	return rs->lists[i].name;
+}
+
+static const char *macro_name(const sk_ruleset *rs, uint32_t i)
+{
+	return rs->macros[i].name;
+}
+
+static const char *rule_name(const sk_ruleset *rs, uint32_t i)
+{
+	return rs->rules[i].name;
+}
+
+sk_err sk_rs_index_list(sk_ruleset *rs)
+{
+	return index_add(&rs->list_idx, (uint32_t)rs->nlists - 1, list_name, rs);
+}
+
+sk_err sk_rs_index_macro(sk_ruleset *rs)
+{
+	return index_add(&rs->macro_idx, (uint32_t)rs->nmacros - 1, macro_name, rs);
+}
+
+sk_err sk_rs_index_rule(sk_ruleset *rs)
+{
+	return index_add(&rs->rule_idx, (uint32_t)rs->nrules - 1, rule_name, rs);
+}
+
+static int64_t index_find(const sk_ruleset *rs, const sk_name_index *ix, const char *name,
+			  const char *(*name_at)(const sk_ruleset *, uint32_t))
+{
+	if (ix->cap == 0) {
+		return -1;
+	}
+	uint32_t v = *index_slot(ix, name, name_at, rs);
+	return v == 0 ? -1 : (int64_t)v - 1;
+}
+
+sk_list_def *sk_rs_find_list(sk_ruleset *rs, const char *name)
+{
+	int64_t i = index_find(rs, &rs->list_idx, name, list_name);
+	return i < 0 ? NULL : &rs->lists[i];
 }
 
 sk_macro_def *sk_rs_find_macro(sk_ruleset *rs, const char *name)
 {
-	for (size_t i = 0; i < rs->nmacros; i++) {
-		if (strcmp(rs->macros[i].name, name) == 0) {
-			return &rs->macros[i];
-		}
-	}
-	return NULL;
+	int64_t i = index_find(rs, &rs->macro_idx, name, macro_name);
+	return i < 0 ? NULL : &rs->macros[i];
 }
 
 sk_rule_def *sk_rs_find_rule(sk_ruleset *rs, const char *name)
 {
-	for (size_t i = 0; i < rs->nrules; i++) {
-		if (strcmp(rs->rules[i].name, name) == 0) {
-			return &rs->rules[i];
-		}
-	}
-	return NULL;
+	int64_t i = index_find(rs, &rs->rule_idx, name, rule_name);
+	return i < 0 ? NULL : &rs->rules[i];
 }
 
 sk_err sk_ruleset_new(const sk_rules_opts *opts, sk_ruleset **out)
@@ -429,5 +501,8 @@ void sk_ruleset_free(sk_ruleset *rs)
 	sk_diags_free(&rs->diags);
 	sk_srcs_free(&rs->srcs);
 	sk_strbuf_free(&rs->scratch);
+	free(rs->list_idx.slots);
+	free(rs->macro_idx.slots);
+	free(rs->rule_idx.slots);
 	free(rs);
 }

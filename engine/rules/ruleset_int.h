@@ -79,6 +79,13 @@ typedef struct sk_crule {
 	uint64_t *evtypes; /* bitset over event ids; NULL = every type */
 } sk_crule;
 
+/* Open-addressing name -> index table over one of the definition arrays. */
+typedef struct sk_name_index {
+	uint32_t *slots; /* index + 1; 0 = empty */
+	uint32_t cap;    /* power of two */
+	uint32_t n;
+} sk_name_index;
+
 typedef struct sk_plugin_req {
 	char *name;
 	char *version;
@@ -96,6 +103,7 @@ struct sk_ruleset {
 	size_t nmacros, capmacros;
 	sk_rule_def *rules;
 	size_t nrules, caprules;
+	sk_name_index list_idx, macro_idx, rule_idx;
 	bool compiled;
 	sk_crule *crules;
 	size_t ncrules;
@@ -109,6 +117,10 @@ struct sk_ruleset {
 	size_t nplugins;
 };
 
+/* Registers the newest list/macro/rule (the last array element) by name. */
+sk_err sk_rs_index_list(sk_ruleset *rs);
+sk_err sk_rs_index_macro(sk_ruleset *rs);
+sk_err sk_rs_index_rule(sk_ruleset *rs);
 sk_list_def *sk_rs_find_list(sk_ruleset *rs, const char *name);
 sk_macro_def *sk_rs_find_macro(sk_ruleset *rs, const char *name);
 sk_rule_def *sk_rs_find_rule(sk_ruleset *rs, const char *name);
