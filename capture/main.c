@@ -466,6 +466,8 @@ static int open_output(struct capture *cap, nng_socket *req, bool *req_open)
 	if (rv == 0) {
 		cap->push_open = true;
 		nng_pipe_notify(cap->push, NNG_PIPE_EV_ADD_POST, on_pipe_added, cap);
+		/* absorb short engine stalls (up to 128 batches) before counting losses */
+		nng_socket_set_int(cap->push, NNG_OPT_SENDBUF, 128);
 		rv = nng_dial(cap->push, cap->opt.events_url, NULL, NNG_FLAG_NONBLOCK);
 	}
 	if (rv != 0) {

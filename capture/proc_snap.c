@@ -138,6 +138,14 @@ static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct t
 	return 0;
 }
 
+/* Readers reject paths longer than the public format's limit. */
+#define SNAP_PATH_MAX 1023u
+
+static size_t path_len(size_t n)
+{
+	return n < SNAP_PATH_MAX ? n : SNAP_PATH_MAX;
+}
+
 /* One PL v9 entry; the field order of the public format. */
 static void put_task(sk_strbuf *sb, const struct task_info *t)
 {
@@ -151,10 +159,11 @@ static void put_task(sk_strbuf *sb, const struct task_info *t)
 	scap_put_u64(sb, t->sid);
 	scap_put_u64(sb, t->pgid);
 	scap_put_lstr(sb, t->comm, strlen(t->comm));
-	scap_put_lstr(sb, t->cmdline_len ? t->cmdline : t->comm, t->cmdline_len ? argv0 : strlen(t->comm));
-	scap_put_lstr(sb, t->exepath, strlen(t->exepath));
+	const char *exe = t->cmdline_len ? t->cmdline : t->comm;
+	scap_put_lstr(sb, exe, path_len(t->cmdline_len ? argv0 : strlen(t->comm)));
+	scap_put_lstr(sb, t->exepath, path_len(strlen(t->exepath)));
 	scap_put_lstr(sb, t->cmdline + args_off, t->cmdline_len - args_off);
-	scap_put_lstr(sb, t->cwd, strlen(t->cwd));
+	scap_put_lstr(sb, t->cwd, path_len(strlen(t->cwd)));
 	scap_put_u64(sb, t->fdlimit);
 	scap_put_u32(sb, 0); /* flags */
 	scap_put_u32(sb, t->uid);

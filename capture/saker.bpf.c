@@ -604,13 +604,10 @@ static __always_inline bool wanted(__u32 slot)
 	return w && *w;
 }
 
-SEC("raw_tp/sys_enter")
-int sk_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+/* Keeps the path or address of a wanted open-family/connect call for its
+ * exit event. args are the syscall's six arguments. */
+static __always_inline int stash_enter(__u32 nr, const unsigned long *args)
 {
-	__u32 nr = (__u32)ctx->args[1];
-	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
-		return 0;
-	}
 	const struct skc_spec *spec = bpf_map_lookup_elem(&sk_specs, &nr);
 	if (!spec || spec->stash == SKC_STASH_NONE) {
 		return 0;
@@ -623,12 +620,12 @@ int sk_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!st) {
 		return 0;
 	}
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	const void *p = (const void *)reg_arg(regs, spec->stash_arg);
+	__u32 a = spec->stash_arg < 5 ? spec->stash_arg : 4;
+	const void *p = (const void *)args[a];
 	st->len = 0;
 	st->how[0] = st->how[1] = st->how[2] = 0;
 	if (spec->stash == SKC_STASH_SOCKADDR) {
-		__u32 len = bound_len((__u32)reg_arg(regs, spec->stash_arg + 1), 112);
+		__u32 len = bound_len((__u32)args[a + 1], 112);
 		if (p && bpf_probe_read_user(st->data, len, p) == 0) {
 			st->len = len;
 		}
@@ -636,7 +633,7 @@ int sk_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		long n = p ? bpf_probe_read_user_str(st->data, SKC_STASH_MAX, p) : 0;
 		st->len = n > 0 ? (__u32)n : 0;
 		if (spec->stash == SKC_STASH_HOW) {
-			const void *how = (const void *)reg_arg(regs, spec->stash_arg + 1);
+			const void *how = (const void *)args[a + 1];
 			if (how) {
 				bpf_probe_read_user(st->how, sizeof(st->how), how);
 			}
@@ -645,6 +642,21 @@ int sk_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	__u32 tid = (__u32)id;
 	bpf_map_update_elem(&sk_stash, &tid, st, BPF_ANY);
 	return 0;
+}
+
+SEC("raw_tp/sys_enter")
+int sk_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 nr = (__u32)ctx->args[1];
+	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
+		return 0;
+	}
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	unsigned long a[6];
+	for (__u32 i = 0; i < 6; i++) {
+		a[i] = reg_arg(regs, i);
+	}
+	return stash_enter(nr, a);
 }
 
 SEC("raw_tp/sys_exit")

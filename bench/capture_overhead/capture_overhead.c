@@ -1,0 +1,344 @@
+/* capture_overhead: what saker-capture costs the workloads it watches.
+ *
+ * For each workload, rounds alternate without and with a running
+ * saker-capture (--all, streaming to an in-process nng PULL socket that
+ * stands in for the engine and drains every message). Each reports the
+ * median cost ratio with/without (CPU time of the workload; wall time for
+ * redis, whose server is not our child), the events/s the sensor produced
+ * and its drops. Needs root.
+ *
+ *   capture_overhead [--rounds N] [--scale F]
+ *
+ * SAKER_BUILD_DIR (or ./build) locates bin/saker-capture. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <nng/nng.h>
+#include <nng/protocol/pipeline0/pull.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_ROUNDS 15
+
+static double scale = 1.0;
+static char events_url[128];
+static atomic_bool sink_stop;
+static atomic_ullong sink_bytes;
+
+/* CPU seconds (user + system) of this process and its reaped children:
+ * the hook's cost lands in the workload's system time, and CPU time is far
+ * less disturbed than wall time by other load on a shared machine. */
+static double cpu_s(void)
+{
+	struct rusage self, kids;
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
+	       (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
+			kids.ru_stime.tv_usec) /
+		       1e6;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* The engine stand-in: receives and drops every batch. */
+static void *sink_main(void *arg)
+{
+	nng_socket *s = arg;
+	while (!atomic_load(&sink_stop)) {
+		nng_msg *m;
+		if (nng_recvmsg(*s, &m, 0) == 0) {
+			atomic_fetch_add(&sink_bytes, nng_msg_len(m));
+			nng_msg_free(m);
+		}
+	}
+	return NULL;
+}
+
+/* ---- workloads: each returns its elapsed seconds ---- */
+
+static double work_getppid(void)
+{
+	long n = (long)(2000000 * scale);
+	double t = cpu_s();
+	for (long i = 0; i < n; i++) {
+		syscall(SYS_getppid);
+	}
+	return cpu_s() - t;
+}
+
+static double work_open_close(void)
+{
+	long n = (long)(200000 * scale);
+	double t = cpu_s();
+	for (long i = 0; i < n; i++) {
+		int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+		}
+	}
+	return cpu_s() - t;
+}
+
+static double work_fork_exec(void)
+{
+	long n = (long)(400 * scale);
+	double t = cpu_s();
+	for (long i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p == 0) {
+			char *argv[] = {"/bin/true", NULL};
+			execv(argv[0], argv);
+			_exit(127);
+		}
+		waitpid(p, NULL, 0);
+	}
+	return cpu_s() - t;
+}
+
+static int redis_port;
+
+static double work_redis(void)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd),
+		 "redis-benchmark -h 127.0.0.1 -p %d -q -n %ld -c 10 -t set,get >/dev/null 2>&1", redis_port,
+		 (long)(40000 * scale));
+	double t = now_s();
+	if (system(cmd) != 0) {
+		return -1;
+	}
+	return now_s() - t;
+}
+
+/* ---- the sensor ---- */
+
+struct sensor_run {
+	pid_t pid;
+	int err_fd; /* its stderr: the final stats line */
+};
+
+static int sensor_start(struct sensor_run *r)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char exe[512];
+	snprintf(exe, sizeof(exe), "%s/bin/saker-capture", build ? build : "build");
+	int pipefd[2];
+	if (pipe(pipefd) != 0) {
+		return -1;
+	}
+	r->pid = fork();
+	if (r->pid == 0) {
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		char *argv[] = {exe, "--all", "--stats", "--events", events_url, NULL};
+		execv(exe, argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	r->err_fd = pipefd[0];
+	/* loaded when it says "capturing" */
+	char buf[4096];
+	size_t len = 0;
+	double deadline = now_s() + 20;
+	while (now_s() < deadline && len < sizeof(buf) - 1) {
+		ssize_t n = read(r->err_fd, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0) {
+			break;
+		}
+		len += (size_t)n;
+		buf[len] = 0;
+		if (strstr(buf, "capturing") != NULL) {
+			sleep_ms(300);
+			return 0;
+		}
+	}
+	fprintf(stderr, "saker-capture did not start:\n%s\n", buf);
+	return -1;
+}
+
+struct sensor_stats {
+	double events, drops_full, drops_oversize, lost;
+};
+
+/* Stops the sensor and reads the last stats line it printed. */
+static void sensor_stop(struct sensor_run *r, struct sensor_stats *st)
+{
+	kill(r->pid, SIGINT);
+	static char buf[1 << 20];
+	size_t len = 0;
+	ssize_t n;
+	while (len < sizeof(buf) - 1 && (n = read(r->err_fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
+		len += (size_t)n;
+	}
+	buf[len] = 0;
+	waitpid(r->pid, NULL, 0);
+	close(r->err_fd);
+	memset(st, 0, sizeof(*st));
+	char *last = NULL, *p = buf;
+	while ((p = strstr(p, "stats: ")) != NULL) {
+		last = p++;
+	}
+	unsigned long long ev = 0, full = 0, over = 0, lost = 0;
+	if (last != NULL && sscanf(last, "stats: %*f events/s, events %llu, written %*u, drops full %llu, oversize %llu, "
+					  "lost (engine away) %llu",
+				   &ev, &full, &over, &lost) == 4) {
+		st->events = (double)ev;
+		st->drops_full = (double)full;
+		st->drops_oversize = (double)over;
+		st->lost = (double)lost;
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct workload {
+	const char *name;
+	double (*fn)(void);
+	double target; /* ratio we aim for */
+};
+
+static int bench(const struct workload *w, int rounds)
+{
+	double ratio[MAX_ROUNDS];
+	double events = 0, seconds_on = 0, drops = 0, lost = 0;
+	for (int r = 0; r < rounds; r++) {
+		/* alternate the order so drift (frequency, other load) cancels */
+		double off = r % 2 == 0 ? w->fn() : 0;
+		struct sensor_run run;
+		if (sensor_start(&run) != 0) {
+			return -1;
+		}
+		double on = w->fn();
+		struct sensor_stats st;
+		sensor_stop(&run, &st);
+		if (r % 2 == 1) {
+			off = w->fn();
+		}
+		if (off <= 0 || on <= 0) {
+			fprintf(stderr, "%s: workload failed\n", w->name);
+			return -1;
+		}
+		ratio[r] = on / off;
+		events += st.events;
+		seconds_on += on;
+		drops += st.drops_full + st.drops_oversize;
+		lost += st.lost;
+	}
+	qsort(ratio, (size_t)rounds, sizeof(double), cmp_double);
+	printf("%-12s ratio x%.3f (target <= x%.2f, min %.3f max %.3f)  %.0f events/s  ring drops %.0f  "
+	       "not taken by the engine %.0f\n",
+	       w->name, ratio[rounds / 2], w->target, ratio[0], ratio[rounds - 1], events / seconds_on, drops, lost);
+	fflush(stdout);
+	return 0;
+}
+
+static pid_t start_redis(void)
+{
+	redis_port = 20000 + (int)(getpid() % 20000);
+	pid_t p = fork();
+	if (p == 0) {
+		char port[16];
+		snprintf(port, sizeof(port), "%d", redis_port);
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		char *argv[] = {"/usr/bin/redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "",
+				"--appendonly", "no", NULL};
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "redis-cli -p %d ping >/dev/null 2>&1", redis_port);
+	for (int i = 0; i < 100; i++) {
+		if (system(cmd) == 0) {
+			return p;
+		}
+		sleep_ms(50);
+	}
+	kill(p, SIGTERM);
+	waitpid(p, NULL, 0);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = 5;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+			rounds = atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
+			scale = atof(argv[++i]);
+		} else {
+			fprintf(stderr, "usage: capture_overhead [--rounds N] [--scale F]\n");
+			return 2;
+		}
+	}
+	if (rounds < 1 || rounds > MAX_ROUNDS || scale <= 0) {
+		fprintf(stderr, "capture_overhead: --rounds 1..%d, --scale > 0\n", MAX_ROUNDS);
+		return 2;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "capture_overhead: needs root (loads eBPF)\n");
+		return 2;
+	}
+	snprintf(events_url, sizeof(events_url), "ipc:///tmp/sk_capture_bench_%d.sock", (int)getpid());
+	nng_socket pull;
+	if (nng_pull0_open(&pull) != 0 || nng_listen(pull, events_url, NULL, 0) != 0) {
+		fprintf(stderr, "capture_overhead: cannot listen on %s\n", events_url);
+		return 1;
+	}
+	nng_socket_set_ms(pull, NNG_OPT_RECVTIMEO, 100);
+	pthread_t sink;
+	pthread_create(&sink, NULL, sink_main, &pull);
+	pid_t redis = start_redis();
+	const struct workload loads[] = {
+		{"getppid", work_getppid, 1.12},
+		{"open_close", work_open_close, 1.35},
+		{"fork_exec", work_fork_exec, 1.05},
+		{"redis", work_redis, 1.05},
+	};
+	int rc = 0;
+	printf("capture_overhead: %d interleaved rounds, scale %.2f, median ratio with/without saker-capture\n", rounds,
+	       scale);
+	for (size_t i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
+		if (loads[i].fn == work_redis && redis < 0) {
+			printf("%-12s skipped: redis-server did not start\n", loads[i].name);
+			continue;
+		}
+		if (bench(&loads[i], rounds) != 0) {
+			rc = 1;
+		}
+	}
+	if (redis > 0) {
+		kill(redis, SIGTERM);
+		waitpid(redis, NULL, 0);
+	}
+	atomic_store(&sink_stop, true);
+	pthread_join(sink, NULL);
+	nng_close(pull);
+	printf("engine stand-in received %.1f MiB\n", (double)atomic_load(&sink_bytes) / (1024.0 * 1024.0));
+	return rc;
+}
