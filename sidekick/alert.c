@@ -433,8 +433,41 @@ static bool ska_has_tag(struct json_object *tags, const char *tag)
 	return false;
 }
 
+/* Without extras the received text is kept: only a uuid member is spliced
+ * in after the opening brace, which is much cheaper than re-serializing. */
+static sk_err ska_splice_uuid(const ska_alert *a, sk_strbuf *json_out)
+{
+	const char *p = a->view.json;
+	size_t skip = 0;
+	char id[37];
+
+	while (skip < a->view.json_len && p[skip] != '{') {
+		skip++;
+	}
+	sk_strbuf_reset(json_out);
+	if (a->view.uuid[0] != '\0') {
+		sk_strbuf_append(json_out, p + skip, a->view.json_len - skip);
+	} else {
+		ska_uuid(id);
+		sk_strbuf_puts(json_out, "{\"uuid\":\"");
+		sk_strbuf_puts(json_out, id);
+		sk_strbuf_puts(json_out, "\",");
+		/* The object has members (rule, priority...), so a comma fits. */
+		sk_strbuf_append(json_out, p + skip + 1, a->view.json_len - skip - 1);
+	}
+	/* Trailing blanks after the object are dropped. */
+	while (json_out->len > 0 && json_out->data[json_out->len - 1] != '}') {
+		json_out->data[--json_out->len] = '\0';
+	}
+	return sk_strbuf_failed(json_out) ? SK_ENOMEM : SK_OK;
+}
+
 sk_err ska_enrich(ska_alert *a, const ska_extras *x, sk_strbuf *json_out)
 {
+	if ((x == NULL || (x->nfields == 0 && x->ntags == 0)) &&
+	    (a->view.uuid[0] != '\0' || !json_object_object_get_ex(a->root, "uuid", NULL))) {
+		return ska_splice_uuid(a, json_out);
+	}
 	for (size_t i = 0; x != NULL && i < x->nfields; i++) {
 		struct json_object *s = json_object_new_string(x->field_values[i]);
 		if (s == NULL || json_object_object_add(a->fields, x->field_names[i], s) != 0) {

@@ -22,6 +22,7 @@
 #define SAL_SEG_HDR 16u
 #define SAL_REC_HDR 24u
 #define SAL_READ_CHUNK (64u << 10)
+#define SAL_PENDING_MAX (64u << 20) /* appends fail with SK_EFULL beyond this much unwritten data */
 
 struct sal_segment {
 	uint64_t first_seq;
@@ -49,14 +50,23 @@ struct sal_log {
 	size_t nsegs;
 	size_t cap;
 	int fd; /* active segment, O_APPEND */
-	uint64_t next_seq;
+	uint64_t next_seq;     /* sequence the next append gets */
+	uint64_t written_next; /* records below this are in the file */
+	char *pending;         /* encoded records not yet written (group commit) */
+	size_t pending_len;
+	size_t pending_cap;
+	char *spare; /* the other buffer, swapped in while one is written */
+	size_t spare_cap;
+	bool flushing; /* a thread is writing a batch outside the lock */
+	size_t inflight_len; /* bytes of that batch */
+	pthread_cond_t written; /* broadcast after every batch write */
+	pthread_cond_t work;    /* wakes the flusher: pending data or stop */
 	uint64_t bytes;
 	bool dirty;
 	sal_cursor *cursors;
 	pthread_t flusher;
 	bool flusher_started;
 	bool stopping;
-	pthread_cond_t stop_cond;
 };
 
 struct sal_reader {
@@ -274,6 +284,7 @@ static sk_err sal_recover_tail(sal_log *log, char *err, size_t errlen)
 	}
 	log->fd = fd;
 	log->next_seq = expect;
+	log->written_next = expect;
 	return SK_OK;
 }
 
@@ -391,19 +402,109 @@ void sal_enforce_bounds(sal_log *log, int64_t now_s)
 	pthread_mutex_unlock(&log->mu);
 }
 
+/* Writes the pending batch. Caller holds mu, nothing else is flushing and
+ * pending is not empty; the lock is dropped during the write so appends go
+ * on filling the other buffer. On a write error the batch is put back in
+ * front of what arrived meanwhile and retried later. */
+static sk_err sal_flush_locked(sal_log *log)
+{
+	char *buf = log->pending;
+	size_t len = log->pending_len, cap = log->pending_cap;
+	uint64_t upto = log->next_seq;
+	struct iovec iov = {buf, len};
+
+	log->flushing = true;
+	log->inflight_len = len;
+	log->pending = log->spare;
+	log->pending_cap = log->spare_cap;
+	log->pending_len = 0;
+	pthread_mutex_unlock(&log->mu);
+	sk_err e = sal_writev_all(log->fd, &iov, 1);
+	int saved = errno;
+	pthread_mutex_lock(&log->mu);
+	struct sal_segment *active = &log->segs[log->nsegs - 1];
+	if (e == SK_OK) {
+		active->size += len;
+		active->mtime_s = sal_now_s();
+		log->bytes += len;
+		log->dirty = true;
+		log->written_next = upto;
+		log->spare = buf;
+		log->spare_cap = cap;
+		pthread_cond_broadcast(&log->appended);
+	} else {
+		sk_warn("%s: write failed (%s); %zu bytes stay queued in memory", log->dir, strerror(saved), len);
+		if (ftruncate(log->fd, (off_t)active->size) != 0) {
+			sk_error("%s: cannot undo a partial write: %s", log->dir, strerror(errno));
+		}
+		/* Put the batch back in front of what arrived meanwhile. */
+		size_t total = len + log->pending_len;
+		char *merged = realloc(buf, total);
+		if (merged != NULL) {
+			memcpy(merged + len, log->pending, log->pending_len);
+			log->spare = log->pending;
+			log->spare_cap = log->pending_cap;
+			log->pending = merged;
+			log->pending_len = total;
+			log->pending_cap = total;
+		} else {
+			sk_error("%s: out of memory re-queueing %zu bytes; those alerts are lost", log->dir, len);
+			free(buf);
+		}
+	}
+	log->flushing = false;
+	log->inflight_len = 0;
+	pthread_cond_broadcast(&log->written);
+	return e;
+}
+
+/* One step towards an empty queue: waits for the flush in progress or
+ * writes what is pending. Loop on the condition: the lock is dropped. */
+static sk_err sal_drain_step(sal_log *log)
+{
+	if (log->flushing) {
+		pthread_cond_wait(&log->written, &log->mu);
+		return SK_OK;
+	}
+	return log->pending_len > 0 ? sal_flush_locked(log) : SK_OK;
+}
+
+/* Returns with nothing queued or being written (the lock held), unless a
+ * write fails. */
+static sk_err sal_drain_locked(sal_log *log)
+{
+	sk_err e = SK_OK;
+	while (e == SK_OK && (log->flushing || log->pending_len > 0)) {
+		e = sal_drain_step(log);
+	}
+	return e;
+}
+
 static void *sal_flusher_main(void *arg)
 {
 	sal_log *log = arg;
 	int64_t last_bounds = 0;
+	int64_t next_sync = 0;
 
 	pthread_mutex_lock(&log->mu);
 	while (!log->stopping) {
+		/* After a failed write, wait for the timer before trying again. */
+		if (log->pending_len > 0 && !log->flushing && sal_flush_locked(log) == SK_OK) {
+			continue;
+		}
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		uint64_t ns = (uint64_t)ts.tv_nsec + (uint64_t)log->opt.sync_ms * 1000000u;
 		ts.tv_sec += (time_t)(ns / 1000000000u);
 		ts.tv_nsec = (long)(ns % 1000000000u);
-		pthread_cond_timedwait(&log->stop_cond, &log->mu, &ts);
+		pthread_cond_timedwait(&log->work, &log->mu, &ts);
+		struct timespec mono;
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		int64_t now_ms = (int64_t)mono.tv_sec * 1000 + mono.tv_nsec / 1000000;
+		if (now_ms < next_sync) {
+			continue;
+		}
+		next_sync = now_ms + log->opt.sync_ms;
 		pthread_mutex_unlock(&log->mu);
 		sal_sync(log);
 		sal_persist_cursors(log);
@@ -414,6 +515,7 @@ static void *sal_flusher_main(void *arg)
 		}
 		pthread_mutex_lock(&log->mu);
 	}
+	sal_drain_locked(log);
 	pthread_mutex_unlock(&log->mu);
 	return NULL;
 }
@@ -457,7 +559,8 @@ sk_err sal_open(const sal_options *opt, sal_log **out, char *err, size_t errlen)
 	log->dirfd = -1;
 	pthread_mutex_init(&log->mu, NULL);
 	pthread_cond_init(&log->appended, NULL);
-	pthread_cond_init(&log->stop_cond, NULL);
+	pthread_cond_init(&log->written, NULL);
+	pthread_cond_init(&log->work, NULL);
 	log->dir = strdup(opt->dir != NULL ? opt->dir : "");
 	if (log->dir == NULL) {
 		e = SK_ENOMEM;
@@ -489,6 +592,7 @@ sk_err sal_open(const sal_options *opt, sal_log **out, char *err, size_t errlen)
 		e = sal_recover_tail(log, err, errlen);
 	} else {
 		log->next_seq = 1;
+		log->written_next = 1;
 		e = sal_new_segment(log);
 		if (e != SK_OK) {
 			snprintf(err, errlen, "spool directory \"%s\": cannot create a segment", log->dir);
@@ -518,7 +622,7 @@ void sal_close(sal_log *log)
 	if (log->flusher_started) {
 		pthread_mutex_lock(&log->mu);
 		log->stopping = true;
-		pthread_cond_broadcast(&log->stop_cond);
+		pthread_cond_broadcast(&log->work);
 		pthread_mutex_unlock(&log->mu);
 		pthread_join(log->flusher, NULL);
 	}
@@ -540,14 +644,37 @@ void sal_close(sal_log *log)
 		close(log->dirfd);
 	}
 	pthread_cond_destroy(&log->appended);
-	pthread_cond_destroy(&log->stop_cond);
+	pthread_cond_destroy(&log->written);
+	pthread_cond_destroy(&log->work);
+	free(log->pending);
+	free(log->spare);
 	pthread_mutex_destroy(&log->mu);
 	free(log->segs);
 	free(log->dir);
 	free(log);
 }
 
-sk_err sal_append(sal_log *log, int64_t time_ns, const void *data, size_t len, uint64_t *seq)
+/* Makes room for n more pending bytes. Caller holds mu. */
+static sk_err sal_pending_reserve(sal_log *log, size_t n)
+{
+	if (log->pending_len + n <= log->pending_cap) {
+		return SK_OK;
+	}
+	size_t cap = log->pending_cap != 0 ? log->pending_cap : 64u << 10;
+	while (cap < log->pending_len + n) {
+		cap *= 2;
+	}
+	char *p = realloc(log->pending, cap);
+	if (p == NULL) {
+		return SK_ENOMEM;
+	}
+	log->pending = p;
+	log->pending_cap = cap;
+	return SK_OK;
+}
+
+static sk_err sal_append_mode(sal_log *log, int64_t time_ns, const void *data, size_t len, uint64_t *seq,
+			      bool wait)
 {
 	uint8_t hdr[SAL_REC_HDR];
 	sk_err e = SK_OK;
@@ -556,41 +683,79 @@ sk_err sal_append(sal_log *log, int64_t time_ns, const void *data, size_t len, u
 		return SK_ERANGE;
 	}
 	pthread_mutex_lock(&log->mu);
-	struct sal_segment *active = &log->segs[log->nsegs - 1];
-	if (active->size > SAL_SEG_HDR && active->size + SAL_REC_HDR + len > log->opt.segment_bytes) {
-		e = sal_new_segment(log);
-		if (e != SK_OK) {
-			goto cleanup;
-		}
-		active = &log->segs[log->nsegs - 1];
+	if (log->pending_len + SAL_REC_HDR + len > SAL_PENDING_MAX) {
+		e = SK_EFULL; /* the disk is not keeping up or failing */
+		goto cleanup;
 	}
+	/* Rotate when this record would overflow the active segment. Queued
+	 * bytes belong to the active segment, so they are written first; the
+	 * check is redone after every step because the lock was dropped. */
+	for (;;) {
+		uint64_t logical = log->segs[log->nsegs - 1].size + log->inflight_len + log->pending_len;
+		if (logical <= SAL_SEG_HDR || logical + SAL_REC_HDR + len <= log->opt.segment_bytes) {
+			break;
+		}
+		if (log->flushing || log->pending_len > 0) {
+			e = sal_drain_step(log);
+		} else {
+			e = sal_new_segment(log);
+			break;
+		}
+		if (e != SK_OK) {
+			break;
+		}
+	}
+	if (e != SK_OK) {
+		goto cleanup;
+	}
+	e = sal_pending_reserve(log, SAL_REC_HDR + len);
+	if (e != SK_OK) {
+		goto cleanup;
+	}
+	uint64_t mine = log->next_seq;
 	sal_put32(hdr, (uint32_t)len);
-	sal_put64(hdr + 8, log->next_seq);
+	sal_put64(hdr + 8, mine);
 	sal_put64(hdr + 16, (uint64_t)time_ns);
 	sal_put32(hdr + 4, sal_crc(hdr, data, len));
-	struct iovec iov[2] = {{hdr, sizeof(hdr)}, {(void *)data, len}};
-	e = sal_writev_all(log->fd, iov, 2);
-	if (e != SK_OK) {
-		/* Leave no partial record behind: the next append must not follow
-		 * garbage. */
-		sk_warn("%s: append failed: %s", log->dir, strerror(errno));
-		if (ftruncate(log->fd, (off_t)active->size) != 0) {
-			sk_error("%s: cannot undo a partial append: %s", log->dir, strerror(errno));
+	bool was_empty = log->pending_len == 0;
+	memcpy(log->pending + log->pending_len, hdr, SAL_REC_HDR);
+	memcpy(log->pending + log->pending_len + SAL_REC_HDR, data, len);
+	log->pending_len += SAL_REC_HDR + len;
+	log->next_seq++;
+	if (seq != NULL) {
+		*seq = mine;
+	}
+	if (!wait) {
+		if (was_empty) {
+			pthread_cond_signal(&log->work);
 		}
 		goto cleanup;
 	}
-	active->size += SAL_REC_HDR + len;
-	active->mtime_s = sal_now_s();
-	log->bytes += SAL_REC_HDR + len;
-	log->dirty = true;
-	if (seq != NULL) {
-		*seq = log->next_seq;
+	/* Group commit: whoever finds no write in progress writes everything
+	 * pending, its own record and the ones queued behind it. */
+	while (log->written_next <= mine) {
+		if (!log->flushing) {
+			e = sal_flush_locked(log);
+			if (e != SK_OK) {
+				break;
+			}
+		} else {
+			pthread_cond_wait(&log->written, &log->mu);
+		}
 	}
-	log->next_seq++;
-	pthread_cond_broadcast(&log->appended);
 cleanup:
 	pthread_mutex_unlock(&log->mu);
 	return e;
+}
+
+sk_err sal_append(sal_log *log, int64_t time_ns, const void *data, size_t len, uint64_t *seq)
+{
+	return sal_append_mode(log, time_ns, data, len, seq, true);
+}
+
+sk_err sal_append_nowait(sal_log *log, int64_t time_ns, const void *data, size_t len, uint64_t *seq)
+{
+	return sal_append_mode(log, time_ns, data, len, seq, false);
 }
 
 void sal_get_stats(sal_log *log, sal_stats *st)
@@ -613,10 +778,10 @@ bool sal_wait(sal_log *log, uint64_t seq, unsigned timeout_ms)
 	ts.tv_sec += (time_t)(ns / 1000000000u);
 	ts.tv_nsec = (long)(ns % 1000000000u);
 	pthread_mutex_lock(&log->mu);
-	if (log->next_seq <= seq && !log->stopping) {
+	if (log->written_next <= seq && !log->stopping) {
 		pthread_cond_timedwait(&log->appended, &log->mu, &ts);
 	}
-	have = log->next_seq > seq;
+	have = log->written_next > seq;
 	pthread_mutex_unlock(&log->mu);
 	return have;
 }

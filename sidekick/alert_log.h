@@ -11,8 +11,8 @@
  * (little-endian), plus one "cursor.<name>" text file per output and a LOCK.
  *
  * Durability: sal_append() returns after write(2), so an appended alert
- * survives the process being killed; a flusher thread fdatasync()s at most
- * every sync_ms (group commit) for power loss. The log is bounded by bytes
+ * survives the process being killed (sal_append_nowait() within
+ * milliseconds); a flusher thread fdatasync()s every sync_ms for power loss. The log is bounded by bytes
  * and age: whole segments are deleted oldest first, and readers that had not
  * reached them report the lost records as skipped (never silently).
  *
@@ -64,9 +64,16 @@ sk_err sal_open(const sal_options *opt, sal_log **out, char *err, size_t errlen)
  * first (cursors are freed here). */
 void sal_close(sal_log *log);
 
-/* Appends one record; *seq gets its sequence number (may be NULL). Thread-safe.
- * SK_ERANGE if len > SAL_MAX_RECORD, SK_EIO on a write error (nothing kept). */
+/* Appends one record and returns once it is written to the file (group
+ * commit: concurrent appends share one write). *seq gets its sequence number
+ * (may be NULL). Thread-safe. SK_ERANGE if len > SAL_MAX_RECORD; SK_EFULL if
+ * 64 MiB are already waiting for the disk; SK_EIO if the write failed (the
+ * record stays queued and is written later: the caller may see it twice). */
 sk_err sal_append(sal_log *log, int64_t time_ns, const void *data, size_t len, uint64_t *seq);
+
+/* Same, but returns once the record is queued; the flusher writes it within
+ * moments. For inputs with no acknowledgement to delay (nng). */
+sk_err sal_append_nowait(sal_log *log, int64_t time_ns, const void *data, size_t len, uint64_t *seq);
 
 /* fdatasync()s now (the flusher also does it every sync_ms). */
 sk_err sal_sync(sal_log *log);

@@ -81,6 +81,30 @@ SK_TEST(alert_enrich_adds_customfields_tags_uuid)
 	sk_strbuf_free(&out);
 }
 
+SK_TEST(alert_enrich_without_extras_keeps_text_and_adds_uuid)
+{
+	static const char *const inputs[] = {
+		"  {\"rule\":\"r\",\"priority\":\"Debug\",\"time\":\"2024-05-01T10:00:00Z\",\"output_fields\":{}} \n",
+		"{\"uuid\":\"\",\"rule\":\"r\",\"priority\":\"Debug\",\"time\":\"2024-05-01T10:00:00Z\","
+		"\"output_fields\":{}}",
+		"{\"uuid\":\"keep-me\",\"rule\":\"r\",\"priority\":\"Debug\",\"time\":\"2024-05-01T10:00:00Z\","
+		"\"output_fields\":{}}",
+	};
+	for (size_t i = 0; i < 3; i++) {
+		ska_alert a, b;
+		sk_strbuf out = SK_STRBUF_INIT;
+		char err[256] = "";
+		SK_CHECK_INT(ska_parse(inputs[i], strlen(inputs[i]), &a, err, sizeof(err)), SK_OK);
+		SK_CHECK_INT(ska_enrich(&a, NULL, &out), SK_OK);
+		SK_CHECK_INT(ska_parse(out.data, out.len, &b, err, sizeof(err)), SK_OK);
+		SK_CHECK_INT(strlen(b.view.uuid), i == 2 ? 7 : 36);
+		SK_CHECK(out.data[0] == '{' && out.data[out.len - 1] == '}');
+		ska_free(&a);
+		ska_free(&b);
+		sk_strbuf_free(&out);
+	}
+}
+
 SK_TEST(alert_time_and_priority_forms)
 {
 	int64_t ns = 0;

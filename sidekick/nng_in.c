@@ -12,6 +12,8 @@
 
 #include "sk_log.h"
 
+#define SKN_RECV_QUEUE 128 /* messages nng may hold before applying back-pressure */
+
 struct skn_input {
 	nng_socket sock;
 	bool open;
@@ -107,6 +109,9 @@ sk_err skn_start(const char *url, size_t max_bytes, skh_ingest_fn ingest, void *
 	in->open = true;
 	nng_socket_set_ms(in->sock, NNG_OPT_RECVTIMEO, 200);
 	nng_socket_set_size(in->sock, NNG_OPT_RECVMAXSZ, max_bytes);
+	/* A small receive queue lets the engine keep sending while an append
+	 * is in progress; bounded so memory stays small. */
+	nng_socket_set_int(in->sock, NNG_OPT_RECVBUF, SKN_RECV_QUEUE);
 	rv = nng_listen(in->sock, url, NULL, 0);
 	if (rv != 0) {
 		snprintf(err, errlen, "nng: cannot listen on %s: %s", url, nng_strerror(rv));
