@@ -1,5 +1,6 @@
 #include "redis_peer.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,6 +54,13 @@ sk_err rp_start(rp_server *s, int port, const char *password)
 	if (s->pid == 0) {
 		/* Dies with the test even if the test crashes. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* Its start-up chatter is not the test's output. */
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (devnull >= 0) {
+			dup2(devnull, STDOUT_FILENO);
+			close(devnull);
+		}
 		if (s->password[0] != '\0') {
 			execlp("redis-server", "redis-server", "--port", portstr, "--bind", "127.0.0.1", "--save", "",
 			       "--appendonly", "no", "--loglevel", "warning", "--requirepass", s->password,
