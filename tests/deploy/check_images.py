@@ -13,7 +13,10 @@ Usage: check_images.py DOCKERFILE BUILD_DIR
    there. An artifact that is not built at all is reported as in progress; one
    that is built but not installed is a warning (an error with
    SAKER_DEPLOY_STRICT=1), since the image build would fail on it.
-3. Runtime libraries: every ELF file a runtime stage copies needs only shared
+3. Build stage: every pkg-config module and header the CMake files require
+   is provided by a package the build stage installs (or one of their
+   dependencies), so a new dependency of any module shows up here.
+4. Runtime libraries: every ELF file a runtime stage copies needs only shared
    libraries from Debian packages that stage installs (or that the slim base
    image already has), found with readelf + ldconfig + dpkg -S; every package
    named must be known to apt.
@@ -38,6 +41,7 @@ BASE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6", "zlib1g", "libzstd1", "libl
                  "libgmp10", "libffi8", "libp11-kit0", "libidn2-0", "libunistring2", "libtasn1-6", "libnettle8",
                  "libhogweed6", "libgcrypt20", "libgpg-error0", "liblz4-1", "libsystemd0", "libudev1",
                  "libseccomp2", "libxxhash0"}
+SELF_TEST_PACKAGE = "libnosuchpackage9"  # must stay unknown to apt
 BUILD_ONLY = re.compile(r"(-dev$|^build-essential$|^clang|^gcc|^cmake$|^llvm|^lld$|^bpftool$|^pkg-config$)")
 
 
@@ -215,7 +219,7 @@ class Checker:
 
     def check_libraries(self, elves):
         stages = [st for st in self.stages if st.name in RUNTIME_TARGETS]
-        known = apt_candidates([p for st in stages for p in st.packages])
+        known = apt_candidates([p for st in stages for p in st.packages] + [SELF_TEST_PACKAGE])
         sonames = ldconfig_map()
         needs = {path: needed(path) for st in stages for path in elves.get(st.name, [])}
         owners = packages_of([sonames[so] for libs in needs.values() for so in libs if so in sonames])
@@ -233,8 +237,33 @@ class Checker:
                         self.fail(f"{st.name}: {os.path.basename(path)} needs {soname} from {pkg}, "
                                   f"which the stage does not install")
 
+    def check_build_deps(self):
+        """Every pkg-config module and header the CMake files require comes from
+        a package the build stage installs (directly or as a dependency)."""
+        build = self.stage("build")
+        closure = dependency_closure(build.packages)
+        wanted = {}
+        for path in cmake_files(self.root):
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            for mods in re.findall(r"pkg_check_modules\(\s*\w+([^)]*)\)", text):
+                for mod in mods.split():
+                    if not mod.isupper():
+                        wanted[pkgconfig_path(mod)] = f"{os.path.relpath(path, self.root)}: {mod}"
+            for header in re.findall(r"find_path\(\s*\w+\s+([\w./+-]+)", text):
+                wanted[os.path.join("/usr/include", header)] = f"{os.path.relpath(path, self.root)}: {header}"
+        owners = packages_of([p for p in wanted if p])
+        for path, where in sorted(wanted.items(), key=lambda kv: kv[1]):
+            pkg = owners.get(path) if path else None
+            if pkg is None:
+                self.fail(f"build: {where} is provided by no installed Debian package here")
+            elif pkg not in closure:
+                self.fail(f"build: {where} comes from {pkg}, which the build stage does not install")
+        self.notes.append(f"{len(wanted)} build dependencies of the CMake files found in the build stage")
+
     def run(self):
         self.check_structure()
+        self.check_build_deps()
         with tempfile.TemporaryDirectory(prefix="saker-image-") as tmp:
             if self.install_tree(tmp):
                 elves = self.check_install(tmp)
@@ -251,12 +280,14 @@ class Checker:
         """Breaks the parsed Dockerfile on purpose; each break must be reported."""
         problems = []
 
-        def expect(needles, mutate, libraries=False):
+        def expect(needles, mutate, libraries=False, build=False):
             broken = Checker(self.dockerfile, self.build_dir)
             mutate(broken)
             broken.check_structure()
             if libraries:
                 broken.check_libraries(elves)
+            if build:
+                broken.check_build_deps()
             for needle in [needles] if isinstance(needles, str) else needles:
                 if not any(needle in e for e in broken.errors):
                     problems.append(f"self-test: expected a problem containing {needle!r}, got {broken.errors}")
@@ -265,13 +296,15 @@ class Checker:
         expect("build-only package clang", lambda c: c.stage("saker").packages.append("clang"))
         expect("names no earlier stage", lambda c: c.stage("saker").copies.append(("later", ["/out/x"], "/x")))
         expect("no such file in the repository", lambda c: c.stage("saker").context_copies.append("deploy/nope"))
+        expect("yaml-0.1 comes from libyaml-dev, which the build stage does not install",
+               lambda c: c.stage("build").packages.remove("libyaml-dev"), build=True)
         if elves.get("sidekick"):
             def drop_nng(c):
                 c.stage("sidekick").packages.remove("libnng1")
-                c.stage("sidekick").packages.append("libnosuchpackage9")
+                c.stage("sidekick").packages.append(SELF_TEST_PACKAGE)
             needles = ["from libnng1, which the stage does not install"]
             if apt_candidates(["libnng1"]) is not None:
-                needles.append("apt does not know package libnosuchpackage9")
+                needles.append(f"apt does not know package {SELF_TEST_PACKAGE}")
             expect(needles, drop_nng, libraries=True)
         return problems
 
@@ -302,30 +335,69 @@ def ldconfig_map():
     return {**other, **native}
 
 
+_OWNERS = {}
+_APT = {}
+
+
 def packages_of(paths):
-    """path -> Debian package owning it (or its resolved target), one dpkg call."""
-    candidates = sorted({p for path in paths for p in (path, os.path.realpath(path))})
-    proc = subprocess.run(["dpkg", "-S", *candidates], capture_output=True, text=True, timeout=120, check=False)
-    owner = {}
-    for line in proc.stdout.splitlines():
-        pkgs, _, path = line.partition(": ")
-        owner[path.strip()] = pkgs.split(",")[0].split(":")[0].strip()
-    return {p: owner.get(p) or owner.get(os.path.realpath(p)) for p in paths}
+    """path -> Debian package owning it (or its resolved target); dpkg -S is
+    slow, so one call for every path not asked before."""
+    todo = sorted({c for path in paths for c in (path, os.path.realpath(path))} - set(_OWNERS))
+    if todo:
+        proc = subprocess.run(["dpkg", "-S", *todo], capture_output=True, text=True, timeout=120, check=False)
+        _OWNERS.update({c: None for c in todo})
+        for line in proc.stdout.splitlines():
+            pkgs, _, path = line.partition(": ")
+            _OWNERS[path.strip()] = pkgs.split(",")[0].split(":")[0].strip()
+    return {p: _OWNERS.get(p) or _OWNERS.get(os.path.realpath(p)) for p in paths}
 
 
 def apt_candidates(packages):
-    """package -> whether apt has a candidate version; None without apt lists."""
-    names = sorted(set(packages) | {"libc6"})
-    proc = subprocess.run(["apt-cache", "policy", *names], capture_output=True, text=True, timeout=120,
-                          check=False)
-    found = {}
-    for block in re.split(r"\n(?=\S)", proc.stdout):
-        m = re.match(r"(\S+?)(:\S+)?:\n(?:.*\n)*?\s+Candidate: (\S+)", block + "\n")
-        if m:
-            found[m.group(1)] = m.group(3) != "(none)"
-    if not found.get("libc6"):
+    """package -> whether apt has a candidate version; None without apt lists.
+    One apt-cache call for every name not asked before."""
+    todo = sorted((set(packages) | {"libc6"}) - set(_APT))
+    if todo:
+        proc = subprocess.run(["apt-cache", "policy", *todo], capture_output=True, text=True, timeout=120,
+                              check=False)
+        _APT.update({p: False for p in todo})
+        for block in re.split(r"\n(?=\S)", proc.stdout):
+            m = re.match(r"(\S+?)(:\S+)?:\n(?:.*\n)*?\s+Candidate: (\S+)", block + "\n")
+            if m:
+                _APT[m.group(1)] = m.group(3) != "(none)"
+    if not _APT["libc6"]:
         return None
-    return {p: found.get(p, False) for p in packages}
+    return {p: _APT[p] for p in packages}
+
+
+def cmake_files(root):
+    for d, dirs, files in os.walk(root):
+        dirs[:] = [x for x in dirs if not x.startswith(("build", ".")) and x != "node_modules"]
+        for f in files:
+            if f == "CMakeLists.txt" or f.endswith(".cmake"):
+                yield os.path.join(d, f)
+
+
+def pkgconfig_path(module):
+    proc = subprocess.run(["pkg-config", "--path", module], capture_output=True, text=True, timeout=30, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def dependency_closure(packages):
+    """The packages plus everything they depend on, from dpkg's installed set."""
+    proc = subprocess.run(["dpkg-query", "-W", "-f=${Package}\t${Depends}\t${Pre-Depends}\n"], capture_output=True,
+                          text=True, timeout=60, check=True)
+    graph = {}
+    for line in proc.stdout.splitlines():
+        name, _, deps = line.partition("\t")
+        graph[name] = {re.split(r"[\s:(]", alt.strip())[0] for dep in deps.replace("\t", ",").split(",")
+                       for alt in dep.split("|") if alt.strip()}
+    seen, todo = set(), list(packages)
+    while todo:
+        pkg = todo.pop()
+        if pkg not in seen:
+            seen.add(pkg)
+            todo += graph.get(pkg, ())
+    return seen
 
 
 def main(argv):
