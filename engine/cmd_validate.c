@@ -50,6 +50,15 @@ static bool diag_is_for(const sk_diag *d, const sk_srcs *srcs, const char *path)
 	return strstr(d->msg, path) != NULL;
 }
 
+static int diag_order(const void *a, const void *b)
+{
+	const sk_diag *x = *(const sk_diag *const *)a, *y = *(const sk_diag *const *)b;
+	if (x->loc.line != y->loc.line) {
+		return x->loc.line < y->loc.line ? -1 : 1;
+	}
+	return (x->loc.col > y->loc.col) - (x->loc.col < y->loc.col);
+}
+
 static bool report_file(const sk_ruleset *rs, const char *path, sk_strbuf *out)
 {
 	const sk_diags *ds = sk_ruleset_diags(rs);
@@ -62,11 +71,20 @@ static bool report_file(const sk_ruleset *rs, const char *path, sk_strbuf *out)
 		}
 	}
 	sk_strbuf_printf(out, "%s: %s\n", path, errors ? "Invalid" : warnings ? "Ok, with warnings" : "Ok");
-	for (size_t i = 0; i < ds->n; i++) {
+	const sk_diag **mine = calloc(errors + warnings + 1, sizeof(*mine));
+	size_t n = 0;
+	for (size_t i = 0; mine != NULL && i < ds->n; i++) {
 		if (diag_is_for(&ds->v[i], srcs, path)) {
-			sk_diag_render(&ds->v[i], srcs, out);
+			mine[n++] = &ds->v[i];
 		}
 	}
+	/* Loader and compiler find problems in different passes: show them in
+	 * file order. */
+	qsort(mine, n, sizeof(*mine), diag_order);
+	for (size_t i = 0; i < n; i++) {
+		sk_diag_render(mine[i], srcs, out);
+	}
+	free(mine);
 	return errors == 0;
 }
 

@@ -560,8 +560,11 @@ static void exc_row_text(const sk_ruleset *rs, const sk_exc_def *e, uint32_t row
 				sk_cond_quote(sb, cell->items[i]);
 			}
 			sk_strbuf_putc(sb, ')');
+		} else if (cell->text != NULL) {
+			sk_cond_quote(sb, cell->text);
 		} else {
-			sk_cond_quote(sb, cell->text != NULL ? cell->text : "");
+			/* A list under a scalar operator: left for the parser to reject. */
+			sk_strbuf_puts(sb, "(...)");
 		}
 	}
 	sk_strbuf_putc(sb, ')');
