@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR Apache-2.0
 /* saker.bpf.c: the kernel side of saker-capture.
  *
- * raw_tp/sys_exit is the dispatcher: one array lookup decides whether the
+ * tp_btf/sys_exit is the dispatcher: one array lookup decides whether the
  * syscall is wanted, every other syscall returns at once. Wanted syscalls are
  * described by a spec (capture_shared.h) that a single generic builder turns
  * into a scap exit event; the clone family tail-calls the process builder.
- * sys_enter keeps paths and addresses (open family, connect) per thread so
+ * sys_enter keeps paths and addresses (open family, connect) in task storage so
  * the exit event reports what the kernel used, not what user memory holds
  * later. sched_process_exec/fork/exit give execve, child clone and procexit
  * events. Events go to one ring buffer per CPU without wakeups: the loader
@@ -72,23 +72,26 @@ struct {
 
 struct stash {
 	__u64 how[3]; /* openat2 open_how: flags, mode, resolve */
+	__u32 nr;     /* syscall number + 1 while the stash is live, else 0 */
 	__u32 len;    /* bytes in data */
 	__u8 data[SKC_STASH_MAX];
 };
 
+/* Per-task storage: no hash insert/delete per call, freed with the task. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct stash);
 } sk_stash SEC(".maps");
 
+/* An always-empty stash for calls without one. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct stash);
-} sk_stash_scratch SEC(".maps");
+} sk_stash_empty SEC(".maps");
 
 #define PATH_HALF 4096u
 struct pathbuf {
@@ -612,11 +615,11 @@ static __always_inline int stash_enter(__u32 nr, const unsigned long *args)
 	if (!spec || spec->stash == SKC_STASH_NONE) {
 		return 0;
 	}
-	__u64 id = bpf_get_current_pid_tgid();
-	if ((id >> 32) == self_tgid) {
+	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid) {
 		return 0;
 	}
-	struct stash *st = bpf_map_lookup_elem(&sk_stash_scratch, &zero);
+	struct stash *st = bpf_task_storage_get(&sk_stash, bpf_get_current_task_btf(), 0,
+						BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st) {
 		return 0;
 	}
@@ -639,31 +642,25 @@ static __always_inline int stash_enter(__u32 nr, const unsigned long *args)
 			}
 		}
 	}
-	__u32 tid = (__u32)id;
-	bpf_map_update_elem(&sk_stash, &tid, st, BPF_ANY);
+	st->nr = nr + 1;
 	return 0;
 }
 
-SEC("raw_tp/sys_enter")
-int sk_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 {
-	__u32 nr = (__u32)ctx->args[1];
+	__u32 nr = (__u32)id;
 	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
 		return 0;
 	}
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	unsigned long a[6];
-	for (__u32 i = 0; i < 6; i++) {
-		a[i] = reg_arg(regs, i);
-	}
+	unsigned long a[6] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
 	return stash_enter(nr, a);
 }
 
-SEC("raw_tp/sys_exit")
-int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	__u32 nr = (__u32)regs->orig_ax;
 	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
 		return 0;
 	}
@@ -675,40 +672,33 @@ int sk_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!spec || spec->evt_type == 0) {
 		return 0;
 	}
-	long ret = (long)ctx->args[1];
 	if (spec->flags & SKC_F_PROCESS) {
 		bpf_tail_call(ctx, &sk_tails, TAIL_PROCESS);
 		return 0;
 	}
-	__u32 tid = (__u32)id;
-	struct stash *st = NULL;
+	struct stash *live = NULL;
 	if (spec->stash != SKC_STASH_NONE) {
-		st = bpf_map_lookup_elem(&sk_stash, &tid);
+		live = bpf_task_storage_get(&sk_stash, bpf_get_current_task_btf(), 0, 0);
 	}
-	bool stashed = st != NULL;
-	if (!st) {
-		/* an empty stash keeps every later pointer non-NULL for the verifier */
-		st = bpf_map_lookup_elem(&sk_stash_scratch, &zero);
+	struct stash *st = live;
+	if (!st || st->nr != nr + 1) {
+		st = bpf_map_lookup_elem(&sk_stash_empty, &zero);
 		if (!st) {
 			return 0;
 		}
-		st->len = 0;
-		st->how[0] = st->how[1] = st->how[2] = 0;
 	}
-	struct evtbuf *b = evt_start(spec->evt_type, spec->nparams, tid);
-	if (!b) {
-		goto out;
-	}
-	for (__u32 i = 0; i < SKC_SPEC_PARAMS; i++) {
-		if (i >= spec->nparams) {
-			break;
+	struct evtbuf *b = evt_start(spec->evt_type, spec->nparams, (__u32)id);
+	if (b) {
+		for (__u32 i = 0; i < SKC_SPEC_PARAMS; i++) {
+			if (i >= spec->nparams) {
+				break;
+			}
+			put_param(b, spec->kind[i], spec->arg[i], regs, ret, st);
 		}
-		put_param(b, spec->kind[i], spec->arg[i], regs, ret, st);
+		evt_submit(b);
 	}
-	evt_submit(b);
-out:
-	if (stashed) {
-		bpf_map_delete_elem(&sk_stash, &tid);
+	if (live) {
+		live->nr = 0;
 	}
 	return 0;
 }
@@ -944,12 +934,10 @@ int BPF_PROG(sk_sched_exit, struct task_struct *p)
 /* Process syscalls' exit (tail call from sys_exit): the parent side of
  * clone/fork/vfork/clone3 and failed execve/execveat (successes come from
  * sched_process_exec, children from sched_process_fork). */
-SEC("raw_tp")
-int sk_process_exit_tail(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_process_exit_tail, struct pt_regs *regs, long ret)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
-	long ret = (long)ctx->args[1];
+	__u32 nr = (__u32)regs->orig_ax;
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	if (nr == 59 || nr == 322) {
 		if (ret < 0) {
