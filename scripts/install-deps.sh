@@ -8,9 +8,9 @@ packages="
   build-essential cmake pkg-config git ca-certificates
   clang llvm lld bpftool libbpf-dev libelf-dev libcap-dev
   libyaml-dev libnng-dev libcurl4-openssl-dev libjson-c-dev librdkafka-dev
-  libhiredis-dev libpcre2-dev libmicrohttpd-dev zlib1g-dev libssl-dev
+  libhiredis-dev libpcre2-dev libmicrohttpd-dev libgnutls28-dev zlib1g-dev libssl-dev
   libclang-rt-14-dev
-  redis-server redis-tools prometheus sysdig procps iproute2 curl
+  redis-server redis-tools prometheus sysdig procps iproute2 curl openssl
   chromium
   docker-compose
   golang-1.19-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev

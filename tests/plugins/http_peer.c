@@ -1,6 +1,7 @@
 #include "http_peer.h"
 
 #include <arpa/inet.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -15,6 +16,7 @@ struct hp_peer {
 	pthread_mutex_t lock;
 	int status;
 	int delay_ms;
+	int require_client_cert;
 	size_t nreq;
 	size_t nconn;
 	hp_request req[HP_MAX_REQUESTS];
@@ -35,6 +37,23 @@ static enum MHD_Result hp_header(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
+/* True if the TLS client sent a certificate that verifies against trust. */
+static int hp_client_cert_ok(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	unsigned int status = 1, n = 0;
+	gnutls_session_t session;
+
+	if (info == NULL) {
+		return 0;
+	}
+	session = (gnutls_session_t)info->tls_session;
+	if (gnutls_certificate_get_peers(session, &n) == NULL || n == 0) {
+		return 0;
+	}
+	return gnutls_certificate_verify_peers2(session, &status) == 0 && status == 0;
+}
+
 static enum MHD_Result hp_handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				 const char *version, const char *data, size_t *data_size, void **con_cls)
 {
@@ -52,6 +71,9 @@ static enum MHD_Result hp_handle(void *cls, struct MHD_Connection *conn, const c
 		snprintf(c->r.method, sizeof(c->r.method), "%s", method);
 		snprintf(c->r.url, sizeof(c->r.url), "%s", url);
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, hp_header, &c->r);
+		if (p->require_client_cert) {
+			c->r.client_cert_ok = hp_client_cert_ok(conn);
+		}
 		*con_cls = c;
 		return MHD_YES;
 	}
@@ -78,6 +100,9 @@ static enum MHD_Result hp_handle(void *cls, struct MHD_Connection *conn, const c
 	}
 	pthread_mutex_lock(&p->lock);
 	status = c->too_big ? 413 : p->status;
+	if (p->require_client_cert && !c->r.client_cert_ok) {
+		status = 403;
+	}
 	delay_ms = p->delay_ms;
 	if (p->nreq < HP_MAX_REQUESTS) {
 		p->req[p->nreq++] = c->r;
@@ -122,10 +147,12 @@ static void hp_notify_conn(void *cls, struct MHD_Connection *conn, void **socket
 	}
 }
 
-sk_err hp_start(hp_peer **out, int status, int delay_ms)
+static sk_err hp_start_any(hp_peer **out, int status, int delay_ms, const char *cert_pem, const char *key_pem,
+			   const char *trust_pem)
 {
 	struct sockaddr_in sin;
 	const union MHD_DaemonInfo *info;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 	hp_peer *p = calloc(1, sizeof(*p));
 
 	*out = NULL;
@@ -135,14 +162,26 @@ sk_err hp_start(hp_peer **out, int status, int delay_ms)
 	pthread_mutex_init(&p->lock, NULL);
 	p->status = status;
 	p->delay_ms = delay_ms;
+	p->require_client_cert = trust_pem != NULL;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	p->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-					  MHD_USE_ERROR_LOG,
-				  0, NULL, NULL, hp_handle, p, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-				  MHD_OPTION_NOTIFY_COMPLETED, hp_completed, p, MHD_OPTION_NOTIFY_CONNECTION,
-				  hp_notify_conn, p, MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+	if (cert_pem == NULL) {
+		p->mhd = MHD_start_daemon(flags, 0, NULL, NULL, hp_handle, p, MHD_OPTION_SOCK_ADDR,
+					  (struct sockaddr *)&sin, MHD_OPTION_NOTIFY_COMPLETED, hp_completed, p,
+					  MHD_OPTION_NOTIFY_CONNECTION, hp_notify_conn, p,
+					  MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+	} else {
+		/* Options after the first MHD_OPTION_END are ignored, so an
+		 * absent trust CA simply ends the list early. */
+		p->mhd = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, hp_handle, p, MHD_OPTION_SOCK_ADDR,
+					  (struct sockaddr *)&sin, MHD_OPTION_NOTIFY_COMPLETED, hp_completed, p,
+					  MHD_OPTION_NOTIFY_CONNECTION, hp_notify_conn, p,
+					  MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+					  MHD_OPTION_HTTPS_MEM_KEY, key_pem,
+					  trust_pem != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, trust_pem,
+					  MHD_OPTION_END);
+	}
 	if (p->mhd == NULL) {
 		hp_stop(p);
 		return SK_EIO;
@@ -151,6 +190,16 @@ sk_err hp_start(hp_peer **out, int status, int delay_ms)
 	p->port = info != NULL ? info->port : 0;
 	*out = p;
 	return SK_OK;
+}
+
+sk_err hp_start(hp_peer **out, int status, int delay_ms)
+{
+	return hp_start_any(out, status, delay_ms, NULL, NULL, NULL);
+}
+
+sk_err hp_start_tls(hp_peer **out, int status, const char *cert_pem, const char *key_pem, const char *trust_pem)
+{
+	return hp_start_any(out, status, 0, cert_pem, key_pem, trust_pem);
 }
 
 hp_peer *hp_start_url(int status, int delay_ms, const char *path, char *url, size_t urlsize)

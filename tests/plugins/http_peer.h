@@ -16,6 +16,7 @@ typedef struct hp_request {
 	char headers[4096]; /* "Name: value\n" per header, as received */
 	char *body;         /* NUL-terminated */
 	size_t body_len;
+	int client_cert_ok; /* TLS peers with a trust CA: the client cert verified */
 } hp_request;
 
 typedef struct hp_peer hp_peer;
@@ -23,6 +24,10 @@ typedef struct hp_peer hp_peer;
 /* Starts a receiver on 127.0.0.1 (free port) answering every request with
  * status after delay_ms. */
 sk_err hp_start(hp_peer **out, int status, int delay_ms);
+
+/* Like hp_start over HTTPS with the PEM cert and key. With trust_pem, the
+ * client must present a certificate signed by it, else the reply is 403. */
+sk_err hp_start_tls(hp_peer **out, int status, const char *cert_pem, const char *key_pem, const char *trust_pem);
 
 /* hp_start, then writes "http://127.0.0.1:<port><path>" to url. Returns
  * the peer, or NULL (with a message on stderr) if it could not start. */
