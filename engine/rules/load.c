@@ -513,6 +513,10 @@ static bool exc_shape(ld *l, sk_exc_def *e, yaml_node_t *en)
 	if (!get_strings(l, fn, "fields", true, &e->fields, &e->nfields)) {
 		return false;
 	}
+	if (e->nfields == 0) {
+		report(l, fn, true, "LOAD_ERR_YAML_VALIDATE", "exception '%s': 'fields' is empty", e->name);
+		return false;
+	}
 	if (cn != NULL && !get_strings(l, cn, "comps", true, &e->comps, &e->ncomps)) {
 		return false;
 	}

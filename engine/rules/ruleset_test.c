@@ -564,6 +564,8 @@ static const bad_case bad_cases[] = {
 	 "t.yaml:7:7: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": unknown field 't.bogus'"},
 	{R5("t.s = x") "  exceptions:\n    - name: e\n      fields: [t.s]\n      values:\n        - [[a, b]]\n",
 	 "t.yaml:7:7: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": exception 'e': expected a value"},
+	{R5("t.s = x") "  exceptions:\n    - name: e\n      fields: []\n",
+	 "t.yaml:8:15: error LOAD_ERR_YAML_VALIDATE: rule \"r\": exception 'e': 'fields' is empty"},
 	{"- required_engine_version: 99.0.0\n",
 	 "t.yaml:1:28: error LOAD_ERR_VALIDATE: required_engine_version: rules require engine version 99.0.0"},
 	{"- required_engine_version: 0.x\n",
