@@ -18,28 +18,12 @@ typedef struct file_state {
 	char path[PATH_MAX];
 	int fd;
 	off_t size;        /* bytes in the current file */
+	ino_t ino;         /* identity of the open file, to notice logrotate */
+	dev_t dev;
 	int64_t maxsize;   /* rotate before a write would pass this; 0 = never */
 	int64_t maxbackups;
 	sk_strbuf lines;
 } file_state;
-
-static sk_err file_open(file_state *st, char *err, size_t errlen)
-{
-	struct stat sb;
-
-	/* 0600: alerts carry command lines and user names. */
-	st->fd = open(st->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (st->fd < 0 || fstat(st->fd, &sb) != 0) {
-		snprintf(err, errlen, "open %s: %s", st->path, strerror(errno));
-		return SK_EIO;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s is not a regular file", st->path);
-		return SK_EINVAL;
-	}
-	st->size = sb.st_size;
-	return SK_OK;
-}
 
 static void file_close_fd(file_state *st)
 {
@@ -48,6 +32,30 @@ static void file_close_fd(file_state *st)
 		st->fd = -1;
 	}
 }
+
+static sk_err file_open(file_state *st, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	/* 0600: alerts carry command lines and user names. O_NONBLOCK keeps
+	 * a FIFO planted at path from blocking the open. */
+	st->fd = open(st->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (st->fd < 0 || fstat(st->fd, &sb) != 0) {
+		snprintf(err, errlen, "open %s: %s", st->path, strerror(errno));
+		file_close_fd(st);
+		return SK_EIO;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file", st->path);
+		file_close_fd(st);
+		return SK_EINVAL;
+	}
+	st->size = sb.st_size;
+	st->ino = sb.st_ino;
+	st->dev = sb.st_dev;
+	return SK_OK;
+}
+
 
 /* Shifts path.N-1 -> path.N ... path -> path.1 and starts an empty file. */
 static sk_err file_rotate(file_state *st, char *err, size_t errlen)
@@ -71,6 +79,30 @@ static sk_err file_rotate(file_state *st, char *err, size_t errlen)
 		snprintf(err, errlen, "rotate %s: %s", st->path, strerror(errno));
 	}
 	return file_open(st, err, errlen);
+}
+
+/* True when path no longer names the open file (moved or deleted by
+ * logrotate or an operator): the next write goes to a fresh file. */
+static bool file_moved(const file_state *st)
+{
+	struct stat sb;
+
+	return stat(st->path, &sb) != 0 || sb.st_ino != st->ino || sb.st_dev != st->dev;
+}
+
+/* Makes fd ready for len more bytes: reopens a moved file, rotates a full one. */
+static sk_err file_prepare(file_state *st, size_t len, char *err, size_t errlen)
+{
+	if (st->fd >= 0 && file_moved(st)) {
+		file_close_fd(st);
+	}
+	if (st->fd < 0) {
+		return file_open(st, err, errlen);
+	}
+	if (st->maxsize > 0 && st->size > 0 && st->size + (off_t)len > st->maxsize) {
+		return file_rotate(st, err, errlen);
+	}
+	return SK_OK;
 }
 
 static void file_close(void *state)
@@ -131,11 +163,8 @@ static saker_send_result file_send_batch(void *state, const saker_alert *const *
 	if (res != SAKER_SEND_OK) {
 		return res;
 	}
-	if (st->fd < 0 || (st->maxsize > 0 && st->size > 0 && st->size + (off_t)st->lines.len > st->maxsize)) {
-		if (file_rotate(st, err, errlen) != SK_OK) {
-			file_close_fd(st);
-			return SAKER_SEND_RETRY;
-		}
+	if (file_prepare(st, st->lines.len, err, errlen) != SK_OK) {
+		return SAKER_SEND_RETRY;
 	}
 	if (spl_write_all(st->fd, st->lines.data, st->lines.len, &written) != SK_OK) {
 		snprintf(err, errlen, "write %s: %s", st->path, strerror(errno));

@@ -143,6 +143,53 @@ SK_TEST(file_rotates_by_size_and_keeps_maxbackups)
 	remove_files(dir, (const char *const[]){"alerts.json", "alerts.json.1", "alerts.json.2"}, 3);
 }
 
+SK_TEST(file_follows_logrotate_moves_and_deletes)
+{
+	ph_plugin p = {0};
+	ph_alert a[3];
+	char dir[64], path[128], moved[140];
+
+	make_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/alerts.json", dir);
+	snprintf(moved, sizeof(moved), "%s/alerts.json.old", dir);
+	const char *const config[] = {"path", path, NULL};
+	for (int i = 0; i < 3; i++) {
+		ph_alert_make(&a[i], i);
+	}
+	SK_CHECK(ph_open(&p, "file", config));
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a[0].a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
+	SK_CHECK(rename(path, moved) == 0);
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a[1].a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
+	check_file_is(moved, (const ph_alert *const[]){&a[0]}, 1);
+	check_file_is(path, (const ph_alert *const[]){&a[1]}, 1);
+	SK_CHECK(unlink(path) == 0);
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a[2].a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
+	check_file_is(path, (const ph_alert *const[]){&a[2]}, 1);
+	ph_unload(&p);
+	remove_files(dir, (const char *const[]){"alerts.json", "alerts.json.old"}, 2);
+}
+
+SK_TEST(file_refuses_fifo_and_symlink_without_blocking)
+{
+	ph_plugin p = {0};
+	char dir[64], fifo[128], link[128];
+
+	make_dir(dir, sizeof(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	SK_CHECK(mkfifo(fifo, 0600) == 0);
+	SK_CHECK(symlink("/etc/passwd", link) == 0);
+	const char *const to_fifo[] = {"path", fifo, NULL};
+	const char *const to_link[] = {"path", link, NULL};
+	SK_CHECK_INT(ph_load(&p, "file"), SK_OK);
+	SK_CHECK(!ph_init(&p, to_fifo));
+	SK_CHECK_CONTAINS(p.err, fifo);
+	SK_CHECK(!ph_init(&p, to_link));
+	SK_CHECK_CONTAINS(p.err, link);
+	ph_unload(&p);
+	remove_files(dir, (const char *const[]){"fifo", "link"}, 2);
+}
+
 SK_TEST(file_refuses_bad_config_with_reason)
 {
 	ph_plugin p = {0};
