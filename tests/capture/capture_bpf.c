@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scap_reader.h"
 #include "sk_test.h"
 
 static char tmpdir[64] = "/tmp/sk_capture_XXXXXX";
@@ -243,6 +244,29 @@ static long exec_flags_for(const char *needle)
 	return result;
 }
 
+/* The engine's own reader decodes the whole recording without damage. */
+static void check_engine_reader(void)
+{
+	sk_scap_reader *r = NULL;
+	SK_CHECK_INT(sk_scap_reader_open_file(scap_path, NULL, NULL, &r), SK_OK);
+	sk_event ev;
+	sk_err err;
+	uint64_t n = 0;
+	while ((err = sk_scap_reader_next(r, &ev)) == SK_OK && n < 10000000) {
+		n++;
+	}
+	SK_CHECK_INT(err, SK_ENOENT);
+	sk_scap_stats st;
+	sk_scap_reader_stats(r, &st);
+	SK_CHECK(n > 100);
+	SK_CHECK(st.threads > 10);
+	SK_CHECK_INT(st.malformed, 0);
+	if (st.malformed != 0) {
+		fprintf(stderr, "engine reader: %s\n", sk_scap_reader_error(r));
+	}
+	sk_scap_reader_close(r);
+}
+
 SK_TEST(live_capture_matches_sysdig)
 {
 	char pidfilter[256];
@@ -278,6 +302,7 @@ SK_TEST(live_capture_matches_sysdig)
 	SK_CHECK(shm_flags >= 0 && (shm_flags & 1)); /* writable by root */
 	long memfd_flags = exec_flags_for("memfd:sk_memfd");
 	SK_CHECK(memfd_flags >= 0 && (memfd_flags & 4));
+	check_engine_reader();
 }
 
 int main(void)
