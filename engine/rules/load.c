@@ -322,6 +322,24 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
 	return nv;
 }
 
+/* Appends a zeroed definition to one of the arrays (lists, macros, rules:
+ * their first member is the name), takes ownership of *name and indexes
+ * it. Returns NULL when memory runs out. */
+static void *new_def(ld *l, void **arr, size_t *cap, size_t *n, size_t size, char **name,
+		     sk_err (*index)(sk_ruleset *))
+{
+	char *nv = grow(*arr, cap, *n, size);
+	if (nv == NULL) {
+		return NULL;
+	}
+	*arr = nv;
+	char *def = nv + (*n)++ * size;
+	memset(def, 0, size);
+	memcpy(def, name, sizeof(char *));
+	*name = NULL;
+	return index(l->rs) == SK_OK ? def : NULL;
+}
+
 static void load_list(ld *l, yaml_node_t *map)
 {
 	static const char *const known[] = {"list", "items", "append", "override", NULL};
@@ -360,16 +378,9 @@ static void load_list(ld *l, yaml_node_t *map)
 		goto cleanup;
 	}
 	if (old == NULL) {
-		sk_list_def *nv = grow(l->rs->lists, &l->rs->caplists, l->rs->nlists, sizeof(*nv));
-		if (nv == NULL) {
-			goto cleanup;
-		}
-		l->rs->lists = nv;
-		old = &nv[l->rs->nlists++];
-		memset(old, 0, sizeof(*old));
-		old->name = name;
-		name = NULL;
-		if (sk_rs_index_list(l->rs) != SK_OK) {
+		old = new_def(l, (void **)&l->rs->lists, &l->rs->caplists, &l->rs->nlists, sizeof(*old), &name,
+			      sk_rs_index_list);
+		if (old == NULL) {
 			goto cleanup;
 		}
 	}
@@ -411,16 +422,9 @@ static void load_macro(ld *l, yaml_node_t *map)
 		goto cleanup;
 	}
 	if (m == NULL) {
-		sk_macro_def *nv = grow(l->rs->macros, &l->rs->capmacros, l->rs->nmacros, sizeof(*nv));
-		if (nv == NULL) {
-			goto cleanup;
-		}
-		l->rs->macros = nv;
-		m = &nv[l->rs->nmacros++];
-		memset(m, 0, sizeof(*m));
-		m->name = name;
-		name = NULL;
-		if (sk_rs_index_macro(l->rs) != SK_OK) {
+		m = new_def(l, (void **)&l->rs->macros, &l->rs->capmacros, &l->rs->nmacros, sizeof(*m), &name,
+			    sk_rs_index_macro);
+		if (m == NULL) {
 			goto cleanup;
 		}
 	}
@@ -728,16 +732,9 @@ static void load_rule(ld *l, yaml_node_t *map)
 			}
 		}
 		if (rd == NULL) {
-			sk_rule_def *nv = grow(l->rs->rules, &l->rs->caprules, l->rs->nrules, sizeof(*nv));
-			if (nv == NULL) {
-				goto cleanup;
-			}
-			l->rs->rules = nv;
-			rd = &nv[l->rs->nrules++];
-			memset(rd, 0, sizeof(*rd));
-			rd->name = name;
-			name = NULL;
-			if (sk_rs_index_rule(l->rs) != SK_OK) {
+			rd = new_def(l, (void **)&l->rs->rules, &l->rs->caprules, &l->rs->nrules, sizeof(*rd), &name,
+				     sk_rs_index_rule);
+			if (rd == NULL) {
 				goto cleanup;
 			}
 		}

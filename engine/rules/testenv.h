@@ -65,35 +65,26 @@ static sk_err tx_s2(struct sk_eval_ctx *c, const sk_field_ref *r, sk_values *o)
 	return SK_OK;
 }
 
-static sk_err tx_i(struct sk_eval_ctx *c, const sk_field_ref *r, sk_values *o)
+/* t.i, t.u, t.b, t.d: the member matching the field's type. */
+static sk_err tx_scalar(struct sk_eval_ctx *c, const sk_field_ref *r, sk_values *o)
 {
+	const tev *e = TEV(c);
 	o->count = 1;
-	o->v[0].type = SK_FT_INT64;
-	o->v[0].u.i64 = TEV(c)->i;
-	return SK_OK;
-}
-
-static sk_err tx_u(struct sk_eval_ctx *c, const sk_field_ref *r, sk_values *o)
-{
-	o->count = 1;
-	o->v[0].type = SK_FT_UINT64;
-	o->v[0].u.u64 = TEV(c)->u;
-	return SK_OK;
-}
-
-static sk_err tx_b(struct sk_eval_ctx *c, const sk_field_ref *r, sk_values *o)
-{
-	o->count = 1;
-	o->v[0].type = SK_FT_BOOL;
-	o->v[0].u.b = TEV(c)->b;
-	return SK_OK;
-}
-
-static sk_err tx_d(struct sk_eval_ctx *c, const sk_field_ref *r, sk_values *o)
-{
-	o->count = 1;
-	o->v[0].type = SK_FT_DOUBLE;
-	o->v[0].u.f64 = TEV(c)->d;
+	o->v[0].type = r->def->type;
+	switch (r->def->type) {
+	case SK_FT_INT64:
+		o->v[0].u.i64 = e->i;
+		break;
+	case SK_FT_BOOL:
+		o->v[0].u.b = e->b;
+		break;
+	case SK_FT_DOUBLE:
+		o->v[0].u.f64 = e->d;
+		break;
+	default:
+		o->v[0].u.u64 = e->u;
+		break;
+	}
 	return SK_OK;
 }
 
@@ -171,10 +162,10 @@ static const sk_field_def tev_fields[] = {
 	{"evt.arg", SK_FT_STRING, SK_FF_ARG_INDEX | SK_FF_ARG_KEY | SK_FF_ARG_REQUIRED, "argument", tx_key},
 	{"t.s", SK_FT_STRING, 0, "string", tx_s},
 	{"t.s2", SK_FT_STRING, 0, "second string", tx_s2},
-	{"t.i", SK_FT_INT64, 0, "int64", tx_i},
-	{"t.u", SK_FT_UINT64, 0, "uint64", tx_u},
-	{"t.b", SK_FT_BOOL, 0, "bool", tx_b},
-	{"t.d", SK_FT_DOUBLE, 0, "double", tx_d},
+	{"t.i", SK_FT_INT64, 0, "int64", tx_scalar},
+	{"t.u", SK_FT_UINT64, 0, "uint64", tx_scalar},
+	{"t.b", SK_FT_BOOL, 0, "bool", tx_scalar},
+	{"t.d", SK_FT_DOUBLE, 0, "double", tx_scalar},
 	{"t.ip", SK_FT_IPADDR, 0, "ip", tx_ip},
 	{"t.net", SK_FT_IPNET, 0, "network", tx_net},
 	{"t.buf", SK_FT_BYTES, 0, "buffer", tx_buf},
