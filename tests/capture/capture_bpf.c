@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "scap_reader.h"
+#include "capture_live.h"
 #include "sk_test.h"
 
 static char tmpdir[64] = "/tmp/sk_capture_XXXXXX";
@@ -307,13 +308,9 @@ SK_TEST(live_capture_matches_sysdig)
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		printf("SKIP: capture_bpf needs root (loads eBPF programs)\n");
-		return 77;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		printf("SKIP: capture_bpf needs kernel BTF (/sys/kernel/btf/vmlinux)\n");
-		return 77;
+	int pre = capture_preflight("capture_bpf");
+	if (pre != 0) {
+		return pre;
 	}
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -321,9 +318,8 @@ int main(void)
 	}
 	snprintf(scap_path, sizeof(scap_path), "%s/capture.scap", tmpdir);
 	snprintf(shm_exe, sizeof(shm_exe), "/dev/shm/sk_true_%d", (int)getpid());
-	const char *build = getenv("SAKER_BUILD_DIR");
 	char exe[512];
-	snprintf(exe, sizeof(exe), "%s/bin/saker-capture", build ? build : "build");
+	capture_exe(exe, sizeof(exe));
 	char *argv[] = {exe, "-w", scap_path, "--enter-events", "--duration", "30", NULL};
 	capture_pid = spawn(argv);
 	/* ready when the snapshot is on disk; the programs attach before it */

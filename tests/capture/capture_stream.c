@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "scap_reader.h"
+#include "capture_live.h"
 #include "sk_test.h"
 
 #define EVT_OPENAT_X 307
@@ -144,9 +145,8 @@ SK_TEST(stream_follows_the_control_link)
 	pthread_t ctl;
 	pthread_create(&ctl, NULL, control_main, &rep);
 
-	const char *build = getenv("SAKER_BUILD_DIR");
 	char exe[512], marker[128];
-	snprintf(exe, sizeof(exe), "%s/bin/saker-capture", build ? build : "build");
+	capture_exe(exe, sizeof(exe));
 	snprintf(marker, sizeof(marker), "%s/sk_stream_marker", dir);
 	close(open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
 	capture_pid = fork();
@@ -203,13 +203,9 @@ SK_TEST(stream_follows_the_control_link)
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		printf("SKIP: capture_stream needs root (loads eBPF programs)\n");
-		return 77;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		printf("SKIP: capture_stream needs kernel BTF (/sys/kernel/btf/vmlinux)\n");
-		return 77;
+	int pre = capture_preflight("capture_stream");
+	if (pre != 0) {
+		return pre;
 	}
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");

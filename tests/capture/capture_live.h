@@ -1,0 +1,34 @@
+/* capture_live.h: what the live capture tests share: the preflight that
+ * skips (exit code 77) without root or BTF, and saker-capture's path. */
+#ifndef CAPTURE_LIVE_H
+#define CAPTURE_LIVE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define CAPTURE_SKIP 77
+
+/* Returns 0 when eBPF can be loaded here, else prints why and returns
+ * CAPTURE_SKIP. */
+static inline int capture_preflight(const char *test)
+{
+	if (geteuid() != 0) {
+		printf("SKIP: %s needs root (loads eBPF programs)\n", test);
+		return CAPTURE_SKIP;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		printf("SKIP: %s needs kernel BTF (/sys/kernel/btf/vmlinux)\n", test);
+		return CAPTURE_SKIP;
+	}
+	return 0;
+}
+
+/* Writes the path of the saker-capture under test into out. */
+static inline void capture_exe(char *out, size_t cap)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	snprintf(out, cap, "%s/bin/saker-capture", build ? build : "build");
+}
+
+#endif
