@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sidekick_harness.h"
 #include "sk_test.h"
 
 #define MAX_IDS 4096
@@ -43,22 +44,6 @@ static void sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 	nanosleep(&ts, NULL);
-}
-
-static uint16_t free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	uint16_t port = 0;
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0) {
-		port = ntohs(a.sin_port);
-	}
-	if (fd >= 0) {
-		close(fd);
-	}
-	return port;
 }
 
 /* ---- an HTTP receiver standing in for a webhook endpoint ---- */
@@ -288,12 +273,6 @@ static int post_range(int from, int to)
 	return ok;
 }
 
-static int run(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 /* ---- the scenario ---- */
 
 static struct receiver rx_ok = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -309,23 +288,23 @@ SK_TEST(integration_setup_out_of_tree_plugin)
 		 "cc -shared -fPIC -Wall -Werror $(pkg-config --cflags saker-plugin) "
 		 "tests/sidekick/sktest_plugin.c -lcurl -o '%s/plugins/saker_sktest.so'",
 		 build_dir, tmp, tmp, tmp);
-	SK_CHECK_INT(run(cmd), 0);
+	SK_CHECK_INT(skt_run(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "ln -s '%s/lib/saker/plugins/saker_webhook.so' '%s/plugins/'", build_dir, tmp);
-	SK_CHECK_INT(run(cmd), 0);
+	SK_CHECK_INT(skt_run(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "'%s/bin/saker-sidekick' --list-plugins --plugin-dir '%s/plugins' | grep -q sktest",
 		 build_dir, tmp);
-	SK_CHECK_INT(run(cmd), 0);
+	SK_CHECK_INT(skt_run(cmd), 0);
 }
 
 SK_TEST(integration_http_nng_and_hung_output)
 {
 	char path[256];
-	rx_ok.port = free_port();
-	rx_hung.port = free_port();
+	rx_ok.port = skt_free_port();
+	rx_hung.port = skt_free_port();
 	atomic_store(&rx_hung.hang, true);
 	SK_CHECK(rx_start(&rx_ok));
 	SK_CHECK(rx_start(&rx_hung));
-	sidekick_port = free_port();
+	sidekick_port = skt_free_port();
 	snprintf(path, sizeof(path), "%s/sidekick.yaml", tmp);
 	FILE *f = fopen(path, "w");
 	SK_CHECK(f != NULL);
@@ -442,9 +421,9 @@ SK_TEST(integration_metrics_promtool_and_prometheus)
 		fclose(f);
 	}
 	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s'", path);
-	SK_CHECK_INT(run(cmd), 0);
+	SK_CHECK_INT(skt_run(cmd), 0);
 
-	uint16_t prom_port = free_port();
+	uint16_t prom_port = skt_free_port();
 	snprintf(path, sizeof(path), "%s/prometheus.yml", tmp);
 	f = fopen(path, "w");
 	if (f == NULL) {
@@ -523,7 +502,7 @@ int main(void)
 	}
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/plugins'", tmp);
-	run(cmd);
+	skt_run(cmd);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = sk_test_run();
 	/* Stop everything this test started, even after failures. */
@@ -536,9 +515,9 @@ int main(void)
 	rx_stop(&rx_hung);
 	if (rc != 0) {
 		snprintf(cmd, sizeof(cmd), "tail -30 '%s/sidekick.log' >&2", tmp);
-		run(cmd);
+		skt_run(cmd);
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	run(cmd);
+	skt_run(cmd);
 	return rc;
 }
