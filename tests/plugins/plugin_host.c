@@ -110,7 +110,8 @@ sk_err ph_load_path(ph_plugin *p, const char *path)
 		return SK_ENOENT;
 	}
 	*(void **)&entry = dlsym(p->dl, SAKER_OUTPUT_PLUGIN_ENTRY);
-	if (entry == NULL || (p->api = entry()) == NULL) {
+	p->api = entry != NULL ? entry() : NULL;
+	if (p->api == NULL) {
 		snprintf(p->err, sizeof(p->err), "%s: no %s", path, SAKER_OUTPUT_PLUGIN_ENTRY);
 		return SK_EINVAL;
 	}
