@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """Renders deploy/helm/saker with helmlite and checks the objects.
 
-Usage: check_chart.py HELMLITE CHART [VALUES_OVERRIDE]
+Usage: check_chart.py HELMLITE CHART [VALUES_OVERRIDE] [--engine=SAKER_ENGINE]
 
 What is expected follows from the values (chart defaults merged with the
 override, the way helm merges them): which kinds exist, the capability list,
 the hostPath mounts, the Service ports, the sidekick's environment. Exit 0 when
-every check passes, 1 with one line per problem otherwise.
+every check passes, 1 with one line per problem otherwise. With --engine, the
+rendered engine config must also drive a real replay of a shared capture.
 """
 import base64
 import re
 import subprocess
 import sys
+import tempfile
 
 import yaml
+
+from replay_fixture import REPLAY_RULE, REPLAY_SCAP
 
 NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -201,6 +205,14 @@ class Checker:
         for extra in self.values["extra"]["args"] or []:
             if extra not in args:
                 self.fail(f"DaemonSet/engine: extra.args {extra!r} missing")
+        env = engine.get("env") or []
+        for item in self.values["extra"]["env"] or []:
+            if item not in env:
+                self.fail(f"DaemonSet/engine: extra.env {item.get('name')} missing")
+        node_name = {"name": "SAKER_HOSTNAME", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}
+        user_set = any(e.get("name") == "SAKER_HOSTNAME" for e in self.values["extra"]["env"] or [])
+        if (node_name in env) != (self.values["sakerHostnameEnv"] and not user_set):
+            self.fail("DaemonSet/engine: SAKER_HOSTNAME from spec.nodeName does not follow sakerHostnameEnv")
 
     def check_capture_container(self, capture, pod):
         drv = self.values["driver"]
@@ -394,19 +406,42 @@ class Checker:
                     self.fail("event generator Job: privileged")
 
 
+def engine_accepts(engine, docs, name):
+    """Replays a shared capture with the rendered saker.yaml through the real
+    saker-engine (http_output off: the Service name only resolves in-cluster)."""
+    cm = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == name)
+    with tempfile.TemporaryDirectory(prefix="saker-chart-") as tmp:
+        with open(f"{tmp}/saker.yaml", "w", encoding="utf-8") as f:
+            f.write(cm["data"]["saker.yaml"])
+        with open(f"{tmp}/rule.yaml", "w", encoding="utf-8") as f:
+            f.write(REPLAY_RULE)
+        proc = subprocess.run([engine, "-c", f"{tmp}/saker.yaml", "-r", f"{tmp}/rule.yaml", "-o",
+                               "http_output.enabled=false", "-e", REPLAY_SCAP], capture_output=True, text=True,
+                              timeout=120, check=False)
+    out = proc.stdout + proc.stderr
+    if proc.returncode != 0 or not re.search(r"alerts: [1-9]", out):
+        return [f"saker-engine does not run with the rendered saker.yaml (rc {proc.returncode}): {out[-800:]}"]
+    return []
+
+
 def main(argv):
-    if len(argv) not in (3, 4):
+    args = [a for a in argv[1:] if not a.startswith("--engine=")]
+    engine = next((a.split("=", 1)[1] for a in argv[1:] if a.startswith("--engine=")), None)
+    if len(args) not in (2, 3):
         print(__doc__, file=sys.stderr)
         return 2
-    helmlite, chart = argv[1], argv[2]
-    override = argv[3] if len(argv) == 4 else None
+    helmlite, chart = args[0], args[1]
+    override = args[2] if len(args) == 3 else None
     values = load_values(chart, override)
     try:
         docs = render(helmlite, chart, override)
     except (RuntimeError, yaml.YAMLError) as e:
         print(f"check_chart: {e}", file=sys.stderr)
         return 1
-    errors = Checker(docs, values).run()
+    checker = Checker(docs, values)
+    errors = checker.run()
+    if engine and not errors:
+        errors += engine_accepts(engine, docs, checker.fullname())
     for e in errors:
         print(f"check_chart: {override or 'default values'}: {e}", file=sys.stderr)
     kinds = sorted({d['kind'] for d in docs})

@@ -89,6 +89,15 @@ class BrokenRenderings(unittest.TestCase):
                 m.pop("readOnly", None)
         self.assert_caught("mounted read-write", mutate)
 
+    def test_hostname_env_lost(self):
+        self.assert_caught("SAKER_HOSTNAME", lambda docs: container(docs, "DaemonSet", "engine").pop("env"))
+
+    def test_extra_env_lost(self):
+        def mutate(docs):
+            c = container(docs, "DaemonSet", "engine")
+            c["env"] = [e for e in c["env"] if e["name"] != "SAKER_EXTRA"]
+        self.assert_caught("extra.env SAKER_EXTRA missing", mutate, everything=True)
+
     def test_no_toleration(self):
         self.assert_caught("does not tolerate every taint",
                            lambda docs: find(docs, "DaemonSet")["spec"]["template"]["spec"].pop("tolerations"))
@@ -179,6 +188,12 @@ class OtherValues(unittest.TestCase):
         docs, errors = self.render_with("driver:\n  privileged: true\n")
         self.assertEqual(errors, [])
         self.assertIs(container(docs, "DaemonSet", "capture")["securityContext"]["privileged"], True)
+
+    def test_user_hostname_wins(self):
+        docs, errors = self.render_with("extra:\n  env:\n    - name: SAKER_HOSTNAME\n      value: lab\n")
+        self.assertEqual(errors, [])
+        env = container(docs, "DaemonSet", "engine")["env"]
+        self.assertEqual([e for e in env if e["name"] == "SAKER_HOSTNAME"], [{"name": "SAKER_HOSTNAME", "value": "lab"}])
 
     def test_engine_only(self):
         docs, errors = self.render_with("driver:\n  enabled: false\nsidekick:\n  enabled: false\n")

@@ -2,6 +2,7 @@
 """Runs the real saker-sidekick on the lab's and the image's config files.
 
 Usage: run_sidekick.py SAKER_SIDEKICK PLUGIN_DIR CONFIG...
+                       [--engine SAKER_ENGINE --engine-config FILE --scap FILE]
 
 For each config file: starts a private redis-server on a free loopback port,
 starts saker-sidekick with that file (Falcosidekick environment variables move
@@ -13,9 +14,11 @@ alert lands in Redis unchanged. Both servers are stopped at the end, also on
 failure. Exit 0 when everything holds, 1 otherwise, 77 when a program is
 missing.
 """
+import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +27,8 @@ import tempfile
 import time
 
 import yaml
+
+from replay_fixture import REPLAY_RULE, REPLAY_RULE_NAME
 
 DEADLINE_S = 10
 ALERT = {
@@ -93,7 +98,23 @@ def metric(text, name):
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
 
 
-def check_config(sidekick, plugin_dir, config, tmp):
+def replay_through(engine, tmp, http_port):
+    """Replays engine.scap with engine.config and a rule matching the capture,
+    posting to the sidekick; returns the number of alerts the engine raised."""
+    rules = f"{tmp}/deploy_rule.yaml"
+    with open(rules, "w", encoding="utf-8") as f:
+        f.write(REPLAY_RULE)
+    proc = subprocess.run([engine["path"], "-c", engine["config"], "-r", rules, "-o", "http_output.enabled=true",
+                           "-o", f"http_output.url=http://127.0.0.1:{http_port}/", "-e", engine["scap"]],
+                          capture_output=True, text=True, timeout=120, check=False)
+    out = proc.stdout + proc.stderr
+    found = re.search(r"alerts: (\d+)", out)
+    if proc.returncode != 0 or not found or int(found.group(1)) == 0 or "deliveries failed" in out:
+        raise RuntimeError(f"saker-engine replay with {engine['config']} (rc {proc.returncode}): {out[-1500:]}")
+    return int(found.group(1))
+
+
+def check_config(sidekick, plugin_dir, config, tmp, engine=None):
     with open(config, encoding="utf-8") as f:
         cfg = yaml.safe_load(f) or {}
     redis_cfg = cfg.get("redis") if isinstance(cfg.get("redis"), dict) else None
@@ -134,6 +155,14 @@ def check_config(sidekick, plugin_dir, config, tmp):
             for name, value in custom.items():
                 if delivered["output_fields"].get(name) != value:
                     raise RuntimeError(f"customfields {name}={value} not in the delivered alert: {stored[:300]}")
+            if engine:
+                count = replay_through(engine, tmp, http_port)
+                wait_for(f"{count} engine alerts in Redis",
+                         lambda: int(redis_cli(redis_port, "LLEN", key) or 0) >= 1 + count)
+                rules = [json.loads(x)["rule"] for x in redis_cli(redis_port, "LRANGE", key, "0", "-1").splitlines()]
+                if rules.count(REPLAY_RULE_NAME) != count:
+                    raise RuntimeError(f"Redis {key} holds rules {rules}, expected {count} engine alerts")
+                return f"redis output delivered the posted alert and {count} engine alerts"
             return "redis output delivered"
         return "no redis output in this file"
     except RuntimeError as e:
@@ -146,19 +175,28 @@ def check_config(sidekick, plugin_dir, config, tmp):
 
 
 def main(argv):
-    if len(argv) < 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    sidekick, plugin_dir, configs = argv[1], argv[2], argv[3:]
-    for program in (sidekick, shutil.which("redis-server"), shutil.which("redis-cli")):
+    parser = argparse.ArgumentParser(description="Run saker-sidekick on deployment config files")
+    parser.add_argument("sidekick")
+    parser.add_argument("plugin_dir")
+    parser.add_argument("configs", nargs="+")
+    parser.add_argument("--engine")
+    parser.add_argument("--engine-config")
+    parser.add_argument("--scap")
+    args = parser.parse_args(argv[1:])
+    engine = None
+    if args.engine:
+        engine = {"path": args.engine, "config": args.engine_config, "scap": args.scap}
+    needed = [args.sidekick, shutil.which("redis-server"), shutil.which("redis-cli")]
+    for program in needed + ([args.engine] if args.engine else []):
         if not program or not os.access(program, os.X_OK):
             print(f"run_sidekick: SKIP: {program or 'redis-server/redis-cli'} not available")
             return 77
     failed = 0
-    for config in configs:
+    for config in args.configs:
         with tempfile.TemporaryDirectory(prefix="saker-deploy-") as tmp:
             try:
-                print(f"run_sidekick: {config}: ok ({check_config(sidekick, plugin_dir, config, tmp)})")
+                result = check_config(args.sidekick, args.plugin_dir, config, tmp, engine)
+                print(f"run_sidekick: {config}: ok ({result})")
             except (RuntimeError, OSError, ValueError) as e:
                 print(f"run_sidekick: {config}: FAIL: {e}", file=sys.stderr)
                 failed += 1

@@ -5,6 +5,7 @@ Usage: values_doc.py VALUES_YAML                print the Markdown table
        values_doc.py VALUES_YAML DOC_MD...      exit 1 unless every DOC_MD holds
                                                 exactly that table between the
                                                 <!-- values:begin/end --> marks
+       values_doc.py VALUES_YAML --write DOC_MD...  rewrite the tables in place
 
 A `# -- text` comment (and the `#` lines right after it) documents the key on
 the next line. A documented key is one row, whatever its value; an
@@ -75,7 +76,7 @@ def check(readme_file, generated, values_file):
     current = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
     if current != generated:
         print(f"values_doc: the table in {readme_file} is stale; regenerate it with\n"
-              f"  python3 tests/deploy/values_doc.py {values_file}", file=sys.stderr)
+              f"  python3 tests/deploy/values_doc.py {values_file} --write {readme_file}", file=sys.stderr)
         return False
     print(f"values_doc: {readme_file}: {generated.count(chr(10)) - 2} documented values, table up to date")
     return True
@@ -88,6 +89,14 @@ def main(argv):
     generated = table(argv[1])
     if len(argv) == 2:
         sys.stdout.write(generated)
+        return 0
+    if argv[2] == "--write":
+        for doc in argv[3:]:
+            with open(doc, encoding="utf-8") as f:
+                text = f.read()
+            head, rest = text.split(BEGIN, 1)
+            with open(doc, "w", encoding="utf-8") as f:
+                f.write(head + BEGIN + "\n" + generated + END + rest.split(END, 1)[1])
         return 0
     results = [check(readme, generated, argv[1]) for readme in argv[2:]]
     return 0 if all(results) else 1
