@@ -46,7 +46,9 @@ typedef struct cc {
 	sk_loc fallback;     /* where generated text (exceptions) points */
 	char item[300];
 	bool skipped;
+	bool too_big;
 	uint32_t depth;
+	uint32_t nodes;
 	uint16_t ntypes;
 } cc;
 
@@ -415,6 +417,15 @@ static sk_cnode *compile_macro(cc *c, const sk_ast *a)
 
 static sk_cnode *compile_ast(cc *c, const sk_ast *a)
 {
+	/* Macros used twice per level grow exponentially: bound the tree. */
+	if (++c->nodes > SK_RULES_MAX_NODES) {
+		if (!c->too_big) {
+			cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->pos,
+				  "condition expands to more than %u nodes", SK_RULES_MAX_NODES);
+		}
+		c->too_big = true;
+		return NULL;
+	}
 	switch (a->kind) {
 	case SK_AST_MACRO:
 		return compile_macro(c, a);

@@ -17,6 +17,9 @@ typedef struct ld {
 	int32_t file;
 	char item[300];
 	size_t errors;
+	size_t copied; /* bytes taken out of the document (aliases can repeat a node) */
+	size_t copy_limit;
+	bool over_budget;
 } ld;
 
 enum { OV_NONE = 0, OV_APPEND, OV_REPLACE };
@@ -64,6 +67,22 @@ static const char *sval(const yaml_node_t *n)
 	return (const char *)n->data.scalar.value;
 }
 
+/* Charges n copied bytes; false (with one error) past the budget, so a
+ * small file of YAML aliases cannot expand into gigabytes. */
+static bool charge(ld *l, const yaml_node_t *n, size_t bytes)
+{
+	l->copied += bytes + 1;
+	if (l->copied <= l->copy_limit) {
+		return true;
+	}
+	if (!l->over_budget) {
+		report(l, n, true, "LOAD_ERR_VALIDATE", "the document expands to more than %zu bytes (YAML aliases?)",
+		       l->copy_limit);
+	}
+	l->over_budget = true;
+	return false;
+}
+
 /* A plain empty or ~/null scalar is YAML null. */
 static bool is_null(const yaml_node_t *n)
 {
@@ -89,6 +108,9 @@ static bool get_string(ld *l, yaml_node_t *n, const char *key, char **out)
 {
 	if (!is_scalar(n) || is_null(n)) {
 		report(l, n, true, "LOAD_ERR_YAML_VALIDATE", "'%s' must be a string", key);
+		return false;
+	}
+	if (!charge(l, n, n->data.scalar.length)) {
 		return false;
 	}
 	*out = strdup(sval(n));
@@ -148,6 +170,9 @@ static bool get_strings(ld *l, yaml_node_t *n, const char *key, bool allow_scala
 			report(l, it, true, "LOAD_ERR_YAML_VALIDATE", "entries of '%s' must be strings", key);
 			return false;
 		}
+		if (!charge(l, it, it->data.scalar.length)) {
+			return false;
+		}
 		(*out)[i] = strdup(sval(it));
 		if ((*out)[i] == NULL) {
 			return false;
@@ -184,6 +209,9 @@ static sk_err text_set(ld *l, sk_text *t, yaml_node_t *n, bool append)
 {
 	const char *s = sval(n);
 	size_t len = n->data.scalar.length;
+	if (!charge(l, n, len)) {
+		return SK_ERANGE;
+	}
 	/* Block scalars keep a trailing newline Falco does not see. */
 	while (len > 0 && isspace((unsigned char)s[len - 1])) {
 		len--;
@@ -495,7 +523,8 @@ static bool exc_values(ld *l, sk_exc_def *e, yaml_node_t *vn)
 		e->nvalues++;
 		for (uint32_t f = 0; f < width; f++) {
 			yaml_node_t *cn = node(l, row->data.sequence.items.start[f]);
-			bool ok = is_scalar(cn) ? (cells[f].text = strdup(sval(cn))) != NULL
+			bool ok = is_scalar(cn) ? charge(l, cn, cn->data.scalar.length) &&
+							  (cells[f].text = strdup(sval(cn))) != NULL
 						: get_strings(l, cn, "values", false, &cells[f].items, &cells[f].nitems);
 			if (!ok) {
 				return false;
@@ -862,6 +891,7 @@ sk_err sk_rs_load_yaml(sk_ruleset *rs, int32_t file)
 	yaml_document_t doc;
 	ld l = {.rs = rs, .doc = &doc, .file = file};
 	const sk_src *src = &rs->srcs.v[file];
+	l.copy_limit = src->len * SK_RULES_MAX_COPY_FACTOR + (1u << 20);
 	if (!yaml_parser_initialize(&parser)) {
 		return SK_ENOMEM;
 	}

@@ -11,6 +11,8 @@
 #define SK_RULES_MAX_ITEMS 100000u
 #define SK_RULES_MAX_LIST_ITEMS 100000u
 #define SK_RULES_MAX_EXPANSION 64u /* nested list/macro depth */
+#define SK_RULES_MAX_NODES 200000u /* checks + operators of one rule after expansion */
+#define SK_RULES_MAX_COPY_FACTOR 16u /* bytes copied out of a file <= 16x its size + 1 MiB (YAML aliases) */
 
 typedef struct sk_list_def {
 	char *name;

@@ -593,6 +593,39 @@ SK_TEST(invalid_inputs_report_location_and_message)
 	}
 }
 
+SK_TEST(expansion_bombs_are_bounded)
+{
+	/* One list aliased thousands of times: the copy budget stops it. */
+	sk_strbuf y = SK_STRBUF_INIT;
+	sk_strbuf_puts(&y, "- list: a\n  items: &x [");
+	for (int i = 0; i < 200; i++) {
+		sk_strbuf_printf(&y, "%sitem_with_a_fairly_long_name_number_%03d", i ? ", " : "", i);
+	}
+	sk_strbuf_puts(&y, "]\n");
+	for (int i = 0; i < 5000; i++) {
+		sk_strbuf_printf(&y, "- list: b%d\n  items: *x\n", i);
+	}
+	sk_err err = SK_OK;
+	sk_ruleset *rs = load(sk_strbuf_str(&y), &err);
+	SK_CHECK_INT(err, SK_EPARSE);
+	SK_CHECK_CONTAINS(diag_text, "error LOAD_ERR_VALIDATE: list \"b");
+	SK_CHECK_CONTAINS(diag_text, "the document expands to more than");
+	sk_ruleset_free(rs);
+	/* Macros that use the previous one twice: 2^24 nodes. */
+	sk_strbuf_reset(&y);
+	sk_strbuf_puts(&y, "- macro: m0\n  condition: t.s = x\n");
+	for (int i = 1; i <= 24; i++) {
+		sk_strbuf_printf(&y, "- macro: m%d\n  condition: m%d or m%d\n", i, i - 1, i - 1);
+	}
+	sk_strbuf_puts(&y, R5("m24"));
+	rs = load(sk_strbuf_str(&y), &err);
+	SK_CHECK_INT(err, SK_EPARSE);
+	SK_CHECK_CONTAINS(diag_text, "error LOAD_ERR_COMPILE_CONDITION: rule \"r\": condition expands to more than "
+				     "200000 nodes");
+	sk_ruleset_free(rs);
+	sk_strbuf_free(&y);
+}
+
 SK_TEST(diagnostic_renders_snippet_and_caret)
 {
 	sk_ruleset *rs = load(R5("t.s = x and\tt.nope = 1"), NULL);
