@@ -23,6 +23,8 @@ typedef struct sk_cli {
 	bool list;
 	bool json;
 	bool verbose;
+	const char *config_file; /* -c FILE (cmd_config.c) */
+	const char *replay_file; /* -e FILE.scap (cmd_replay.c) */
 } sk_cli;
 
 /* Each returns the process exit status. */
@@ -32,5 +34,12 @@ int cmd_version(const sk_cli *cli);
 int cmd_list(const sk_cli *cli);
 /* -V: validate rules files like `falco -V`. */
 int cmd_validate(const sk_cli *cli);
+
+struct sk_engine_config;
+/* Loads -c, applies -o and -r into cfg (engine/output/config.h); returns 0,
+ * or 2 after logging the problem (cfg is then freed). */
+int cmd_config_load(const sk_cli *cli, struct sk_engine_config *cfg);
+/* -e: replay a capture through state, rules and outputs like `falco -e`. */
+int cmd_replay(const sk_cli *cli);
 
 #endif

@@ -12,7 +12,6 @@ typedef struct cli_opt {
 	const char *arg;       /* argument name for help, NULL: flag */
 	const char *help;
 	void (*apply)(sk_cli *cli, const char *arg);
-	/* Errors found while parsing are reported through this bool. */
 } cli_opt;
 
 static bool push_file(const char **v, size_t *n, const char *arg)
@@ -25,6 +24,7 @@ static bool push_file(const char **v, size_t *n, const char *arg)
 	return true;
 }
 
+/* Set by an apply function that rejected its argument. */
 static bool parse_failed;
 
 static void opt_rules(sk_cli *c, const char *a)
@@ -45,6 +45,16 @@ static void opt_override(sk_cli *c, const char *a)
 		return;
 	}
 	parse_failed |= !push_file(c->overrides, &c->noverrides, a);
+}
+
+static void opt_config(sk_cli *c, const char *a)
+{
+	c->config_file = a;
+}
+
+static void opt_replay(sk_cli *c, const char *a)
+{
+	c->replay_file = a;
 }
 
 static void opt_help(sk_cli *c, const char *a)
@@ -77,6 +87,8 @@ static const cli_opt options[] = {
 	 opt_rules},
 	{'V', "validate", "FILE", "validate a rules file like falco -V and exit (repeatable)", opt_validate},
 	{'o', "option", "KEY=VALUE", "override a configuration key (repeatable)", opt_override},
+	{'c', "config", "FILE", "read a falco.yaml-style configuration file", opt_config},
+	{'e', "replay", "FILE", "replay a .scap capture through the rules like falco -e, then exit", opt_replay},
 	{0, "list", NULL, "list every supported field (name, type, description) and exit", opt_list},
 	{0, "json", NULL, "with --list: print JSON", opt_json},
 	{'v', "verbose", NULL, "more diagnostics (unused macros and lists with -V)", opt_verbose},
@@ -89,12 +101,12 @@ int cmd_help(const sk_cli *cli)
 {
 	printf("usage: saker-engine [options]\n\nSaker's engine: process state and Falco-language rules.\n\n");
 	for (size_t i = 0; i < NOPTIONS; i++) {
+		const cli_opt *o = &options[i];
 		char spec[64];
-		snprintf(spec, sizeof(spec), "%s%c%s%s%s%s", options[i].short_name ? "-" : "",
-			 options[i].short_name ? options[i].short_name : ' ', options[i].short_name ? ", " : "  ",
-			 options[i].long_name ? "--" : "", options[i].long_name ? options[i].long_name : "",
-			 options[i].arg ? " " : "");
-		printf("  %s%-10s %s\n", spec, options[i].arg ? options[i].arg : "", options[i].help);
+		snprintf(spec, sizeof(spec), "%c%c%s--%s%s%s", o->short_name ? '-' : ' ',
+			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->long_name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+		printf("  %-28s %s\n", spec, o->help);
 	}
 	return 0;
 }
@@ -165,6 +177,9 @@ int main(int argc, char **argv)
 	}
 	if (cli.nvalidate > 0) {
 		return cmd_validate(&cli);
+	}
+	if (cli.replay_file != NULL) {
+		return cmd_replay(&cli);
 	}
 	sk_error("nothing to do: give -V FILE to validate rules or --list for fields (see --help)");
 	return 2;

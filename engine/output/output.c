@@ -169,8 +169,10 @@ sk_err sk_alert_format_json(const sk_alert *a, const sk_output_config *cfg, sk_s
 		if (sorted == NULL) {
 			return SK_ENOMEM;
 		}
-		memcpy(sorted, a->tags, a->ntags * sizeof(*sorted));
-		qsort(sorted, a->ntags, sizeof(*sorted), cmp_str);
+		if (a->ntags > 0) {
+			memcpy(sorted, a->tags, a->ntags * sizeof(*sorted));
+			qsort(sorted, a->ntags, sizeof(*sorted), cmp_str);
+		}
 		put_key(out, "tags", &first);
 		sk_strbuf_putc(out, '[');
 		for (size_t i = 0; i < a->ntags; i++) {

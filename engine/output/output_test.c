@@ -63,6 +63,12 @@ SK_TEST(json_is_falcos)
 					 "\"rule\":\"Write below etc\",\"source\":\"syscall\","
 					 "\"time\":\"2023-07-28T15:14:22.753607000Z\"}");
 	sk_strbuf_reset(&sb);
+	a.tags = NULL; /* a rule without tags */
+	a.ntags = 0;
+	c.json_include_tags_property = true;
+	SK_CHECK_INT(sk_alert_format_json(&a, &c, &sb), SK_OK);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "\"tags\":[],");
+	sk_strbuf_reset(&sb);
 	a.output_fields = "[1,2]";
 	SK_CHECK_INT(sk_alert_format_json(&a, &c, &sb), SK_EINVAL);
 	sk_strbuf_free(&sb);

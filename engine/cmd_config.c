@@ -1,0 +1,47 @@
+/* cmd_config: builds the engine configuration from the command line:
+ * falco.yaml-style file (-c), then every -o key=value, then -r rules files
+ * (which replace rules_files, as with falco -r). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "sk_log.h"
+
+int cmd_config_load(const sk_cli *cli, sk_engine_config *cfg)
+{
+	sk_strbuf why = SK_STRBUF_INIT;
+	sk_err err = sk_engine_config_init(cfg);
+
+	if (err == SK_OK && cli->config_file != NULL) {
+		err = sk_engine_config_load(cfg, cli->config_file, &why);
+	}
+	for (size_t i = 0; err == SK_OK && i < cli->noverrides; i++) {
+		char key[256];
+		const char *eq = strchr(cli->overrides[i], '=');
+		size_t klen = eq != NULL ? (size_t)(eq - cli->overrides[i]) : 0;
+		if (eq == NULL || klen == 0 || klen >= sizeof(key)) {
+			sk_strbuf_printf(&why, "-o %s: expected key=value", cli->overrides[i]);
+			err = SK_EINVAL;
+			break;
+		}
+		memcpy(key, cli->overrides[i], klen);
+		key[klen] = '\0';
+		err = sk_engine_config_set(cfg, key, eq + 1, &why);
+		if (err != SK_OK) {
+			sk_strbuf_printf(&why, " (in -o %s)", cli->overrides[i]);
+		}
+	}
+	for (size_t i = 0; err == SK_OK && i < cli->nrules; i++) {
+		err = sk_engine_config_set(cfg, i == 0 ? "rules_files" : "rules_files[]", cli->rules[i], &why);
+	}
+	if (err != SK_OK) {
+		sk_error("configuration: %s", why.len > 0 ? sk_strbuf_str(&why) : sk_strerror(err));
+		sk_strbuf_free(&why);
+		sk_engine_config_free(cfg);
+		return 2;
+	}
+	sk_strbuf_free(&why);
+	return 0;
+}
