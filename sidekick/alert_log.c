@@ -363,19 +363,22 @@ static void sal_persist_cursors(sal_log *log)
 	}
 }
 
+static sk_err sal_drain_locked(sal_log *log);
+
 sk_err sal_sync(sal_log *log)
 {
 	pthread_mutex_lock(&log->mu);
+	sk_err e = sal_drain_locked(log);
 	int fd = log->dirty ? dup(log->fd) : -1;
 	log->dirty = false;
 	pthread_mutex_unlock(&log->mu);
 	if (fd < 0) {
-		return SK_OK;
+		return e;
 	}
 	/* Outside the lock: appends continue while the disk catches up. */
 	int rc = fdatasync(fd);
 	close(fd);
-	return rc == 0 ? SK_OK : SK_EIO;
+	return rc == 0 ? e : SK_EIO;
 }
 
 void sal_enforce_bounds(sal_log *log, int64_t now_s)

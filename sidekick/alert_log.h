@@ -75,7 +75,8 @@ sk_err sal_append(sal_log *log, int64_t time_ns, const void *data, size_t len, u
  * moments. For inputs with no acknowledgement to delay (nng). */
 sk_err sal_append_nowait(sal_log *log, int64_t time_ns, const void *data, size_t len, uint64_t *seq);
 
-/* fdatasync()s now (the flusher also does it every sync_ms). */
+/* Writes every queued record and fdatasync()s now (the flusher also does it
+ * every sync_ms). */
 sk_err sal_sync(sal_log *log);
 
 /* Deletes segments beyond the size/age bounds (the flusher calls it every
