@@ -771,8 +771,13 @@ static sk_thread *thread_for_event(sk_state *st, const sk_event *ev)
 	bool created;
 	sk_thread *t = thread_get_or_create(st, (int64_t)ev->tid, &created);
 	if (t != NULL && created) {
-		/* Unknown so far (its clone predates the capture): give it a table. */
+		/* Unknown so far (its clone predates the capture): give it a table
+		 * and the placeholder name Falco's libs give such threads. */
 		t->fdt = fdtable_new();
+		if (t->fdt != NULL && (bstr_set(&t->comm, "<NA>", 4) != SK_OK || bstr_set(&t->exe, "<NA>", 4) != SK_OK)) {
+			fdtable_release(t->fdt);
+			t->fdt = NULL;
+		}
 		if (t->fdt == NULL) {
 			sk_imap_remove(&st->threads, t->tid);
 			thread_free(t);
