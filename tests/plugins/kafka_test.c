@@ -154,6 +154,21 @@ SK_TEST(kafka_down_cluster_is_retry_within_timeout)
 	mock_stop(&m);
 }
 
+SK_TEST(kafka_sasl_and_tls_settings_are_accepted_by_librdkafka)
+{
+	static const char *const mechs[] = {"PLAIN", "SCRAM_SHA256", "SCRAM_SHA512"};
+	ph_plugin p = {0};
+
+	for (size_t i = 0; i < 3; i++) {
+		const char *const config[] = {"hostport", "127.0.0.1", "topic", "t", "sasl", mechs[i], "username", "u",
+					      "password", "p", "tls", i == 2 ? "true" : "false", "balancer",
+					      "murmur2", "compression", "ZSTD", "requiredacks", "ONE", NULL};
+
+		SK_CHECK(ph_open(&p, "kafka", config));
+		ph_unload(&p);
+	}
+}
+
 SK_TEST(kafka_refuses_bad_config)
 {
 	ph_plugin p = {0};
