@@ -35,6 +35,8 @@ static const key_def keys[] = {
 	{"json_output", KEY_BOOL, OUT(json_output)},
 	{"json_include_output_property", KEY_BOOL, OUT(json_include_output_property)},
 	{"json_include_tags_property", KEY_BOOL, OUT(json_include_tags_property)},
+	{"json_include_message_property", KEY_BOOL, OUT(json_include_message_property)},
+	{"json_include_output_fields_property", KEY_BOOL, OUT(json_include_output_fields_property)},
 	{"time_format_iso_8601", KEY_BOOL, OUT(time_format_iso_8601)},
 	{"buffered_outputs", KEY_BOOL, OUT(buffered_outputs)},
 	{"outputs_queue.capacity", KEY_U32, OUT(queue_capacity)},

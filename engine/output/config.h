@@ -4,6 +4,7 @@
  *
  *   rules_files (list), priority, rule_matching (first|all), json_output,
  *   json_include_output_property, json_include_tags_property,
+ *   json_include_message_property, json_include_output_fields_property,
  *   time_format_iso_8601, buffered_outputs, outputs_queue.capacity,
  *   stdout_output.enabled, file_output.{enabled,keep_alive,filename},
  *   program_output.{enabled,keep_alive,program},

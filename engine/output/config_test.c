@@ -18,6 +18,8 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK(!c.out.json_output);
 	SK_CHECK(c.out.json_include_output_property);
 	SK_CHECK(c.out.json_include_tags_property);
+	SK_CHECK(!c.out.json_include_message_property);
+	SK_CHECK(c.out.json_include_output_fields_property);
 	SK_CHECK(c.out.stdout_enabled);
 	SK_CHECK(!c.out.file_enabled);
 	SK_CHECK_STR(c.out.file_name, "./events.txt");

@@ -14,6 +14,7 @@ sk_err sk_output_config_defaults(sk_output_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->json_include_output_property = true;
 	cfg->json_include_tags_property = true;
+	cfg->json_include_output_fields_property = true;
 	cfg->stdout_enabled = true;
 	cfg->file_name = strdup("./events.txt");
 	cfg->program = strdup("jq '{text: .output}' | curl -d @- -X POST https://hooks.slack.com/services/XXX");
@@ -146,16 +147,23 @@ sk_err sk_alert_format_json(const sk_alert *a, const sk_output_config *cfg, sk_s
 	sk_strbuf_putc(out, '{');
 	put_key(out, "hostname", &first);
 	sk_strbuf_json_string(out, host, strlen(host));
+	if (cfg->json_include_message_property) {
+		const char *msg = a->message != NULL ? a->message : "";
+		put_key(out, "message", &first);
+		sk_strbuf_json_string(out, msg, strlen(msg));
+	}
 	if (cfg->json_include_output_property) {
 		sk_alert_format_text(a, cfg, &line);
 		put_key(out, "output", &first);
 		sk_strbuf_json_string(out, sk_strbuf_str(&line), line.len);
 		sk_strbuf_free(&line);
 	}
-	put_key(out, "output_fields", &first);
-	err = put_sorted_fields(a->output_fields, out);
-	if (err != SK_OK) {
-		return err;
+	if (cfg->json_include_output_fields_property) {
+		put_key(out, "output_fields", &first);
+		err = put_sorted_fields(a->output_fields, out);
+		if (err != SK_OK) {
+			return err;
+		}
 	}
 	put_key(out, "priority", &first);
 	sk_strbuf_json_string(out, a->priority, strlen(a->priority));

@@ -6,7 +6,8 @@
  *   JSON  {"hostname","output","output_fields","priority","rule","source",
  *         "tags","time"} in that (Falco's, sorted) key order, output_fields
  *         sorted by name and typed, tags sorted, time UTC with 9 fractional
- *         digits and "Z"; "output" and "tags" can be left out.
+ *         digits and "Z"; "output", "output_fields" and "tags" can be left
+ *         out and "message" (the output without time and priority) added.
  * and handed to every enabled channel (stdout, file, program, http, nng)
  * through one bounded queue and one worker thread, so a slow receiver never
  * stalls evaluation. A full queue drops the alert and counts it; the count
@@ -30,6 +31,8 @@ typedef struct sk_output_config {
 	bool json_output;                  /* json_output */
 	bool json_include_output_property; /* json_include_output_property (default true) */
 	bool json_include_tags_property;   /* json_include_tags_property (default true) */
+	bool json_include_message_property;       /* json_include_message_property: message without time/priority */
+	bool json_include_output_fields_property; /* json_include_output_fields_property (default true) */
 	bool time_format_iso_8601;         /* time_format_iso_8601 */
 	bool buffered_outputs;             /* buffered_outputs: no flush per alert */
 	uint32_t queue_capacity;           /* outputs_queue.capacity (0: SK_OUTPUT_QUEUE_DEFAULT) */

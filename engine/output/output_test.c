@@ -63,6 +63,15 @@ SK_TEST(json_is_falcos)
 					 "\"rule\":\"Write below etc\",\"source\":\"syscall\","
 					 "\"time\":\"2023-07-28T15:14:22.753607000Z\"}");
 	sk_strbuf_reset(&sb);
+	c.json_include_message_property = true;
+	c.json_include_output_fields_property = false;
+	SK_CHECK_INT(sk_alert_format_json(&a, &c, &sb), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "{\"hostname\":\"node-1\",\"message\":\"File below /etc opened for writing "
+					 "(file=/etc/x \\\"q\\\")\",\"priority\":\"Warning\",\"rule\":\"Write below etc\","
+					 "\"source\":\"syscall\",\"time\":\"2023-07-28T15:14:22.753607000Z\"}");
+	c.json_include_message_property = false;
+	c.json_include_output_fields_property = true;
+	sk_strbuf_reset(&sb);
 	a.tags = NULL; /* a rule without tags */
 	a.ntags = 0;
 	c.json_include_tags_property = true;
