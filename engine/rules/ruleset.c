@@ -246,6 +246,11 @@ static bool has_type(const sk_crule *cr, uint16_t t)
 	return cr->evtypes == NULL || ((cr->evtypes[t / 64] >> (t % 64)) & 1);
 }
 
+static bool indexed_under(const sk_ruleset *rs, const sk_crule *cr, uint16_t t)
+{
+	return rs->opts.no_index || has_type(cr, t);
+}
+
 /* Per event type, the compiled rules that apply, in definition order. */
 static sk_err build_index(sk_ruleset *rs)
 {
@@ -269,7 +274,7 @@ static sk_err build_index(sk_ruleset *rs)
 	for (uint32_t t = 0; t < rs->ntypes; t++) {
 		uint32_t n = 0;
 		for (size_t i = 0; i < rs->ncrules; i++) {
-			n += has_type(&rs->crules[i], (uint16_t)t);
+			n += indexed_under(rs, &rs->crules[i], (uint16_t)t);
 		}
 		if (n == 0) {
 			continue;
@@ -279,7 +284,7 @@ static sk_err build_index(sk_ruleset *rs)
 			return SK_ENOMEM;
 		}
 		for (size_t i = 0; i < rs->ncrules; i++) {
-			if (has_type(&rs->crules[i], (uint16_t)t)) {
+			if (indexed_under(rs, &rs->crules[i], (uint16_t)t)) {
 				rs->by_type[t][rs->by_type_n[t]++] = (uint32_t)i;
 			}
 		}

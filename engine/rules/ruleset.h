@@ -46,6 +46,7 @@ typedef struct sk_rules_opts {
 	sk_priority min_priority;  /* rules less severe are not loaded (default Debug: all) */
 	bool match_all;            /* rule_matching: all (default first) */
 	bool verbose;              /* also report LOAD_UNUSED_MACRO/LIST */
+	bool no_index;             /* run every rule for every event type (baseline for benchmarks) */
 } sk_rules_opts;
 
 /* A compiled, enabled rule. */
