@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval_ctx.h"
+#include "replay.h"
 #include "event_table.h"
 #include "ruleset.h"
 #include "scap_reader.h"
@@ -206,30 +206,16 @@ static size_t mismatches;
 static void compare_capture(sk_ruleset *rs, const char *path, size_t *total_hits)
 {
 	static hits ours[NCOND];
-	sk_state *st = NULL;
-	SK_CHECK(sk_state_new(NULL, &st) == SK_OK);
-	sk_scap_reader *r = NULL;
-	SK_CHECK(sk_scap_reader_open_file(path, sk_state_scap_callbacks(), st, &r) == SK_OK);
-	sk_eval_ctx ctx;
-	SK_CHECK(sk_eval_ctx_init(&ctx, st, NULL) == SK_OK);
-	const sk_field_def *type_def = sk_field_lookup("evt.type", 8);
-	sk_field_ref type_ref = {type_def, -1, NULL, 0, 0};
-	sk_event ev;
+	diff_replay d;
+	bool opened = diff_replay_open(&d, path);
+	SK_CHECK(opened);
 	size_t n = 0;
-	while (r != NULL && n++ < 100000 && sk_scap_reader_next(r, &ev) == SK_OK) {
-		sk_state_view view;
-		SK_CHECK(sk_state_apply(st, &ev, &view) == SK_OK);
-		if (sk_event_info_get(ev.type)->kind == SK_EK_META) {
+	while (opened && n++ < 100000 && diff_replay_next(&d)) {
+		if (sk_event_info_get(d.ev.type)->kind == SK_EK_META) {
 			continue; /* capture bookkeeping (procinfo, container...): no rules run on it */
 		}
-		sk_eval_ctx_set_event(&ctx, &ev, &view);
-		sk_values t;
-		type_def->extract(&ctx, &type_ref, &t);
-		char key[128];
-		snprintf(key, sizeof(key), "%" PRIu64 " %" PRIu64 " %c %.*s", ev.ts, ev.tid, (ev.type & 1) ? '<' : '>',
-			 t.count > 0 ? (int)t.v[0].u.str.len : 0, t.count > 0 ? t.v[0].u.str.ptr : "");
-		match_ctx m = {ours, key, rs};
-		SK_CHECK(sk_ruleset_match(rs, ev.type, &ctx, on_match, &m) == SK_OK);
+		match_ctx m = {ours, d.key, rs};
+		SK_CHECK(sk_ruleset_match(rs, d.ev.type, &d.ctx, on_match, &m) == SK_OK);
 	}
 	/* sysdig runs PARALLEL filters at a time: its start-up dominates. */
 	FILE *running[NCOND] = {0};
@@ -266,9 +252,9 @@ static void compare_capture(sk_ruleset *rs, const char *path, size_t *total_hits
 		hits_free(&sys);
 		hits_free(&ours[c]);
 	}
-	sk_eval_ctx_free(&ctx);
-	sk_scap_reader_close(r);
-	sk_state_free(st);
+	if (opened) {
+		diff_replay_close(&d);
+	}
 }
 
 SK_TEST(conditions_agree_with_sysdig)

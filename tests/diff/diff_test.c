@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval_ctx.h"
+#include "replay.h"
 #include "field.h"
 #include "scap_reader.h"
 #include "sk_strbuf.h"
@@ -205,31 +205,19 @@ static void compare_capture(const char *path)
 	capture_rows sys;
 	memset(&sys, 0, sizeof(sys));
 	SK_CHECK(load_sysdig(path, &sys) == 0);
-	sk_state *st = NULL;
-	SK_CHECK(sk_state_new(NULL, &st) == SK_OK);
-	sk_scap_reader *r = NULL;
-	SK_CHECK(sk_scap_reader_open_file(path, sk_state_scap_callbacks(), st, &r) == SK_OK);
-	sk_eval_ctx ctx;
-	SK_CHECK(sk_eval_ctx_init(&ctx, st, NULL) == SK_OK);
+	diff_replay d;
+	bool opened = diff_replay_open(&d, path);
+	SK_CHECK(opened);
 	sk_field_ref refs[NFIELDS];
 	for (size_t f = 0; f < NFIELDS; f++) {
 		SK_CHECK(make_ref(fields[f], &refs[f]));
 	}
-	sk_event ev;
 	size_t matched = 0, ours = 0, cursor = 0;
-	while (r != NULL && ours < MAX_EVENTS && sk_scap_reader_next(r, &ev) == SK_OK) {
+	while (opened && ours < MAX_EVENTS && diff_replay_next(&d)) {
 		ours++;
-		sk_state_view view;
-		SK_CHECK(sk_state_apply(st, &ev, &view) == SK_OK);
-		sk_eval_ctx_set_event(&ctx, &ev, &view);
-		char key[96], val[4096];
+		const char *key = d.key;
+		char val[4096];
 		sk_values v;
-		sk_values t;
-		sk_field_ref type_ref;
-		make_ref("evt.type", &type_ref);
-		type_ref.def->extract(&ctx, &type_ref, &t);
-		render(&t, val, sizeof(val));
-		snprintf(key, sizeof(key), "%" PRIu64 " %" PRIu64 " %c %.40s", ev.ts, ev.tid, (ev.type & 1) ? '<' : '>', val);
 		/* Both streams are in file order: search forward from the last match. */
 		row *match = NULL;
 		for (size_t i = cursor; i < sys.n && i < cursor + 64; i++) {
@@ -244,19 +232,19 @@ static void compare_capture(const char *path)
 		}
 		match->used = true;
 		matched++;
-		char dir = (ev.type & 1) ? '<' : '>';
+		char dir = (d.ev.type & 1) ? '<' : '>';
 		for (size_t f = 0; f < NFIELDS; f++) {
 			if (refs[f].def == NULL || refs[f].def->extract == NULL) {
 				continue;
 			}
-			SK_CHECK(refs[f].def->extract(&ctx, &refs[f], &v) == SK_OK);
+			SK_CHECK(refs[f].def->extract(&d.ctx, &refs[f], &v) == SK_OK);
 			render(&v, val, sizeof(val));
 			stats[f].compared++;
 			if (strcmp(val, match->vals[f]) == 0) {
 				stats[f].agreed++;
 				continue;
 			}
-			if (is_known(fields[f], dir, ev.type <= 1, path)) {
+			if (is_known(fields[f], dir, d.ev.type <= 1, path)) {
 				stats[f].known_diff++;
 				if (getenv("DIFF_SHOW_KNOWN") != NULL && unexpected_shown[f]++ < 6) {
 					fprintf(stderr, "known: %s %s: saker \"%s\" sysdig \"%s\"\n", key, fields[f], val,
@@ -281,9 +269,9 @@ static void compare_capture(const char *path)
 			shown++;
 		}
 	}
-	sk_eval_ctx_free(&ctx);
-	sk_scap_reader_close(r);
-	sk_state_free(st);
+	if (opened) {
+		diff_replay_close(&d);
+	}
 	free_rows(&sys);
 }
 
