@@ -454,29 +454,31 @@ static __always_inline void put_path(struct evtbuf *b, struct path *kpath)
 
 /* ---- generic syscall exit ---------------------------------------------- */
 
-static __always_inline __u64 reg_arg(const struct pt_regs *r, __u32 n)
+/* What every parameter of one syscall exit reads from, gathered once. */
+struct exit_ctx {
+	unsigned long args[6];
+	long ret;
+	struct task_struct *task;
+	const struct stash *st;
+	struct file *ret_file; /* file behind the returned fd, looked up once */
+	bool ret_file_done;
+};
+
+static __always_inline struct file *exit_ret_file(struct exit_ctx *x)
 {
-	switch (n) {
-	case 0:
-		return BPF_CORE_READ(r, di);
-	case 1:
-		return BPF_CORE_READ(r, si);
-	case 2:
-		return BPF_CORE_READ(r, dx);
-	case 3:
-		return BPF_CORE_READ(r, r10);
-	case 4:
-		return BPF_CORE_READ(r, r8);
-	default:
-		return BPF_CORE_READ(r, r9);
+	if (!x->ret_file_done) {
+		x->ret_file = x->ret >= 0 ? fd_to_file(x->task, x->ret) : NULL;
+		x->ret_file_done = true;
 	}
+	return x->ret_file;
 }
 
-static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, const struct pt_regs *regs,
-				      long ret, const struct stash *st)
+static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, struct exit_ctx *x)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u64 a = reg_arg(regs, argn);
+	struct task_struct *task = x->task;
+	const struct stash *st = x->st;
+	long ret = x->ret;
+	__u64 a = x->args[argn < 6 ? argn : 5];
 	switch (kind) {
 	case SKC_P_RET:
 		put_u64(b, (__u64)ret);
@@ -517,7 +519,7 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, co
 		/* fall through: read the argument at exit */
 	case SKC_P_ARG_SOCKADDR: {
 		__u8 sa[112] = {};
-		__u32 len = bound_len((__u32)reg_arg(regs, argn + 1), sizeof(sa));
+		__u32 len = bound_len((__u32)x->args[argn < 5 ? argn + 1 : 5], sizeof(sa));
 		if (a && bpf_probe_read_user(sa, len, (const void *)a) == 0) {
 			put_sockaddr(b, sa, len);
 		} else {
@@ -535,14 +537,14 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, co
 		put_tuple(b, fd_to_sock(task, (int)a), false, st);
 		break;
 	case SKC_P_FD_DEV: {
-		struct file *f = ret >= 0 ? fd_to_file(task, ret) : NULL;
+		struct file *f = exit_ret_file(x);
 		__u32 dev = f ? BPF_CORE_READ(f, f_inode, i_sb, s_dev) : 0;
 		/* scap carries the userspace encoding of dev_t */
 		put_u32(b, ((dev >> 20) << 8) | (dev & 0xff) | ((dev & 0xfff00) << 12));
 		break;
 	}
 	case SKC_P_FD_INO: {
-		struct file *f = ret >= 0 ? fd_to_file(task, ret) : NULL;
+		struct file *f = exit_ret_file(x);
 		put_u64(b, f ? BPF_CORE_READ(f, f_inode, i_ino) : 0);
 		break;
 	}
@@ -689,11 +691,17 @@ int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 	}
 	struct evtbuf *b = evt_start(spec->evt_type, spec->nparams, (__u32)id);
 	if (b) {
+		struct exit_ctx x = {
+			.args = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9},
+			.ret = ret,
+			.task = (struct task_struct *)bpf_get_current_task(),
+			.st = st,
+		};
 		for (__u32 i = 0; i < SKC_SPEC_PARAMS; i++) {
 			if (i >= spec->nparams) {
 				break;
 			}
-			put_param(b, spec->kind[i], spec->arg[i], regs, ret, st);
+			put_param(b, spec->kind[i], spec->arg[i], &x);
 		}
 		evt_submit(b);
 	}

@@ -2,6 +2,7 @@
  * Event ids and parameter orders are those of the public scap event table. */
 #include "sc_table.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define P(kind, arg, conv) {SKC_P_##kind, arg, SC_CONV_##conv}
@@ -233,21 +234,32 @@ uint32_t sc_clone_flags_to_scap(uint64_t flags)
 	return out;
 }
 
+/* Generic rows by event type, built once: the re-encoder runs per event. */
+#define TYPE_SLOTS 1024u
+static const struct sc_entry *row_of_type[TYPE_SLOTS];
+static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
+
+static void index_rows(void)
+{
+	for (size_t r = 0; r < sizeof(table) / sizeof(table[0]); r++) {
+		if (!(table[r].flags & SKC_F_PROCESS) && table[r].evt_type < TYPE_SLOTS) {
+			row_of_type[table[r].evt_type] = &table[r];
+		}
+	}
+}
+
 /* The conversion of parameter i of event type t (process events included). */
 static enum sc_conv conv_of(uint16_t t, uint32_t i)
 {
 	if (t == SKC_EVT_CLONE_20_X || t == SKC_EVT_FORK_20_X || t == SKC_EVT_VFORK_20_X || t == SKC_EVT_CLONE3_X) {
 		return i == 15 ? SC_CONV_CLONE_FLAGS : SC_CONV_NONE;
 	}
-	if (i >= SKC_SPEC_PARAMS) {
+	if (i >= SKC_SPEC_PARAMS || t >= TYPE_SLOTS) {
 		return SC_CONV_NONE;
 	}
-	for (size_t r = 0; r < sizeof(table) / sizeof(table[0]); r++) {
-		if (table[r].evt_type == t && !(table[r].flags & SKC_F_PROCESS)) {
-			return (enum sc_conv)table[r].p[i].conv;
-		}
-	}
-	return SC_CONV_NONE;
+	pthread_once(&rows_once, index_rows);
+	const struct sc_entry *row = row_of_type[t];
+	return row != NULL ? (enum sc_conv)row->p[i].conv : SC_CONV_NONE;
 }
 
 static uint32_t rd32(const uint8_t *p)
