@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "saker/output_plugin.h"
 #include "spl_util.h"
@@ -297,12 +298,31 @@ static bool kafka_error_is_permanent(rd_kafka_resp_err_t e)
 	}
 }
 
+static int64_t kafka_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* True while a delivery report of the current attempt is outstanding. */
+static bool kafka_pending(const kafka_state *st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (st->results[i] == KAFKA_PENDING) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static saker_send_result kafka_send_batch(void *state, const saker_alert *const *alerts, size_t n, char *err,
 					  size_t errlen)
 {
 	kafka_state *st = state;
 	saker_send_result res = SAKER_SEND_OK;
-	int64_t waited = 0;
+	int64_t deadline;
 
 	if (n == 0 || n > KAFKA_MAX_BATCH) {
 		snprintf(err, errlen, "batch of %zu alerts: want 1..%d", n, KAFKA_MAX_BATCH);
@@ -318,11 +338,11 @@ static saker_send_result kafka_send_batch(void *state, const saker_alert *const 
 			st->results[i] = (int32_t)rd_kafka_last_error();
 		}
 	}
-	/* librdkafka times each message out after message.timeout.ms, so this
-	 * loop ends; the extra second covers the last report's trip. */
-	while (rd_kafka_outq_len(st->rk) > 0 && waited < st->timeout_ms + 1000) {
-		rd_kafka_flush(st->rk, 100);
-		waited += 100;
+	/* librdkafka times each message out after message.timeout.ms, so the
+	 * reports come; the extra second covers the last report's trip. */
+	deadline = kafka_now_ms() + st->timeout_ms + 1000;
+	while (kafka_pending(st, n) && kafka_now_ms() < deadline) {
+		rd_kafka_poll(st->rk, 10);
 	}
 	for (size_t i = 0; i < n; i++) {
 		rd_kafka_resp_err_t e = st->results[i] == KAFKA_PENDING ? RD_KAFKA_RESP_ERR__TIMED_OUT
@@ -332,7 +352,7 @@ static saker_send_result kafka_send_batch(void *state, const saker_alert *const 
 			continue;
 		}
 		if (res == SAKER_SEND_OK) {
-			snprintf(err, errlen, "kafka topic %s: %s (%zu of %zu alerts)", rd_kafka_topic_name(st->rkt),
+			snprintf(err, errlen, "kafka topic %s: %s (alert %zu of %zu)", rd_kafka_topic_name(st->rkt),
 				 rd_kafka_err2str(e), i + 1, n);
 		}
 		res = kafka_error_is_permanent(e) && res != SAKER_SEND_RETRY ? SAKER_SEND_FAIL : SAKER_SEND_RETRY;
