@@ -25,6 +25,8 @@ EBPF_CAPS = {"BPF", "PERFMON"}
 CHART_KEYS = {"existingSecret", "extraEnv", "extraArgs"}
 FALCO_YAML = "../shared/upstream/falco.yaml"
 SIDEKICK_EXAMPLE = "../shared/upstream/falcosidekick/config_example.yaml"
+# saker-sidekick's settings beyond Falcosidekick's (spool.maxbytes -> SPOOL_MAXBYTES, ...).
+SAKER_SIDEKICK_SECTIONS = {"SPOOL", "NNG", "HTTP", "WEBUI", "PLUGINDIR", "DRAINMS"}
 
 
 def merge(dst, src):
@@ -337,7 +339,7 @@ class Checker:
             self.fail(f"Secret {name}: environment {sorted(env)} != expected {sorted(want)} "
                       f"(or values differ)")
         with open(SIDEKICK_EXAMPLE, encoding="utf-8") as f:
-            sections = {k.upper() for k in yaml.safe_load(f)}
+            sections = {k.upper() for k in yaml.safe_load(f)} | SAKER_SIDEKICK_SECTIONS
         for key in env:
             if key.split("_")[0] not in sections:
                 self.fail(f"Secret {name}: {key} is not a Falcosidekick setting")
