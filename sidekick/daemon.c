@@ -130,6 +130,7 @@ static void skd_add_field(void *user, const char *key, const char *value)
 {
 	struct skd_custom *c = user;
 	if (c->n >= SKD_MAX_CUSTOM) {
+		sk_warn("customfields: more than %d entries, \"%s\" ignored", SKD_MAX_CUSTOM, key);
 		return;
 	}
 	/* As in Falcosidekick: a value starting with % names an env variable. */
@@ -144,9 +145,11 @@ static void skd_add_field(void *user, const char *key, const char *value)
 static void skd_add_tag(void *user, const char *value)
 {
 	struct skd_custom *c = user;
-	if (c->n < SKD_MAX_CUSTOM) {
-		c->d->custom_tags[c->n++] = strdup(value);
+	if (c->n >= SKD_MAX_CUSTOM) {
+		sk_warn("customtags: more than %d entries, \"%s\" ignored", SKD_MAX_CUSTOM, value);
+		return;
 	}
+	c->d->custom_tags[c->n++] = strdup(value);
 }
 
 static sk_err skd_load_extras(skd_daemon *d)

@@ -29,6 +29,7 @@ struct skh_server {
 struct skh_request {
 	sk_strbuf body;
 	bool too_big;
+	bool answered; /* a response was queued before the body arrived */
 };
 
 static enum MHD_Result skh_reply(struct MHD_Connection *c, unsigned status, const char *type, const char *body,
@@ -156,8 +157,22 @@ static enum MHD_Result skh_handle(void *cls, struct MHD_Connection *c, const cha
 		}
 		*con_cls = req;
 		if (!skh_client_cert_ok(s, c)) {
+			req->answered = true;
 			return skh_text(c, MHD_HTTP_FORBIDDEN, "client certificate required\n");
 		}
+		/* Refuse an announced oversized body before reading any of it. */
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > s->opt.body_limit) {
+			char msg[128];
+			req->answered = true;
+			s->h.ingest(s->h.user, SKM_SOURCE_HTTP, NULL, 0, msg, 0); /* counts the rejection */
+			snprintf(msg, sizeof(msg), "bad request: body larger than %zu bytes\n", s->opt.body_limit);
+			return skh_text(c, MHD_HTTP_BAD_REQUEST, msg);
+		}
+		return MHD_YES;
+	}
+	if (req->answered) {
+		*upload_data_size = 0; /* the answer is out; drop the rest */
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {

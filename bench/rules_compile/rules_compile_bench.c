@@ -5,8 +5,8 @@
  * trees of the same bytes. Rounds alternate so machine noise hits both.
  *
  * Then evaluation: ns per sk_ruleset_match() of the loaded rules on an
- * openat event (real registry and state), with the event-type index
- * against the same rules without it (every rule runs for every event). */
+ * openat event (real registry and state), as configured, without the
+ * per-event field cache, and without the event-type index either. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,9 +138,9 @@ static int make_event(sk_state **st, sk_evbuild *b, sk_state_view *view, const c
 	return sk_state_apply(*st, &b->ev, view) == SK_OK ? 0 : -1;
 }
 
-static sk_ruleset *load_upstream(bool no_index)
+static sk_ruleset *load_upstream(bool no_index, bool no_cache)
 {
-	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .no_index = no_index};
+	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .no_index = no_index, .no_field_cache = no_cache};
 	sk_ruleset *rs = NULL;
 	if (sk_ruleset_new(&opts, &rs) != SK_OK) {
 		return NULL;
@@ -174,33 +174,39 @@ static double time_match(sk_ruleset *rs, sk_eval_ctx *ctx, const sk_evbuild *b, 
 
 static int bench_eval(int iters)
 {
-	sk_ruleset *indexed = load_upstream(false), *flat = load_upstream(true);
+	/* Saker as configured; without the field cache; without the index either. */
+	sk_ruleset *rs[3] = {load_upstream(false, false), load_upstream(false, true), load_upstream(true, true)};
 	const char *paths[] = {"/tmp/notes.txt", "/etc/shadow"};
-	int rc = indexed != NULL && flat != NULL ? 0 : -1;
+	int rc = rs[0] != NULL && rs[1] != NULL && rs[2] != NULL ? 0 : -1;
+	printf("  eval (ns per event; full / no field cache / no cache and no index):\n");
 	for (int p = 0; rc == 0 && p < 2; p++) {
 		sk_state *st = NULL;
 		sk_evbuild b;
 		sk_state_view view;
 		sk_eval_ctx ctx;
-		uint64_t alerts_i = 0, alerts_f = 0;
+		uint64_t alerts[3] = {0};
+		double ns[3];
 		if (make_event(&st, &b, &view, paths[p]) != 0 || sk_eval_ctx_init(&ctx, st, "bench") != SK_OK) {
 			sk_state_free(st);
 			rc = -1;
 			break;
 		}
-		double ns_i = time_match(indexed, &ctx, &b, &view, iters, &alerts_i);
-		double ns_f = time_match(flat, &ctx, &b, &view, iters, &alerts_f);
-		printf("  eval openat %-15s %7.0f ns/event indexed (%zu rules), %7.0f ns without index (%zu rules): "
-		       "%.1fx; alerts %s\n",
-		       paths[p], ns_i, sk_ruleset_rules_for_type(indexed, b.ev.type), ns_f,
-		       sk_ruleset_rules_for_type(flat, b.ev.type), ns_f / ns_i,
-		       (alerts_i > 0) == (alerts_f > 0) ? (alerts_i > 0 ? "yes (both)" : "none (both)") : "DIFFER");
-		rc |= (alerts_i > 0) != (alerts_f > 0) ? -1 : 0;
+		for (int k = 0; k < 3; k++) {
+			ns[k] = time_match(rs[k], &ctx, &b, &view, iters, &alerts[k]);
+		}
+		bool agree = (alerts[0] > 0) == (alerts[1] > 0) && (alerts[1] > 0) == (alerts[2] > 0);
+		printf("    openat %-15s %6.0f / %6.0f / %6.0f  (cache %.1fx, cache+index %.1fx; %zu of %zu rules "
+		       "indexed; alert: %s)\n",
+		       paths[p], ns[0], ns[1], ns[2], ns[1] / ns[0], ns[2] / ns[0],
+		       sk_ruleset_rules_for_type(rs[0], b.ev.type), sk_ruleset_rule_count(rs[0]),
+		       agree ? (alerts[0] > 0 ? "yes" : "no") : "DIFFERS");
+		rc |= agree ? 0 : -1;
 		sk_eval_ctx_free(&ctx);
 		sk_state_free(st);
 	}
-	sk_ruleset_free(indexed);
-	sk_ruleset_free(flat);
+	for (int k = 0; k < 3; k++) {
+		sk_ruleset_free(rs[k]);
+	}
 	return rc;
 }
 

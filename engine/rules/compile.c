@@ -25,6 +25,7 @@ typedef struct check {
 	bool sorted; /* consts sorted and unique: binary search */
 	bool rhs_is_field;
 	sk_field_ref rhs;
+	uint32_t lhs_slot, rhs_slot; /* field cache slots, UINT32_MAX: none */
 	pcre2_code *re;
 	pcre2_match_data *md;
 } check;
@@ -279,6 +280,45 @@ static sk_cnode *compile_evtype(cc *c, const sk_ast *a, const strv *names)
 	return neg;
 }
 
+/* The cache slot shared by every reference to the same field, index and
+ * key in the rule set; UINT32_MAX (no caching) when memory runs out. */
+static uint32_t slot_for(sk_ruleset *rs, const sk_field_ref *ref)
+{
+	for (uint32_t i = 0; i < rs->nslots; i++) {
+		const sk_field_ref *s = &rs->slots[i];
+		if (s->def == ref->def && s->arg_index == ref->arg_index &&
+		    (s->arg_key == NULL ? ref->arg_key == NULL
+					: ref->arg_key != NULL && strcmp(s->arg_key, ref->arg_key) == 0)) {
+			return i;
+		}
+	}
+	if (rs->nslots == rs->capslots) {
+		uint32_t ncap = rs->capslots ? rs->capslots * 2 : 64;
+		sk_field_ref *nv = realloc(rs->slots, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			return UINT32_MAX;
+		}
+		rs->slots = nv;
+		rs->capslots = ncap;
+	}
+	sk_field_ref *s = &rs->slots[rs->nslots];
+	*s = *ref;
+	if (ref->arg_key != NULL && (s->arg_key = strdup(ref->arg_key)) == NULL) {
+		return UINT32_MAX;
+	}
+	return rs->nslots++;
+}
+
+void sk_cc_slots_free(sk_ruleset *rs)
+{
+	for (uint32_t i = 0; i < rs->nslots; i++) {
+		free((char *)rs->slots[i].arg_key);
+	}
+	free(rs->slots);
+	free(rs->cache);
+	free(rs->cache_gen);
+}
+
 static sk_cnode *compile_check(cc *c, const sk_ast *a)
 {
 	strv vals = {0};
@@ -370,6 +410,8 @@ static sk_cnode *compile_check(cc *c, const sk_ast *a)
 	if (n == NULL) {
 		goto bad;
 	}
+	k->lhs_slot = slot_for(c->rs, &k->lhs);
+	k->rhs_slot = k->rhs_is_field ? slot_for(c->rs, &k->rhs) : UINT32_MAX;
 	n->chk = k;
 	k = NULL;
 	goto done;
@@ -787,63 +829,86 @@ static bool match_one(const check *k, const sk_value *v, const sk_values *rhs)
 	return k->nconsts > 0 && sk_op_cmp(k->op, v, &k->consts[0].v);
 }
 
-static sk_err eval_check(const check *k, struct sk_eval_ctx *ctx, sk_strbuf *scratch, bool *out)
+/* Extracts a field once per event: later checks of the same field read
+ * the cached values. */
+static sk_err fetch(sk_cc_state *st, const sk_field_ref *ref, uint32_t slot, sk_values *local,
+		    const sk_values **out)
+{
+	sk_values *dst = local;
+	if (slot != UINT32_MAX && st->cache != NULL) {
+		dst = &st->cache[slot];
+		if (st->cache_gen[slot] == st->gen) {
+			*out = dst;
+			return SK_OK;
+		}
+	}
+	dst->count = 0;
+	if (ref->def->extract != NULL) {
+		sk_err err = ref->def->extract(st->ctx, ref, dst);
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	if (dst->count > SK_VALUES_INLINE) {
+		dst->count = SK_VALUES_INLINE;
+	}
+	if (dst != local) {
+		st->cache_gen[slot] = st->gen;
+	}
+	*out = dst;
+	return SK_OK;
+}
+
+static sk_err eval_check(const check *k, sk_cc_state *st, bool *out)
 {
 	sk_values lv;
 	sk_values rv;
-	sk_err err = SK_OK;
+	const sk_values *lvp = NULL;
+	const sk_values *rhs = NULL;
 	*out = false;
-	lv.count = 0;
-	if (k->lhs.def->extract != NULL) {
-		err = k->lhs.def->extract(ctx, &k->lhs, &lv);
-		if (err != SK_OK) {
-			return err;
-		}
+	sk_err err = fetch(st, &k->lhs, k->lhs_slot, &lv, &lvp);
+	if (err != SK_OK) {
+		return err;
 	}
-	if (k->op == SK_OP_EXISTS || lv.count == 0) {
-		*out = k->op == SK_OP_EXISTS && lv.count > 0;
+	if (k->op == SK_OP_EXISTS || lvp->count == 0) {
+		*out = k->op == SK_OP_EXISTS && lvp->count > 0;
 		return SK_OK;
 	}
-	if (lv.count > SK_VALUES_INLINE) {
-		lv.count = SK_VALUES_INLINE;
-	}
 	if (k->nxf > 0) {
-		err = apply_xforms(k, &lv, scratch);
+		/* Transformers rewrite values: work on a copy of cached ones. */
+		if (lvp != &lv) {
+			lv.count = lvp->count;
+			memcpy(lv.v, lvp->v, lvp->count * sizeof(lv.v[0]));
+			lvp = &lv;
+		}
+		err = apply_xforms(k, &lv, st->scratch);
 		if (err != SK_OK) {
 			return err;
 		}
 	}
-	const sk_values *rhs = NULL;
 	if (k->rhs_is_field) {
-		rv.count = 0;
-		if (k->rhs.def->extract != NULL) {
-			err = k->rhs.def->extract(ctx, &k->rhs, &rv);
-			if (err != SK_OK) {
-				return err;
-			}
+		err = fetch(st, &k->rhs, k->rhs_slot, &rv, &rhs);
+		if (err != SK_OK || rhs->count == 0) {
+			return err;
 		}
-		if (rv.count == 0) {
-			return SK_OK;
-		}
-		rhs = &rv;
 	}
-	for (uint32_t i = 0; i < lv.count && !*out; i++) {
-		*out = match_one(k, &lv.v[i], rhs);
+	for (uint32_t i = 0; i < lvp->count && !*out; i++) {
+		*out = match_one(k, &lvp->v[i], rhs);
 	}
 	return SK_OK;
 }
 
-sk_err sk_cc_eval(const sk_cnode *n, struct sk_eval_ctx *ctx, uint16_t evtype, sk_strbuf *scratch, bool *out)
+sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out)
 {
 	sk_err err = SK_OK;
 	switch (n->kind) {
 	case CN_EVTYPE:
-		*out = evtype < n->nbits && ((n->bits[evtype / 64] >> (evtype % 64)) & 1);
+		*out = st->evtype < n->nbits && ((n->bits[st->evtype / 64] >> (st->evtype % 64)) & 1);
 		return SK_OK;
 	case CN_CHECK:
-		return eval_check(n->chk, ctx, scratch, out);
+		return eval_check(n->chk, st, out);
 	case CN_NOT:
-		err = sk_cc_eval(n->kids[0], ctx, evtype, scratch, out);
+		err = sk_cc_eval(n->kids[0], st, out);
 		*out = !*out;
 		return err;
 	default:
@@ -851,7 +916,7 @@ sk_err sk_cc_eval(const sk_cnode *n, struct sk_eval_ctx *ctx, uint16_t evtype, s
 	}
 	bool want = n->kind == CN_OR; /* the value that short-circuits */
 	for (uint32_t i = 0; i < n->nkids; i++) {
-		err = sk_cc_eval(n->kids[i], ctx, evtype, scratch, out);
+		err = sk_cc_eval(n->kids[i], st, out);
 		if (err != SK_OK || *out == want) {
 			return err;
 		}

@@ -410,6 +410,13 @@ sk_err sk_ruleset_compile(sk_ruleset *rs)
 	if (err != SK_OK) {
 		return err;
 	}
+	if (rs->nslots > 0 && !rs->opts.no_field_cache) {
+		rs->cache = calloc(rs->nslots, sizeof(*rs->cache));
+		rs->cache_gen = calloc(rs->nslots, sizeof(*rs->cache_gen));
+		if (rs->cache == NULL || rs->cache_gen == NULL) {
+			return SK_ENOMEM;
+		}
+	}
 	for (size_t i = 0; i < rs->nmacros; i++) {
 		failed |= rs->macros[i].parse_failed;
 	}
@@ -424,10 +431,16 @@ sk_err sk_ruleset_match(sk_ruleset *rs, uint16_t evtype, struct sk_eval_ctx *ctx
 		idx = rs->by_type[evtype];
 		n = rs->by_type_n[evtype];
 	}
+	/* A new generation empties the field cache for this event. */
+	if (++rs->gen == 0 && rs->cache_gen != NULL) {
+		memset(rs->cache_gen, 0, rs->nslots * sizeof(*rs->cache_gen));
+		rs->gen = 1;
+	}
+	sk_cc_state st = {ctx, evtype, &rs->scratch, rs->cache, rs->cache_gen, rs->gen};
 	for (uint32_t i = 0; i < n; i++) {
 		const sk_crule *cr = &rs->crules[idx[i]];
 		bool hit = false;
-		sk_err err = sk_cc_eval(cr->root, ctx, evtype, &rs->scratch, &hit);
+		sk_err err = sk_cc_eval(cr->root, &st, &hit);
 		if (err != SK_OK) {
 			return err;
 		}
@@ -502,6 +515,7 @@ void sk_ruleset_free(sk_ruleset *rs)
 		return;
 	}
 	crules_free(rs);
+	sk_cc_slots_free(rs);
 	sk_rs_defs_free(rs);
 	sk_diags_free(&rs->diags);
 	sk_srcs_free(&rs->srcs);

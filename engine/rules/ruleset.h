@@ -47,6 +47,7 @@ typedef struct sk_rules_opts {
 	bool match_all;            /* rule_matching: all (default first) */
 	bool verbose;              /* also report LOAD_UNUSED_MACRO/LIST */
 	bool no_index;             /* run every rule for every event type (baseline for benchmarks) */
+	bool no_field_cache;       /* extract a field at every use (baseline for benchmarks) */
 } sk_rules_opts;
 
 /* A compiled, enabled rule. */

@@ -117,6 +117,13 @@ struct sk_ruleset {
 	sk_strbuf scratch;
 	sk_plugin_req *plugins;
 	size_t nplugins;
+	/* Per-event cache of extracted fields: one slot per distinct field
+	 * reference (def, index, key), valid while cache_gen[slot] == gen. */
+	sk_field_ref *slots;
+	uint32_t nslots, capslots;
+	sk_values *cache;
+	uint32_t *cache_gen;
+	uint32_t gen;
 };
 
 /* Registers the newest list/macro/rule (the last array element) by name. */
@@ -131,8 +138,21 @@ sk_rule_def *sk_rs_find_rule(sk_ruleset *rs, const char *name);
  * its event-type set. Diagnostics go to rs; returns SK_EPARSE on an error,
  * SK_ENOENT when skipped (unknown field with skip-if-unknown-filter). */
 sk_err sk_cc_rule(sk_ruleset *rs, const sk_rule_def *rd, sk_cnode **root, uint64_t **evtypes);
-/* Evaluates a compiled tree for the event in ctx. */
-sk_err sk_cc_eval(const sk_cnode *n, struct sk_eval_ctx *ctx, uint16_t evtype, sk_strbuf *scratch, bool *out);
+/* What one evaluation needs besides the tree: the event, its type,
+ * scratch for transformers and the field cache (NULL: no caching). */
+typedef struct sk_cc_state {
+	struct sk_eval_ctx *ctx;
+	uint16_t evtype;
+	sk_strbuf *scratch;
+	sk_values *cache;
+	uint32_t *cache_gen;
+	uint32_t gen;
+} sk_cc_state;
+
+/* Evaluates a compiled tree for the event in st->ctx. */
+sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out);
+/* Frees the field slots and cache. */
+void sk_cc_slots_free(sk_ruleset *rs);
 void sk_cc_free(sk_cnode *n);
 /* Parses (once) a macro's condition; reports syntax errors. */
 sk_err sk_cc_macro_parse(sk_ruleset *rs, sk_macro_def *m);

@@ -162,6 +162,11 @@ SK_TEST(eval_transformers_and_val)
 	SK_CHECK_INT(cond("toupper(t.s) contains USR", &e), 1);
 	SK_CHECK_INT(cond("basename(t.s) = BASH", &e), 1);
 	SK_CHECK_INT(cond("tolower(basename(t.s)) = bash", &e), 1);
+	/* The field cache hands transformers a copy: later uses see the original. */
+	SK_CHECK_INT(cond("tolower(t.s) = /usr/bin/bash and t.s = /usr/bin/BASH and toupper(t.s) = /USR/BIN/BASH "
+			  "and basename(t.s) = BASH and t.s endswith BASH",
+			  &e),
+		     1);
 	SK_CHECK_INT(cond("len(t.s) = 13 and len(t.s) > 12", &e), 1);
 	SK_CHECK_INT(cond("b64(t.s2) = hello", &e), 1);
 	SK_CHECK_INT(cond("b64(t.s) = hello", &e), 0);
@@ -351,7 +356,8 @@ SK_TEST(rule_overrides_keep_position)
 	SK_CHECK_STR(matches(rs, &ev0), "a,b");
 	tev e = ev0;
 	e.u = 8;
-	SK_CHECK_STR(matches(rs, &e), "b");
+	SK_CHECK_STR(matches(rs, &e), "b"); /* a new event: cached t.u is not reused */
+	SK_CHECK_STR(matches(rs, &ev0), "a,b");
 	sk_ruleset_free(rs);
 	/* A full redefinition replaces content but keeps the rule first. */
 	rs = load(RULE("a", "t.s = x", "INFO") RULE("b", "t.s = x", "INFO") RULE("a", "t.s = bash", "ERROR"), &err);
