@@ -64,6 +64,19 @@ enum {
 	SK_EV_EXECVEAT_X = 331,
 	SK_EV_CLONE3_X = 335,
 	SK_EV_OPEN_BY_HANDLE_AT_X = 337,
+	/* Layouts of newer libs (exit events carry the fds themselves). */
+	SK_EV_DUP2_X = 363,
+	SK_EV_DUP3_X = 365,
+	SK_EV_DUP_1_X = 367,
+	SK_EV_EPOLL_CREATE_X = 375,
+	SK_EV_EPOLL_CREATE1_X = 377,
+	SK_EV_ACCEPT4_6_X = 389,
+	SK_EV_PIPE2_X = 393,
+	SK_EV_INOTIFY_INIT1_X = 395,
+	SK_EV_EVENTFD2_X = 397,
+	SK_EV_SIGNALFD4_X = 399,
+	SK_EV_MEMFD_CREATE_X = 405,
+	SK_EV_PIDFD_OPEN_X = 409,
 };
 
 /* scap open flags (FLAGS32 of open/openat). */

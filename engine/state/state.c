@@ -31,6 +31,7 @@ struct sk_state {
 	int64_t pending_close_tid; /* close applied after its event was evaluated */
 	int64_t pending_close_fd;
 	sk_fd unknown_fd; /* stands in for an fd the state never saw opened */
+	int8_t fd_param[SK_EVENT_TYPE_MAX]; /* index of an exit's "fd" parameter, -1 when none */
 	uint8_t local_addrs[256][17]; /* family byte + 16 address bytes */
 	uint32_t nlocal_addrs;
 	char path_buf[PATH_MAX_LEN];
@@ -671,6 +672,10 @@ sk_err sk_state_new(const sk_state_config *cfg, sk_state **out)
 	}
 	st->pending_exit = -1;
 	st->pending_close_fd = -1;
+	for (uint16_t type = 0; type < SK_EVENT_TYPE_MAX; type++) {
+		int i = (type & 1) != 0 ? sk_event_param_index(sk_event_info_get(type), "fd") : -1;
+		st->fd_param[type] = (int8_t)(i >= 0 && sk_event_info_get(type)->params[i].type == SK_PT_FD ? i : -1);
+	}
 	*out = st;
 	return SK_OK;
 }
@@ -1271,8 +1276,9 @@ static void apply_chdir(sk_state *st, const sk_event *ev, sk_thread *t)
 		uint32_t l;
 		dir = sk_param_str(ev, 1, &l);
 		len = l;
-	} else if (t->enter_type == SK_EV_FCHDIR_E && t->fdt != NULL) {
-		const sk_fd *fd = sk_imap_get(&t->fdt->fds, (int64_t)t->enter_arg[0]);
+	} else if ((ev->nparams >= 2 || t->enter_type == SK_EV_FCHDIR_E) && t->fdt != NULL) {
+		int64_t num = fd_from_exit_or_enter(ev, t, 1, SK_EV_FCHDIR_E);
+		const sk_fd *fd = sk_imap_get(&t->fdt->fds, num);
 		if (fd != NULL && fd->name != NULL) {
 			dir = fd->name;
 			len = fd->name_len;
@@ -1324,31 +1330,47 @@ static void remember_enter(sk_thread *t, const sk_event *ev)
 	}
 }
 
+/* The id argument i of a set*id call: in the exit (newer layouts, after
+ * res) or in the paired enter. Returns false when neither has it. */
+static bool setid_arg(const sk_thread *t, const sk_event *ev, uint16_t enter_type, uint32_t i, uint32_t *id)
+{
+	if (sk_param_present(ev, i + 1)) {
+		*id = (uint32_t)sk_param_u64(ev, i + 1, UINT32_MAX);
+		return true;
+	}
+	if (t->enter_type == enter_type && i < 4) {
+		*id = (uint32_t)t->enter_arg[i];
+		return true;
+	}
+	return false;
+}
+
 static void apply_setid(sk_thread *t, const sk_event *ev)
 {
 	if (sk_param_i64(ev, 0, -1) != 0) {
 		return;
 	}
+	uint32_t id;
 	switch (ev->type) {
 	case SK_EV_SETUID_X:
-		if (t->enter_type == SK_EV_SETUID_E) {
-			t->uid = (uint32_t)t->enter_arg[0];
+		if (setid_arg(t, ev, SK_EV_SETUID_E, 0, &id)) {
+			t->uid = id;
 		}
 		break;
 	case SK_EV_SETGID_X:
-		if (t->enter_type == SK_EV_SETGID_E) {
-			t->gid = (uint32_t)t->enter_arg[0];
+		if (setid_arg(t, ev, SK_EV_SETGID_E, 0, &id)) {
+			t->gid = id;
 		}
 		break;
 	case SK_EV_SETRESUID_X:
 		/* The effective id is what user.uid reports; -1 keeps it. */
-		if (t->enter_type == SK_EV_SETRESUID_E && (uint32_t)t->enter_arg[1] != UINT32_MAX) {
-			t->uid = (uint32_t)t->enter_arg[1];
+		if (setid_arg(t, ev, SK_EV_SETRESUID_E, 1, &id) && id != UINT32_MAX) {
+			t->uid = id;
 		}
 		break;
 	case SK_EV_SETRESGID_X:
-		if (t->enter_type == SK_EV_SETRESGID_E && (uint32_t)t->enter_arg[1] != UINT32_MAX) {
-			t->gid = (uint32_t)t->enter_arg[1];
+		if (setid_arg(t, ev, SK_EV_SETRESGID_E, 1, &id) && id != UINT32_MAX) {
+			t->gid = id;
 		}
 		break;
 	default:
@@ -1370,6 +1392,17 @@ static sk_fd_type simple_fd_kind(uint16_t type)
 		return SK_FD_INOTIFY;
 	case SK_EV_USERFAULTFD_X:
 		return SK_FD_USERFAULTFD;
+	case SK_EV_EVENTFD2_X:
+		return SK_FD_EVENT;
+	case SK_EV_SIGNALFD4_X:
+		return SK_FD_SIGNALFD;
+	case SK_EV_INOTIFY_INIT1_X:
+		return SK_FD_INOTIFY;
+	case SK_EV_EPOLL_CREATE_X:
+	case SK_EV_EPOLL_CREATE1_X:
+		return SK_FD_EVENTPOLL;
+	case SK_EV_PIDFD_OPEN_X:
+		return SK_FD_PIDFD;
 	default:
 		return SK_FD_TYPE_COUNT;
 	}
@@ -1409,8 +1442,25 @@ static sk_err apply_exit_event(sk_state *st, const sk_event *ev, sk_thread *t, s
 	case SK_EV_ACCEPT4_X:
 	case SK_EV_ACCEPT_5_X:
 	case SK_EV_ACCEPT4_5_X:
+	case SK_EV_ACCEPT4_6_X:
 		apply_accept(st, ev, t, view);
 		break;
+	case SK_EV_DUP_1_X:
+	case SK_EV_DUP2_X:
+	case SK_EV_DUP3_X:
+		/* res is the new fd; oldfd is parameter 1. */
+		if (sk_param_i64(ev, 0, -1) >= 0) {
+			err = dup_fd(st, t, sk_param_i64(ev, 1, -1), sk_param_i64(ev, 0, -1), view);
+		}
+		break;
+	case SK_EV_MEMFD_CREATE_X: {
+		uint32_t len;
+		const char *name = sk_param_str(ev, 1, &len);
+		char buf[300];
+		snprintf(buf, sizeof(buf), "memfd:%.*s", (int)(name != NULL ? len : 0), name != NULL ? name : "");
+		view->fd = new_fd(st, t, sk_param_i64(ev, 0, -1), SK_FD_MEMFD, buf);
+		break;
+	}
 	case SK_EV_BIND_X:
 		apply_bind(st, ev, t, view);
 		break;
@@ -1418,6 +1468,7 @@ static sk_err apply_exit_event(sk_state *st, const sk_event *ev, sk_thread *t, s
 		apply_close(t, ev, view);
 		break;
 	case SK_EV_PIPE_X:
+	case SK_EV_PIPE2_X:
 		apply_pipe(st, ev, t, view, SK_FD_PIPE);
 		break;
 	case SK_EV_SOCKETPAIR_X:
@@ -1429,10 +1480,14 @@ static sk_err apply_exit_event(sk_state *st, const sk_event *ev, sk_thread *t, s
 		}
 		break;
 	case SK_EV_FCNTL_X: {
-		/* scap fcntl commands: 1 = F_DUPFD, 26 = F_DUPFD_CLOEXEC */
-		bool dupfd = t->enter_type == SK_EV_FCNTL_E && (t->enter_arg[1] == 1 || t->enter_arg[1] == 26);
-		if (dupfd && sk_param_i64(ev, 0, -1) >= 0) {
-			err = dup_fd(st, t, (int64_t)t->enter_arg[0], sk_param_i64(ev, 0, -1), view);
+		/* Newer exits carry fd and cmd; older ones need the enter's.
+		 * scap fcntl commands: 1 = F_DUPFD, 26 = F_DUPFD_CLOEXEC */
+		bool in_exit = ev->nparams >= 3;
+		bool have = in_exit || t->enter_type == SK_EV_FCNTL_E;
+		int64_t oldfd = in_exit ? sk_param_i64(ev, 1, -1) : (int64_t)t->enter_arg[0];
+		uint64_t cmd = in_exit ? sk_param_u64(ev, 2, 0) : t->enter_arg[1];
+		if (have && (cmd == 1 || cmd == 26) && sk_param_i64(ev, 0, -1) >= 0) {
+			err = dup_fd(st, t, oldfd, sk_param_i64(ev, 0, -1), view);
 		}
 		break;
 	}
@@ -1526,8 +1581,8 @@ sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 		thread_free(dead);
 		st->pending_exit = -1;
 	}
-	if (ev->tid == 0) {
-		return SK_OK; /* the idle task: no process to track */
+	if (ev->tid == 0 || ev->type >= SK_EVENT_TYPE_MAX) {
+		return SK_OK; /* the idle task, or a type no table names */
 	}
 	const sk_event_info *info = ev->info != NULL ? ev->info : sk_event_info_get(ev->type);
 	if (info->kind == SK_EK_META) {
@@ -1555,6 +1610,10 @@ sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 		err = apply_exit_event(st, ev, t, view);
 		if (view->fd_num < 0 && enter_fd >= 0) {
 			view->fd_num = enter_fd;
+		}
+		if (view->fd_num < 0 && st->fd_param[ev->type] >= 0) {
+			/* Newer exits name their fd themselves (read, write, close...). */
+			view->fd_num = sk_param_i64(ev, (uint32_t)st->fd_param[ev->type], -1);
 		}
 		/* clone may have created the thread table entry that t lives in: reload. */
 		view->thread = sk_imap_get(&st->threads, (int64_t)ev->tid);

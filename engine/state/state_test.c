@@ -345,4 +345,58 @@ SK_TEST(malformed_params_are_ignored)
 	sk_state_free(st);
 }
 
+/* Exit events as saker-capture writes them: no enter events, the fds and
+ * ids are parameters of the exit itself. */
+SK_TEST(exit_only_layouts)
+{
+	sk_state *st = new_state(0);
+	sk_state_view v;
+	sk_evbuild b;
+	add_proc(st, 60, 1, "svc", "/srv");
+	open_at(st, 60, 3, SK_AT_FDCWD, "data.log", SK_O_WRONLY, &v);
+	/* dup2(3, 7) = 7: res, oldfd, newfd */
+	sk_evb_start(&b, SK_EV_DUP2_X, 60, 10);
+	sk_evb_i64(&b, 7);
+	sk_evb_i64(&b, 3);
+	sk_evb_i64(&b, 7);
+	SK_CHECK(sk_state_apply(st, &b.ev, &v) == SK_OK);
+	SK_CHECK(v.fd_num == 7 && v.fd != NULL && strcmp(v.fd->name, "/srv/data.log") == 0);
+	/* fcntl(7, F_DUPFD) = 9: res, fd, cmd */
+	sk_evb_start(&b, SK_EV_FCNTL_X, 60, 11);
+	sk_evb_i64(&b, 9);
+	sk_evb_i64(&b, 7);
+	sk_evb_raw(&b, "\x01", 1);
+	SK_CHECK(sk_state_apply(st, &b.ev, &v) == SK_OK);
+	SK_CHECK(v.fd_num == 9 && v.fd != NULL && strcmp(v.fd->name, "/srv/data.log") == 0);
+	/* close(7): res, fd */
+	sk_evb_start(&b, SK_EV_CLOSE_X, 60, 12);
+	sk_evb_i64(&b, 0);
+	sk_evb_i64(&b, 7);
+	SK_CHECK(sk_state_apply(st, &b.ev, &v) == SK_OK);
+	SK_CHECK(v.fd_num == 7 && v.fd != NULL && strcmp(v.fd->name, "/srv/data.log") == 0);
+	/* pipe2 = (res, fd1, fd2, ino, flags) */
+	sk_evb_start(&b, SK_EV_PIPE2_X, 60, 13);
+	sk_evb_i64(&b, 0);
+	sk_evb_i64(&b, 7);
+	sk_evb_i64(&b, 8);
+	sk_evb_i64(&b, 1234);
+	sk_evb_u32(&b, 0);
+	SK_CHECK(sk_state_apply(st, &b.ev, &v) == SK_OK);
+	SK_CHECK(v.fd != NULL && v.fd->type == SK_FD_PIPE && v.fd_num == 7);
+	/* memfd_create = (fd, name, flags) */
+	sk_evb_start(&b, SK_EV_MEMFD_CREATE_X, 60, 14);
+	sk_evb_i64(&b, 11);
+	sk_evb_str(&b, "payload");
+	sk_evb_u32(&b, 0);
+	SK_CHECK(sk_state_apply(st, &b.ev, &v) == SK_OK);
+	SK_CHECK(v.fd != NULL && v.fd->type == SK_FD_MEMFD && strcmp(v.fd->name, "memfd:payload") == 0);
+	/* setuid(0) = (res, uid) */
+	sk_evb_start(&b, SK_EV_SETUID_X, 60, 15);
+	sk_evb_i64(&b, 0);
+	sk_evb_u32(&b, 0);
+	SK_CHECK(sk_state_apply(st, &b.ev, &v) == SK_OK);
+	SK_CHECK(v.thread != NULL && v.thread->uid == 0);
+	sk_state_free(st);
+}
+
 SK_TEST_MAIN()
