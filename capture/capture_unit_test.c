@@ -1,15 +1,22 @@
 /* capture_unit_test.c: the user-side pieces of saker-capture without a
  * kernel: table consistency, flag conversions, event re-encoding, scap block
- * framing, control messages, /proc snapshot of this very process. */
+ * framing, control messages, /proc snapshot of this very process decoded
+ * by the engine's reader. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "control.h"
 #include "proc_snap.h"
 #include "sc_table.h"
+#include "scap_format.h"
 #include "scap_out.h"
+#include "scap_reader.h"
 #include "sk_test.h"
 
 SK_TEST(table_rows_are_unique_and_fit_the_spec)
@@ -143,33 +150,84 @@ SK_TEST(control_messages_round_trip)
 	free(set);
 }
 
-SK_TEST(proc_snapshot_contains_this_process)
+struct snap_seen {
+	uint64_t threads, users, groups;
+	bool self, self_file, self_listener;
+	uint16_t listen_port;
+};
+
+static sk_err seen_thread(void *ctx, const sk_scap_thread *th)
 {
-	sk_strbuf sb = SK_STRBUF_INIT;
-	SK_CHECK_INT(proc_snap_processes(&sb, "/proc"), SK_OK);
-	SK_CHECK(sb.len > 100);
-	/* walk the entries: find our own tid */
-	uint64_t me = (uint64_t)getpid();
-	size_t off = 8, end = sb.len - 4;
-	int found = 0, entries = 0;
-	while (off + 12 <= end && entries < 100000) {
-		uint32_t elen;
-		uint64_t tid;
-		memcpy(&elen, sb.data + off, 4);
-		memcpy(&tid, sb.data + off + 4, 8);
-		if (elen < 12) {
-			break;
-		}
-		found |= tid == me;
-		off += elen;
-		entries++;
+	struct snap_seen *s = ctx;
+	s->threads++;
+	s->self |= th->tid == (uint64_t)getpid() && strcmp(th->comm, "capture_unit_te") == 0;
+	return SK_OK;
+}
+
+static sk_err seen_fd(void *ctx, uint64_t tid, const sk_scap_fd *fd)
+{
+	struct snap_seen *s = ctx;
+	if (tid != (uint64_t)getpid()) {
+		return SK_OK;
 	}
-	SK_CHECK(found);
-	SK_CHECK(entries > 1);
-	sk_strbuf_reset(&sb);
-	SK_CHECK_INT(proc_snap_users(&sb, "/etc/passwd", "/etc/group"), SK_OK);
-	SK_CHECK(memmem(sb.data, sb.len, "root", 4) != NULL);
-	SK_CHECK_INT(proc_snap_processes(&sb, "/nonexistent-proc"), SK_ENOENT);
+	s->self_file |= fd->type == SK_SCAP_FD_FILE_V2 && strcmp(fd->name, "/etc/hostname") == 0 &&
+			(fd->open_flags & 1); /* PPM_O_RDONLY */
+	s->self_listener |= fd->type == SK_SCAP_FD_IPV4_SERVSOCK && fd->sport == s->listen_port &&
+			    fd->sip[0] == 127;
+	return SK_OK;
+}
+
+static sk_err seen_user(void *ctx, const sk_scap_user *u)
+{
+	struct snap_seen *s = ctx;
+	s->users += strcmp(u->name, "root") == 0 && u->uid == 0;
+	return SK_OK;
+}
+
+static sk_err seen_group(void *ctx, const sk_scap_group *g)
+{
+	struct snap_seen *s = ctx;
+	s->groups++;
+	return SK_OK;
+}
+
+SK_TEST(proc_snapshot_describes_this_process)
+{
+	struct snap_seen seen = {0};
+	int file = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+	int lsock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof(addr);
+	SK_CHECK(bind(lsock, (struct sockaddr *)&addr, sizeof(addr)) == 0 && listen(lsock, 1) == 0);
+	getsockname(lsock, (struct sockaddr *)&addr, &alen);
+	seen.listen_port = ntohs(addr.sin_port);
+
+	static const struct proc_snap_paths host = {"/proc", "/etc/passwd", "/etc/group"};
+	sk_strbuf sb = SK_STRBUF_INIT;
+	SK_CHECK_INT(proc_snap_blocks(&sb, &host), SK_OK);
+	close(file);
+	close(lsock);
+	/* decode with the engine's stream reader */
+	sk_scap_callbacks cb = {
+		.on_thread = seen_thread, .on_fd = seen_fd, .on_user = seen_user, .on_group = seen_group};
+	sk_scap_reader *r = NULL;
+	SK_CHECK_INT(sk_scap_reader_open_stream(&cb, &seen, &r), SK_OK);
+	SK_CHECK_INT(sk_scap_reader_feed(r, sb.data, sb.len), SK_OK);
+	sk_event ev;
+	SK_CHECK_INT(sk_scap_reader_next(r, &ev), SK_ENOENT); /* records only, no events */
+	sk_scap_stats st;
+	sk_scap_reader_stats(r, &st);
+	SK_CHECK_INT(st.malformed, 0);
+	sk_scap_reader_close(r);
+	SK_CHECK(seen.threads > 1);
+	SK_CHECK(seen.self);
+	SK_CHECK(seen.self_file);
+	SK_CHECK(seen.self_listener);
+	SK_CHECK_INT(seen.users, 1);
+	SK_CHECK(seen.groups > 0);
+
+	static const struct proc_snap_paths missing = {"/nonexistent-proc", "/etc/passwd", "/etc/group"};
+	SK_CHECK_INT(proc_snap_blocks(&sb, &missing), SK_ENOENT);
 	sk_strbuf_free(&sb);
 }
 

@@ -299,15 +299,11 @@ static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
 
 static sk_err snapshot(sk_strbuf *sb, bool with_header)
 {
+	static const struct proc_snap_paths host = {"/proc", "/etc/passwd", "/etc/group"};
 	if (with_header) {
 		scap_put_shb(sb);
 	}
-	scap_put_machine_info(sb);
-	sk_err err = proc_snap_processes(sb, "/proc");
-	if (err == SK_OK) {
-		err = proc_snap_users(sb, "/etc/passwd", "/etc/group");
-	}
-	return err;
+	return proc_snap_blocks(sb, &host);
 }
 
 static void send_message(struct capture *cap, const void *data, size_t len, uint32_t events)

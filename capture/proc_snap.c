@@ -1,6 +1,7 @@
-/* proc_snap.c: /proc and /etc readers producing PL v9 and UL v2 blocks. */
+/* proc_snap.c: /proc, /proc/net and /etc readers feeding the scap writer. */
 #include "proc_snap.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scap_out.h"
+#include "sc_table.h"
+#include "scap_format.h"
 
 struct task_info {
 	uint64_t tid, pid, ptid, sid, pgid;
@@ -141,59 +144,275 @@ static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct t
 /* Readers reject paths longer than the public format's limit. */
 #define SNAP_PATH_MAX 1023u
 
-static size_t path_len(size_t n)
+static void clip_path(char *s)
 {
-	return n < SNAP_PATH_MAX ? n : SNAP_PATH_MAX;
-}
-
-/* One PL v9 entry; the field order of the public format. */
-static void put_task(sk_strbuf *sb, const struct task_info *t)
-{
-	size_t start = sb->len;
-	size_t argv0 = strnlen(t->cmdline, t->cmdline_len);
-	size_t args_off = argv0 < t->cmdline_len ? argv0 + 1 : t->cmdline_len;
-	scap_put_u32(sb, 0); /* entry length, patched below */
-	scap_put_u64(sb, t->tid);
-	scap_put_u64(sb, t->pid);
-	scap_put_u64(sb, t->ptid);
-	scap_put_u64(sb, t->sid);
-	scap_put_u64(sb, t->pgid);
-	scap_put_lstr(sb, t->comm, strlen(t->comm));
-	const char *exe = t->cmdline_len ? t->cmdline : t->comm;
-	scap_put_lstr(sb, exe, path_len(t->cmdline_len ? argv0 : strlen(t->comm)));
-	scap_put_lstr(sb, t->exepath, path_len(strlen(t->exepath)));
-	scap_put_lstr(sb, t->cmdline + args_off, t->cmdline_len - args_off);
-	scap_put_lstr(sb, t->cwd, path_len(strlen(t->cwd)));
-	scap_put_u64(sb, t->fdlimit);
-	scap_put_u32(sb, 0); /* flags */
-	scap_put_u32(sb, t->uid);
-	scap_put_u32(sb, t->gid);
-	scap_put_u32(sb, t->vmsize);
-	scap_put_u32(sb, t->vmrss);
-	scap_put_u32(sb, t->vmswap);
-	scap_put_u64(sb, t->pfmaj);
-	scap_put_u64(sb, t->pfmin);
-	scap_put_lstr(sb, "", 0); /* env */
-	scap_put_u64(sb, t->tid);   /* vtid: host namespace */
-	scap_put_u64(sb, t->pid);   /* vpid */
-	scap_put_lstr(sb, "", 0); /* cgroups */
-	scap_put_lstr(sb, "/", 1); /* root */
-	scap_put_u64(sb, 0);       /* clone_ts */
-	scap_put_u32(sb, t->tty);
-	scap_put_u32(sb, t->loginuid);
-	scap_put_u8(sb, t->exe_writable);
-	scap_put_u64(sb, t->cap_inh);
-	scap_put_u64(sb, t->cap_prm);
-	scap_put_u64(sb, t->cap_eff);
-	scap_put_u8(sb, 0); /* exe_upper_layer */
-	scap_put_u64(sb, t->exe_ino);
-	scap_put_u64(sb, t->exe_ctime);
-	scap_put_u64(sb, t->exe_mtime);
-	if (!sk_strbuf_failed(sb)) {
-		uint32_t elen = (uint32_t)(sb->len - start);
-		memcpy(sb->data + start, &elen, 4);
+	if (strlen(s) > SNAP_PATH_MAX) {
+		s[SNAP_PATH_MAX] = 0;
 	}
 }
+
+static sk_err put_task(sk_scap_writer *w, struct task_info *t)
+{
+	size_t argv0 = strnlen(t->cmdline, t->cmdline_len);
+	size_t args_off = argv0 < t->cmdline_len ? argv0 + 1 : t->cmdline_len;
+	char exe[SNAP_PATH_MAX + 1];
+	snprintf(exe, sizeof(exe), "%.*s", (int)(argv0 < SNAP_PATH_MAX ? argv0 : SNAP_PATH_MAX),
+		 t->cmdline_len ? t->cmdline : t->comm);
+	clip_path(t->exepath);
+	clip_path(t->cwd);
+	sk_scap_thread th = {
+		.tid = t->tid,
+		.pid = t->pid,
+		.ptid = t->ptid,
+		.sid = (int64_t)t->sid,
+		.vpgid = (int64_t)t->pgid,
+		.pgid = (int64_t)t->pgid,
+		.comm = t->comm,
+		.exe = exe,
+		.exepath = t->exepath,
+		.cwd = t->cwd,
+		.root = "/",
+		.args = t->cmdline + args_off,
+		.args_len = (uint32_t)(t->cmdline_len - args_off),
+		.fdlimit = t->fdlimit,
+		.uid = t->uid,
+		.gid = t->gid,
+		.vmsize_kb = t->vmsize,
+		.vmrss_kb = t->vmrss,
+		.vmswap_kb = t->vmswap,
+		.pfmajor = t->pfmaj,
+		.pfminor = t->pfmin,
+		.vtid = (int64_t)t->tid,
+		.vpid = (int64_t)t->pid,
+		.tty = t->tty,
+		.loginuid = t->loginuid,
+		.exe_writable = t->exe_writable,
+		.exe_from_memfd = strncmp(t->exepath, "/memfd:", 7) == 0,
+		.cap_inheritable = t->cap_inh,
+		.cap_permitted = t->cap_prm,
+		.cap_effective = t->cap_eff,
+		.exe_ino = t->exe_ino,
+		.exe_ino_ctime = t->exe_ctime,
+		.exe_ino_mtime = t->exe_mtime,
+	};
+	return sk_scap_writer_thread(w, &th);
+}
+
+/* ---- sockets known to /proc/net, by inode ---- */
+
+struct sock_info {
+	uint64_t ino;
+	sk_scap_fd fd; /* type, addresses, ports, l4proto; name for unix */
+	char path[108];
+};
+
+struct sock_table {
+	struct sock_info *v;
+	size_t n, cap;
+};
+
+static struct sock_info *sock_add(struct sock_table *t)
+{
+	if (t->n == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 256;
+		struct sock_info *nv = realloc(t->v, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			return NULL;
+		}
+		t->v = nv;
+		t->cap = ncap;
+	}
+	struct sock_info *si = &t->v[t->n++];
+	memset(si, 0, sizeof(*si));
+	return si;
+}
+
+/* "0100007F:1F90" (IPv4) or 32 hex digits (IPv6), then ':' and the port. */
+static int parse_hex_endpoint(const char *s, uint8_t *addr, size_t alen, uint16_t *port)
+{
+	for (size_t i = 0; i < alen / 4; i++) {
+		char word[9];
+		memcpy(word, s + 8 * i, 8);
+		word[8] = 0;
+		uint32_t v = (uint32_t)strtoul(word, NULL, 16);
+		memcpy(addr + 4 * i, &v, 4); /* printed from the raw 32-bit words */
+	}
+	if (s[2 * alen] != ':') {
+		return -1;
+	}
+	*port = (uint16_t)strtoul(s + 2 * alen + 1, NULL, 16);
+	return 0;
+}
+
+static void load_inet(struct sock_table *t, const char *path, bool v6, uint8_t l4proto)
+{
+	FILE *f = fopen(path, "re");
+	if (f == NULL) {
+		return;
+	}
+	char line[512], local[64], remote[64];
+	unsigned state;
+	unsigned long long ino;
+	size_t alen = v6 ? 16 : 4;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, " %*u: %63s %63s %x %*s %*s %*s %*u %*u %llu", local, remote, &state, &ino) != 4 ||
+		    ino == 0) {
+			continue;
+		}
+		struct sock_info *si = sock_add(t);
+		if (si == NULL) {
+			break;
+		}
+		si->ino = ino;
+		si->fd.l4proto = l4proto;
+		if (parse_hex_endpoint(local, si->fd.sip, alen, &si->fd.sport) != 0 ||
+		    parse_hex_endpoint(remote, si->fd.dip, alen, &si->fd.dport) != 0) {
+			t->n--;
+			continue;
+		}
+		bool listening = l4proto == 2 && state == 0x0A; /* TCP_LISTEN */
+		if (listening) {
+			si->fd.type = v6 ? SK_SCAP_FD_IPV6_SERVSOCK : SK_SCAP_FD_IPV4_SERVSOCK;
+		} else {
+			si->fd.type = v6 ? SK_SCAP_FD_IPV6_SOCK : SK_SCAP_FD_IPV4_SOCK;
+		}
+	}
+	fclose(f);
+}
+
+static void load_unix(struct sock_table *t, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (f == NULL) {
+		return;
+	}
+	char line[512];
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long long num, ino;
+		char sockpath[108] = "";
+		if (sscanf(line, "%llx: %*x %*x %*x %*x %*x %llu %107s", &num, &ino, sockpath) < 2 || ino == 0) {
+			continue;
+		}
+		struct sock_info *si = sock_add(t);
+		if (si == NULL) {
+			break;
+		}
+		si->ino = ino;
+		si->fd.type = SK_SCAP_FD_UNIX_SOCK;
+		si->fd.unix_source = num;
+		snprintf(si->path, sizeof(si->path), "%s", sockpath);
+	}
+	fclose(f);
+}
+
+static int by_ino(const void *a, const void *b)
+{
+	const struct sock_info *x = a, *y = b;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+static void load_sockets(struct sock_table *t, const char *proc_root)
+{
+	static const struct {
+		const char *file;
+		bool v6;
+		uint8_t l4proto; /* scap: 2 TCP, 3 UDP */
+	} inet[] = {{"tcp", false, 2}, {"tcp6", true, 2}, {"udp", false, 3}, {"udp6", true, 3}};
+	char path[PATH_MAX];
+	for (size_t i = 0; i < sizeof(inet) / sizeof(inet[0]); i++) {
+		snprintf(path, sizeof(path), "%s/net/%s", proc_root, inet[i].file);
+		load_inet(t, path, inet[i].v6, inet[i].l4proto);
+	}
+	snprintf(path, sizeof(path), "%s/net/unix", proc_root);
+	load_unix(t, path);
+	qsort(t->v, t->n, sizeof(*t->v), by_ino);
+}
+
+static const struct sock_info *find_socket(const struct sock_table *t, uint64_t ino)
+{
+	struct sock_info key = {.ino = ino};
+	return t->n ? bsearch(&key, t->v, t->n, sizeof(*t->v), by_ino) : NULL;
+}
+
+/* ---- file descriptors of one process ---- */
+
+static uint32_t fd_open_flags(const char *proc_root, uint64_t pid, const char *fd)
+{
+	char path[PATH_MAX], buf[512];
+	snprintf(path, sizeof(path), "%s/%llu/fdinfo/%s", proc_root, (unsigned long long)pid, fd);
+	if (read_small(path, buf, sizeof(buf)) < 0) {
+		return 0;
+	}
+	const char *f = strstr(buf, "flags:");
+	return f ? sc_open_flags_to_scap((uint32_t)strtoul(f + 6, NULL, 8)) : 0;
+}
+
+/* Parses "kind:[123]" links (socket:, pipe:) into the inode. */
+static int link_inode(const char *target, const char *kind, uint64_t *ino)
+{
+	size_t k = strlen(kind);
+	if (strncmp(target, kind, k) != 0 || target[k] != '[') {
+		return -1;
+	}
+	*ino = strtoull(target + k + 1, NULL, 10);
+	return 0;
+}
+
+static sk_err put_fds(sk_scap_writer *w, const char *proc_root, uint64_t pid, const struct sock_table *socks)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%llu/fd", proc_root, (unsigned long long)pid);
+	DIR *d = opendir(path);
+	if (d == NULL) {
+		return SK_OK; /* gone, or not ours to read */
+	}
+	sk_err err = SK_OK;
+	struct dirent *de;
+	while (err == SK_OK && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9') {
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%llu/fd/%s", proc_root, (unsigned long long)pid, de->d_name);
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0) {
+			continue;
+		}
+		target[n] = 0;
+		clip_path(target);
+		sk_scap_fd fd = {.fd = strtoll(de->d_name, NULL, 10), .name = ""};
+		uint64_t ino = 0;
+		if (link_inode(target, "socket:", &ino) == 0) {
+			const struct sock_info *si = find_socket(socks, ino);
+			if (si == NULL) {
+				continue; /* netlink and friends: not described */
+			}
+			fd = si->fd;
+			fd.fd = strtoll(de->d_name, NULL, 10);
+			fd.name = si->path;
+		} else if (link_inode(target, "pipe:", &ino) == 0) {
+			fd.type = SK_SCAP_FD_FIFO;
+		} else if (target[0] == '/') {
+			struct stat st;
+			fd.type = SK_SCAP_FD_FILE_V2;
+			fd.name = target;
+			fd.open_flags = fd_open_flags(proc_root, pid, de->d_name);
+			if (stat(path, &st) == 0) {
+				ino = st.st_ino;
+				if (S_ISDIR(st.st_mode)) {
+					fd.type = SK_SCAP_FD_DIRECTORY;
+				}
+			}
+		} else {
+			continue; /* anon inodes: their creation events describe them */
+		}
+		fd.ino = ino;
+		err = sk_scap_writer_fd(w, pid, &fd);
+	}
+	closedir(d);
+	return err;
+}
+
+/* ---- processes ---- */
 
 static int is_number(const char *s)
 {
@@ -208,42 +427,23 @@ static int is_number(const char *s)
 	return 1;
 }
 
-sk_err proc_snap_processes(sk_strbuf *sb, const char *proc_root)
+static sk_err put_process(sk_scap_writer *w, const char *proc_root, uint64_t pid, struct task_info *t)
 {
-	DIR *procs = opendir(proc_root);
-	if (procs == NULL) {
-		return SK_ENOENT;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%llu/task", proc_root, (unsigned long long)pid);
+	DIR *tasks = opendir(path);
+	if (tasks == NULL) {
+		return SK_OK; /* exited meanwhile */
 	}
-	struct task_info *t = malloc(sizeof(*t));
-	if (t == NULL) {
-		closedir(procs);
-		return SK_ENOMEM;
+	sk_err err = SK_OK;
+	struct dirent *te;
+	while (err == SK_OK && (te = readdir(tasks)) != NULL) {
+		if (is_number(te->d_name) && load_task(proc_root, pid, strtoull(te->d_name, NULL, 10), t) == 0) {
+			err = put_task(w, t);
+		}
 	}
-	size_t b = scap_block_begin(sb, SCAP_BLOCK_PL_V9);
-	struct dirent *pe;
-	while ((pe = readdir(procs)) != NULL) {
-		if (!is_number(pe->d_name)) {
-			continue;
-		}
-		uint64_t pid = strtoull(pe->d_name, NULL, 10);
-		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s/task", proc_root, pe->d_name);
-		DIR *tasks = opendir(path);
-		if (tasks == NULL) {
-			continue; /* exited meanwhile */
-		}
-		struct dirent *te;
-		while ((te = readdir(tasks)) != NULL) {
-			if (is_number(te->d_name) && load_task(proc_root, pid, strtoull(te->d_name, NULL, 10), t) == 0) {
-				put_task(sb, t);
-			}
-		}
-		closedir(tasks);
-	}
-	closedir(procs);
-	free(t);
-	scap_block_end(sb, b);
-	return sk_strbuf_failed(sb) ? SK_ENOMEM : SK_OK;
+	closedir(tasks);
+	return err;
 }
 
 /* Splits a colon-separated line in place; returns the field count. */
@@ -260,46 +460,101 @@ static int split_colon(char *line, char **fields, int max)
 	return n;
 }
 
-static void put_user_file(sk_strbuf *sb, const char *path, int is_group)
+static sk_err put_accounts(sk_scap_writer *w, const char *path, bool groups)
 {
 	FILE *f = fopen(path, "re");
 	if (f == NULL) {
-		return;
+		return SK_OK; /* no such database here */
 	}
+	sk_err err = SK_OK;
 	char line[1024];
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while (err == SK_OK && fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\n")] = 0;
 		char *fld[8];
 		int n = split_colon(line, fld, 8);
-		if ((is_group && n < 3) || (!is_group && n < 7)) {
-			continue;
-		}
-		size_t start = sb->len;
-		scap_put_u32(sb, 0);
-		scap_put_u8(sb, is_group ? 1 : 0);
-		if (is_group) {
-			scap_put_u32(sb, (uint32_t)strtoul(fld[2], NULL, 10));
-			scap_put_lstr(sb, fld[0], strlen(fld[0]));
-		} else {
-			scap_put_u32(sb, (uint32_t)strtoul(fld[2], NULL, 10));
-			scap_put_u32(sb, (uint32_t)strtoul(fld[3], NULL, 10));
-			scap_put_lstr(sb, fld[0], strlen(fld[0]));
-			scap_put_lstr(sb, fld[5], strlen(fld[5]));
-			scap_put_lstr(sb, fld[6], strlen(fld[6]));
-		}
-		if (!sk_strbuf_failed(sb)) {
-			uint32_t elen = (uint32_t)(sb->len - start);
-			memcpy(sb->data + start, &elen, 4);
+		if (groups && n >= 3) {
+			sk_scap_group g = {.gid = (uint32_t)strtoul(fld[2], NULL, 10), .name = fld[0]};
+			err = sk_scap_writer_group(w, &g);
+		} else if (!groups && n >= 7) {
+			sk_scap_user u = {.uid = (uint32_t)strtoul(fld[2], NULL, 10),
+					  .gid = (uint32_t)strtoul(fld[3], NULL, 10),
+					  .name = fld[0],
+					  .home = fld[5],
+					  .shell = fld[6]};
+			err = sk_scap_writer_user(w, &u);
 		}
 	}
 	fclose(f);
+	return err;
 }
 
-sk_err proc_snap_users(sk_strbuf *sb, const char *passwd_path, const char *group_path)
+static sk_err put_machine(sk_scap_writer *w)
 {
-	size_t b = scap_block_begin(sb, SCAP_BLOCK_UL_V2);
-	put_user_file(sb, passwd_path, 0);
-	put_user_file(sb, group_path, 1);
-	scap_block_end(sb, b);
-	return sk_strbuf_failed(sb) ? SK_ENOMEM : SK_OK;
+	struct sysinfo si;
+	char host[128] = "";
+	gethostname(host, sizeof(host) - 1);
+	sk_scap_machine mi = {.num_cpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN), .hostname = host};
+	if (sysinfo(&si) == 0) {
+		mi.memory_bytes = (uint64_t)si.totalram * si.mem_unit;
+	}
+	return sk_scap_writer_machine(w, &mi);
+}
+
+sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths)
+{
+	DIR *procs = opendir(paths->proc);
+	if (procs == NULL) {
+		return SK_ENOENT;
+	}
+	struct task_info *t = malloc(sizeof(*t));
+	struct sock_table socks = {0};
+	sk_err err = t != NULL ? put_machine(w) : SK_ENOMEM;
+	if (err != SK_OK) {
+		goto cleanup;
+	}
+	load_sockets(&socks, paths->proc);
+	struct dirent *pe;
+	while (err == SK_OK && (pe = readdir(procs)) != NULL) {
+		if (!is_number(pe->d_name)) {
+			continue;
+		}
+		uint64_t pid = strtoull(pe->d_name, NULL, 10);
+		err = put_process(w, paths->proc, pid, t);
+		if (err == SK_OK) {
+			err = put_fds(w, paths->proc, pid, &socks);
+		}
+	}
+	if (err == SK_OK) {
+		err = put_accounts(w, paths->passwd, false);
+	}
+	if (err == SK_OK) {
+		err = put_accounts(w, paths->group, true);
+	}
+cleanup:
+	closedir(procs);
+	free(socks.v);
+	free(t);
+	return err;
+}
+
+sk_err proc_snap_blocks(sk_strbuf *sb, const struct proc_snap_paths *paths)
+{
+	sk_scap_writer *w = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	sk_err err = sk_scap_writer_open_buffer(&w);
+	if (err != SK_OK) {
+		return err;
+	}
+	err = proc_snap_write(w, paths);
+	if (err == SK_OK) {
+		err = sk_scap_writer_take(w, &data, &len);
+	}
+	if (err == SK_OK) {
+		sk_strbuf_append(sb, data, len);
+		err = sk_strbuf_failed(sb) ? SK_ENOMEM : SK_OK;
+	}
+	free(data);
+	sk_scap_writer_close(w);
+	return err;
 }

@@ -1,17 +1,27 @@
-/* proc_snap: the start-up snapshot of /proc as scap blocks, so the engine's
- * state is complete from t=0: a process-list block (one entry per thread)
- * and a user list (users and groups from /etc/passwd and /etc/group). */
+/* proc_snap: the start-up snapshot of the host as scap records, so the
+ * engine's state is complete from t=0: machine info, every thread of every
+ * process (/proc), each process's open fds (files, pipes, TCP/UDP/unix
+ * sockets from /proc/net) and the users and groups. Written through the
+ * engine's scap writer (engine/event/scap_writer.h), so the block layouts
+ * exist once in the project. */
 #ifndef PROC_SNAP_H
 #define PROC_SNAP_H
 
+#include "scap_writer.h"
 #include "sk_err.h"
 #include "sk_strbuf.h"
 
-/* Appends a process-list block for every thread under proc_root (normally
- * "/proc"). Threads that vanish while being read are skipped. */
-sk_err proc_snap_processes(sk_strbuf *sb, const char *proc_root);
+struct proc_snap_paths {
+	const char *proc;   /* "/proc" */
+	const char *passwd; /* "/etc/passwd" */
+	const char *group;  /* "/etc/group" */
+};
 
-/* Appends a user-list block from the passwd and group files given. */
-sk_err proc_snap_users(sk_strbuf *sb, const char *passwd_path, const char *group_path);
+/* Writes the whole snapshot to w. Processes that exit while being read are
+ * skipped. SK_ENOENT when the proc root cannot be read. */
+sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths);
+
+/* The snapshot as stream blocks (no section header), appended to sb. */
+sk_err proc_snap_blocks(sk_strbuf *sb, const struct proc_snap_paths *paths);
 
 #endif

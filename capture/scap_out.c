@@ -2,13 +2,6 @@
 #include "scap_out.h"
 
 #include <string.h>
-#include <sys/sysinfo.h>
-#include <unistd.h>
-
-void scap_put_u8(sk_strbuf *sb, uint8_t v)
-{
-	sk_strbuf_append(sb, &v, 1);
-}
 
 void scap_put_u16(sk_strbuf *sb, uint16_t v)
 {
@@ -23,15 +16,6 @@ void scap_put_u32(sk_strbuf *sb, uint32_t v)
 void scap_put_u64(sk_strbuf *sb, uint64_t v)
 {
 	sk_strbuf_append(sb, &v, 8);
-}
-
-void scap_put_lstr(sk_strbuf *sb, const char *s, size_t n)
-{
-	if (n > UINT16_MAX) {
-		n = UINT16_MAX;
-	}
-	scap_put_u16(sb, (uint16_t)n);
-	sk_strbuf_append(sb, s, n);
 }
 
 size_t scap_block_begin(sk_strbuf *sb, uint32_t type)
@@ -61,26 +45,6 @@ void scap_put_shb(sk_strbuf *sb)
 	scap_put_u16(sb, 1);
 	scap_put_u16(sb, 2);
 	scap_put_u64(sb, UINT64_MAX);
-	scap_block_end(sb, b);
-}
-
-void scap_put_machine_info(sk_strbuf *sb)
-{
-	struct sysinfo si;
-	char host[128] = {0};
-	uint64_t mem = 0;
-	if (sysinfo(&si) == 0) {
-		mem = (uint64_t)si.totalram * si.mem_unit;
-	}
-	gethostname(host, sizeof(host) - 1);
-	size_t b = scap_block_begin(sb, SCAP_BLOCK_MI);
-	scap_put_u32(sb, (uint32_t)sysconf(_SC_NPROCESSORS_ONLN));
-	scap_put_u64(sb, mem);
-	scap_put_u64(sb, 4194304); /* max pid */
-	sk_strbuf_append(sb, host, sizeof(host));
-	for (int i = 0; i < 4; i++) {
-		scap_put_u64(sb, 0); /* reserved */
-	}
 	scap_block_end(sb, b);
 }
 
