@@ -258,17 +258,10 @@ static uint64_t parse_rfc3339(const char *s)
 
 /* ---- docker ---- */
 
-static sk_err load_docker(const sk_state_config *cfg, sk_container *c)
+/* Fills c from docker's config.v2.json (conf) and hostconfig.json (host,
+ * may be NULL). */
+static sk_err apply_docker(sk_container *c, json_object *conf, json_object *host)
 {
-	const char *root = cfg->docker_root != NULL ? cfg->docker_root : "/var/lib/docker";
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", root, c->id);
-	json_object *conf = read_json(path);
-	if (conf == NULL) {
-		return SK_OK;
-	}
-	snprintf(path, sizeof(path), "%s/containers/%s/hostconfig.json", root, c->id);
-	json_object *host = read_json(path);
 	sk_err err = SK_OK;
 	c->metadata_found = true;
 	c->type = "docker";
@@ -343,6 +336,21 @@ static sk_err load_docker(const sk_state_config *cfg, sk_container *c)
 			err = set_cstr(&c->pod_uid, c->labels[i].value);
 		}
 	}
+	return err;
+}
+
+static sk_err load_docker(const sk_state_config *cfg, sk_container *c)
+{
+	const char *root = cfg->docker_root != NULL ? cfg->docker_root : "/var/lib/docker";
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", root, c->id);
+	json_object *conf = read_json(path);
+	if (conf == NULL) {
+		return SK_OK;
+	}
+	snprintf(path, sizeof(path), "%s/containers/%s/hostconfig.json", root, c->id);
+	json_object *host = read_json(path);
+	sk_err err = apply_docker(c, conf, host);
 	json_object_put(conf);
 	json_object_put(host);
 	return err;
@@ -362,12 +370,9 @@ static bool caps_include(json_object *list, const char *cap)
 	return false;
 }
 
-static sk_err load_oci(sk_container *c, const char *path, const char *type)
+/* Fills c from an OCI runtime config.json (containerd CRI, CRI-O, podman). */
+static sk_err apply_oci(sk_container *c, json_object *conf, const char *type)
 {
-	json_object *conf = read_json(path);
-	if (conf == NULL) {
-		return SK_OK;
-	}
 	c->metadata_found = true;
 	c->type = type;
 	json_object *ann = JGET(conf, "annotations");
@@ -446,6 +451,16 @@ static sk_err load_oci(sk_container *c, const char *path, const char *type)
 		c->host_network = !has_net;
 		c->host_ipc = !has_ipc;
 	}
+	return err;
+}
+
+static sk_err load_oci(sk_container *c, const char *path, const char *type)
+{
+	json_object *conf = read_json(path);
+	if (conf == NULL) {
+		return SK_OK;
+	}
+	sk_err err = apply_oci(c, conf, type);
 	json_object_put(conf);
 	return err;
 }
@@ -504,6 +519,41 @@ sk_err sk_container_load(const sk_state_config *cfg, const char *id, const char 
 	if (err == SK_OK && !c->metadata_found && !crio_first) {
 		err = load_crio(cfg, c, "cri-o");
 	}
+	if (err == SK_OK) {
+		err = split_image(c);
+	}
+	if (err != SK_OK) {
+		sk_container_free(c);
+		return err;
+	}
+	*out = c;
+	return SK_OK;
+}
+
+sk_err sk_container_parse(const char *id, const char *type, const char *config, size_t len,
+			  const char *hostconfig, size_t host_len, sk_container **out)
+{
+	sk_container *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		return SK_ENOMEM;
+	}
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	snprintf(c->short_id, sizeof(c->short_id), "%.12s", id);
+	c->type = type;
+	json_tokener *tok = json_tokener_new();
+	json_object *conf = tok != NULL && len <= MAX_JSON_BYTES ? json_tokener_parse_ex(tok, config, (int)len) : NULL;
+	json_object *host = NULL;
+	if (tok != NULL && hostconfig != NULL && host_len <= MAX_JSON_BYTES) {
+		json_tokener_reset(tok);
+		host = json_tokener_parse_ex(tok, hostconfig, (int)host_len);
+	}
+	json_tokener_free(tok);
+	sk_err err = SK_OK;
+	if (conf != NULL) {
+		err = strcmp(type, "docker") == 0 ? apply_docker(c, conf, host) : apply_oci(c, conf, type);
+	}
+	json_object_put(conf);
+	json_object_put(host);
 	if (err == SK_OK) {
 		err = split_image(c);
 	}

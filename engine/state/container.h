@@ -25,6 +25,13 @@ sk_err sk_container_id_from_cgroups(const char *cgroups, size_t len, char id[SK_
  * SK_ENOMEM only; unreadable or malformed files leave fields empty. */
 sk_err sk_container_load(const sk_state_config *cfg, const char *id, const char *type, sk_container **out);
 
+/* Builds a record from runtime state already in memory: type "docker"
+ * reads config (config.v2.json) and hostconfig (may be NULL); any other
+ * type reads config as an OCI config.json. Malformed JSON leaves fields
+ * empty (metadata_found false). Returns SK_ENOMEM only. */
+sk_err sk_container_parse(const char *id, const char *type, const char *config, size_t len,
+			  const char *hostconfig, size_t host_len, sk_container **out);
+
 /* Frees a record from sk_container_load(). NULL is a no-op. */
 void sk_container_free(sk_container *c);
 

@@ -143,4 +143,21 @@ SK_TEST(missing_and_malformed_state)
 	sk_container_free(c);
 }
 
+SK_TEST(parse_from_memory)
+{
+	const char conf[] = "{\"Name\": \"/db\", \"Config\": {\"Image\": \"postgres:16@sha256:ff\"}}";
+	const char host[] = "{\"Privileged\": false, \"PidMode\": \"host\"}";
+	sk_container *c = NULL;
+	SK_CHECK(sk_container_parse(DOCKER_ID, "docker", conf, sizeof(conf) - 1, host, sizeof(host) - 1, &c) == SK_OK);
+	SK_CHECK(c != NULL && c->metadata_found && strcmp(c->name, "db") == 0 && c->host_pid);
+	SK_CHECK(c != NULL && strcmp(c->image_repository, "postgres") == 0 && strcmp(c->image_tag, "16") == 0);
+	SK_CHECK(c != NULL && strcmp(c->image_digest, "sha256:ff") == 0);
+	sk_container_free(c);
+	/* Truncated JSON: a record without metadata, no error. */
+	c = NULL;
+	SK_CHECK(sk_container_parse(DOCKER_ID, "cri-o", conf, 10, NULL, 0, &c) == SK_OK);
+	SK_CHECK(c != NULL && !c->metadata_found && c->name == NULL);
+	sk_container_free(c);
+}
+
 SK_TEST_MAIN()
