@@ -335,6 +335,9 @@ class Checker:
             except (ValueError, UnicodeDecodeError):
                 self.fail(f"Secret {name}: {key} is not base64")
         want = self.expected_env("", sk["config"])
+        if self.values["webui"]["enabled"]:
+            creds = {k: self.values["webui"][k] for k in ("user", "password", "token")}
+            want.update(self.expected_env("WEBUI_", creds))
         if env != want:
             self.fail(f"Secret {name}: environment {sorted(env)} != expected {sorted(want)} "
                       f"(or values differ)")
@@ -343,6 +346,7 @@ class Checker:
         for key in env:
             if key.split("_")[0] not in sections:
                 self.fail(f"Secret {name}: {key} is not a Falcosidekick setting")
+        self.check_sidekick_file(name, dep)
         pod = dep["spec"]["template"]["spec"]
         sc = pod.get("securityContext") or {}
         if not sc.get("runAsNonRoot"):
@@ -367,6 +371,28 @@ class Checker:
             self.fail("sidekick: persistence enabled but the spool is not on the claim")
         if sk["persistence"]["enabled"] and dep["spec"].get("strategy", {}).get("type") != "Recreate":
             self.fail("sidekick: a ReadWriteOnce spool needs strategy Recreate")
+
+    def check_sidekick_file(self, name, dep):
+        """sidekick.yaml must listen where the pod's ports and Services point
+        (the sidekick binds loopback unless told) and spool onto the volume."""
+        cm = self.one("ConfigMap", name)
+        if cm is None:
+            return
+        cfg = yaml.safe_load(cm["data"]["sidekick.yaml"]) or {}
+        ui = self.values["webui"]
+        want = {("listenaddress",): "0.0.0.0", ("listenport",): self.values["sidekick"]["listenPort"],
+                ("webui", "enabled"): ui["enabled"]}
+        if ui["enabled"]:
+            want.update({("webui", "listenaddress"): "0.0.0.0", ("webui", "listenport"): ui["service"]["targetPort"]})
+        for path, value in want.items():
+            node = cfg
+            for key in path:
+                node = node.get(key) if isinstance(node, dict) else None
+            if node != value:
+                self.fail(f"sidekick.yaml: {'.'.join(path)} is {node!r}, expected {value!r}")
+        mounts = {m["mountPath"] for c in dep["spec"]["template"]["spec"]["containers"] for m in c["volumeMounts"]}
+        if (cfg.get("spool") or {}).get("dir") not in mounts:
+            self.fail(f"sidekick.yaml: spool.dir {(cfg.get('spool') or {}).get('dir')} is not a mounted volume")
 
     def check_services(self):
         sk, ui = self.values["sidekick"], self.values["webui"]

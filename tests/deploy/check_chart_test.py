@@ -118,6 +118,20 @@ class BrokenRenderings(unittest.TestCase):
             c["ports"] = [p for p in c["ports"] if p["name"] != "webui"]
         self.assert_caught("no webui container port", mutate, everything=True)
 
+    def test_webui_on_loopback(self):
+        def mutate(docs):
+            cm = find(docs, "ConfigMap", "test-saker-sidekick")
+            cfg = yaml.safe_load(cm["data"]["sidekick.yaml"])
+            cfg["webui"]["listenaddress"] = "127.0.0.1"
+            cm["data"]["sidekick.yaml"] = yaml.safe_dump(cfg)
+        self.assert_caught("webui.listenaddress is '127.0.0.1'", mutate, everything=True)
+
+    def test_spool_not_on_volume(self):
+        def mutate(docs):
+            cm = find(docs, "ConfigMap", "test-saker-sidekick")
+            cm["data"]["sidekick.yaml"] = cm["data"]["sidekick.yaml"].replace("/var/lib/saker/sidekick", "/spool")
+        self.assert_caught("spool.dir /spool is not a mounted volume", mutate)
+
     def test_http_output_url(self):
         def mutate(docs):
             cm = find(docs, "ConfigMap", "test-saker")
@@ -159,7 +173,7 @@ class Notes(unittest.TestCase):
             proc = subprocess.run([HELMLITE, chart] + ([values] if values else []), capture_output=True, text=True,
                                   timeout=60, check=False)
         self.assertNotIn("render notes.yaml", proc.stderr)
-        return proc.stdout.split("# Source: notes.yaml", 1)[1]
+        return proc.stdout.split("# Source: notes.yaml", 1)[1].split("\n---\n", 1)[0]
 
     def test_default_notes_show_alerts(self):
         notes = self.render_notes(None)

@@ -189,10 +189,15 @@ class Checker:
             known = set(yaml.safe_load(f)) | {"listenaddress", "listenport"} | SIDEKICK_EXTRA_KEYS
         for key in sorted(set(cfg) - known):
             self.fail(f"sidekick config: {key!r} is not a Falcosidekick key")
-        if cfg.get("listenport", 2801) != 2801:
-            self.fail("sidekick config: listenport is not 2801")
-        if not (cfg.get("webui") or {}).get("enabled"):
+        ui = cfg.get("webui") or {}
+        if not ui.get("enabled"):
             self.fail("sidekick config: web UI not enabled")
+        # The sidekick binds loopback unless told; in a container that would
+        # make the published ports dead.
+        for where, addr, port, want in (("listen", cfg.get("listenaddress"), cfg.get("listenport", 2801), 2801),
+                                        ("webui.listen", ui.get("listenaddress"), ui.get("listenport", 2802), 2802)):
+            if addr != "0.0.0.0" or port != want:
+                self.fail(f"sidekick config: {where}address:port is {addr}:{port}, expected 0.0.0.0:{want}")
         for section, value in cfg.items():
             address = value.get("address") or value.get("hostport") if isinstance(value, dict) else None
             if address:

@@ -5,12 +5,18 @@ Usage: run_sidekick.py SAKER_SIDEKICK PLUGIN_DIR CONFIG...
                        [--engine SAKER_ENGINE --engine-config FILE --scap FILE]
 
 For each config file: starts a private redis-server on a free loopback port,
-starts saker-sidekick with that file (Falcosidekick environment variables move
-the listener, spool and nng socket into a temp dir and point the `redis`
-output at the private Redis, the way the compose file overrides settings),
-then checks /ping, /healthz, that a posted Falco alert is accepted (200) and
-counted in /metrics, and, when the file enables the redis output, that the
-alert lands in Redis unchanged. Both servers are stopped at the end, also on
+starts saker-sidekick with that file (environment variables in the
+sidekick's Falcosidekick convention move the listeners, spool and nng socket
+into a temp dir and point the `redis` output at the private Redis, the way the
+compose file overrides settings), then checks /ping, /healthz, that a posted
+Falco alert is accepted (200) and counted in /metrics; when the file turns the
+web UI on, that its page loads and its API lists the alert; when it enables
+the redis output, that the alert lands in Redis with the file's customfields.
+
+With --engine, the lab's alert path minus the sensor runs too: the real
+saker-engine replays a capture with the lab's engine config (FILE) and a rule
+that matches it, its http_output posts to this sidekick, and every alert the
+engine reports must arrive in Redis. Servers are stopped at the end, also on
 failure. Exit 0 when everything holds, 1 otherwise, 77 when a program is
 missing.
 """
@@ -39,7 +45,7 @@ ALERT = {
     "rule": "Lab secret read",
     "source": "syscall",
     "tags": ["lab"],
-    "time": "2026-01-01T12:00:00.000000000Z",
+    "time": "",  # set to now when posting, so the web UI's default window shows it
 }
 
 
@@ -98,6 +104,18 @@ def metric(text, name):
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
 
 
+def check_webui(port):
+    """The file turns the web UI on: its page loads and its API lists the alert."""
+    status, body = wait_for("the web UI", lambda: try_request(port, "/"))
+    if status != 200 or "<html" not in body.lower():
+        raise RuntimeError(f"web UI / answered {status}")
+    def listed():
+        answer = try_request(port, "/api/v1/events?since=1h")
+        return answer and answer[0] == 200 and any(
+            e.get("rule") == ALERT["rule"] for e in json.loads(answer[1]).get("events", []))
+    wait_for("the posted alert in the web UI's /api/v1/events", listed)
+
+
 def replay_through(engine, tmp, http_port):
     """Replays engine.scap with engine.config and a rule matching the capture,
     posting to the sidekick; returns the number of alerts the engine raised."""
@@ -118,8 +136,9 @@ def check_config(sidekick, plugin_dir, config, tmp, engine=None):
     with open(config, encoding="utf-8") as f:
         cfg = yaml.safe_load(f) or {}
     redis_cfg = cfg.get("redis") if isinstance(cfg.get("redis"), dict) else None
-    redis_port, http_port = free_port(), free_port()
+    redis_port, http_port, ui_port = free_port(), free_port(), free_port()
     env = dict(os.environ, LISTENADDRESS="127.0.0.1", LISTENPORT=str(http_port), SPOOL_DIR=f"{tmp}/spool",
+               WEBUI_LISTENADDRESS="127.0.0.1", WEBUI_LISTENPORT=str(ui_port),
                NNG_LISTEN=f"ipc://{tmp}/alerts.sock", PLUGINDIR=plugin_dir,
                REDIS_ADDRESS=f"127.0.0.1:{redis_port}")
     redis = daemon = None
@@ -138,13 +157,17 @@ def check_config(sidekick, plugin_dir, config, tmp, engine=None):
         status, body = request(http_port, "GET", "/healthz")
         if status != 200 or json.loads(body).get("status") != "ok":
             raise RuntimeError(f"/healthz answered {status} {body!r}")
-        payload = json.dumps(ALERT)
+        now = time.time()
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1e9):09d}Z"
+        payload = json.dumps(dict(ALERT, time=stamp))
         status, body = request(http_port, "POST", "/", payload)
         if status != 200:
             raise RuntimeError(f"POST / answered {status} {body!r}")
         _, text = request(http_port, "GET", "/metrics")
         if metric(text, "falcosecurity_falcosidekick_inputs_total") < 1:
             raise RuntimeError("/metrics does not count the posted alert in falcosecurity_falcosidekick_inputs_total")
+        if (cfg.get("webui") or {}).get("enabled"):
+            check_webui(ui_port)
         if redis_cfg and redis_cfg.get("address"):
             key = redis_cfg.get("key") or "falco"
             stored = wait_for(f"the alert in Redis list {key}", lambda: redis_cli(redis_port, "LRANGE", key, "0", "-1"))
