@@ -661,6 +661,19 @@ SK_TEST(several_files_load_in_order)
 	e.s = "zsh";
 	SK_CHECK_STR(matches(rs, &e), "r");
 	sk_ruleset_free(rs);
+	/* An error inside an appended condition points into the appending file. */
+	SK_CHECK(sk_ruleset_new(&opts, &rs) == SK_OK);
+	const char *c = "- rule: r\n  condition: >\n    and t.s = x\n    and t.bogus = 1\n"
+			"  override:\n    condition: append\n";
+	SK_CHECK(sk_ruleset_load_string(rs, "a.yaml", a, strlen(a)) == SK_OK);
+	SK_CHECK(sk_ruleset_load_string(rs, "c.yaml", c, strlen(c)) == SK_OK);
+	SK_CHECK(sk_ruleset_compile(rs) == SK_EPARSE);
+	sk_strbuf sb = SK_STRBUF_INIT;
+	sk_diag_render(&sk_ruleset_diags(rs)->v[0], sk_ruleset_srcs(rs), &sb);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "c.yaml:4:9: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": unknown field "
+					      "'t.bogus'\n        and t.bogus = 1\n            ^\n");
+	sk_strbuf_free(&sb);
+	sk_ruleset_free(rs);
 	SK_CHECK(sk_ruleset_new(&opts, &rs) == SK_OK);
 	SK_CHECK(sk_ruleset_load_file(rs, "/nonexistent/rules.yaml") == SK_ENOENT);
 	SK_CHECK_CONTAINS(sk_ruleset_diags(rs)->v[0].msg, "cannot read rules file '/nonexistent/rules.yaml'");
