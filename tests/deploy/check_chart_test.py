@@ -34,6 +34,14 @@ def container(docs, kind, name):
     return next(c for c in pod["containers"] if c["name"] == name)
 
 
+def edit_file(docs, configmap, key, change):
+    """Applies change() to the YAML file held in a ConfigMap entry."""
+    cm = find(docs, "ConfigMap", configmap)
+    cfg = yaml.safe_load(cm["data"][key])
+    change(cfg)
+    cm["data"][key] = yaml.safe_dump(cfg)
+
+
 class BrokenRenderings(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -120,10 +128,8 @@ class BrokenRenderings(unittest.TestCase):
 
     def test_webui_on_loopback(self):
         def mutate(docs):
-            cm = find(docs, "ConfigMap", "test-saker-sidekick")
-            cfg = yaml.safe_load(cm["data"]["sidekick.yaml"])
-            cfg["webui"]["listenaddress"] = "127.0.0.1"
-            cm["data"]["sidekick.yaml"] = yaml.safe_dump(cfg)
+            edit_file(docs, "test-saker-sidekick", "sidekick.yaml",
+                      lambda cfg: cfg["webui"].update(listenaddress="127.0.0.1"))
         self.assert_caught("webui.listenaddress is '127.0.0.1'", mutate, everything=True)
 
     def test_spool_not_on_volume(self):
@@ -134,10 +140,8 @@ class BrokenRenderings(unittest.TestCase):
 
     def test_http_output_url(self):
         def mutate(docs):
-            cm = find(docs, "ConfigMap", "test-saker")
-            cfg = yaml.safe_load(cm["data"]["saker.yaml"])
-            cfg["http_output"]["url"] = "http://elsewhere:2801/"
-            cm["data"]["saker.yaml"] = yaml.safe_dump(cfg)
+            edit_file(docs, "test-saker", "saker.yaml",
+                      lambda cfg: cfg["http_output"].update(url="http://elsewhere:2801/"))
         self.assert_caught("does not reach Service", mutate)
 
     def test_unknown_engine_key(self):
