@@ -496,15 +496,38 @@ static sk_err load_crio(const sk_state_config *cfg, sk_container *c, const char 
 	return load_oci(c, path, type);
 }
 
-sk_err sk_container_load(const sk_state_config *cfg, const char *id, const char *type, sk_container **out)
+/* A record with only its ids set. */
+static sk_container *container_new(const char *id, const char *type)
 {
 	sk_container *c = calloc(1, sizeof(*c));
+	if (c != NULL) {
+		snprintf(c->id, sizeof(c->id), "%s", id);
+		snprintf(c->short_id, sizeof(c->short_id), "%.12s", id);
+		c->type = type;
+	}
+	return c;
+}
+
+/* Derives the image parts and hands c over, or frees it on error. */
+static sk_err container_finish(sk_container *c, sk_err err, sk_container **out)
+{
+	if (err == SK_OK) {
+		err = split_image(c);
+	}
+	if (err != SK_OK) {
+		sk_container_free(c);
+		return err;
+	}
+	*out = c;
+	return SK_OK;
+}
+
+sk_err sk_container_load(const sk_state_config *cfg, const char *id, const char *type, sk_container **out)
+{
+	sk_container *c = container_new(id, type != NULL ? type : "docker");
 	if (c == NULL) {
 		return SK_ENOMEM;
 	}
-	snprintf(c->id, sizeof(c->id), "%s", id);
-	snprintf(c->short_id, sizeof(c->short_id), "%.12s", id);
-	c->type = type != NULL ? type : "docker";
 	sk_err err = SK_OK;
 	bool crio_first = type != NULL && (strcmp(type, "cri-o") == 0 || strcmp(type, "podman") == 0);
 	if (crio_first) {
@@ -519,27 +542,16 @@ sk_err sk_container_load(const sk_state_config *cfg, const char *id, const char 
 	if (err == SK_OK && !c->metadata_found && !crio_first) {
 		err = load_crio(cfg, c, "cri-o");
 	}
-	if (err == SK_OK) {
-		err = split_image(c);
-	}
-	if (err != SK_OK) {
-		sk_container_free(c);
-		return err;
-	}
-	*out = c;
-	return SK_OK;
+	return container_finish(c, err, out);
 }
 
 sk_err sk_container_parse(const char *id, const char *type, const char *config, size_t len,
 			  const char *hostconfig, size_t host_len, sk_container **out)
 {
-	sk_container *c = calloc(1, sizeof(*c));
+	sk_container *c = container_new(id, type);
 	if (c == NULL) {
 		return SK_ENOMEM;
 	}
-	snprintf(c->id, sizeof(c->id), "%s", id);
-	snprintf(c->short_id, sizeof(c->short_id), "%.12s", id);
-	c->type = type;
 	json_tokener *tok = json_tokener_new();
 	json_object *conf = tok != NULL && len <= MAX_JSON_BYTES ? json_tokener_parse_ex(tok, config, (int)len) : NULL;
 	json_object *host = NULL;
@@ -554,15 +566,7 @@ sk_err sk_container_parse(const char *id, const char *type, const char *config, 
 	}
 	json_object_put(conf);
 	json_object_put(host);
-	if (err == SK_OK) {
-		err = split_image(c);
-	}
-	if (err != SK_OK) {
-		sk_container_free(c);
-		return err;
-	}
-	*out = c;
-	return SK_OK;
+	return container_finish(c, err, out);
 }
 
 static void free_kvs(sk_kv *kv, uint32_t n)
