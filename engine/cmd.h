@@ -25,7 +25,13 @@ typedef struct sk_cli {
 	bool verbose;
 	const char *config_file; /* -c FILE (cmd_config.c) */
 	const char *replay_file; /* -e FILE.scap (cmd_replay.c) */
+	const char *events_url;  /* --events URL (cmd_live.c) */
+	const char *control_url; /* --control URL (cmd_live.c) */
 } sk_cli;
+
+/* Where the live mode listens unless told otherwise (docs/protocol.md). */
+#define SK_ENGINE_EVENTS_URL "ipc:///run/saker/events.sock"
+#define SK_ENGINE_CONTROL_URL "ipc:///run/saker/control.sock"
 
 /* Each returns the process exit status. */
 int cmd_help(const sk_cli *cli);
@@ -41,5 +47,7 @@ struct sk_engine_config;
 int cmd_config_load(const sk_cli *cli, struct sk_engine_config *cfg);
 /* -e: replay a capture through state, rules and outputs like `falco -e`. */
 int cmd_replay(const sk_cli *cli);
+/* Default mode: the live stream from saker-capture through the rules. */
+int cmd_live(const sk_cli *cli);
 
 #endif

@@ -57,6 +57,16 @@ static void opt_replay(sk_cli *c, const char *a)
 	c->replay_file = a;
 }
 
+static void opt_events(sk_cli *c, const char *a)
+{
+	c->events_url = a;
+}
+
+static void opt_control(sk_cli *c, const char *a)
+{
+	c->control_url = a;
+}
+
 static void opt_help(sk_cli *c, const char *a)
 {
 	c->help = true;
@@ -89,6 +99,10 @@ static const cli_opt options[] = {
 	{'o', "option", "KEY=VALUE", "override a configuration key (repeatable)", opt_override},
 	{'c', "config", "FILE", "read a falco.yaml-style configuration file", opt_config},
 	{'e', "replay", "FILE", "replay a .scap capture through the rules like falco -e, then exit", opt_replay},
+	{0, "events", "URL", "live mode: nng URL to receive saker-capture's events on (default " SK_ENGINE_EVENTS_URL ")",
+	 opt_events},
+	{0, "control", "URL", "live mode: nng URL for the capture's control requests (default " SK_ENGINE_CONTROL_URL ")",
+	 opt_control},
 	{0, "list", NULL, "list every supported field (name, type, description) and exit", opt_list},
 	{0, "json", NULL, "with --list: print JSON", opt_json},
 	{'v', "verbose", NULL, "more diagnostics (unused macros and lists with -V)", opt_verbose},
@@ -99,7 +113,9 @@ static const cli_opt options[] = {
 
 int cmd_help(const sk_cli *cli)
 {
-	printf("usage: saker-engine [options]\n\nSaker's engine: process state and Falco-language rules.\n\n");
+	printf("usage: saker-engine [options]\n\nSaker's engine: process state and Falco-language rules.\n"
+	       "Without -V, -e or --list it runs live: events from saker-capture over nng go through\n"
+	       "the rules to the configured outputs; SIGHUP reloads the rules.\n\n");
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const cli_opt *o = &options[i];
 		char spec[64];
@@ -181,6 +197,5 @@ int main(int argc, char **argv)
 	if (cli.replay_file != NULL) {
 		return cmd_replay(&cli);
 	}
-	sk_error("nothing to do: give -V FILE to validate rules or --list for fields (see --help)");
-	return 2;
+	return cmd_live(&cli);
 }

@@ -1,0 +1,428 @@
+/* cmd_live: saker-engine's default mode. Listens for saker-capture's event
+ * stream (nng PULL) and answers its control requests (nng REP) with the
+ * syscall events the loaded rules and the state need; every event goes
+ * through the pipeline (state, rules, outputs). SIGHUP reloads the rules
+ * (on an error the old ones stay active); SIGINT/SIGTERM drain the outputs
+ * and exit. Capture drops raise an internal alert, as Falco's
+ * "syscall event drop" does. docs/protocol.md describes both links. */
+#include <errno.h>
+#include <nng/nng.h>
+#include <nng/protocol/pipeline0/pull.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "event_table.h"
+#include "pipeline.h"
+#include "scap_reader.h"
+#include "sk_log.h"
+#include "state_scap.h"
+
+#define LIVE_RECV_TIMEOUT_MS 200
+#define LIVE_MAX_MESSAGE (64u << 20)
+
+static volatile sig_atomic_t live_stop;
+static volatile sig_atomic_t live_reload;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP) {
+		live_reload = 1;
+	} else {
+		live_stop = 1;
+	}
+}
+
+/* Syscalls whose events keep the process and fd tables right, whatever the
+ * rules say. */
+static const char *const state_syscalls[] = {
+	"clone", "clone3", "fork", "vfork", "execve", "execveat", "procexit", "open", "openat", "openat2",
+	"creat", "close", "socket", "socketpair", "connect", "accept", "accept4", "bind", "listen", "dup",
+	"dup2", "dup3", "fcntl", "pipe", "pipe2", "chdir", "fchdir", "eventfd", "eventfd2", "signalfd",
+	"signalfd4", "timerfd_create", "inotify_init", "inotify_init1", "memfd_create", "userfaultfd",
+	"setuid", "setgid", "setresuid", "setresgid", "prctl", "setsid", "setpgid",
+};
+
+typedef struct live {
+	sk_pipeline pipe;
+	pthread_mutex_t lock; /* guards interest + generation, read by the control thread */
+	uint16_t *interest;
+	size_t ninterest;
+	uint64_t generation;
+	nng_socket control;
+	pthread_t control_thread;
+	atomic_bool stopping;
+	uint64_t last_drops; /* cumulative capture drops seen so far */
+	bool have_drops;
+} live;
+
+static bool interest_add(uint16_t *set, size_t *n, size_t max, uint16_t t)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (set[i] == t) {
+			return true;
+		}
+	}
+	if (*n == max) {
+		return false;
+	}
+	set[(*n)++] = t;
+	return true;
+}
+
+/* The exit event types of everything the rules or the state need. */
+static sk_err interest_compute(const sk_ruleset *rs, uint16_t **out, size_t *n)
+{
+	uint16_t count = sk_event_type_count();
+	uint16_t *set = calloc(count, sizeof(*set));
+	uint16_t ids[16];
+
+	*out = NULL;
+	*n = 0;
+	if (set == NULL) {
+		return SK_ENOMEM;
+	}
+	for (uint16_t t = 0; t < count; t++) {
+		const sk_event_info *info = sk_event_info_get(t);
+		if (!sk_event_is_exit(t) || (info->flags & (SK_EF_UNUSED | SK_EF_OLD_VERSION)) != 0) {
+			continue;
+		}
+		if (sk_ruleset_rules_for_type(rs, t) > 0) {
+			interest_add(set, n, count, t);
+		}
+	}
+	for (size_t i = 0; i < sizeof(state_syscalls) / sizeof(state_syscalls[0]); i++) {
+		size_t k = sk_event_types_by_name(state_syscalls[i], ids, sizeof(ids) / sizeof(ids[0]));
+		for (size_t j = 0; j < k && j < sizeof(ids) / sizeof(ids[0]); j++) {
+			const sk_event_info *info = sk_event_info_get(ids[j]);
+			if (sk_event_is_exit(ids[j]) && (info->flags & (SK_EF_UNUSED | SK_EF_OLD_VERSION)) == 0) {
+				interest_add(set, n, count, ids[j]);
+			}
+		}
+	}
+	*out = set;
+	return SK_OK;
+}
+
+static sk_err live_update_interest(live *lv)
+{
+	uint16_t *set = NULL;
+	size_t n = 0;
+	sk_err err = interest_compute(lv->pipe.rules, &set, &n);
+
+	if (err != SK_OK) {
+		return err;
+	}
+	pthread_mutex_lock(&lv->lock);
+	free(lv->interest);
+	lv->interest = set;
+	lv->ninterest = n;
+	lv->generation++;
+	pthread_mutex_unlock(&lv->lock);
+	sk_info("capturing %zu event types for the loaded rules and the state (generation %llu)", n,
+		(unsigned long long)lv->generation);
+	return SK_OK;
+}
+
+/* Answers "SKCTL1 GET <generation>" with the current interest set. */
+static void *control_main(void *arg)
+{
+	live *lv = arg;
+
+	while (!atomic_load(&lv->stopping)) {
+		char *msg = NULL;
+		size_t len = 0;
+		sk_strbuf reply = SK_STRBUF_INIT;
+		int rv = nng_recv(lv->control, &msg, &len, NNG_FLAG_ALLOC);
+
+		if (rv == NNG_ETIMEDOUT) {
+			continue;
+		}
+		if (rv != 0) {
+			if (rv != NNG_ECLOSED) {
+				sk_warn("control link: receive failed: %s", nng_strerror(rv));
+			}
+			break;
+		}
+		if (len < 11 || memcmp(msg, "SKCTL1 GET ", 11) != 0) {
+			sk_warn("control link: ignoring a malformed request (%zu bytes)", len);
+			sk_strbuf_puts(&reply, "SKCTL1 ERR malformed request");
+		} else {
+			pthread_mutex_lock(&lv->lock);
+			sk_strbuf_printf(&reply, "SKCTL1 SET %llu %zu ", (unsigned long long)lv->generation,
+					 lv->ninterest);
+			for (size_t i = 0; i < lv->ninterest; i++) {
+				uint8_t le[2] = {(uint8_t)(lv->interest[i] & 0xff), (uint8_t)(lv->interest[i] >> 8)};
+				sk_strbuf_append(&reply, le, sizeof(le));
+			}
+			pthread_mutex_unlock(&lv->lock);
+		}
+		nng_free(msg, len);
+		if (!sk_strbuf_failed(&reply)) {
+			rv = nng_send(lv->control, reply.data, reply.len, 0);
+			if (rv != 0 && rv != NNG_ECLOSED) {
+				sk_warn("control link: reply failed: %s", nng_strerror(rv));
+			}
+		}
+		sk_strbuf_free(&reply);
+	}
+	return NULL;
+}
+
+/* ---- the reader's callbacks: the state's, plus capture statistics ---- */
+
+static const sk_scap_callbacks *state_cb(void)
+{
+	return sk_state_scap_callbacks();
+}
+
+static sk_err fwd_machine(void *ctx, const sk_scap_machine *mi)
+{
+	live *lv = ctx;
+	return state_cb()->on_machine ? state_cb()->on_machine(lv->pipe.state, mi) : SK_OK;
+}
+
+static sk_err fwd_thread(void *ctx, const sk_scap_thread *th)
+{
+	live *lv = ctx;
+	return state_cb()->on_thread ? state_cb()->on_thread(lv->pipe.state, th) : SK_OK;
+}
+
+static sk_err fwd_fd(void *ctx, uint64_t tid, const sk_scap_fd *fd)
+{
+	live *lv = ctx;
+	return state_cb()->on_fd ? state_cb()->on_fd(lv->pipe.state, tid, fd) : SK_OK;
+}
+
+static sk_err fwd_user(void *ctx, const sk_scap_user *user)
+{
+	live *lv = ctx;
+	return state_cb()->on_user ? state_cb()->on_user(lv->pipe.state, user) : SK_OK;
+}
+
+static sk_err fwd_group(void *ctx, const sk_scap_group *group)
+{
+	live *lv = ctx;
+	return state_cb()->on_group ? state_cb()->on_group(lv->pipe.state, group) : SK_OK;
+}
+
+static sk_err fwd_iface(void *ctx, const sk_scap_iface *iface)
+{
+	live *lv = ctx;
+	return state_cb()->on_iface ? state_cb()->on_iface(lv->pipe.state, iface) : SK_OK;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Cumulative drop counters: alert on every increase (the capture sends them
+ * about once a second, which rate-limits the alert). */
+static sk_err on_capture_stats(void *ctx, const sk_scap_capture_stats *st)
+{
+	live *lv = ctx;
+	uint64_t drops = st->drops_full + st->drops_oversize;
+	char msg[256], fields[256];
+
+	if (lv->have_drops && drops > lv->last_drops) {
+		uint64_t n = drops - lv->last_drops;
+		snprintf(msg, sizeof(msg),
+			 "Saker internal: syscall event drop. %llu system calls dropped since the last report "
+			 "(buffer full %llu, oversize %llu in total)",
+			 (unsigned long long)n, (unsigned long long)st->drops_full,
+			 (unsigned long long)st->drops_oversize);
+		snprintf(fields, sizeof(fields),
+			 "{\"n_drops\":%llu,\"n_drops_buffer\":%llu,\"n_drops_oversize\":%llu,\"n_evts\":%llu}",
+			 (unsigned long long)n, (unsigned long long)st->drops_full,
+			 (unsigned long long)st->drops_oversize, (unsigned long long)st->events);
+		sk_warn("%s", msg);
+		(void)sk_pipeline_internal_alert(&lv->pipe, now_ns(), "Saker internal: syscall event drop",
+						 SK_PRIO_CRITICAL, msg, fields);
+	}
+	lv->last_drops = drops;
+	lv->have_drops = true;
+	return SK_OK;
+}
+
+static const sk_scap_callbacks live_callbacks = {
+	fwd_machine, fwd_thread, fwd_fd, fwd_user, fwd_group, fwd_iface, on_capture_stats,
+};
+
+/* Creates the directory of an ipc:// socket path if it is missing. */
+static void ensure_ipc_dir(const char *url)
+{
+	char dir[4096];
+	char *slash;
+
+	if (strncmp(url, "ipc://", 6) != 0) {
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s", url + 6);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir) {
+		return;
+	}
+	*slash = '\0';
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		sk_warn("cannot create %s: %s", dir, strerror(errno));
+	}
+}
+
+static int listen_on(nng_socket s, const char *what, const char *url)
+{
+	int rv;
+
+	ensure_ipc_dir(url);
+	rv = nng_listen(s, url, NULL, 0);
+	if (rv != 0) {
+		sk_error("%s link: cannot listen on %s: %s (another saker-engine running? use --%s URL)", what, url,
+			 nng_strerror(rv), what);
+	}
+	return rv;
+}
+
+static void live_reload_rules(live *lv, const sk_cli *cli)
+{
+	sk_engine_config cfg;
+
+	sk_info("SIGHUP: reloading rules");
+	if (cmd_config_load(cli, &cfg) != 0) {
+		sk_error("reload: configuration error; the current rules stay active");
+		return;
+	}
+	if (sk_pipeline_reload(&lv->pipe, &cfg) == SK_OK) {
+		(void)live_update_interest(lv);
+	} else {
+		sk_error("reload: the rules did not load; the current rules stay active");
+	}
+	sk_engine_config_free(&cfg);
+}
+
+int cmd_live(const sk_cli *cli)
+{
+	const char *events_url = cli->events_url ? cli->events_url : SK_ENGINE_EVENTS_URL;
+	const char *control_url = cli->control_url ? cli->control_url : SK_ENGINE_CONTROL_URL;
+	sk_engine_config cfg;
+	live lv;
+	nng_socket events = NNG_SOCKET_INITIALIZER;
+	sk_scap_reader *rd = NULL;
+	struct sigaction sa;
+	bool control_started = false;
+	int rc = 1;
+	int rv;
+	sk_err err;
+
+	memset(&lv, 0, sizeof(lv));
+	lv.control = (nng_socket)NNG_SOCKET_INITIALIZER;
+	pthread_mutex_init(&lv.lock, NULL);
+	if (cmd_config_load(cli, &cfg) != 0) {
+		pthread_mutex_destroy(&lv.lock);
+		return 2;
+	}
+	if (cfg.nrules_files == 0) {
+		sk_error("no rules: give -r FILE|DIR or rules_files in the configuration");
+		rc = 2;
+		goto cleanup;
+	}
+	err = sk_pipeline_open(&lv.pipe, &cfg);
+	if (err != SK_OK) {
+		rc = 2;
+		goto cleanup;
+	}
+	err = live_update_interest(&lv);
+	if (err == SK_OK) {
+		err = sk_scap_reader_open_stream(&live_callbacks, &lv, &rd);
+	}
+	if (err != SK_OK) {
+		sk_error("cannot start: %s", sk_strerror(err));
+		goto cleanup;
+	}
+	rv = nng_pull0_open(&events);
+	if (rv == 0) {
+		rv = nng_socket_set_ms(events, NNG_OPT_RECVTIMEO, LIVE_RECV_TIMEOUT_MS);
+	}
+	if (rv == 0) {
+		rv = nng_socket_set_size(events, NNG_OPT_RECVMAXSZ, LIVE_MAX_MESSAGE);
+	}
+	if (rv == 0) {
+		rv = nng_rep0_open(&lv.control);
+	}
+	if (rv == 0) {
+		rv = nng_socket_set_ms(lv.control, NNG_OPT_RECVTIMEO, LIVE_RECV_TIMEOUT_MS);
+	}
+	if (rv != 0) {
+		sk_error("nng: %s", nng_strerror(rv));
+		goto cleanup;
+	}
+	if (listen_on(events, "events", events_url) != 0 || listen_on(lv.control, "control", control_url) != 0) {
+		goto cleanup;
+	}
+	if (pthread_create(&lv.control_thread, NULL, control_main, &lv) != 0) {
+		sk_error("cannot start the control thread");
+		goto cleanup;
+	}
+	control_started = true;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sk_info("listening for saker-capture on %s (control %s)", events_url, control_url);
+
+	while (!live_stop) {
+		char *msg = NULL;
+		size_t len = 0;
+		sk_event evt;
+
+		if (live_reload) {
+			live_reload = 0;
+			live_reload_rules(&lv, cli);
+		}
+		rv = nng_recv(events, &msg, &len, NNG_FLAG_ALLOC);
+		if (rv == NNG_ETIMEDOUT || rv == NNG_EINTR) {
+			continue;
+		}
+		if (rv != 0) {
+			sk_error("events link: %s", nng_strerror(rv));
+			break;
+		}
+		err = sk_scap_reader_feed(rd, msg, len);
+		while (err == SK_OK) {
+			err = sk_scap_reader_next(rd, &evt);
+			if (err == SK_OK) {
+				(void)sk_pipeline_event(&lv.pipe, &evt);
+			}
+		}
+		nng_free(msg, len);
+		if (err != SK_ENOENT) {
+			/* A damaged message is counted by the reader; the stream goes on. */
+			sk_warn("events link: message of %zu bytes: %s (%s)", len, sk_strerror(err),
+				sk_scap_reader_error(rd));
+		}
+	}
+	sk_info("stopping: draining outputs");
+	rc = 0;
+cleanup:
+	atomic_store(&lv.stopping, true);
+	nng_close(events);
+	nng_close(lv.control);
+	if (control_started) {
+		pthread_join(lv.control_thread, NULL);
+	}
+	sk_scap_reader_close(rd);
+	sk_pipeline_close(&lv.pipe);
+	free(lv.interest);
+	pthread_mutex_destroy(&lv.lock);
+	sk_engine_config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,218 @@
+#include "pipeline.h"
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sk_log.h"
+
+/* Alerts carry this machine's name, or FALCO_HOSTNAME / SAKER_HOSTNAME when
+ * set (as Falco honours FALCO_HOSTNAME). */
+static const char *hostname_override(void)
+{
+	const char *h = getenv("SAKER_HOSTNAME");
+	return h != NULL && h[0] != '\0' ? h : getenv("FALCO_HOSTNAME");
+}
+
+static void count_alert(sk_pipeline *p, sk_priority prio, sk_err err)
+{
+	p->alerts++;
+	if (prio < SK_PRIO_COUNT) {
+		p->by_priority[prio]++;
+	}
+	if (err != SK_OK && err != SK_EFULL) {
+		p->failed++; /* a full queue is counted by the outputs themselves */
+	}
+}
+
+static bool on_match(const sk_rule *rule, void *user)
+{
+	sk_pipeline *p = user;
+	const sk_event *evt = p->ctx.evt;
+	sk_alert a;
+
+	sk_strbuf_reset(&p->msg);
+	sk_strbuf_reset(&p->fields);
+	if (sk_fmt_render_text(rule->output, &p->ctx, &p->msg) != SK_OK ||
+	    sk_fmt_render_json(rule->output, &p->ctx, &p->fields) != SK_OK) {
+		p->failed++;
+		return true;
+	}
+	memset(&a, 0, sizeof(a));
+	a.ts = evt->ts;
+	a.rule = rule->name;
+	a.priority = sk_priority_name(rule->priority);
+	a.source = rule->source != NULL ? rule->source : "syscall";
+	a.tags = rule->tags;
+	a.ntags = rule->ntags;
+	a.hostname = p->ctx.hostname;
+	a.message = sk_strbuf_str(&p->msg);
+	a.output_fields = sk_strbuf_str(&p->fields);
+	count_alert(p, rule->priority, sk_outputs_submit(p->outputs, &a));
+	return true;
+}
+
+/* A directory loads its *.yaml files in name order, like -r DIR. */
+static void load_rules_path(sk_ruleset *rs, const char *path)
+{
+	struct stat st;
+	char pattern[4096];
+	glob_t g;
+
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		sk_ruleset_load_file(rs, path);
+		return;
+	}
+	snprintf(pattern, sizeof(pattern), "%s/*.yaml", path);
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			sk_ruleset_load_file(rs, g.gl_pathv[i]);
+		}
+	}
+	globfree(&g);
+}
+
+sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
+{
+	sk_rules_opts opts = {0};
+	sk_ruleset *rs = NULL;
+	const sk_diags *ds;
+	bool errors = false;
+	sk_err err;
+
+	opts.match_all = cfg->rule_matching_all;
+	opts.min_priority = SK_PRIO_DEBUG;
+	if (sk_priority_parse(cfg->priority, strlen(cfg->priority), &opts.min_priority) != SK_OK) {
+		sk_error("configuration: priority: unknown priority '%s'", cfg->priority);
+		return SK_EINVAL;
+	}
+	err = sk_ruleset_new(&opts, &rs);
+	if (err != SK_OK) {
+		return err;
+	}
+	for (size_t i = 0; i < cfg->nrules_files; i++) {
+		load_rules_path(rs, cfg->rules_files[i]);
+	}
+	err = sk_ruleset_compile(rs);
+	ds = sk_ruleset_diags(rs);
+	for (size_t i = 0; i < ds->n; i++) {
+		errors |= ds->v[i].error;
+	}
+	if (err != SK_OK || errors) {
+		sk_strbuf text = SK_STRBUF_INIT;
+		for (size_t i = 0; i < ds->n; i++) {
+			if (ds->v[i].error) {
+				sk_diag_render(&ds->v[i], sk_ruleset_srcs(rs), &text);
+			}
+		}
+		sk_error("rules could not be loaded:\n%s", sk_strbuf_str(&text));
+		sk_strbuf_free(&text);
+		sk_ruleset_free(rs);
+		return err != SK_OK ? err : SK_EPARSE;
+	}
+	*out = rs;
+	return SK_OK;
+}
+
+sk_err sk_pipeline_open(sk_pipeline *p, const sk_engine_config *cfg)
+{
+	sk_err err;
+
+	memset(p, 0, sizeof(*p));
+	err = sk_pipeline_build_rules(cfg, &p->rules);
+	if (err == SK_OK) {
+		err = sk_state_new(NULL, &p->state);
+	}
+	if (err == SK_OK) {
+		err = sk_eval_ctx_init(&p->ctx, p->state, hostname_override());
+		p->ctx_ready = err == SK_OK;
+	}
+	if (err == SK_OK) {
+		err = sk_outputs_open(&cfg->out, &p->outputs);
+		if (err != SK_OK) {
+			sk_error("outputs: %s", sk_strerror(err));
+		}
+	}
+	if (err != SK_OK) {
+		sk_pipeline_close(p);
+		return err;
+	}
+	p->generation = 1;
+	return SK_OK;
+}
+
+sk_err sk_pipeline_event(sk_pipeline *p, const sk_event *evt)
+{
+	sk_state_view view;
+	sk_err err;
+
+	p->events++;
+	err = sk_state_apply(p->state, evt, &view);
+	if (err != SK_OK) {
+		return err;
+	}
+	sk_eval_ctx_set_event(&p->ctx, evt, &view);
+	return sk_ruleset_match(p->rules, evt->type, &p->ctx, on_match, p);
+}
+
+sk_err sk_pipeline_internal_alert(sk_pipeline *p, uint64_t ts, const char *rule, sk_priority prio,
+				  const char *message, const char *output_fields)
+{
+	sk_alert a;
+
+	memset(&a, 0, sizeof(a));
+	a.ts = ts;
+	a.rule = rule;
+	a.priority = sk_priority_name(prio);
+	a.source = "internal";
+	a.hostname = p->ctx.hostname;
+	a.message = message;
+	a.output_fields = output_fields;
+	sk_err err = sk_outputs_submit(p->outputs, &a);
+	count_alert(p, prio, err);
+	return err;
+}
+
+sk_err sk_pipeline_reload(sk_pipeline *p, const sk_engine_config *cfg)
+{
+	sk_ruleset *rs = NULL;
+	sk_err err = sk_pipeline_build_rules(cfg, &rs);
+
+	if (err != SK_OK) {
+		return err;
+	}
+	sk_ruleset_free(p->rules);
+	p->rules = rs;
+	p->generation++;
+	return SK_OK;
+}
+
+void sk_pipeline_print_summary(const sk_pipeline *p)
+{
+	fprintf(stderr, "Events read: %llu, alerts: %llu\n", (unsigned long long)p->events,
+		(unsigned long long)p->alerts);
+	for (int prio = 0; prio < SK_PRIO_COUNT; prio++) {
+		if (p->by_priority[prio] > 0) {
+			fprintf(stderr, "   %s: %llu\n", sk_priority_name((sk_priority)prio),
+				(unsigned long long)p->by_priority[prio]);
+		}
+	}
+}
+
+void sk_pipeline_close(sk_pipeline *p)
+{
+	sk_outputs_close(p->outputs);
+	p->outputs = NULL;
+	if (p->ctx_ready) {
+		sk_eval_ctx_free(&p->ctx);
+		p->ctx_ready = false;
+	}
+	sk_state_free(p->state);
+	p->state = NULL;
+	sk_ruleset_free(p->rules);
+	p->rules = NULL;
+	sk_strbuf_free(&p->msg);
+	sk_strbuf_free(&p->fields);
+}
