@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alert_log.h"
@@ -166,6 +167,31 @@ SK_TEST(log_bound_deletes_oldest_and_readers_count_losses)
 	sal_reader_close(slow);
 	int n = read_all(log, 0, (int)st.first_seq - 1, &skipped);
 	SK_CHECK_INT(n + (int)st.first_seq - 1, 20000);
+	sal_close(log);
+	rmtree(dir);
+}
+
+SK_TEST(log_age_bound_keeps_the_active_segment)
+{
+	char dir[64];
+	sal_log *log = NULL;
+	char err[256] = "";
+	tmpdir(dir, sizeof(dir));
+	sal_options o = {.dir = dir, .segment_bytes = 4096, .max_age_s = 60};
+	SK_CHECK_INT(sal_open(&o, &log, err, sizeof(err)), SK_OK);
+	append_n(log, 0, 600);
+	sal_stats before, after;
+	sal_get_stats(log, &before);
+	SK_CHECK(before.segments > 3);
+	sal_enforce_bounds(log, (int64_t)time(NULL)); /* nothing is a minute old yet */
+	sal_get_stats(log, &after);
+	SK_CHECK_INT(after.segments, before.segments);
+	sal_enforce_bounds(log, (int64_t)time(NULL) + 3600); /* an hour later */
+	sal_get_stats(log, &after);
+	SK_CHECK_INT(after.segments, 1);
+	SK_CHECK(after.first_seq > 1);
+	SK_CHECK_INT(after.next_seq, 601);
+	append_n(log, 600, 1);
 	sal_close(log);
 	rmtree(dir);
 }
