@@ -59,6 +59,7 @@ bool sk_op_allowed(sk_op op, sk_ftype t);
 
 /* Parses a transformer name; SK_ENOENT when unknown. */
 sk_err sk_xform_parse(const char *s, size_t len, sk_xform *out);
+/* Returns the transformer's name as written in conditions. */
 const char *sk_xform_name(sk_xform xf);
 /* Type a transformer yields for input type in; SK_EINVAL if it does not
  * accept that type. */

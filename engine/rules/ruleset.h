@@ -96,6 +96,7 @@ typedef struct sk_ruleset_stats {
 	size_t compiled; /* compiled and indexed */
 	size_t all_types; /* compiled rules without event-type restriction */
 } sk_ruleset_stats;
+/* Fills out with the rule set's counts (after sk_ruleset_compile). */
 void sk_ruleset_stats_get(const sk_ruleset *rs, sk_ruleset_stats *out);
 
 /* Compiled rules in definition order. */

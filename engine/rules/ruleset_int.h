@@ -130,6 +130,7 @@ struct sk_ruleset {
 sk_err sk_rs_index_list(sk_ruleset *rs);
 sk_err sk_rs_index_macro(sk_ruleset *rs);
 sk_err sk_rs_index_rule(sk_ruleset *rs);
+/* Definitions by name (hashed); NULL when not defined. */
 sk_list_def *sk_rs_find_list(sk_ruleset *rs, const char *name);
 sk_macro_def *sk_rs_find_macro(sk_ruleset *rs, const char *name);
 sk_rule_def *sk_rs_find_rule(sk_ruleset *rs, const char *name);
@@ -153,12 +154,14 @@ typedef struct sk_cc_state {
 sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out);
 /* Frees the field slots and cache. */
 void sk_cc_slots_free(sk_ruleset *rs);
+/* Frees a compiled tree (NULL is fine). */
 void sk_cc_free(sk_cnode *n);
 /* Parses (once) a macro's condition; reports syntax errors. */
 sk_err sk_cc_macro_parse(sk_ruleset *rs, sk_macro_def *m);
 
-/* load.c */
+/* load.c: loads source file into definitions; SK_EPARSE when it had errors. */
 sk_err sk_rs_load_yaml(sk_ruleset *rs, int32_t file);
+/* Frees every list, macro, rule and plugin requirement definition. */
 void sk_rs_defs_free(sk_ruleset *rs);
 
 #endif
