@@ -197,7 +197,7 @@ static int ska_cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static sk_err ska_build_tags(ska_alert *a, char *err, size_t errlen)
+static sk_err ska_build_tags(ska_alert *a, bool full, char *err, size_t errlen)
 {
 	struct json_object *tags = NULL;
 	if (!json_object_object_get_ex(a->root, "tags", &tags) || tags == NULL) {
@@ -212,17 +212,21 @@ static sk_err ska_build_tags(ska_alert *a, char *err, size_t errlen)
 		snprintf(err, errlen, "\"tags\": more than %d", SKA_MAX_TAGS);
 		return SK_ERANGE;
 	}
+	for (size_t i = 0; i < n; i++) {
+		if (!json_object_is_type(json_object_array_get_idx(tags, i), json_type_string)) {
+			snprintf(err, errlen, "\"tags\" must be an array of strings");
+			return SK_EINVAL;
+		}
+	}
+	if (!full) {
+		return SK_OK;
+	}
 	a->tags = calloc(n + 1, sizeof(*a->tags));
 	if (a->tags == NULL) {
 		return SK_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *t = json_object_array_get_idx(tags, i);
-		if (!json_object_is_type(t, json_type_string)) {
-			snprintf(err, errlen, "\"tags\" must be an array of strings");
-			return SK_EINVAL;
-		}
-		a->tags[i] = json_object_get_string(t);
+		a->tags[i] = json_object_get_string(json_object_array_get_idx(tags, i));
 	}
 	qsort(a->tags, n, sizeof(*a->tags), ska_cmp_str);
 	a->view.tags = a->tags;
@@ -240,7 +244,7 @@ static int ska_cmp_field(const void *a, const void *b)
 	return strcmp(((const struct ska_field_ref *)a)->name, ((const struct ska_field_ref *)b)->name);
 }
 
-static sk_err ska_build_fields(ska_alert *a, char *err, size_t errlen)
+static sk_err ska_build_fields(ska_alert *a, bool full, char *err, size_t errlen)
 {
 	sk_strbuf text = SK_STRBUF_INIT;
 	struct ska_field_ref *refs = NULL;
@@ -259,6 +263,9 @@ static sk_err ska_build_fields(ska_alert *a, char *err, size_t errlen)
 	if (count > SKA_MAX_FIELDS) {
 		snprintf(err, errlen, "\"output_fields\": more than %d entries", SKA_MAX_FIELDS);
 		return SK_ERANGE;
+	}
+	if (!full) {
+		return SK_OK;
 	}
 	refs = calloc(count + 1, sizeof(*refs));
 	a->names = calloc(count + 1, sizeof(*a->names));
@@ -319,7 +326,7 @@ cleanup:
 	return e;
 }
 
-sk_err ska_parse(const char *json, size_t len, ska_alert *out, char *err, size_t errlen)
+static sk_err ska_parse_mode(const char *json, size_t len, bool full, ska_alert *out, char *err, size_t errlen)
 {
 	struct json_tokener *tok = NULL;
 	const char *time_s = NULL;
@@ -401,9 +408,9 @@ sk_err ska_parse(const char *json, size_t len, ska_alert *out, char *err, size_t
 	v->source = v->source != NULL ? v->source : "syscall";
 	v->hostname = v->hostname != NULL ? v->hostname : "";
 	v->uuid = v->uuid != NULL ? v->uuid : "";
-	e = ska_build_tags(out, err, errlen);
+	e = ska_build_tags(out, full, err, errlen);
 	if (e == SK_OK) {
-		e = ska_build_fields(out, err, errlen);
+		e = ska_build_fields(out, full, err, errlen);
 	}
 cleanup:
 	json_tokener_free(tok);
@@ -411,6 +418,16 @@ cleanup:
 		ska_free(out);
 	}
 	return e;
+}
+
+sk_err ska_parse(const char *json, size_t len, ska_alert *out, char *err, size_t errlen)
+{
+	return ska_parse_mode(json, len, true, out, err, errlen);
+}
+
+sk_err ska_check(const char *json, size_t len, ska_alert *out, char *err, size_t errlen)
+{
+	return ska_parse_mode(json, len, false, out, err, errlen);
 }
 
 const char *ska_field(const ska_alert *a, const char *name)

@@ -45,6 +45,11 @@ typedef struct ska_extras {
  * reason in err and leaves *out empty (ska_free is still safe). */
 sk_err ska_parse(const char *json, size_t len, ska_alert *out, char *err, size_t errlen);
 
+/* Validates like ska_parse() but skips building the sorted tag and field
+ * arrays of the view (view.ntags/nfields stay 0): the ingest path only needs
+ * the verdict, the scalar members, ska_field() and ska_enrich(). */
+sk_err ska_check(const char *json, size_t len, ska_alert *out, char *err, size_t errlen);
+
 /* Merges extras (customfields override same-named output_fields; customtags
  * are appended when missing) and a fresh "uuid" when the alert has none, then
  * writes the resulting JSON to json_out. The view is not updated. */

@@ -56,6 +56,10 @@ SK_TEST(alert_rejects_bad_input_with_reason)
 		SK_CHECK(ska_parse(cases[i].json, strlen(cases[i].json), &a, err, sizeof(err)) != SK_OK);
 		SK_CHECK_CONTAINS(err, cases[i].reason);
 		ska_free(&a);
+		err[0] = '\0';
+		SK_CHECK(ska_check(cases[i].json, strlen(cases[i].json), &a, err, sizeof(err)) != SK_OK);
+		SK_CHECK_CONTAINS(err, cases[i].reason);
+		ska_free(&a);
 	}
 }
 

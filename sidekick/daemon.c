@@ -192,7 +192,7 @@ sk_err skd_ingest(void *daemon, skm_source src, const char *body, size_t len, ch
 		skm_input(d->metrics, src, false);
 		return SK_EINVAL;
 	}
-	e = ska_parse(body, len, &a, err, errlen);
+	e = ska_check(body, len, &a, err, errlen);
 	if (e != SK_OK) {
 		skm_input(d->metrics, src, false);
 		return e == SK_ENOMEM ? e : (e == SK_ERANGE ? SK_ERANGE : SK_EINVAL);

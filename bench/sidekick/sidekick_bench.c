@@ -264,7 +264,7 @@ static double core_rate(long n)
 	for (long i = 0; i < n; i++) {
 		ska_alert a;
 		int len = alert_json(i, body, sizeof(body));
-		if (ska_parse(body, (size_t)len, &a, err, sizeof(err)) != SK_OK) {
+		if (ska_check(body, (size_t)len, &a, err, sizeof(err)) != SK_OK) {
 			break;
 		}
 		if (ska_enrich(&a, NULL, &out) == SK_OK) {

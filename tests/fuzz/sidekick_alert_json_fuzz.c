@@ -15,7 +15,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	sk_strbuf out = SK_STRBUF_INIT;
 
-	if (ska_parse((const char *)data, size, &a, err, sizeof(err)) == SK_OK) {
+	/* The ingest check and the full parse must agree on every input. */
+	sk_err checked = ska_check((const char *)data, size, &a, err, sizeof(err));
+	ska_free(&a);
+	sk_err parsed = ska_parse((const char *)data, size, &a, err, sizeof(err));
+	if ((checked == SK_OK) != (parsed == SK_OK)) {
+		__builtin_trap();
+	}
+	if (parsed == SK_OK) {
 		(void)ska_field(&a, "k8s.ns.name");
 		if (ska_enrich(&a, &x, &out) == SK_OK) {
 			ska_alert again;
