@@ -145,6 +145,44 @@ SK_TEST(security_bad_config_fails_with_location)
 	SK_CHECK_INT(skt_run(cmd), 1);
 }
 
+SK_TEST(cli_flags_and_startup_errors)
+{
+	static const struct {
+		const char *args, *expect;
+		int status;
+	} cases[] = {
+		{"--version", "saker-sidekick 0.1.0 (output plugin ABI 1)", 0},
+		{"--help", "--plugin-dir DIR", 0},
+		{"--bogus", "usage: saker-sidekick", 2},
+		{"-c /nonexistent/sidekick.yaml", "/nonexistent/sidekick.yaml: cannot open", 1},
+		{"--list-plugins --plugin-dir /nonexistent", "no plugins (saker_*.so) in /nonexistent", 1},
+	};
+	char cmd[2048];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "'%s/bin/saker-sidekick' %s 2>&1 | grep -qF -- '%s'", build_dir, cases[i].args,
+			 cases[i].expect);
+		SK_CHECK_INT(skt_run(cmd), 0);
+		snprintf(cmd, sizeof(cmd), "'%s/bin/saker-sidekick' %s >/dev/null 2>&1", build_dir, cases[i].args);
+		SK_CHECK_INT(skt_run(cmd), cases[i].status);
+	}
+	/* The nng socket directory cannot be created: say so and exit. */
+	char cfg[128];
+	snprintf(cfg, sizeof(cfg), "%s/nng.yaml", tmp);
+	FILE *f = fopen(cfg, "w");
+	if (f == NULL) {
+		SK_CHECK(f != NULL);
+		return;
+	}
+	fprintf(f, "listenport: %u\nspool:\n  dir: %s/spool3\nnng:\n  listen: ipc:///nonexistent/deeper/alerts.sock\n",
+		(unsigned)skt_free_port(), tmp);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "'%s/bin/saker-sidekick' -c '%s' --plugin-dir '%s' 2>&1 | grep -qF 'directory /nonexistent/deeper "
+		 "for ipc:///nonexistent/deeper/alerts.sock does not exist'",
+		 build_dir, cfg, tmp);
+	SK_CHECK_INT(skt_run(cmd), 0);
+}
+
 int main(void)
 {
 	const char *b = getenv("SAKER_BUILD_DIR");
