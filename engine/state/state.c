@@ -347,7 +347,8 @@ static void evict_threads(sk_state *st)
 	size_t evicted = 0;
 	for (size_t i = 0; i < sk_imap_capacity(&st->threads) && evicted < target;) {
 		sk_thread *t = st->threads.slots[i].value;
-		if (t != NULL && t->last_seen <= threshold) {
+		/* Never the threads this event is using (seen at the current clock). */
+		if (t != NULL && t->last_seen <= threshold && t->last_seen != st->clock) {
 			sk_imap_remove(&st->threads, t->tid);
 			thread_free(t);
 			evicted++;
@@ -862,6 +863,9 @@ static sk_err apply_clone(sk_state *st, const sk_event *ev, sk_thread *caller)
 	int64_t child_tid = res == 0 ? (int64_t)ev->tid : res;
 	bool in_child = res == 0;
 	sk_thread *parent = in_child ? sk_imap_get(&st->threads, sk_param_i64(ev, 5, -1)) : caller;
+	if (parent != NULL) {
+		parent->last_seen = st->clock; /* keeps it out of the eviction below */
+	}
 	bool created;
 	sk_thread *child = thread_get_or_create(st, child_tid, &created);
 	if (child == NULL) {

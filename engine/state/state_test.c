@@ -345,6 +345,25 @@ SK_TEST(malformed_params_are_ignored)
 	sk_state_free(st);
 }
 
+/* A full table evicts, but never the parent a clone is copying from. */
+SK_TEST(eviction_spares_clone_parent)
+{
+	sk_state *st = new_state(16);
+	sk_state_view v;
+	sk_evbuild b;
+	for (int i = 0; i < 16; i++) {
+		add_proc(st, 100 + i, 1, "p", "/");
+	}
+	/* 100 is the least recently seen; its child arrives while the table is full. */
+	clone_event(&b, 500, 0, 500, 100, "child", 0);
+	SK_CHECK(sk_state_apply(st, &b.ev, &v) == SK_OK);
+	sk_thread *child = sk_state_thread(st, 500);
+	SK_CHECK(child != NULL && child->ptid == 100);
+	SK_CHECK(child != NULL && child->args.len == 5);
+	SK_CHECK(sk_state_thread_count(st) <= 16);
+	sk_state_free(st);
+}
+
 /* Exit events as saker-capture writes them: no enter events, the fds and
  * ids are parameters of the exit itself. */
 SK_TEST(exit_only_layouts)
