@@ -91,6 +91,9 @@ SK_TEST(process_and_file_fields)
 	SK_CHECK_STR(get(&ctx, "evt.arg", 0, NULL), "<f>/home/alice/docs/notes.txt");
 	SK_CHECK_CONTAINS(get(&ctx, "evt.args", -1, NULL), "flags=4097(O_RDONLY|O_CLOEXEC) ");
 	SK_CHECK_STR(get(&ctx, "evt.arg", 2, NULL), "docs/notes.txt");
+	SK_CHECK_STR(get(&ctx, "evt.rawarg", -1, "flags"), "4097");
+	SK_CHECK_STR(get(&ctx, "evt.rawarg", -1, "name"), "<NA>");
+	SK_CHECK_STR(get(&ctx, "evt.rawarg", -1, "nosuch"), "<NA>");
 	SK_CHECK_STR(get(&ctx, "proc.name", -1, NULL), "cat");
 	SK_CHECK_STR(get(&ctx, "proc.cmdline", -1, NULL), "cat -n notes.txt");
 	SK_CHECK_STR(get(&ctx, "proc.args", -1, NULL), "-n notes.txt");

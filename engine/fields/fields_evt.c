@@ -494,7 +494,15 @@ SK_XF(evt_rawarg)
 	if (i < 0 || !sk_param_present(ctx->evt, (uint32_t)i)) {
 		return sk_out_none(out);
 	}
-	return sk_out_i64(out, sk_param_i64(ctx->evt, (uint32_t)i, 0));
+	/* Only integer-like parameters have a raw number (the field is INT64). */
+	uint32_t len = ctx->evt->param_len[i];
+	if (len != 1 && len != 2 && len != 4 && len != 8) {
+		return sk_out_none(out);
+	}
+	uint8_t type = sk_event_info_get(ctx->evt->type)->params[i].type;
+	bool text = type == SK_PT_CHARBUF || type == SK_PT_FSPATH || type == SK_PT_FSRELPATH ||
+		    type == SK_PT_BYTEBUF || type == SK_PT_SOCKADDR || type == SK_PT_SOCKTUPLE;
+	return text ? sk_out_none(out) : sk_out_i64(out, sk_param_i64(ctx->evt, (uint32_t)i, 0));
 }
 
 SK_XF(evt_buffer)
