@@ -49,6 +49,9 @@ struct skd_daemon {
 	sko_output **outputs;
 	size_t noutputs;
 	skh_server *http;
+	skh_server *http_notls; /* tlsserver.notlspaths on tlsserver.notlsport */
+	char *notls_paths[SKD_MAX_CUSTOM];
+	size_t nnotls_paths;
 	skn_input *nng;
 	skw_server *webui;
 	char *custom_names[SKD_MAX_CUSTOM];
@@ -301,6 +304,51 @@ static void skd_consider_plugin(void *user, const char *name)
 
 /* ---- lifecycle ---- */
 
+static void skd_add_notls_path(void *user, const char *value)
+{
+	skd_daemon *d = user;
+	if (d->nnotls_paths < SKD_MAX_CUSTOM) {
+		d->notls_paths[d->nnotls_paths++] = strdup(value);
+	}
+}
+
+/* Falcosidekick's tlsserver.notlspaths: with TLS on, those paths (probes,
+ * metrics) are also served over plain HTTP on tlsserver.notlsport. */
+static sk_err skd_start_notls(skd_daemon *d, const skh_options *tls, const skh_handlers *hh, char *err,
+			      size_t errlen)
+{
+	int64_t port;
+	sk_err e = skc_int(d->cfg, "tlsserver", "notlsport", 2810, &port, err, errlen);
+	if (e != SK_OK) {
+		return e;
+	}
+	skc_list(d->cfg, "tlsserver", "notlspaths", skd_add_notls_path, d);
+	if (d->nnotls_paths == 0) {
+		return SK_OK;
+	}
+	for (size_t i = 0; i < d->nnotls_paths; i++) {
+		if (d->notls_paths[i] == NULL) {
+			return SK_ENOMEM;
+		}
+	}
+	if (port < 0 || port > 65535) {
+		snprintf(err, errlen, "tlsserver.notlsport: %lld is not a port", (long long)port);
+		return SK_ERANGE;
+	}
+	skh_options o = *tls;
+	o.port = (uint16_t)port;
+	o.tls = false;
+	o.mutual_tls = false;
+	o.only_paths = (const char *const *)d->notls_paths;
+	o.nonly_paths = d->nnotls_paths;
+	e = skh_start(&o, hh, &d->http_notls, err, errlen);
+	if (e == SK_OK) {
+		sk_info("plain HTTP for %zu path(s) on %s:%u", d->nnotls_paths, d->set.listen_address,
+			(unsigned)skh_port(d->http_notls));
+	}
+	return e;
+}
+
 /* The web UI's view of each output's health. */
 static size_t skd_webui_outputs(void *user, skw_output_info *out, size_t max)
 {
@@ -417,6 +465,12 @@ sk_err skd_start(const skc_config *cfg, const char *plugin_dir, skd_daemon **out
 	}
 	sk_info("HTTP input on %s:%u%s", d->set.listen_address, (unsigned)skh_port(d->http),
 		d->set.tls ? " (TLS)" : "");
+	if (d->set.tls) {
+		e = skd_start_notls(d, &ho, &hh, err, errlen);
+		if (e != SK_OK) {
+			goto cleanup;
+		}
+	}
 	if (d->set.nng_url[0] != '\0') {
 		e = skn_start(d->set.nng_url, (size_t)d->set.body_limit, skd_ingest, d, &d->nng, err, errlen);
 		if (e != SK_OK) {
@@ -443,6 +497,7 @@ bool skd_stop(skd_daemon *d)
 	/* Inputs first: nothing new arrives while the outputs drain. */
 	skn_stop(d->nng);
 	skh_stop(d->http);
+	skh_stop(d->http_notls);
 	skw_stop(d->webui);
 	d->webui = NULL;
 	if (d->log != NULL && d->noutputs > 0) {
@@ -485,6 +540,7 @@ bool skd_stop(skd_daemon *d)
 		free(d->custom_names[i]);
 		free(d->custom_values[i]);
 		free(d->custom_tags[i]);
+		free(d->notls_paths[i]);
 	}
 	free(d);
 	return true;

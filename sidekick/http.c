@@ -143,6 +143,19 @@ static enum MHD_Result skh_get(skh_server *s, struct MHD_Connection *c, const ch
 	return skh_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
+static bool skh_path_allowed(const skh_server *s, const char *url)
+{
+	if (s->opt.only_paths == NULL) {
+		return true;
+	}
+	for (size_t i = 0; i < s->opt.nonly_paths; i++) {
+		if (strcmp(s->opt.only_paths[i], url) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static enum MHD_Result skh_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -174,6 +187,13 @@ static enum MHD_Result skh_handle(void *cls, struct MHD_Connection *c, const cha
 	if (req->answered) {
 		*upload_data_size = 0; /* the answer is out; drop the rest */
 		return MHD_YES;
+	}
+	if (!skh_path_allowed(s, url)) {
+		if (*upload_data_size > 0) {
+			*upload_data_size = 0; /* MHD takes an answer once the body is in */
+			return MHD_YES;
+		}
+		return skh_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	}
 	if (*upload_data_size > 0) {
 		if (req->body.len + *upload_data_size > s->opt.body_limit) {

@@ -46,6 +46,10 @@ typedef struct skh_options {
 	const char *key_file;
 	bool mutual_tls;          /* require a client certificate signed by ca_file */
 	const char *ca_file;
+	/* When set, only these paths are served (404 for the rest): the plain
+	 * HTTP side server of tlsserver.notlspaths (e.g. "/ping" for probes). */
+	const char *const *only_paths;
+	size_t nonly_paths;
 } skh_options;
 
 typedef struct skh_server skh_server;

@@ -84,6 +84,7 @@ SK_TEST(security_token_tls_mtls)
 	char cfg[128], bin[1100], logf[128];
 	make_certs();
 	port = skt_free_port();
+	uint16_t notls_port = skt_free_port();
 	snprintf(cfg, sizeof(cfg), "%s/sidekick.yaml", tmp);
 	FILE *f = fopen(cfg, "w");
 	if (f == NULL) {
@@ -94,8 +95,9 @@ SK_TEST(security_token_tls_mtls)
 		"listenport: %u\nnng:\n  listen: \"\"\nspool:\n  dir: %s/spool\nplugindir: %s\n"
 		"http:\n  bearertoken: s3cret\n"
 		"tlsserver:\n  deploy: true\n  certfile: %s/server.crt\n  keyfile: %s/server.key\n"
-		"  mutualtls: true\n  cacertfile: %s/ca.crt\n",
-		(unsigned)port, tmp, tmp, tmp, tmp, tmp);
+		"  mutualtls: true\n  cacertfile: %s/ca.crt\n"
+		"  notlsport: %u\n  notlspaths: [\"/ping\", \"/healthz\"]\n",
+		(unsigned)port, tmp, tmp, tmp, tmp, tmp, (unsigned)notls_port);
 	fclose(f);
 	snprintf(bin, sizeof(bin), "%s/bin/saker-sidekick", build_dir);
 	snprintf(logf, sizeof(logf), "%s/sidekick.log", tmp);
@@ -121,8 +123,19 @@ SK_TEST(security_token_tls_mtls)
 	/* No client certificate: no answer but a refusal. */
 	long anon = request("GET", "/ping", NULL, false);
 	SK_CHECK(anon != 200);
-	/* Not reachable on another address than loopback by default. */
+	/* tlsserver.notlspaths: probes over plain HTTP, nothing else. */
 	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:%u/ping | grep -qx 200",
+		 (unsigned)notls_port);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "curl -s -o /dev/null -w '%%{http_code}' -d '{}' http://127.0.0.1:%u/ | grep -qx 404",
+		 (unsigned)notls_port);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:%u/metrics | grep -qx 404",
+		 (unsigned)notls_port);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	/* Not reachable on another address than loopback by default. */
 	snprintf(cmd, sizeof(cmd), "ss -Hltn 'sport = :%u' | grep -q '127.0.0.1:%u'", (unsigned)port, (unsigned)port);
 	SK_CHECK_INT(skt_run(cmd), 0);
 }
