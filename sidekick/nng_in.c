@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "sk_log.h"
 
@@ -60,6 +61,8 @@ static void *skn_main(void *arg)
 {
 	skn_input *in = arg;
 	char err[512];
+	time_t last_log = 0;
+	uint64_t rejected = 0;
 
 	while (!atomic_load(&in->stop)) {
 		nng_msg *msg = NULL;
@@ -75,7 +78,14 @@ static void *skn_main(void *arg)
 		}
 		sk_err e = in->ingest(in->user, SKM_SOURCE_NNG, nng_msg_body(msg), nng_msg_len(msg), err, sizeof(err));
 		if (e != SK_OK) {
-			sk_warn("nng: alert rejected: %s", err);
+			/* One line per second at most; the metrics count every one. */
+			time_t now = time(NULL);
+			rejected++;
+			if (now != last_log) {
+				sk_warn("nng: %llu alert(s) rejected, last: %s", (unsigned long long)rejected, err);
+				last_log = now;
+				rejected = 0;
+			}
 		}
 		nng_msg_free(msg);
 	}

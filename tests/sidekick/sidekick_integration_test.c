@@ -363,6 +363,7 @@ SK_TEST(integration_http_nng_and_hung_output)
 		alert_json(i, body, sizeof(body));
 		SK_CHECK_INT(nng_send(push, body, strlen(body), 0), 0);
 	}
+	SK_CHECK_INT(nng_send(push, "{not an alert", 13, 0), 0); /* counted, logged, dropped */
 	SK_CHECK_INT(http("POST", "/test", "", &r), 200);
 	/* The sktest output is hung on its first request; webhook must not care. */
 	SK_CHECK(rx_wait(&rx_ok, 110, 5000));
@@ -385,6 +386,8 @@ SK_TEST(integration_output_outage_loses_nothing)
 	struct resp r;
 	SK_CHECK_INT(http("GET", "/metrics", NULL, &r), 200);
 	SK_CHECK_CONTAINS(r.text, "saker_sidekick_retries_total{destination=\"webhook\"}");
+	SK_CHECK_CONTAINS(r.text, "inputs_total{source=\"nng\",status=\"accepted\"} 10\n");
+	SK_CHECK_CONTAINS(r.text, "inputs_total{source=\"nng\",status=\"rejected\"} 1\n");
 	SK_CHECK(strstr(r.text, "saker_sidekick_retries_total{destination=\"webhook\"} 0\n") == NULL);
 	SK_CHECK(rx_start(&rx_ok));
 	SK_CHECK(rx_wait(&rx_ok, 310, 15000));
