@@ -351,10 +351,8 @@ SK_XF(evt_latency)
 	if (!sk_event_is_exit(ctx->evt->type)) {
 		return latency_out(ref, out, 0);
 	}
-	if (t == NULL || t->enter_ts == 0 || t->enter_ts > ctx->evt->ts) {
-		return sk_out_none(out);
-	}
-	return latency_out(ref, out, ctx->evt->ts - t->enter_ts);
+	/* 0 for an exit without its enter (exit-only captures), as Falco shows. */
+	return latency_out(ref, out, t != NULL ? t->latency_ns : 0);
 }
 
 SK_XF(evt_deltatime)

@@ -1608,9 +1608,9 @@ sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 		t->exited = true;
 		st->pending_exit = t->tid;
 	} else if (is_exit_event(ev->type)) {
-		int64_t enter_fd = enter_has_fd0(t->enter_type) && t->enter_type + 1 == ev->type
-					   ? (int64_t)t->enter_arg[0]
-					   : -1;
+		bool paired = t->enter_ts != 0 && t->enter_type + 1 == ev->type;
+		int64_t enter_fd = enter_has_fd0(t->enter_type) && paired ? (int64_t)t->enter_arg[0] : -1;
+		t->latency_ns = paired && ev->ts >= t->enter_ts ? ev->ts - t->enter_ts : 0;
 		err = apply_exit_event(st, ev, t, view);
 		if (view->fd_num < 0 && enter_fd >= 0) {
 			view->fd_num = enter_fd;
@@ -1624,6 +1624,7 @@ sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 		t = view->thread;
 		if (t != NULL) {
 			t->enter_type = 0;
+			t->enter_ts = 0; /* type 0 is a real enter (generic): the time marks one */
 		}
 	} else if (!is_enter_only(ev->type)) {
 		remember_enter(t, ev);

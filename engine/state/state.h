@@ -121,6 +121,7 @@ typedef struct sk_thread {
 	/* The last enter event's numeric parameters, folded into its exit. */
 	uint16_t enter_type;
 	uint64_t enter_ts;
+	uint64_t latency_ns; /* last exit's time since its paired enter, 0 when unpaired */
 	uint64_t enter_arg[4];
 } sk_thread;
 
