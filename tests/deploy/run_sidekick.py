@@ -132,6 +132,23 @@ def replay_through(engine, tmp, http_port):
     return int(found.group(1))
 
 
+def start_sidekick(argv, env, http_port, stdout, stderr):
+    """Starts saker-sidekick and waits until /ping answers pong; on failure
+    the process is stopped before the error is raised."""
+    daemon = subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr)
+    try:
+        wait_for("/ping", lambda: try_request(http_port, "/ping") or daemon.poll() is not None)
+        if daemon.poll() is not None:
+            raise RuntimeError(f"saker-sidekick exited with {daemon.returncode}")
+        status, body = request(http_port, "GET", "/ping")
+        if (status, body.strip()) != (200, "pong"):
+            raise RuntimeError(f"/ping answered {status} {body!r}")
+    except RuntimeError:
+        stop(daemon)
+        raise
+    return daemon
+
+
 def check_config(sidekick, plugin_dir, config, tmp, engine=None):
     with open(config, encoding="utf-8") as f:
         cfg = yaml.safe_load(f) or {}
@@ -147,13 +164,7 @@ def check_config(sidekick, plugin_dir, config, tmp, engine=None):
         redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                                   "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for("redis-server", lambda: redis_cli(redis_port, "PING") == "PONG")
-        daemon = subprocess.Popen([sidekick, "-c", config], env=env, stdout=log, stderr=subprocess.STDOUT)
-        wait_for("/ping", lambda: try_request(http_port, "/ping") or daemon.poll() is not None)
-        if daemon.poll() is not None:
-            raise RuntimeError(f"saker-sidekick exited with {daemon.returncode}")
-        status, body = request(http_port, "GET", "/ping")
-        if (status, body.strip()) != (200, "pong"):
-            raise RuntimeError(f"/ping answered {status} {body!r}")
+        daemon = start_sidekick([sidekick, "-c", config], env, http_port, log, subprocess.STDOUT)
         status, body = request(http_port, "GET", "/healthz")
         if status != 200 or json.loads(body).get("status") != "ok":
             raise RuntimeError(f"/healthz answered {status} {body!r}")

@@ -63,6 +63,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s-sidekick" (include "saker.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* The capture -> engine links, as --events/--control arguments of both
+containers: ipc sockets in the pod's shared /run/saker emptyDir. */}}
+{{- define "saker.linkArgs" -}}
+- --events
+- ipc:///run/saker/events.sock
+- --control
+- ipc:///run/saker/control.sock
+{{- end }}
+
 {{/* URL the engine's http_output posts alerts to. */}}
 {{- define "saker.sidekick.url" -}}
 {{- $host := include "saker.sidekick.fullname" . }}
