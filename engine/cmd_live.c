@@ -339,6 +339,11 @@ int cmd_live(const sk_cli *cli)
 		rc = 2;
 		goto cleanup;
 	}
+	/* Live events come from this host: names for uids/gids come from its
+	 * passwd/group until the capture's user list says otherwise. */
+	if (sk_state_load_host_users(lv.pipe.state) != SK_OK) {
+		sk_warn("cannot read /etc/passwd or /etc/group: user.name and group.name will be <NA>");
+	}
 	err = live_update_interest(&lv);
 	if (err == SK_OK) {
 		err = sk_scap_reader_open_stream(&live_callbacks, &lv, &rd);
