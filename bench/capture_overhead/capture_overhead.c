@@ -3,9 +3,9 @@
  * For each workload, rounds alternate without and with a running
  * saker-capture (--all, streaming to an in-process nng PULL socket that
  * stands in for the engine and drains every message). Each reports the
- * median cost ratio with/without (CPU time of the workload; wall time for
- * redis, whose server is not our child), the events/s the sensor produced
- * and its drops. Needs root.
+ * median cost ratio with/without (CPU time of the workload, for redis of
+ * server and client), the events/s the sensor produced and its drops.
+ * Needs root.
  *
  *   capture_overhead [--rounds N] [--scale F]
  *
@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,18 +117,40 @@ static double work_fork_exec(void)
 }
 
 static int redis_port;
+static pid_t redis_pid;
 
+/* CPU seconds redis-server has used so far (utime + stime from /proc). */
+static double redis_cpu_s(void)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)redis_pid);
+	FILE *f = fopen(path, "re");
+	if (f == NULL) {
+		return 0;
+	}
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')');
+	unsigned long long ut = 0, st = 0;
+	if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) {
+		return 0;
+	}
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The server's and the client's CPU time for a fixed request count. */
 static double work_redis(void)
 {
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd),
 		 "redis-benchmark -h 127.0.0.1 -p %d -q -n %ld -c 10 -t set,get >/dev/null 2>&1", redis_port,
 		 (long)(40000 * scale));
-	double t = now_s();
+	double t = cpu_s() + redis_cpu_s();
 	if (system(cmd) != 0) {
 		return -1;
 	}
-	return now_s() - t;
+	return cpu_s() + redis_cpu_s() - t;
 }
 
 /* ---- the sensor ---- */
@@ -148,6 +171,7 @@ static int sensor_start(struct sensor_run *r)
 	}
 	r->pid = fork();
 	if (r->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGINT); /* never outlive the bench */
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
 		char *argv[] = {exe, "--all", "--stats", "--events", events_url, NULL};
@@ -261,6 +285,7 @@ static pid_t start_redis(void)
 	redis_port = 20000 + (int)(getpid() % 20000);
 	pid_t p = fork();
 	if (p == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		char port[16];
 		snprintf(port, sizeof(port), "%d", redis_port);
 		int devnull = open("/dev/null", O_WRONLY);
@@ -314,6 +339,7 @@ int main(int argc, char **argv)
 	pthread_t sink;
 	pthread_create(&sink, NULL, sink_main, &pull);
 	pid_t redis = start_redis();
+	redis_pid = redis;
 	const struct workload loads[] = {
 		{"getppid", work_getppid, 1.12},
 		{"open_close", work_open_close, 1.35},
