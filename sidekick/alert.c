@@ -479,11 +479,54 @@ static sk_err ska_splice_uuid(const ska_alert *a, sk_strbuf *json_out)
 	return sk_strbuf_failed(json_out) ? SK_ENOMEM : SK_OK;
 }
 
+/* Renames keys holding '[' the way Falcosidekick's bracketreplacer does. */
+static sk_err ska_replace_brackets(struct json_object *fields, const char *with)
+{
+	size_t n = (size_t)json_object_object_length(fields), count = 0;
+	char **keys = calloc(n + 1, sizeof(*keys));
+	sk_err e = SK_OK;
+
+	if (keys == NULL) {
+		return SK_ENOMEM;
+	}
+	/* Collect first: the object must not change while it is walked. */
+	json_object_object_foreach(fields, key, val)
+	{
+		(void)val;
+		if (strchr(key, '[') != NULL) {
+			keys[count++] = key;
+		}
+	}
+	for (size_t i = 0; i < count && e == SK_OK; i++) {
+		sk_strbuf name = SK_STRBUF_INIT;
+		for (const char *p = keys[i]; *p != '\0'; p++) {
+			if (*p == '[') {
+				sk_strbuf_puts(&name, with);
+			} else if (*p != ']') {
+				sk_strbuf_putc(&name, *p);
+			}
+		}
+		struct json_object *moved = json_object_get(json_object_object_get(fields, keys[i]));
+		json_object_object_del(fields, keys[i]); /* frees the key text */
+		if (sk_strbuf_failed(&name) || json_object_object_add(fields, sk_strbuf_str(&name), moved) != 0) {
+			json_object_put(moved);
+			e = SK_ENOMEM;
+		}
+		sk_strbuf_free(&name);
+	}
+	free(keys);
+	return e;
+}
+
 sk_err ska_enrich(ska_alert *a, const ska_extras *x, sk_strbuf *json_out)
 {
-	if ((x == NULL || (x->nfields == 0 && x->ntags == 0)) &&
+	bool replace = x != NULL && x->bracket_replacer != NULL && x->bracket_replacer[0] != '\0';
+	if ((x == NULL || (x->nfields == 0 && x->ntags == 0 && !replace)) &&
 	    (a->view.uuid[0] != '\0' || !json_object_object_get_ex(a->root, "uuid", NULL))) {
 		return ska_splice_uuid(a, json_out);
+	}
+	if (replace && ska_replace_brackets(a->fields, x->bracket_replacer) != SK_OK) {
+		return SK_ENOMEM;
 	}
 	for (size_t i = 0; x != NULL && i < x->nfields; i++) {
 		struct json_object *s = json_object_new_string(x->field_values[i]);

@@ -36,6 +36,9 @@ typedef struct ska_extras {
 	size_t nfields;
 	const char *const *tags;
 	size_t ntags;
+	/* Falcosidekick's bracketreplacer: when not NULL/"", output_fields keys
+	 * with '[' lose their ']' and get this instead of '[' (a[2] -> a_2). */
+	const char *bracket_replacer;
 } ska_extras;
 
 /* Parses and validates one alert: a JSON object with "rule", a known

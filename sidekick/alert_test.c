@@ -68,7 +68,7 @@ SK_TEST(alert_enrich_adds_customfields_tags_uuid)
 	static const char *const names[] = {"env", "proc.name"};
 	static const char *const values[] = {"prod", "override"};
 	static const char *const tags[] = {"custom", "mitre"};
-	ska_extras x = {names, values, 2, tags, 2};
+	ska_extras x = {names, values, 2, tags, 2, NULL};
 	ska_alert a, b;
 	sk_strbuf out = SK_STRBUF_INIT;
 	char err[256] = "";
@@ -107,6 +107,28 @@ SK_TEST(alert_enrich_without_extras_keeps_text_and_adds_uuid)
 		ska_free(&b);
 		sk_strbuf_free(&out);
 	}
+}
+
+SK_TEST(alert_bracket_replacer_renames_indexed_fields)
+{
+	static const char in[] = "{\"rule\":\"r\",\"priority\":\"Debug\",\"time\":\"2024-05-01T10:00:00Z\","
+				 "\"output_fields\":{\"proc.aname[2]\":\"bash\",\"proc.name\":\"sh\","
+				 "\"evt.arg[0]\":1}}";
+	ska_extras x = {.bracket_replacer = "_"};
+	ska_alert a, b;
+	sk_strbuf out = SK_STRBUF_INIT;
+	char err[256] = "";
+	SK_CHECK_INT(ska_parse(in, sizeof(in) - 1, &a, err, sizeof(err)), SK_OK);
+	SK_CHECK_INT(ska_enrich(&a, &x, &out), SK_OK);
+	SK_CHECK_INT(ska_parse(out.data, out.len, &b, err, sizeof(err)), SK_OK);
+	SK_CHECK_STR(ska_field(&b, "proc.aname_2"), "bash");
+	SK_CHECK_STR(ska_field(&b, "evt.arg_0"), "1");
+	SK_CHECK_STR(ska_field(&b, "proc.name"), "sh");
+	SK_CHECK(ska_field(&b, "proc.aname[2]") == NULL);
+	SK_CHECK_INT(b.view.nfields, 3);
+	ska_free(&a);
+	ska_free(&b);
+	sk_strbuf_free(&out);
 }
 
 SK_TEST(alert_time_and_priority_forms)

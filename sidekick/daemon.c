@@ -171,7 +171,8 @@ static sk_err skd_load_extras(skd_daemon *d)
 		}
 	}
 	d->extras = (ska_extras){(const char *const *)d->custom_names, (const char *const *)d->custom_values,
-				 fields.n, (const char *const *)d->custom_tags, tags.n};
+				 fields.n, (const char *const *)d->custom_tags, tags.n,
+				 skc_string(d->cfg, NULL, "bracketreplacer", NULL)};
 	return SK_OK;
 }
 

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const names[] = {"env", "cluster"};
 	static const char *const values[] = {"prod", "c1"};
 	static const char *const tags[] = {"extra"};
-	ska_extras x = {names, values, 2, tags, 1};
+	ska_extras x = {names, values, 2, tags, 1, size % 2 == 0 ? "_" : NULL};
 	ska_alert a;
 	char err[256];
 	sk_strbuf out = SK_STRBUF_INIT;
