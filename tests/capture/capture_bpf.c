@@ -1,12 +1,14 @@
 /* capture_bpf: real saker-capture, real eBPF, real workloads, checked with
  * sysdig -r (a reader we did not write) and with a small independent block
- * walker for the parameters sysdig 0.29 does not know.
+ * walker for the parameters sysdig 0.29 does not know, then decoded by the
+ * engine's reader and replayed by saker-engine through Falco's rules.
  *
  * Needs root and kernel BTF; exits 77 (ctest SKIP) with the reason when they
  * are missing. Everything is bounded: the capture runs with --duration, the
  * helpers are killed on the way out. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -268,6 +270,33 @@ static void check_engine_reader(void)
 	sk_scap_reader_close(r);
 }
 
+/* The engine replays the recording through Falco's own rules (when it is
+ * built): reading /etc/shadow from cat under sh must raise Falco's alert. */
+static void check_engine_replay(void)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char engine[512], cmd[1024];
+	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build ? build : "build");
+	if (access(engine, X_OK) != 0) {
+		printf("note: %s not built, replay check skipped\n", engine);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' -e '%s' -r ../shared/upstream/rules/falco_rules.yaml 2>&1", engine,
+		 scap_path);
+	FILE *p = popen(cmd, "r");
+	char line[4096];
+	bool alert = false;
+	while (p != NULL && fgets(line, sizeof(line), p) != NULL) {
+		alert |= strstr(line, "Sensitive file opened for reading by non-trusted program") != NULL &&
+			 strstr(line, "file=/etc/shadow") != NULL && strstr(line, "process=cat") != NULL &&
+			 strstr(line, "parent=sh") != NULL && strstr(line, "proc_exepath=/usr/bin/cat") != NULL;
+	}
+	if (p != NULL) {
+		pclose(p);
+	}
+	SK_CHECK(alert);
+}
+
 SK_TEST(live_capture_matches_sysdig)
 {
 	char pidfilter[256];
@@ -304,6 +333,7 @@ SK_TEST(live_capture_matches_sysdig)
 	long memfd_flags = exec_flags_for("memfd:sk_memfd");
 	SK_CHECK(memfd_flags >= 0 && (memfd_flags & 4));
 	check_engine_reader();
+	check_engine_replay();
 }
 
 int main(void)
