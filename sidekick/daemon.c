@@ -367,6 +367,7 @@ static size_t skd_webui_outputs(void *user, skw_output_info *out, size_t max)
 		out[n].retries = atomic_load(&m->retries);
 		out[n].failed = atomic_load(&m->failed);
 		out[n].lost = atomic_load(&m->lost);
+		sko_last_error(d->outputs[i], out[n].last_error, sizeof(out[n].last_error));
 	}
 	return n;
 }

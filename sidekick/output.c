@@ -51,6 +51,8 @@ struct sko_output {
 	uint64_t rng;
 	int64_t last_log_ms;
 	uint64_t suppressed;
+	pthread_mutex_t last_error_mu; /* guards last_error, read by the web UI */
+	char last_error[256];
 };
 
 int64_t sko_now_ms(void)
@@ -300,6 +302,7 @@ sk_err sko_create(const skc_config *cfg, const skp_plugin *plugin, sal_log *log,
 	o->ctx.cfg = cfg;
 	snprintf(o->ctx.section, sizeof(o->ctx.section), "%s", o->name);
 	pthread_mutex_init(&o->mu, NULL);
+	pthread_mutex_init(&o->last_error_mu, NULL);
 	pthread_cond_init(&o->wake, NULL);
 	o->rng = (uint64_t)sko_now_ms() * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)o;
 	o->metrics.destination = o->name;
@@ -345,6 +348,11 @@ cleanup:
 static void sko_log_failure(sko_output *o, const char *what, const char *why)
 {
 	int64_t now = sko_now_ms();
+	/* The newest problem is always kept for the web UI, even when the log
+	 * line is rate-limited. */
+	pthread_mutex_lock(&o->last_error_mu);
+	snprintf(o->last_error, sizeof(o->last_error), "%s: %s", what, why);
+	pthread_mutex_unlock(&o->last_error_mu);
 	if (o->last_log_ms != 0 && now - o->last_log_ms < SKO_LOG_INTERVAL_MS) {
 		o->suppressed++;
 		return;
@@ -582,7 +590,15 @@ void sko_destroy(sko_output *o)
 	sko_options_free(&o->opt);
 	pthread_cond_destroy(&o->wake);
 	pthread_mutex_destroy(&o->mu);
+	pthread_mutex_destroy(&o->last_error_mu);
 	free(o);
+}
+
+void sko_last_error(sko_output *o, char *buf, size_t n)
+{
+	pthread_mutex_lock(&o->last_error_mu);
+	snprintf(buf, n, "%s", o->last_error);
+	pthread_mutex_unlock(&o->last_error_mu);
 }
 
 skm_output *sko_metrics(sko_output *o)

@@ -76,6 +76,9 @@ bool sko_join(sko_output *o, unsigned timeout_ms);
  * and frees the output. NULL is allowed. */
 void sko_destroy(sko_output *o);
 
+/* Copies the newest delivery problem ("" when none yet) into buf. */
+void sko_last_error(sko_output *o, char *buf, size_t n);
+
 /* The output's counters, for the metrics registry. */
 skm_output *sko_metrics(sko_output *o);
 

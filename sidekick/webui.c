@@ -578,10 +578,12 @@ static enum MHD_Result skw_api_outputs(skw_server *s, struct MHD_Connection *c)
 		sk_strbuf_json_string(&sb, infos[i].name, strlen(infos[i].name));
 		sk_strbuf_printf(&sb,
 				 ",\"queue_depth\":%llu,\"sent\":%llu,\"retries\":%llu,\"failed\":%llu,\"lost\":%llu,"
-				 "\"spool_bytes\":%llu}",
+				 "\"spool_bytes\":%llu,\"last_error\":",
 				 (unsigned long long)infos[i].queue_depth, (unsigned long long)infos[i].sent,
 				 (unsigned long long)infos[i].retries, (unsigned long long)infos[i].failed,
 				 (unsigned long long)infos[i].lost, (unsigned long long)st.bytes);
+		sk_strbuf_json_string(&sb, infos[i].last_error, strlen(infos[i].last_error));
+		sk_strbuf_putc(&sb, '}');
 	}
 	sk_strbuf_puts(&sb, "]}");
 	ret = skw_send_json(c, 200, &sb);

@@ -26,6 +26,7 @@ typedef struct skw_output_info {
 	uint64_t retries;
 	uint64_t failed;
 	uint64_t lost;
+	char last_error[256]; /* newest delivery problem, "" when none */
 } skw_output_info;
 
 typedef struct skw_options {

@@ -154,7 +154,7 @@ async function loadInfo() {
   $('#outputs tbody').replaceChildren(...outs.outputs.map((o) => el('tr', {},
     el('td', {}, o.name), el('td', { class: 'num' }, o.queue_depth), el('td', { class: 'num' }, o.sent),
     el('td', { class: 'num' }, o.retries), el('td', { class: 'num' }, o.failed),
-    el('td', { class: 'num' }, o.spool_bytes), el('td', {}, o.last_error || ''))));
+    el('td', { class: 'num' }, o.spool_bytes), el('td', { class: 'error' }, o.last_error || ''))));
   $('#version').textContent = info.version;
   $('#config').textContent = JSON.stringify(info.config, null, 2);
 }

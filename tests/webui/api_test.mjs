@@ -1,7 +1,7 @@
 // API tests of /api/v1: search, counts, timeline, and bad parameters.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSidekick, feedFixture, FIXTURE } from './harness.mjs';
+import { startSidekick, feedFixture, FIXTURE, freePort, post, alert, until } from './harness.mjs';
 
 let sk;
 before(async () => { sk = await startSidekick(); await feedFixture(sk); });
@@ -91,6 +91,25 @@ test('info masks secrets; outputs list health', async () => {
   const outs = (await get('outputs')).body;
   assert.ok(Array.isArray(outs.outputs));
   assert.ok(outs.spool_bytes > 0);
+});
+
+test('outputs report queue depth and the newest delivery error', async () => {
+  // A webhook output whose receiver is down: alerts wait in the spool, the
+  // error shows on the Info page.
+  const deadPort = await freePort();
+  const down = await startSidekick('', `webhook:\n  address: http://127.0.0.1:${deadPort}/\n`);
+  try {
+    await post(down, alert({ rule: 'Queued while down', priority: 'Error' }));
+    const out = await until(async () => {
+      const o = (await (await fetch(`${down.ui}/api/v1/outputs`)).json()).outputs.find((x) => x.name === 'webhook');
+      return o && o.last_error && o.queue_depth >= 1 ? o : null;
+    }, 'the webhook output to report its error');
+    assert.equal(out.sent, 0);
+    assert.ok(out.retries >= 1);
+    assert.match(out.last_error, /retry/);
+  } finally {
+    await down.stop();
+  }
 });
 
 test('token protects the API', async () => {

@@ -36,7 +36,7 @@ export async function until(fn, what, { tries = 100, delayMs = 100 } = {}) {
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
 
-export async function startSidekick(extraWebui = '') {
+export async function startSidekick(extraWebui = '', extraTop = '') {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'saker-webui-'));
   const inputPort = await freePort();
   const uiPort = await freePort();
@@ -54,6 +54,7 @@ export async function startSidekick(extraWebui = '') {
     '  listenaddress: 127.0.0.1',
     `  listenport: ${uiPort}`,
     extraWebui,
+    extraTop,
     '',
   ].join('\n'));
   const proc = spawn(path.join(buildDir, 'bin/saker-sidekick'), ['-c', path.join(dir, 'sidekick.yaml')], {
