@@ -334,24 +334,16 @@ static __always_inline void put_sockaddr(struct evtbuf *b, const __u8 *sa, __u32
 		return;
 	}
 	__builtin_memcpy(&family, sa, 2);
-	if (family == 2 && len >= 8) {
+	if ((family == 2 && len >= 8) || (family == 10 && len >= 24)) {
+		/* sockaddr_in: port at 2, address at 4; sockaddr_in6: address at 8 */
+		__u32 alen = family == 2 ? 4 : 16;
 		__u16 port_be;
 		__builtin_memcpy(&port_be, &sa[2], 2);
 		__u16 port = bpf_ntohs(port_be);
-		p[0] = 2;
-		__builtin_memcpy(&p[1], &sa[4], 4);
-		__builtin_memcpy(&p[5], &port, 2);
-		evt_close_param(b, 7);
-		return;
-	}
-	if (family == 10 && len >= 24) {
-		__u16 port_be;
-		__builtin_memcpy(&port_be, &sa[2], 2);
-		__u16 port = bpf_ntohs(port_be);
-		p[0] = 10;
-		__builtin_memcpy(&p[1], &sa[8], 16);
-		__builtin_memcpy(&p[17], &port, 2);
-		evt_close_param(b, 19);
+		p[0] = (__u8)family;
+		__builtin_memcpy(&p[1], family == 2 ? &sa[4] : &sa[8], 16);
+		__builtin_memcpy(&p[1 + alen], &port, 2);
+		evt_close_param(b, 3 + alen);
 		return;
 	}
 	if (family == 1) {

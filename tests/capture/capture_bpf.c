@@ -338,13 +338,9 @@ SK_TEST(live_capture_matches_sysdig)
 
 int main(void)
 {
-	int pre = capture_preflight("capture_bpf");
+	int pre = capture_setup("capture_bpf", tmpdir);
 	if (pre != 0) {
 		return pre;
-	}
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
 	}
 	snprintf(scap_path, sizeof(scap_path), "%s/capture.scap", tmpdir);
 	snprintf(shm_exe, sizeof(shm_exe), "/dev/shm/sk_true_%d", (int)getpid());

@@ -24,6 +24,21 @@ static inline int capture_preflight(const char *test)
 	return 0;
 }
 
+/* Preflight, then creates the test's scratch directory from the mkdtemp
+ * template dir. Returns 0, CAPTURE_SKIP, or 1 on failure. */
+static inline int capture_setup(const char *test, char *dir)
+{
+	int pre = capture_preflight(test);
+	if (pre != 0) {
+		return pre;
+	}
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	return 0;
+}
+
 /* Writes the path of the saker-capture under test into out. */
 static inline void capture_exe(char *out, size_t cap)
 {

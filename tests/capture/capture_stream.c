@@ -203,13 +203,9 @@ SK_TEST(stream_follows_the_control_link)
 
 int main(void)
 {
-	int pre = capture_preflight("capture_stream");
+	int pre = capture_setup("capture_stream", dir);
 	if (pre != 0) {
 		return pre;
-	}
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
 	}
 	snprintf(events_url, sizeof(events_url), "ipc://%s/events.sock", dir);
 	snprintf(control_url, sizeof(control_url), "ipc://%s/control.sock", dir);
