@@ -182,6 +182,7 @@ class Notes(unittest.TestCase):
     def test_default_notes_show_alerts(self):
         notes = self.render_notes(None)
         self.assertIn("logs -l app.kubernetes.io/instance=test,app.kubernetes.io/component=agent -c engine", notes)
+        self.assertIn("component=agent -c capture --tail 5", notes)
         self.assertIn("port-forward svc/test-saker-sidekick 2801:2801", notes)
         self.assertNotIn("2802", notes)
 
