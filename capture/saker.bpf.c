@@ -107,12 +107,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u32);
 } sk_tails SEC(".maps");
 
-#define TAIL_PROCESS 0
+#define TAIL_CLONE 0 /* clone/fork/vfork/clone3 exits */
+#define TAIL_EXEC  1 /* failed execve/execveat */
 
 static const __u32 zero = 0;
 
@@ -667,7 +668,8 @@ int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	if (spec->flags & SKC_F_PROCESS) {
-		bpf_tail_call(ctx, &sk_tails, TAIL_PROCESS);
+		/* each builder is its own program: the verifier sees one at a time */
+		bpf_tail_call(ctx, &sk_tails, nr == 59 || nr == 322 ? TAIL_EXEC : TAIL_CLONE);
 		return 0;
 	}
 	struct stash *live = NULL;
@@ -931,22 +933,28 @@ int BPF_PROG(sk_sched_exit, struct task_struct *p)
 	return 0;
 }
 
-/* Process syscalls' exit (tail call from sys_exit): the parent side of
- * clone/fork/vfork/clone3 and failed execve/execveat (successes come from
- * sched_process_exec, children from sched_process_fork). */
+/* Parent side of clone/fork/vfork/clone3 (tail call from sys_exit; the
+ * child side comes from sched_process_fork). */
 SEC("tp_btf/sys_exit")
-int BPF_PROG(sk_process_exit_tail, struct pt_regs *regs, long ret)
+int BPF_PROG(sk_clone_exit_tail, struct pt_regs *regs, long ret)
 {
 	__u32 nr = (__u32)regs->orig_ax;
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	if (nr == 59 || nr == 322) {
-		if (ret < 0) {
-			emit_exec(task, nr == 322 ? SKC_EVT_EXECVEAT_X : SKC_EVT_EXECVE_19_X, ret);
-		}
-		return 0;
-	}
 	if (ret != 0) {
 		emit_clone(task, task, clone_type(nr), ret, clone_flags(regs, nr));
+	}
+	return 0;
+}
+
+/* Failed execve/execveat (tail call from sys_exit; successes come from
+ * sched_process_exec). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_exec_exit_tail, struct pt_regs *regs, long ret)
+{
+	__u32 nr = (__u32)regs->orig_ax;
+	if (ret < 0) {
+		emit_exec((struct task_struct *)bpf_get_current_task(),
+			  nr == 322 ? SKC_EVT_EXECVEAT_X : SKC_EVT_EXECVE_19_X, ret);
 	}
 	return 0;
 }

@@ -129,10 +129,13 @@ static sk_err fill_specs(struct sensor *s)
 			return SK_EIO;
 		}
 	}
-	uint32_t slot = 0;
-	int prog = bpf_program__fd(s->skel->progs.sk_process_exit_tail);
-	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.sk_tails), &slot, &prog, BPF_ANY) != 0) {
-		return SK_EIO;
+	/* slots as TAIL_CLONE and TAIL_EXEC in saker.bpf.c */
+	int progs[2] = {bpf_program__fd(s->skel->progs.sk_clone_exit_tail),
+			bpf_program__fd(s->skel->progs.sk_exec_exit_tail)};
+	for (uint32_t slot = 0; slot < 2; slot++) {
+		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.sk_tails), &slot, &progs[slot], BPF_ANY) != 0) {
+			return SK_EIO;
+		}
 	}
 	return SK_OK;
 }
@@ -175,7 +178,8 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 	}
 	s->skel->rodata->self_tgid = (uint32_t)getpid();
 	s->skel->rodata->boot_to_epoch = boot_to_epoch_ns();
-	bpf_program__set_autoattach(s->skel->progs.sk_process_exit_tail, false);
+	bpf_program__set_autoattach(s->skel->progs.sk_clone_exit_tail, false);
+	bpf_program__set_autoattach(s->skel->progs.sk_exec_exit_tail, false);
 	bpf_map__set_max_entries(s->skel->maps.sk_rings, s->ncpus);
 	for (uint32_t i = 0; i < s->ncpus; i++) {
 		s->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring", 0, 0, opts->ring_bytes, NULL);
