@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -279,7 +280,20 @@ bool sko_options_match(const sko_options *o, const saker_alert *a)
 
 bool sko_enabled(const skc_config *cfg, const saker_output_plugin *vt)
 {
-	return skc_string(cfg, vt->name, vt->required_key, NULL) != NULL;
+	static const char *const off[] = {"false", "no", "off", "0"};
+	const char *v = skc_string(cfg, vt->name, vt->required_key, NULL);
+
+	if (v == NULL) {
+		return false;
+	}
+	/* A switch-style key (stdout's "enabled") set to false turns the output
+	 * off; any other value (an address, a URL) turns it on. */
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		if (strcasecmp(v, off[i]) == 0) {
+			return false;
+		}
+	}
+	return true;
 }
 
 /* ---- lifecycle ---- */

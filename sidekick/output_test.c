@@ -62,4 +62,23 @@ SK_TEST(output_options_route_alerts)
 	skc_free(cfg);
 }
 
+SK_TEST(enabling_key_false_turns_an_output_off)
+{
+	static const char yaml[] = "stdout:\n  enabled: false\nfile:\n  enabled: \"yes\"\n"
+				  "webhook:\n  address: http://127.0.0.1:1/\n";
+	saker_output_plugin stdout_vt = {.name = "stdout", .required_key = "enabled"};
+	saker_output_plugin file_vt = {.name = "file", .required_key = "enabled"};
+	saker_output_plugin webhook_vt = {.name = "webhook", .required_key = "address"};
+	saker_output_plugin slack_vt = {.name = "slack", .required_key = "webhookurl"};
+	skc_config *cfg = NULL;
+	char err[256];
+
+	SK_CHECK_INT(skc_load_buffer("t.yaml", yaml, sizeof(yaml) - 1, &cfg, err, sizeof(err)), SK_OK);
+	SK_CHECK(!sko_enabled(cfg, &stdout_vt));
+	SK_CHECK(sko_enabled(cfg, &file_vt));
+	SK_CHECK(sko_enabled(cfg, &webhook_vt));
+	SK_CHECK(!sko_enabled(cfg, &slack_vt));
+	skc_free(cfg);
+}
+
 SK_TEST_MAIN()
