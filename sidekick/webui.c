@@ -463,7 +463,7 @@ static enum MHD_Result skw_api_events(skw_server *s, struct MHD_Connection *c, c
 	if (err == SK_OK && (page.json == NULL || page.len == NULL)) {
 		err = SK_ENOMEM;
 	}
-	if (err == SK_OK) {
+	if (err == SK_OK && count > 0) {
 		err = skw_read_records(s->opt.log, seqs.v + first, count, skw_page_copy, &page);
 	}
 	sk_strbuf_printf(&sb, "{\"total\":%zu,\"offset\":%ld,\"limit\":%ld,\"truncated\":%s,\"events\":[", seqs.n,
