@@ -37,6 +37,15 @@ struct sk_cnode {
 	check *chk;
 	uint64_t *bits; /* CN_EVTYPE */
 	uint16_t nbits;
+	/* CN_EVTYPE naming syscalls that generic events carry: on a generic
+	 * event the carried id must be one of sysids (unless the node names
+	 * the generic type itself). */
+	int *sysids;
+	uint32_t nsysids;
+	bool any_generic;
+	int (*sysid_of)(const struct sk_eval_ctx *ctx);
+	uint16_t generic[2];
+	uint16_t ngeneric;
 };
 
 typedef struct cc {
@@ -113,6 +122,7 @@ void sk_cc_free(sk_cnode *n)
 	free(n->kids);
 	check_free(n->chk);
 	free(n->bits);
+	free(n->sysids);
 	free(n);
 }
 
@@ -251,22 +261,61 @@ static sk_err resolve(cc *c, const sk_ast_field *f, sk_field_ref *ref)
 	return err == SK_OK ? SK_OK : SK_EPARSE;
 }
 
+static void bit_set(uint64_t *bits, uint16_t nbits, uint16_t id)
+{
+	if (id < nbits) {
+		bits[id / 64] |= 1ull << (id % 64);
+	}
+}
+
+/* Records the syscall id generic events carry for name; false when out of
+ * memory. */
+static bool evtype_add_sysid(sk_cnode *n, const sk_rules_env *env, const char *name)
+{
+	int sid = env->syscall_id(name);
+	if (sid <= 0) {
+		return true;
+	}
+	int *nv = realloc(n->sysids, (n->nsysids + 1) * sizeof(*nv));
+	if (nv == NULL) {
+		return false;
+	}
+	n->sysids = nv;
+	n->sysids[n->nsysids++] = sid;
+	return true;
+}
+
 static sk_cnode *compile_evtype(cc *c, const sk_ast *a, const strv *names)
 {
+	const sk_rules_env *env = c->rs->env;
 	sk_cnode *n = node_new(CN_EVTYPE, 0);
 	if (n == NULL || (n->bits = calloc(bitset_words(c->ntypes), sizeof(uint64_t))) == NULL) {
 		sk_cc_free(n);
 		return NULL;
 	}
 	n->nbits = c->ntypes;
+	bool generic = env->syscall_id != NULL && env->event_syscall_id != NULL && env->ngeneric_types > 0;
+	if (generic) {
+		n->ngeneric = env->ngeneric_types < 2 ? env->ngeneric_types : 2;
+		memcpy(n->generic, env->generic_types, n->ngeneric * sizeof(n->generic[0]));
+		n->sysid_of = env->event_syscall_id;
+	}
 	uint16_t ids[64];
 	for (uint32_t i = 0; i < names->n; i++) {
-		size_t cnt = c->rs->env->evtypes_by_name(names->v[i], ids, 64);
+		size_t cnt = env->evtypes_by_name(names->v[i], ids, 64);
 		for (size_t k = 0; k < cnt && k < 64; k++) {
-			if (ids[k] < c->ntypes) {
-				n->bits[ids[k] / 64] |= 1ull << (ids[k] % 64);
+			bit_set(n->bits, n->nbits, ids[k]);
+			for (uint16_t g = 0; g < n->ngeneric; g++) {
+				n->any_generic |= ids[k] == n->generic[g];
 			}
 		}
+		if (generic && !evtype_add_sysid(n, env, names->v[i])) {
+			sk_cc_free(n);
+			return NULL;
+		}
+	}
+	for (uint16_t g = 0; g < n->ngeneric && n->nsysids > 0; g++) {
+		bit_set(n->bits, n->nbits, n->generic[g]);
 	}
 	if (a->op != SK_OP_NE) {
 		return n;
@@ -514,6 +563,12 @@ sk_err sk_cc_macro_parse(sk_ruleset *rs, sk_macro_def *m)
 	return err;
 }
 
+/* True when generic events match n only for some carried syscall ids. */
+static bool evtype_by_sysid(const sk_cnode *n)
+{
+	return n->nsysids > 0 && !n->any_generic;
+}
+
 /* Event types a tree can match: NULL for all. Negation is pushed down so
  * `not evt.type in (a)` yields every type but a. */
 static uint64_t *evtypes_of(const sk_cnode *n, bool neg, uint32_t words, bool *oom)
@@ -528,6 +583,10 @@ static uint64_t *evtypes_of(const sk_cnode *n, bool neg, uint32_t words, bool *o
 		}
 		for (uint32_t w = 0; w < words; w++) {
 			acc[w] = neg ? ~n->bits[w] : n->bits[w];
+		}
+		/* Generic types match by carried syscall: either way they may. */
+		for (uint16_t g = 0; neg && g < n->ngeneric && evtype_by_sysid(n); g++) {
+			bit_set(acc, n->nbits, n->generic[g]);
 		}
 		return acc;
 	case CN_NOT:
@@ -898,12 +957,30 @@ static sk_err eval_check(const check *k, sk_cc_state *st, bool *out)
 	return SK_OK;
 }
 
+/* A generic event matches an evt.type node by the syscall it carries. */
+static bool sysid_matches(const sk_cnode *n, const struct sk_eval_ctx *ctx)
+{
+	int sid = n->sysid_of(ctx);
+	if (sid < 0) {
+		return true; /* not a generic event: its type bit decided */
+	}
+	for (uint32_t i = 0; i < n->nsysids; i++) {
+		if (n->sysids[i] == sid) {
+			return true;
+		}
+	}
+	return false;
+}
+
 sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out)
 {
 	sk_err err = SK_OK;
 	switch (n->kind) {
 	case CN_EVTYPE:
 		*out = st->evtype < n->nbits && ((n->bits[st->evtype / 64] >> (st->evtype % 64)) & 1);
+		if (*out && evtype_by_sysid(n)) {
+			*out = sysid_matches(n, st->ctx);
+		}
 		return SK_OK;
 	case CN_CHECK:
 		return eval_check(n->chk, st, out);

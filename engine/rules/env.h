@@ -21,6 +21,16 @@ typedef struct sk_rules_env {
 	uint16_t (*evtype_count)(void);
 	/* Name of an event type id, for summaries. */
 	const char *(*evtype_name)(uint16_t type);
+	/* Syscall id that generic events carry for name, -1 when none. NULL:
+	 * the source has no generic events. */
+	int (*syscall_id)(const char *name);
+	/* For a generic event, the syscall id it carries (0 when it carries
+	 * none); -1 for every other event. */
+	int (*event_syscall_id)(const struct sk_eval_ctx *ctx);
+	/* Event type ids of generic events (the evt.type index adds them for
+	 * names syscall_id() knows). */
+	uint16_t generic_types[2];
+	uint16_t ngeneric_types;
 } sk_rules_env;
 
 /* Returns the environment backed by Saker's field registry and event table. */

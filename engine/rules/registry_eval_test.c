@@ -162,4 +162,42 @@ SK_TEST(local_override_and_exception_through_real_fields)
 	sk_ruleset_free(rs);
 }
 
+/* Generic events (type 1 here) carry their syscall id: evt.type names
+ * select them by that id only, and the index runs such rules for them. */
+SK_TEST(evt_type_matches_generic_events_by_syscall)
+{
+	static const char *const rules[][2] = {{"mprotect", "evt.type = mprotect"},
+					      {"not mprotect", "evt.type != mprotect and proc.name = cat"},
+					      {"any generic", "evt.type in (syscall, openat)"}};
+	char local[1024] = "";
+	for (size_t i = 0; i < 3; i++) {
+		size_t used = strlen(local);
+		snprintf(local + used, sizeof(local) - used,
+			 "- rule: %s\n  desc: d\n  priority: INFO\n  condition: %s\n  output: o\n", rules[i][0],
+			 rules[i][1]);
+	}
+	sk_ruleset *rs = load(NULL, 0, local);
+	fixture f;
+	SK_CHECK(setup(&f, "/tmp/x"));
+	const char *calls[] = {"mprotect", "arch_prctl"};
+	const char *want[] = {"mprotect,any generic", "not mprotect,any generic"};
+	for (int i = 0; i < 2; i++) {
+		int sid = sk_syscall_id(calls[i]);
+		SK_CHECK(sid > 0);
+		sk_evbuild g;
+		sk_evb_start(&g, 1, 13, 2000 + (uint64_t)i);
+		uint16_t id = (uint16_t)sid;
+		sk_evb_raw(&g, &id, sizeof(id));
+		g.ev.info = sk_event_info_get(g.ev.type);
+		SK_CHECK(sk_state_apply(f.st, &g.ev, &f.view) == SK_OK);
+		sk_eval_ctx_set_event(&f.ctx, &g.ev, &f.view);
+		seen s = {0};
+		SK_CHECK(sk_ruleset_match(rs, g.ev.type, &f.ctx, collect, &s) == SK_OK);
+		SK_CHECK_STR(s.names, want[i]);
+	}
+	SK_CHECK_INT(sk_ruleset_rules_for_type(rs, 1), 3);
+	teardown(&f);
+	sk_ruleset_free(rs);
+}
+
 SK_TEST_MAIN()

@@ -206,6 +206,11 @@ static const char *tev_type_name(uint16_t t)
 	return t < TEV_NTYPES ? tev_names[t] : "";
 }
 
-static const sk_rules_env tev_env = {tev_lookup, tev_by_name, tev_count, tev_type_name};
+static const sk_rules_env tev_env = {
+	.field_lookup = tev_lookup,
+	.evtypes_by_name = tev_by_name,
+	.evtype_count = tev_count,
+	.evtype_name = tev_type_name,
+};
 
 #endif

@@ -89,6 +89,11 @@ static const char *const conditions[] = {
 	"evt.args contains ENOENT",
 	"group.name = root",
 	"proc.name = cat and (fd.name contains locale or evt.type = brk)",
+	/* cat_write has mprotect and arch_prctl only as generic events */
+	"evt.type = mprotect",
+	"evt.type in (arch_prctl, brk)",
+	"evt.type != mprotect and proc.name = cat",
+	"not evt.type in (mprotect, arch_prctl, mmap, switch)",
 };
 #define NCOND (sizeof(conditions) / sizeof(conditions[0]))
 #define MAX_HITS 4096
