@@ -262,7 +262,7 @@ static void add_enter_event(struct capture *cap, uint16_t cpu, size_t exit_block
 	bool added = false;
 	const uint8_t *exit_ev = (const uint8_t *)cap->batch.data + exit_block + 10;
 	size_t exit_len = cap->batch.len - exit_block - 10 - 4;
-	if (sc_synth_enter(exit_ev, exit_len, &enter, &added) == SK_OK && added) {
+	if (sc_synth_enter(exit_ev, exit_len, cap->opt.enter_events, &enter, &added) == SK_OK && added) {
 		scap_block_end(&enter, b);
 		size_t exit_size = cap->batch.len - exit_block;
 		sk_strbuf_append(&cap->batch, enter.data, enter.len); /* grow, then rotate */
@@ -291,9 +291,7 @@ static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
 	scap_block_end(&cap->batch, b);
 	cap->batch_events++;
 	cap->written++;
-	if (cap->opt.enter_events) {
-		add_enter_event(cap, cpu, b);
-	}
+	add_enter_event(cap, cpu, b);
 	remember_blocks(cap, b);
 }
 

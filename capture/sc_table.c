@@ -350,27 +350,28 @@ static const struct {
 	uint16_t exit_type;
 	uint8_t n;
 	uint8_t from[4];
+	bool always; /* rules test these on the enter event (evt.dir=>, request) */
 } enter_rows[] = {
-	{5, 1, {1}},          /* close: fd */
-	{19, 3, {1, 2, 3}},   /* socket: domain, type, proto */
-	{21, 1, {2}},         /* bind: fd */
-	{23, 2, {2, 3}},      /* connect: fd, addr */
-	{25, 2, {1, 2}},      /* listen: fd, backlog */
-	{31, 3, {2, 3, 4}},   /* sendto: fd, size, tuple */
-	{35, 2, {3, 4}},      /* recvfrom: fd, size */
-	{97, 1, {1}},         /* fchdir: fd */
-	{129, 2, {1, 2}},     /* kill: pid, sig */
-	{151, 2, {1, 2}},     /* fcntl: fd, cmd */
-	{169, 2, {3, 4}},     /* ptrace: request, pid */
-	{193, 3, {1, 2, 3}},  /* setresuid */
-	{195, 3, {1, 2, 3}},  /* setresgid */
-	{199, 1, {1}},        /* setuid */
-	{201, 1, {1}},        /* setgid */
-	{241, 2, {1, 2}},     /* setns: fd, nstype */
-	{285, 1, {1}},        /* unshare: flags */
+	{5, 1, {1}, false},          /* close: fd */
+	{19, 3, {1, 2, 3}, false},   /* socket: domain, type, proto */
+	{21, 1, {2}, false},         /* bind: fd */
+	{23, 2, {2, 3}, false},      /* connect: fd, addr */
+	{25, 2, {1, 2}, false},      /* listen: fd, backlog */
+	{31, 3, {2, 3, 4}, false},   /* sendto: fd, size, tuple */
+	{35, 2, {3, 4}, false},      /* recvfrom: fd, size */
+	{97, 1, {1}, false},         /* fchdir: fd */
+	{129, 2, {1, 2}, false},     /* kill: pid, sig */
+	{151, 2, {1, 2}, false},     /* fcntl: fd, cmd */
+	{169, 2, {3, 4}, true},    /* ptrace: request, pid */
+	{193, 3, {1, 2, 3}, true}, /* setresuid */
+	{195, 3, {1, 2, 3}, true}, /* setresgid */
+	{199, 1, {1}, true},       /* setuid */
+	{201, 1, {1}, true},       /* setgid */
+	{241, 2, {1, 2}, false},     /* setns: fd, nstype */
+	{285, 1, {1}, false},        /* unshare: flags */
 };
 
-sk_err sc_synth_enter(const uint8_t *ev, size_t len, sk_strbuf *out, bool *added)
+sk_err sc_synth_enter(const uint8_t *ev, size_t len, bool all, sk_strbuf *out, bool *added)
 {
 	*added = false;
 	if (len < SKC_HDR_LEN) {
@@ -384,7 +385,7 @@ sk_err sc_synth_enter(const uint8_t *ev, size_t len, sk_strbuf *out, bool *added
 	while (row < sizeof(enter_rows) / sizeof(enter_rows[0]) && enter_rows[row].exit_type != type) {
 		row++;
 	}
-	if (row == sizeof(enter_rows) / sizeof(enter_rows[0])) {
+	if (row == sizeof(enter_rows) / sizeof(enter_rows[0]) || !(all || enter_rows[row].always)) {
 		return SK_OK;
 	}
 	if (nparams > 32 || SKC_HDR_LEN + 2 * (size_t)nparams > len) {

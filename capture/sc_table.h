@@ -62,12 +62,14 @@ void sc_to_spec(const struct sc_entry *e, struct skc_spec *spec);
  * Returns SK_ETRUNC/SK_EINVAL on a malformed event, leaving out unchanged. */
 sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out);
 
-/* For readers that keep fd state from enter events only (sysdig 0.29 and
- * other pre-2023 libs): appends the enter event matching the re-encoded exit
- * event ev (len bytes), its parameters copied from the exit event, time 1 ns
- * earlier. Sets *added to false (and appends nothing) for exit events whose
- * enter event such readers do not need. */
-sk_err sc_synth_enter(const uint8_t *ev, size_t len, sk_strbuf *out, bool *added);
+/* Appends the enter event matching the re-encoded exit event ev (len
+ * bytes), its parameters copied from the exit event, time 1 ns earlier.
+ * Always for the few syscalls whose rules read enter parameters (ptrace
+ * request, setuid family); with all, also for those that readers keeping fd
+ * state from enter events need (sysdig 0.29 and other pre-2023 libs: close,
+ * connect, socket, ...). Sets *added to false (and appends nothing)
+ * otherwise. */
+sk_err sc_synth_enter(const uint8_t *ev, size_t len, bool all, sk_strbuf *out, bool *added);
 
 /* Conversions, exposed for tests. */
 uint32_t sc_open_flags_to_scap(uint32_t flags);

@@ -271,7 +271,8 @@ static void check_engine_reader(void)
 }
 
 /* The engine replays the recording through Falco's own rules (when it is
- * built): reading /etc/shadow from cat under sh must raise Falco's alert. */
+ * built): reading /etc/shadow from cat under sh and the ptrace attach must
+ * raise Falco's alerts. */
 static void check_engine_replay(void)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
@@ -285,16 +286,20 @@ static void check_engine_replay(void)
 		 scap_path);
 	FILE *p = popen(cmd, "r");
 	char line[4096];
-	bool alert = false;
+	bool alert = false, ptrace_alert = false;
 	while (p != NULL && fgets(line, sizeof(line), p) != NULL) {
 		alert |= strstr(line, "Sensitive file opened for reading by non-trusted program") != NULL &&
 			 strstr(line, "file=/etc/shadow") != NULL && strstr(line, "process=cat") != NULL &&
 			 strstr(line, "parent=sh") != NULL && strstr(line, "proc_exepath=/usr/bin/cat") != NULL;
+		/* the request lives in the enter event the capture adds for ptrace */
+		ptrace_alert |= strstr(line, "Detected ptrace PTRACE_ATTACH attempt") != NULL &&
+				strstr(line, "process=capture_bpf") != NULL;
 	}
 	if (p != NULL) {
 		pclose(p);
 	}
 	SK_CHECK(alert);
+	SK_CHECK(ptrace_alert);
 }
 
 SK_TEST(live_capture_matches_sysdig)
