@@ -128,6 +128,43 @@ SK_TEST(process_and_file_fields)
 	sk_state_free(st);
 }
 
+/* Modes as Falco (and sysdig) show them: octal, resolved to the S_I* bits
+ * set (file-type bits ignored); evt.rawarg keeps the number. */
+SK_TEST(mode_parameters_render_like_falco)
+{
+	static const struct {
+		uint16_t type;
+		uint32_t mode;
+		const char *arg, *args;
+	} cases[] = {
+		{315, 04755, "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID",
+		 "mode=04755(S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID)"},
+		{315, 0, "0", "mode=0"},
+		{315, 0100644, "S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR", "mode=0100644(S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR)"},
+		{3, 0644, "0644", "mode=0644 "},
+	};
+	sk_eval_ctx ctx;
+	SK_CHECK(sk_eval_ctx_init(&ctx, NULL, "h") == SK_OK);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sk_evbuild b;
+		sk_evb_start(&b, cases[i].type, 13, 1000 + i);
+		sk_evb_i64(&b, cases[i].type == 3 ? 3 : 0);
+		sk_evb_str(&b, "/tmp/a");
+		if (cases[i].type == 3) {
+			sk_evb_u32(&b, SK_O_RDONLY);
+		}
+		sk_evb_u32(&b, cases[i].mode);
+		b.ev.info = sk_event_info_get(b.ev.type);
+		sk_eval_ctx_set_event(&ctx, &b.ev, NULL);
+		SK_CHECK_STR(get(&ctx, "evt.arg", -1, "mode"), cases[i].arg);
+		SK_CHECK_CONTAINS(get(&ctx, "evt.args", -1, NULL), cases[i].args);
+		char num[16];
+		snprintf(num, sizeof(num), "%u", cases[i].mode);
+		SK_CHECK_STR(get(&ctx, "evt.rawarg", -1, "mode"), num);
+	}
+	sk_eval_ctx_free(&ctx);
+}
+
 SK_TEST(arena_bounds)
 {
 	sk_eval_ctx ctx;

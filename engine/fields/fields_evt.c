@@ -184,10 +184,12 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, bool only_resolved, 
 	case SK_PT_FLAGS32:
 	case SK_PT_ENUMFLAGS8:
 	case SK_PT_ENUMFLAGS16:
-	case SK_PT_ENUMFLAGS32: {
+	case SK_PT_ENUMFLAGS32:
+	case SK_PT_MODE: {
+		/* A mode is octal ("04755", "0") resolved to its S_I* bits. */
 		sk_strbuf sb = SK_STRBUF_INIT;
 		bool named = sk_event_render_flags(pi, (uint32_t)u, &sb);
-		snprintf(raw, sizeof(raw), "%" PRIu64, u);
+		snprintf(raw, sizeof(raw), pi->type == SK_PT_MODE ? "%#" PRIo64 : "%" PRIu64, u);
 		put_resolved(&b, only_resolved, raw, named && !sk_strbuf_failed(&sb) ? sk_strbuf_str(&sb) : NULL);
 		sk_strbuf_free(&sb);
 		break;
@@ -221,12 +223,11 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, bool only_resolved, 
 	case SK_PT_ABSTIME:
 		if (pi->format == SK_PF_HEX) {
 			tb_printf(&b, "%" PRIX64, u);
+		} else if (pi->format == SK_PF_OCT) {
+			tb_printf(&b, "%#" PRIo64, u);
 		} else {
 			tb_printf(&b, "%" PRIu64, u);
 		}
-		break;
-	case SK_PT_MODE:
-		tb_printf(&b, "0%" PRIo64, u);
 		break;
 	case SK_PT_SOCKADDR:
 		render_addr(&b, p, plen, false);
