@@ -445,6 +445,28 @@ static __always_inline void put_path(struct evtbuf *b, struct path *kpath)
 	put_kbytes(b, &pb->data[off & (PATH_HALF - 1)], (PATH_HALF - (__u32)off + 1) & (2 * PATH_HALF - 1));
 }
 
+/* env parameter: the environment block, capped so the event stays within
+ * SKC_EVT_HALF with room for the parameters after it. */
+static __always_inline void put_env(struct evtbuf *b, struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long start = BPF_CORE_READ(mm, env_start);
+	unsigned long end = BPF_CORE_READ(mm, env_end);
+	__u32 room = b->pos + 2048 < SKC_EVT_HALF ? SKC_EVT_HALF - 2048 - b->pos : 0;
+	__u32 len = end > start ? (__u32)(end - start) : 0;
+	if (len > room) {
+		len = room;
+	}
+	if (len > 2047) {
+		len = 2047;
+	}
+	asm volatile("%0 &= 2047" : "+r"(len)); /* in the register the helper gets */
+	if (len > 0 && bpf_probe_read_user(&b->data[b->pos & (SKC_EVT_HALF - 1)], len, (void *)start) != 0) {
+		len = 0;
+	}
+	evt_close_param(b, len);
+}
+
 /* ---- generic syscall exit ---------------------------------------------- */
 
 /* What every parameter of one syscall exit reads from, gathered once. */
@@ -873,7 +895,7 @@ static __always_inline void emit_exec(struct task_struct *p, __u16 type, long re
 	}
 	put_u64(b, (__u64)res);
 	put_task_common(b, p, p);
-	put_empty(b); /* env: not captured */
+	put_env(b, p);
 	put_u32(b, task_tty(p));
 	put_u64(b, task_vid(p, true)); /* vpgid */
 	put_u32(b, BPF_CORE_READ(p, loginuid.val));
