@@ -295,14 +295,77 @@ static const char *known_failure(const char *line)
 	return NULL;
 }
 
+#define MAX_RETRY 32
+
+typedef struct gen_result {
+	int rc, known, unexpected;
+	char *failed[MAX_RETRY]; /* action names of the unexpected failures (strdup) */
+} gen_result;
+
+/* Runs `saker-event-generator test` (all actions, or the nfailed of
+ * `retry`) against the receiver on listen_spec; sorts the FAIL lines into
+ * known and unexpected. */
+static void run_generator(const e2e_stack *s, const char *listen_spec, const gen_result *retry, gen_result *r)
+{
+	char gen[E2E_PATH_MAX], out[E2E_PATH_MAX + 16];
+	const char *argv[8 + MAX_RETRY];
+	char *text = NULL;
+	pid_t pid = -1;
+	int n = 0;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(out, sizeof(out), "%s/generator%s.out", s->dir, retry != NULL ? "-retry" : "");
+	argv[n++] = e2e_bin("saker-event-generator", gen, sizeof(gen));
+	argv[n++] = "test";
+	argv[n++] = "--listen";
+	argv[n++] = listen_spec;
+	if (retry == NULL) {
+		argv[n++] = "--all";
+	}
+	for (int i = 0; retry != NULL && i < retry->unexpected && i < MAX_RETRY; i++) {
+		argv[n++] = retry->failed[i];
+	}
+	argv[n] = NULL;
+	SK_CHECK(e2e_spawn(argv, out, &pid) == SK_OK);
+	r->rc = pid > 0 ? e2e_wait(pid, 200000) : -1;
+	SK_CHECK(e2e_read(out, &text) == SK_OK);
+	for (char *line = text; line != NULL && *line != '\0';) {
+		char *nl = strchr(line, '\n');
+		if (nl != NULL) {
+			*nl = '\0';
+		}
+		if (strncmp(line, "FAIL", 4) == 0 && known_failure(line) == NULL) {
+			fprintf(stderr, "generator: %s\n", line);
+			char name[128] = "";
+			if (sscanf(line, "FAIL %127s", name) == 1 && r->unexpected < MAX_RETRY) {
+				r->failed[r->unexpected] = strdup(name);
+			}
+			r->unexpected++;
+		} else if (strncmp(line, "FAIL", 4) == 0) {
+			r->known++;
+		} else if (strncmp(line, "PASS", 4) == 0 && known_failure(line) != NULL) {
+			printf("generator: now passes, remove it from the known failures: %s\n", line);
+		} else if (strstr(line, "actions,") != NULL) {
+			printf("generator: %s\n", line);
+		}
+		line = nl != NULL ? nl + 1 : NULL;
+	}
+	free(text);
+}
+
+static void gen_result_free(gen_result *r)
+{
+	for (int i = 0; i < r->unexpected && i < MAX_RETRY; i++) {
+		free(r->failed[i]);
+	}
+}
+
 SK_TEST(generator)
 {
-	char webhook[64], listen_spec[64], gen[E2E_PATH_MAX], out[E2E_PATH_MAX + 16];
+	char webhook[64], listen_spec[64];
 	uint16_t port = 0;
-	pid_t pid = -1;
 	e2e_stack s = {.dir = ""};
-	char *text = NULL;
-	int unexpected = 0, known = 0;
+	gen_result all, retry;
 
 	SK_CHECK(e2e_free_port(&port) == SK_OK);
 	snprintf(webhook, sizeof(webhook), "http://127.0.0.1:%u/", (unsigned)port);
@@ -314,33 +377,22 @@ SK_TEST(generator)
 		SK_CHECK(!"pipeline up");
 		return;
 	}
-	snprintf(out, sizeof(out), "%s/generator.out", s.dir);
-	const char *argv[] = {e2e_bin("saker-event-generator", gen, sizeof(gen)), "test", "--all", "--listen",
-			      listen_spec, NULL};
-	SK_CHECK(e2e_spawn(argv, out, &pid) == SK_OK);
-	int rc = pid > 0 ? e2e_wait(pid, 200000) : -1;
-	SK_CHECK(e2e_read(out, &text) == SK_OK);
-	for (char *line = text; line != NULL && *line != '\0';) {
-		char *nl = strchr(line, '\n');
-		if (nl != NULL) {
-			*nl = '\0';
-		}
-		if (strncmp(line, "FAIL", 4) == 0 && known_failure(line) == NULL) {
-			fprintf(stderr, "generator: %s\n", line);
-			unexpected++;
-		} else if (strncmp(line, "FAIL", 4) == 0) {
-			known++;
-		} else if (strncmp(line, "PASS", 4) == 0 && known_failure(line) != NULL) {
-			printf("generator: now passes, remove it from the known failures: %s\n", line);
-		} else if (strstr(line, "actions,") != NULL) {
-			printf("generator: %s\n", line);
-		}
-		line = nl != NULL ? nl + 1 : NULL;
+	run_generator(&s, listen_spec, NULL, &all);
+	printf("generator: %d known failures (causes in e2e_test.c and docs/e2e.md)\n", all.known);
+	SK_CHECK_INT(all.rc, all.known + all.unexpected > 0 ? 1 : 0);
+	/* A loaded host (sanitizer builds, parallel tests) can starve the
+	 * engine for a moment: the capture then loses events and says so.
+	 * Unexpected failures get one retry; a regression fails twice. */
+	if (all.unexpected > 0 && all.unexpected <= MAX_RETRY) {
+		printf("generator: retrying %d unexpected failures once\n", all.unexpected);
+		run_generator(&s, listen_spec, &all, &retry);
+		SK_CHECK_INT(retry.unexpected, 0);
+		SK_CHECK_INT(retry.rc, 0);
+		gen_result_free(&retry);
+	} else {
+		SK_CHECK_INT(all.unexpected, 0);
 	}
-	printf("generator: %d known failures (causes in e2e_test.c and docs/e2e.md)\n", known);
-	SK_CHECK_INT(unexpected, 0);
-	SK_CHECK(rc == 0 || (rc == 1 && unexpected == 0 && known > 0));
-	free(text);
+	gen_result_free(&all);
 	e2e_stack_free(&s, sk_test_failures > 0);
 }
 
