@@ -165,6 +165,86 @@ SK_TEST(mode_parameters_render_like_falco)
 	sk_eval_ctx_free(&ctx);
 }
 
+/* The newest exit event named name (the one with the most parameters). */
+static uint16_t exit_type(const char *name)
+{
+	uint16_t ids[8], best = 0;
+	size_t n = sk_event_types_by_name(name, ids, 8);
+	for (size_t i = 0; i < n && i < 8; i++) {
+		const sk_event_info *info = sk_event_info_get(ids[i]);
+		if (sk_event_is_exit(ids[i]) && (best == 0 || info->nparams >= sk_event_info_get(best)->nparams)) {
+			best = ids[i];
+		}
+	}
+	return best;
+}
+
+/* evt.abspath joins a relative path onto the cwd (AT_FDCWD) or the
+ * directory fd, removing "." and ".." as Falco does. */
+SK_TEST(abspath_resolves_against_cwd_and_dirfd)
+{
+	sk_state *st = NULL;
+	SK_CHECK(sk_state_new(NULL, &st) == SK_OK);
+	sk_thread_info info = {0};
+	info.tid = info.pid = 20;
+	info.comm = info.exe = "mv";
+	info.cwd = "/home/alice";
+	SK_CHECK(sk_state_add_thread(st, &info) == SK_OK);
+	sk_fd_info dir = {0};
+	dir.num = 5;
+	dir.type = SK_FD_DIRECTORY;
+	dir.name = "/srv/data";
+	SK_CHECK(sk_state_add_fd(st, 20, &dir) == SK_OK);
+	sk_eval_ctx ctx;
+	SK_CHECK(sk_eval_ctx_init(&ctx, st, "h") == SK_OK);
+	static const struct {
+		const char *call;
+		int64_t dirfd, dirfd2;
+		const char *path, *path2;
+		const char *abspath, *dst;
+	} cases[] = {
+		{"unlinkat", SK_AT_FDCWD, 0, "../bob/x", NULL, "/home/bob/x", "<NA>"},
+		{"unlinkat", 5, 0, "a/./b/", NULL, "/srv/data/a/b", "<NA>"},
+		{"unlinkat", 9, 0, "x", NULL, "<UNKNOWN>/x", "<NA>"},
+		{"unlinkat", 9, 0, "/etc/../tmp/z", NULL, "/tmp/z", "<NA>"},
+		{"mkdirat", 5, 0, "new", NULL, "/srv/data/new", "<NA>"},
+		{"renameat", SK_AT_FDCWD, 5, "a", "../b", "/home/alice/a", "/srv/b"},
+		{"linkat", 5, SK_AT_FDCWD, "a", "b", "/srv/data/a", "/home/alice/b"},
+		{"unlink", 0, 0, "../../../x", NULL, "/x", "<NA>"},
+		{"mkdir", 0, 0, "d", NULL, "/home/alice/d", "<NA>"},
+		{"rename", 0, 0, "a", "/tmp/b", "/home/alice/a", "/tmp/b"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint16_t type = exit_type(cases[i].call);
+		const sk_event_info *ei = sk_event_info_get(type);
+		SK_CHECK(type != 0);
+		sk_evbuild b;
+		sk_evb_start(&b, type, 20, 5000 + i);
+		for (uint32_t k = 0; k < ei->nparams; k++) {
+			const char *pname = ei->params[k].name;
+			bool second = strncmp(pname, "new", 3) == 0;
+			if (ei->params[k].type == SK_PT_FD) {
+				sk_evb_i64(&b, second ? cases[i].dirfd2 : cases[i].dirfd);
+			} else if (ei->params[k].type == SK_PT_FSPATH || ei->params[k].type == SK_PT_FSRELPATH) {
+				sk_evb_str(&b, second ? cases[i].path2 : cases[i].path);
+			} else if (ei->params[k].type == SK_PT_ERRNO) {
+				sk_evb_i64(&b, 0);
+			} else {
+				sk_evb_u32(&b, 0);
+			}
+		}
+		b.ev.info = ei;
+		sk_state_view view;
+		SK_CHECK(sk_state_apply(st, &b.ev, &view) == SK_OK);
+		sk_eval_ctx_set_event(&ctx, &b.ev, &view);
+		SK_CHECK_STR(get(&ctx, "evt.abspath", -1, NULL), cases[i].abspath);
+		SK_CHECK_STR(get(&ctx, "evt.abspath.src", -1, NULL), cases[i].abspath);
+		SK_CHECK_STR(get(&ctx, "evt.abspath.dst", -1, NULL), cases[i].dst);
+	}
+	sk_eval_ctx_free(&ctx);
+	sk_state_free(st);
+}
+
 SK_TEST(arena_bounds)
 {
 	sk_eval_ctx ctx;

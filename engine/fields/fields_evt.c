@@ -12,6 +12,9 @@
 #include "fields_internal.h"
 #include "params.h"
 
+/* AT_FDCWD as a dirfd parameter carries it. */
+#define SK_AT_FDCWD_VALUE (-100)
+
 const char *sk_join_nul(struct sk_eval_ctx *ctx, const char *s, size_t len, char sep, size_t *out_len)
 {
 	char *buf = sk_arena_alloc(&ctx->arena, len + 1);
@@ -615,13 +618,116 @@ SK_XF(evt_count)
 	return sk_out_num(out, SK_FT_UINT64, v);
 }
 
+/* Appends the components of s (len bytes) to out (n used, cap bytes),
+ * dropping "." and resolving ".." without climbing above the root. */
+static size_t path_append(char *out, size_t n, size_t cap, const char *s, size_t len)
+{
+	const char *end = s + len;
+	for (const char *c = s; c < end;) {
+		const char *slash = memchr(c, '/', (size_t)(end - c));
+		size_t clen = (size_t)((slash != NULL ? slash : end) - c);
+		const char *comp = c;
+		c += clen + 1;
+		bool dot = clen == 1 && comp[0] == '.';
+		bool dotdot = clen == 2 && comp[0] == '.' && comp[1] == '.';
+		if (dotdot) {
+			const char *prev = n > 1 ? memrchr(out, '/', n) : NULL;
+			n = prev != NULL && prev > out ? (size_t)(prev - out) : 1;
+		} else if (clen > 0 && !dot && n < cap) {
+			if (n > 1) {
+				out[n++] = '/';
+			}
+			size_t take = clen < cap - n ? clen : cap - n;
+			memcpy(out + n, comp, take);
+			n += take;
+		}
+	}
+	return n;
+}
+
+/* Where a path parameter is resolved from: the directory fd parameter
+ * (NULL: the thread's cwd) for each syscall evt.abspath knows. */
+typedef struct abspath_args {
+	const char *syscall;
+	const char *dirfd, *path;         /* evt.abspath, evt.abspath.src */
+	const char *dst_dirfd, *dst_path; /* evt.abspath.dst */
+} abspath_args;
+
+static const abspath_args abspath_table[] = {
+	{"openat", "dirfd", "name", NULL, NULL},
+	{"openat2", "dirfd", "name", NULL, NULL},
+	{"unlinkat", "dirfd", "name", NULL, NULL},
+	{"mkdirat", "dirfd", "path", NULL, NULL},
+	{"renameat", "olddirfd", "oldpath", "newdirfd", "newpath"},
+	{"renameat2", "olddirfd", "oldpath", "newdirfd", "newpath"},
+	{"linkat", "olddir", "oldpath", "newdir", "newpath"},
+	{"symlinkat", "linkdirfd", "linkpath", NULL, NULL},
+	/* Falco leaves these <NA>; Saker resolves them against the cwd. */
+	{"unlink", NULL, "path", NULL, NULL},
+	{"rmdir", NULL, "path", NULL, NULL},
+	{"mkdir", NULL, "path", NULL, NULL},
+	{"rename", NULL, "oldpath", NULL, "newpath"},
+	{"link", NULL, "oldpath", NULL, "newpath"},
+	{"symlink", NULL, "linkpath", NULL, NULL},
+};
+
+/* The directory a relative path of ev is taken from: the cwd for AT_FDCWD
+ * (or no dirfd parameter), else the dirfd's name; NULL when unknown. */
+static const char *abspath_base(sk_eval_ctx *ctx, const sk_event_info *info, const char *dirfd_name, size_t *len)
+{
+	const sk_thread *t = ctx->thread;
+	int di = dirfd_name != NULL ? sk_event_param_index(info, dirfd_name) : -1;
+	int64_t dirfd = di >= 0 ? sk_param_i64(ctx->evt, (uint32_t)di, SK_AT_FDCWD_VALUE) : SK_AT_FDCWD_VALUE;
+	if (dirfd == SK_AT_FDCWD_VALUE) {
+		*len = t->cwd.len;
+		return t->cwd.ptr;
+	}
+	const sk_fd *fd = t->fdt != NULL ? sk_imap_get(&t->fdt->fds, dirfd) : NULL;
+	if (fd == NULL || fd->name == NULL) {
+		return NULL;
+	}
+	*len = fd->name_len;
+	return fd->name;
+}
+
 SK_XF(evt_abspath)
 {
-	/* The state resolved the path of fd-creating events; others keep <NA>. */
-	if (ctx->fd != NULL && ctx->fd->name_changed_at == ctx->evt->num && ctx->fd->name != NULL) {
-		return sk_out_str(out, ctx->fd->name, ctx->fd->name_len);
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	bool dst = strcmp(ref->def->name, "evt.abspath.dst") == 0;
+	const abspath_args *args = NULL;
+	for (size_t i = 0; i < sizeof(abspath_table) / sizeof(abspath_table[0]) && args == NULL; i++) {
+		args = strcmp(abspath_table[i].syscall, info->name) == 0 ? &abspath_table[i] : NULL;
 	}
-	return sk_out_none(out);
+	const char *path_name = args == NULL ? NULL : (dst ? args->dst_path : args->path);
+	int pi = path_name != NULL ? sk_event_param_index(info, path_name) : -1;
+	uint32_t plen = 0;
+	const char *path = pi >= 0 ? sk_param_str(ctx->evt, (uint32_t)pi, &plen) : NULL;
+	if (path == NULL || ctx->thread == NULL) {
+		/* Not a path syscall (or its enter half): what the state resolved. */
+		bool fresh = ctx->fd != NULL && ctx->fd->name_changed_at == ctx->evt->num && ctx->fd->name != NULL;
+		return fresh && !dst ? sk_out_str(out, ctx->fd->name, ctx->fd->name_len) : sk_out_none(out);
+	}
+	size_t blen = 0;
+	const char *base = "";
+	if (plen == 0 || path[0] != '/') {
+		base = abspath_base(ctx, info, dst ? args->dst_dirfd : args->dirfd, &blen);
+	}
+	size_t cap = blen + plen + 16;
+	char *buf = sk_arena_alloc(&ctx->arena, cap);
+	if (buf == NULL) {
+		return sk_out_none(out);
+	}
+	size_t n = 0;
+	if (base == NULL) {
+		/* An unknown dirfd: Falco's marker, then the path as given. */
+		n = (size_t)snprintf(buf, cap, "<UNKNOWN>/%.*s", (int)plen, path);
+		return sk_out_str(out, buf, n < cap ? n : cap - 1);
+	}
+	buf[n++] = '/';
+	n = path_append(buf, n, cap - 1, base, blen);
+	n = path_append(buf, n, cap - 1, path, plen);
+	buf[n] = '\0';
+	return sk_out_str(out, buf, n);
 }
 
 SK_XF(evt_is_open)
