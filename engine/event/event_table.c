@@ -183,14 +183,7 @@ bool sk_event_render_flags(const sk_param_info *param, uint32_t value, sk_strbuf
 		return false;
 	}
 	tab = param->symbols;
-	if (!tab->is_enum) {
-		return render_bits(tab, value, out);
-	}
-	for (uint16_t i = 0; i < tab->count; i++) {
-		if (tab->syms[i].value == value) {
-			sk_strbuf_puts(out, tab->syms[i].name);
-			return true;
-		}
-	}
-	return false;
+	/* Enums too: Falco names an enum value with flag bits (futex's
+	 * FUTEX_PRIVATE_FLAG|FUTEX_WAKE) by the same walk as bit flags. */
+	return render_bits(tab, value, out);
 }

@@ -111,7 +111,15 @@ SK_TEST(flags_render_like_falco)
 	check_render(160, "prot", 3, "PROT_READ|PROT_WRITE");
 	check_render(18, "domain", 2, "AF_INET"); /* enum, not bits */
 	check_render(18, "domain", 10, "AF_INET6");
-	check_render(18, "domain", 12345, NULL);
+	/* Values off the enum are named by their bits, as sysdig 0.29 does. */
+	check_render(18, "domain", 12345, "AF_RXRPC|AF_PPPOX");
+	check_render(18, "domain", 4096 | 2, "AF_INET");
+	check_render(18, "domain", 0, "AF_UNSPEC");
+	check_render(64, "op", 129, "FUTEX_PRIVATE_FLAG|FUTEX_WAKE");
+	check_render(64, "op", 128, "FUTEX_PRIVATE_FLAG");
+	check_render(64, "op", 0, "FUTEX_WAIT");
+	check_render(64, "op", 393, "FUTEX_CLOCK_REALTIME|FUTEX_PRIVATE_FLAG|FUTEX_WAIT_BITSET");
+	check_render(64, "op", 1000, "FUTEX_CLOCK_REALTIME|FUTEX_PRIVATE_FLAG|FUTEX_TRYLOCK_PI");
 	check_render(3, "fd", 1, NULL); /* no symbol table */
 }
 

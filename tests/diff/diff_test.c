@@ -66,9 +66,6 @@ static const struct {
 	{"fd.filename", '>', NULL},   {"fd.cip", '>', NULL},       {"fd.sip", '>', NULL},      {"fd.lip", '>', NULL},
 	{"fd.rip", '>', NULL},        {"fd.cport", '>', NULL},     {"fd.sport", '>', NULL},    {"fd.lport", '>', NULL},
 	{"fd.rport", '>', NULL},      {"fd.l4proto", '>', NULL},   {"fd.sockfamily", '>', NULL}, {"fd.is_server", '>', NULL},
-	/* futex operations: the event table renders 129 as a number, sysdig as
-	 * FUTEX_PRIVATE_FLAG|FUTEX_WAKE (reported to the table's owner). */
-	{"evt.args", '*', "sample.scap"}, {"evt.arg[1]", '*', "sample.scap"},
 };
 
 static bool is_known(const char *field, char dir, bool generic, const char *path)
