@@ -4,12 +4,16 @@
  * itself on the engine's nng_output (the link saker-sidekick reads), then
  * opens a file EVENTS times (default 200, 20 ms apart). Each open is one
  * "E2E open" alert; latency = time the alert arrives here - the event's
- * kernel timestamp (the alert's "time"). Prints p50/p90/p99/max and the
- * p99 against the 5 ms target.
+ * kernel timestamp (the alert's "time"). A second run goes the production
+ * way, engine -> nng -> saker-sidekick -> webhook -> this program's HTTP
+ * receiver. Prints p50/p90/p99/max of both, the sidekick's share as a
+ * ratio, and the engine-output p99 against the 5 ms target.
  *
  *   sudo SAKER_BUILD_DIR=build build/bench/e2e_latency_bench [EVENTS]   (from the repo root) */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <microhttpd.h>
+#include <pthread.h>
 #include <json-c/json.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/pull.h>
@@ -59,48 +63,143 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Receives one alert (up to timeout_ms); its latency in *ms when it is an
- * "E2E open" alert, else *ms < 0. False on timeout. */
-static bool receive_one(nng_socket sock, double *ms)
+/* Latency of one alert text received at t_rx, or -1 if it is not an
+ * "E2E open" alert with a parsable time. */
+static double latency_of(const char *buf, size_t len, double t_rx)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	double t_event = 0;
-
-	*ms = -1;
-	if (nng_recv(sock, &buf, &len, NNG_FLAG_ALLOC) != 0) {
-		return false;
-	}
-	double t_rx = now_realtime_ms();
 	json_tokener *tok = json_tokener_new();
 	json_object *alert = tok != NULL ? json_tokener_parse_ex(tok, buf, (int)len) : NULL;
 	json_object *rule = NULL, *when = NULL;
+	double t_event = 0, ms = -1;
+
 	if (alert != NULL && json_object_object_get_ex(alert, "rule", &rule) &&
 	    strcmp(json_object_get_string(rule), "E2E open") == 0 && json_object_object_get_ex(alert, "time", &when) &&
 	    parse_time_ms(json_object_get_string(when), &t_event)) {
-		*ms = t_rx - t_event;
+		ms = t_rx - t_event;
 	}
 	json_object_put(alert);
 	if (tok != NULL) {
 		json_tokener_free(tok);
 	}
+	return ms;
+}
+
+/* Where alerts arrive: next() gives the next alert's latency (< 0 when it
+ * is another alert); false after timeout_ms without one. */
+typedef struct source {
+	bool (*next)(void *ctx, int timeout_ms, double *ms);
+	void *ctx;
+} source;
+
+static bool nng_next(void *ctx, int timeout_ms, double *ms)
+{
+	nng_socket *sock = ctx;
+	char *buf = NULL;
+	size_t len = 0;
+
+	nng_socket_set_ms(*sock, NNG_OPT_RECVTIMEO, timeout_ms);
+	if (nng_recv(*sock, &buf, &len, NNG_FLAG_ALLOC) != 0) {
+		return false;
+	}
+	*ms = latency_of(buf, len, now_realtime_ms());
 	nng_free(buf, len);
 	return true;
 }
 
+/* The webhook receiver: latencies queue up as requests complete. */
+#define HTTP_QUEUE 1024
+typedef struct http_rx {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	double q[HTTP_QUEUE];
+	unsigned head, tail;
+} http_rx;
+
+typedef struct body {
+	char *data;
+	size_t len;
+} body;
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *data, size_t *size, void **state)
+{
+	http_rx *rx = cls;
+	body *b = *state;
+
+	if (b == NULL) {
+		*state = calloc(1, sizeof(body));
+		return *state != NULL ? MHD_YES : MHD_NO;
+	}
+	if (*size > 0) {
+		char *nd = realloc(b->data, b->len + *size + 1);
+		if (nd == NULL) {
+			return MHD_NO;
+		}
+		b->data = nd;
+		memcpy(b->data + b->len, data, *size);
+		b->len += *size;
+		*size = 0;
+		return MHD_YES;
+	}
+	double ms = b->data != NULL ? latency_of(b->data, b->len, now_realtime_ms()) : -1;
+	pthread_mutex_lock(&rx->mu);
+	if (rx->tail - rx->head < HTTP_QUEUE) {
+		rx->q[rx->tail++ % HTTP_QUEUE] = ms;
+		pthread_cond_signal(&rx->cv);
+	}
+	pthread_mutex_unlock(&rx->mu);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret = MHD_queue_response(conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void on_done(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode code)
+{
+	body *b = *state;
+
+	if (b != NULL) {
+		free(b->data);
+		free(b);
+	}
+	*state = NULL;
+}
+
+static bool http_next(void *ctx, int timeout_ms, double *ms)
+{
+	http_rx *rx = ctx;
+	struct timespec deadline;
+	bool got = false;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&rx->mu);
+	while (rx->head == rx->tail && pthread_cond_timedwait(&rx->cv, &rx->mu, &deadline) == 0) {
+	}
+	if (rx->head != rx->tail) {
+		*ms = rx->q[rx->head++ % HTTP_QUEUE];
+		got = true;
+	}
+	pthread_mutex_unlock(&rx->mu);
+	return got;
+}
+
 /* Drains what is queued (the canary's alerts) until 300 ms of silence. */
-static void drain(nng_socket sock)
+static void drain(const source *src)
 {
 	double ms;
 
-	nng_socket_set_ms(sock, NNG_OPT_RECVTIMEO, 300);
-	for (int i = 0; i < 100000 && receive_one(sock, &ms); i++) {
+	for (int i = 0; i < 100000 && src->next(src->ctx, 300, &ms); i++) {
 	}
-	nng_socket_set_ms(sock, NNG_OPT_RECVTIMEO, 2000);
 }
 
 /* Opens the target `events` times, 20 ms apart; collects each latency. */
-static int measure(nng_socket sock, const char *path, int events, double *lat)
+static int measure(const source *src, const char *path, int events, double *lat)
 {
 	int got = 0;
 
@@ -111,7 +210,7 @@ static int measure(nng_socket sock, const char *path, int events, double *lat)
 			close(fd);
 		}
 		for (int tries = 0; tries < 10 && ms < 0; tries++) {
-			if (!receive_one(sock, &ms)) {
+			if (!src->next(src->ctx, 2000, &ms)) {
 				break;
 			}
 		}
@@ -123,15 +222,40 @@ static int measure(nng_socket sock, const char *path, int events, double *lat)
 	return got;
 }
 
+/* One run through a fresh stack; prints the percentiles; p99 in *p99. */
+static bool run_once(const char *what, const e2e_opts *o, const source *src, const char *target, int events,
+		     double *p99)
+{
+	static double lat[MAX_EVENTS];
+	e2e_stack s = {.dir = ""};
+	int got;
+
+	if (e2e_stack_start(&s, o) != SK_OK) {
+		return false;
+	}
+	drain(src);
+	got = measure(src, target, events, lat);
+	e2e_stack_free(&s, false);
+	if (got < events * 9 / 10) {
+		fprintf(stderr, "e2e_latency: %s: only %d of %d alerts arrived\n", what, got, events);
+		return false;
+	}
+	qsort(lat, (size_t)got, sizeof(lat[0]), by_value);
+	*p99 = lat[got * 99 / 100];
+	printf("syscall -> alert at %s, %d events: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms\n", what, got,
+	       lat[got / 2], lat[got * 9 / 10], *p99, lat[got - 1]);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
-	char dir[] = "/tmp/sk_e2e_tools_lat_XXXXXX", url[128], target[128], canary[512];
-	static double lat[MAX_EVENTS];
-	int events = argc > 1 ? atoi(argv[1]) : 200, got = 0, ret = 1;
-	char cmd[160];
+	char dir[] = "/tmp/sk_e2e_tools_lat_XXXXXX", url[128], target[128], canary[512], webhook[64], cmd[160];
+	int events = argc > 1 ? atoi(argv[1]) : 200, ret = 1;
 	const char *why = NULL;
 	nng_socket sock = NNG_SOCKET_INITIALIZER;
-	e2e_stack s = {.dir = ""};
+	struct MHD_Daemon *httpd = NULL;
+	http_rx rx = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	double p99_engine = 0, p99_sidekick = 0;
 
 	if (events <= 0 || events > MAX_EVENTS) {
 		fprintf(stderr, "e2e_latency: EVENTS must be 1..%d\n", MAX_EVENTS);
@@ -149,35 +273,33 @@ int main(int argc, char **argv)
 	snprintf(target, sizeof(target), "%s/target", dir);
 	snprintf(canary, sizeof(canary), "ln -sf /bin/cat '%1$s/e2e_cat' && touch '%2$s' && '%1$s/e2e_cat' '%2$s'", dir,
 		 target);
-	if (nng_pull0_open(&sock) != 0 || nng_listen(sock, url, NULL, 0) != 0) {
-		fprintf(stderr, "e2e_latency: cannot listen on %s\n", url);
+	httpd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, &rx,
+				 MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
+	if (nng_pull0_open(&sock) != 0 || nng_listen(sock, url, NULL, 0) != 0 || httpd == NULL) {
+		fprintf(stderr, "e2e_latency: cannot listen on %s or on loopback HTTP\n", url);
 		goto cleanup;
 	}
+	snprintf(webhook, sizeof(webhook), "http://127.0.0.1:%u/",
+		 (unsigned)MHD_get_daemon_info(httpd, MHD_DAEMON_INFO_BIND_PORT)->port);
 	/* This program's name starts with e2e_ too: its opens match "E2E open". */
-	e2e_opts o = {.rules = {"tests/e2e/e2e_rules.yaml"},
-		      .canary_cmd = canary,
-		      .canary_rule = "E2E open",
-		      .nng_output = url};
-	if (e2e_stack_start(&s, &o) != SK_OK) {
+	e2e_opts direct = {.rules = {"tests/e2e/e2e_rules.yaml"},
+			   .canary_cmd = canary,
+			   .canary_rule = "E2E open",
+			   .nng_output = url};
+	e2e_opts via_sidekick = direct;
+	via_sidekick.nng_output = NULL;
+	via_sidekick.webhook = webhook;
+	source from_nng = {nng_next, &sock}, from_http = {http_next, &rx};
+	if (!run_once("saker-engine's nng output", &direct, &from_nng, target, events, &p99_engine) ||
+	    !run_once("saker-sidekick's webhook output", &via_sidekick, &from_http, target, events, &p99_sidekick)) {
 		goto cleanup;
 	}
-	drain(sock);
-	got = measure(sock, target, events, lat);
-	e2e_stack_free(&s, false);
-	if (got < events * 9 / 10) {
-		fprintf(stderr, "e2e_latency: only %d of %d alerts arrived\n", got, events);
-		goto cleanup;
-	}
-	qsort(lat, (size_t)got, sizeof(lat[0]), by_value);
-	double p50 = lat[got / 2], p90 = lat[got * 9 / 10], p99 = lat[got * 99 / 100], max = lat[got - 1];
-	printf("syscall -> alert at saker-engine's nng output, %d events: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, "
-	       "max %.3f ms\n",
-	       got, p50, p90, p99, max);
-	printf("p99 / target (%.0f ms) = %.2f\n", TARGET_P99_MS, p99 / TARGET_P99_MS);
+	printf("p99 sidekick / engine = %.2f; engine p99 / target (%.0f ms) = %.2f\n",
+	       p99_engine > 0 ? p99_sidekick / p99_engine : 0.0, TARGET_P99_MS, p99_engine / TARGET_P99_MS);
 	ret = 0;
 cleanup:
-	if (s.dir[0] != '\0') {
-		e2e_stack_free(&s, true);
+	if (httpd != NULL) {
+		MHD_stop_daemon(httpd);
 	}
 	nng_close(sock);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
