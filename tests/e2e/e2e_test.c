@@ -242,8 +242,8 @@ cleanup:
  * (docs/e2e.md). A listed rule that passes is reported so it can go. */
 #define GAP_CONTAINER "capture/saker.bpf.c put_task_common writes empty cgroups: container.id is always host"
 #define GAP_ENV "execve events carry no environment (proc.env empty)"
-#define GAP_PTRACE "ptrace: request/pid not matched live (also in tests/generator known gaps)"
-#define GAP_SETUID "setuid: user.uid not updated from the setuid exit (also in tests/generator known gaps)"
+#define GAP_PTRACE "evt.arg.request is <NA>: the engine decodes ptrace exits as res/addr/data only, not the request/pid saker-capture appends"
+#define GAP_SETUID "evt.arg.uid is <NA>: the engine decodes setuid exits as res only, not the uid saker-capture appends"
 
 static const struct {
 	const char *rule;
