@@ -309,6 +309,8 @@ static sk_cnode *compile_evtype(cc *c, const sk_ast *a, const strv *names)
 				n->any_generic |= ids[k] == n->generic[g];
 			}
 		}
+		/* Old captures carry even syscalls that now have events (mprotect)
+		 * as generic events. */
 		if (generic && !evtype_add_sysid(n, env, names->v[i])) {
 			sk_cc_free(n);
 			return NULL;

@@ -49,7 +49,7 @@ SK_TEST(local_rules_validate_ok)
 	SK_CHECK_INT(run("-V tests/data/rules/local_rules.yaml"), 0);
 	SK_CHECK_CONTAINS(out, "tests/data/rules/local_rules.yaml: Ok\n");
 	SK_CHECK_CONTAINS(out, "Summary: 3 rules, 2 macros, 2 lists; 2 enabled, 2 compiled");
-	SK_CHECK_CONTAINS(out, "Rules per event type: connect:1 execve:1 execveat:1\n");
+	SK_CHECK_CONTAINS(out, "Rules per event type: connect:1 execve:1 execveat:1 syscall:2\n");
 }
 
 SK_TEST(overrides_on_top_of_upstream)
