@@ -1,45 +1,13 @@
 /* cmd_validate: `saker-engine -V FILE...`, Falco's -V: load every -r and
  * -V file in order, compile, then report per -V file Ok / Ok, with
  * warnings / Invalid with each diagnostic, and a summary. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmd.h"
 #include "ruleset.h"
 #include "sk_log.h"
-
-static int yaml_filter(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-	return d->d_name[0] != '.' && ((n > 5 && strcmp(d->d_name + n - 5, ".yaml") == 0) ||
-				       (n > 4 && strcmp(d->d_name + n - 4, ".yml") == 0));
-}
-
-/* A directory loads its *.yaml / *.yml files in name order. */
-static void load_path(sk_ruleset *rs, const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		sk_ruleset_load_file(rs, path);
-		return;
-	}
-	struct dirent **names = NULL;
-	int n = scandir(path, &names, yaml_filter, alphasort);
-	if (n < 0) {
-		sk_ruleset_load_file(rs, path);
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		char full[4096];
-		snprintf(full, sizeof(full), "%s/%s", path, names[i]->d_name);
-		sk_ruleset_load_file(rs, full);
-		free(names[i]);
-	}
-	free(names);
-}
 
 /* Diagnostics without a file (unreadable file) name it in the message. */
 static bool diag_is_for(const sk_diag *d, const sk_srcs *srcs, const char *path)
@@ -143,7 +111,7 @@ int cmd_validate(const sk_cli *cli)
 		return 1;
 	}
 	for (size_t i = 0; i < cli->nrules; i++) {
-		load_path(rs, cli->rules[i]);
+		sk_ruleset_load_path(rs, cli->rules[i]);
 	}
 	for (size_t i = 0; i < cli->nvalidate; i++) {
 		sk_ruleset_load_file(rs, cli->validate[i]);

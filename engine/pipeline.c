@@ -54,24 +54,10 @@ static bool on_match(const sk_rule *rule, void *user)
 	return true;
 }
 
-/* A directory loads its *.yaml files in name order, like -r DIR. */
+/* A directory loads its *.yaml / *.yml files in name order, like -r DIR. */
 static void load_rules_path(sk_ruleset *rs, const char *path)
 {
-	struct stat st;
-	char pattern[4096];
-	glob_t g;
-
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		sk_ruleset_load_file(rs, path);
-		return;
-	}
-	snprintf(pattern, sizeof(pattern), "%s/*.yaml", path);
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			sk_ruleset_load_file(rs, g.gl_pathv[i]);
-		}
-	}
-	globfree(&g);
+	sk_ruleset_load_path(rs, path); /* failures are diagnostics, reported after compiling */
 }
 
 sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)

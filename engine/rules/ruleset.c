@@ -1,5 +1,6 @@
 /* ruleset: loading entry points, compilation into the per-event-type
  * index, and matching (see ruleset.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,93 @@ cleanup:
 	if (f != NULL) {
 		fclose(f);
 	}
+	return err;
+}
+
+static bool is_rules_file_name(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && ((n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+				  (n > 4 && strcmp(name + n - 4, ".yml") == 0));
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The rules files of directory path, sorted; *names owns the strings. */
+static sk_err list_rules_dir(sk_ruleset *rs, const char *path, char ***names, size_t *count)
+{
+	sk_err err = SK_OK;
+	size_t n = 0;
+	char **v = NULL;
+	DIR *d = opendir(path);
+	if (d == NULL) {
+		err = SK_EIO;
+		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
+			    "cannot read rules directory '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	v = calloc(SK_RULES_MAX_DIR_FILES, sizeof(*v));
+	if (v == NULL) {
+		err = SK_ENOMEM;
+		goto cleanup;
+	}
+	for (struct dirent *e = readdir(d); e != NULL; e = readdir(d)) {
+		if (!is_rules_file_name(e->d_name)) {
+			continue;
+		}
+		if (n == SK_RULES_MAX_DIR_FILES) {
+			err = SK_ERANGE;
+			sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
+				    "rules directory '%s' has more than %u rules files", path, SK_RULES_MAX_DIR_FILES);
+			goto cleanup;
+		}
+		v[n] = strdup(e->d_name);
+		if (v[n] == NULL) {
+			err = SK_ENOMEM;
+			goto cleanup;
+		}
+		n++;
+	}
+	qsort(v, n, sizeof(*v), name_cmp);
+cleanup:
+	if (d != NULL) {
+		closedir(d);
+	}
+	if (err != SK_OK) {
+		for (size_t i = 0; i < n; i++) {
+			free(v[i]);
+		}
+		free(v);
+		v = NULL;
+		n = 0;
+	}
+	*names = v;
+	*count = n;
+	return err;
+}
+
+sk_err sk_ruleset_load_path(sk_ruleset *rs, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		return sk_ruleset_load_file(rs, path);
+	}
+	char **names = NULL;
+	size_t n = 0;
+	sk_err err = list_rules_dir(rs, path, &names, &n);
+	sk_strbuf full = SK_STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		sk_strbuf_reset(&full);
+		sk_strbuf_printf(&full, "%s/%s", path, names[i]);
+		sk_err ferr = sk_strbuf_failed(&full) ? SK_ENOMEM : sk_ruleset_load_file(rs, sk_strbuf_str(&full));
+		err = err != SK_OK ? err : ferr;
+		free(names[i]);
+	}
+	sk_strbuf_free(&full);
+	free(names);
 	return err;
 }
 

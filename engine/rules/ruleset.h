@@ -72,6 +72,12 @@ sk_err sk_ruleset_new(const sk_rules_opts *opts, sk_ruleset **out);
  * SK_EPARSE when this file had errors, SK_ENOENT/SK_EIO when unreadable
  * (also recorded as LOAD_ERR_FILE_READ). */
 sk_err sk_ruleset_load_file(sk_ruleset *rs, const char *path);
+/* Loads a rules file, or every *.yaml / *.yml file (not hidden) of a
+ * directory in byte-wise name order, as Falco's rules_files entries do. At
+ * most SK_RULES_MAX_DIR_FILES files per directory; more is an error. Returns
+ * the first failure of any file (see sk_ruleset_load_file()). */
+sk_err sk_ruleset_load_path(sk_ruleset *rs, const char *path);
+#define SK_RULES_MAX_DIR_FILES 4096u
 /* Loads rules from memory; name is used in diagnostics. */
 sk_err sk_ruleset_load_string(sk_ruleset *rs, const char *name, const char *text, size_t len);
 /* Compiles every enabled rule and builds the event-type index. Returns

@@ -2,6 +2,10 @@
  * exceptions, priorities), evaluation through compiled conditions,
  * the event-type index, output formats, and the exact file:line:col and
  * message of invalid inputs. Fields come from testenv.h. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "ruleset.h"
 
 #include "sk_test.h"
@@ -679,6 +683,65 @@ SK_TEST(several_files_load_in_order)
 	SK_CHECK_CONTAINS(sk_ruleset_diags(rs)->v[0].msg, "cannot read rules file '/nonexistent/rules.yaml'");
 	SK_CHECK(sk_ruleset_load_string(rs, "nul.yaml", "- a\0b", 5) == SK_EPARSE);
 	sk_ruleset_free(rs);
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	SK_CHECK(f != NULL);
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* A directory loads its *.yaml / *.yml files in name order (b appends to
+ * a's list), skipping hidden and other files; a file path loads as a file. */
+SK_TEST(load_path_reads_a_directory_in_name_order)
+{
+	char dir[] = "/tmp/sk_rules_dir_XXXXXX";
+	SK_CHECK(mkdtemp(dir) != NULL);
+	write_text(dir, "b.yml", "- list: L\n  items: [zsh]\n  override:\n    items: append\n");
+	write_text(dir, "a.yaml", "- list: L\n  items: [bash]\n" RULE("r", "t.s in (L)", "INFO"));
+	write_text(dir, ".hidden.yaml", "not: [valid");
+	write_text(dir, "notes.txt", "not: [valid");
+	sk_ruleset *rs = NULL;
+	sk_rules_opts opts = {.env = &tev_env, .min_priority = SK_PRIO_DEBUG, .match_all = true};
+	SK_CHECK(sk_ruleset_new(&opts, &rs) == SK_OK);
+	SK_CHECK_INT(sk_ruleset_load_path(rs, dir), SK_OK);
+	SK_CHECK_INT(sk_ruleset_compile(rs), SK_OK);
+	tev e = ev0;
+	e.s = "zsh";
+	SK_CHECK_STR(matches(rs, &e), "r");
+	sk_ruleset_free(rs);
+	/* A file path, a missing path, and a broken file inside a directory. */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/a.yaml", dir);
+	SK_CHECK(sk_ruleset_new(&opts, &rs) == SK_OK);
+	SK_CHECK_INT(sk_ruleset_load_path(rs, path), SK_OK);
+	SK_CHECK_INT(sk_ruleset_compile(rs), SK_OK);
+	SK_CHECK_INT(sk_ruleset_rule_count(rs), 1);
+	SK_CHECK_INT(sk_ruleset_load_path(rs, "/nonexistent/rules.d"), SK_ENOENT);
+	sk_ruleset_free(rs);
+	write_text(dir, "c.yaml", "- rule: [broken\n");
+	SK_CHECK(sk_ruleset_new(&opts, &rs) == SK_OK);
+	SK_CHECK_INT(sk_ruleset_load_path(rs, dir), SK_EPARSE);
+	sk_strbuf sb = SK_STRBUF_INIT;
+	SK_CHECK(sk_ruleset_diags(rs)->n > 0);
+	if (sk_ruleset_diags(rs)->n > 0) {
+		sk_diag_render(&sk_ruleset_diags(rs)->v[0], sk_ruleset_srcs(rs), &sb);
+	}
+	SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "/c.yaml:2:1: error LOAD_ERR_YAML_PARSE");
+	sk_strbuf_free(&sb);
+	sk_ruleset_free(rs);
+	const char *names[] = {"a.yaml", "b.yml", "c.yaml", ".hidden.yaml", "notes.txt"};
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	SK_CHECK(rmdir(dir) == 0);
 }
 
 SK_TEST_MAIN()
