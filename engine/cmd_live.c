@@ -60,7 +60,6 @@ typedef struct live {
 	pthread_t control_thread;
 	atomic_bool stopping;
 	uint64_t last_drops; /* cumulative capture drops seen so far */
-	bool have_drops;
 } live;
 
 static bool interest_add(uint16_t *set, size_t *n, size_t max, uint16_t t)
@@ -227,14 +226,16 @@ static uint64_t now_ns(void)
 }
 
 /* Cumulative drop counters: alert on every increase (the capture sends them
- * about once a second, which rate-limits the alert). */
+ * about once a second, which rate-limits the alert). The baseline is zero,
+ * so drops before the first report are not missed; after an engine restart
+ * the first report may repeat drops an earlier engine already reported. */
 static sk_err on_capture_stats(void *ctx, const sk_scap_capture_stats *st)
 {
 	live *lv = ctx;
 	uint64_t drops = st->drops_full + st->drops_oversize;
 	char msg[256], fields[256];
 
-	if (lv->have_drops && drops > lv->last_drops) {
+	if (drops > lv->last_drops) {
 		uint64_t n = drops - lv->last_drops;
 		snprintf(msg, sizeof(msg),
 			 "Saker internal: syscall event drop. %llu system calls dropped since the last report "
@@ -250,7 +251,6 @@ static sk_err on_capture_stats(void *ctx, const sk_scap_capture_stats *st)
 						 SK_PRIO_CRITICAL, msg, fields);
 	}
 	lv->last_drops = drops;
-	lv->have_drops = true;
 	return SK_OK;
 }
 
