@@ -1,7 +1,7 @@
 #!/bin/sh
 # The run command: installs what is missing, builds Saker into build/ and runs
-# the pipeline on the embedded default (default rules, alerts to stdout).
-# Until saker-capture is complete this replays a capture file (see README).
+# the live pipeline on the embedded default (scripts/pipeline.sh: capture,
+# engine with the default rules, sidekick with alerts on stdout and the web UI).
 # Usage (as root): scripts/run.sh
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
