@@ -334,12 +334,38 @@ SK_XF(evt_is_async)
 	return sk_out_bool(out, info->kind == SK_EK_META);
 }
 
-static sk_err latency_out(const sk_field_ref *ref, sk_values *out, uint64_t d)
+/* A duration as Falco's evt.latency.human prints it: "292ns", "1.12us",
+ * "10us", "213ms", "1.50s": below 10 units two truncated decimals. */
+static sk_err duration_human(sk_eval_ctx *ctx, sk_values *out, uint64_t d)
+{
+	static const struct {
+		uint64_t ns;
+		const char *unit;
+	} units[] = {{1000000000ull, "s"}, {1000000ull, "ms"}, {1000ull, "us"}};
+	char *buf = sk_arena_alloc(&ctx->arena, 32);
+	if (buf == NULL) {
+		return sk_out_none(out);
+	}
+	int n = snprintf(buf, 32, "%" PRIu64 "ns", d);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		uint64_t whole = d / units[i].ns;
+		if (whole == 0) {
+			continue;
+		}
+		uint64_t hundredths = (d % units[i].ns) / (units[i].ns / 100);
+		n = whole < 10 ? snprintf(buf, 32, "%" PRIu64 ".%02" PRIu64 "%s", whole, hundredths, units[i].unit)
+			       : snprintf(buf, 32, "%" PRIu64 "%s", whole, units[i].unit);
+		break;
+	}
+	return sk_out_str(out, buf, (size_t)n);
+}
+
+static sk_err latency_out(sk_eval_ctx *ctx, const sk_field_ref *ref, sk_values *out, uint64_t d)
 {
 	const char *name = ref->def->name;
 	size_t n = strlen(name);
 	if (strcmp(name + n - 6, ".human") == 0) {
-		return sk_out_none(out);
+		return duration_human(ctx, out, d);
 	}
 	if (name[n - 2] == '.' && name[n - 1] == 's') {
 		d /= 1000000000ull;
@@ -353,15 +379,15 @@ SK_XF(evt_latency)
 {
 	const sk_thread *t = ctx->thread;
 	if (!sk_event_is_exit(ctx->evt->type)) {
-		return latency_out(ref, out, 0);
+		return latency_out(ctx, ref, out, 0);
 	}
 	/* 0 for an exit without its enter (exit-only captures), as Falco shows. */
-	return latency_out(ref, out, t != NULL ? t->latency_ns : 0);
+	return latency_out(ctx, ref, out, t != NULL ? t->latency_ns : 0);
 }
 
 SK_XF(evt_deltatime)
 {
-	return latency_out(ref, out, ctx->evt->ts - ctx->prev_ts);
+	return latency_out(ctx, ref, out, ctx->evt->ts - ctx->prev_ts);
 }
 
 SK_XF(evt_dir)

@@ -25,7 +25,7 @@
 static const char *const fields[] = {
 	"evt.num", "evt.type", "evt.dir", "evt.cpu", "evt.res", "evt.rawres", "evt.failed", "evt.category",
 	"evt.is_io", "evt.is_io_read", "evt.is_io_write", "evt.is_wait", "evt.is_open_read", "evt.is_open_write",
-	"evt.buflen", "evt.latency", "evt.args", "evt.arg[0]", "evt.arg[1]", "evt.time", "evt.datetime", "evt.count",
+	"evt.buflen", "evt.latency", "evt.latency.human", "evt.args", "evt.arg[0]", "evt.arg[1]", "evt.time", "evt.datetime", "evt.count",
 	"proc.pid", "proc.name", "proc.exe", "proc.exepath", "proc.args", "proc.cmdline", "proc.cwd", "proc.ppid",
 	"proc.pname", "proc.pcmdline", "proc.vpid", "proc.sid", "proc.vpgid", "proc.tty", "proc.aname[2]",
 	"proc.apid[2]", "proc.loginshellid", "proc.fdopencount", "proc.env", "thread.tid", "thread.ismain",
@@ -57,6 +57,8 @@ static const struct {
 	/* sysdig gives the one context switch in this file a latency; Saker 0
 	 * for every enter event. */
 	{"evt.latency", '>', "open-multiple-files.scap"},
+	/* ... and in its human form to every context switch (the number is 0). */
+	{"evt.latency.human", '>', NULL},
 	/* Generic syscall events: sysdig has a category per syscall, Saker "other". */
 	{"evt.category", 'g', NULL},
 	/* sysdig numbers this file's events from 2 and skips its meta events. */
