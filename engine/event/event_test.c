@@ -240,4 +240,16 @@ SK_TEST(integer_params)
 	SK_CHECK_INT(sk_event_param_u64(&e, 0, &u), SK_EINVAL);
 }
 
+/* saker-capture writes ptrace and set*id exits in the current layout, with the
+ * enter parameters appended: the rules read them as evt.arg.request/uid. */
+SK_TEST(exit_events_carry_enter_parameters)
+{
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(169), "request"), 3);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(169), "pid"), 4);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(199), "uid"), 1);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(201), "gid"), 1);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(193), "euid"), 2);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(195), "sgid"), 3);
+}
+
 SK_TEST_MAIN()
