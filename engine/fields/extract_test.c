@@ -241,6 +241,31 @@ SK_TEST(abspath_resolves_against_cwd_and_dirfd)
 		SK_CHECK_STR(get(&ctx, "evt.abspath.src", -1, NULL), cases[i].abspath);
 		SK_CHECK_STR(get(&ctx, "evt.abspath.dst", -1, NULL), cases[i].dst);
 	}
+	/* fd.types: the process's fd types as a sorted set; [N] one fd's. */
+	SK_CHECK_STR(get(&ctx, "fd.types", 5, NULL), "directory");
+	SK_CHECK_STR(get(&ctx, "fd.types", 9, NULL), "<NA>");
+	sk_fd_info sock = {0};
+	sock.num = 6;
+	sock.type = SK_FD_IPV4;
+	SK_CHECK(sk_state_add_fd(st, 20, &sock) == SK_OK);
+	sk_fd_info file = {0};
+	file.num = 7;
+	file.type = SK_FD_FILE;
+	file.name = "/srv/data/x";
+	SK_CHECK(sk_state_add_fd(st, 20, &file) == SK_OK);
+	const sk_field_def *def = sk_field_lookup("fd.types", 8);
+	SK_CHECK(def != NULL && def->extract != NULL);
+	if (def != NULL && def->extract != NULL) {
+		sk_field_ref ref = {def, -1, NULL, 0, 0};
+		sk_values vals;
+		SK_CHECK(def->extract(&ctx, &ref, &vals) == SK_OK);
+		SK_CHECK_INT(vals.count, 3);
+		const char *want[] = {"directory", "file", "ipv4"};
+		for (uint32_t i = 0; i < vals.count && i < 3; i++) {
+			SK_CHECK(vals.v[i].u.str.len == strlen(want[i]) &&
+				 memcmp(vals.v[i].u.str.ptr, want[i], vals.v[i].u.str.len) == 0);
+		}
+	}
 	sk_eval_ctx_free(&ctx);
 	sk_state_free(st);
 }

@@ -242,7 +242,7 @@ static const sk_field_def field_table[] = {
 	{"fd.dev.minor", U64, 0, "minor part of fd.dev", sk_xf_fd_num},
 	{"fd.ino", I64, 0, "inode number of the file", sk_xf_fd_num},
 	{"fd.nameraw", STR, 0, "path as the process passed it, before resolution", sk_xf_fd_str},
-	{"fd.types", STR, IDX | LST, "types of every fd of the process (filters only)", NULL},
+	{"fd.types", STR, IDX | LST, "distinct types of the process's fds; [N]: the type of fd N", sk_xf_fd_types},
 
 	/* fdlist: poll-style events that carry several fds */
 	{"fdlist.nums", STR, 0, "fd numbers of a poll event, comma separated", NULL},

@@ -3,9 +3,55 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fields_internal.h"
+
+static int cstr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* fd.types: the distinct types of the process's fds, sorted (Falco keeps
+ * them in a set); fd.types[N]: the type of fd N. */
+SK_XF(fd_types)
+{
+	const sk_thread *t = ctx->thread;
+	if (t == NULL || t->fdt == NULL) {
+		return sk_out_none(out);
+	}
+	const sk_imap *fds = &t->fdt->fds;
+	if (ref->arg_index >= 0) {
+		const sk_fd *fd = sk_imap_get(fds, ref->arg_index);
+		return fd != NULL && fd->type != SK_FD_UNKNOWN ? sk_out_cstr(out, sk_fd_type_name(fd->type))
+							       : sk_out_none(out);
+	}
+	const char *names[SK_VALUES_INLINE];
+	uint32_t n = 0;
+	for (size_t i = 0; i < sk_imap_capacity(fds); i++) {
+		const sk_fd *fd = fds->slots[i].value;
+		if (fd == NULL || fd->type == SK_FD_UNKNOWN) {
+			continue;
+		}
+		const char *name = sk_fd_type_name(fd->type);
+		bool seen = false;
+		for (uint32_t k = 0; k < n && !seen; k++) {
+			seen = names[k] == name;
+		}
+		if (!seen && n < SK_VALUES_INLINE) {
+			names[n++] = name;
+		}
+	}
+	qsort(names, n, sizeof(names[0]), cstr_cmp);
+	for (uint32_t k = 0; k < n; k++) {
+		out->v[k].type = SK_FT_STRING;
+		out->v[k].u.str.ptr = names[k];
+		out->v[k].u.str.len = (uint32_t)strlen(names[k]);
+	}
+	out->count = n;
+	return SK_OK;
+}
 
 static bool is_socket(const sk_fd *fd)
 {
