@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup_cache.h"
 #include "control.h"
 #include "proc_snap.h"
 #include "sc_table.h"
@@ -91,7 +93,7 @@ SK_TEST(reencode_converts_flags_and_resizes)
 	uint16_t lens[] = {8, 8, 4};
 	size_t len = make_event(raw, 151, params, lens, 3);
 	sk_strbuf out = SK_STRBUF_INIT;
-	SK_CHECK_INT(sc_reencode(raw, len, &out), SK_OK);
+	SK_CHECK_INT(sc_reencode(raw, len, NULL, &out), SK_OK);
 	SK_CHECK_INT(out.len, len - 3);
 	uint32_t newlen = 0;
 	uint16_t plen = 0;
@@ -103,10 +105,73 @@ SK_TEST(reencode_converts_flags_and_resizes)
 	/* a length field that disagrees with the parameters is rejected */
 	raw[SKC_HDR_LEN] ^= 1;
 	sk_strbuf_reset(&out);
-	SK_CHECK(sc_reencode(raw, len, &out) != SK_OK);
+	SK_CHECK(sc_reencode(raw, len, NULL, &out) != SK_OK);
 	SK_CHECK_INT(out.len, 0);
-	SK_CHECK_INT(sc_reencode(raw, 10, &out), SK_ETRUNC);
+	SK_CHECK_INT(sc_reencode(raw, 10, NULL, &out), SK_ETRUNC);
 	sk_strbuf_free(&out);
+}
+
+/* The cgroups parameter (14) of an execve exit event re-encoded with cg;
+ * copies its bytes to out (NUL-terminated) and returns its length. */
+static uint16_t reencoded_cgroups(cgc *cg, uint64_t id, char *out, size_t cap)
+{
+	uint8_t raw[512];
+	uint64_t zero = 0;
+	const void *params[SC_PARAM_CGROUPS + 1];
+	uint16_t lens[SC_PARAM_CGROUPS + 1];
+	for (uint32_t i = 0; i < SC_PARAM_CGROUPS; i++) {
+		params[i] = &zero;
+		lens[i] = 8;
+	}
+	params[SC_PARAM_CGROUPS] = &id;
+	lens[SC_PARAM_CGROUPS] = 8;
+	size_t len = make_event(raw, SKC_EVT_EXECVE_19_X, params, lens, SC_PARAM_CGROUPS + 1);
+	sk_strbuf ev = SK_STRBUF_INIT;
+	uint16_t plen = UINT16_MAX;
+	if (sc_reencode(raw, len, cg, &ev) == SK_OK) {
+		memcpy(&plen, ev.data + SKC_HDR_LEN + 2 * SC_PARAM_CGROUPS, 2);
+		size_t n = plen < cap ? plen : cap - 1;
+		memcpy(out, ev.data + ev.len - plen, n);
+		out[n] = '\0';
+	}
+	sk_strbuf_free(&ev);
+	return plen;
+}
+
+SK_TEST(cgroup_ids_become_scap_cgroups_strings)
+{
+	char root[] = "/tmp/sk_cgc_XXXXXX", leaf[256], cmd[64];
+	SK_CHECK(mkdtemp(root) != NULL);
+	snprintf(leaf, sizeof(leaf), "%s/kubepods", root);
+	SK_CHECK_INT(mkdir(leaf, 0700), 0);
+	snprintf(leaf, sizeof(leaf), "%s/kubepods/docker-%s.scope", root,
+		 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	SK_CHECK_INT(mkdir(leaf, 0700), 0);
+	struct stat st;
+	SK_CHECK_INT(stat(leaf, &st), 0);
+
+	cgc *cg = NULL;
+	SK_CHECK_INT(cgc_open(root, &cg), SK_OK);
+	char got[256];
+	/* no kernfs handle on a plain directory: found by the bounded walk */
+	SK_CHECK_INT(reencoded_cgroups(cg, st.st_ino, got, sizeof(got)), strlen(leaf) - strlen(root) + 8);
+	char want[256];
+	snprintf(want, sizeof(want), "cpuset=%s", leaf + strlen(root));
+	SK_CHECK_STR(got, want);
+	/* cached: still answered after the directory is gone */
+	SK_CHECK_INT(rmdir(leaf), 0);
+	const char *path = NULL;
+	SK_CHECK_INT(cgc_path(cg, st.st_ino, &path), SK_OK);
+	SK_CHECK(path != NULL && strncmp(path, "/kubepods/docker-", 17) == 0);
+	/* unknown ids and no cache give an empty parameter, not an error */
+	SK_CHECK_INT(reencoded_cgroups(cg, UINT64_MAX - 1, got, sizeof(got)), 0);
+	SK_CHECK_INT(cgc_path(cg, UINT64_MAX - 1, &path), SK_ENOENT);
+	SK_CHECK_INT(reencoded_cgroups(NULL, st.st_ino, got, sizeof(got)), 0);
+	cgc_close(cg);
+	SK_CHECK_INT(cgc_open("/nonexistent-cgroup-root", &cg), SK_ENOENT);
+	SK_CHECK(cg == NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	SK_CHECK_INT(system(cmd), 0);
 }
 
 SK_TEST(blocks_are_framed_and_padded)
@@ -154,6 +219,7 @@ struct snap_seen {
 	uint64_t threads, users, groups;
 	bool self, self_file, self_listener;
 	uint16_t listen_port;
+	char self_cgroups[512];
 };
 
 static sk_err seen_thread(void *ctx, const sk_scap_thread *th)
@@ -161,6 +227,10 @@ static sk_err seen_thread(void *ctx, const sk_scap_thread *th)
 	struct snap_seen *s = ctx;
 	s->threads++;
 	s->self |= th->tid == (uint64_t)getpid() && strcmp(th->comm, "capture_unit_te") == 0;
+	if (th->tid == (uint64_t)getpid() && th->cgroups_len > 0 && th->cgroups_len < sizeof(s->self_cgroups)) {
+		memcpy(s->self_cgroups, th->cgroups, th->cgroups_len);
+		s->self_cgroups[th->cgroups_len - 1] = 0;
+	}
 	return SK_OK;
 }
 
@@ -221,6 +291,19 @@ SK_TEST(proc_snapshot_describes_this_process)
 	sk_scap_reader_close(r);
 	SK_CHECK(seen.threads > 1);
 	SK_CHECK(seen.self);
+	/* cgroups as exec events carry them: the unified ("0::") line */
+	char own[4096] = "", want[512] = "";
+	FILE *cg = fopen("/proc/self/cgroup", "re");
+	while (cg != NULL && fgets(own, sizeof(own), cg) != NULL) {
+		if (strncmp(own, "0::", 3) == 0) {
+			own[strcspn(own, "\n")] = 0;
+			snprintf(want, sizeof(want), "cpuset=%.400s", own + 3);
+		}
+	}
+	if (cg != NULL) {
+		fclose(cg);
+	}
+	SK_CHECK_STR(seen.self_cgroups, want);
 	SK_CHECK(seen.self_file);
 	SK_CHECK(seen.self_listener);
 	SK_CHECK_INT(seen.users, 1);

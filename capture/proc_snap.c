@@ -16,6 +16,9 @@
 #include "sc_table.h"
 #include "scap_format.h"
 
+/* Readers reject paths longer than the public format's limit. */
+#define SNAP_PATH_MAX 1023u
+
 struct task_info {
 	uint64_t tid, pid, ptid, sid, pgid;
 	char comm[64];
@@ -27,6 +30,8 @@ struct task_info {
 	uint32_t uid, gid, vmsize, vmrss, vmswap, tty, loginuid;
 	uint64_t pfmaj, pfmin, cap_inh, cap_prm, cap_eff, exe_ino, exe_ctime, exe_mtime;
 	uint8_t exe_writable;
+	char cgroups[1100]; /* "cpuset=<unified path>" + NUL, as exec events carry it */
+	size_t cgroups_len;
 };
 
 /* Reads a whole small file into buf (NUL-terminated); returns bytes or -1. */
@@ -65,6 +70,28 @@ static uint64_t status_field(const char *status, const char *key, int base, int 
 		p = end;
 	}
 	return v;
+}
+
+/* The unified-hierarchy ("0::") line of /proc/<pid>/task/<tid>/cgroup as
+ * the scap string exec events carry; left empty when absent or too long. */
+static void load_cgroups(const char *path, struct task_info *t)
+{
+	char buf[8192];
+	if (read_small(path, buf, sizeof(buf)) < 0) {
+		return;
+	}
+	const char *line = strncmp(buf, "0::", 3) == 0 ? buf : strstr(buf, "\n0::");
+	if (line == NULL) {
+		return;
+	}
+	line += line[0] == '\n' ? 4 : 3;
+	size_t n = strcspn(line, "\n");
+	int len = snprintf(t->cgroups, sizeof(t->cgroups), "cpuset=%.*s", (int)n, line);
+	if (len < 0 || (size_t)len >= sizeof(t->cgroups) || n > SNAP_PATH_MAX) {
+		t->cgroups[0] = 0;
+		return;
+	}
+	t->cgroups_len = (size_t)len + 1;
 }
 
 static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct task_info *t)
@@ -130,6 +157,9 @@ static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct t
 	read_link(path, t->cwd, sizeof(t->cwd));
 	snprintf(path, sizeof(path), "%s/%llu/loginuid", proc_root, (unsigned long long)pid);
 	t->loginuid = read_small(path, buf, sizeof(buf)) > 0 ? (uint32_t)strtoul(buf, NULL, 10) : UINT32_MAX;
+	snprintf(path, sizeof(path), "%s/%llu/task/%llu/cgroup", proc_root, (unsigned long long)pid,
+		 (unsigned long long)tid);
+	load_cgroups(path, t);
 	t->fdlimit = 1024;
 	snprintf(path, sizeof(path), "%s/%llu/limits", proc_root, (unsigned long long)pid);
 	if (read_small(path, buf, sizeof(buf)) > 0) {
@@ -141,8 +171,6 @@ static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct t
 	return 0;
 }
 
-/* Readers reject paths longer than the public format's limit. */
-#define SNAP_PATH_MAX 1023u
 
 static void clip_path(char *s)
 {
@@ -174,6 +202,8 @@ static sk_err put_task(sk_scap_writer *w, struct task_info *t)
 		.root = "/",
 		.args = t->cmdline + args_off,
 		.args_len = (uint32_t)(t->cmdline_len - args_off),
+		.cgroups = t->cgroups_len ? t->cgroups : NULL,
+		.cgroups_len = (uint32_t)t->cgroups_len,
 		.fdlimit = t->fdlimit,
 		.uid = t->uid,
 		.gid = t->gid,

@@ -791,7 +791,10 @@ static __always_inline void put_task_common(struct evtbuf *b, struct task_struct
 	char comm[16];
 	BPF_CORE_READ_STR_INTO(&comm, task, comm);
 	put_kstr(b, comm);
-	put_empty(b); /* cgroups */
+	/* cgroups: the unified-hierarchy cgroup id; user space resolves it to
+	 * the scap "controller=path" string (a path walk here exceeds the
+	 * verifier's budget). A forked child already sits in its parent's. */
+	put_u64(b, BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id));
 }
 
 /* Raw clone flags of the clone-family call in regs (the loader converts). */

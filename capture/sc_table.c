@@ -251,8 +251,12 @@ static void index_rows(void)
 /* The conversion of parameter i of event type t (process events included). */
 static enum sc_conv conv_of(uint16_t t, uint32_t i)
 {
-	if (t == SKC_EVT_CLONE_20_X || t == SKC_EVT_FORK_20_X || t == SKC_EVT_VFORK_20_X || t == SKC_EVT_CLONE3_X) {
-		return i == 15 ? SC_CONV_CLONE_FLAGS : SC_CONV_NONE;
+	bool clone = t == SKC_EVT_CLONE_20_X || t == SKC_EVT_FORK_20_X || t == SKC_EVT_VFORK_20_X || t == SKC_EVT_CLONE3_X;
+	if (clone || t == SKC_EVT_EXECVE_19_X || t == SKC_EVT_EXECVEAT_X) {
+		if (i == SC_PARAM_CGROUPS) {
+			return SC_CONV_CGROUP_ID;
+		}
+		return clone && i == SC_PARAM_CGROUPS + 1 ? SC_CONV_CLONE_FLAGS : SC_CONV_NONE;
 	}
 	if (i >= SKC_SPEC_PARAMS || t >= TYPE_SLOTS) {
 		return SC_CONV_NONE;
@@ -269,7 +273,27 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
-sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
+/* Appends the scap cgroups string of cgroup id (unified hierarchy, one
+ * entry); nothing when the id cannot be resolved. Returns its length. */
+static uint16_t put_cgroups(cgc *cg, const uint8_t *p, sk_strbuf *out)
+{
+	uint64_t id;
+	memcpy(&id, p, sizeof(id));
+	const char *path = NULL;
+	if (cg == NULL || cgc_path(cg, id, &path) != SK_OK) {
+		return 0;
+	}
+	static const char key[] = "cpuset=";
+	size_t n = strlen(path);
+	if (n > UINT16_MAX - sizeof(key)) {
+		return 0;
+	}
+	sk_strbuf_append(out, key, sizeof(key) - 1);
+	sk_strbuf_append(out, path, n + 1);
+	return (uint16_t)(sizeof(key) + n);
+}
+
+sk_err sc_reencode(const uint8_t *raw, size_t len, cgc *cg, sk_strbuf *out)
 {
 	if (len < SKC_HDR_LEN) {
 		return SK_ETRUNC;
@@ -303,7 +327,10 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 		uint8_t buf[4];
 		uint16_t nlen = plen[i];
 		const void *src = p;
-		if (c != SC_CONV_NONE && plen[i] == 4) {
+		if (c == SC_CONV_CGROUP_ID) {
+			nlen = plen[i] == sizeof(uint64_t) ? put_cgroups(cg, p, out) : 0;
+			src = NULL;
+		} else if (c != SC_CONV_NONE && plen[i] == 4) {
 			switch (c) {
 			case SC_CONV_OPEN_FLAGS:
 				v = sc_open_flags_to_scap(v);
@@ -330,7 +357,9 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 			}
 			src = buf;
 		}
-		sk_strbuf_append(out, src, nlen);
+		if (src != NULL) {
+			sk_strbuf_append(out, src, nlen);
+		}
 		if (!sk_strbuf_failed(out)) {
 			memcpy(out->data + start + SKC_HDR_LEN + 2 * i, &nlen, 2);
 		}

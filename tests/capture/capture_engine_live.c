@@ -37,20 +37,6 @@ static pid_t spawn_logged(char *const argv[], const char *log)
 	return pid;
 }
 
-static bool file_contains(const char *path, const char *needle)
-{
-	FILE *f = fopen(path, "re");
-	char line[4096];
-	bool found = false;
-	while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL) {
-		found = strstr(line, needle) != NULL;
-	}
-	if (f != NULL) {
-		fclose(f);
-	}
-	return found;
-}
-
 static void stop(pid_t *pid)
 {
 	if (*pid <= 0) {
@@ -91,11 +77,11 @@ SK_TEST(falco_rule_fires_on_live_events)
 			break;
 		}
 		usleep(300000);
-		alert = file_contains(engine_log, "Sensitive file opened for reading by non-trusted program") &&
-			file_contains(engine_log, "process=cat");
+		alert = capture_file_contains(engine_log, "Sensitive file opened for reading by non-trusted program") &&
+			capture_file_contains(engine_log, "process=cat");
 	}
 	SK_CHECK(alert);
-	SK_CHECK(file_contains(capture_log, "interest set generation"));
+	SK_CHECK(capture_file_contains(capture_log, "interest set generation"));
 	stop(&capture_pid);
 	stop(&engine_pid);
 	if (!alert) {

@@ -1,10 +1,12 @@
 /* capture_live.h: what the live capture tests share: the preflight that
- * skips (exit code 77) without root or BTF, and saker-capture's path. */
+ * skips (exit code 77) without root or BTF, saker-capture's path, a log grep. */
 #ifndef CAPTURE_LIVE_H
 #define CAPTURE_LIVE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define CAPTURE_SKIP 77
@@ -44,6 +46,21 @@ static inline void capture_exe(char *out, size_t cap)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
 	snprintf(out, cap, "%s/bin/saker-capture", build ? build : "build");
+}
+
+/* True when a line (up to 4 KiB) of the file at path contains needle. */
+static inline bool capture_file_contains(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "re");
+	char line[4096];
+	bool found = false;
+	while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL) {
+		found = strstr(line, needle) != NULL;
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	return found;
 }
 
 #endif
