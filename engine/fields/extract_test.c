@@ -247,6 +247,11 @@ SK_TEST(abspath_resolves_against_cwd_and_dirfd)
 	sk_fd_info sock = {0};
 	sock.num = 6;
 	sock.type = SK_FD_IPV4;
+	sock.l4proto = SK_L4_TCP;
+	memcpy(sock.cip, (const uint8_t[]){127, 0, 0, 1}, 4);
+	memcpy(sock.sip, (const uint8_t[]){10, 0, 0, 2}, 4);
+	sock.cport = 40000;
+	sock.sport = 80;
 	SK_CHECK(sk_state_add_fd(st, 20, &sock) == SK_OK);
 	sk_fd_info file = {0};
 	file.num = 7;
@@ -266,6 +271,41 @@ SK_TEST(abspath_resolves_against_cwd_and_dirfd)
 				 memcmp(vals.v[i].u.str.ptr, want[i], vals.v[i].u.str.len) == 0);
 		}
 	}
+	/* A poll over a file, a socket, a directory and an unknown fd (what
+	 * sysdig 0.29 prints for the same list: nums, names with <NA>). */
+	sk_evbuild pb;
+	sk_evb_start(&pb, 81, 20, 9000);
+	sk_evb_i64(&pb, 1);
+	uint8_t list[2 + 4 * 10];
+	uint16_t nfds = 4;
+	memcpy(list, &nfds, 2);
+	const int64_t nums[] = {7, 6, 5, 9};
+	for (int i = 0; i < 4; i++) {
+		int16_t flags = 1;
+		memcpy(list + 2 + i * 10, &nums[i], 8);
+		memcpy(list + 2 + i * 10 + 8, &flags, 2);
+	}
+	sk_evb_raw(&pb, list, sizeof(list));
+	pb.ev.info = sk_event_info_get(pb.ev.type);
+	sk_state_view view;
+	SK_CHECK(sk_state_apply(st, &pb.ev, &view) == SK_OK);
+	sk_eval_ctx_set_event(&ctx, &pb.ev, &view);
+	static const char *const fdlist[][2] = {
+		{"fdlist.nums", "7,6,5,9"},
+		{"fdlist.names", "/srv/data/x,127.0.0.1:40000->10.0.0.2:80,/srv/data,<NA>"},
+		{"fdlist.cips", "127.0.0.1"},
+		{"fdlist.sips", "10.0.0.2"},
+		{"fdlist.cports", "40000"},
+		{"fdlist.sports", "80"},
+	};
+	for (size_t i = 0; i < sizeof(fdlist) / sizeof(fdlist[0]); i++) {
+		SK_CHECK_STR(get(&ctx, fdlist[i][0], -1, NULL), fdlist[i][1]);
+	}
+	/* Not a poll event: no list. */
+	sk_evb_start(&pb, exit_type("unlinkat"), 20, 9001);
+	pb.ev.info = sk_event_info_get(pb.ev.type);
+	sk_eval_ctx_set_event(&ctx, &pb.ev, NULL);
+	SK_CHECK_STR(get(&ctx, "fdlist.nums", -1, NULL), "<NA>");
 	sk_eval_ctx_free(&ctx);
 	sk_state_free(st);
 }

@@ -245,12 +245,12 @@ static const sk_field_def field_table[] = {
 	{"fd.types", STR, IDX | LST, "distinct types of the process's fds; [N]: the type of fd N", sk_xf_fd_types},
 
 	/* fdlist: poll-style events that carry several fds */
-	{"fdlist.nums", STR, 0, "fd numbers of a poll event, comma separated", NULL},
-	{"fdlist.names", STR, 0, "fd names of a poll event, comma separated", NULL},
-	{"fdlist.cips", STR, 0, "client addresses of a poll event's fds", NULL},
-	{"fdlist.sips", STR, 0, "server addresses of a poll event's fds", NULL},
-	{"fdlist.cports", STR, 0, "client ports of a poll event's fds", NULL},
-	{"fdlist.sports", STR, 0, "server ports of a poll event's fds", NULL},
+	{"fdlist.nums", STR, 0, "fd numbers of a poll event, comma separated", sk_xf_fdlist},
+	{"fdlist.names", STR, 0, "fd names of a poll event, comma separated", sk_xf_fdlist},
+	{"fdlist.cips", STR, 0, "client addresses of a poll event's fds", sk_xf_fdlist},
+	{"fdlist.sips", STR, 0, "server addresses of a poll event's fds", sk_xf_fdlist},
+	{"fdlist.cports", STR, 0, "client ports of a poll event's fds", sk_xf_fdlist},
+	{"fdlist.sports", STR, 0, "server ports of a poll event's fds", sk_xf_fdlist},
 
 	/* container */
 	{"container.id", STR, 0, "short container id (12 hex digits), 'host' outside containers", sk_xf_container},

@@ -1,12 +1,15 @@
 /* fields_fd.c: fd.*, container.* and k8s.* extractors. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_table.h"
 #include "fields_internal.h"
+#include "sk_strbuf.h"
 
 static int cstr_cmp(const void *a, const void *b)
 {
@@ -240,6 +243,73 @@ SK_XF(fd_addr)
 	set_ip(&out->v[0], fd, ip, net);
 	out->count = 1;
 	return SK_OK;
+}
+
+/* Appends fd's (number num) fdlist.* entry and a comma: what is 'u'
+ * (nums), 'a' (names, <NA> when unknown), 'i' (IPs) or 'p' (ports) of the
+ * client or server end; sockets only for 'i' and 'p'. */
+static void fdlist_entry(char what, bool client, int64_t num, const sk_fd *fd, sk_strbuf *sb)
+{
+	if (what == 'u') {
+		sk_strbuf_printf(sb, "%" PRId64 ",", num);
+	} else if (what == 'a') {
+		sk_strbuf_printf(sb, "%s,", fd != NULL && fd->name_len > 0 ? fd->name : "<NA>");
+	} else if (fd != NULL && is_socket(fd) && what == 'p') {
+		sk_strbuf_printf(sb, "%u,", (unsigned)(client ? fd->cport : fd->sport));
+	} else if (fd != NULL && is_socket(fd)) {
+		char ip[INET6_ADDRSTRLEN];
+		int family = fd->type == SK_FD_IPV4 ? AF_INET : AF_INET6;
+		if (inet_ntop(family, client ? fd->cip : fd->sip, ip, sizeof(ip)) != NULL) {
+			sk_strbuf_printf(sb, "%s,", ip);
+		}
+	}
+}
+
+/* fdlist.*: the fds of a poll event's "fds" list (u16 count, then per fd
+ * an i64 number and i16 flags), comma separated; <NA> when empty. */
+SK_XF(fdlist)
+{
+	const sk_event *ev = ctx->evt;
+	const sk_event_info *info = sk_event_info_get(ev->type);
+	int pi = sk_event_param_index(info, "fds");
+	if (pi < 0 || (uint32_t)pi >= ev->nparams || ev->param_len[pi] < 2) {
+		return sk_out_none(out);
+	}
+	const char *what = ref->def->name + 7; /* after "fdlist." */
+	char kind = 'i';
+	if (strcmp(what, "nums") == 0 || strcmp(what, "names") == 0) {
+		kind = what[1];
+	} else if (strstr(what, "ports") != NULL) {
+		kind = 'p';
+	}
+	bool client = what[0] == 'c';
+	const uint8_t *p = ev->param[pi];
+	uint16_t n;
+	memcpy(&n, p, 2);
+	sk_strbuf sb = SK_STRBUF_INIT;
+	const sk_fdtable *fdt = ctx->thread != NULL ? ctx->thread->fdt : NULL;
+	for (uint32_t i = 0; i < n && 2 + (i + 1) * 10u <= ev->param_len[pi]; i++) {
+		int64_t num;
+		memcpy(&num, p + 2 + i * 10u, 8);
+		const sk_fd *fd = fdt != NULL ? sk_imap_get(&fdt->fds, num) : NULL;
+		fdlist_entry(kind, client, num, fd, &sb);
+	}
+	sk_err err = SK_OK;
+	if (sk_strbuf_failed(&sb) || sb.len == 0) {
+		err = sk_out_none(out);
+		goto cleanup;
+	}
+	char *text = sk_arena_alloc(&ctx->arena, sb.len);
+	if (text == NULL) {
+		err = sk_out_none(out);
+		goto cleanup;
+	}
+	memcpy(text, sk_strbuf_str(&sb), sb.len - 1); /* without the last comma */
+	text[sb.len - 1] = '\0';
+	err = sk_out_str(out, text, sb.len - 1);
+cleanup:
+	sk_strbuf_free(&sb);
+	return err;
 }
 
 SK_XF(fd_port)
