@@ -102,14 +102,28 @@ sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 	return SK_OK;
 }
 
+/* Empty or unset: the runtime's default path. */
+static const char *env_path(const char *name)
+{
+	const char *v = getenv(name);
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
 sk_err sk_pipeline_open(sk_pipeline *p, const sk_engine_config *cfg)
 {
+	sk_state_config sc;
 	sk_err err;
 
 	memset(p, 0, sizeof(*p));
+	memset(&sc, 0, sizeof(sc));
+	/* Where container runtimes keep their state, for hosts (and tests) that
+	 * keep it elsewhere; see docs/configuration.md. */
+	sc.docker_root = env_path("SAKER_DOCKER_ROOT");
+	sc.containerd_root = env_path("SAKER_CONTAINERD_ROOT");
+	sc.crio_root = env_path("SAKER_CRIO_ROOT");
 	err = sk_pipeline_build_rules(cfg, &p->rules);
 	if (err == SK_OK) {
-		err = sk_state_new(NULL, &p->state);
+		err = sk_state_new(&sc, &p->state);
 	}
 	if (err == SK_OK) {
 		err = sk_eval_ctx_init(&p->ctx, p->state, hostname_override());

@@ -37,7 +37,8 @@ static const char rules_fmt[] =
     "- rule: exec in container\n"
     "  desc: test\n"
     "  condition: evt.type in (execve, execveat) and evt.dir = < and container and proc.name = true\n"
-    "  output: \"CTR id=%%container.id pid=%%proc.pid\"\n"
+    "  output: \"CTR id=%%container.id pid=%%proc.pid name=%%container.name image=%%container.image.repository"
+    ":%%container.image.tag\"\n"
     "  priority: WARNING\n"
     "- rule: exec on host\n"
     "  desc: test\n"
@@ -172,10 +173,22 @@ SK_TEST(exec_in_docker_cgroup_has_container_id)
 	sleep_ms(500); /* the capture drains its rings every few ms */
 	stop_capture();
 
-	snprintf(cmd, sizeof(cmd), "'%s' -e '%s' -r '%s' > '%s' 2>&1", engine, scap, rules_path, out);
+	/* The runtime's on-disk state, as docker writes it, in a private root. */
+	char state_dir[256], conf_path[512];
+	snprintf(state_dir, sizeof(state_dir), "%s/docker/containers/%s", dir, CONTAINER_ID);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", state_dir);
 	SK_CHECK_INT(system(cmd), 0);
-	char want[128];
-	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d", CONTAINER_ID, in_ctr);
+	snprintf(conf_path, sizeof(conf_path), "%s/config.v2.json", state_dir);
+	SK_CHECK(write_file(conf_path, "{\"ID\":\"" CONTAINER_ID "\",\"Name\":\"/saker-web\","
+				       "\"Image\":\"sha256:0123\",\"Config\":{\"Image\":\"nginx:1.25\",\"Labels\":{}}}"));
+	snprintf(conf_path, sizeof(conf_path), "%s/hostconfig.json", state_dir);
+	SK_CHECK(write_file(conf_path, "{\"Privileged\":false}"));
+
+	snprintf(cmd, sizeof(cmd), "SAKER_DOCKER_ROOT='%s/docker' '%s' -e '%s' -r '%s' > '%s' 2>&1", dir, engine, scap,
+		 rules_path, out);
+	SK_CHECK_INT(system(cmd), 0);
+	char want[192];
+	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d name=saker-web image=nginx:1.25", CONTAINER_ID, in_ctr);
 	SK_CHECK(capture_file_contains(out, want));
 	snprintf(want, sizeof(want), "OPEN id=%.12s pid=%d", CONTAINER_ID, resident);
 	SK_CHECK(capture_file_contains(out, want));
