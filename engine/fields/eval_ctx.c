@@ -1,5 +1,6 @@
 /* eval_ctx.c: per-event context and its scratch arena (see eval_ctx.h). */
 #include "eval_ctx.h"
+#include "event_table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,5 +91,12 @@ void sk_eval_ctx_set_event(sk_eval_ctx *ctx, const sk_event *evt, const sk_state
 	ctx->thread = view != NULL ? view->thread : NULL;
 	ctx->fd = view != NULL ? view->fd : NULL;
 	ctx->fd_num = view != NULL ? view->fd_num : -1;
+	ctx->exectime = 0;
+	/* Falco's thread.exectime: time between two switches on one CPU. */
+	if (evt->info != NULL && strcmp(evt->info->name, "switch") == 0 && evt->cpu < SK_EVAL_MAX_CPUS) {
+		uint64_t last = ctx->last_switch_ts[evt->cpu];
+		ctx->exectime = last != 0 && evt->ts >= last ? evt->ts - last : 0;
+		ctx->last_switch_ts[evt->cpu] = evt->ts;
+	}
 	arena_reset(&ctx->arena);
 }

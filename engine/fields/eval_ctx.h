@@ -29,6 +29,9 @@ typedef struct sk_arena {
 /* Largest scratch use per event; past it allocations fail (value <NA>). */
 #define SK_ARENA_MAX_PER_EVENT (16u << 20)
 
+/* CPUs whose context switches thread.exectime follows. */
+#define SK_EVAL_MAX_CPUS 1024u
+
 struct sk_eval_ctx {
 	const sk_event *evt;
 	sk_state *state;
@@ -40,6 +43,10 @@ struct sk_eval_ctx {
 	uint64_t cur_ts;   /* this event's time (the event itself may be gone later) */
 	const char *hostname;
 	sk_arena arena;
+	/* thread.exectime: the previous switch's time per CPU, and this
+	 * switch's time since it (0 for other events or a CPU's first switch). */
+	uint64_t last_switch_ts[SK_EVAL_MAX_CPUS];
+	uint64_t exectime;
 };
 
 typedef struct sk_eval_ctx sk_eval_ctx;

@@ -173,7 +173,7 @@ static const sk_field_def field_table[] = {
 	{"thread.tid", I64, 0, "thread id (host namespace)", sk_xf_thread_num},
 	{"thread.ismain", BOL, 0, "true for the thread group leader", sk_xf_thread_num},
 	{"thread.vtid", I64, 0, "thread id inside its pid namespace", sk_xf_thread_num},
-	{"thread.exectime", REL, 0, "CPU time the thread last ran (switch events)", NULL},
+	{"thread.exectime", REL, 0, "CPU time the thread last ran (switch events)", sk_xf_thread_exectime},
 	{"thread.totexectime", REL, 0, "total CPU time of the thread (switch events)", NULL},
 	{"thread.cgroups", STR, 0, "all cgroups of the thread, subsystem=path separated by spaces", sk_xf_thread_cgroup},
 	{"thread.cgroup", STR, KEY | REQ, "cgroup path of one subsystem: thread.cgroup.cpuacct", sk_xf_thread_cgroup},

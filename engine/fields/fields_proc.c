@@ -433,6 +433,11 @@ SK_XF(proc_stdio)
 	return sk_out_str(out, fd->name, fd->name_len);
 }
 
+SK_XF(thread_exectime)
+{
+	return sk_out_num(out, SK_FT_RELTIME, ctx->exectime);
+}
+
 SK_XF(thread_num)
 {
 	const sk_thread *t = ctx->thread;

@@ -29,7 +29,7 @@ static const char *const fields[] = {
 	"proc.pid", "proc.name", "proc.exe", "proc.exepath", "proc.args", "proc.cmdline", "proc.cwd", "proc.ppid",
 	"proc.pname", "proc.pcmdline", "proc.vpid", "proc.sid", "proc.vpgid", "proc.tty", "proc.aname[2]",
 	"proc.apid[2]", "proc.loginshellid", "proc.fdopencount", "proc.env", "thread.tid", "thread.ismain",
-	"thread.vtid", "user.uid", "user.name", "user.homedir", "user.shell", "user.loginuid", "group.gid",
+	"thread.vtid", "thread.exectime", "user.uid", "user.name", "user.homedir", "user.shell", "user.loginuid", "group.gid",
 	"group.name", "fd.num", "fd.type", "fd.typechar", "fd.name", "fd.directory", "fd.filename", "fd.cip",
 	"fd.sip", "fd.lip", "fd.rip", "fd.cport", "fd.sport", "fd.lport", "fd.rport", "fd.l4proto",
 	"fd.sockfamily", "fd.is_server", "container.id", "container.name",
