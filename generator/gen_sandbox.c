@@ -288,6 +288,24 @@ static sk_err drop_to_daemon(const char *tmpdir)
 	return SK_OK;
 }
 
+/* Forks; the parent waits and exits with the child's status, the child
+ * returns (and dies with its parent). */
+static void continue_in_child(void)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		_exit(100 + SK_EIO);
+	}
+	if (pid > 0) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+		}
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /* Everything that happens inside the action's process. Never returns. */
 static void child_main(const gen_sandbox_spec *spec, const gen_cgroup *cg, const gen_env *env, gen_body_fn body,
 		       const void *arg)
@@ -298,27 +316,20 @@ static void child_main(const gen_sandbox_spec *spec, const gen_cgroup *cg, const
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (spec->flags & GEN_IN_CONTAINER) {
 		/* Namespaces first, cgroup after: the unshare itself stays on the host. */
-		pid_t pid;
-		int status = 0;
 		setpgid(0, 0);
 		if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID) != 0) {
 			sk_error("unshare: %s", strerror(errno));
 			_exit(100 + SK_EPERM);
 		}
-		pid = fork();
-		if (pid < 0) {
-			_exit(100 + SK_EIO);
-		}
-		if (pid > 0) {
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-			}
-			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		}
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		continue_in_child(); /* becomes pid 1 of the new pid namespace */
 		if (cgroup_join(cg) != SK_OK || sethostname(cg->id, 12) != 0) {
 			sk_error("cannot enter cgroup %s: %s", cg->dir, strerror(errno));
 			_exit(100 + SK_EIO);
 		}
+		/* A process announces its cgroup to the sensor when it is created or
+		 * execs (as a real container's first process execs): fork once more
+		 * inside the cgroup. */
+		continue_in_child();
 		ns_flags = CLONE_NEWNS | CLONE_NEWNET;
 	} else {
 		if (!(spec->flags & GEN_TTY)) {
