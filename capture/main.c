@@ -29,7 +29,8 @@
 #include "sk_log.h"
 
 #define BATCH_BYTES   (256u * 1024u) /* flush a batch at this size */
-#define FLUSH_NS      20000000ull    /* or after 20 ms */
+#define FLUSH_NS      2000000ull     /* or after 2 ms of steady traffic */
+#define IDLE_MAX_US   2000u          /* longest sleep between polls when idle */
 #define CONTROL_NS    500000000ull   /* control request period */
 #define STATS_NS      1000000000ull
 #define MAX_STAT_CPUS 1024u
@@ -527,7 +528,9 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 		uint64_t t = now_ns();
-		if (cap.batch.len >= BATCH_BYTES || (cap.batch.len > 0 && t - last_flush >= FLUSH_NS)) {
+		/* Ship as soon as the rings are drained: batching only ever waits for
+		 * events already in the rings, never for future ones (latency). */
+		if (cap.batch.len >= BATCH_BYTES || (cap.batch.len > 0 && (n == 0 || t - last_flush >= FLUSH_NS))) {
 			flush_batch(&cap);
 			last_flush = t;
 		}
@@ -546,7 +549,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		/* adaptive polling: no wakeups from the kernel, so back off when idle */
-		idle_us = n > 0 ? 0 : (idle_us == 0 ? 200 : (idle_us * 2 > 10000 ? 10000 : idle_us * 2));
+		idle_us = n > 0 ? 0 : (idle_us == 0 ? 100 : (idle_us * 2 > IDLE_MAX_US ? IDLE_MAX_US : idle_us * 2));
 		if (idle_us > 0) {
 			usleep(idle_us);
 		}
