@@ -249,7 +249,6 @@ static const struct {
 } generator_known_failures[] = {
 	{"Drop and execute new binary in container", GAP_UPPER_LAYER},
 	{"Packet socket created in container", GAP_UNDIAGNOSED},
-	{"Non sudo setuid", GAP_UNDIAGNOSED},
 };
 
 /* The known cause when line reports one of the rules above, else NULL. */

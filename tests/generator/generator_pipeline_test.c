@@ -24,7 +24,6 @@ static const struct {
 	const char *rule;
 	const char *missing;
 } known_gaps[] = {
-	{"Non sudo setuid", "not diagnosed: the setuid exit carries the uid now, the rule still does not match"},
 	{"Drop and execute new binary in container", "capture: proc.is_exe_upper_layer is not computed"},
 	{"Packet socket created in container", "not diagnosed"},
 };
