@@ -240,8 +240,8 @@ SK_TEST(integer_params)
 	SK_CHECK_INT(sk_event_param_u64(&e, 0, &u), SK_EINVAL);
 }
 
-/* saker-capture writes ptrace and set*id exits in the current layout, with the
- * enter parameters appended: the rules read them as evt.arg.request/uid. */
+/* saker-capture writes exits in the current layout, with the enter
+ * parameters appended: rules read them as evt.arg.request, .uid, .domain... */
 SK_TEST(exit_events_carry_enter_parameters)
 {
 	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(169), "request"), 3);
@@ -250,6 +250,14 @@ SK_TEST(exit_events_carry_enter_parameters)
 	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(201), "gid"), 1);
 	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(193), "euid"), 2);
 	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(195), "sgid"), 3);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(19), "domain"), 1);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(21), "fd"), 2);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(25), "backlog"), 2);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(97), "fd"), 1);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(129), "sig"), 2);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(151), "cmd"), 2);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(241), "nstype"), 2);
+	SK_CHECK_INT(sk_event_param_index(sk_event_info_get(285), "flags"), 1);
 }
 
 SK_TEST_MAIN()

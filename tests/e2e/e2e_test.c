@@ -241,14 +241,12 @@ cleanup:
 /* Rules whose generator action fails because of a gap outside tests/e2e
  * (docs/e2e.md). A listed rule that passes is reported so it can go. */
 #define GAP_UPPER_LAYER "saker-capture does not compute proc.is_exe_upper_layer"
-#define GAP_UNDIAGNOSED "not diagnosed yet (fires in neither live nor replay runs)"
 
 static const struct {
 	const char *rule;
 	const char *cause;
 } generator_known_failures[] = {
 	{"Drop and execute new binary in container", GAP_UPPER_LAYER},
-	{"Packet socket created in container", GAP_UNDIAGNOSED},
 };
 
 /* The known cause when line reports one of the rules above, else NULL. */
