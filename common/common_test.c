@@ -1,4 +1,10 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "sk_err.h"
+#include "sk_ipc.h"
 #include "sk_strbuf.h"
 #include "sk_test.h"
 
@@ -33,6 +39,37 @@ SK_TEST(strbuf_json_escapes)
 	sk_strbuf_json_string(&sb, in, sizeof(in) - 1);
 	SK_CHECK_STR(sk_strbuf_str(&sb), "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\"");
 	sk_strbuf_free(&sb);
+}
+
+SK_TEST(ipc_dir_is_created_or_explained)
+{
+	char base[] = "/tmp/sk_ipc_XXXXXX";
+	char url[256], file[128], err[256] = "";
+	struct stat st;
+
+	SK_CHECK(mkdtemp(base) != NULL);
+	SK_CHECK_INT(sk_ipc_prepare_dir("tcp://127.0.0.1:1", err, sizeof(err)), SK_OK);
+	snprintf(url, sizeof(url), "ipc://%s/run/a.sock", base);
+	SK_CHECK_INT(sk_ipc_prepare_dir(url, err, sizeof(err)), SK_OK);
+	snprintf(file, sizeof(file), "%s/run", base);
+	SK_CHECK(stat(file, &st) == 0 && S_ISDIR(st.st_mode));
+	SK_CHECK_INT(sk_ipc_prepare_dir(url, err, sizeof(err)), SK_OK); /* already there */
+	snprintf(url, sizeof(url), "ipc://%s/missing/deeper/a.sock", base);
+	SK_CHECK_INT(sk_ipc_prepare_dir(url, err, sizeof(err)), SK_ENOENT);
+	SK_CHECK_CONTAINS(err, "does not exist and cannot be created");
+	snprintf(file, sizeof(file), "%s/plain", base);
+	FILE *f = fopen(file, "w");
+	SK_CHECK(f != NULL);
+	if (f != NULL) {
+		fclose(f);
+	}
+	snprintf(url, sizeof(url), "ipc://%s/a.sock", file);
+	SK_CHECK_INT(sk_ipc_prepare_dir(url, err, sizeof(err)), SK_EINVAL);
+	SK_CHECK_CONTAINS(err, "not a directory");
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/run", base);
+	rmdir(file);
+	rmdir(base);
 }
 
 SK_TEST_MAIN()

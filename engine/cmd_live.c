@@ -5,7 +5,6 @@
  * (on an error the old ones stay active); SIGINT/SIGTERM drain the outputs
  * and exit. Capture drops raise an internal alert, as Falco's
  * "syscall event drop" does. docs/protocol.md describes both links. */
-#include <errno.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/pull.h>
 #include <nng/protocol/reqrep0/rep.h>
@@ -15,13 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "cmd.h"
 #include "event_table.h"
 #include "pipeline.h"
 #include "scap_reader.h"
+#include "sk_ipc.h"
 #include "sk_log.h"
 #include "state_scap.h"
 
@@ -258,31 +257,15 @@ static const sk_scap_callbacks live_callbacks = {
 	fwd_machine, fwd_thread, fwd_fd, fwd_user, fwd_group, fwd_iface, on_capture_stats,
 };
 
-/* Creates the directory of an ipc:// socket path if it is missing. */
-static void ensure_ipc_dir(const char *url)
-{
-	char dir[4096];
-	char *slash;
-
-	if (strncmp(url, "ipc://", 6) != 0) {
-		return;
-	}
-	snprintf(dir, sizeof(dir), "%s", url + 6);
-	slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir) {
-		return;
-	}
-	*slash = '\0';
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
-		sk_warn("cannot create %s: %s", dir, strerror(errno));
-	}
-}
-
 static int listen_on(nng_socket s, const char *what, const char *url)
 {
+	char why[512];
 	int rv;
 
-	ensure_ipc_dir(url);
+	/* nng_listen below reports the failure itself; this says why. */
+	if (sk_ipc_prepare_dir(url, why, sizeof(why)) != SK_OK) {
+		sk_warn("%s link: %s", what, why);
+	}
 	rv = nng_listen(s, url, NULL, 0);
 	if (rv != 0) {
 		sk_error("%s link: cannot listen on %s: %s (another saker-engine running? use --%s URL)", what, url,

@@ -1,6 +1,5 @@
 #include "nng_in.h"
 
-#include <errno.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/pull.h>
 #include <pthread.h>
@@ -8,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "sk_log.h"
+#include "sk_ipc.h"
 
 #define SKN_RECV_QUEUE 128 /* messages nng may hold before applying back-pressure */
 
@@ -29,32 +28,15 @@ struct skn_input {
 /* For ipc:// URLs, makes sure the socket's directory exists. */
 static sk_err skn_prepare_dir(const char *url, char *err, size_t errlen)
 {
-	char dir[512];
-	if (strncmp(url, "ipc://", 6) != 0) {
-		return SK_OK;
+	char why[512];
+	sk_err e = sk_ipc_prepare_dir(url, why, sizeof(why));
+
+	if (e == SK_ENOENT) {
+		snprintf(err, errlen, "nng: %s; create it or set nng.listen", why);
+	} else if (e != SK_OK) {
+		snprintf(err, errlen, "nng: %s", why);
 	}
-	snprintf(dir, sizeof(dir), "%s", url + 6);
-	char *slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir) {
-		return SK_OK;
-	}
-	*slash = '\0';
-	struct stat st;
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			snprintf(err, errlen, "nng: %s: not a directory (for %s)", dir, url);
-			return SK_EINVAL;
-		}
-		return SK_OK;
-	}
-	if (mkdir(dir, 0750) != 0) {
-		snprintf(err, errlen,
-			 "nng: directory %s for %s does not exist and cannot be created (%s); create it or set "
-			 "nng.listen",
-			 dir, url, strerror(errno));
-		return SK_ENOENT;
-	}
-	return SK_OK;
+	return e;
 }
 
 static void *skn_main(void *arg)
