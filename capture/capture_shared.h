@@ -102,5 +102,6 @@ struct skc_counters {
 #define SKC_EXE_WRITABLE    (1u << 0)
 #define SKC_EXE_UPPER_LAYER (1u << 1)
 #define SKC_EXE_FROM_MEMFD  (1u << 2)
+#define SKC_EXE_LOWER_LAYER (1u << 3)
 
 #endif

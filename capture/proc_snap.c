@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture_shared.h"
+#include "ovl_layer.h"
 #include "sc_table.h"
 #include "scap_format.h"
 
@@ -30,6 +32,7 @@ struct task_info {
 	uint32_t uid, gid, vmsize, vmrss, vmswap, tty, loginuid;
 	uint64_t pfmaj, pfmin, cap_inh, cap_prm, cap_eff, exe_ino, exe_ctime, exe_mtime;
 	uint8_t exe_writable;
+	uint32_t exe_layer; /* SKC_EXE_UPPER_LAYER or SKC_EXE_LOWER_LAYER on overlayfs, else 0 */
 	char cgroups[1100]; /* "cpuset=<unified path>" + NUL, as exec events carry it */
 	size_t cgroups_len;
 };
@@ -152,6 +155,7 @@ static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct t
 		t->exe_mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
 		t->exe_writable = t->uid == 0 || ((st.st_mode & S_IWUSR) && st.st_uid == t->uid) ||
 				  ((st.st_mode & S_IWGRP) && st.st_gid == t->gid) || (st.st_mode & S_IWOTH);
+		t->exe_layer = ovl_exe_layer(proc_root, pid, t->exepath);
 	}
 	snprintf(path, sizeof(path), "%s/%llu/cwd", proc_root, (unsigned long long)pid);
 	read_link(path, t->cwd, sizeof(t->cwd));
@@ -218,6 +222,8 @@ static sk_err put_task(sk_scap_writer *w, struct task_info *t)
 		.loginuid = t->loginuid,
 		.exe_writable = t->exe_writable,
 		.exe_from_memfd = strncmp(t->exepath, "/memfd:", 7) == 0,
+		.exe_upper_layer = (t->exe_layer & SKC_EXE_UPPER_LAYER) != 0,
+		.exe_lower_layer = (t->exe_layer & SKC_EXE_LOWER_LAYER) != 0,
 		.cap_inheritable = t->cap_inh,
 		.cap_permitted = t->cap_prm,
 		.cap_effective = t->cap_eff,

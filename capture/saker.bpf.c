@@ -858,6 +858,24 @@ int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *chil
 	return 0;
 }
 
+#define OVERLAYFS_MAGIC 0x794c7630u
+
+/* Overlay layer of an exe inode: an overlayfs inode is the vfs_inode member
+ * of a struct ovl_inode whose __upperdentry is set once the file exists in
+ * the upper (writable) layer; a file only in the image has lower entries
+ * alone. 0 for any other file system. */
+static __always_inline __u32 exe_layer(struct inode *ino)
+{
+	if (!ino || BPF_CORE_READ(ino, i_sb, s_magic) != OVERLAYFS_MAGIC) {
+		return 0;
+	}
+	struct ovl_inode *oi = container_of(ino, struct ovl_inode, vfs_inode);
+	if (BPF_CORE_READ(oi, __upperdentry)) {
+		return SKC_EXE_UPPER_LAYER;
+	}
+	return BPF_CORE_READ(oi, oe, __numlower) > 0 ? SKC_EXE_LOWER_LAYER : 0;
+}
+
 static __always_inline __u32 exe_flags(struct file *exe, struct task_struct *task)
 {
 	__u32 flags = 0;
@@ -874,7 +892,7 @@ static __always_inline __u32 exe_flags(struct file *exe, struct task_struct *tas
 	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':') {
 		flags |= SKC_EXE_FROM_MEMFD;
 	}
-	return flags;
+	return flags | exe_layer(ino);
 }
 
 static __always_inline __u32 task_tty(struct task_struct *task)

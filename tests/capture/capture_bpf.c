@@ -12,11 +12,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -83,6 +85,48 @@ static void copy_file(const char *from, int to_fd)
 	if (in >= 0) {
 		close(in);
 	}
+}
+
+/* In a private mount namespace (gone with the child), mounts an overlay
+ * whose lower layer holds a copy of true, drops a second copy through the
+ * merged view (it lands in the upper layer) and runs both: the exec events
+ * must say upper layer for the dropped one and lower layer for the other. */
+static void overlay_execs(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		static const char *const dirs[] = {"lower", "upper", "work", "merged"};
+		char path[256], opts[512];
+		for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", tmpdir, dirs[i]);
+			if (mkdir(path, 0755) != 0) {
+				_exit(2);
+			}
+		}
+		snprintf(path, sizeof(path), "%s/lower/ovl_lower_true", tmpdir);
+		int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0755);
+		copy_file("/bin/true", fd);
+		close(fd);
+		snprintf(opts, sizeof(opts), "lowerdir=%s/lower,upperdir=%s/upper,workdir=%s/work", tmpdir, tmpdir,
+			 tmpdir);
+		snprintf(path, sizeof(path), "%s/merged", tmpdir);
+		if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+		    mount("overlay", path, "overlay", 0, opts) != 0) {
+			perror("overlay");
+			_exit(3);
+		}
+		snprintf(path, sizeof(path), "%s/merged/ovl_upper_true", tmpdir);
+		fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0755);
+		copy_file("/bin/true", fd);
+		close(fd);
+		char *upper_argv[] = {path, NULL};
+		int upper_rc = run(upper_argv);
+		snprintf(path, sizeof(path), "%s/merged/ovl_lower_true", tmpdir);
+		char *lower_argv[] = {path, NULL};
+		int lower_rc = run(lower_argv);
+		_exit(upper_rc == 0 && lower_rc == 0 ? 0 : 4);
+	}
+	SK_CHECK_INT(reap(pid, 10000), 0);
 }
 
 static int connected_port;
@@ -158,6 +202,7 @@ static void workload(void)
 	}
 	SK_CHECK_INT(reap(rel, 5000), 0);
 	SK_CHECK(open("/nonexistent/sk_capture_missing", O_RDONLY) < 0);
+	overlay_execs();
 }
 
 /* Runs sysdig with a filter and a format; returns its output (malloc'd). */
@@ -337,6 +382,12 @@ SK_TEST(live_capture_matches_sysdig)
 	SK_CHECK(shm_flags >= 0 && (shm_flags & 1)); /* writable by root */
 	long memfd_flags = exec_flags_for("memfd:sk_memfd");
 	SK_CHECK(memfd_flags >= 0 && (memfd_flags & 4));
+	SK_CHECK(shm_flags >= 0 && (shm_flags & (2 | 8)) == 0); /* tmpfs: no overlay layer */
+	/* overlay: 2 = upper layer, 8 = lower layer (scap execve flags) */
+	long upper_flags = exec_flags_for("merged/ovl_upper_true");
+	SK_CHECK(upper_flags >= 0 && (upper_flags & (2 | 8)) == 2);
+	long lower_flags = exec_flags_for("merged/ovl_lower_true");
+	SK_CHECK(lower_flags >= 0 && (lower_flags & (2 | 8)) == 8);
 	check_engine_reader();
 	check_engine_replay();
 }

@@ -242,41 +242,20 @@ cleanup:
 	remove_dir(tools);
 }
 
-/* Rules whose generator action fails because of a gap outside tests/e2e
- * (docs/e2e.md). A listed rule that passes is reported so it can go. */
-#define GAP_UPPER_LAYER "saker-capture does not compute proc.is_exe_upper_layer"
-
-static const struct {
-	const char *rule;
-	const char *cause;
-} generator_known_failures[] = {
-	{"Drop and execute new binary in container", GAP_UPPER_LAYER},
-};
-
-/* The known cause when line reports one of the rules above, else NULL. */
-static const char *known_failure(const char *line)
-{
-	char quoted[160];
-
-	for (size_t i = 0; i < sizeof(generator_known_failures) / sizeof(generator_known_failures[0]); i++) {
-		snprintf(quoted, sizeof(quoted), "\"%s\"", generator_known_failures[i].rule);
-		if (strstr(line, quoted) != NULL) {
-			return generator_known_failures[i].cause;
-		}
-	}
-	return NULL;
-}
+/* A rule that only fires when saker-capture reads the exe's overlayfs layer
+ * (proc.is_exe_upper_layer): its PASS line must be seen. */
+#define UPPER_LAYER_RULE "\"Drop and execute new binary in container\""
 
 #define MAX_RETRY 32
 
 typedef struct gen_result {
-	int rc, known, unexpected;
+	int rc, unexpected;
+	bool upper_layer_passed;
 	char *failed[MAX_RETRY]; /* action names of the unexpected failures (strdup) */
 } gen_result;
 
 /* Runs `saker-event-generator test` (all actions, or the nfailed of
- * `retry`) against the receiver on listen_spec; sorts the FAIL lines into
- * known and unexpected. */
+ * `retry`) against the receiver on listen_spec; collects the FAIL lines. */
 static void run_generator(const e2e_stack *s, const char *listen_spec, const gen_result *retry, gen_result *r)
 {
 	char gen[E2E_PATH_MAX], out[E2E_PATH_MAX + 16];
@@ -306,17 +285,15 @@ static void run_generator(const e2e_stack *s, const char *listen_spec, const gen
 		if (nl != NULL) {
 			*nl = '\0';
 		}
-		if (strncmp(line, "FAIL", 4) == 0 && known_failure(line) == NULL) {
+		if (strncmp(line, "FAIL", 4) == 0) {
 			fprintf(stderr, "generator: %s\n", line);
 			char name[128] = "";
 			if (sscanf(line, "FAIL %127s", name) == 1 && r->unexpected < MAX_RETRY) {
 				r->failed[r->unexpected] = strdup(name);
 			}
 			r->unexpected++;
-		} else if (strncmp(line, "FAIL", 4) == 0) {
-			r->known++;
-		} else if (strncmp(line, "PASS", 4) == 0 && known_failure(line) != NULL) {
-			printf("generator: now passes, remove it from the known failures: %s\n", line);
+		} else if (strncmp(line, "PASS", 4) == 0 && strstr(line, UPPER_LAYER_RULE) != NULL) {
+			r->upper_layer_passed = true;
 		} else if (strstr(line, "actions,") != NULL) {
 			printf("generator: %s\n", line);
 		}
@@ -350,8 +327,7 @@ SK_TEST(generator)
 		return;
 	}
 	run_generator(&s, listen_spec, NULL, &all);
-	printf("generator: %d known failures (causes in e2e_test.c and docs/e2e.md)\n", all.known);
-	SK_CHECK_INT(all.rc, all.known + all.unexpected > 0 ? 1 : 0);
+	SK_CHECK_INT(all.rc, all.unexpected > 0 ? 1 : 0);
 	/* A loaded host (sanitizer builds, parallel tests) can starve the
 	 * engine for a moment: the capture then loses events and says so.
 	 * Unexpected failures get one retry; a regression fails twice. */
@@ -360,10 +336,12 @@ SK_TEST(generator)
 		run_generator(&s, listen_spec, &all, &retry);
 		SK_CHECK_INT(retry.unexpected, 0);
 		SK_CHECK_INT(retry.rc, 0);
+		all.upper_layer_passed |= retry.upper_layer_passed;
 		gen_result_free(&retry);
 	} else {
 		SK_CHECK_INT(all.unexpected, 0);
 	}
+	SK_CHECK(all.upper_layer_passed);
 	gen_result_free(&all);
 	e2e_stack_free(&s, sk_test_failures > 0);
 }
