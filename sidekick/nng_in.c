@@ -22,6 +22,7 @@ struct skn_input {
 	atomic_bool stop;
 	skh_ingest_fn ingest;
 	void *user;
+	size_t max_line; /* bytes of one alert */
 	char url[512];
 };
 
@@ -39,15 +40,79 @@ static sk_err skn_prepare_dir(const char *url, char *err, size_t errlen)
 	return e;
 }
 
+/* True for a line with nothing but blanks (a trailing "\r" or "\n"). */
+static bool skn_blank(const char *line, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+			return false;
+		}
+	}
+	return true;
+}
+
+sk_err skn_split(const char *msg, size_t len, size_t max_line, size_t max_alerts, skh_ingest_fn ingest, void *user,
+		 skn_counts *counts, char *err, size_t errlen)
+{
+	const char *p = msg, *end = len > 0 ? msg + len : msg;
+	size_t nalerts = 0;
+	sk_err last = SK_OK;
+	char why[512];
+
+	counts->accepted = counts->rejected = 0;
+	if (errlen > 0) {
+		err[0] = '\0';
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *line = p;
+		size_t n = (size_t)((nl != NULL ? nl : end) - p);
+		sk_err e;
+
+		p = nl != NULL ? nl + 1 : end;
+		if (skn_blank(line, n)) {
+			continue;
+		}
+		nalerts++;
+		why[0] = '\0';
+		if (nalerts > max_alerts || n > max_line) {
+			if (nalerts > max_alerts) {
+				snprintf(why, sizeof(why), "more than %zu alerts in one message", max_alerts);
+			} else {
+				snprintf(why, sizeof(why), "%zu bytes, over the %zu-byte limit", n, max_line);
+			}
+			ingest(user, SKM_SOURCE_NNG, NULL, 0, why, 0); /* counts the rejection */
+			e = SK_ERANGE;
+		} else {
+			e = ingest(user, SKM_SOURCE_NNG, line, n, why, sizeof(why));
+		}
+		if (e == SK_OK) {
+			counts->accepted++;
+			continue;
+		}
+		counts->rejected++;
+		last = e;
+		snprintf(err, errlen, "alert %zu of the message: %s", nalerts, why);
+	}
+	if (nalerts == 0) {
+		ingest(user, SKM_SOURCE_NNG, NULL, 0, why, 0);
+		counts->rejected = 1;
+		snprintf(err, errlen, "empty message (no alert in %zu bytes)", len);
+		return SK_EINVAL;
+	}
+	return last;
+}
+
 static void *skn_main(void *arg)
 {
 	skn_input *in = arg;
-	char err[512];
+	char err[600], last_err[600] = "";
 	time_t last_log = 0;
 	uint64_t rejected = 0;
 
 	while (!atomic_load(&in->stop)) {
 		nng_msg *msg = NULL;
+		skn_counts counts;
 		int rv = nng_recvmsg(in->sock, &msg, 0);
 		if (rv == NNG_ETIMEDOUT) {
 			continue;
@@ -58,18 +123,22 @@ static void *skn_main(void *arg)
 			}
 			break;
 		}
-		sk_err e = in->ingest(in->user, SKM_SOURCE_NNG, nng_msg_body(msg), nng_msg_len(msg), err, sizeof(err));
-		if (e != SK_OK) {
+		skn_split(nng_msg_body(msg), nng_msg_len(msg), in->max_line, SKN_MAX_ALERTS, in->ingest, in->user,
+			  &counts, err, sizeof(err));
+		nng_msg_free(msg);
+		if (counts.rejected > 0) {
+			rejected += counts.rejected;
+			memcpy(last_err, err, sizeof(last_err));
+		}
+		if (rejected > 0) {
 			/* One line per second at most; the metrics count every one. */
 			time_t now = time(NULL);
-			rejected++;
 			if (now != last_log) {
-				sk_warn("nng: %llu alert(s) rejected, last: %s", (unsigned long long)rejected, err);
+				sk_warn("nng: %llu alert(s) rejected, last: %s", (unsigned long long)rejected, last_err);
 				last_log = now;
 				rejected = 0;
 			}
 		}
-		nng_msg_free(msg);
 	}
 	return NULL;
 }
@@ -87,6 +156,7 @@ sk_err skn_start(const char *url, size_t max_bytes, skh_ingest_fn ingest, void *
 	}
 	in->ingest = ingest;
 	in->user = user;
+	in->max_line = max_bytes;
 	snprintf(in->url, sizeof(in->url), "%s", url);
 	e = skn_prepare_dir(url, err, errlen);
 	if (e != SK_OK) {
@@ -100,7 +170,8 @@ sk_err skn_start(const char *url, size_t max_bytes, skh_ingest_fn ingest, void *
 	}
 	in->open = true;
 	nng_socket_set_ms(in->sock, NNG_OPT_RECVTIMEO, 200);
-	nng_socket_set_size(in->sock, NNG_OPT_RECVMAXSZ, max_bytes);
+	nng_socket_set_size(in->sock, NNG_OPT_RECVMAXSZ,
+			    max_bytes > SKN_MIN_MESSAGE_BYTES ? max_bytes : SKN_MIN_MESSAGE_BYTES);
 	/* A small receive queue lets the engine keep sending while an append
 	 * is in progress; bounded so memory stays small. */
 	nng_socket_set_int(in->sock, NNG_OPT_RECVBUF, SKN_RECV_QUEUE);

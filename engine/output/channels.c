@@ -55,7 +55,7 @@ static void stream_close(sk_output_channel *ch)
 	free(s);
 }
 
-static const sk_output_channel_ops stdout_ops = {"stdout", stdout_emit, stream_close};
+static const sk_output_channel_ops stdout_ops = {.name = "stdout", .emit = stdout_emit, .close = stream_close};
 
 static sk_err stream_new(const sk_output_channel_ops *ops, const sk_output_config *cfg, const char *target,
 			 bool keep_alive, bool is_program, sk_output_channel **out)
@@ -118,8 +118,8 @@ static sk_err stream_emit(sk_output_channel *ch, const char *line, size_t len, c
 	return err;
 }
 
-static const sk_output_channel_ops file_ops = {"file", stream_emit, stream_close};
-static const sk_output_channel_ops program_ops = {"program", stream_emit, stream_close};
+static const sk_output_channel_ops file_ops = {.name = "file", .emit = stream_emit, .close = stream_close};
+static const sk_output_channel_ops program_ops = {.name = "program", .emit = stream_emit, .close = stream_close};
 
 sk_err sk_output_file_open(const sk_output_config *cfg, sk_output_channel **out)
 {
@@ -195,7 +195,7 @@ static void http_close(sk_output_channel *ch)
 	free(h);
 }
 
-static const sk_output_channel_ops http_ops = {"http", http_emit, http_close};
+static const sk_output_channel_ops http_ops = {.name = "http", .emit = http_emit, .close = http_close};
 
 sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out)
 {
@@ -236,26 +236,81 @@ sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out)
 
 /* ---- nng PUSH to saker-sidekick ---------------------------------------------- */
 
+/* Alerts are batched into one nng message, '\n' between them: the per-message
+ * cost of nng (tens of microseconds) would otherwise cap the link well below
+ * the sidekick's own rate (docs/protocol.md, "Alerts"). */
 typedef struct nng_ch {
 	sk_output_channel base;
 	nng_socket sock;
+	nng_msg *batch; /* NULL when nothing is held */
+	uint64_t nbatch; /* alerts in batch */
 } nng_ch;
+
+/* Sends the held batch; its alerts are counted sent or failed together. */
+static void nng_ch_flush(sk_output_channel *ch)
+{
+	nng_ch *n = (nng_ch *)ch;
+	int rv;
+
+	if (n->batch == NULL) {
+		return;
+	}
+	if (n->nbatch == 0) {
+		nng_msg_free(n->batch); /* an append failed on a fresh message */
+		n->batch = NULL;
+		return;
+	}
+	rv = nng_sendmsg(n->sock, n->batch, 0);
+	if (rv == 0) {
+		n->base.sent += n->nbatch;
+	} else {
+		nng_msg_free(n->batch); /* nng keeps the message only on success */
+		n->base.failed += n->nbatch;
+	}
+	n->batch = NULL;
+	n->nbatch = 0;
+}
 
 static sk_err nng_emit(sk_output_channel *ch, const char *line, size_t len, const char *json, size_t json_len)
 {
 	nng_ch *n = (nng_ch *)ch;
-	/* One JSON alert per message, no trailing newline (docs/protocol.md). */
-	return nng_send(n->sock, (void *)json, json_len, 0) == 0 ? SK_OK : SK_EIO;
+
+	if (n->batch != NULL && (n->nbatch >= SK_OUTPUT_NNG_BATCH_ALERTS ||
+				 nng_msg_len(n->batch) + 1 + json_len > SK_OUTPUT_NNG_BATCH_BYTES)) {
+		nng_ch_flush(ch);
+	}
+	if (n->batch == NULL) {
+		size_t want = json_len > SK_OUTPUT_NNG_BATCH_BYTES ? json_len : SK_OUTPUT_NNG_BATCH_BYTES;
+		if (nng_msg_alloc(&n->batch, 0) != 0 || nng_msg_reserve(n->batch, want) != 0) {
+			if (n->batch != NULL) {
+				nng_msg_free(n->batch);
+				n->batch = NULL;
+			}
+			return SK_ENOMEM;
+		}
+	} else if (nng_msg_append(n->batch, "\n", 1) != 0) {
+		return SK_ENOMEM;
+	}
+	if (nng_msg_append(n->batch, json, json_len) != 0) {
+		if (n->nbatch > 0) {
+			nng_msg_chop(n->batch, 1); /* the separator: keep the batch well formed */
+		}
+		return SK_ENOMEM;
+	}
+	n->nbatch++;
+	return SK_EAGAIN;
 }
 
 static void nng_ch_close(sk_output_channel *ch)
 {
 	nng_ch *n = (nng_ch *)ch;
+	nng_ch_flush(ch);
 	nng_close(n->sock);
 	free(n);
 }
 
-static const sk_output_channel_ops nng_ops = {"nng", nng_emit, nng_ch_close};
+static const sk_output_channel_ops nng_ops = {
+	.name = "nng", .emit = nng_emit, .flush = nng_ch_flush, .close = nng_ch_close};
 
 sk_err sk_output_nng_open(const sk_output_config *cfg, sk_output_channel **out)
 {

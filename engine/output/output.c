@@ -224,34 +224,63 @@ struct sk_outputs {
 	sk_outputs_stats stats;
 };
 
+/* Sends what the batching channels hold; called with the lock released. */
+static void flush_channels(sk_outputs *o)
+{
+	for (size_t i = 0; i < o->nch; i++) {
+		sk_output_channel *ch = o->ch[i];
+		if (ch->ops->flush != NULL) {
+			ch->ops->flush(ch);
+		}
+	}
+}
+
+static void emit_all(sk_outputs *o, const queued *q)
+{
+	for (size_t i = 0; i < o->nch; i++) {
+		sk_output_channel *ch = o->ch[i];
+		sk_err err = ch->ops->emit(ch, q->line, q->line_len, q->json, q->json_len);
+		if (err == SK_OK) {
+			ch->sent++;
+		} else if (err != SK_EAGAIN) {
+			ch->failed++;
+		}
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	sk_outputs *o = arg;
+	bool held = false; /* emitted since the last flush */
 
 	pthread_mutex_lock(&o->mu);
 	for (;;) {
 		queued q;
-		while (o->count == 0 && !o->stopping) {
+		if (o->count == 0 && held) {
+			/* Flush before sleeping: at a low rate every alert leaves at
+			 * once, at a high rate the backlog forms the batches. */
+			held = false;
+			pthread_mutex_unlock(&o->mu);
+			flush_channels(o);
+			pthread_mutex_lock(&o->mu);
+			continue;
+		}
+		if (o->count == 0) {
+			if (o->stopping) {
+				break;
+			}
 			o->busy = false;
 			pthread_cond_broadcast(&o->idle);
 			pthread_cond_wait(&o->nonempty, &o->mu);
-		}
-		if (o->count == 0 && o->stopping) {
-			break;
+			continue;
 		}
 		q = o->ring[o->head];
 		o->head = (o->head + 1) % o->cap;
 		o->count--;
 		o->busy = true;
 		pthread_mutex_unlock(&o->mu);
-		for (size_t i = 0; i < o->nch; i++) {
-			sk_output_channel *ch = o->ch[i];
-			if (ch->ops->emit(ch, q.line, q.line_len, q.json, q.json_len) == SK_OK) {
-				ch->sent++;
-			} else {
-				ch->failed++;
-			}
-		}
+		emit_all(o, &q);
+		held = true;
 		free(q.line);
 		free(q.json);
 		pthread_mutex_lock(&o->mu);

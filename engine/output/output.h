@@ -78,11 +78,19 @@ sk_err sk_alert_format_json(const sk_alert *a, const sk_output_config *cfg, sk_s
 
 /* A channel: the vtable every output implements. emit gets the line the
  * channel should write (text or JSON per json_output) and the JSON
- * document (for http/nng, which always send JSON unless noted). */
+ * document (for http/nng, which always send JSON unless noted).
+ *
+ * emit returns SK_OK (delivered: the worker counts it sent), an error (the
+ * worker counts it failed) or SK_EAGAIN: the channel copied the alert into
+ * a batch and counts it itself, in sent or failed, when the batch leaves.
+ * flush (optional, NULL when emit never holds) sends what is held; the
+ * worker calls it whenever the queue runs empty, so an alert waits in a
+ * batch only while more alerts are already queued behind it. */
 typedef struct sk_output_channel sk_output_channel;
 typedef struct sk_output_channel_ops {
 	const char *name;
 	sk_err (*emit)(sk_output_channel *ch, const char *line, size_t line_len, const char *json, size_t json_len);
+	void (*flush)(sk_output_channel *ch);
 	void (*close)(sk_output_channel *ch);
 } sk_output_channel_ops;
 struct sk_output_channel {
@@ -96,6 +104,12 @@ sk_err sk_output_stdout_open(const sk_output_config *cfg, sk_output_channel **ou
 sk_err sk_output_file_open(const sk_output_config *cfg, sk_output_channel **out);
 sk_err sk_output_program_open(const sk_output_config *cfg, sk_output_channel **out);
 sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out);
+/* nng_output batches (docs/protocol.md, "Alerts"): one message carries up
+ * to SK_OUTPUT_NNG_BATCH_ALERTS alerts separated by '\n', and is sent once
+ * adding the next alert would pass SK_OUTPUT_NNG_BATCH_BYTES (an alert
+ * larger than that goes alone) or when the queue runs empty. */
+#define SK_OUTPUT_NNG_BATCH_BYTES (64u * 1024u)
+#define SK_OUTPUT_NNG_BATCH_ALERTS 256u
 sk_err sk_output_nng_open(const sk_output_config *cfg, sk_output_channel **out);
 
 typedef struct sk_outputs sk_outputs;

@@ -1,7 +1,8 @@
 /* output_test.c: Falco's JSON and text formats byte for byte, and every
  * channel against a real peer: a file, a program, an HTTP server on
- * loopback (libmicrohttpd, random port) and an nng PULL socket; plus the
- * bounded queue counting what it drops. */
+ * loopback (libmicrohttpd, random port) and an nng PULL socket (single
+ * alerts when idle, '\n'-separated batches under a backlog, every alert of a
+ * failed batch counted); plus the bounded queue counting what it drops. */
 #define _GNU_SOURCE
 #include "output.h"
 
@@ -267,39 +268,157 @@ SK_TEST(http_channel_posts_each_alert)
 	sk_output_config_free(&c);
 }
 
-SK_TEST(nng_channel_pushes_one_json_per_message)
+/* What a PULL socket got: messages, alerts (lines) and the largest batch. */
+typedef struct nng_seen {
+	int messages, alerts, max_batch;
+	size_t max_bytes;
+	int out_of_order; /* alert numbers (in the message) not ascending */
+	int bad_lines;    /* empty, or not one JSON object */
+	int next;         /* number expected next */
+} nng_seen;
+
+static void seen_line(nng_seen *s, const char *line, size_t len)
+{
+	char want[32];
+	int n = snprintf(want, sizeof(want), "alert #%d)", s->next);
+	if (len < 2 || line[0] != '{' || line[len - 1] != '}' || memchr(line, '\n', len) != NULL) {
+		s->bad_lines++;
+	}
+	if (memmem(line, len, want, (size_t)n) == NULL) {
+		s->out_of_order++;
+	}
+	s->next++;
+	s->alerts++;
+}
+
+/* Receives until want alerts arrived or a receive times out (pull has its
+ * RECVTIMEO set); splits every message on '\n'. */
+static void nng_receive(nng_socket pull, int want, nng_seen *s)
+{
+	while (s->alerts < want) {
+		nng_msg *m = NULL;
+		if (nng_recvmsg(pull, &m, 0) != 0) {
+			break;
+		}
+		const char *p = nng_msg_body(m), *end = p + nng_msg_len(m);
+		int before = s->alerts;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *stop = nl != NULL ? nl : end;
+			seen_line(s, p, (size_t)(stop - p));
+			p = nl != NULL ? nl + 1 : end;
+		}
+		s->messages++;
+		s->max_batch = s->alerts - before > s->max_batch ? s->alerts - before : s->max_batch;
+		s->max_bytes = nng_msg_len(m) > s->max_bytes ? nng_msg_len(m) : s->max_bytes;
+		nng_msg_free(m);
+	}
+}
+
+/* Outputs with only the nng channel, dialing url. */
+static sk_outputs *nng_outputs(sk_output_config *c, const char *url)
+{
+	sk_outputs *o = NULL;
+	c->stdout_enabled = false;
+	c->nng_enabled = true;
+	free(c->nng_url);
+	c->nng_url = strdup(url);
+	SK_CHECK_INT(sk_outputs_open(c, &o), SK_OK);
+	return o;
+}
+
+static sk_err submit_numbered(sk_outputs *o, int i)
+{
+	char msg[128];
+	sk_alert a = sample_alert();
+	snprintf(msg, sizeof(msg), "File below /etc opened for writing (alert #%d)", i);
+	a.message = msg;
+	return sk_outputs_submit(o, &a);
+}
+
+/* Drains o and checks its delivery counts. */
+static void check_delivered(sk_outputs *o, uint64_t sent, uint64_t failed)
+{
+	sk_outputs_stats st = {0};
+	if (o != NULL) {
+		sk_outputs_drain(o);
+		sk_outputs_stats_get(o, &st);
+	}
+	SK_CHECK_INT(st.sent, sent);
+	SK_CHECK_INT(st.failed, failed);
+}
+
+SK_TEST(nng_channel_sends_each_alert_at_once_when_idle)
 {
 	char url[96];
 	nng_socket pull;
+	nng_seen seen = {0};
 	snprintf(url, sizeof(url), "ipc:///tmp/sk_output_test_%d.sock", (int)getpid());
 	SK_CHECK_INT(nng_pull0_open(&pull), 0);
 	SK_CHECK_INT(nng_listen(pull, url, NULL, 0), 0);
 	nng_socket_set_ms(pull, NNG_OPT_RECVTIMEO, 5000);
 	sk_output_config c = config();
-	sk_outputs *o = NULL;
-	sk_alert a = sample_alert();
-	c.stdout_enabled = false;
-	c.nng_enabled = true;
-	free(c.nng_url);
-	c.nng_url = strdup(url);
-	SK_CHECK_INT(sk_outputs_open(&c, &o), SK_OK);
+	sk_outputs *o = nng_outputs(&c, url);
 	for (int i = 0; o != NULL && i < 3; i++) {
-		SK_CHECK_INT(sk_outputs_submit(o, &a), SK_OK);
+		SK_CHECK_INT(submit_numbered(o, i), SK_OK);
+		/* Once the queue is empty the alert must be on the wire, alone. */
+		sk_outputs_drain(o);
+		nng_receive(pull, i + 1, &seen);
+		SK_CHECK_INT(seen.messages, i + 1);
 	}
-	for (int i = 0; i < 3; i++) {
-		char *buf = NULL;
-		size_t len = 0;
-		int rv = nng_recv(pull, &buf, &len, NNG_FLAG_ALLOC);
-		SK_CHECK_INT(rv, 0);
-		if (rv != 0) {
-			break;
-		}
-		SK_CHECK(len > 10 && buf[0] == '{' && buf[len - 1] == '}');
-		SK_CHECK(memmem(buf, len, "\"priority\":\"Warning\"", 20) != NULL);
-		nng_free(buf, len);
-	}
+	SK_CHECK_INT(seen.alerts, 3);
+	SK_CHECK_INT(seen.max_batch, 1);
+	SK_CHECK_INT(seen.bad_lines + seen.out_of_order, 0);
+	check_delivered(o, 3, 0);
 	sk_outputs_close(o);
 	nng_close(pull);
+	sk_output_config_free(&c);
+}
+
+SK_TEST(nng_channel_batches_a_backlog)
+{
+	enum { N = 1000 };
+	char url[96];
+	nng_socket pull;
+	nng_seen seen = {0};
+	snprintf(url, sizeof(url), "ipc:///tmp/sk_output_test_b%d.sock", (int)getpid());
+	sk_output_config c = config();
+	/* Nobody listens yet: the first alert's send waits for the sidekick
+	 * while the rest queue up behind it, as in a burst. */
+	sk_outputs *o = nng_outputs(&c, url);
+	for (int i = 0; o != NULL && i < N; i++) {
+		SK_CHECK_INT(submit_numbered(o, i), SK_OK);
+	}
+	usleep(100000);
+	SK_CHECK_INT(nng_pull0_open(&pull), 0);
+	nng_socket_set_ms(pull, NNG_OPT_RECVTIMEO, 5000);
+	SK_CHECK_INT(nng_listen(pull, url, NULL, 0), 0);
+	nng_receive(pull, N, &seen);
+	SK_CHECK_INT(seen.alerts, N);
+	SK_CHECK_INT(seen.bad_lines + seen.out_of_order, 0);
+	SK_CHECK(seen.max_batch > 1);
+	SK_CHECK(seen.max_batch <= (int)SK_OUTPUT_NNG_BATCH_ALERTS);
+	SK_CHECK(seen.max_bytes <= SK_OUTPUT_NNG_BATCH_BYTES);
+	SK_CHECK(seen.messages < N / 10);
+	check_delivered(o, N, 0);
+	sk_outputs_close(o);
+	nng_close(pull);
+	sk_output_config_free(&c);
+}
+
+SK_TEST(nng_channel_counts_every_alert_of_a_failed_batch)
+{
+	enum { N = 100 };
+	char url[96];
+	snprintf(url, sizeof(url), "ipc:///tmp/sk_output_test_nobody_%d.sock", (int)getpid());
+	sk_output_config c = config();
+	sk_outputs *o = nng_outputs(&c, url);
+	/* Nobody ever listens: each send gives up after the 2 s timeout. */
+	for (int i = 0; o != NULL && i < N; i++) {
+		SK_CHECK_INT(submit_numbered(o, i), SK_OK);
+	}
+	check_delivered(o, 0, N);
+	sk_outputs_close(o);
 	sk_output_config_free(&c);
 }
 
