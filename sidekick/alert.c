@@ -518,54 +518,251 @@ static sk_err ska_replace_brackets(struct json_object *fields, const char *with)
 	return e;
 }
 
-sk_err ska_enrich(ska_alert *a, const ska_extras *x, sk_strbuf *json_out)
+/* Reads one output field for a templatedfields template: JSON numbers as
+ * their text (Falcosidekick decodes with UseNumber), null as nil. */
+static void ska_template_field(const void *user, const char *name, spl_tpl_value *out)
 {
-	bool replace = x != NULL && x->bracket_replacer != NULL && x->bracket_replacer[0] != '\0';
-	if ((x == NULL || (x->nfields == 0 && x->ntags == 0 && !replace)) &&
-	    (a->view.uuid[0] != '\0' || !json_object_object_get_ex(a->root, "uuid", NULL))) {
-		return ska_splice_uuid(a, json_out);
+	struct json_object *v = NULL;
+
+	out->kind = SPL_TV_NIL;
+	if (!json_object_object_get_ex((struct json_object *)user, name, &v) || v == NULL) {
+		return;
 	}
-	if (replace && ska_replace_brackets(a->fields, x->bracket_replacer) != SK_OK) {
+	if (json_object_is_type(v, json_type_boolean)) {
+		out->kind = SPL_TV_BOOL;
+		out->b = json_object_get_boolean(v);
+	} else if (json_object_is_type(v, json_type_string)) {
+		out->kind = SPL_TV_STRING;
+		out->s = json_object_get_string(v);
+	} else {
+		out->kind = SPL_TV_STRING;
+		out->s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+	}
+}
+
+static sk_err ska_set_string(struct json_object *obj, const char *key, const char *value)
+{
+	struct json_object *s = json_object_new_string(value);
+	if (s == NULL || json_object_object_add(obj, key, s) != 0) {
+		json_object_put(s);
 		return SK_ENOMEM;
 	}
-	for (size_t i = 0; x != NULL && i < x->nfields; i++) {
-		struct json_object *s = json_object_new_string(x->field_values[i]);
-		if (s == NULL || json_object_object_add(a->fields, x->field_names[i], s) != 0) {
-			json_object_put(s);
+	return SK_OK;
+}
+
+/* Evaluates each templatedfields template over the fields and adds the
+ * result; "key=value " per field goes to listing for <templated_fields>. */
+static sk_err ska_add_templated(ska_alert *a, const ska_extras *x, sk_strbuf *listing)
+{
+	sk_strbuf value = SK_STRBUF_INIT;
+	sk_err e = SK_OK;
+
+	for (size_t i = 0; i < x->ntemplates && e == SK_OK; i++) {
+		sk_strbuf_reset(&value);
+		spl_template_render_fields(x->templates[i], ska_template_field, a->fields, &value);
+		e = sk_strbuf_failed(&value) ? SK_ENOMEM
+					      : ska_set_string(a->fields, x->template_names[i], sk_strbuf_str(&value));
+		sk_strbuf_printf(listing, "%s=%s ", x->template_names[i], sk_strbuf_str(&value));
+	}
+	sk_strbuf_free(&value);
+	return e;
+}
+
+/* Falcosidekick only reformats an output that looks like Falco's:
+ * (?i)[0-9:]+\.[0-9]+: (Debug|...|Emergency) somewhere in the text. */
+static bool ska_falco_output(const char *s)
+{
+	static const char *const words[] = {"Debug", "Informational", "Notice", "Warning",
+					    "Error", "Critical",      "Alert",  "Emergency"};
+
+	for (const char *dot = strchr(s, '.'); dot != NULL; dot = strchr(dot + 1, '.')) {
+		const char *p = dot + 1;
+
+		if (dot == s || (!isdigit((unsigned char)dot[-1]) && dot[-1] != ':') || !isdigit((unsigned char)*p)) {
+			continue;
+		}
+		while (isdigit((unsigned char)*p)) {
+			p++;
+		}
+		if (p[0] != ':' || p[1] != ' ') {
+			continue;
+		}
+		p += 2;
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+			size_t n = strlen(words[i]);
+			if (strncasecmp(p, words[i], n) == 0 && p[n] == ' ') {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Replaces every "what" in sb with "with" (Go's strings.ReplaceAll). */
+static void ska_replace_all(sk_strbuf *sb, const char *what, const char *with)
+{
+	sk_strbuf out = SK_STRBUF_INIT;
+	const char *p = sk_strbuf_str(sb);
+	size_t wlen = strlen(what);
+
+	if (strstr(p, what) == NULL) {
+		return;
+	}
+	for (const char *hit = strstr(p, what); hit != NULL; hit = strstr(p, what)) {
+		sk_strbuf_append(&out, p, (size_t)(hit - p));
+		sk_strbuf_puts(&out, with);
+		p = hit + wlen;
+	}
+	sk_strbuf_puts(&out, p);
+	sb->failed |= out.failed;
+	sk_strbuf_free(sb);
+	*sb = out;
+}
+
+static void ska_trim_suffix(sk_strbuf *sb, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	if (sb->len >= n && memcmp(sb->data + sb->len - n, suffix, n) == 0) {
+		sb->len -= n;
+		sb->data[sb->len] = '\0';
+	}
+}
+
+/* Sorted tags joined by ',' as <tags> prints them. */
+static void ska_join_sorted_tags(struct json_object *root, sk_strbuf *out)
+{
+	struct json_object *tags = NULL;
+	size_t n;
+	const char **sorted;
+
+	if (!json_object_object_get_ex(root, "tags", &tags) || !json_object_is_type(tags, json_type_array)) {
+		return;
+	}
+	n = json_object_array_length(tags);
+	sorted = calloc(n + 1, sizeof(*sorted));
+	if (sorted == NULL) {
+		out->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sorted[i] = json_object_get_string(json_object_array_get_idx(tags, i));
+	}
+	qsort(sorted, n, sizeof(*sorted), ska_cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		sk_strbuf_puts(out, i > 0 ? "," : "");
+		sk_strbuf_puts(out, sorted[i]);
+	}
+	free(sorted);
+}
+
+/* Falcosidekick's outputFieldFormat: "<timestamp>: <priority> <output>"
+ * where timestamp is the output's first word, output the words after the
+ * second, priority the alert's; custom/templated fields print "k=v k2=v2". */
+static sk_err ska_format_output(ska_alert *a, const ska_extras *x, sk_strbuf *custom, sk_strbuf *templated)
+{
+	const char *output = a->view.output != NULL ? a->view.output : "";
+	const char *sp1 = strchr(output, ' ');
+	const char *sp2 = sp1 != NULL ? strchr(sp1 + 1, ' ') : NULL;
+	sk_strbuf n = SK_STRBUF_INIT, part = SK_STRBUF_INIT;
+	sk_err e;
+
+	if (!ska_falco_output(output) || sp2 == NULL) {
+		return SK_OK;
+	}
+	ska_trim_suffix(custom, " ");
+	ska_trim_suffix(templated, " ");
+	sk_strbuf_puts(&n, x->output_format);
+	sk_strbuf_append(&part, output, (size_t)(sp1 - output));
+	ska_trim_suffix(&part, ":");
+	ska_replace_all(&n, "<timestamp>", sk_strbuf_str(&part));
+	ska_replace_all(&n, "<priority>", ska_priority_name(a->view.priority_num));
+	ska_replace_all(&n, "<output>", sp2 + 1);
+	ska_replace_all(&n, "<custom_fields>", sk_strbuf_str(custom));
+	ska_replace_all(&n, "<templated_fields>", sk_strbuf_str(templated));
+	sk_strbuf_reset(&part);
+	ska_join_sorted_tags(a->root, &part);
+	ska_replace_all(&n, "<tags>", sk_strbuf_str(&part));
+	ska_trim_suffix(&n, " ");
+	ska_trim_suffix(&n, "( )");
+	ska_trim_suffix(&n, "()");
+	ska_trim_suffix(&n, " ");
+	e = sk_strbuf_failed(&n) || sk_strbuf_failed(&part) ? SK_ENOMEM
+							     : ska_set_string(a->root, "output", sk_strbuf_str(&n));
+	sk_strbuf_free(&n);
+	sk_strbuf_free(&part);
+	return e;
+}
+
+static sk_err ska_add_tags(ska_alert *a, const ska_extras *x)
+{
+	struct json_object *tags = NULL;
+
+	if (!json_object_object_get_ex(a->root, "tags", &tags) || tags == NULL) {
+		tags = json_object_new_array();
+		if (tags == NULL || json_object_object_add(a->root, "tags", tags) != 0) {
+			json_object_put(tags);
 			return SK_ENOMEM;
 		}
 	}
-	if (x != NULL && x->ntags > 0) {
-		struct json_object *tags = NULL;
-		if (!json_object_object_get_ex(a->root, "tags", &tags) || tags == NULL) {
-			tags = json_object_new_array();
-			if (tags == NULL || json_object_object_add(a->root, "tags", tags) != 0) {
-				json_object_put(tags);
-				return SK_ENOMEM;
-			}
+	for (size_t i = 0; i < x->ntags; i++) {
+		if (ska_has_tag(tags, x->tags[i])) {
+			continue;
 		}
-		for (size_t i = 0; i < x->ntags; i++) {
-			if (ska_has_tag(tags, x->tags[i])) {
-				continue;
-			}
-			struct json_object *t = json_object_new_string(x->tags[i]);
-			if (t == NULL || json_object_array_add(tags, t) != 0) {
-				json_object_put(t);
-				return SK_ENOMEM;
-			}
+		struct json_object *t = json_object_new_string(x->tags[i]);
+		if (t == NULL || json_object_array_add(tags, t) != 0) {
+			json_object_put(t);
+			return SK_ENOMEM;
 		}
 	}
-	if (a->view.uuid == NULL || a->view.uuid[0] == '\0') {
+	return SK_OK;
+}
+
+static bool ska_has_extras(const ska_extras *x)
+{
+	return x != NULL && (x->nfields > 0 || x->ntags > 0 || x->ntemplates > 0 ||
+			     (x->bracket_replacer != NULL && x->bracket_replacer[0] != '\0') ||
+			     (x->output_format != NULL && x->output_format[0] != '\0'));
+}
+
+sk_err ska_enrich(ska_alert *a, const ska_extras *x, sk_strbuf *json_out)
+{
+	sk_strbuf custom = SK_STRBUF_INIT, templated = SK_STRBUF_INIT;
+	sk_err e = SK_OK;
+
+	if (!ska_has_extras(x) && (a->view.uuid[0] != '\0' || !json_object_object_get_ex(a->root, "uuid", NULL))) {
+		return ska_splice_uuid(a, json_out);
+	}
+	for (size_t i = 0; x != NULL && i < x->nfields && e == SK_OK; i++) {
+		e = ska_set_string(a->fields, x->field_names[i], x->field_values[i]);
+		sk_strbuf_printf(&custom, "%s=%s ", x->field_names[i], x->field_values[i]);
+	}
+	if (e == SK_OK && x != NULL && x->ntags > 0) {
+		e = ska_add_tags(a, x);
+	}
+	if (e == SK_OK && x != NULL && x->ntemplates > 0) {
+		e = ska_add_templated(a, x, &templated);
+	}
+	if (e == SK_OK && x != NULL && x->bracket_replacer != NULL && x->bracket_replacer[0] != '\0') {
+		e = ska_replace_brackets(a->fields, x->bracket_replacer);
+	}
+	if (e == SK_OK && (a->view.uuid == NULL || a->view.uuid[0] == '\0')) {
 		char id[37];
 		ska_uuid(id);
-		struct json_object *u = json_object_new_string(id);
-		if (u == NULL || json_object_object_add(a->root, "uuid", u) != 0) {
-			json_object_put(u);
-			return SK_ENOMEM;
-		}
+		e = ska_set_string(a->root, "uuid", id);
 	}
-	sk_strbuf_reset(json_out);
-	sk_strbuf_puts(json_out, json_object_to_json_string_ext(a->root, JSON_C_TO_STRING_PLAIN |
-									  JSON_C_TO_STRING_NOSLASHESCAPE));
-	return sk_strbuf_failed(json_out) ? SK_ENOMEM : SK_OK;
+	if (e == SK_OK && x != NULL && x->output_format != NULL && x->output_format[0] != '\0') {
+		e = ska_format_output(a, x, &custom, &templated);
+	}
+	if (e == SK_OK && (sk_strbuf_failed(&custom) || sk_strbuf_failed(&templated))) {
+		e = SK_ENOMEM;
+	}
+	if (e == SK_OK) {
+		sk_strbuf_reset(json_out);
+		sk_strbuf_puts(json_out, json_object_to_json_string_ext(a->root, JSON_C_TO_STRING_PLAIN |
+										  JSON_C_TO_STRING_NOSLASHESCAPE));
+		e = sk_strbuf_failed(json_out) ? SK_ENOMEM : SK_OK;
+	}
+	sk_strbuf_free(&custom);
+	sk_strbuf_free(&templated);
+	return e;
 }

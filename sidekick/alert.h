@@ -13,6 +13,7 @@
 #include "saker/output_plugin.h"
 #include "sk_err.h"
 #include "sk_strbuf.h"
+#include "spl_template.h"
 
 #define SKA_MAX_DEPTH 16    /* JSON nesting accepted in an alert */
 #define SKA_MAX_FIELDS 1024 /* output_fields entries */
@@ -39,6 +40,17 @@ typedef struct ska_extras {
 	/* Falcosidekick's bracketreplacer: when not NULL/"", output_fields keys
 	 * with '[' lose their ']' and get this instead of '[' (a[2] -> a_2). */
 	const char *bracket_replacer;
+	/* Falcosidekick's templatedfields: templates[i], evaluated over the
+	 * output fields (customfields included), becomes field
+	 * template_names[i]. */
+	const char *const *template_names;
+	const spl_template *const *templates;
+	size_t ntemplates;
+	/* Falcosidekick's outputFieldFormat: when not NULL/"" and "output"
+	 * starts like Falco's ("12:00:00.123: Warning ..."), "output" becomes
+	 * this with <timestamp>, <priority>, <output>, <custom_fields>,
+	 * <templated_fields> and <tags> replaced. */
+	const char *output_format;
 } ska_extras;
 
 /* Parses and validates one alert: a JSON object with "rule", a known
@@ -53,9 +65,11 @@ sk_err ska_parse(const char *json, size_t len, ska_alert *out, char *err, size_t
  * the verdict, the scalar members, ska_field() and ska_enrich(). */
 sk_err ska_check(const char *json, size_t len, ska_alert *out, char *err, size_t errlen);
 
-/* Merges extras (customfields override same-named output_fields; customtags
- * are appended when missing) and a fresh "uuid" when the alert has none, then
- * writes the resulting JSON to json_out. The view is not updated. */
+/* Merges extras in Falcosidekick's order (customfields override same-named
+ * output_fields, customtags are appended when missing, templatedfields are
+ * evaluated, brackets replaced, "output" reformatted) and a fresh "uuid"
+ * when the alert has none, then writes the resulting JSON to json_out. The
+ * view is not updated. */
 sk_err ska_enrich(ska_alert *a, const ska_extras *x, sk_strbuf *json_out);
 
 /* Returns the output_fields value named name as text, or NULL. */

@@ -68,7 +68,7 @@ SK_TEST(alert_enrich_adds_customfields_tags_uuid)
 	static const char *const names[] = {"env", "proc.name"};
 	static const char *const values[] = {"prod", "override"};
 	static const char *const tags[] = {"custom", "mitre"};
-	ska_extras x = {names, values, 2, tags, 2, NULL};
+	ska_extras x = {.field_names = names, .field_values = values, .nfields = 2, .tags = tags, .ntags = 2};
 	ska_alert a, b;
 	sk_strbuf out = SK_STRBUF_INIT;
 	char err[256] = "";
@@ -129,6 +129,98 @@ SK_TEST(alert_bracket_replacer_renames_indexed_fields)
 	ska_free(&a);
 	ska_free(&b);
 	sk_strbuf_free(&out);
+}
+
+/* Enriches in (which carries a uuid, so the result is exact) with x. */
+static const char *enrich_text(const char *in, const ska_extras *x)
+{
+	static sk_strbuf out;
+	ska_alert a;
+	char err[256] = "";
+
+	sk_strbuf_reset(&out);
+	if (ska_check(in, strlen(in), &a, err, sizeof(err)) != SK_OK || ska_enrich(&a, x, &out) != SK_OK) {
+		fprintf(stderr, "enrich failed: %s\n", err);
+		ska_free(&a);
+		return NULL;
+	}
+	ska_free(&a);
+	return sk_strbuf_str(&out);
+}
+
+static const char shadow[] =
+	"{\"uuid\":\"u-1\",\"output\":\"10:20:05.408091526: Warning Sensitive file opened (user=root "
+	"file=/etc/shadow)\",\"priority\":\"warning\",\"rule\":\"Read sensitive file\","
+	"\"time\":\"2024-05-01T10:20:05.408091526Z\",\"output_fields\":{\"user.name\":\"root\","
+	"\"k8s.ns.name\":\"prod\",\"evt.num\":42,\"fd.is_server\":false},\"tags\":[\"mitre\",\"filesystem\"]}";
+
+SK_TEST(alert_templatedfields_and_output_format_exact_json)
+{
+	static const char *const names[] = {"env", "team"};
+	static const char *const values[] = {"prod-eu", "sec"};
+	static const char *const tags[] = {"custom"};
+	static const char *const tnames[] = {"ns", "who", "n", "srv"};
+	static const char *const tsrc[] = {
+		"{{ or (index . \"k8s.ns.labels.foo\") \"bar\" }}",
+		"{{ index . \"user.name\" }}@{{ .env }}",
+		"{{ index . \"evt.num\" }}",
+		"{{ if index . \"fd.is_server\" }}yes{{ else }}no{{ end }}",
+	};
+	spl_template *t[4] = {NULL};
+	char err[256];
+	for (size_t i = 0; i < 4; i++) {
+		SK_CHECK_INT(spl_template_compile_fields(tsrc[i], strlen(tsrc[i]), &t[i], err, sizeof(err)), SK_OK);
+	}
+	ska_extras x = {
+		.field_names = names,
+		.field_values = values,
+		.nfields = 2,
+		.tags = tags,
+		.ntags = 1,
+		.template_names = tnames,
+		.templates = (const spl_template *const *)t,
+		.ntemplates = 4,
+		.output_format = "<timestamp>: <priority> <output> <custom_fields> <templated_fields> <tags>",
+	};
+	SK_CHECK_STR(enrich_text(shadow, &x),
+		     "{\"uuid\":\"u-1\",\"output\":\"10:20:05.408091526: Warning Sensitive file opened (user=root "
+		     "file=/etc/shadow) env=prod-eu team=sec ns=bar who=root@prod-eu n=42 srv=no "
+		     "custom,filesystem,mitre\",\"priority\":\"warning\",\"rule\":\"Read sensitive file\","
+		     "\"time\":\"2024-05-01T10:20:05.408091526Z\",\"output_fields\":{\"user.name\":\"root\","
+		     "\"k8s.ns.name\":\"prod\",\"evt.num\":42,\"fd.is_server\":false,\"env\":\"prod-eu\","
+		     "\"team\":\"sec\",\"ns\":\"bar\",\"who\":\"root@prod-eu\",\"n\":\"42\",\"srv\":\"no\"},"
+		     "\"tags\":[\"mitre\",\"filesystem\",\"custom\"]}");
+	for (size_t i = 0; i < 4; i++) {
+		spl_template_free(t[i]);
+	}
+}
+
+SK_TEST(alert_output_format_rules)
+{
+	ska_extras x = {.output_format = "<priority> <output> (<custom_fields>)"};
+	const char *got = enrich_text(shadow, &x);
+	/* Empty custom fields: the "()" left at the end is trimmed. */
+	SK_CHECK_CONTAINS(got, "\"output\":\"Warning Sensitive file opened (user=root file=/etc/shadow)\",");
+	x.output_format = "[<timestamp>] <output> <tags>";
+	SK_CHECK_CONTAINS(enrich_text(shadow, &x),
+			  "\"output\":\"[10:20:05.408091526] Sensitive file opened (user=root file=/etc/shadow) "
+			  "filesystem,mitre\"");
+	/* Only Falco-shaped outputs are rewritten. */
+	static const char plain[] = "{\"uuid\":\"u\",\"output\":\"custom text here\",\"priority\":\"Error\","
+				    "\"rule\":\"r\",\"time\":\"2024-05-01T10:00:00Z\",\"output_fields\":{}}";
+	SK_CHECK_STR(enrich_text(plain, &x),
+		     "{\"uuid\":\"u\",\"output\":\"custom text here\",\"priority\":\"Error\",\"rule\":\"r\","
+		     "\"time\":\"2024-05-01T10:00:00Z\",\"output_fields\":{}}");
+	static const char loud[] = "{\"uuid\":\"u\",\"output\":\"12:00:00.5: LOUD thing happened\","
+				   "\"priority\":\"Error\",\"rule\":\"r\",\"time\":\"2024-05-01T10:00:00Z\","
+				   "\"output_fields\":{}}";
+	SK_CHECK_CONTAINS(enrich_text(loud, &x), "\"output\":\"12:00:00.5: LOUD thing happened\"");
+	/* The priority is the alert's, title-cased, not the output's word. */
+	static const char lower[] = "{\"uuid\":\"u\",\"output\":\"12:00:00.5: error disk gone\","
+				    "\"priority\":\"CRITICAL\",\"rule\":\"r\",\"time\":\"2024-05-01T10:00:00Z\","
+				    "\"output_fields\":{}}";
+	x.output_format = "<timestamp> <priority>: <output>";
+	SK_CHECK_CONTAINS(enrich_text(lower, &x), "\"output\":\"12:00:00.5 Critical: disk gone\"");
 }
 
 SK_TEST(alert_time_and_priority_forms)

@@ -57,6 +57,9 @@ struct skd_daemon {
 	char *custom_names[SKD_MAX_CUSTOM];
 	char *custom_values[SKD_MAX_CUSTOM];
 	char *custom_tags[SKD_MAX_CUSTOM];
+	char *template_names[SKD_MAX_CUSTOM];
+	char *template_sources[SKD_MAX_CUSTOM];
+	spl_template *templates[SKD_MAX_CUSTOM];
 	ska_extras extras;
 };
 
@@ -155,24 +158,89 @@ static void skd_add_tag(void *user, const char *value)
 	c->d->custom_tags[c->n++] = strdup(value);
 }
 
-static sk_err skd_load_extras(skd_daemon *d)
+static void skd_add_template(void *user, const char *key, const char *value)
+{
+	struct skd_custom *c = user;
+	if (c->n >= SKD_MAX_CUSTOM) {
+		sk_warn("templatedfields: more than %d entries, \"%s\" ignored", SKD_MAX_CUSTOM, key);
+		return;
+	}
+	c->d->template_names[c->n] = strdup(key);
+	c->d->template_sources[c->n] = strdup(value);
+	c->n++;
+}
+
+/* "file:line" of templatedfields.<key> (keys may hold dots, so the map's
+ * entries are searched rather than walked as a path). */
+static void skd_template_where(const skc_config *cfg, const char *key, char *buf, size_t n)
+{
+	const skc_node *map = skc_find(cfg, NULL, "templatedfields");
+	skc_where(cfg, NULL, "templatedfields", buf, n);
+	for (size_t i = 0; map != NULL && map->kind == SKC_MAP && i < map->nitems; i++) {
+		if (strcmp(map->items[i]->key, key) == 0 && skc_env(NULL, "templatedfields") == NULL) {
+			snprintf(buf, n, "%s:%d", cfg->name, map->items[i]->line);
+		}
+	}
+}
+
+/* Falcosidekick's templatedfields, compiled once: a bad template stops the
+ * start with its key and the reason instead of failing on every alert. */
+static sk_err skd_load_templates(skd_daemon *d, size_t *count, char *err, size_t errlen)
+{
+	struct skd_custom c = {d, 0};
+	skc_map(d->cfg, NULL, "templatedfields", skd_add_template, &c);
+	*count = c.n;
+	for (size_t i = 0; i < c.n; i++) {
+		char why[256], where[300];
+		if (d->template_names[i] == NULL || d->template_sources[i] == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return SK_ENOMEM;
+		}
+		sk_err e = spl_template_compile_fields(d->template_sources[i], strlen(d->template_sources[i]),
+						       &d->templates[i], why, sizeof(why));
+		if (e != SK_OK) {
+			skd_template_where(d->cfg, d->template_names[i], where, sizeof(where));
+			snprintf(err, errlen, "%s: templatedfields.%s: %s", where, d->template_names[i], why);
+			return e;
+		}
+	}
+	return SK_OK;
+}
+
+static sk_err skd_load_extras(skd_daemon *d, char *err, size_t errlen)
 {
 	struct skd_custom fields = {d, 0}, tags = {d, 0};
+	size_t ntemplates = 0;
 	skc_map(d->cfg, NULL, "customfields", skd_add_field, &fields);
 	skc_list(d->cfg, NULL, "customtags", skd_add_tag, &tags);
 	for (size_t i = 0; i < fields.n; i++) {
 		if (d->custom_names[i] == NULL || d->custom_values[i] == NULL) {
+			snprintf(err, errlen, "out of memory");
 			return SK_ENOMEM;
 		}
 	}
 	for (size_t i = 0; i < tags.n; i++) {
 		if (d->custom_tags[i] == NULL) {
+			snprintf(err, errlen, "out of memory");
 			return SK_ENOMEM;
 		}
 	}
-	d->extras = (ska_extras){(const char *const *)d->custom_names, (const char *const *)d->custom_values,
-				 fields.n, (const char *const *)d->custom_tags, tags.n,
-				 skc_string(d->cfg, NULL, "bracketreplacer", NULL)};
+	sk_err e = skd_load_templates(d, &ntemplates, err, errlen);
+	if (e != SK_OK) {
+		return e;
+	}
+	d->extras = (ska_extras){
+		.field_names = (const char *const *)d->custom_names,
+		.field_values = (const char *const *)d->custom_values,
+		.nfields = fields.n,
+		.tags = (const char *const *)d->custom_tags,
+		.ntags = tags.n,
+		.bracket_replacer = skc_string(d->cfg, NULL, "bracketreplacer", NULL),
+		.template_names = (const char *const *)d->template_names,
+		.templates = (const spl_template *const *)d->templates,
+		.ntemplates = ntemplates,
+		.output_format = skc_string(d->cfg, NULL, "outputfieldformat", NULL),
+	};
 	return SK_OK;
 }
 
@@ -411,10 +479,11 @@ sk_err skd_start(const skc_config *cfg, const char *plugin_dir, skd_daemon **out
 	if (d->set.debug) {
 		sk_log_set_level(SK_LOG_DEBUG);
 	}
-	e = skd_load_extras(d);
-	if (e == SK_OK) {
-		e = skm_new((size_t)d->set.max_series, &d->metrics);
+	e = skd_load_extras(d, err, errlen);
+	if (e != SK_OK) {
+		goto cleanup;
 	}
+	e = skm_new((size_t)d->set.max_series, &d->metrics);
 	if (e != SK_OK) {
 		snprintf(err, errlen, "out of memory");
 		goto cleanup;
@@ -542,6 +611,9 @@ bool skd_stop(skd_daemon *d)
 		free(d->custom_names[i]);
 		free(d->custom_values[i]);
 		free(d->custom_tags[i]);
+		free(d->template_names[i]);
+		free(d->template_sources[i]);
+		spl_template_free(d->templates[i]);
 		free(d->notls_paths[i]);
 	}
 	free(d);

@@ -65,10 +65,29 @@ int64_t sko_now_ms(void)
 
 /* ---- host services handed to the plugin ---- */
 
+/* Falcosidekick keeps these at the top level for every output (client
+ * certificates, customfields and templatedfields, which loki turns into
+ * labels); an output's own section may still set them. */
+static bool sko_inherited(const char *path)
+{
+	static const char *const prefixes[] = {"mutualtlsfilespath", "mutualtlsclient.", "tlsclient.", "customfields",
+					       "templatedfields"};
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (strncasecmp(path, prefixes[i], strlen(prefixes[i])) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static const char *sko_host_string(const void *ctx, const char *path, const char *def)
 {
 	const struct sko_host_ctx *h = ctx;
-	return skc_string(h->cfg, h->section, path, def);
+	const char *own = skc_string(h->cfg, h->section, path, NULL);
+	if (own == NULL && sko_inherited(path)) {
+		return skc_string(h->cfg, NULL, path, def);
+	}
+	return own != NULL ? own : def;
 }
 
 static int64_t sko_host_int(const void *ctx, const char *path, int64_t def)
@@ -97,7 +116,11 @@ static size_t sko_host_map(const void *ctx, const char *path,
 			   void (*fn)(void *user, const char *key, const char *value), void *user)
 {
 	const struct sko_host_ctx *h = ctx;
-	return skc_map(h->cfg, h->section, path, fn, user);
+	size_t n = skc_map(h->cfg, h->section, path, fn, user);
+	if (n == 0 && sko_inherited(path)) {
+		n = skc_map(h->cfg, NULL, path, fn, user);
+	}
+	return n;
 }
 
 static size_t sko_host_list(const void *ctx, const char *path, void (*fn)(void *user, const char *value),

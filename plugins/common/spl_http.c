@@ -62,7 +62,10 @@ static void spl_http_tls_path(char *dst, size_t n, const char *explicit_path, co
 }
 
 /* Mutual TLS: explicit files in mutualtlsclient.* win over the folder
- * mutualtlsfilespath (client.crt, client.key, ca.crt), as in Falcosidekick. */
+ * mutualtlsfilespath (client.crt, client.key, ca.crt), as in Falcosidekick;
+ * the host answers these keys from the top level when the output's section
+ * lacks them. tlsclient.cacertfile adds a CA to the system ones (libcurl's
+ * CA path stays); with mutual TLS only the mutual TLS CA is trusted. */
 static sk_err spl_http_setup_tls(spl_http *h, const saker_plugin_host *host, char *err, size_t errlen)
 {
 	bool mutual = host->config_bool(host->ctx, "mutualtls", false);
@@ -87,6 +90,7 @@ static sk_err spl_http_setup_tls(spl_http *h, const saker_plugin_host *host, cha
 		}
 		curl_easy_setopt(h->curl, CURLOPT_SSLCERT, path[0]);
 		curl_easy_setopt(h->curl, CURLOPT_SSLKEY, path[1]);
+		curl_easy_setopt(h->curl, CURLOPT_CAPATH, NULL);
 		ca = path[2];
 		/* With mutual TLS the server certificate is always verified. */
 		checkcert = true;

@@ -74,6 +74,18 @@ sk_err spl_strlist_from_config(const saker_plugin_host *host, const char *path, 
 	return list->failed ? SK_ENOMEM : SK_OK;
 }
 
+static void spl_strlist_add_key(void *user, const char *key, const char *value)
+{
+	(void)value;
+	spl_strlist_add(user, key);
+}
+
+sk_err spl_strlist_keys_from_config(const saker_plugin_host *host, const char *path, spl_strlist *list)
+{
+	host->config_map(host->ctx, path, spl_strlist_add_key, list);
+	return list->failed ? SK_ENOMEM : SK_OK;
+}
+
 void spl_strlist_free(spl_strlist *list)
 {
 	for (size_t i = 0; i < list->n; i++) {

@@ -43,6 +43,10 @@ typedef struct spl_strlist {
  * are skipped). Returns SK_ENOMEM if a copy failed. */
 sk_err spl_strlist_from_config(const saker_plugin_host *host, const char *path, spl_strlist *list);
 
+/* Copies every key of the config map at path into list. Returns
+ * SK_ENOMEM if a copy failed. */
+sk_err spl_strlist_keys_from_config(const saker_plugin_host *host, const char *path, spl_strlist *list);
+
 /* Frees every item; the list is empty afterwards. */
 void spl_strlist_free(spl_strlist *list);
 

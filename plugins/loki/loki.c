@@ -1,5 +1,6 @@
 #include "loki.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,15 @@ typedef struct loki_label {
 	char *owned; /* value copy when it had to be rewritten */
 } loki_label;
 
-/* Label names lose ".", "[" and "]" ("k8s.ns.name" -> "k8snsname"). */
+/* Label names: "." becomes "_", "[" and "]" go ("k8s.ns.name" ->
+ * "k8s_ns_name"), as in Falcosidekick 2.32. */
 static void loki_label_name(char *dst, size_t n, const char *field)
 {
 	size_t j = 0;
 
 	for (size_t i = 0; field[i] != '\0' && j + 1 < n; i++) {
-		if (field[i] != '.' && field[i] != '[' && field[i] != ']') {
-			dst[j++] = field[i];
+		if (field[i] != '[' && field[i] != ']') {
+			dst[j++] = field[i] == '.' ? '_' : field[i];
 		}
 	}
 	dst[j] = '\0';
@@ -64,35 +66,67 @@ static char *loki_strip_quotes(const char *v)
 	return out;
 }
 
+static size_t loki_count(const spl_strlist *list)
+{
+	return list != NULL ? list->n : 0;
+}
+
+/* Labels output field `field` (when present) under its renamed key. */
+static void loki_add_field(loki_label *labels, size_t *n, sk_strbuf *sb, const saker_alert *alert,
+			   const char *field)
+{
+	const char *v = spl_alert_field(alert, field);
+	char name[128];
+
+	if (v == NULL) {
+		return;
+	}
+	loki_label_name(name, sizeof(name), field);
+	/* Falcosidekick drops double quotes from label values. */
+	if (strchr(v, '"') != NULL) {
+		char *clean = loki_strip_quotes(v);
+
+		sb->failed |= clean == NULL;
+		loki_add(labels, n, name, clean != NULL ? clean : "", clean);
+	} else {
+		loki_add(labels, n, name, v, NULL);
+	}
+}
+
+static void loki_add_fields(loki_label *labels, size_t *n, sk_strbuf *sb, const saker_alert *alert,
+			    const spl_strlist *fields, size_t max)
+{
+	for (size_t i = 0; i < loki_count(fields) && i < max; i++) {
+		loki_add_field(labels, n, sb, alert, fields->items[i]);
+	}
+}
+
 static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert *alert)
 {
-	loki_label labels[5 + LOKI_MAX_EXTRALABELS];
-	size_t n = 0, nextra = cfg->extralabels != NULL ? cfg->extralabels->n : 0;
+	size_t cap = 7 + LOKI_MAX_EXTRALABELS + loki_count(cfg->customfields) + loki_count(cfg->templatedfields);
+	loki_label *labels = calloc(cap, sizeof(*labels));
+	const char *ns = spl_alert_field(alert, "k8s.ns.name");
+	const char *pod = spl_alert_field(alert, "k8s.pod.name");
+	size_t n = 0;
 	sk_strbuf tags = SK_STRBUF_INIT;
 	char ts[24];
 
+	if (labels == NULL) {
+		sb->failed = true;
+		return;
+	}
 	loki_add(labels, &n, "rule", alert->rule, NULL);
 	loki_add(labels, &n, "source", alert->source, NULL);
 	loki_add(labels, &n, "priority", alert->priority, NULL);
-	for (size_t i = 0; i < nextra && i < LOKI_MAX_EXTRALABELS; i++) {
-		const char *field = cfg->extralabels->items[i];
-		const char *v = spl_alert_field(alert, field);
-		char name[128];
-
-		if (v == NULL) {
-			continue;
-		}
-		loki_label_name(name, sizeof(name), field);
-		/* Falcosidekick drops double quotes from label values. */
-		if (strchr(v, '"') != NULL) {
-			char *clean = loki_strip_quotes(v);
-
-			sb->failed |= clean == NULL;
-			loki_add(labels, &n, name, clean != NULL ? clean : "", clean);
-		} else {
-			loki_add(labels, &n, name, v, NULL);
-		}
+	if (ns != NULL) {
+		loki_add(labels, &n, "k8s_ns_name", ns, NULL);
 	}
+	if (pod != NULL) {
+		loki_add(labels, &n, "k8s_pod_name", pod, NULL);
+	}
+	loki_add_fields(labels, &n, sb, alert, cfg->customfields, SIZE_MAX);
+	loki_add_fields(labels, &n, sb, alert, cfg->templatedfields, SIZE_MAX);
+	loki_add_fields(labels, &n, sb, alert, cfg->extralabels, LOKI_MAX_EXTRALABELS);
 	if (*alert->hostname != '\0') {
 		loki_add(labels, &n, "hostname", alert->hostname, NULL);
 	}
@@ -123,6 +157,7 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 	}
 	sk_strbuf_puts(sb, "]]}");
 	sk_strbuf_free(&tags);
+	free(labels);
 }
 
 void loki_payload(sk_strbuf *sb, const loki_config *cfg, const saker_alert *const *alerts, size_t n)

@@ -10,6 +10,8 @@
 typedef struct loki_state {
 	loki_config cfg;
 	spl_strlist extralabels;
+	spl_strlist customfields;
+	spl_strlist templatedfields;
 	spl_http *http;
 	sk_strbuf body;
 } loki_state;
@@ -21,6 +23,8 @@ static void loki_close(void *state)
 	if (st != NULL) {
 		spl_http_free(st->http);
 		spl_strlist_free(&st->extralabels);
+		spl_strlist_free(&st->customfields);
+		spl_strlist_free(&st->templatedfields);
 		sk_strbuf_free(&st->body);
 		free(st);
 	}
@@ -43,6 +47,8 @@ static bool loki_init(const saker_plugin_host *host, void **state, char *err, si
 		return false;
 	}
 	st->cfg.extralabels = &st->extralabels;
+	st->cfg.customfields = &st->customfields;
+	st->cfg.templatedfields = &st->templatedfields;
 	if (strcmp(format, "json") == 0) {
 		st->cfg.json_format = true;
 	} else if (strcmp(format, "text") != 0 && *format != '\0') {
@@ -54,6 +60,15 @@ static bool loki_init(const saker_plugin_host *host, void **state, char *err, si
 	if (rc != SK_OK || st->extralabels.n > LOKI_MAX_EXTRALABELS) {
 		snprintf(err, errlen, "extralabels: at most %d fields", LOKI_MAX_EXTRALABELS);
 		rc = rc != SK_OK ? rc : SK_ERANGE;
+		goto cleanup;
+	}
+	/* The sidekick's top-level customfields/templatedfields keys label too. */
+	rc = spl_strlist_keys_from_config(host, "customfields", &st->customfields);
+	if (rc == SK_OK) {
+		rc = spl_strlist_keys_from_config(host, "templatedfields", &st->templatedfields);
+	}
+	if (rc != SK_OK) {
+		snprintf(err, errlen, "out of memory");
 		goto cleanup;
 	}
 	if ((size_t)snprintf(url, sizeof(url), "%s%s", hostport, endpoint) >= sizeof(url)) {

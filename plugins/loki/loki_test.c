@@ -1,5 +1,6 @@
-/* Loki push payloads byte for byte: sorted labels, extralabels renamed and
- * unquoted, ns timestamps, text or JSON lines, one stream per alert. */
+/* Loki push payloads byte for byte: sorted labels, extralabels,
+ * customfields and templatedfields keys renamed and unquoted, k8s labels,
+ * ns timestamps, text or JSON lines, one stream per alert. */
 #include "loki.h"
 
 #include "plugin_host.h"
@@ -22,7 +23,7 @@ SK_TEST(loki_payload_text_matches_falcosidekick)
 {
 	ph_alert a;
 	const saker_alert *one[1] = {&a.a};
-	loki_config cfg = {NULL, false};
+	loki_config cfg = {.json_format = false};
 
 	ph_alert_make(&a, 0);
 	SK_CHECK_STR(render(&cfg, one, 1),
@@ -37,21 +38,42 @@ SK_TEST(loki_extralabels_renamed_unquoted_sorted)
 	const saker_alert *one[1] = {&a.a};
 	char *names[] = {"container.id", "proc.cmdline", "missing.field"};
 	spl_strlist extra = {names, 3, false};
-	loki_config cfg = {&extra, false};
+	loki_config cfg = {.extralabels = &extra};
 
 	ph_alert_make(&a, 0);
 	a.values[1] = "sh -c \"id\"";
 	SK_CHECK_CONTAINS(render(&cfg, one, 1),
-			  "{\"stream\":{\"containerid\":\"abc123\",\"hostname\":\"node-1\",\"priority\":\"Warning\","
-			  "\"proccmdline\":\"sh -c id\",\"rule\":\"Terminal shell in container\","
+			  "{\"stream\":{\"container_id\":\"abc123\",\"hostname\":\"node-1\",\"priority\":\"Warning\","
+			  "\"proc_cmdline\":\"sh -c id\",\"rule\":\"Terminal shell in container\","
 			  "\"source\":\"syscall\",\"tags\":\"container,shell\"},");
+}
+
+SK_TEST(loki_custom_and_templated_fields_and_k8s_become_labels)
+{
+	static const char *const names[] = {"container.id", "env", "k8s.ns.name", "k8s.pod.name", "proc.cmdline"};
+	static const char *const values[] = {"abc123", "prod", "default", "web-1", "bash"};
+	char *custom[] = {"env", "absent"};
+	char *templated[] = {"proc.cmdline"};
+	spl_strlist cf = {custom, 2, false}, tf = {templated, 1, false};
+	loki_config cfg = {.customfields = &cf, .templatedfields = &tf};
+	ph_alert a;
+	const saker_alert *one[1] = {&a.a};
+
+	ph_alert_make(&a, 0);
+	a.a.field_names = names;
+	a.a.field_values = values;
+	a.a.nfields = 5;
+	SK_CHECK_CONTAINS(render(&cfg, one, 1),
+			  "{\"stream\":{\"env\":\"prod\",\"hostname\":\"node-1\",\"k8s_ns_name\":\"default\","
+			  "\"k8s_pod_name\":\"web-1\",\"priority\":\"Warning\",\"proc_cmdline\":\"bash\","
+			  "\"rule\":\"Terminal shell in container\",\"source\":\"syscall\",\"tags\":\"container,shell\"},");
 }
 
 SK_TEST(loki_json_format_and_batches)
 {
 	ph_alert a, b;
 	const saker_alert *two[2] = {&a.a, &b.a};
-	loki_config cfg = {NULL, true};
+	loki_config cfg = {.json_format = true};
 
 	ph_alert_make(&a, 1);
 	ph_alert_make(&b, 2);

@@ -1,12 +1,30 @@
-/* Fuzzes the messageformat template compiler (plugins/common/spl_template):
- * any input either compiles or is refused with an offset inside the input;
- * compiled templates render against an alert without crashing. */
+/* Fuzzes the Go template compiler (plugins/common/spl_template) in both
+ * modes, messageformat (dot = the alert) and templatedfields (dot = the
+ * output fields): any input either compiles or is refused with an offset
+ * inside the input; compiled templates render without crashing. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "spl_template.h"
+
+static void fuzz_field(const void *user, const char *name, spl_tpl_value *out)
+{
+	(void)user;
+	out->kind = name[0] == '\0' ? SPL_TV_NIL : (name[0] & 1) ? SPL_TV_STRING : SPL_TV_BOOL;
+	out->s = name;
+	out->b = (name[0] & 2) != 0;
+}
+
+/* Returns false if a refusal broke the error contract. */
+static bool fuzz_refusal_ok(const char *err, size_t size, const spl_template *t)
+{
+	size_t offset = 0;
+
+	return t == NULL && !(sscanf(err, "offset %zu:", &offset) == 1 && offset > size);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,19 +52,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	spl_template *t = NULL;
 	sk_strbuf sb = SK_STRBUF_INIT;
 	char err[256];
-	size_t offset = 0;
 
 	if (spl_template_compile((const char *)data, size, &t, err, sizeof(err)) != SK_OK) {
-		if (sscanf(err, "offset %zu:", &offset) == 1 && offset > size) {
+		if (!fuzz_refusal_ok(err, size, t)) {
 			abort();
 		}
-		if (t != NULL) {
-			abort();
-		}
-		return 0;
+	} else {
+		spl_template_render(t, &alert, &sb);
+		spl_template_free(t);
+		t = NULL;
 	}
-	spl_template_render(t, &alert, &sb);
+	if (spl_template_compile_fields((const char *)data, size, &t, err, sizeof(err)) != SK_OK) {
+		if (!fuzz_refusal_ok(err, size, t)) {
+			abort();
+		}
+	} else {
+		spl_template_render_fields(t, fuzz_field, NULL, &sb);
+		spl_template_render(t, &alert, &sb);
+		spl_template_free(t);
+	}
 	sk_strbuf_free(&sb);
-	spl_template_free(t);
 	return 0;
 }

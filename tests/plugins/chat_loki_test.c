@@ -108,9 +108,9 @@ SK_TEST(loki_pushes_batch_with_tenant_auth_and_headers)
 		SK_CHECK_CONTAINS(r->headers, "Authorization: Basic dGVuYW50LXVzZXI6Z2xjX2szeQ==\n");
 		SK_CHECK_CONTAINS(r->headers, "X-Env: prod\n");
 		SK_CHECK_INT(count_of(r->body, "{\"stream\":{"), 3);
-		SK_CHECK_CONTAINS(r->body, "{\"stream\":{\"containerid\":\"abc123\",\"hostname\":\"node-1\","
+		SK_CHECK_CONTAINS(r->body, "{\"stream\":{\"container_id\":\"abc123\",\"hostname\":\"node-1\","
 					   "\"priority\":\"Warning\",\"rule\":\"Terminal shell in container\","
-					   "\"source\":\"syscall\",\"tags\":\"container,shell\",\"username\":\"root\"}");
+					   "\"source\":\"syscall\",\"tags\":\"container,shell\",\"user_name\":\"root\"}");
 		root = json_tokener_parse(r->body);
 		SK_CHECK(root != NULL);
 		SK_CHECK_STR(json_path_str(root, "streams", 2, "values"),

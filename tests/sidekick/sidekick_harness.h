@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -33,6 +34,20 @@ static inline int skt_run(const char *cmd)
 {
 	int rc = system(cmd);
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Ends a test run in dir: on failure shows the tail of dir/sidekick.log,
+ * then removes dir. Returns rc. */
+static inline int skt_finish(const char *dir, int rc)
+{
+	char cmd[512];
+	if (rc != 0) {
+		snprintf(cmd, sizeof(cmd), "tail -30 '%s/sidekick.log' >&2", dir);
+		skt_run(cmd);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	skt_run(cmd);
+	return rc;
 }
 
 /* A curl write callback that drops the body. */

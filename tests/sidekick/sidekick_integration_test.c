@@ -532,11 +532,5 @@ int main(void)
 	atomic_store(&rx_hung.hang, false);
 	rx_stop(&rx_ok);
 	rx_stop(&rx_hung);
-	if (rc != 0) {
-		snprintf(cmd, sizeof(cmd), "tail -30 '%s/sidekick.log' >&2", tmp);
-		skt_run(cmd);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	skt_run(cmd);
-	return rc;
+	return skt_finish(tmp, rc);
 }

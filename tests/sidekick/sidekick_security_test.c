@@ -214,12 +214,5 @@ int main(void)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	char cmd[128];
-	if (rc != 0) {
-		snprintf(cmd, sizeof(cmd), "tail -20 '%s/sidekick.log' >&2", tmp);
-		skt_run(cmd);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	skt_run(cmd);
-	return rc;
+	return skt_finish(tmp, rc);
 }

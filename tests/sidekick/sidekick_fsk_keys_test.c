@@ -1,0 +1,331 @@
+/* Falcosidekick's top-level keys on the real saker-sidekick binary with the
+ * real webhook plugin: templatedfields + customfields + outputFieldFormat
+ * give the exact JSON a loopback receiver gets; the global
+ * mutualtlsclient.* / mutualtlsfilespath / MUTUALTLSCLIENT_* and
+ * tlsclient.cacertfile reach a TLS receiver that verifies the client
+ * certificate; a bad template stops the start with file, line and key.
+ * Certificates are made per run with openssl; every wait is bounded and
+ * every process and receiver started here is stopped at the end. */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http_peer.h"
+#include "sidekick_harness.h"
+#include "sk_test.h"
+
+static char tmp[64];
+static char build_dir[1024];
+static pid_t pid = -1;
+static uint16_t port;
+static int runs;
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+	nanosleep(&ts, NULL);
+}
+
+static char *slurp(const char *name)
+{
+	char path[128];
+	char *buf = calloc(1, 16384);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	f = fopen(path, "r");
+	if (f == NULL || buf == NULL || fread(buf, 1, 16383, f) == 0) {
+		free(buf);
+		buf = NULL;
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	return buf;
+}
+
+/* A CA, a server cert for 127.0.0.1 and a client cert, named as
+ * mutualtlsfilespath wants them (client.crt, client.key, ca.crt). */
+static bool make_certs(void)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && K='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes' && "
+		 "openssl req -x509 $K -keyout ca.key -out ca.crt -days 1 -subj /CN=sk-fsk-ca 2>/dev/null && "
+		 "printf 'subjectAltName=IP:127.0.0.1\\n' > server.ext && "
+		 "printf 'extendedKeyUsage=clientAuth\\n' > client.ext && "
+		 "openssl req $K -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null && "
+		 "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 "
+		 "-extfile server.ext -out server.crt 2>/dev/null && "
+		 "openssl req $K -keyout client.key -out client.csr -subj /CN=sk-fsk-client 2>/dev/null && "
+		 "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 "
+		 "-extfile client.ext -out client.crt 2>/dev/null",
+		 tmp);
+	return skt_run(cmd) == 0;
+}
+
+static void sidekick_stop(void)
+{
+	if (pid <= 0) {
+		return;
+	}
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 100 && waitpid(pid, NULL, WNOHANG) == 0; i++) {
+		sleep_ms(50);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	pid = -1;
+}
+
+/* Writes body (after the common listen/spool/nng keys) to a fresh config
+ * and starts the binary with the extra environment "NAME=value" pairs.
+ * Returns true once it answers /ping. */
+static bool sidekick_start(const char *body, const char *const *env)
+{
+	char cfg[128], bin[1100], plugins[1100], logf[128], cmd[2048];
+	FILE *f;
+
+	port = skt_free_port();
+	runs++;
+	snprintf(cfg, sizeof(cfg), "%s/run%d.yaml", tmp, runs);
+	f = fopen(cfg, "w");
+	if (f == NULL) {
+		return false;
+	}
+	fprintf(f, "listenport: %u\nnng:\n  listen: \"\"\nspool:\n  dir: %s/spool%d\n%s", (unsigned)port, tmp, runs,
+		body);
+	fclose(f);
+	snprintf(bin, sizeof(bin), "%s/bin/saker-sidekick", build_dir);
+	snprintf(plugins, sizeof(plugins), "%s/lib/saker/plugins", build_dir);
+	snprintf(logf, sizeof(logf), "%s/sidekick.log", tmp);
+	pid = fork();
+	if (pid == 0) {
+		FILE *lf = freopen(logf, "a", stderr);
+		(void)lf;
+		for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
+			putenv((char *)env[i]);
+		}
+		execl(bin, bin, "-c", cfg, "--plugin-dir", plugins, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(cmd, sizeof(cmd), "curl -s -m 2 -o /dev/null -w '%%{http_code}' http://127.0.0.1:%u/ping | grep -qx 200",
+		 (unsigned)port);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid) {
+			pid = -1;
+			return false;
+		}
+		if (skt_run(cmd) == 0) {
+			return true;
+		}
+		sleep_ms(50);
+	}
+	return false;
+}
+
+/* POSTs one alert to the sidekick; returns curl's HTTP status check. */
+static bool post_alert(const char *json)
+{
+	char path[128], cmd[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/alert.json", tmp);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		return false;
+	}
+	fputs(json, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "curl -s -m 5 -o /dev/null -w '%%{http_code}' --data-binary @'%s' http://127.0.0.1:%u/ | grep -qx 200",
+		 path, (unsigned)port);
+	return skt_run(cmd) == 0;
+}
+
+/* Waits up to 10 s for want requests at the receiver. */
+static bool wait_requests(hp_peer *peer, size_t want)
+{
+	for (int i = 0; i < 200 && hp_count(peer) < want; i++) {
+		sleep_ms(50);
+	}
+	return hp_count(peer) >= want;
+}
+
+static const char shadow[] =
+	"{\"uuid\":\"fsk-1\",\"hostname\":\"node-1\",\"output\":\"10:20:05.408091526: Warning Sensitive file "
+	"opened (user=root file=/etc/shadow)\",\"priority\":\"Warning\",\"rule\":\"Read sensitive file\","
+	"\"source\":\"syscall\",\"time\":\"2024-05-01T10:20:05.408091526Z\",\"output_fields\":{\"user.name\":"
+	"\"root\",\"k8s.ns.labels.team\":\"blue\",\"fd.name\":\"/etc/shadow\"},\"tags\":[\"filesystem\"]}";
+
+SK_TEST(fsk_templatedfields_and_output_format_exact_payload)
+{
+	char body[1024], url[128];
+	hp_peer *peer = hp_start_url(200, 0, "/hook", url, sizeof(url));
+
+	SK_CHECK(peer != NULL);
+	if (peer == NULL) {
+		return;
+	}
+	snprintf(body, sizeof(body),
+		 "customfields:\n  env: prod\n"
+		 "templatedfields:\n"
+		 "  team: '{{ or (index . \"k8s.ns.labels.team\") \"unknown\" }}'\n"
+		 "  owner: '{{ or (index . \"k8s.ns.labels.owner\") \"nobody\" }}'\n"
+		 "  who: '{{ index . \"user.name\" }}@{{ .env }}'\n"
+		 "outputFieldFormat: \"<timestamp>: <priority> <output> <custom_fields> <templated_fields>\"\n"
+		 "webhook:\n  address: %s\n",
+		 url);
+	SK_CHECK(sidekick_start(body, NULL));
+	SK_CHECK(post_alert(shadow));
+	SK_CHECK(wait_requests(peer, 1));
+	if (hp_count(peer) >= 1) {
+		SK_CHECK_STR(hp_get(peer, 0)->url, "/hook");
+		SK_CHECK_STR(hp_get(peer, 0)->body,
+			     "{\"uuid\":\"fsk-1\",\"hostname\":\"node-1\",\"output\":\"10:20:05.408091526: Warning "
+			     "Sensitive file opened (user=root file=/etc/shadow) env=prod team=blue owner=nobody "
+			     "who=root@prod\",\"priority\":\"Warning\",\"rule\":\"Read sensitive file\","
+			     "\"source\":\"syscall\",\"time\":\"2024-05-01T10:20:05.408091526Z\",\"output_fields\":{"
+			     "\"user.name\":\"root\",\"k8s.ns.labels.team\":\"blue\",\"fd.name\":\"/etc/shadow\","
+			     "\"env\":\"prod\",\"team\":\"blue\",\"owner\":\"nobody\",\"who\":\"root@prod\"},"
+			     "\"tags\":[\"filesystem\"]}");
+	}
+	sidekick_stop();
+	hp_stop(peer);
+}
+
+/* Starts the sidekick with the top-level keys head and a webhook with
+ * mutualtls on, posts one alert and checks that a TLS receiver demanding a
+ * client certificate from our CA got it. */
+static void expect_mtls_delivery(const char *what, const char *head, const char *const *env)
+{
+	char *crt = slurp("server.crt"), *key = slurp("server.key"), *ca = slurp("ca.crt");
+	char body[2048];
+	hp_peer *peer = NULL;
+
+	SK_CHECK(crt != NULL && key != NULL && ca != NULL);
+	if (crt != NULL && key != NULL && ca != NULL && hp_start_tls(&peer, 200, crt, key, ca) == SK_OK) {
+		snprintf(body, sizeof(body), "%swebhook:\n  address: https://127.0.0.1:%d/\n  mutualtls: true\n", head,
+			 hp_port(peer));
+		if (!sidekick_start(body, env)) {
+			fprintf(stderr, "%s: the sidekick did not start\n", what);
+			SK_CHECK(false);
+		}
+		SK_CHECK(post_alert(shadow));
+		SK_CHECK(wait_requests(peer, 1));
+		if (hp_count(peer) >= 1) {
+			SK_CHECK_INT(hp_get(peer, 0)->client_cert_ok, 1);
+			SK_CHECK_CONTAINS(hp_get(peer, 0)->body, "\"uuid\":\"fsk-1\"");
+		} else {
+			fprintf(stderr, "%s: nothing delivered\n", what);
+		}
+		sidekick_stop();
+	} else {
+		SK_CHECK(peer != NULL);
+	}
+	hp_stop(peer);
+	free(crt);
+	free(key);
+	free(ca);
+}
+
+SK_TEST(fsk_global_mutual_tls_client_for_webhook)
+{
+	char head[512], cert[128], key[128], ca[128];
+
+	/* The top-level mutualtlsclient.* files (the webhook section has none). */
+	snprintf(head, sizeof(head),
+		 "mutualtlsclient:\n  certfile: %s/client.crt\n  keyfile: %s/client.key\n  cacertfile: %s/ca.crt\n",
+		 tmp, tmp, tmp);
+	expect_mtls_delivery("mutualtlsclient", head, NULL);
+	/* The top-level folder, with Falcosidekick's file names. */
+	snprintf(head, sizeof(head), "mutualtlsfilespath: %s\n", tmp);
+	expect_mtls_delivery("mutualtlsfilespath", head, NULL);
+	/* Falcosidekick's environment names for the same keys. */
+	snprintf(cert, sizeof(cert), "MUTUALTLSCLIENT_CERTFILE=%s/client.crt", tmp);
+	snprintf(key, sizeof(key), "MUTUALTLSCLIENT_KEYFILE=%s/client.key", tmp);
+	snprintf(ca, sizeof(ca), "MUTUALTLSCLIENT_CACERTFILE=%s/ca.crt", tmp);
+	const char *const env[] = {cert, key, ca, NULL};
+	expect_mtls_delivery("MUTUALTLSCLIENT_*", "", env);
+}
+
+SK_TEST(fsk_global_tlsclient_cacertfile_trusts_the_server)
+{
+	char *crt = slurp("server.crt"), *key = slurp("server.key");
+	char body[1024];
+	hp_peer *peer = NULL;
+
+	SK_CHECK(crt != NULL && key != NULL);
+	if (crt != NULL && key != NULL && hp_start_tls(&peer, 200, crt, key, NULL) == SK_OK) {
+		snprintf(body, sizeof(body),
+			 "tlsclient:\n  cacertfile: %s/ca.crt\nwebhook:\n  address: https://127.0.0.1:%d/tls\n", tmp,
+			 hp_port(peer));
+		SK_CHECK(sidekick_start(body, NULL));
+		SK_CHECK(post_alert(shadow));
+		SK_CHECK(wait_requests(peer, 1));
+		if (hp_count(peer) >= 1) {
+			SK_CHECK_STR(hp_get(peer, 0)->url, "/tls");
+		}
+		sidekick_stop();
+	}
+	hp_stop(peer);
+	free(crt);
+	free(key);
+}
+
+SK_TEST(fsk_bad_template_stops_the_start_with_its_key)
+{
+	char cfg[128], cmd[2048];
+	FILE *f;
+
+	snprintf(cfg, sizeof(cfg), "%s/bad.yaml", tmp);
+	f = fopen(cfg, "w");
+	if (f == NULL) {
+		SK_CHECK(f != NULL);
+		return;
+	}
+	fprintf(f,
+		"listenport: %u\nnng:\n  listen: \"\"\nspool:\n  dir: %s/spool-bad\ntemplatedfields:\n"
+		"  good: '{{ index . \"proc.name\" }}'\n  broken: '{{ index . }}'\n",
+		(unsigned)skt_free_port(), tmp);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "'%s/bin/saker-sidekick' -c '%s' 2>&1 | grep -qF 'bad.yaml:8: templatedfields.broken: offset 0: "
+		 "index wants a map and one key'",
+		 build_dir, cfg);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "'%s/bin/saker-sidekick' -c '%s' >/dev/null 2>&1", build_dir, cfg);
+	SK_CHECK_INT(skt_run(cmd), 1);
+	/* Through the environment, Falcosidekick's "key:template" list. */
+	snprintf(cmd, sizeof(cmd),
+		 "TEMPLATEDFIELDS='x:{{ .a.b }}' '%s/bin/saker-sidekick' -c '%s' 2>&1 | "
+		 "grep -qF 'environment TEMPLATEDFIELDS: templatedfields.x: offset 0: field chains'",
+		 build_dir, cfg);
+	SK_CHECK_INT(skt_run(cmd), 0);
+}
+
+int main(void)
+{
+	const char *b = getenv("SAKER_BUILD_DIR");
+	int rc;
+
+	snprintf(build_dir, sizeof(build_dir), "%s", b != NULL ? b : "build");
+	snprintf(tmp, sizeof(tmp), "/tmp/sk_fsk_XXXXXX");
+	if (mkdtemp(tmp) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	if (!make_certs()) {
+		fprintf(stderr, "openssl failed making test certificates\n");
+		rc = 1;
+	} else {
+		rc = sk_test_run();
+	}
+	sidekick_stop();
+	return skt_finish(tmp, rc);
+}
