@@ -3,7 +3,8 @@
  * give the exact JSON a loopback receiver gets; the global
  * mutualtlsclient.* / mutualtlsfilespath / MUTUALTLSCLIENT_* and
  * tlsclient.cacertfile reach a TLS receiver that verifies the client
- * certificate; a bad template stops the start with file, line and key.
+ * certificate, an output's own keys win over them; a bad template or a
+ * missing top-level client certificate stops the start with the reason.
  * Certificates are made per run with openssl; every wait is bounded and
  * every process and receiver started here is stopped at the end. */
 #include <signal.h>
@@ -83,24 +84,33 @@ static void sidekick_stop(void)
 	pid = -1;
 }
 
-/* Writes body (after the common listen/spool/nng keys) to a fresh config
- * and starts the binary with the extra environment "NAME=value" pairs.
- * Returns true once it answers /ping. */
-static bool sidekick_start(const char *body, const char *const *env)
+/* Writes a config to path: the listen port, no nng input, a spool of its
+ * own (5 lines), then body. */
+static bool write_config(const char *path, uint16_t listen_port, const char *body)
 {
-	char cfg[128], bin[1100], plugins[1100], logf[128], cmd[2048];
-	FILE *f;
+	FILE *f = fopen(path, "w");
 
-	port = skt_free_port();
-	runs++;
-	snprintf(cfg, sizeof(cfg), "%s/run%d.yaml", tmp, runs);
-	f = fopen(cfg, "w");
 	if (f == NULL) {
 		return false;
 	}
-	fprintf(f, "listenport: %u\nnng:\n  listen: \"\"\nspool:\n  dir: %s/spool%d\n%s", (unsigned)port, tmp, runs,
-		body);
-	fclose(f);
+	runs++;
+	fprintf(f, "listenport: %u\nnng:\n  listen: \"\"\nspool:\n  dir: %s/spool%d\n%s", (unsigned)listen_port, tmp,
+		runs, body);
+	return fclose(f) == 0;
+}
+
+/* Writes body (after the common keys) to a fresh config and starts the
+ * binary with the extra environment "NAME=value" pairs. Returns true once
+ * it answers /ping. */
+static bool sidekick_start(const char *body, const char *const *env)
+{
+	char cfg[128], bin[1100], plugins[1100], logf[128], cmd[2048];
+
+	port = skt_free_port();
+	snprintf(cfg, sizeof(cfg), "%s/run%d.yaml", tmp, runs);
+	if (!write_config(cfg, port, body)) {
+		return false;
+	}
 	snprintf(bin, sizeof(bin), "%s/bin/saker-sidekick", build_dir);
 	snprintf(plugins, sizeof(plugins), "%s/lib/saker/plugins", build_dir);
 	snprintf(logf, sizeof(logf), "%s/sidekick.log", tmp);
@@ -200,9 +210,9 @@ SK_TEST(fsk_templatedfields_and_output_format_exact_payload)
 }
 
 /* Starts the sidekick with the top-level keys head and a webhook with
- * mutualtls on, posts one alert and checks that a TLS receiver demanding a
- * client certificate from our CA got it. */
-static void expect_mtls_delivery(const char *what, const char *head, const char *const *env)
+ * mutualtls on (plus its own keys own), posts one alert and checks that a
+ * TLS receiver demanding a client certificate from our CA got it. */
+static void expect_mtls_delivery(const char *what, const char *head, const char *own, const char *const *env)
 {
 	char *crt = slurp("server.crt"), *key = slurp("server.key"), *ca = slurp("ca.crt");
 	char body[2048];
@@ -210,8 +220,8 @@ static void expect_mtls_delivery(const char *what, const char *head, const char 
 
 	SK_CHECK(crt != NULL && key != NULL && ca != NULL);
 	if (crt != NULL && key != NULL && ca != NULL && hp_start_tls(&peer, 200, crt, key, ca) == SK_OK) {
-		snprintf(body, sizeof(body), "%swebhook:\n  address: https://127.0.0.1:%d/\n  mutualtls: true\n", head,
-			 hp_port(peer));
+		snprintf(body, sizeof(body), "%swebhook:\n  address: https://127.0.0.1:%d/\n  mutualtls: true\n%s", head,
+			 hp_port(peer), own);
 		if (!sidekick_start(body, env)) {
 			fprintf(stderr, "%s: the sidekick did not start\n", what);
 			SK_CHECK(false);
@@ -236,22 +246,31 @@ static void expect_mtls_delivery(const char *what, const char *head, const char 
 
 SK_TEST(fsk_global_mutual_tls_client_for_webhook)
 {
-	char head[512], cert[128], key[128], ca[128];
+	char head[512], own[512], cert[128], key[128], ca[128];
 
 	/* The top-level mutualtlsclient.* files (the webhook section has none). */
 	snprintf(head, sizeof(head),
 		 "mutualtlsclient:\n  certfile: %s/client.crt\n  keyfile: %s/client.key\n  cacertfile: %s/ca.crt\n",
 		 tmp, tmp, tmp);
-	expect_mtls_delivery("mutualtlsclient", head, NULL);
+	expect_mtls_delivery("mutualtlsclient", head, "", NULL);
 	/* The top-level folder, with Falcosidekick's file names. */
 	snprintf(head, sizeof(head), "mutualtlsfilespath: %s\n", tmp);
-	expect_mtls_delivery("mutualtlsfilespath", head, NULL);
+	expect_mtls_delivery("mutualtlsfilespath", head, "", NULL);
+	/* The output's own section wins over wrong top-level files. */
+	snprintf(own, sizeof(own),
+		 "  mutualtlsclient:\n    certfile: %s/client.crt\n    keyfile: %s/client.key\n"
+		 "    cacertfile: %s/ca.crt\n",
+		 tmp, tmp, tmp);
+	expect_mtls_delivery("webhook.mutualtlsclient",
+			     "mutualtlsclient:\n  certfile: /nonexistent/c.crt\n  keyfile: /nonexistent/c.key\n"
+			     "  cacertfile: /nonexistent/ca.crt\n",
+			     own, NULL);
 	/* Falcosidekick's environment names for the same keys. */
 	snprintf(cert, sizeof(cert), "MUTUALTLSCLIENT_CERTFILE=%s/client.crt", tmp);
 	snprintf(key, sizeof(key), "MUTUALTLSCLIENT_KEYFILE=%s/client.key", tmp);
 	snprintf(ca, sizeof(ca), "MUTUALTLSCLIENT_CACERTFILE=%s/ca.crt", tmp);
 	const char *const env[] = {cert, key, ca, NULL};
-	expect_mtls_delivery("MUTUALTLSCLIENT_*", "", env);
+	expect_mtls_delivery("MUTUALTLSCLIENT_*", "", "", env);
 }
 
 SK_TEST(fsk_global_tlsclient_cacertfile_trusts_the_server)
@@ -278,22 +297,13 @@ SK_TEST(fsk_global_tlsclient_cacertfile_trusts_the_server)
 	free(key);
 }
 
-SK_TEST(fsk_bad_template_stops_the_start_with_its_key)
+SK_TEST(fsk_bad_template_or_client_cert_stops_the_start)
 {
-	char cfg[128], cmd[2048];
-	FILE *f;
+	char cfg[128], cmd[4096];
 
 	snprintf(cfg, sizeof(cfg), "%s/bad.yaml", tmp);
-	f = fopen(cfg, "w");
-	if (f == NULL) {
-		SK_CHECK(f != NULL);
-		return;
-	}
-	fprintf(f,
-		"listenport: %u\nnng:\n  listen: \"\"\nspool:\n  dir: %s/spool-bad\ntemplatedfields:\n"
-		"  good: '{{ index . \"proc.name\" }}'\n  broken: '{{ index . }}'\n",
-		(unsigned)skt_free_port(), tmp);
-	fclose(f);
+	SK_CHECK(write_config(cfg, skt_free_port(),
+			      "templatedfields:\n  good: '{{ index . \"proc.name\" }}'\n  broken: '{{ index . }}'\n"));
 	snprintf(cmd, sizeof(cmd),
 		 "'%s/bin/saker-sidekick' -c '%s' 2>&1 | grep -qF 'bad.yaml:8: templatedfields.broken: offset 0: "
 		 "index wants a map and one key'",
@@ -306,6 +316,15 @@ SK_TEST(fsk_bad_template_stops_the_start_with_its_key)
 		 "TEMPLATEDFIELDS='x:{{ .a.b }}' '%s/bin/saker-sidekick' -c '%s' 2>&1 | "
 		 "grep -qF 'environment TEMPLATEDFIELDS: templatedfields.x: offset 0: field chains'",
 		 build_dir, cfg);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	/* A top-level client certificate that is not there stops the start. */
+	SK_CHECK(write_config(cfg, skt_free_port(),
+			      "mutualtlsclient:\n  certfile: /nonexistent/c.crt\n"
+			      "webhook:\n  address: https://127.0.0.1:1/\n  mutualtls: true\n"));
+	snprintf(cmd, sizeof(cmd),
+		 "'%s/bin/saker-sidekick' -c '%s' --plugin-dir '%s/lib/saker/plugins' 2>&1 | "
+		 "grep -qF 'webhook: output init failed: mutualtls: cannot read /nonexistent/c.crt'",
+		 build_dir, cfg, build_dir);
 	SK_CHECK_INT(skt_run(cmd), 0);
 }
 
