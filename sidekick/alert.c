@@ -688,6 +688,10 @@ static sk_err ska_format_output(ska_alert *a, const ska_extras *x, sk_strbuf *cu
 	ska_trim_suffix(&n, " ");
 	e = sk_strbuf_failed(&n) || sk_strbuf_failed(&part) ? SK_ENOMEM
 							     : ska_set_string(a->root, "output", sk_strbuf_str(&n));
+	if (e == SK_OK) {
+		/* The old text was freed with its JSON node. */
+		a->view.output = json_object_get_string(json_object_object_get(a->root, "output"));
+	}
 	sk_strbuf_free(&n);
 	sk_strbuf_free(&part);
 	return e;

@@ -69,7 +69,8 @@ sk_err ska_check(const char *json, size_t len, ska_alert *out, char *err, size_t
  * output_fields, customtags are appended when missing, templatedfields are
  * evaluated, brackets replaced, "output" reformatted) and a fresh "uuid"
  * when the alert has none, then writes the resulting JSON to json_out. The
- * view is not updated. */
+ * view is not updated, except view.output when outputFieldFormat changed it
+ * (the old text is gone). */
 sk_err ska_enrich(ska_alert *a, const ska_extras *x, sk_strbuf *json_out);
 
 /* Returns the output_fields value named name as text, or NULL. */

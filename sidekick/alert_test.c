@@ -221,6 +221,15 @@ SK_TEST(alert_output_format_rules)
 				    "\"output_fields\":{}}";
 	x.output_format = "<timestamp> <priority>: <output>";
 	SK_CHECK_CONTAINS(enrich_text(lower, &x), "\"output\":\"12:00:00.5 Critical: disk gone\"");
+	/* The view's output follows the rewrite (the old text is freed). */
+	ska_alert a;
+	sk_strbuf out = SK_STRBUF_INIT;
+	char err[256] = "";
+	SK_CHECK_INT(ska_check(lower, sizeof(lower) - 1, &a, err, sizeof(err)), SK_OK);
+	SK_CHECK_INT(ska_enrich(&a, &x, &out), SK_OK);
+	SK_CHECK_STR(a.view.output, "12:00:00.5 Critical: disk gone");
+	ska_free(&a);
+	sk_strbuf_free(&out);
 }
 
 SK_TEST(alert_time_and_priority_forms)
