@@ -78,7 +78,9 @@ static void loki_add_field(loki_label *labels, size_t *n, sk_strbuf *sb, const s
 	const char *v = spl_alert_field(alert, field);
 	char name[128];
 
-	if (v == NULL) {
+	/* "<NA>" is how the sidekick renders a JSON null, which Falcosidekick
+	 * never turns into a label. */
+	if (v == NULL || strcmp(v, "<NA>") == 0) {
 		return;
 	}
 	loki_label_name(name, sizeof(name), field);
@@ -105,8 +107,6 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 {
 	size_t cap = 7 + LOKI_MAX_EXTRALABELS + loki_count(cfg->customfields) + loki_count(cfg->templatedfields);
 	loki_label *labels = calloc(cap, sizeof(*labels));
-	const char *ns = spl_alert_field(alert, "k8s.ns.name");
-	const char *pod = spl_alert_field(alert, "k8s.pod.name");
 	size_t n = 0;
 	sk_strbuf tags = SK_STRBUF_INIT;
 	char ts[24];
@@ -118,12 +118,8 @@ static void loki_stream(sk_strbuf *sb, const loki_config *cfg, const saker_alert
 	loki_add(labels, &n, "rule", alert->rule, NULL);
 	loki_add(labels, &n, "source", alert->source, NULL);
 	loki_add(labels, &n, "priority", alert->priority, NULL);
-	if (ns != NULL) {
-		loki_add(labels, &n, "k8s_ns_name", ns, NULL);
-	}
-	if (pod != NULL) {
-		loki_add(labels, &n, "k8s_pod_name", pod, NULL);
-	}
+	loki_add_field(labels, &n, sb, alert, "k8s.ns.name");
+	loki_add_field(labels, &n, sb, alert, "k8s.pod.name");
 	loki_add_fields(labels, &n, sb, alert, cfg->customfields, SIZE_MAX);
 	loki_add_fields(labels, &n, sb, alert, cfg->templatedfields, SIZE_MAX);
 	loki_add_fields(labels, &n, sb, alert, cfg->extralabels, LOKI_MAX_EXTRALABELS);

@@ -50,11 +50,12 @@ SK_TEST(loki_extralabels_renamed_unquoted_sorted)
 
 SK_TEST(loki_custom_and_templated_fields_and_k8s_become_labels)
 {
-	static const char *const names[] = {"container.id", "env", "k8s.ns.name", "k8s.pod.name", "proc.cmdline"};
-	static const char *const values[] = {"abc123", "prod", "default", "web-1", "bash"};
-	char *custom[] = {"env", "absent"};
+	static const char *const names[] = {"container.id", "env", "fd.name", "k8s.ns.name", "k8s.pod.name",
+					    "proc.cmdline"};
+	static const char *const values[] = {"abc123", "prod", "<NA>", "default", "web-1", "bash"};
+	char *custom[] = {"env", "absent", "fd.name"};
 	char *templated[] = {"proc.cmdline"};
-	spl_strlist cf = {custom, 2, false}, tf = {templated, 1, false};
+	spl_strlist cf = {custom, 3, false}, tf = {templated, 1, false};
 	loki_config cfg = {.customfields = &cf, .templatedfields = &tf};
 	ph_alert a;
 	const saker_alert *one[1] = {&a.a};
@@ -62,7 +63,8 @@ SK_TEST(loki_custom_and_templated_fields_and_k8s_become_labels)
 	ph_alert_make(&a, 0);
 	a.a.field_names = names;
 	a.a.field_values = values;
-	a.a.nfields = 5;
+	a.a.nfields = 6;
+	/* fd.name is a JSON null ("<NA>"): no label, as in Falcosidekick. */
 	SK_CHECK_CONTAINS(render(&cfg, one, 1),
 			  "{\"stream\":{\"env\":\"prod\",\"hostname\":\"node-1\",\"k8s_ns_name\":\"default\","
 			  "\"k8s_pod_name\":\"web-1\",\"priority\":\"Warning\",\"proc_cmdline\":\"bash\","
