@@ -92,7 +92,11 @@ typedef enum saker_log_level {
 typedef struct saker_plugin_host {
 	const void *ctx;
 	const char *instance_name; /* section name, e.g. "slack" */
-	/* Returns the scalar at path, or def when absent. Valid until close(). */
+	/* Returns the scalar at path, or def when absent. Valid until close().
+	 * For the keys Falcosidekick keeps at the top level for every output
+	 * (mutualtlsfilespath, mutualtlsclient.*, tlsclient.*, customfields,
+	 * templatedfields) config_string and config_map fall back to the
+	 * top-level value when the plugin's section lacks the key. */
 	const char *(*config_string)(const void *ctx, const char *path, const char *def);
 	int64_t (*config_int)(const void *ctx, const char *path, int64_t def);
 	bool (*config_bool)(const void *ctx, const char *path, bool def);
