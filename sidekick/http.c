@@ -13,9 +13,13 @@
 #include "sk_log.h"
 
 #define SKH_MAX_TLS_FILE (1u << 20)
+#define SKH_TEXT "text/plain; charset=utf-8"
 
 struct skh_server {
 	struct MHD_Daemon *daemon;
+	/* The answer to every accepted alert, built once: MHD responses are
+	 * reference-counted and may be queued on any number of connections. */
+	struct MHD_Response *ok;
 	skh_options opt;
 	skh_handlers h;
 	char *token;
@@ -47,7 +51,7 @@ static enum MHD_Result skh_reply(struct MHD_Connection *c, unsigned status, cons
 
 static enum MHD_Result skh_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
-	return skh_reply(c, status, "text/plain; charset=utf-8", text, strlen(text));
+	return skh_reply(c, status, SKH_TEXT, text, strlen(text));
 }
 
 /* Constant-time comparison so the token cannot be guessed byte by byte. */
@@ -108,7 +112,7 @@ static enum MHD_Result skh_post_alert(skh_server *s, struct MHD_Connection *c, s
 	}
 	sk_err e = s->h.ingest(s->h.user, SKM_SOURCE_HTTP, req->body.data, req->body.len, err, sizeof(err));
 	if (e == SK_OK) {
-		return skh_text(c, MHD_HTTP_OK, "");
+		return MHD_queue_response(c, MHD_HTTP_OK, s->ok);
 	}
 	if (e == SK_EPARSE || e == SK_EINVAL || e == SK_ERANGE) {
 		snprintf(msg, sizeof(msg), "bad request: %s\n", err);
@@ -221,7 +225,7 @@ static enum MHD_Result skh_handle(void *cls, struct MHD_Connection *c, const cha
 			return skh_text(c, MHD_HTTP_UNAUTHORIZED, "missing or wrong bearer token\n");
 		}
 		sk_err e = s->h.test(s->h.user);
-		return e == SK_OK ? skh_text(c, MHD_HTTP_OK, "")
+		return e == SK_OK ? MHD_queue_response(c, MHD_HTTP_OK, s->ok)
 				  : skh_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot queue the test alert\n");
 	}
 	return skh_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
@@ -264,6 +268,9 @@ void skh_stop(skh_server *s)
 	}
 	if (s->daemon != NULL) {
 		MHD_stop_daemon(s->daemon);
+	}
+	if (s->ok != NULL) {
+		MHD_destroy_response(s->ok);
 	}
 	free(s->token);
 	free(s->cert);
@@ -313,6 +320,11 @@ sk_err skh_start(const skh_options *opt, const skh_handlers *h, skh_server **out
 			e = SK_ENOMEM;
 			goto cleanup;
 		}
+	}
+	s->ok = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (s->ok == NULL || MHD_add_response_header(s->ok, MHD_HTTP_HEADER_CONTENT_TYPE, SKH_TEXT) != MHD_YES) {
+		e = SK_ENOMEM;
+		goto cleanup;
 	}
 	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &addr};
 	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, opt->max_connections, NULL};

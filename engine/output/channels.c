@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/push.h>
+#include <nng/supplemental/util/platform.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,9 +243,16 @@ sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out)
 typedef struct nng_ch {
 	sk_output_channel base;
 	nng_socket sock;
-	nng_msg *batch; /* NULL when nothing is held */
-	uint64_t nbatch; /* alerts in batch */
+	nng_msg *batch;      /* NULL when nothing is held */
+	uint64_t nbatch;     /* alerts in batch */
+	bool sent_any;
+	nng_time last_sent;  /* when the last batch was handed to nng */
 } nng_ch;
+
+/* nng_sendmsg returns once the pipe has the message, before it is written;
+ * nng_close would drop it. nng 1.x has no linger option, so close waits
+ * this long after the last send. */
+#define NNG_CH_LINGER_MS 200
 
 /* Sends the held batch; its alerts are counted sent or failed together. */
 static void nng_ch_flush(sk_output_channel *ch)
@@ -262,6 +270,8 @@ static void nng_ch_flush(sk_output_channel *ch)
 	}
 	rv = nng_sendmsg(n->sock, n->batch, 0);
 	if (rv == 0) {
+		n->sent_any = true;
+		n->last_sent = nng_clock();
 		n->base.sent += n->nbatch;
 	} else {
 		nng_msg_free(n->batch); /* nng keeps the message only on success */
@@ -305,6 +315,9 @@ static void nng_ch_close(sk_output_channel *ch)
 {
 	nng_ch *n = (nng_ch *)ch;
 	nng_ch_flush(ch);
+	if (n->sent_any && nng_clock() - n->last_sent < NNG_CH_LINGER_MS) {
+		nng_msleep(NNG_CH_LINGER_MS - (nng_duration)(nng_clock() - n->last_sent));
+	}
 	nng_close(n->sock);
 	free(n);
 }
