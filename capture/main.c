@@ -2,6 +2,7 @@
  *
  *   saker-capture [--events URL] [--control URL] [--all] [-w FILE.scap]
  *                 [-n COUNT] [--duration SEC] [--stats] [--ring-mb N]
+ *                 [--flush-us N] [--poll-us N] [--idle-max-us N]
  *
  * Without -w, events go in batches over nng PUSH to the engine; the interest
  * set comes from the engine over the control link (docs/protocol.md). With
@@ -29,8 +30,10 @@
 #include "sk_log.h"
 
 #define BATCH_BYTES   (256u * 1024u) /* flush a batch at this size */
-#define FLUSH_NS      2000000ull     /* or after 2 ms of steady traffic */
+#define FLUSH_US      2000u          /* or after 2 ms of steady traffic */
+#define POLL_US       1000u          /* sleep between polls under traffic */
 #define IDLE_MAX_US   2000u          /* longest sleep between polls when idle */
+#define TIMING_MAX_US 1000000u       /* bound of both, as options */
 #define CONTROL_NS    500000000ull   /* control request period */
 #define STATS_NS      1000000000ull
 #define MAX_STAT_CPUS 1024u
@@ -45,6 +48,9 @@ struct options {
 	bool stats;
 	bool enter_events; /* also write enter events, for pre-2023 readers */
 	uint32_t ring_mb;
+	uint32_t flush_us;    /* ship a batch at least this often under traffic */
+	uint32_t poll_us;     /* sleep after a poll that found events (0: poll again at once) */
+	uint32_t idle_max_us; /* back-off ceiling between polls of idle rings */
 };
 
 /* Where one event block sits in the batch, for ordering by time. */
@@ -97,7 +103,10 @@ static void usage(FILE *f)
 		   "  --duration SEC   stop after SEC seconds\n"
 		   "  --stats          print event rates and drops every second\n"
 		   "  --enter-events   also write enter events (sysdig 0.29 and older readers need them)\n"
-		   "  --ring-mb N      per-CPU ring buffer size in MiB (power of 2, default 8)\n");
+		   "  --ring-mb N      per-CPU ring buffer size in MiB (power of 2, default 8)\n"
+		   "  --flush-us N     under steady traffic, ship a batch at least every N us (default 2000)\n"
+		   "  --poll-us N      under traffic, sleep N us between polls; 0 polls back to back (default 1000)\n"
+		   "  --idle-max-us N  longest sleep between polls of idle rings, in us (default 2000)\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -107,11 +116,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"all", no_argument, NULL, 'a'},          {"duration", required_argument, NULL, 'd'},
 		{"stats", no_argument, NULL, 's'},        {"ring-mb", required_argument, NULL, 'r'},
 		{"enter-events", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
+		{"flush-us", required_argument, NULL, 'f'}, {"idle-max-us", required_argument, NULL, 'i'},
+		{"poll-us", required_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0},
 	};
 	o->events_url = "ipc:///run/saker/events.sock";
 	o->control_url = "ipc:///run/saker/control.sock";
 	o->ring_mb = 8;
+	o->flush_us = FLUSH_US;
+	o->idle_max_us = IDLE_MAX_US;
+	o->poll_us = POLL_US;
 	int c;
 	while ((c = getopt_long(argc, argv, "w:n:h", longs, NULL)) != -1) {
 		char *end = NULL;
@@ -155,6 +169,19 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			break;
+		case 'f':
+		case 'i':
+		case 'p': {
+			unsigned long us = strtoul(optarg, &end, 10);
+			const char *name = c == 'f' ? "flush-us" : c == 'i' ? "idle-max-us" : "poll-us";
+			if (*end != 0 || *optarg == '-' || (us == 0 && c != 'p') || us > TIMING_MAX_US) {
+				sk_error("--%s %s: want microseconds between %d and %u", name, optarg, c == 'p' ? 0 : 1,
+					 TIMING_MAX_US);
+				return -1;
+			}
+			*(c == 'f' ? &o->flush_us : c == 'i' ? &o->idle_max_us : &o->poll_us) = (uint32_t)us;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -520,7 +547,9 @@ int main(int argc, char **argv)
 
 	uint64_t started = now_ns(), last_flush = started, last_control = 0, last_stats = started;
 	uint64_t last_events = 0;
-	useconds_t idle_us = 0;
+	uint64_t flush_ns = (uint64_t)cap.opt.flush_us * 1000u;
+	useconds_t idle_us = 0, poll_us = cap.opt.poll_us, idle_max = cap.opt.idle_max_us;
+	useconds_t idle_min = idle_max < 100 ? idle_max : 100;
 	while (!stop_requested) {
 		int n = 0;
 		if (sensor_poll(cap.sensor, &n) != SK_OK) {
@@ -528,9 +557,12 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 		uint64_t t = now_ns();
-		/* Ship as soon as the rings are drained: batching only ever waits for
-		 * events already in the rings, never for future ones (latency). */
-		if (cap.batch.len >= BATCH_BYTES || (cap.batch.len > 0 && (n == 0 || t - last_flush >= FLUSH_NS))) {
+		/* Ship as soon as the rings are drained (a poll drains them; with
+		 * poll_us 0 a poll that finds nothing says so): batching only ever
+		 * waits for events already in the rings, never for future ones. */
+		bool batch_full = cap.batch.len >= BATCH_BYTES;
+		bool drained = n == 0 || poll_us > 0;
+		if (batch_full || (cap.batch.len > 0 && (drained || t - last_flush >= flush_ns))) {
 			flush_batch(&cap);
 			last_flush = t;
 		}
@@ -548,8 +580,15 @@ int main(int argc, char **argv)
 		if (cap.opt.duration > 0 && (double)(t - started) / 1e9 >= cap.opt.duration) {
 			break;
 		}
-		/* adaptive polling: no wakeups from the kernel, so back off when idle */
-		idle_us = n > 0 ? 0 : (idle_us == 0 ? 100 : (idle_us * 2 > IDLE_MAX_US ? IDLE_MAX_US : idle_us * 2));
+		/* No wakeups from the kernel: under traffic sleep poll_us between
+		 * polls (each wakeup of this thread can preempt the workload on a
+		 * small machine), back off further when idle; a full batch means the
+		 * rings hold more, so read on at once. */
+		if (n > 0) {
+			idle_us = batch_full ? 0 : poll_us;
+		} else {
+			idle_us = idle_us < idle_min ? idle_min : (idle_us * 2 > idle_max ? idle_max : idle_us * 2);
+		}
 		if (idle_us > 0) {
 			usleep(idle_us);
 		}

@@ -251,6 +251,24 @@ static __always_inline struct file *fd_to_file(struct task_struct *task, __s64 f
 	return f;
 }
 
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+/* The file behind fd of the current task for the exit path: the fd table is
+ * reached by direct (BTF) loads, the slot needs one copy, and the result is
+ * cast back to a BTF pointer so its fields load without helper calls (each
+ * helper call costs more than the load it makes). */
+static __always_inline struct file *current_fd_file(__s64 fd)
+{
+	if (fd < 0 || fd > 1048576) {
+		return NULL;
+	}
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file **fds = t->files->fdt->fd;
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f ? bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file)) : NULL;
+}
+
 static __always_inline struct sock *fd_to_sock(struct task_struct *task, __s64 fd)
 {
 	struct file *f = fd_to_file(task, fd);
@@ -482,7 +500,7 @@ struct exit_ctx {
 static __always_inline struct file *exit_ret_file(struct exit_ctx *x)
 {
 	if (!x->ret_file_done) {
-		x->ret_file = x->ret >= 0 ? fd_to_file(x->task, x->ret) : NULL;
+		x->ret_file = x->ret >= 0 ? current_fd_file(x->ret) : NULL;
 		x->ret_file_done = true;
 	}
 	return x->ret_file;
@@ -553,14 +571,14 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, st
 		break;
 	case SKC_P_FD_DEV: {
 		struct file *f = exit_ret_file(x);
-		__u32 dev = f ? BPF_CORE_READ(f, f_inode, i_sb, s_dev) : 0;
+		__u32 dev = f ? f->f_inode->i_sb->s_dev : 0;
 		/* scap carries the userspace encoding of dev_t */
 		put_u32(b, ((dev >> 20) << 8) | (dev & 0xff) | ((dev & 0xfff00) << 12));
 		break;
 	}
 	case SKC_P_FD_INO: {
 		struct file *f = exit_ret_file(x);
-		put_u64(b, f ? BPF_CORE_READ(f, f_inode, i_ino) : 0);
+		put_u64(b, f ? f->f_inode->i_ino : 0);
 		break;
 	}
 	case SKC_P_PIPE_FD0:
@@ -670,6 +688,23 @@ int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
 		return 0;
 	}
+	unsigned long a[6] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
+	return stash_enter(nr, a);
+}
+
+/* The same for one syscall's own enter tracepoint (syscalls/sys_enter_<name>),
+ * attached by the loader to the syscalls that stash: every other syscall
+ * then runs no program on entry. */
+SEC("tracepoint")
+int sk_tp_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 nr = (__u32)ctx->id;
+	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
+		return 0;
+	}
+	/* arguments from the registers: a program may only read as much of the
+	 * record as the smallest tracepoint it is attached to holds */
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	unsigned long a[6] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
 	return stash_enter(nr, a);
 }

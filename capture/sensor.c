@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/mount.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "sk_log.h"
 
 #define RING_MAX_CPUS 1024u
+#define MAX_ENTER_TPS 16u /* syscalls that stash at enter */
 
 struct ring_ctx {
 	struct sensor *s;
@@ -33,6 +35,8 @@ struct sensor {
 	sensor_event_fn fn;
 	void *ctx;
 	int delivered;
+	struct bpf_link *enter_links[MAX_ENTER_TPS]; /* per-syscall enter tracepoints */
+	uint32_t nenter_links;
 };
 
 /* The verifier's last lines, kept for the error report. */
@@ -140,6 +144,49 @@ static sk_err fill_specs(struct sensor *s)
 	return SK_OK;
 }
 
+static void detach_enter_tracepoints(struct sensor *s)
+{
+	for (uint32_t i = 0; i < s->nenter_links; i++) {
+		bpf_link__destroy(s->enter_links[i]);
+	}
+	s->nenter_links = 0;
+}
+
+/* Attaches sk_tp_enter to syscalls/sys_enter_<name> of every syscall that
+ * stashes at enter, so no other syscall runs a program on entry (the first
+ * program a syscall runs pays most: measured 100-140 ns against 30-45 ns for
+ * the exit program after it). Mounts tracefs when nobody has. False when a
+ * tracepoint is missing: the caller attaches the generic sys_enter. */
+static bool attach_enter_tracepoints(struct sensor *s)
+{
+	size_t n;
+	const struct sc_entry *t = sc_table(&n);
+	char name[64];
+	if (access("/sys/kernel/tracing/events/syscalls", F_OK) != 0 &&
+	    access("/sys/kernel/debug/tracing/events/syscalls", F_OK) != 0 &&
+	    mount("tracefs", "/sys/kernel/tracing", "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].stash == SKC_STASH_NONE) {
+			continue;
+		}
+		snprintf(name, sizeof(name), "sys_enter_%s", t[i].name);
+		struct bpf_link *l = s->nenter_links < MAX_ENTER_TPS
+					     ? bpf_program__attach_tracepoint(s->skel->progs.sk_tp_enter, "syscalls", name)
+					     : NULL;
+		if (l == NULL) {
+			sk_warn("cannot attach to tracepoint syscalls/%s (%s): every syscall runs the generic enter "
+				"program",
+				name, strerror(errno));
+			detach_enter_tracepoints(s);
+			return false;
+		}
+		s->enter_links[s->nenter_links++] = l;
+	}
+	return true;
+}
+
 sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx, struct sensor **out, char *why,
 		   size_t why_len)
 {
@@ -180,6 +227,8 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 	s->skel->rodata->boot_to_epoch = boot_to_epoch_ns();
 	bpf_program__set_autoattach(s->skel->progs.sk_clone_exit_tail, false);
 	bpf_program__set_autoattach(s->skel->progs.sk_exec_exit_tail, false);
+	bpf_program__set_autoattach(s->skel->progs.sk_sys_enter, false);
+	bpf_program__set_autoattach(s->skel->progs.sk_tp_enter, false);
 	bpf_map__set_max_entries(s->skel->maps.sk_rings, s->ncpus);
 	for (uint32_t i = 0; i < s->ncpus; i++) {
 		s->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring", 0, 0, opts->ring_bytes, NULL);
@@ -231,6 +280,14 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 			 strerror(errno));
 		err = SK_EPERM;
 		goto cleanup;
+	}
+	if (!attach_enter_tracepoints(s)) {
+		s->skel->links.sk_sys_enter = bpf_program__attach(s->skel->progs.sk_sys_enter);
+		if (s->skel->links.sk_sys_enter == NULL) {
+			snprintf(why, why_len, "cannot attach to sys_enter: %s", strerror(errno));
+			err = SK_EPERM;
+			goto cleanup;
+		}
 	}
 	*out = s;
 	return SK_OK;
@@ -289,6 +346,7 @@ void sensor_close(struct sensor *s)
 		return;
 	}
 	ring_buffer__free(s->rb);
+	detach_enter_tracepoints(s);
 	saker_bpf__destroy(s->skel);
 	if (s->ring_fds != NULL) {
 		for (uint32_t i = 0; i < s->ncpus; i++) {

@@ -5,11 +5,15 @@
  * stands in for the engine and drains every message). Each reports the
  * median cost ratio with/without (CPU time of the workload, for redis of
  * server and client), the events/s the sensor produced and its drops.
- * Needs root.
+ * With --b-args, every round also runs the workload under a second sensor
+ * started with those extra options (an A/B of capture settings measured
+ * under the same load). Needs root.
  *
- *   capture_overhead [--rounds N] [--scale F]
+ *   capture_overhead [--rounds N] [--scale F] [--a-args "OPTS"] [--b-args "OPTS"]
+ *                    [--b-exe PATH]
  *
- * SAKER_BUILD_DIR (or ./build) locates bin/saker-capture. */
+ * SAKER_BUILD_DIR (or ./build) locates bin/saker-capture; --b-exe runs
+ * configuration B with another saker-capture binary (an A/B of two builds). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <nng/nng.h>
@@ -17,6 +21,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,19 +33,21 @@
 #include <unistd.h>
 
 #define MAX_ROUNDS 15
+#define MAX_EXTRA  8 /* extra saker-capture options per configuration */
 
 static double scale = 1.0;
 static char events_url[128];
 static atomic_bool sink_stop;
 static atomic_ullong sink_bytes;
 
-/* CPU seconds (user + system) of this process and its reaped children:
+/* CPU seconds (user + system) of this thread (the workload loop; the
+ * engine stand-in's thread is not the workload) and of the reaped children:
  * the hook's cost lands in the workload's system time, and CPU time is far
  * less disturbed than wall time by other load on a shared machine. */
 static double cpu_s(void)
 {
 	struct rusage self, kids;
-	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_THREAD, &self);
 	getrusage(RUSAGE_CHILDREN, &kids);
 	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
 	       (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
@@ -119,11 +126,11 @@ static double work_fork_exec(void)
 static int redis_port;
 static pid_t redis_pid;
 
-/* CPU seconds redis-server has used so far (utime + stime from /proc). */
-static double redis_cpu_s(void)
+/* CPU seconds process pid has used so far (utime + stime from /proc). */
+static double proc_cpu_s(pid_t pid)
 {
 	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)redis_pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	FILE *f = fopen(path, "re");
 	if (f == NULL) {
 		return 0;
@@ -146,11 +153,11 @@ static double work_redis(void)
 	snprintf(cmd, sizeof(cmd),
 		 "redis-benchmark -h 127.0.0.1 -p %d -q -n %ld -c 10 -t set,get >/dev/null 2>&1", redis_port,
 		 (long)(40000 * scale));
-	double t = cpu_s() + redis_cpu_s();
+	double t = cpu_s() + proc_cpu_s(redis_pid);
 	if (system(cmd) != 0) {
 		return -1;
 	}
-	return cpu_s() + redis_cpu_s() - t;
+	return cpu_s() + proc_cpu_s(redis_pid) - t;
 }
 
 /* ---- the sensor ---- */
@@ -160,11 +167,33 @@ struct sensor_run {
 	int err_fd; /* its stderr: the final stats line */
 };
 
-static int sensor_start(struct sensor_run *r)
+/* Extra saker-capture options of configuration A and B (B unused when
+ * empty), split on spaces in place. */
+static char *extra[2][MAX_EXTRA + 1];
+static bool have_b;
+static const char *b_exe; /* configuration B's binary, NULL: the same as A */
+
+static int split_args(char *line, char **out)
+{
+	int n = 0;
+	for (char *tok = strtok(line, " "); tok != NULL; tok = strtok(NULL, " ")) {
+		if (n == MAX_EXTRA) {
+			return -1;
+		}
+		out[n++] = tok;
+	}
+	out[n] = NULL;
+	return 0;
+}
+
+static int sensor_start(struct sensor_run *r, int config)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
 	char exe[512];
 	snprintf(exe, sizeof(exe), "%s/bin/saker-capture", build ? build : "build");
+	if (config == 1 && b_exe != NULL) {
+		snprintf(exe, sizeof(exe), "%s", b_exe);
+	}
 	int pipefd[2];
 	if (pipe(pipefd) != 0) {
 		return -1;
@@ -174,7 +203,10 @@ static int sensor_start(struct sensor_run *r)
 		prctl(PR_SET_PDEATHSIG, SIGINT); /* never outlive the bench */
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
-		char *argv[] = {exe, "--all", "--stats", "--events", events_url, NULL};
+		char *argv[6 + MAX_EXTRA] = {exe, "--all", "--stats", "--events", events_url};
+		for (int i = 0; extra[config][i] != NULL; i++) {
+			argv[5 + i] = extra[config][i];
+		}
 		execv(exe, argv);
 		_exit(127);
 	}
@@ -245,37 +277,73 @@ struct workload {
 	double target; /* ratio we aim for */
 };
 
+struct config_result {
+	double ratio[MAX_ROUNDS];
+	double events, seconds_on, drops, lost;
+	double sensor_s; /* the sensor's own CPU seconds while the workload ran */
+};
+
+/* One run of the workload under a sensor of configuration config: its cost
+ * in *on, the sensor's counters added to res. */
+static int run_with_sensor(const struct workload *w, int config, double *on, struct config_result *res)
+{
+	struct sensor_run run;
+	struct sensor_stats st;
+	if (sensor_start(&run, config) != 0) {
+		return -1;
+	}
+	double sensor_before = proc_cpu_s(run.pid);
+	*on = w->fn();
+	res->sensor_s += proc_cpu_s(run.pid) - sensor_before;
+	sensor_stop(&run, &st);
+	res->events += st.events;
+	res->seconds_on += *on;
+	res->drops += st.drops_full + st.drops_oversize;
+	res->lost += st.lost;
+	return *on > 0 ? 0 : -1;
+}
+
+static void report(const struct workload *w, const char *label, struct config_result *res, int rounds)
+{
+	qsort(res->ratio, (size_t)rounds, sizeof(double), cmp_double);
+	printf("%-12s%s ratio x%.3f (target <= x%.2f, min %.3f max %.3f)  %.0f events/s  ring drops %.0f  "
+	       "not taken by the engine %.0f  sensor CPU %.0f%% of the workload's\n",
+	       w->name, label, res->ratio[rounds / 2], w->target, res->ratio[0], res->ratio[rounds - 1],
+	       res->events / res->seconds_on, res->drops, res->lost, 100.0 * res->sensor_s / res->seconds_on);
+}
+
 static int bench(const struct workload *w, int rounds)
 {
-	double ratio[MAX_ROUNDS];
-	double events = 0, seconds_on = 0, drops = 0, lost = 0;
+	struct config_result res[2];
+	int configs = have_b ? 2 : 1;
+	memset(res, 0, sizeof(res));
 	for (int r = 0; r < rounds; r++) {
-		/* alternate the order so drift (frequency, other load) cancels */
+		/* without the sensor first in even rounds, last in odd ones, and A
+		 * and B take turns going first, so drift (frequency, load) cancels */
+		double on[2] = {0, 0};
 		double off = r % 2 == 0 ? w->fn() : 0;
-		struct sensor_run run;
-		if (sensor_start(&run) != 0) {
-			return -1;
+		for (int k = 0; k < configs; k++) {
+			int config = (k + r) % configs;
+			if (run_with_sensor(w, config, &on[config], &res[config]) != 0) {
+				fprintf(stderr, "%s: workload or sensor failed\n", w->name);
+				return -1;
+			}
 		}
-		double on = w->fn();
-		struct sensor_stats st;
-		sensor_stop(&run, &st);
 		if (r % 2 == 1) {
 			off = w->fn();
 		}
-		if (off <= 0 || on <= 0) {
+		if (off <= 0) {
 			fprintf(stderr, "%s: workload failed\n", w->name);
 			return -1;
 		}
-		ratio[r] = on / off;
-		events += st.events;
-		seconds_on += on;
-		drops += st.drops_full + st.drops_oversize;
-		lost += st.lost;
+		for (int c = 0; c < configs; c++) {
+			res[c].ratio[r] = on[c] / off;
+		}
 	}
-	qsort(ratio, (size_t)rounds, sizeof(double), cmp_double);
-	printf("%-12s ratio x%.3f (target <= x%.2f, min %.3f max %.3f)  %.0f events/s  ring drops %.0f  "
-	       "not taken by the engine %.0f\n",
-	       w->name, ratio[rounds / 2], w->target, ratio[0], ratio[rounds - 1], events / seconds_on, drops, lost);
+	report(w, have_b ? " A" : "", &res[0], rounds);
+	if (have_b) {
+		report(w, " B", &res[1], rounds);
+	}
 	fflush(stdout);
 	return 0;
 }
@@ -316,8 +384,19 @@ int main(int argc, char **argv)
 			rounds = atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
 			scale = atof(argv[++i]);
+		} else if ((strcmp(argv[i], "--a-args") == 0 || strcmp(argv[i], "--b-args") == 0) && i + 1 < argc) {
+			int config = argv[i][2] == 'b';
+			if (split_args(argv[++i], extra[config]) != 0) {
+				fprintf(stderr, "capture_overhead: at most %d extra options\n", MAX_EXTRA);
+				return 2;
+			}
+			have_b |= config == 1;
+		} else if (strcmp(argv[i], "--b-exe") == 0 && i + 1 < argc) {
+			b_exe = argv[++i];
+			have_b = true;
 		} else {
-			fprintf(stderr, "usage: capture_overhead [--rounds N] [--scale F]\n");
+			fprintf(stderr, "usage: capture_overhead [--rounds N] [--scale F] [--a-args OPTS] [--b-args OPTS] "
+					"[--b-exe PATH]\n");
 			return 2;
 		}
 	}
@@ -349,6 +428,13 @@ int main(int argc, char **argv)
 	int rc = 0;
 	printf("capture_overhead: %d interleaved rounds, scale %.2f, median ratio with/without saker-capture\n", rounds,
 	       scale);
+	for (int c = 0; c < (have_b ? 2 : 1); c++) {
+		printf("  %s: %s --all", c == 0 ? "A" : "B", c == 1 && b_exe != NULL ? b_exe : "saker-capture");
+		for (int i = 0; extra[c][i] != NULL; i++) {
+			printf(" %s", extra[c][i]);
+		}
+		printf("\n");
+	}
 	for (size_t i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
 		if (loads[i].fn == work_redis && redis < 0) {
 			printf("%-12s skipped: redis-server did not start\n", loads[i].name);
