@@ -550,6 +550,7 @@ int main(int argc, char **argv)
 	uint64_t flush_ns = (uint64_t)cap.opt.flush_us * 1000u;
 	useconds_t idle_us = 0, poll_us = cap.opt.poll_us, idle_max = cap.opt.idle_max_us;
 	useconds_t idle_min = idle_max < 100 ? idle_max : 100;
+	bool had_events = false;
 	while (!stop_requested) {
 		int n = 0;
 		if (sensor_poll(cap.sensor, &n) != SK_OK) {
@@ -586,9 +587,12 @@ int main(int argc, char **argv)
 		 * rings hold more, so read on at once. */
 		if (n > 0) {
 			idle_us = batch_full ? 0 : poll_us;
+		} else if (had_events || idle_us < idle_min) {
+			idle_us = idle_min; /* the back-off starts over after traffic */
 		} else {
-			idle_us = idle_us < idle_min ? idle_min : (idle_us * 2 > idle_max ? idle_max : idle_us * 2);
+			idle_us = idle_us * 2 > idle_max ? idle_max : idle_us * 2;
 		}
+		had_events = n > 0;
 		if (idle_us > 0) {
 			usleep(idle_us);
 		}
@@ -607,9 +611,10 @@ cleanup:
 	if (req_open) {
 		nng_close(req);
 	}
-	if (cap.push_open) {
-		nng_close(cap.push);
-	}
+	/* The events socket is left to the process exit: nng 1.5.2 (Debian 12)
+	 * can deadlock in nng_close() of a PUSH socket whose pipe still sends
+	 * (nanomsg/nng#1543, fixed after 1.5.2); seen here when SIGINT came
+	 * under full load. Queued batches are dropped either way. */
 	sensor_close(cap.sensor);
 	cgc_close(cap.cgroups);
 	sk_strbuf_free(&cap.batch);
