@@ -97,7 +97,9 @@ static void load_cgroups(const char *path, struct task_info *t)
 	t->cgroups_len = (size_t)len + 1;
 }
 
-static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct task_info *t)
+/* exe_layer caches the overlay layer of the process's exe across its
+ * threads (-1: not looked up yet): the lookup reads mountinfo. */
+static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct task_info *t, int64_t *exe_layer)
 {
 	char path[PATH_MAX], buf[8192];
 	memset(t, 0, sizeof(*t));
@@ -155,7 +157,10 @@ static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct t
 		t->exe_mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
 		t->exe_writable = t->uid == 0 || ((st.st_mode & S_IWUSR) && st.st_uid == t->uid) ||
 				  ((st.st_mode & S_IWGRP) && st.st_gid == t->gid) || (st.st_mode & S_IWOTH);
-		t->exe_layer = ovl_exe_layer(proc_root, pid, t->exepath);
+		if (*exe_layer < 0) {
+			*exe_layer = ovl_exe_layer(proc_root, pid, t->exepath);
+		}
+		t->exe_layer = (uint32_t)*exe_layer;
 	}
 	snprintf(path, sizeof(path), "%s/%llu/cwd", proc_root, (unsigned long long)pid);
 	read_link(path, t->cwd, sizeof(t->cwd));
@@ -473,8 +478,10 @@ static sk_err put_process(sk_scap_writer *w, const char *proc_root, uint64_t pid
 	}
 	sk_err err = SK_OK;
 	struct dirent *te;
+	int64_t exe_layer = -1;
 	while (err == SK_OK && (te = readdir(tasks)) != NULL) {
-		if (is_number(te->d_name) && load_task(proc_root, pid, strtoull(te->d_name, NULL, 10), t) == 0) {
+		if (is_number(te->d_name) &&
+		    load_task(proc_root, pid, strtoull(te->d_name, NULL, 10), t, &exe_layer) == 0) {
 			err = put_task(w, t);
 		}
 	}
