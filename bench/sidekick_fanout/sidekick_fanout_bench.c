@@ -345,7 +345,7 @@ typedef struct track {
 
 /* Polls every track until each has counted want more than its `from`, or
  * nothing moved for STALL_S, or WAIT_MAX_S passed since t0. */
-static void wait_all(track *t, size_t n, long want, double t0)
+static void wait_all(track *const *t, size_t n, long want, double t0)
 {
 	double moved = now_s();
 	size_t left = n;
@@ -353,16 +353,16 @@ static void wait_all(track *t, size_t n, long want, double t0)
 	while (left > 0 && now_s() - moved < STALL_S && now_s() - t0 < WAIT_MAX_S) {
 		usleep(POLL_US);
 		for (size_t i = 0; i < n; i++) {
-			if (t[i].done > 0) {
+			if (t[i]->done > 0) {
 				continue;
 			}
-			long got = t[i].count(t[i].ctx) - t[i].from;
-			if (got != t[i].got) {
-				t[i].got = got;
+			long got = t[i]->count(t[i]->ctx) - t[i]->from;
+			if (got != t[i]->got) {
+				t[i]->got = got;
 				moved = now_s();
 			}
 			if (got >= want) {
-				t[i].done = now_s() - t0;
+				t[i]->done = now_s() - t0;
 				left--;
 			}
 		}
@@ -742,24 +742,154 @@ static track baseline(peers *p, int which, long n, redis_count *rc, file_count *
 	} else {
 		direct_file(fc->path, n);
 	}
-	wait_all(&t, 1, which == O_LOKI ? (n + LOKI_BATCH - 1) / LOKI_BATCH * LOKI_BATCH : n, t0);
+	track *one = &t;
+	wait_all(&one, 1, which == O_LOKI ? (n + LOKI_BATCH - 1) / LOKI_BATCH * LOKI_BATCH : n, t0);
 	return t;
+}
+
+/* What a sidekick run counts with, next to the peers. */
+typedef struct bench {
+	peers p;
+	long n;
+	int queuesize;
+	redis_count redis; /* the sidekick's list */
+	file_count file;   /* the file output's path */
+	long hwm_kb;       /* the sidekick's VmHWM at the end of the run */
+	double cpu_s;      /* its CPU time during the run */
+	long engine_sent;  /* what the engine's nng channel reports sent */
+} bench;
+
+/* Appends the config section of output i on its peer. */
+static void output_section(const bench *b, int i, sk_strbuf *cfg)
+{
+	const peers *p = &b->p;
+	switch (i) {
+	case O_WEBHOOK:
+		sk_strbuf_printf(cfg, "webhook:\n  address: http://127.0.0.1:%u/\n", (unsigned)p->http[i].port);
+		break;
+	case O_SLACK:
+		sk_strbuf_printf(cfg, "slack:\n  webhookurl: http://127.0.0.1:%u/slack\n", (unsigned)p->http[i].port);
+		break;
+	case O_LOKI:
+		sk_strbuf_printf(cfg, "loki:\n  hostport: http://127.0.0.1:%u\n", (unsigned)p->http[i].port);
+		break;
+	case O_REDIS:
+		sk_strbuf_printf(cfg, "redis:\n  address: 127.0.0.1:%d\n  key: falco\n", p->redis.port);
+		break;
+	case O_KAFKA:
+		sk_strbuf_printf(cfg, "kafka:\n  hostport: %s\n  topic: falco\n", p->bootstraps);
+		break;
+	default:
+		sk_strbuf_printf(cfg, "file:\n  path: %s\n", b->file.path);
+		break;
+	}
+	sk_strbuf_printf(cfg, "  queuesize: %d\n", b->queuesize);
+}
+
+/* Starts a fresh sidekick (own spool) with the outputs in mask, feeds it
+ * b->n alerts through the engine's nng channel and waits until each peer
+ * in mask and the ingest counter reached b->n. run[] must hold one track
+ * per output (its count and ctx) plus the ingest track at O_COUNT; the
+ * others are left as they are. False if the sidekick did not start. */
+static bool sidekick_run(bench *b, unsigned mask, track *run)
+{
+	char nng_url[128], metrics_url[128];
+	track *wait[O_COUNT + 1];
+	sk_strbuf cfg = SK_STRBUF_INIT;
+	size_t nwait = 0;
+	uint16_t port = skt_free_port();
+	bool ok = false;
+
+	snprintf(nng_url, sizeof(nng_url), "ipc://%s/alerts-%x.sock", tmp, mask);
+	snprintf(metrics_url, sizeof(metrics_url), "http://127.0.0.1:%u/metrics", (unsigned)port);
+	sk_strbuf_printf(&cfg,
+			 "listenaddress: 127.0.0.1\nlistenport: %u\nnng:\n  listen: %s\n"
+			 "spool:\n  dir: %s/spool-%x\n  maxbytes: 8g\nplugindir: %s/lib/saker/plugins\n",
+			 (unsigned)port, nng_url, tmp, mask, build_dir);
+	for (int i = 0; i < O_COUNT; i++) {
+		if ((mask & (1u << i)) != 0) {
+			output_section(b, i, &cfg);
+		}
+	}
+	pid_t pid = sk_strbuf_failed(&cfg) ? -1 : start_sidekick(cfg.data);
+	sk_strbuf_free(&cfg);
+	for (int i = 0; pid > 0 && i < 200 && count_ingest(metrics_url) < 0; i++) {
+		usleep(50000);
+	}
+	if (pid <= 0 || count_ingest(metrics_url) < 0) {
+		fprintf(stderr, "fanout: the sidekick did not start\n");
+		goto cleanup;
+	}
+	run[O_COUNT] = (track){.name = "ingest", .count = count_ingest, .ctx = metrics_url};
+	for (int i = 0; i <= O_COUNT; i++) {
+		if (i == O_COUNT || (mask & (1u << i)) != 0) {
+			run[i].from = run[i].count(run[i].ctx);
+			run[i].got = 0;
+			run[i].done = 0;
+			wait[nwait++] = &run[i];
+		}
+	}
+	feeder fd = {.url = nng_url, .n = b->n};
+	pthread_t feed;
+	double cpu0 = proc_cpu_s(pid), t0 = now_s();
+	if (pthread_create(&feed, NULL, feed_main, &fd) != 0) {
+		goto cleanup;
+	}
+	wait_all(wait, nwait, b->n, t0);
+	pthread_join(feed, NULL);
+	b->cpu_s = proc_cpu_s(pid) - cpu0;
+	b->hwm_kb = proc_status_kb(pid, "VmHWM:");
+	b->engine_sent = fd.sent;
+	ok = true;
+cleanup:
+	run[O_COUNT].ctx = NULL; /* metrics_url goes out of scope */
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	return ok;
+}
+
+static void print_results(const bench *b, const track *base, const track *run, const track *alone)
+{
+	static const char *const how[O_COUNT] = {"curl keep-alive POST each", "curl keep-alive POST each",
+						 "curl keep-alive POST of 64", "hiredis RPUSH pipelined",
+						 "rdkafka producer acks=all", "fwrite, buffered"};
+	long n = b->n;
+	double all = 0;
+	bool complete = run[O_COUNT].done > 0;
+
+	printf("engine side: %ld of %ld sent over nng; ingest %.0f alerts/s (sidekick accepted %ld)\n", b->engine_sent,
+	       n, rate(&run[O_COUNT], n), run[O_COUNT].got);
+	printf("%-8s %9s %7s %10s | %10s | %-27s %10s | %6s\n", "output", "peer got", "seconds", "alerts/s", "alone",
+	       "bare peer, direct client", "alerts/s", "ratio");
+	for (int i = 0; i < O_COUNT; i++) {
+		double r = rate(&run[i], n), bare = rate(&base[i], n);
+		printf("%-8s %9ld %7.2f %10.0f | %10.0f | %-27s %10.0f | %6.3f\n", run[i].name, run[i].got, run[i].done,
+		       r, alone != NULL ? rate(&alone[i], n) : 0, how[i], bare, bare > 0 ? r / bare : 0);
+		complete = complete && run[i].done > 0;
+		all = run[i].done > all ? run[i].done : all;
+	}
+	printf("all six done: %s%.2f s, %.0f alerts/s end to end; sidekick CPU %.1f s (%.1f us/alert); "
+	       "peak RSS (VmHWM) %.1f MB\n",
+	       complete ? "" : "NOT ", all, complete ? (double)n / all : 0, b->cpu_s, b->cpu_s * 1e6 / (double)n,
+	       (double)b->hwm_kb / 1024.0);
 }
 
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 100000;
 	int queuesize = argc > 2 ? atoi(argv[2]) : 100;
-	char load0[128], load1[128], cfg[4096], nng_url[128], metrics_url[128];
-	peers p = {0};
-	track base[O_COUNT], run[O_COUNT + 1];
-	redis_count rc_base = {.key = "base"}, rc_run = {.key = "falco"};
-	file_count fc_base = {.fd = -1}, fc_run = {.fd = -1};
-	pid_t pid = -1;
+	bool alone = argc > 3 && strcmp(argv[3], "alone") == 0;
+	char load0[128], load1[128];
+	bench b = {.n = n, .queuesize = queuesize, .redis = {.key = "falco"}, .file = {.fd = -1}};
+	track base[O_COUNT], run[O_COUNT + 1], solo[O_COUNT + 1];
+	redis_count rc_base = {.key = "base"};
+	file_count fc_base = {.fd = -1};
 	int rc = 1;
 
-	if (n <= 0 || n > 10000000 || queuesize < 1 || queuesize > 100000) {
-		fprintf(stderr, "usage: %s [ALERTS 1..10000000] [QUEUESIZE 1..100000]\n", argv[0]);
+	if (n <= 0 || n > 10000000 || queuesize < 1 || queuesize > 100000 || (argc > 3 && !alone)) {
+		fprintf(stderr, "usage: %s [ALERTS 1..10000000] [QUEUESIZE 1..100000] [alone]\n", argv[0]);
 		return 2;
 	}
 	if (sk_output_config_defaults(&json_cfg) != SK_OK) {
@@ -776,114 +906,62 @@ int main(int argc, char **argv)
 	loadavg(load0, sizeof(load0));
 	printf("sidekick fan-out bench: %ld alerts into 6 outputs, queuesize %d, %ld CPUs, load %s\n", n, queuesize,
 	       sysconf(_SC_NPROCESSORS_ONLN), load0);
-	if (!peers_start(&p)) {
+	if (!peers_start(&b.p)) {
 		goto cleanup;
 	}
-	rc_base.c = rp_client(&p.redis, 0);
-	rc_run.c = rp_client(&p.redis, 0);
+	rc_base.c = rp_client(&b.p.redis, 0);
+	b.redis.c = rp_client(&b.p.redis, 0);
 	snprintf(fc_base.path, sizeof(fc_base.path), "%s/base.json", tmp);
-	snprintf(fc_run.path, sizeof(fc_run.path), "%s/alerts.json", tmp);
-	if (rc_base.c == NULL || rc_run.c == NULL) {
+	snprintf(b.file.path, sizeof(b.file.path), "%s/alerts.json", tmp);
+	if (rc_base.c == NULL || b.redis.c == NULL) {
 		fprintf(stderr, "fanout: cannot connect to redis-server\n");
 		goto cleanup;
 	}
 
 	for (int i = 0; i < O_COUNT; i++) {
-		base[i] = baseline(&p, i, n, &rc_base, &fc_base);
-	}
-
-	/* The sidekick with all six outputs on those peers. */
-	uint16_t port = skt_free_port();
-	snprintf(nng_url, sizeof(nng_url), "ipc://%s/alerts.sock", tmp);
-	snprintf(metrics_url, sizeof(metrics_url), "http://127.0.0.1:%u/metrics", (unsigned)port);
-	snprintf(cfg, sizeof(cfg),
-		 "listenaddress: 127.0.0.1\nlistenport: %u\nnng:\n  listen: %s\n"
-		 "spool:\n  dir: %s/spool\n  maxbytes: 8g\nplugindir: %s/lib/saker/plugins\n"
-		 "webhook:\n  address: http://127.0.0.1:%u/\n  queuesize: %d\n"
-		 "slack:\n  webhookurl: http://127.0.0.1:%u/slack\n  queuesize: %d\n"
-		 "loki:\n  hostport: http://127.0.0.1:%u\n  queuesize: %d\n"
-		 "redis:\n  address: 127.0.0.1:%d\n  key: falco\n  queuesize: %d\n"
-		 "kafka:\n  hostport: %s\n  topic: falco\n  queuesize: %d\n"
-		 "file:\n  path: %s\n  queuesize: %d\n",
-		 (unsigned)port, nng_url, tmp, build_dir, (unsigned)p.http[O_WEBHOOK].port, queuesize,
-		 (unsigned)p.http[O_SLACK].port, queuesize, (unsigned)p.http[O_LOKI].port, queuesize, p.redis.port,
-		 queuesize, p.bootstraps, queuesize, fc_run.path, queuesize);
-	pid = start_sidekick(cfg);
-	for (int i = 0; pid > 0 && i < 200 && count_ingest(metrics_url) < 0; i++) {
-		usleep(50000);
-	}
-	if (pid <= 0 || count_ingest(metrics_url) < 0) {
-		fprintf(stderr, "fanout: the sidekick did not start\n");
-		goto cleanup;
-	}
-	for (int i = 0; i < O_COUNT; i++) {
+		base[i] = baseline(&b.p, i, n, &rc_base, &fc_base);
+		/* The sidekick's runs count the same way on their own list,
+		 * topic and file. */
 		run[i] = base[i];
-		run[i].ctx = i == O_REDIS ? (void *)&rc_run : i == O_KAFKA ? (void *)&p.consume_falco
-							 : i == O_FILE  ? (void *)&fc_run
-									: base[i].ctx;
+		run[i].ctx = i == O_REDIS ? (void *)&b.redis : i == O_KAFKA ? (void *)&b.p.consume_falco
+							  : i == O_FILE  ? (void *)&b.file
+									 : base[i].ctx;
+		solo[i] = run[i];
 	}
-	run[O_COUNT] = (track){.name = "ingest", .count = count_ingest, .ctx = metrics_url};
-	for (int i = 0; i <= O_COUNT; i++) {
-		run[i].from = run[i].count(run[i].ctx);
-		run[i].got = 0;
-		run[i].done = 0;
+	for (int i = 0; alone && i < O_COUNT; i++) {
+		if (!sidekick_run(&b, 1u << i, solo)) {
+			goto cleanup;
+		}
 	}
-
-	feeder fd = {.url = nng_url, .n = n};
-	pthread_t feed;
-	double cpu0 = proc_cpu_s(pid), t0 = now_s();
-	if (pthread_create(&feed, NULL, feed_main, &fd) != 0) {
+	if (!sidekick_run(&b, (1u << O_COUNT) - 1, run)) {
 		goto cleanup;
 	}
-	wait_all(run, O_COUNT + 1, n, t0);
-	pthread_join(feed, NULL);
-	double cpu = proc_cpu_s(pid) - cpu0, all = 0;
-	long hwm = proc_status_kb(pid, "VmHWM:");
 	loadavg(load1, sizeof(load1));
-
-	printf("engine side: %ld of %ld sent over nng in %.2f s\n", fd.sent, n, fd.done - t0);
-	printf("ingest: %.0f alerts/s (sidekick accepted %ld)\n", rate(&run[O_COUNT], n), run[O_COUNT].got);
-	printf("%-8s %10s %8s %14s | %-28s %14s | %6s\n", "output", "peer got", "seconds", "alerts/s", "bare peer, direct client",
-	       "alerts/s", "ratio");
-	static const char *const how[O_COUNT] = {"curl keep-alive POST each", "curl keep-alive POST each",
-						 "curl keep-alive POST of 64", "hiredis RPUSH pipelined",
-						 "rdkafka producer acks=all", "fwrite, buffered"};
-	bool complete = run[O_COUNT].done > 0;
-	for (int i = 0; i < O_COUNT; i++) {
-		double r = rate(&run[i], n), b = rate(&base[i], n);
-		printf("%-8s %10ld %8.2f %14.0f | %-28s %14.0f | %6.3f\n", run[i].name, run[i].got, run[i].done, r,
-		       how[i], b, b > 0 ? r / b : 0);
-		complete = complete && run[i].done > 0;
-		all = run[i].done > all ? run[i].done : all;
-	}
-	printf("all six done: %s%.2f s, %.0f alerts/s end to end; sidekick CPU %.1f s (%.1f us/alert); "
-	       "peak RSS (VmHWM) %.1f MB\n",
-	       complete ? "" : "NOT ", all, complete ? (double)n / all : 0, cpu, cpu * 1e6 / (double)n,
-	       (double)hwm / 1024.0);
+	print_results(&b, base, run, alone ? solo : NULL);
 	printf("receiver errors: webhook %ld, slack %ld, loki %ld; kafka consumer read %ld + %ld messages "
 	       "(the rest aged out of the mock broker first); load after %s\n",
-	       atomic_load(&p.http[O_WEBHOOK].bad), atomic_load(&p.http[O_SLACK].bad),
-	       atomic_load(&p.http[O_LOKI].bad), atomic_load(&p.consume_base.consumed),
-	       atomic_load(&p.consume_falco.consumed), load1);
-	rc = complete ? 0 : 1;
+	       atomic_load(&b.p.http[O_WEBHOOK].bad), atomic_load(&b.p.http[O_SLACK].bad),
+	       atomic_load(&b.p.http[O_LOKI].bad), atomic_load(&b.p.consume_base.consumed),
+	       atomic_load(&b.p.consume_falco.consumed), load1);
+	rc = 0;
+	for (int i = 0; i <= O_COUNT; i++) {
+		rc |= run[i].done > 0 ? 0 : 1;
+	}
 
 cleanup:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
 	if (rc_base.c != NULL) {
 		redisFree(rc_base.c);
 	}
-	if (rc_run.c != NULL) {
-		redisFree(rc_run.c);
+	if (b.redis.c != NULL) {
+		redisFree(b.redis.c);
 	}
-	for (file_count *f = &fc_base; f != NULL; f = f == &fc_base ? &fc_run : NULL) {
-		if (f->fd >= 0) {
-			close(f->fd);
-		}
+	if (fc_base.fd >= 0) {
+		close(fc_base.fd);
 	}
-	peers_stop(&p);
+	if (b.file.fd >= 0) {
+		close(b.file.fd);
+	}
+	peers_stop(&b.p);
 	curl_global_cleanup();
 	sk_output_config_free(&json_cfg);
 	return skt_finish(tmp, rc);
