@@ -112,6 +112,15 @@ struct {
 	__type(value, __u32);
 } sk_tails SEC(".maps");
 
+/* The same slots for the per-syscall tracepoint programs (a program array
+ * serves one program type). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} sk_tails_tp SEC(".maps");
+
 #define TAIL_CLONE 0 /* clone/fork/vfork/clone3 exits */
 #define TAIL_EXEC  1 /* failed execve/execveat */
 
@@ -709,10 +718,10 @@ int sk_tp_enter(struct trace_event_raw_sys_enter *ctx)
 	return stash_enter(nr, a);
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
+/* The exit event of syscall nr for either hook type; tails is the program
+ * array of the caller's type. */
+static __always_inline int sys_exit_event(void *ctx, void *tails, struct pt_regs *regs, __u32 nr, long ret)
 {
-	__u32 nr = (__u32)regs->orig_ax;
 	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
 		return 0;
 	}
@@ -726,7 +735,7 @@ int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (spec->flags & SKC_F_PROCESS) {
 		/* each builder is its own program: the verifier sees one at a time */
-		bpf_tail_call(ctx, &sk_tails, nr == 59 || nr == 322 ? TAIL_EXEC : TAIL_CLONE);
+		bpf_tail_call(ctx, tails, nr == 59 || nr == 322 ? TAIL_EXEC : TAIL_CLONE);
 		return 0;
 	}
 	struct stash *live = NULL;
@@ -760,6 +769,21 @@ int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 		live->nr = 0;
 	}
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
+{
+	return sys_exit_event(ctx, &sk_tails, regs, (__u32)regs->orig_ax, ret);
+}
+
+/* The same on one syscall's own exit tracepoint (syscalls/sys_exit_<name>):
+ * syscalls without one run no program at all. */
+SEC("tracepoint")
+int sk_tp_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	return sys_exit_event(ctx, &sk_tails_tp, regs, (__u32)ctx->id, ctx->ret);
 }
 
 /* ---- process events ---------------------------------------------------- */
@@ -1013,10 +1037,8 @@ int BPF_PROG(sk_sched_exit, struct task_struct *p)
 
 /* Parent side of clone/fork/vfork/clone3 (tail call from sys_exit; the
  * child side comes from sched_process_fork). */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sk_clone_exit_tail, struct pt_regs *regs, long ret)
+static __always_inline int clone_exit(struct pt_regs *regs, __u32 nr, long ret)
 {
-	__u32 nr = (__u32)regs->orig_ax;
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	if (ret != 0) {
 		emit_clone(task, task, clone_type(nr), ret, clone_flags(regs, nr));
@@ -1024,15 +1046,38 @@ int BPF_PROG(sk_clone_exit_tail, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_clone_exit_tail, struct pt_regs *regs, long ret)
+{
+	return clone_exit(regs, (__u32)regs->orig_ax, ret);
+}
+
+SEC("tracepoint")
+int sk_tp_clone_exit_tail(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	return clone_exit(regs, (__u32)ctx->id, ctx->ret);
+}
+
 /* Failed execve/execveat (tail call from sys_exit; successes come from
  * sched_process_exec). */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sk_exec_exit_tail, struct pt_regs *regs, long ret)
+static __always_inline int exec_exit(__u32 nr, long ret)
 {
-	__u32 nr = (__u32)regs->orig_ax;
 	if (ret < 0) {
 		emit_exec((struct task_struct *)bpf_get_current_task(),
 			  nr == 322 ? SKC_EVT_EXECVEAT_X : SKC_EVT_EXECVE_19_X, ret);
 	}
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_exec_exit_tail, struct pt_regs *regs, long ret)
+{
+	return exec_exit((__u32)regs->orig_ax, ret);
+}
+
+SEC("tracepoint")
+int sk_tp_exec_exit_tail(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit((__u32)ctx->id, ctx->ret);
 }

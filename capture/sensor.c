@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@
 #include "sk_log.h"
 
 #define RING_MAX_CPUS 1024u
-#define MAX_ENTER_TPS 16u /* syscalls that stash at enter */
+#define MAX_TP_LINKS  256u /* per-syscall tracepoint links: enter and exit */
 
 struct ring_ctx {
 	struct sensor *s;
@@ -35,8 +36,9 @@ struct sensor {
 	sensor_event_fn fn;
 	void *ctx;
 	int delivered;
-	struct bpf_link *enter_links[MAX_ENTER_TPS]; /* per-syscall enter tracepoints */
-	uint32_t nenter_links;
+	struct bpf_link *tp_links[MAX_TP_LINKS]; /* per-syscall tracepoints */
+	uint32_t ntp_links;
+	bool exit_per_syscall; /* exits on syscalls/sys_exit_*, not tp_btf/sys_exit */
 };
 
 /* The verifier's last lines, kept for the error report. */
@@ -133,56 +135,128 @@ static sk_err fill_specs(struct sensor *s)
 			return SK_EIO;
 		}
 	}
-	/* slots as TAIL_CLONE and TAIL_EXEC in saker.bpf.c */
-	int progs[2] = {bpf_program__fd(s->skel->progs.sk_clone_exit_tail),
-			bpf_program__fd(s->skel->progs.sk_exec_exit_tail)};
-	for (uint32_t slot = 0; slot < 2; slot++) {
-		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.sk_tails), &slot, &progs[slot], BPF_ANY) != 0) {
-			return SK_EIO;
+	/* slots as TAIL_CLONE and TAIL_EXEC in saker.bpf.c, one array per
+	 * program type */
+	int progs[2][2] = {
+		{bpf_program__fd(s->skel->progs.sk_clone_exit_tail), bpf_program__fd(s->skel->progs.sk_exec_exit_tail)},
+		{bpf_program__fd(s->skel->progs.sk_tp_clone_exit_tail),
+		 bpf_program__fd(s->skel->progs.sk_tp_exec_exit_tail)},
+	};
+	int maps[2] = {bpf_map__fd(s->skel->maps.sk_tails), bpf_map__fd(s->skel->maps.sk_tails_tp)};
+	for (uint32_t type = 0; type < 2; type++) {
+		for (uint32_t slot = 0; slot < 2; slot++) {
+			if (bpf_map_update_elem(maps[type], &slot, &progs[type][slot], BPF_ANY) != 0) {
+				return SK_EIO;
+			}
 		}
 	}
 	return SK_OK;
 }
 
-static void detach_enter_tracepoints(struct sensor *s)
+static void detach_tracepoints(struct sensor *s)
 {
-	for (uint32_t i = 0; i < s->nenter_links; i++) {
-		bpf_link__destroy(s->enter_links[i]);
+	for (uint32_t i = 0; i < s->ntp_links; i++) {
+		bpf_link__destroy(s->tp_links[i]);
 	}
-	s->nenter_links = 0;
+	s->ntp_links = 0;
 }
 
-/* Attaches sk_tp_enter to syscalls/sys_enter_<name> of every syscall that
- * stashes at enter, so no other syscall runs a program on entry (the first
- * program a syscall runs pays most: measured 100-140 ns against 30-45 ns for
- * the exit program after it). Mounts tracefs when nobody has. False when a
- * tracepoint is missing: the caller attaches the generic sys_enter. */
-static bool attach_enter_tracepoints(struct sensor *s)
+/* The tracefs events/syscalls directory (mounting tracefs when nobody
+ * has), or NULL. libbpf looks in the same two places. */
+static const char *syscall_events_dir(void)
+{
+	static const char *const dirs[] = {"/sys/kernel/debug/tracing/events/syscalls",
+					   "/sys/kernel/tracing/events/syscalls"};
+	for (int attempt = 0; attempt < 2; attempt++) {
+		for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			if (access(dirs[i], F_OK) == 0) {
+				return dirs[i];
+			}
+		}
+		if (attempt == 0 &&
+		    mount("tracefs", "/sys/kernel/tracing", "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Tracepoint name of a table syscall (the kernel names a few differently). */
+static const char *tp_syscall_name(const char *name)
+{
+	return strcmp(name, "umount2") == 0 ? "umount" : name;
+}
+
+static bool has_tracepoint(const char *dir, const char *kind, const char *name)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/sys_%s_%s", dir, kind, tp_syscall_name(name));
+	return access(path, F_OK) == 0;
+}
+
+static bool attach_tp(struct sensor *s, struct bpf_program *prog, const char *kind, const char *name)
+{
+	char tp[64];
+	snprintf(tp, sizeof(tp), "sys_%s_%s", kind, tp_syscall_name(name));
+	struct bpf_link *l = s->ntp_links < MAX_TP_LINKS ? bpf_program__attach_tracepoint(prog, "syscalls", tp) : NULL;
+	if (l == NULL) {
+		sk_warn("cannot attach to tracepoint syscalls/%s (%s)", tp, strerror(errno));
+		return false;
+	}
+	s->tp_links[s->ntp_links++] = l;
+	return true;
+}
+
+/* Attaches the per-syscall programs: sk_tp_enter to the enter tracepoint
+ * of every syscall that stashes, so no other syscall runs a program on
+ * entry (the first program a syscall runs pays most: measured 100-140 ns
+ * against 30-45 ns for the exit program after it); with exit_per_syscall
+ * sk_tp_exit to the exit tracepoint of every table syscall, so syscalls
+ * nobody captures run no program at all. Without exit_tracepoints the exits
+ * go per syscall only when every table syscall has its tracepoint (a kernel
+ * without modules has none for init_module/finit_module, whose failed calls
+ * rules still want); with it, syscalls lacking one are not captured. False
+ * when tracefs or an enter tracepoint is missing (nothing stays attached). */
+static bool attach_tracepoints(struct sensor *s, bool exit_tracepoints)
 {
 	size_t n;
 	const struct sc_entry *t = sc_table(&n);
-	char name[64];
-	if (access("/sys/kernel/tracing/events/syscalls", F_OK) != 0 &&
-	    access("/sys/kernel/debug/tracing/events/syscalls", F_OK) != 0 &&
-	    mount("tracefs", "/sys/kernel/tracing", "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+	const char *dir = syscall_events_dir();
+	if (dir == NULL) {
 		return false;
 	}
+	bool all_exits = true;
 	for (size_t i = 0; i < n; i++) {
-		if (t[i].stash == SKC_STASH_NONE) {
-			continue;
+		if (t[i].nr >= SKC_SLOT_EXEC) {
+			continue; /* the sched hooks */
 		}
-		snprintf(name, sizeof(name), "sys_enter_%s", t[i].name);
-		struct bpf_link *l = s->nenter_links < MAX_ENTER_TPS
-					     ? bpf_program__attach_tracepoint(s->skel->progs.sk_tp_enter, "syscalls", name)
-					     : NULL;
-		if (l == NULL) {
-			sk_warn("cannot attach to tracepoint syscalls/%s (%s): every syscall runs the generic enter "
-				"program",
-				name, strerror(errno));
-			detach_enter_tracepoints(s);
+		if (t[i].stash != SKC_STASH_NONE && !has_tracepoint(dir, "enter", t[i].name)) {
 			return false;
 		}
-		s->enter_links[s->nenter_links++] = l;
+		all_exits &= has_tracepoint(dir, "exit", t[i].name);
+	}
+	s->exit_per_syscall = all_exits || exit_tracepoints;
+	for (size_t i = 0; i < n && s->exit_per_syscall; i++) {
+		if (t[i].nr < SKC_SLOT_EXEC && !has_tracepoint(dir, "exit", t[i].name)) {
+			sk_warn("no tracepoint syscalls/sys_exit_%s: %s is not captured", t[i].name, t[i].name);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool ok = true;
+		if (t[i].nr >= SKC_SLOT_EXEC) {
+			continue;
+		}
+		if (t[i].stash != SKC_STASH_NONE) {
+			ok = attach_tp(s, s->skel->progs.sk_tp_enter, "enter", t[i].name);
+		}
+		if (ok && s->exit_per_syscall && has_tracepoint(dir, "exit", t[i].name)) {
+			ok = attach_tp(s, s->skel->progs.sk_tp_exit, "exit", t[i].name);
+		}
+		if (!ok) {
+			detach_tracepoints(s);
+			s->exit_per_syscall = false;
+			return false;
+		}
 	}
 	return true;
 }
@@ -227,8 +301,13 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 	s->skel->rodata->boot_to_epoch = boot_to_epoch_ns();
 	bpf_program__set_autoattach(s->skel->progs.sk_clone_exit_tail, false);
 	bpf_program__set_autoattach(s->skel->progs.sk_exec_exit_tail, false);
-	bpf_program__set_autoattach(s->skel->progs.sk_sys_enter, false);
-	bpf_program__set_autoattach(s->skel->progs.sk_tp_enter, false);
+	/* attached by hand: per-syscall tracepoints, or the generic ones */
+	struct bpf_program *manual[] = {s->skel->progs.sk_sys_enter,	      s->skel->progs.sk_sys_exit,
+					s->skel->progs.sk_tp_enter,	      s->skel->progs.sk_tp_exit,
+					s->skel->progs.sk_tp_clone_exit_tail, s->skel->progs.sk_tp_exec_exit_tail};
+	for (size_t i = 0; i < sizeof(manual) / sizeof(manual[0]); i++) {
+		bpf_program__set_autoattach(manual[i], false);
+	}
 	bpf_map__set_max_entries(s->skel->maps.sk_rings, s->ncpus);
 	for (uint32_t i = 0; i < s->ncpus; i++) {
 		s->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring", 0, 0, opts->ring_bytes, NULL);
@@ -281,10 +360,19 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 		err = SK_EPERM;
 		goto cleanup;
 	}
-	if (!attach_enter_tracepoints(s)) {
+	if (!attach_tracepoints(s, opts->exit_tracepoints)) {
+		sk_warn("no per-syscall tracepoints (tracefs): every syscall runs the generic enter program");
 		s->skel->links.sk_sys_enter = bpf_program__attach(s->skel->progs.sk_sys_enter);
 		if (s->skel->links.sk_sys_enter == NULL) {
 			snprintf(why, why_len, "cannot attach to sys_enter: %s", strerror(errno));
+			err = SK_EPERM;
+			goto cleanup;
+		}
+	}
+	if (!s->exit_per_syscall) {
+		s->skel->links.sk_sys_exit = bpf_program__attach(s->skel->progs.sk_sys_exit);
+		if (s->skel->links.sk_sys_exit == NULL) {
+			snprintf(why, why_len, "cannot attach to sys_exit: %s", strerror(errno));
 			err = SK_EPERM;
 			goto cleanup;
 		}
@@ -346,7 +434,7 @@ void sensor_close(struct sensor *s)
 		return;
 	}
 	ring_buffer__free(s->rb);
-	detach_enter_tracepoints(s);
+	detach_tracepoints(s);
 	saker_bpf__destroy(s->skel);
 	if (s->ring_fds != NULL) {
 		for (uint32_t i = 0; i < s->ncpus; i++) {

@@ -18,7 +18,9 @@
 struct sensor;
 
 struct sensor_opts {
-	uint32_t ring_bytes; /* per-CPU ring buffer size, power of 2 */
+	uint32_t ring_bytes;   /* per-CPU ring buffer size, power of 2 */
+	bool exit_tracepoints; /* exits on per-syscall tracepoints even when some
+				* table syscalls have none (those go uncaptured) */
 };
 
 /* Called for every event drained: the raw kernel event and its CPU. */

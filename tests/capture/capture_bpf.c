@@ -392,7 +392,7 @@ SK_TEST(live_capture_matches_sysdig)
 	check_engine_replay();
 }
 
-int main(void)
+int main(int test_argc, char **test_argv)
 {
 	int pre = capture_setup("capture_bpf", tmpdir);
 	if (pre != 0) {
@@ -402,7 +402,10 @@ int main(void)
 	snprintf(shm_exe, sizeof(shm_exe), "/dev/shm/sk_true_%d", (int)getpid());
 	char exe[512];
 	capture_exe(exe, sizeof(exe));
-	char *argv[] = {exe, "-w", scap_path, "--enter-events", "--duration", "30", NULL};
+	/* argv[1] (optional): one more saker-capture option, e.g. the
+	 * per-syscall exit tracepoints, checked with the same workload */
+	char *argv[] = {exe, "-w", scap_path, "--enter-events", "--duration", "30", test_argc > 1 ? test_argv[1] : NULL,
+			NULL};
 	capture_pid = spawn(argv);
 	/* ready when the snapshot is on disk; the programs attach before it */
 	struct stat st;
