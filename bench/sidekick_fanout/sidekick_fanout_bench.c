@@ -935,6 +935,9 @@ int main(int argc, char **argv)
 		if (!sidekick_run(&b, 1u << i, solo)) {
 			goto cleanup;
 		}
+		printf("alone %-8s %8.0f alerts/s, ingest %8.0f alerts/s; sidekick CPU %6.1f us/alert, peak RSS %.1f MB\n",
+		       solo[i].name, rate(&solo[i], n), rate(&solo[O_COUNT], n), b.cpu_s * 1e6 / (double)n,
+		       (double)b.hwm_kb / 1024.0);
 	}
 	if (!sidekick_run(&b, (1u << O_COUNT) - 1, run)) {
 		goto cleanup;
