@@ -14,7 +14,9 @@
  * keep-alive POST per alert, loki 64 per POST like the plugin, hiredis
  * RPUSH pipelined, an rdkafka producer with acks=all, buffered fwrite).
  *
- *   sidekick_fanout_bench [ALERTS] [QUEUESIZE]   (defaults 100000, 100)
+ *   sidekick_fanout_bench [ALERTS] [QUEUESIZE] [alone]   (defaults 100000, 100)
+ * With "alone", each output first runs alone through a fresh sidekick, to
+ * tell its own limit from the contention of the fan-out.
  * $SAKER_BUILD_DIR overrides the build dir the sidekick and plugins come from.
  */
 #define _GNU_SOURCE
@@ -671,6 +673,9 @@ static bool peers_start(peers *p)
 	}
 	rd_kafka_conf_set(conf, "log_level", "0", why, sizeof(why));
 	p->kafka_owner = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
+	if (p->kafka_owner == NULL) {
+		rd_kafka_conf_destroy(conf); /* owned by the handle only on success */
+	}
 	p->kafka = p->kafka_owner != NULL ? rd_kafka_mock_cluster_new(p->kafka_owner, 1) : NULL;
 	if (p->kafka == NULL || rd_kafka_mock_topic_create(p->kafka, "falco", 1, 1) != RD_KAFKA_RESP_ERR_NO_ERROR ||
 	    rd_kafka_mock_topic_create(p->kafka, "base", 1, 1) != RD_KAFKA_RESP_ERR_NO_ERROR) {
