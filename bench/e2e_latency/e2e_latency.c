@@ -63,46 +63,72 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Latency of one alert text received at t_rx, or -1 if it is not an
- * "E2E open" alert with a parsable time. */
-static double latency_of(const char *buf, size_t len, double t_rx)
+/* One received alert: when its event happened (the alert's "time") and
+ * when it arrived here, both ms since the epoch; t_event < 0 when it is
+ * another rule's alert or has no parsable time. */
+typedef struct sample {
+	double t_event, t_rx;
+} sample;
+
+static sample sample_of(const char *buf, size_t len, double t_rx)
 {
 	json_tokener *tok = json_tokener_new();
 	json_object *alert = tok != NULL ? json_tokener_parse_ex(tok, buf, (int)len) : NULL;
 	json_object *rule = NULL, *when = NULL;
-	double t_event = 0, ms = -1;
+	sample out = {.t_event = -1, .t_rx = t_rx};
+	double t_event = 0;
 
 	if (alert != NULL && json_object_object_get_ex(alert, "rule", &rule) &&
 	    strcmp(json_object_get_string(rule), "E2E open") == 0 && json_object_object_get_ex(alert, "time", &when) &&
 	    parse_time_ms(json_object_get_string(when), &t_event)) {
-		ms = t_rx - t_event;
+		out.t_event = t_event;
 	}
 	json_object_put(alert);
 	if (tok != NULL) {
 		json_tokener_free(tok);
 	}
-	return ms;
+	return out;
 }
 
-/* Where alerts arrive: next() gives the next alert's latency (< 0 when it
- * is another alert); false after timeout_ms without one. */
+/* Where alerts arrive: next() gives the next alert; false after
+ * timeout_ms without one. */
 typedef struct source {
-	bool (*next)(void *ctx, int timeout_ms, double *ms);
+	bool (*next)(void *ctx, int timeout_ms, sample *out);
 	void *ctx;
 } source;
 
-static bool nng_next(void *ctx, int timeout_ms, double *ms)
-{
-	nng_socket *sock = ctx;
-	char *buf = NULL;
-	size_t len = 0;
+/* The engine's nng output: a message holds one alert or several, one per
+ * line (docs/protocol.md, alert link v2); the rest of a message is kept
+ * for the next calls. */
+typedef struct nng_src {
+	nng_socket sock;
+	char *buf;
+	size_t len, off;
+	double t_rx;
+} nng_src;
 
-	nng_socket_set_ms(*sock, NNG_OPT_RECVTIMEO, timeout_ms);
-	if (nng_recv(*sock, &buf, &len, NNG_FLAG_ALLOC) != 0) {
-		return false;
+static bool nng_next(void *ctx, int timeout_ms, sample *out)
+{
+	nng_src *n = ctx;
+
+	if (n->buf != NULL && n->off >= n->len) {
+		nng_free(n->buf, n->len);
+		n->buf = NULL;
 	}
-	*ms = latency_of(buf, len, now_realtime_ms());
-	nng_free(buf, len);
+	if (n->buf == NULL) {
+		nng_socket_set_ms(n->sock, NNG_OPT_RECVTIMEO, timeout_ms);
+		if (nng_recv(n->sock, &n->buf, &n->len, NNG_FLAG_ALLOC) != 0) {
+			n->buf = NULL;
+			return false;
+		}
+		n->off = 0;
+		n->t_rx = now_realtime_ms();
+	}
+	const char *line = n->buf + n->off;
+	const char *nl = memchr(line, '\n', n->len - n->off);
+	size_t line_len = nl != NULL ? (size_t)(nl - line) : n->len - n->off;
+	*out = sample_of(line, line_len, n->t_rx);
+	n->off += line_len + 1;
 	return true;
 }
 
@@ -111,7 +137,7 @@ static bool nng_next(void *ctx, int timeout_ms, double *ms)
 typedef struct http_rx {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	double q[HTTP_QUEUE];
+	sample q[HTTP_QUEUE];
 	unsigned head, tail;
 } http_rx;
 
@@ -141,10 +167,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*size = 0;
 		return MHD_YES;
 	}
-	double ms = b->data != NULL ? latency_of(b->data, b->len, now_realtime_ms()) : -1;
+	sample got = b->data != NULL ? sample_of(b->data, b->len, now_realtime_ms()) : (sample){-1, 0};
 	pthread_mutex_lock(&rx->mu);
 	if (rx->tail - rx->head < HTTP_QUEUE) {
-		rx->q[rx->tail++ % HTTP_QUEUE] = ms;
+		rx->q[rx->tail++ % HTTP_QUEUE] = got;
 		pthread_cond_signal(&rx->cv);
 	}
 	pthread_mutex_unlock(&rx->mu);
@@ -165,7 +191,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **state, enum M
 	*state = NULL;
 }
 
-static bool http_next(void *ctx, int timeout_ms, double *ms)
+static bool http_next(void *ctx, int timeout_ms, sample *out)
 {
 	http_rx *rx = ctx;
 	struct timespec deadline;
@@ -182,7 +208,7 @@ static bool http_next(void *ctx, int timeout_ms, double *ms)
 	while (rx->head == rx->tail && pthread_cond_timedwait(&rx->cv, &rx->mu, &deadline) == 0) {
 	}
 	if (rx->head != rx->tail) {
-		*ms = rx->q[rx->head++ % HTTP_QUEUE];
+		*out = rx->q[rx->head++ % HTTP_QUEUE];
 		got = true;
 	}
 	pthread_mutex_unlock(&rx->mu);
@@ -192,26 +218,40 @@ static bool http_next(void *ctx, int timeout_ms, double *ms)
 /* Drains what is queued (the canary's alerts) until 300 ms of silence. */
 static void drain(const source *src)
 {
-	double ms;
+	sample x;
 
-	for (int i = 0; i < 100000 && src->next(src->ctx, 300, &ms); i++) {
+	for (int i = 0; i < 100000 && src->next(src->ctx, 300, &x); i++) {
 	}
 }
 
+/* An alert whose event is this much older than the open it is waited for
+ * belongs to an earlier event (a late canary alert): skipped, so one stale
+ * alert cannot shift every later pairing by an event (opens are 20 ms
+ * apart). */
+#define STALE_MS 5.0
+
 /* Opens the target `events` times, 20 ms apart; collects each latency. */
-static int measure(const source *src, const char *path, int events, double *lat)
+static int measure(const source *src, const char *path, int events, double *lat, int *stale)
 {
 	int got = 0;
 
+	*stale = 0;
 	for (int i = 0; i < events; i++) {
 		double ms = -1;
+		double t_open = now_realtime_ms();
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			close(fd);
 		}
-		for (int tries = 0; tries < 10 && ms < 0; tries++) {
-			if (!src->next(src->ctx, 2000, &ms)) {
+		for (int tries = 0; tries < 50 && ms < 0; tries++) {
+			sample x;
+			if (!src->next(src->ctx, 2000, &x)) {
 				break;
+			}
+			if (x.t_event >= 0 && x.t_event < t_open - STALE_MS) {
+				(*stale)++;
+			} else if (x.t_event >= 0) {
+				ms = x.t_rx - x.t_event;
 			}
 		}
 		if (ms >= 0) {
@@ -228,13 +268,13 @@ static bool run_once(const char *what, const e2e_opts *o, const source *src, con
 {
 	static double lat[MAX_EVENTS];
 	e2e_stack s = {.dir = ""};
-	int got;
+	int got, stale;
 
 	if (e2e_stack_start(&s, o) != SK_OK) {
 		return false;
 	}
 	drain(src);
-	got = measure(src, target, events, lat);
+	got = measure(src, target, events, lat, &stale);
 	e2e_stack_free(&s, false);
 	if (got < events * 9 / 10) {
 		fprintf(stderr, "e2e_latency: %s: only %d of %d alerts arrived\n", what, got, events);
@@ -242,8 +282,9 @@ static bool run_once(const char *what, const e2e_opts *o, const source *src, con
 	}
 	qsort(lat, (size_t)got, sizeof(lat[0]), by_value);
 	*p99 = lat[got * 99 / 100];
-	printf("syscall -> alert at %s, %d events: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms\n", what, got,
-	       lat[got / 2], lat[got * 9 / 10], *p99, lat[got - 1]);
+	printf("syscall -> alert at %s, %d events: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms "
+	       "(%d stale alerts skipped)\n",
+	       what, got, lat[got / 2], lat[got * 9 / 10], *p99, lat[got - 1], stale);
 	return true;
 }
 
@@ -252,7 +293,7 @@ int main(int argc, char **argv)
 	char dir[] = "/tmp/sk_e2e_tools_lat_XXXXXX", url[128], target[128], canary[512], webhook[64], cmd[160];
 	int events = argc > 1 ? atoi(argv[1]) : 200, ret = 1;
 	const char *why = NULL;
-	nng_socket sock = NNG_SOCKET_INITIALIZER;
+	nng_src from_engine = {.sock = NNG_SOCKET_INITIALIZER};
 	struct MHD_Daemon *httpd = NULL;
 	http_rx rx = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 	double p99_engine = 0, p99_sidekick = 0;
@@ -275,7 +316,7 @@ int main(int argc, char **argv)
 		 target);
 	httpd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, &rx,
 				 MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
-	if (nng_pull0_open(&sock) != 0 || nng_listen(sock, url, NULL, 0) != 0 || httpd == NULL) {
+	if (nng_pull0_open(&from_engine.sock) != 0 || nng_listen(from_engine.sock, url, NULL, 0) != 0 || httpd == NULL) {
 		fprintf(stderr, "e2e_latency: cannot listen on %s or on loopback HTTP\n", url);
 		goto cleanup;
 	}
@@ -289,7 +330,7 @@ int main(int argc, char **argv)
 	e2e_opts via_sidekick = direct;
 	via_sidekick.nng_output = NULL;
 	via_sidekick.webhook = webhook;
-	source from_nng = {nng_next, &sock}, from_http = {http_next, &rx};
+	source from_nng = {nng_next, &from_engine}, from_http = {http_next, &rx};
 	if (!run_once("saker-engine's nng output", &direct, &from_nng, target, events, &p99_engine) ||
 	    !run_once("saker-sidekick's webhook output", &via_sidekick, &from_http, target, events, &p99_sidekick)) {
 		goto cleanup;
@@ -301,7 +342,10 @@ cleanup:
 	if (httpd != NULL) {
 		MHD_stop_daemon(httpd);
 	}
-	nng_close(sock);
+	if (from_engine.buf != NULL) {
+		nng_free(from_engine.buf, from_engine.len);
+	}
+	nng_close(from_engine.sock);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ret |= system(cmd) != 0;
 	return ret;
