@@ -154,8 +154,17 @@ void ska_uuid(char out[37])
 	memcpy(b + 8, &lo, 8);
 	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	/* By hand: snprintf's format parsing cost as much as the rest. */
+	static const char hex[] = "0123456789abcdef";
+	char *o = out;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10) {
+			*o++ = '-';
+		}
+		*o++ = hex[b[i] >> 4];
+		*o++ = hex[b[i] & 15];
+	}
+	*o = '\0';
 }
 
 void ska_free(ska_alert *a)
@@ -167,6 +176,7 @@ void ska_free(ska_alert *a)
 	free(a->names);
 	free(a->values);
 	free(a->rendered);
+	free(a->scanned);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -326,6 +336,381 @@ cleanup:
 	return e;
 }
 
+/* ---- fast path of ska_check ----
+ *
+ * json-c builds a tree of allocated objects the ingest path then throws
+ * away. ska_scan() instead reads a copy of the text once, in place: strict
+ * JSON only, strings decoded where they lie and NUL-terminated, the members
+ * the view needs remembered. Anything it is not sure json-c reads the same
+ * way (\u escapes, comments, deep nesting, floats or nested values in
+ * output_fields, a member of a wrong type...) makes it give up, and the
+ * json-c path decides, so verdicts and error texts stay those of json-c. */
+
+#define SKA_SCAN_DEPTH 12 /* below SKA_MAX_DEPTH: json-c's limit never matters */
+
+struct ska_scan {
+	char *p;
+	char *end;
+	char **fields; /* output_fields: name, value (NULL for null), end of an unquoted value */
+	size_t nfields;
+	size_t cap;
+};
+
+static void ska_scan_ws(struct ska_scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t')) {
+		s->p++;
+	}
+}
+
+/* At the opening quote; decodes in place and NUL-terminates (decoded text
+ * is never longer than the escaped one). */
+static bool ska_scan_string(struct ska_scan *s, char **out)
+{
+	char *w = ++s->p;
+	*out = w;
+	while (s->p < s->end) {
+		unsigned char c = (unsigned char)*s->p++;
+		if (c == '"') {
+			*w = '\0';
+			return true;
+		}
+		if (c < 0x20) {
+			return false;
+		}
+		if (c == '\\') {
+			const char *esc = s->p < s->end ? strchr("\"\\/bfnrt", *s->p) : NULL;
+			if (esc == NULL || *s->p == '\0') {
+				return false; /* \u and invalid escapes: json-c decides */
+			}
+			c = (unsigned char)"\"\\/\b\f\n\r\t"[esc - "\"\\/bfnrt"];
+			s->p++;
+		}
+		*w++ = (char)c;
+	}
+	return false;
+}
+
+static bool ska_scan_digits(struct ska_scan *s)
+{
+	const char *start = s->p;
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
+		s->p++;
+	}
+	return s->p > start;
+}
+
+/* A number; *integer tells whether it is one json-c renders as written. */
+static bool ska_scan_number(struct ska_scan *s, bool *integer)
+{
+	char *start = s->p;
+	if (*s->p == '-') {
+		s->p++;
+	}
+	char *digits = s->p;
+	if (!ska_scan_digits(s) || (*digits == '0' && s->p - digits > 1)) {
+		return false;
+	}
+	/* Beyond int64 json-c changes type or fails: let it decide. */
+	const char *limit = start != digits ? "9223372036854775808" : "9223372036854775807";
+	if (s->p - digits > 19 || (s->p - digits == 19 && memcmp(digits, limit, 19) > 0)) {
+		return false;
+	}
+	*integer = !(start != digits && *digits == '0'); /* json-c renders -0 as 0 */
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		*integer = false;
+		if (!ska_scan_digits(s)) {
+			return false;
+		}
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		*integer = false;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-')) {
+			s->p++;
+		}
+		if (!ska_scan_digits(s)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool ska_scan_word(struct ska_scan *s, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0) {
+		return false;
+	}
+	s->p += n;
+	return true;
+}
+
+enum ska_scan_kind { SKA_SCAN_STRING, SKA_SCAN_INT, SKA_SCAN_WORD, SKA_SCAN_NULL, SKA_SCAN_OTHER };
+
+static bool ska_scan_value(struct ska_scan *s, int depth, enum ska_scan_kind *kind, char **text);
+
+/* At an object or array: consumes the bracket, and the closing one too if
+ * it is empty. */
+static bool ska_scan_open(struct ska_scan *s, char open, bool *empty)
+{
+	if (s->p >= s->end || *s->p != open) {
+		return false;
+	}
+	s->p++;
+	ska_scan_ws(s);
+	*empty = s->p < s->end && *s->p == (open == '{' ? '}' : ']');
+	if (*empty) {
+		s->p++;
+	}
+	return true;
+}
+
+/* An object member's name and colon. */
+static bool ska_scan_key(struct ska_scan *s, char **key)
+{
+	if (s->p >= s->end || *s->p != '"' || !ska_scan_string(s, key)) {
+		return false;
+	}
+	ska_scan_ws(s);
+	if (s->p >= s->end || *s->p++ != ':') {
+		return false;
+	}
+	ska_scan_ws(s);
+	return true;
+}
+
+/* After a member or element: a comma (*more) or the closing bracket. */
+static bool ska_scan_next(struct ska_scan *s, char close, bool *more)
+{
+	ska_scan_ws(s);
+	if (s->p >= s->end) {
+		return false;
+	}
+	char c = *s->p++;
+	*more = c == ',';
+	ska_scan_ws(s);
+	return *more || c == close;
+}
+
+/* Skips an object or array (at its bracket). */
+static bool ska_scan_nested(struct ska_scan *s, int depth)
+{
+	char open = *s->p;
+	enum ska_scan_kind kind;
+	char *text;
+	bool more = false;
+
+	if (depth >= SKA_SCAN_DEPTH || !ska_scan_open(s, open, &more)) {
+		return false;
+	}
+	for (more = !more; more;) {
+		if ((open == '{' && !ska_scan_key(s, &text)) || !ska_scan_value(s, depth + 1, &kind, &text) ||
+		    !ska_scan_next(s, open == '{' ? '}' : ']', &more)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Any value; *text is the decoded string or the literal's first byte. */
+static bool ska_scan_value(struct ska_scan *s, int depth, enum ska_scan_kind *kind, char **text)
+{
+	bool integer = false;
+	*kind = SKA_SCAN_OTHER;
+	*text = s->p;
+	if (s->p >= s->end) {
+		return false;
+	}
+	switch (*s->p) {
+	case '"':
+		*kind = SKA_SCAN_STRING;
+		return ska_scan_string(s, text);
+	case '{':
+	case '[':
+		return ska_scan_nested(s, depth);
+	case 't':
+		*kind = SKA_SCAN_WORD;
+		return ska_scan_word(s, "true");
+	case 'f':
+		*kind = SKA_SCAN_WORD;
+		return ska_scan_word(s, "false");
+	case 'n':
+		*kind = SKA_SCAN_NULL;
+		return ska_scan_word(s, "null");
+	default:
+		if (*s->p != '-' && (*s->p < '0' || *s->p > '9')) {
+			return false;
+		}
+		if (!ska_scan_number(s, &integer)) {
+			return false;
+		}
+		*kind = integer ? SKA_SCAN_INT : SKA_SCAN_OTHER;
+		return true;
+	}
+}
+
+/* "tags": null or an array of at most SKA_MAX_TAGS strings. */
+static bool ska_scan_tags(struct ska_scan *s)
+{
+	char *text;
+	size_t n = 0;
+	bool more = false;
+
+	if (ska_scan_word(s, "null")) {
+		return true;
+	}
+	if (!ska_scan_open(s, '[', &more)) {
+		return false;
+	}
+	for (more = !more; more;) {
+		if (s->p >= s->end || *s->p != '"' || !ska_scan_string(s, &text) || ++n > SKA_MAX_TAGS ||
+		    !ska_scan_next(s, ']', &more)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Appends one output_fields member to s->fields. */
+static bool ska_scan_keep(struct ska_scan *s, char *name, char *value, char *value_end)
+{
+	if (s->nfields == SKA_MAX_FIELDS) {
+		return false;
+	}
+	if (s->nfields == s->cap) {
+		size_t cap = s->cap == 0 ? 32 : s->cap * 2;
+		char **grown = realloc(s->fields, cap * 3 * sizeof(*grown));
+		if (grown == NULL) {
+			return false;
+		}
+		s->fields = grown;
+		s->cap = cap;
+	}
+	char **slot = s->fields + s->nfields++ * 3;
+	slot[0] = name;
+	slot[1] = value;
+	slot[2] = value_end;
+	return true;
+}
+
+/* "output_fields": an object of strings, integers, booleans and nulls
+ * (what json-c renders exactly as written). */
+static bool ska_scan_fields(struct ska_scan *s)
+{
+	enum ska_scan_kind kind;
+	char *name, *value;
+	bool more = false;
+
+	if (!ska_scan_open(s, '{', &more)) {
+		return false;
+	}
+	for (more = !more; more;) {
+		if (!ska_scan_key(s, &name) || !ska_scan_value(s, 2, &kind, &value) || kind == SKA_SCAN_OTHER ||
+		    !ska_scan_keep(s, name, kind == SKA_SCAN_NULL ? NULL : value,
+				   kind == SKA_SCAN_STRING || kind == SKA_SCAN_NULL ? NULL : s->p) ||
+		    !ska_scan_next(s, '}', &more)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static const char *const ska_scan_members[] = {"rule", "priority", "time", "output", "source", "hostname", "uuid"};
+
+/* One member of the alert object, value at s->p. */
+static bool ska_scan_member(struct ska_scan *s, const char *key, const char **strings, bool *have_fields,
+			    bool *have_uuid)
+{
+	enum ska_scan_kind kind;
+	char *value;
+
+	for (size_t i = 0; i < sizeof(ska_scan_members) / sizeof(*ska_scan_members); i++) {
+		if (strcmp(key, ska_scan_members[i]) != 0) {
+			continue;
+		}
+		if (!ska_scan_value(s, 1, &kind, &value) || (kind != SKA_SCAN_STRING && kind != SKA_SCAN_NULL)) {
+			return false;
+		}
+		strings[i] = kind == SKA_SCAN_STRING ? value : NULL; /* the last one wins, as in json-c */
+		*have_uuid = *have_uuid || i == 6;
+		return true;
+	}
+	if (strcmp(key, "tags") == 0) {
+		return ska_scan_tags(s);
+	}
+	if (strcmp(key, "output_fields") == 0) {
+		bool first = !*have_fields;
+		*have_fields = true;
+		return first && ska_scan_fields(s);
+	}
+	return ska_scan_value(s, 1, &kind, &value);
+}
+
+/* The fast path: true if out is filled, false if json-c must decide. */
+static bool ska_scan(const char *json, size_t len, ska_alert *out)
+{
+	struct ska_scan s = {0};
+	const char *strings[7] = {0};
+	bool have_fields = false, have_uuid = false, ok = false;
+	char *key;
+
+	memset(out, 0, sizeof(*out));
+	char *copy = len <= INT32_MAX ? malloc(len + 1) : NULL;
+	if (copy == NULL) {
+		return false;
+	}
+	memcpy(copy, json, len);
+	copy[len] = '\0';
+	s.p = copy;
+	s.end = copy + len;
+	bool more = false;
+	ska_scan_ws(&s);
+	if (!ska_scan_open(&s, '{', &more) || more) {
+		goto cleanup; /* {} has no rule: json-c words the error */
+	}
+	for (more = true; more;) {
+		if (!ska_scan_key(&s, &key) || !ska_scan_member(&s, key, strings, &have_fields, &have_uuid) ||
+		    !ska_scan_next(&s, '}', &more)) {
+			goto cleanup;
+		}
+	}
+	saker_alert *v = &out->view;
+	if (s.p != s.end || !have_fields || strings[0] == NULL || strings[0][0] == '\0' || strings[1] == NULL ||
+	    strings[2] == NULL || (have_uuid && (strings[6] == NULL || strings[6][0] == '\0')) ||
+	    ska_priority_parse(strings[1], &v->priority_num) != SK_OK || ska_parse_time(strings[2], &v->time_ns) != SK_OK) {
+		goto cleanup;
+	}
+	for (size_t i = 0; i < s.nfields; i++) {
+		if (s.fields[i * 3 + 2] != NULL) {
+			*s.fields[i * 3 + 2] = '\0'; /* the delimiter after the value was read already */
+		}
+	}
+	v->json = json;
+	v->json_len = len;
+	v->rule = strings[0];
+	v->priority = strings[1];
+	v->time = strings[2];
+	v->output = strings[3] != NULL ? strings[3] : "";
+	v->source = strings[4] != NULL ? strings[4] : "syscall";
+	v->hostname = strings[5] != NULL ? strings[5] : "";
+	v->uuid = strings[6] != NULL ? strings[6] : "";
+	out->rendered = copy;
+	out->scanned = (const char **)s.fields;
+	out->nscanned = s.nfields;
+	copy = NULL;
+	s.fields = NULL;
+	ok = true;
+cleanup:
+	free(copy);
+	free(s.fields);
+	if (!ok) {
+		memset(out, 0, sizeof(*out));
+	}
+	return ok;
+}
+
 static sk_err ska_parse_mode(const char *json, size_t len, bool full, ska_alert *out, char *err, size_t errlen)
 {
 	struct json_tokener *tok = NULL;
@@ -427,12 +812,21 @@ sk_err ska_parse(const char *json, size_t len, ska_alert *out, char *err, size_t
 
 sk_err ska_check(const char *json, size_t len, ska_alert *out, char *err, size_t errlen)
 {
+	if (ska_scan(json, len, out)) {
+		return SK_OK;
+	}
 	return ska_parse_mode(json, len, false, out, err, errlen);
 }
 
 const char *ska_field(const ska_alert *a, const char *name)
 {
 	struct json_object *v = NULL;
+	/* Scanned alerts: the last of same-named members wins, as in json-c. */
+	for (size_t i = a->nscanned; i-- > 0;) {
+		if (strcmp(a->scanned[i * 3], name) == 0) {
+			return a->scanned[i * 3 + 1];
+		}
+	}
 	if (a->fields == NULL || !json_object_object_get_ex(a->fields, name, &v) || v == NULL) {
 		return NULL;
 	}
@@ -733,8 +1127,21 @@ sk_err ska_enrich(ska_alert *a, const ska_extras *x, sk_strbuf *json_out)
 	sk_strbuf custom = SK_STRBUF_INIT, templated = SK_STRBUF_INIT;
 	sk_err e = SK_OK;
 
-	if (!ska_has_extras(x) && (a->view.uuid[0] != '\0' || !json_object_object_get_ex(a->root, "uuid", NULL))) {
+	/* A scanned alert has a uuid member only with a non-empty string. */
+	if (!ska_has_extras(x) && (a->view.uuid[0] != '\0' || a->root == NULL ||
+				   !json_object_object_get_ex(a->root, "uuid", NULL))) {
 		return ska_splice_uuid(a, json_out);
+	}
+	if (a->root == NULL) {
+		/* The extras edit the tree the scan did not build. */
+		const char *json = a->view.json;
+		size_t len = a->view.json_len;
+		char err[8];
+		ska_free(a);
+		e = ska_parse_mode(json, len, false, a, err, sizeof(err));
+		if (e != SK_OK) {
+			return e;
+		}
 	}
 	for (size_t i = 0; x != NULL && i < x->nfields && e == SK_OK; i++) {
 		e = ska_set_string(a->fields, x->field_names[i], x->field_values[i]);

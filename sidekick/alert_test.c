@@ -253,4 +253,107 @@ SK_TEST(alert_time_and_priority_forms)
 	SK_CHECK(strcmp(a, b) != 0);
 }
 
+/* ska_check's scanner must read every alert as json-c does (the full
+ * parse): same verdict, members and output_fields texts. */
+static void check_same_as_json_c(const char *json)
+{
+	static const char *const names[] = {"env"};
+	static const char *const values[] = {"prod"};
+	ska_extras x = {.field_names = names, .field_values = values, .nfields = 1};
+	ska_alert fast, tree;
+	char err[256];
+	sk_strbuf a = SK_STRBUF_INIT, b = SK_STRBUF_INIT;
+	size_t len = strlen(json);
+	int failures = sk_test_failures;
+	sk_err checked = ska_check(json, len, &fast, err, sizeof(err));
+	sk_err parsed = ska_parse(json, len, &tree, err, sizeof(err));
+
+	SK_CHECK_INT(checked == SK_OK, parsed == SK_OK);
+	if (checked == SK_OK && parsed == SK_OK) {
+		SK_CHECK_STR(fast.view.rule, tree.view.rule);
+		SK_CHECK_STR(fast.view.priority, tree.view.priority);
+		SK_CHECK_INT(fast.view.priority_num, tree.view.priority_num);
+		SK_CHECK_STR(fast.view.time, tree.view.time);
+		SK_CHECK_INT(fast.view.time_ns, tree.view.time_ns);
+		SK_CHECK_STR(fast.view.output, tree.view.output);
+		SK_CHECK_STR(fast.view.source, tree.view.source);
+		SK_CHECK_STR(fast.view.hostname, tree.view.hostname);
+		SK_CHECK_STR(fast.view.uuid, tree.view.uuid);
+		for (size_t i = 0; i < tree.view.nfields; i++) {
+			const char *want = ska_field(&tree, tree.view.field_names[i]);
+			const char *got = ska_field(&fast, tree.view.field_names[i]);
+			SK_CHECK_INT(want == NULL, got == NULL);
+			if (want != NULL && got != NULL) {
+				SK_CHECK_STR(got, want);
+			}
+		}
+		if (tree.view.uuid[0] != '\0') { /* else each side draws its own */
+			SK_CHECK_INT(ska_enrich(&fast, NULL, &a), SK_OK);
+			SK_CHECK_INT(ska_enrich(&tree, NULL, &b), SK_OK);
+			SK_CHECK_STR(a.data, b.data);
+			SK_CHECK_INT(ska_enrich(&fast, &x, &a), SK_OK);
+			SK_CHECK_INT(ska_enrich(&tree, &x, &b), SK_OK);
+			SK_CHECK_STR(a.data, b.data);
+		}
+	}
+	if (sk_test_failures != failures) {
+		fprintf(stderr, "  for the alert %s\n", json);
+	}
+	ska_free(&fast);
+	ska_free(&tree);
+	sk_strbuf_free(&a);
+	sk_strbuf_free(&b);
+}
+
+SK_TEST(alert_check_fast_path_reads_like_json_c)
+{
+#define HEAD "{\"rule\":\"r\",\"priority\":\"Notice\",\"time\":\"2024-05-01T10:00:00Z\","
+	static const char *const cases[] = {
+		HEAD "\"uuid\":\"u-1\",\"output_fields\":{\"evt.time\":1714557600000000000,\"a\":-5,\"b\":true,"
+		     "\"c\":null,\"d\":\"x\\\"y\\\\z\\/\\n\\t\"}}",
+		HEAD "\"uuid\":\"u\",\"output_fields\":{\"big\":9223372036854775807,\"neg\":-9223372036854775808}}",
+		HEAD "\"uuid\":\"u\",\"output_fields\":{\"over\":9223372036854775808}}",
+		HEAD "\"uuid\":\"u\",\"output_fields\":{\"z\":-0,\"f\":1.5,\"e\":2e3}}",
+		HEAD "\"uuid\":\"u\",\"output_fields\":{\"o\":{\"k\":[1,2]},\"u\":\"\\u00e9\"}}",
+		HEAD "\"uuid\":\"u\",\"output_fields\":{\"k\":\"1\",\"k\":\"2\"},\"rule\":\"last wins\"}",
+		HEAD "\"uuid\":\"u\",\"output_fields\":{},\"output_fields\":{\"k\":1}}",
+		HEAD "\"uuid\":\"u\",\"output_fields\":{},\"extra\":{\"a\":[{\"b\":[null,false,0.5e-3]}]},\"tags\":[]}",
+		HEAD "\"uuid\":\"\",\"output_fields\":{}}",
+		HEAD "\"uuid\":null,\"output_fields\":{}}",
+		HEAD "\"output_fields\":{},\"hostname\":null,\"source\":\"k8s_audit\"}",
+		HEAD "\"output_fields\":{},\"tags\":[\"a\",1]}",
+		HEAD "\"output_fields\":{},\"tags\":null}",
+		HEAD "\"output_fields\":null}",
+		HEAD "\"output_fields\":{\"k\":01}}",
+		HEAD "\"output_fields\":{\"k\":\"tab\there\"}}",
+		HEAD "\"output_fields\":{}} \r\n\t",
+		HEAD "\"output_fields\":{}}\v",
+		HEAD "\"output_fields\":{}}x",
+		HEAD "\"output_fields\":{},}",
+		"  " HEAD "\"output_fields\":{} , \"uuid\" : \"sp\" }",
+		"{\"rule\":\"\",\"priority\":\"Notice\",\"time\":\"2024-05-01T10:00:00Z\",\"output_fields\":{}}",
+		"{\"rule\":\"r\",\"priority\":\"LOUD\",\"time\":\"2024-05-01T10:00:00Z\",\"output_fields\":{}}",
+		"{\"rule\":\"r\",\"priority\":\"Notice\",\"time\":\"noon\",\"output_fields\":{}}",
+		"{\"rule\":1,\"priority\":\"Notice\",\"time\":\"2024-05-01T10:00:00Z\",\"output_fields\":{}}",
+		HEAD "\"output_fields\":{}, /* comment */ \"x\":1}",
+		HEAD "\"output_fields\":{\"k\":\"v\"",
+		"",
+		"[]",
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check_same_as_json_c(cases[i]);
+	}
+	/* The common case must take the fast path (no json-c tree). */
+	ska_alert a;
+	char err[256];
+	SK_CHECK_INT(ska_check(falco, sizeof(falco) - 1, &a, err, sizeof(err)), SK_OK);
+	SK_CHECK(a.root == NULL);
+	SK_CHECK_STR(ska_field(&a, "evt.num"), "42");
+	SK_CHECK(ska_field(&a, "fd.name") == NULL);
+	SK_CHECK(ska_field(&a, "nope") == NULL);
+	ska_free(&a);
+	check_same_as_json_c(falco);
+#undef HEAD
+}
+
 SK_TEST_MAIN()
