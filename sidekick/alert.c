@@ -657,7 +657,7 @@ static bool ska_scan(const char *json, size_t len, ska_alert *out)
 	char *key;
 
 	memset(out, 0, sizeof(*out));
-	char *copy = len > 0 && len <= INT32_MAX ? malloc(len + 1) : NULL;
+	char *copy = len <= INT32_MAX ? malloc(len + 1) : NULL;
 	if (copy == NULL) {
 		return false;
 	}
