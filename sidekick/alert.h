@@ -26,9 +26,7 @@ typedef struct ska_alert {
 	const char **tags;
 	const char **names;
 	const char **values;
-	char *rendered; /* text of non-string field values, NUL-separated; or the scanned copy of the JSON */
-	const char **scanned; /* ska_check's fast path: output_fields as (name, value, -) triples */
-	size_t nscanned;
+	char *rendered; /* text of non-string field values, NUL-separated */
 } ska_alert;
 
 /* What the sidekick adds to every accepted alert (Falcosidekick's
