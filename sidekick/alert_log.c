@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "alert_log.h"
 
 #include <dirent.h>
@@ -609,6 +610,7 @@ sk_err sal_open(const sal_options *opt, sal_log **out, char *err, size_t errlen)
 		e = SK_ENOMEM;
 		goto cleanup;
 	}
+	pthread_setname_np(log->flusher, "spool-sync");
 	log->flusher_started = true;
 	*out = log;
 	return SK_OK;

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "nng_in.h"
 
 #include <nng/nng.h>
@@ -185,6 +186,7 @@ sk_err skn_start(const char *url, size_t max_bytes, skh_ingest_fn ingest, void *
 		e = SK_ENOMEM;
 		goto cleanup;
 	}
+	pthread_setname_np(in->thread, "nng-in");
 	in->started = true;
 	*out = in;
 	return SK_OK;

@@ -1,4 +1,4 @@
-#define _GNU_SOURCE /* pthread_timedjoin_np */
+#define _GNU_SOURCE /* pthread_timedjoin_np, pthread_setname_np */
 #include "output.h"
 
 #include <errno.h>
@@ -567,9 +567,14 @@ cleanup:
 
 sk_err sko_start(sko_output *o)
 {
+	char thread_name[16];
+
 	if (pthread_create(&o->thread, NULL, sko_main, o) != 0) {
 		return SK_ENOMEM;
 	}
+	/* "out:<name>" in top -H and /proc/PID/task/TID/comm: per-output CPU. */
+	snprintf(thread_name, sizeof(thread_name), "out:%.11s", o->name);
+	pthread_setname_np(o->thread, thread_name);
 	o->started = true;
 	return SK_OK;
 }

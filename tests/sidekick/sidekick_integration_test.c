@@ -7,6 +7,7 @@
  * a bounded SIGTERM drain. Every wait is bounded. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <microhttpd.h>
@@ -296,6 +297,41 @@ SK_TEST(integration_setup_out_of_tree_plugin)
 	SK_CHECK_INT(skt_run(cmd), 0);
 }
 
+/* The names of the process's threads, space-separated, from /proc. */
+static void thread_names(pid_t pid, char *out, size_t n)
+{
+	char dir[64];
+	DIR *d;
+	struct dirent *e;
+	size_t used = 0;
+
+	out[0] = '\0';
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	d = opendir(dir);
+	if (d == NULL) {
+		return;
+	}
+	for (int i = 0; i < 256; i++) {
+		e = readdir(d);
+		if (e == NULL) {
+			break;
+		}
+		char path[64 + sizeof(e->d_name) + 8], name[32] = "";
+		snprintf(path, sizeof(path), "%s/%s/comm", dir, e->d_name);
+		FILE *f = fopen(path, "r");
+		if (f == NULL) {
+			continue;
+		}
+		if (fgets(name, sizeof(name), f) != NULL) {
+			name[strcspn(name, "\n")] = '\0';
+			int w = snprintf(out + used, n - used, "%s ", name);
+			used += w > 0 && (size_t)w < n - used ? (size_t)w : 0;
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
 SK_TEST(integration_http_nng_and_hung_output)
 {
 	char path[256];
@@ -325,6 +361,20 @@ SK_TEST(integration_http_nng_and_hung_output)
 	fclose(f);
 	sidekick_start();
 	SK_CHECK(sidekick_wait_ready());
+
+	/* Named threads, so an operator sees each output's CPU in top -H. */
+	char names[1024];
+	for (int i = 0; i < 100; i++) { /* the nng input starts after HTTP answers */
+		thread_names(sidekick_pid, names, sizeof(names));
+		if (strstr(names, "nng-in ") != NULL) {
+			break;
+		}
+		sleep_ms(20);
+	}
+	SK_CHECK_CONTAINS(names, "out:webhook ");
+	SK_CHECK_CONTAINS(names, "out:sktest ");
+	SK_CHECK_CONTAINS(names, "spool-sync ");
+	SK_CHECK_CONTAINS(names, "nng-in ");
 
 	struct resp r;
 	SK_CHECK_INT(http("GET", "/ping", NULL, &r), 200);
