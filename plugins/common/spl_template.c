@@ -127,7 +127,13 @@ static spl_expr *spl_expr_new(spl_parser *ps, spl_expr_kind kind, const char *te
 	}
 	e->kind = kind;
 	if (text != NULL) {
-		e->text = strndup(text, len);
+		/* text is a slice, not a C string: copy exactly len bytes (strndup
+		 * may look for a NUL past them). */
+		e->text = malloc(len + 1);
+		if (e->text != NULL) {
+			memcpy(e->text, text, len);
+			e->text[len] = '\0';
+		}
 		if (e->text == NULL) {
 			ps->why = "out of memory";
 			free(e);

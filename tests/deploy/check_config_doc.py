@@ -56,9 +56,13 @@ def long_flags(program):
 
 
 def missing(doc, keys, flags):
-    quoted = set(re.findall(r"`([^`]+)`", doc))
-    words = {w.strip() for q in quoted for w in re.split(r"[\s,=]+", q)}
-    out = [f"key {k!r} is not documented" for k in sorted(keys) if k not in words]
+    # Fenced blocks first: their ``` would pair with inline backquotes.
+    prose = re.sub(r"^```.*?^```", "", doc, flags=re.M | re.S)
+    quoted = set(re.findall(r"`([^`]+)`", prose))
+    # The sidekick reads keys case-insensitively; the doc spells them as
+    # Falcosidekick does (`outputFieldFormat`).
+    words = {w.strip().lower() for q in quoted for w in re.split(r"[\s,=]+", q)}
+    out = [f"key {k!r} is not documented" for k in sorted(keys) if k.lower() not in words]
     out += [f"flag {f} is not documented" for f in sorted(flags) if not re.search(re.escape(f) + r"\b", doc)]
     return out
 
