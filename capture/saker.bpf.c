@@ -929,10 +929,21 @@ static __always_inline __u32 exe_layer(struct inode *ino)
 		return 0;
 	}
 	struct ovl_inode *oi = container_of(ino, struct ovl_inode, vfs_inode);
-	if (BPF_CORE_READ(oi, __upperdentry)) {
+	/* Guarded: a relocation against a field the running kernel lacks would
+	 * make the verifier refuse the whole exec program (ovl_inode.oe and
+	 * ovl_entry.__numlower appeared in 6.5; older kernels report no layer
+	 * below rather than fail to load). */
+	if (bpf_core_field_exists(oi->__upperdentry) && BPF_CORE_READ(oi, __upperdentry)) {
 		return SKC_EXE_UPPER_LAYER;
 	}
-	return BPF_CORE_READ(oi, oe, __numlower) > 0 ? SKC_EXE_LOWER_LAYER : 0;
+	if (!bpf_core_field_exists(oi->oe)) {
+		return 0;
+	}
+	struct ovl_entry *oe = BPF_CORE_READ(oi, oe);
+	if (!oe || !bpf_core_field_exists(oe->__numlower)) {
+		return 0;
+	}
+	return BPF_CORE_READ(oe, __numlower) > 0 ? SKC_EXE_LOWER_LAYER : 0;
 }
 
 static __always_inline __u32 exe_flags(struct file *exe, struct task_struct *task)

@@ -98,8 +98,12 @@ static sk_err check_host(char *why, size_t why_len)
 	}
 	struct utsname u;
 	int major = 0, minor = 0;
-	if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 && (major < 5 || (major == 5 && minor < 8))) {
-		snprintf(why, why_len, "kernel %s is too old: BPF ring buffers need Linux 5.8 or newer", u.release);
+	/* 6.2: the open exits cast file pointers with the bpf_rdonly_cast kfunc
+	 * (ring buffers need 5.8, task storage and tp_btf 5.11). */
+	if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 && (major < 6 || (major == 6 && minor < 2))) {
+		snprintf(why, why_len,
+			 "kernel %s is too old: saker-capture needs Linux 6.2 or newer (the bpf_rdonly_cast kfunc)",
+			 u.release);
 		return SK_EUNSUPP;
 	}
 	return SK_OK;
