@@ -144,14 +144,16 @@ static int listen_loopback(uint16_t *port)
 
 /* The triggers of the field and replay tests: a fork chain four deep that
  * opens a relative path after chdir, a failed open, /etc/shadow, a shell
- * with -c, a loopback connect, and one open on a pseudo-terminal. */
+ * with -c, a loopback connect, and one open on a pseudo-terminal. The
+ * last one execs from script's shell so its parent is script whatever
+ * $SHELL is (CI twice saw no proc.pname=script alert without the exec). */
 static int trigger(const char *tools, uint16_t port)
 {
 	return run("cd '%1$s' && ./e2e_sh -c \"./e2e_sh2 -c './e2e_sh3 -c \\\"cd sub && ../e2e_cat rel.txt; true\\\"; "
 		   "true'; true\" > /dev/null && "
 		   "./e2e_cat '%1$s/missing' 2> /dev/null; ./e2e_cat /etc/shadow > /dev/null && "
 		   "./e2e_bash -c 'exec 3<>/dev/tcp/127.0.0.1/%2$u' && "
-		   "script -qec '%1$s/e2e_cat %1$s/sub/rel.txt' /dev/null > /dev/null",
+		   "SHELL=/bin/sh script -qec 'exec %1$s/e2e_cat %1$s/sub/rel.txt' /dev/null > /dev/null",
 		   tools, (unsigned)port);
 }
 
