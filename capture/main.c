@@ -3,6 +3,7 @@
  *   saker-capture [--events URL] [--control URL] [--all] [-w FILE.scap]
  *                 [-n COUNT] [--duration SEC] [--stats] [--ring-mb N]
  *                 [--flush-us N] [--poll-us N] [--idle-max-us N] [--exit-tracepoints]
+ *                 [--probe-reads]
  *
  * Without -w, events go in batches over nng PUSH to the engine; the interest
  * set comes from the engine over the control link (docs/protocol.md). With
@@ -49,6 +50,7 @@ struct options {
 	bool enter_events; /* also write enter events, for pre-2023 readers */
 	uint32_t ring_mb;
 	bool exit_tracepoints; /* per-syscall exit tracepoints, even with gaps */
+	bool probe_reads;      /* no bpf_rdonly_cast even where the kernel has it */
 	uint32_t flush_us;    /* ship a batch at least this often under traffic */
 	uint32_t poll_us;     /* sleep after a poll that found events (0: poll again at once) */
 	uint32_t idle_max_us; /* back-off ceiling between polls of idle rings */
@@ -109,7 +111,9 @@ static void usage(FILE *f)
 		   "  --poll-us N      under traffic, sleep N us between polls; 0 polls back to back (default 1000)\n"
 		   "  --idle-max-us N  longest sleep between polls of idle rings, in us (default 2000)\n"
 		   "  --exit-tracepoints  per-syscall exit tracepoints even where some syscalls have none\n"
-		   "                   (those are then not captured; the default falls back to one hook for all)\n");
+		   "                   (those are then not captured; the default falls back to one hook for all)\n"
+		   "  --probe-reads    read file objects with probe reads, as on kernels before 6.2 where\n"
+		   "                   this is automatic (for comparison and tests)\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -121,6 +125,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"enter-events", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
 		{"flush-us", required_argument, NULL, 'f'}, {"idle-max-us", required_argument, NULL, 'i'},
 		{"poll-us", required_argument, NULL, 'p'}, {"exit-tracepoints", no_argument, NULL, 'x'},
+		{"probe-reads", no_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
 	o->events_url = "ipc:///run/saker/events.sock";
@@ -167,6 +172,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'x':
 			o->exit_tracepoints = true;
+			break;
+		case 'P':
+			o->probe_reads = true;
 			break;
 		case 'r':
 			o->ring_mb = (uint32_t)strtoul(optarg, &end, 10);
@@ -533,7 +541,8 @@ int main(int argc, char **argv)
 		sk_warn("no cgroup2 mount: processes carry no cgroups, container.id stays host");
 	}
 	struct sensor_opts so = {.ring_bytes = cap.opt.ring_mb * 1024u * 1024u,
-				 .exit_tracepoints = cap.opt.exit_tracepoints};
+				 .exit_tracepoints = cap.opt.exit_tracepoints,
+				 .probe_reads = cap.opt.probe_reads};
 	sk_err err = sensor_open(&so, on_event, &cap, &cap.sensor, why, sizeof(why));
 	if (err != SK_OK) {
 		sk_error("%s", why[0] ? why : sk_strerror(err));

@@ -260,16 +260,23 @@ static __always_inline struct file *fd_to_file(struct task_struct *task, __s64 f
 	return f;
 }
 
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+/* Weak: kernels before 6.2 lack it, and only the exit programs built with
+ * btf_cast call it; the loader loads those only where the kernel has it. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
-/* The file behind fd of the current task for the exit path: the fd table is
- * reached by direct (BTF) loads, the slot needs one copy, and the result is
- * cast back to a BTF pointer so its fields load without helper calls (each
- * helper call costs more than the load it makes). */
-static __always_inline struct file *current_fd_file(__s64 fd)
+/* The file behind fd of the current task for the exit path. With btf_cast
+ * (a compile-time constant: each exit program is built once with and once
+ * without) the fd table is reached by direct (BTF) loads, the slot needs one
+ * copy, and the result is cast back to a BTF pointer so its fields load
+ * without helper calls (each helper call costs more than the load it
+ * makes); without it every step is a probe read. */
+static __always_inline struct file *current_fd_file(__s64 fd, const bool btf_cast)
 {
 	if (fd < 0 || fd > 1048576) {
 		return NULL;
+	}
+	if (!btf_cast) {
+		return fd_to_file((struct task_struct *)bpf_get_current_task(), fd);
 	}
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file **fds = t->files->fdt->fd;
@@ -506,16 +513,16 @@ struct exit_ctx {
 	bool ret_file_done;
 };
 
-static __always_inline struct file *exit_ret_file(struct exit_ctx *x)
+static __always_inline struct file *exit_ret_file(struct exit_ctx *x, const bool btf_cast)
 {
 	if (!x->ret_file_done) {
-		x->ret_file = x->ret >= 0 ? current_fd_file(x->ret) : NULL;
+		x->ret_file = x->ret >= 0 ? current_fd_file(x->ret, btf_cast) : NULL;
 		x->ret_file_done = true;
 	}
 	return x->ret_file;
 }
 
-static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, struct exit_ctx *x)
+static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, struct exit_ctx *x, const bool btf_cast)
 {
 	struct task_struct *task = x->task;
 	const struct stash *st = x->st;
@@ -579,15 +586,26 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, st
 		put_tuple(b, fd_to_sock(task, (int)a), false, st);
 		break;
 	case SKC_P_FD_DEV: {
-		struct file *f = exit_ret_file(x);
-		__u32 dev = f ? f->f_inode->i_sb->s_dev : 0;
+		struct file *f = exit_ret_file(x, btf_cast);
+		__u32 dev = 0;
+		if (f && btf_cast) {
+			dev = f->f_inode->i_sb->s_dev;
+		} else if (f) {
+			dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+		}
 		/* scap carries the userspace encoding of dev_t */
 		put_u32(b, ((dev >> 20) << 8) | (dev & 0xff) | ((dev & 0xfff00) << 12));
 		break;
 	}
 	case SKC_P_FD_INO: {
-		struct file *f = exit_ret_file(x);
-		put_u64(b, f ? f->f_inode->i_ino : 0);
+		struct file *f = exit_ret_file(x, btf_cast);
+		__u64 ino = 0;
+		if (f && btf_cast) {
+			ino = f->f_inode->i_ino;
+		} else if (f) {
+			ino = BPF_CORE_READ(f, f_inode, i_ino);
+		}
+		put_u64(b, ino);
 		break;
 	}
 	case SKC_P_PIPE_FD0:
@@ -719,8 +737,10 @@ int sk_tp_enter(struct trace_event_raw_sys_enter *ctx)
 }
 
 /* The exit event of syscall nr for either hook type; tails is the program
- * array of the caller's type. */
-static __always_inline int sys_exit_event(void *ctx, void *tails, struct pt_regs *regs, __u32 nr, long ret)
+ * array of the caller's type; btf_cast: read file objects through
+ * bpf_rdonly_cast (6.2+) rather than probe reads. */
+static __always_inline int sys_exit_event(void *ctx, void *tails, struct pt_regs *regs, __u32 nr, long ret,
+					  const bool btf_cast)
 {
 	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
 		return 0;
@@ -761,7 +781,7 @@ static __always_inline int sys_exit_event(void *ctx, void *tails, struct pt_regs
 			if (i >= spec->nparams) {
 				break;
 			}
-			put_param(b, spec->kind[i], spec->arg[i], &x);
+			put_param(b, spec->kind[i], spec->arg[i], &x, btf_cast);
 		}
 		evt_submit(b);
 	}
@@ -774,7 +794,7 @@ static __always_inline int sys_exit_event(void *ctx, void *tails, struct pt_regs
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 {
-	return sys_exit_event(ctx, &sk_tails, regs, (__u32)regs->orig_ax, ret);
+	return sys_exit_event(ctx, &sk_tails, regs, (__u32)regs->orig_ax, ret, true);
 }
 
 /* The same on one syscall's own exit tracepoint (syscalls/sys_exit_<name>):
@@ -783,7 +803,22 @@ SEC("tracepoint")
 int sk_tp_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	return sys_exit_event(ctx, &sk_tails_tp, regs, (__u32)ctx->id, ctx->ret);
+	return sys_exit_event(ctx, &sk_tails_tp, regs, (__u32)ctx->id, ctx->ret, true);
+}
+
+/* Both again without the kfunc, for kernels before 6.2 (and --probe-reads):
+ * the loader loads one pair or the other. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_sys_exit_probe, struct pt_regs *regs, long ret)
+{
+	return sys_exit_event(ctx, &sk_tails, regs, (__u32)regs->orig_ax, ret, false);
+}
+
+SEC("tracepoint")
+int sk_tp_exit_probe(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	return sys_exit_event(ctx, &sk_tails_tp, regs, (__u32)ctx->id, ctx->ret, false);
 }
 
 /* ---- process events ---------------------------------------------------- */

@@ -2,6 +2,7 @@
 #include "sensor.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <limits.h>
@@ -39,6 +40,10 @@ struct sensor {
 	struct bpf_link *tp_links[MAX_TP_LINKS]; /* per-syscall tracepoints */
 	uint32_t ntp_links;
 	bool exit_per_syscall; /* exits on syscalls/sys_exit_*, not tp_btf/sys_exit */
+	/* the exit programs loaded: with bpf_rdonly_cast, or probe reads only */
+	struct bpf_program *sys_exit, *tp_exit;
+	struct bpf_link **sys_exit_link;
+	bool probe_reads;
 };
 
 /* The verifier's last lines, kept for the error report. */
@@ -98,15 +103,47 @@ static sk_err check_host(char *why, size_t why_len)
 	}
 	struct utsname u;
 	int major = 0, minor = 0;
-	/* 6.2: the open exits cast file pointers with the bpf_rdonly_cast kfunc
-	 * (ring buffers need 5.8, task storage and tp_btf 5.11). */
-	if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 && (major < 6 || (major == 6 && minor < 2))) {
-		snprintf(why, why_len,
-			 "kernel %s is too old: saker-capture needs Linux 6.2 or newer (the bpf_rdonly_cast kfunc)",
+	/* 5.17: the path walk runs in bpf_loop (ring buffers need 5.8, task
+	 * storage and tp_btf 5.11, bpf_task_pt_regs 5.15); bpf_rdonly_cast (6.2)
+	 * is used only where the kernel has it. */
+	if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+	    (major < 5 || (major == 5 && minor < 17))) {
+		snprintf(why, why_len, "kernel %s is too old: saker-capture needs Linux 5.17 or newer (bpf_loop)",
 			 u.release);
 		return SK_EUNSUPP;
 	}
 	return SK_OK;
+}
+
+/* True when the running kernel's BTF has the bpf_rdonly_cast kfunc (6.2+):
+ * the exit programs then read file objects by direct loads. */
+static bool kernel_has_rdonly_cast(void)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	if (vmlinux == NULL) {
+		return false;
+	}
+	bool has = btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+	btf__free(vmlinux);
+	return has;
+}
+
+/* Picks the exit programs this kernel can load and leaves the others out
+ * of the load (the verifier of a kernel without the kfunc refuses a program
+ * that calls it, even in dead code). */
+static void choose_exit_programs(struct sensor *s, bool probe_reads)
+{
+	struct saker_bpf *k = s->skel;
+	bool has_cast = kernel_has_rdonly_cast();
+	s->probe_reads = probe_reads || !has_cast;
+	if (!has_cast) {
+		sk_info("the kernel has no bpf_rdonly_cast (before 6.2): file objects are read with probe reads");
+	}
+	s->sys_exit = s->probe_reads ? k->progs.sk_sys_exit_probe : k->progs.sk_sys_exit;
+	s->tp_exit = s->probe_reads ? k->progs.sk_tp_exit_probe : k->progs.sk_tp_exit;
+	s->sys_exit_link = s->probe_reads ? &k->links.sk_sys_exit_probe : &k->links.sk_sys_exit;
+	bpf_program__set_autoload(s->probe_reads ? k->progs.sk_sys_exit : k->progs.sk_sys_exit_probe, false);
+	bpf_program__set_autoload(s->probe_reads ? k->progs.sk_tp_exit : k->progs.sk_tp_exit_probe, false);
 }
 
 static int on_ring_event(void *ctx, void *data, size_t size)
@@ -254,7 +291,7 @@ static bool attach_tracepoints(struct sensor *s, bool exit_tracepoints)
 			ok = attach_tp(s, s->skel->progs.sk_tp_enter, "enter", t[i].name);
 		}
 		if (ok && s->exit_per_syscall && has_tracepoint(dir, "exit", t[i].name)) {
-			ok = attach_tp(s, s->skel->progs.sk_tp_exit, "exit", t[i].name);
+			ok = attach_tp(s, s->tp_exit, "exit", t[i].name);
 		}
 		if (!ok) {
 			detach_tracepoints(s);
@@ -308,10 +345,12 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 	/* attached by hand: per-syscall tracepoints, or the generic ones */
 	struct bpf_program *manual[] = {s->skel->progs.sk_sys_enter,	      s->skel->progs.sk_sys_exit,
 					s->skel->progs.sk_tp_enter,	      s->skel->progs.sk_tp_exit,
+					s->skel->progs.sk_sys_exit_probe,     s->skel->progs.sk_tp_exit_probe,
 					s->skel->progs.sk_tp_clone_exit_tail, s->skel->progs.sk_tp_exec_exit_tail};
 	for (size_t i = 0; i < sizeof(manual) / sizeof(manual[0]); i++) {
 		bpf_program__set_autoattach(manual[i], false);
 	}
+	choose_exit_programs(s, opts->probe_reads);
 	bpf_map__set_max_entries(s->skel->maps.sk_rings, s->ncpus);
 	for (uint32_t i = 0; i < s->ncpus; i++) {
 		s->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring", 0, 0, opts->ring_bytes, NULL);
@@ -374,8 +413,8 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 		}
 	}
 	if (!s->exit_per_syscall) {
-		s->skel->links.sk_sys_exit = bpf_program__attach(s->skel->progs.sk_sys_exit);
-		if (s->skel->links.sk_sys_exit == NULL) {
+		*s->sys_exit_link = bpf_program__attach(s->sys_exit);
+		if (*s->sys_exit_link == NULL) {
 			snprintf(why, why_len, "cannot attach to sys_exit: %s", strerror(errno));
 			err = SK_EPERM;
 			goto cleanup;

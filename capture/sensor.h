@@ -21,6 +21,8 @@ struct sensor_opts {
 	uint32_t ring_bytes;   /* per-CPU ring buffer size, power of 2 */
 	bool exit_tracepoints; /* exits on per-syscall tracepoints even when some
 				* table syscalls have none (those go uncaptured) */
+	bool probe_reads;      /* file objects by probe reads even where the
+				* kernel has bpf_rdonly_cast (before 6.2: always) */
 };
 
 /* Called for every event drained: the raw kernel event and its CPU. */

@@ -347,6 +347,31 @@ static void check_engine_replay(void)
 	SK_CHECK(ptrace_alert);
 }
 
+static const char *extra_option = "";
+
+/* The exit programs the sensor loaded (bpftool truncates names to 15
+ * characters): the *_probe pair with --probe-reads or on kernels without
+ * bpf_rdonly_cast, the other pair otherwise; never both. */
+SK_TEST(exit_programs_match_the_kernel)
+{
+	FILE *p = popen("bpftool prog show 2>/dev/null", "r");
+	char line[512];
+	int probe = 0, cast = 0;
+	while (p != NULL && fgets(line, sizeof(line), p) != NULL) {
+		probe += strstr(line, "name sk_sys_exit_pro") != NULL || strstr(line, "name sk_tp_exit_prob") != NULL;
+		cast += strstr(line, "name sk_sys_exit ") != NULL || strstr(line, "name sk_tp_exit ") != NULL;
+	}
+	if (p != NULL) {
+		pclose(p);
+	}
+	bool forced = strcmp(extra_option, "--probe-reads") == 0;
+	SK_CHECK(probe + cast > 0);
+	SK_CHECK(probe == 0 || cast == 0);
+	if (forced) {
+		SK_CHECK(probe > 0);
+	}
+}
+
 SK_TEST(live_capture_matches_sysdig)
 {
 	char pidfilter[256];
@@ -360,6 +385,13 @@ SK_TEST(live_capture_matches_sysdig)
 	expect("%proc.name %proc.aname[1] %proc.aname[2] %proc.aname[3] %proc.aname[4]",
 	       "evt.type=openat and fd.name=/etc/hostname", "cat sh sh sh capture_bpf");
 	expect("%proc.cmdline", "evt.type=execve and proc.name=cat", "cat /etc/shadow");
+	/* dev of the opened file, read in the exit program (direct loads or
+	 * probe reads, per kernel and --probe-reads); sysdig prints it in hex */
+	struct stat hs;
+	char dev[32];
+	SK_CHECK(stat("/etc/hostname", &hs) == 0);
+	snprintf(dev, sizeof(dev), "%X", (unsigned)hs.st_dev);
+	expect("%fd.dev", "evt.type=openat and fd.name=/etc/hostname", dev);
 	char want[128];
 	snprintf(want, sizeof(want), "127.0.0.1 %d", connected_port);
 	snprintf(pidfilter, sizeof(pidfilter), "evt.type=connect and proc.pid=%d", (int)getpid());
@@ -404,6 +436,7 @@ int main(int test_argc, char **test_argv)
 	capture_exe(exe, sizeof(exe));
 	/* argv[1] (optional): one more saker-capture option, e.g. the
 	 * per-syscall exit tracepoints, checked with the same workload */
+	extra_option = test_argc > 1 ? test_argv[1] : "";
 	char *argv[] = {exe, "-w", scap_path, "--enter-events", "--duration", "30", test_argc > 1 ? test_argv[1] : NULL,
 			NULL};
 	capture_pid = spawn(argv);
