@@ -244,6 +244,31 @@ static sk_err skd_load_extras(skd_daemon *d, char *err, size_t errlen)
 	return SK_OK;
 }
 
+/* Falcosidekick's extra labels of falco_events: customfields (their
+ * value) and templatedfields (the alert's field). A name that cannot be a
+ * label is logged and left out, as Falcosidekick does; only running out of
+ * memory stops the start. */
+static sk_err skd_metric_labels(skd_daemon *d, char *err, size_t errlen)
+{
+	char why[256];
+	sk_err e;
+
+	for (size_t i = 0; i < d->extras.nfields + d->extras.ntemplates; i++) {
+		bool custom = i < d->extras.nfields;
+		const char *key = custom ? d->custom_names[i] : d->template_names[i - d->extras.nfields];
+		e = skm_add_label(d->metrics, key, custom ? SKM_LABEL_CONST : SKM_LABEL_FIELD,
+				  custom ? d->custom_values[i] : key, why, sizeof(why));
+		if (e == SK_ENOMEM) {
+			snprintf(err, errlen, "out of memory");
+			return e;
+		}
+		if (e != SK_OK) {
+			sk_warn("%s: %s; left out of falco_events", custom ? "customfields" : "templatedfields", why);
+		}
+	}
+	return SK_OK;
+}
+
 /* ---- ingest ---- */
 
 static int64_t skd_now_ns(void)
@@ -486,6 +511,10 @@ sk_err skd_start(const skc_config *cfg, const char *plugin_dir, skd_daemon **out
 	e = skm_new((size_t)d->set.max_series, &d->metrics);
 	if (e != SK_OK) {
 		snprintf(err, errlen, "out of memory");
+		goto cleanup;
+	}
+	e = skd_metric_labels(d, err, errlen);
+	if (e != SK_OK) {
 		goto cleanup;
 	}
 	sal_options lo = {

@@ -3,15 +3,27 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SKM_LABELS 7
-#define SKM_MAX_LABEL 200 /* label values are cut to this many bytes */
+#define SKM_BASE_LABELS 7
+#define SKM_SEP '\x1f' /* joins label values in a series key */
+#define SKM_KEY_MAX ((SKM_BASE_LABELS + SKM_MAX_EXTRA_LABELS) * (SKM_MAX_LABEL + 1))
+
+static const char *const skm_base_labels[SKM_BASE_LABELS] = {
+	"hostname", "rule", "priority", "priority_raw", "source", "k8s_ns_name", "k8s_pod_name",
+};
 
 struct skm_series {
-	char *key; /* label values joined by '\x1f'; NULL: free slot */
+	char *key; /* label values joined by SKM_SEP; NULL: free slot */
 	uint64_t count;
+};
+
+struct skm_label {
+	char *name;
+	skm_label_kind kind;
+	char *value; /* the constant, or the field name */
 };
 
 struct skm_registry {
@@ -22,6 +34,8 @@ struct skm_registry {
 	size_t nseries;
 	size_t max_series;
 	uint64_t overflow;
+	struct skm_label extra[SKM_MAX_EXTRA_LABELS];
+	size_t nextra;
 	skm_output *outputs[SKM_MAX_OUTPUTS];
 	size_t noutputs;
 };
@@ -56,9 +70,86 @@ void skm_free(skm_registry *m)
 	for (size_t i = 0; i < m->nslots; i++) {
 		free(m->series[i].key);
 	}
+	for (size_t i = 0; i < m->nextra; i++) {
+		free(m->extra[i].name);
+		free(m->extra[i].value);
+	}
 	free(m->series);
 	pthread_mutex_destroy(&m->mu);
 	free(m);
+}
+
+static bool skm_label_taken(const skm_registry *m, const char *name)
+{
+	for (size_t i = 0; i < SKM_BASE_LABELS; i++) {
+		if (strcmp(skm_base_labels[i], name) == 0) {
+			return true;
+		}
+	}
+	for (size_t i = 0; i < m->nextra; i++) {
+		if (strcmp(m->extra[i].name, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Prometheus label names are [a-zA-Z_][a-zA-Z0-9_]*. */
+static char *skm_sanitize(const char *key)
+{
+	size_t n = strlen(key);
+	bool digit = key[0] >= '0' && key[0] <= '9';
+	char *name = malloc(n + 2);
+	char *p = name;
+
+	if (name == NULL) {
+		return NULL;
+	}
+	if (digit) {
+		*p++ = '_';
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = key[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+		*p++ = ok ? c : '_';
+	}
+	*p = '\0';
+	return name;
+}
+
+sk_err skm_add_label(skm_registry *m, const char *key, skm_label_kind kind, const char *value, char *err,
+		     size_t errlen)
+{
+	struct skm_label l = {.kind = kind};
+	sk_err e = SK_OK;
+
+	if (m->nextra >= SKM_MAX_EXTRA_LABELS) {
+		snprintf(err, errlen, "\"%s\": more than %d extra labels", key, SKM_MAX_EXTRA_LABELS);
+		return SK_EFULL;
+	}
+	l.name = skm_sanitize(key);
+	l.value = strdup(value != NULL ? value : key);
+	if (l.name == NULL || l.value == NULL) {
+		snprintf(err, errlen, "out of memory");
+		e = SK_ENOMEM;
+		goto cleanup;
+	}
+	if (l.name[0] == '\0' || strncmp(l.name, "__", 2) == 0) {
+		snprintf(err, errlen, "\"%s\": label name \"%s\" is empty or reserved", key, l.name);
+		e = SK_EINVAL;
+		goto cleanup;
+	}
+	if (skm_label_taken(m, l.name)) {
+		snprintf(err, errlen, "\"%s\": label \"%s\" is already used", key, l.name);
+		e = SK_EINVAL;
+		goto cleanup;
+	}
+	m->extra[m->nextra++] = l;
+	return SK_OK;
+cleanup:
+	free(l.name);
+	free(l.value);
+	return e;
 }
 
 void skm_input(skm_registry *m, skm_source src, bool accepted)
@@ -75,62 +166,77 @@ static uint64_t skm_hash(const char *s, size_t n)
 	return h;
 }
 
-static void skm_key_part(sk_strbuf *key, const char *v, bool last)
+/* Appends one label value to the key: cut to SKM_MAX_LABEL bytes at a
+ * UTF-8 boundary, SKM_SEP bytes inside it replaced so the split stays
+ * right. Returns the new length. */
+static size_t skm_key_part(char *key, size_t len, const char *v, bool last)
 {
 	size_t n = 0;
 	while (v != NULL && n < SKM_MAX_LABEL && v[n] != '\0') {
 		n++;
 	}
-	sk_strbuf_append(key, v != NULL ? v : "", n);
-	if (!last) {
-		sk_strbuf_putc(key, '\x1f');
+	if (n == SKM_MAX_LABEL && v[n] != '\0') {
+		while (n > 0 && ((uint8_t)v[n] & 0xc0) == 0x80) {
+			n--; /* v[n] continues a character: cut before it */
+		}
 	}
+	for (size_t i = 0; i < n; i++) {
+		key[len + i] = v[i] == SKM_SEP ? ' ' : v[i];
+	}
+	len += n;
+	if (!last) {
+		key[len++] = SKM_SEP;
+	}
+	key[len] = '\0';
+	return len;
 }
 
 void skm_event(skm_registry *m, const ska_alert *a)
 {
 	char raw[16];
-	sk_strbuf key = SK_STRBUF_INIT;
+	char key[SKM_KEY_MAX + 1];
 	const char *pname = ska_priority_name(a->view.priority_num);
-	size_t i;
+	const char *host = a->view.hostname != NULL && a->view.hostname[0] != '\0' ? a->view.hostname : "unknown";
+	size_t i, len = 0;
 
 	for (i = 0; pname[i] != '\0' && i < sizeof(raw) - 1; i++) {
 		raw[i] = (char)(pname[i] | 0x20);
 	}
 	raw[i] = '\0';
-	skm_key_part(&key, a->view.hostname, false);
-	skm_key_part(&key, a->view.rule, false);
-	skm_key_part(&key, pname, false);
-	skm_key_part(&key, raw, false);
-	skm_key_part(&key, a->view.source, false);
-	skm_key_part(&key, ska_field(a, "k8s.ns.name"), false);
-	skm_key_part(&key, ska_field(a, "k8s.pod.name"), true);
-	if (sk_strbuf_failed(&key)) {
-		sk_strbuf_free(&key);
-		return;
+	len = skm_key_part(key, len, host, false);
+	len = skm_key_part(key, len, a->view.rule, false);
+	len = skm_key_part(key, len, pname, false);
+	len = skm_key_part(key, len, raw, false);
+	len = skm_key_part(key, len, a->view.source, false);
+	len = skm_key_part(key, len, ska_field(a, "k8s.ns.name"), false);
+	len = skm_key_part(key, len, ska_field(a, "k8s.pod.name"), m->nextra == 0);
+	for (i = 0; i < m->nextra; i++) {
+		const struct skm_label *l = &m->extra[i];
+		len = skm_key_part(key, len, l->kind == SKM_LABEL_CONST ? l->value : ska_field(a, l->value),
+				   i + 1 == m->nextra);
 	}
-	uint64_t h = skm_hash(key.data, key.len);
+	uint64_t h = skm_hash(key, len);
 	pthread_mutex_lock(&m->mu);
 	for (size_t probe = 0; probe < m->nslots; probe++) {
 		struct skm_series *s = &m->series[(h + probe) & (m->nslots - 1)];
 		if (s->key == NULL) {
-			if (m->nseries >= m->max_series) {
+			/* A new series: copied only now, so counting an existing one
+			 * allocates nothing. */
+			s->key = m->nseries < m->max_series ? strdup(key) : NULL;
+			if (s->key == NULL) {
 				m->overflow++;
 				break;
 			}
-			s->key = key.data;
-			key.data = NULL;
 			s->count = 1;
 			m->nseries++;
 			break;
 		}
-		if (strcmp(s->key, key.data) == 0) {
+		if (strcmp(s->key, key) == 0) {
 			s->count++;
 			break;
 		}
 	}
 	pthread_mutex_unlock(&m->mu);
-	sk_strbuf_free(&key);
 }
 
 sk_err skm_add_output(skm_registry *m, skm_output *o)
@@ -162,12 +268,18 @@ static void skm_header(sk_strbuf *out, const char *name, const char *type, const
 	sk_strbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+static void skm_render_label(const skm_registry *m, sk_strbuf *out, size_t l, const char *v, size_t n)
+{
+	sk_strbuf_printf(out, "%s%s=\"", l > 0 ? "," : "",
+			 l < SKM_BASE_LABELS ? skm_base_labels[l] : m->extra[l - SKM_BASE_LABELS].name);
+	skm_escape(out, v, n);
+	sk_strbuf_putc(out, '"');
+}
+
 static void skm_render_events(skm_registry *m, sk_strbuf *out)
 {
-	static const char *const labels[SKM_LABELS] = {
-		"hostname", "rule", "priority", "priority_raw", "source", "k8s_ns_name", "k8s_pod_name",
-	};
 	const char *name = "falcosecurity_falcosidekick_falco_events_total";
+	size_t nlabels = SKM_BASE_LABELS + m->nextra;
 
 	skm_header(out, name, "counter", "Falco alerts accepted, by rule, priority and origin.");
 	pthread_mutex_lock(&m->mu);
@@ -177,21 +289,24 @@ static void skm_render_events(skm_registry *m, sk_strbuf *out)
 			continue;
 		}
 		sk_strbuf_printf(out, "%s{", name);
-		for (int l = 0; l < SKM_LABELS; l++) {
-			const char *end = strchr(p, '\x1f');
+		for (size_t l = 0; l < nlabels; l++) {
+			const char *end = strchr(p, SKM_SEP);
 			size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
-			sk_strbuf_printf(out, "%s%s=\"", l > 0 ? "," : "", labels[l]);
-			skm_escape(out, p, n);
-			sk_strbuf_putc(out, '"');
+			skm_render_label(m, out, l, p, n);
 			p += n + (end != NULL ? 1 : 0);
 		}
 		sk_strbuf_printf(out, "} %" PRIu64 "\n", m->series[i].count);
 	}
 	if (m->overflow > 0) {
-		sk_strbuf_printf(out,
-				 "%s{hostname=\"\",rule=\"_other_\",priority=\"\",priority_raw=\"\",source=\"\","
-				 "k8s_ns_name=\"\",k8s_pod_name=\"\"} %" PRIu64 "\n",
-				 name, m->overflow);
+		sk_strbuf_printf(out, "%s{", name);
+		for (size_t l = 0; l < nlabels; l++) {
+			const struct skm_label *x = l >= SKM_BASE_LABELS ? &m->extra[l - SKM_BASE_LABELS] : NULL;
+			const char *v = l == 1 ? "_other_" : (x != NULL && x->kind == SKM_LABEL_CONST ? x->value : "");
+			char cut[SKM_MAX_LABEL + 2];
+			size_t n = skm_key_part(cut, 0, v, true);
+			skm_render_label(m, out, l, cut, n);
+		}
+		sk_strbuf_printf(out, "} %" PRIu64 "\n", m->overflow);
 	}
 	pthread_mutex_unlock(&m->mu);
 }

@@ -1,6 +1,8 @@
 /* Falcosidekick's top-level keys on the real saker-sidekick binary with the
  * real webhook plugin: templatedfields + customfields + outputFieldFormat
- * give the exact JSON a loopback receiver gets; the global
+ * give the exact JSON a loopback receiver gets and the exact falco_events
+ * series with their labels (promtool-clean);
+ * the global
  * mutualtlsclient.* / mutualtlsfilespath / MUTUALTLSCLIENT_* and
  * tlsclient.cacertfile reach a TLS receiver that verifies the client
  * certificate, an output's own keys win over them; a bad template or a
@@ -173,6 +175,29 @@ static const char shadow[] =
 	"\"source\":\"syscall\",\"time\":\"2024-05-01T10:20:05.408091526Z\",\"output_fields\":{\"user.name\":"
 	"\"root\",\"k8s.ns.labels.team\":\"blue\",\"fd.name\":\"/etc/shadow\"},\"tags\":[\"filesystem\"]}";
 
+/* Falcosidekick's falco_events labels for the one alert posted above:
+ * customfields, then templatedfields, in config order;
+ * promtool accepts the whole /metrics page. */
+static void expect_metrics_labels(void)
+{
+	char cmd[512];
+	char *text;
+
+	snprintf(cmd, sizeof(cmd), "curl -s -m 5 -o '%s/metrics.txt' http://127.0.0.1:%u/metrics", tmp, (unsigned)port);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	text = slurp("metrics.txt");
+	SK_CHECK(text != NULL);
+	if (text != NULL) {
+		SK_CHECK_CONTAINS(text, "\nfalcosecurity_falcosidekick_falco_events_total{hostname=\"node-1\","
+					"rule=\"Read sensitive file\",priority=\"Warning\",priority_raw=\"warning\","
+					"source=\"syscall\",k8s_ns_name=\"\",k8s_pod_name=\"\",env=\"prod\",team=\"blue\","
+					"owner=\"nobody\",who=\"root@prod\"} 1\n");
+	}
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s/metrics.txt'", tmp);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	free(text);
+}
+
 SK_TEST(fsk_templatedfields_and_output_format_exact_payload)
 {
 	char body[1024], url[128];
@@ -205,6 +230,7 @@ SK_TEST(fsk_templatedfields_and_output_format_exact_payload)
 			     "\"env\":\"prod\",\"team\":\"blue\",\"owner\":\"nobody\",\"who\":\"root@prod\"},"
 			     "\"tags\":[\"filesystem\"]}");
 	}
+	expect_metrics_labels();
 	sidekick_stop();
 	hp_stop(peer);
 }
