@@ -12,7 +12,6 @@
  *   sudo SAKER_BUILD_DIR=build build/bench/e2e_latency_bench [EVENTS]   (from the repo root) */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <pthread.h>
 #include <json-c/json.h>
 #include <nng/nng.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "e2e_stack.h"
+#include "sk_http_recv.h"
 
 #define TARGET_P99_MS 5.0
 #define MAX_EVENTS 10000
@@ -141,54 +141,19 @@ typedef struct http_rx {
 	unsigned head, tail;
 } http_rx;
 
-typedef struct body {
-	char *data;
-	size_t len;
-} body;
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-				  const char *version, const char *data, size_t *size, void **state)
+/* Each request's body is one alert (the webhook output posts them one by
+ * one); queued with its arrival time. */
+static void http_on_request(void *ctx, const sk_http_req *req, sk_http_reply *reply)
 {
-	http_rx *rx = cls;
-	body *b = *state;
+	http_rx *rx = ctx;
+	sample got = sample_of(req->body, req->body_len, now_realtime_ms());
 
-	if (b == NULL) {
-		*state = calloc(1, sizeof(body));
-		return *state != NULL ? MHD_YES : MHD_NO;
-	}
-	if (*size > 0) {
-		char *nd = realloc(b->data, b->len + *size + 1);
-		if (nd == NULL) {
-			return MHD_NO;
-		}
-		b->data = nd;
-		memcpy(b->data + b->len, data, *size);
-		b->len += *size;
-		*size = 0;
-		return MHD_YES;
-	}
-	sample got = b->data != NULL ? sample_of(b->data, b->len, now_realtime_ms()) : (sample){-1, 0};
 	pthread_mutex_lock(&rx->mu);
 	if (rx->tail - rx->head < HTTP_QUEUE) {
 		rx->q[rx->tail++ % HTTP_QUEUE] = got;
 		pthread_cond_signal(&rx->cv);
 	}
 	pthread_mutex_unlock(&rx->mu);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result ret = MHD_queue_response(conn, 200, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static void on_done(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode code)
-{
-	body *b = *state;
-
-	if (b != NULL) {
-		free(b->data);
-		free(b);
-	}
-	*state = NULL;
 }
 
 static bool http_next(void *ctx, int timeout_ms, sample *out)
@@ -294,8 +259,9 @@ int main(int argc, char **argv)
 	int events = argc > 1 ? atoi(argv[1]) : 200, ret = 1;
 	const char *why = NULL;
 	nng_src from_engine = {.sock = NNG_SOCKET_INITIALIZER};
-	struct MHD_Daemon *httpd = NULL;
+	sk_http_recv *httpd = NULL;
 	http_rx rx = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	sk_http_recv_opts httpd_opts = {.handle = http_on_request, .ctx = &rx};
 	double p99_engine = 0, p99_sidekick = 0;
 
 	if (events <= 0 || events > MAX_EVENTS) {
@@ -314,14 +280,12 @@ int main(int argc, char **argv)
 	snprintf(target, sizeof(target), "%s/target", dir);
 	snprintf(canary, sizeof(canary), "ln -sf /bin/cat '%1$s/e2e_cat' && touch '%2$s' && '%1$s/e2e_cat' '%2$s'", dir,
 		 target);
-	httpd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, &rx,
-				 MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
-	if (nng_pull0_open(&from_engine.sock) != 0 || nng_listen(from_engine.sock, url, NULL, 0) != 0 || httpd == NULL) {
+	if (nng_pull0_open(&from_engine.sock) != 0 || nng_listen(from_engine.sock, url, NULL, 0) != 0 ||
+	    sk_http_recv_start(&httpd_opts, &httpd) != SK_OK ||
+	    sk_http_recv_url(httpd, "/", webhook, sizeof(webhook)) != SK_OK) {
 		fprintf(stderr, "e2e_latency: cannot listen on %s or on loopback HTTP\n", url);
 		goto cleanup;
 	}
-	snprintf(webhook, sizeof(webhook), "http://127.0.0.1:%u/",
-		 (unsigned)MHD_get_daemon_info(httpd, MHD_DAEMON_INFO_BIND_PORT)->port);
 	/* This program's name starts with e2e_ too: its opens match "E2E open". */
 	e2e_opts direct = {.rules = {"tests/e2e/e2e_rules.yaml"},
 			   .canary_cmd = canary,
@@ -339,9 +303,7 @@ int main(int argc, char **argv)
 	       p99_engine > 0 ? p99_sidekick / p99_engine : 0.0, TARGET_P99_MS, p99_engine / TARGET_P99_MS);
 	ret = 0;
 cleanup:
-	if (httpd != NULL) {
-		MHD_stop_daemon(httpd);
-	}
+	sk_http_recv_stop(httpd);
 	if (from_engine.buf != NULL) {
 		nng_free(from_engine.buf, from_engine.len);
 	}

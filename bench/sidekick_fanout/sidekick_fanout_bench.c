@@ -1,8 +1,8 @@
 /* sidekick_fanout_bench: ALERTS alerts from the engine's own nng output
  * channel through the real saker-sidekick into all six output plugins at
  * once, each against a real peer on loopback:
- *   webhook, slack  libmicrohttpd receivers counting requests
- *   loki            libmicrohttpd receiver counting "values" entries
+ *   webhook, slack  HTTP receivers (tests/sk_http_recv.h) counting requests
+ *   loki            an HTTP receiver counting "values" entries
  *   redis           redis-server (free port, no persistence), LLEN of the list
  *   kafka           librdkafka's mock cluster on TCP, a real consumer counting
  *   file            the file's lines, read as it grows
@@ -26,7 +26,6 @@
 #include <json-c/json.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
-#include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -41,6 +40,7 @@
 #include "output.h" /* the engine's output channels (engine/output) */
 #include "plugin_host.h"
 #include "redis_peer.h"
+#include "sk_http_recv.h"
 #include "sk_strbuf.h"
 #include "sidekick_harness.h"
 
@@ -89,17 +89,12 @@ static void alert_json(long i, sk_strbuf *out)
 /* ---- HTTP receivers (webhook, slack, loki) ---- */
 
 typedef struct rx {
-	struct MHD_Daemon *mhd;
+	sk_http_recv *srv;
 	uint16_t port;
 	bool loki;          /* count "values" entries instead of requests */
 	atomic_long alerts; /* what the peer received */
 	atomic_long bad;    /* empty or unparseable bodies */
 } rx;
-
-typedef struct rx_body {
-	char *data;
-	size_t len, cap;
-} rx_body;
 
 /* Sums the lengths of every stream's "values" in a Loki push; -1 if the
  * body is not one. */
@@ -127,65 +122,35 @@ static long loki_values(const char *body, size_t len)
 	return n;
 }
 
-static enum MHD_Result rx_handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-				 const char *version, const char *data, size_t *size, void **con_cls)
+static void rx_handle(void *ctx, const sk_http_req *req, sk_http_reply *reply)
 {
-	rx *r = cls;
-	rx_body *b = *con_cls;
+	rx *r = ctx;
+	long n = req->body_len == 0 ? -1 : r->loki ? loki_values(req->body, req->body_len) : 1;
 
-	if (b == NULL) {
-		b = calloc(1, sizeof(*b));
-		*con_cls = b;
-		return b != NULL ? MHD_YES : MHD_NO;
-	}
-	if (*size > 0) {
-		if (b->len + *size > b->cap) {
-			size_t cap = (b->len + *size) * 2;
-			char *grown = realloc(b->data, cap);
-			if (grown == NULL) {
-				return MHD_NO;
-			}
-			b->data = grown;
-			b->cap = cap;
-		}
-		memcpy(b->data + b->len, data, *size);
-		b->len += *size;
-		*size = 0;
-		return MHD_YES;
-	}
-	long n = b->len == 0 ? -1 : r->loki ? loki_values(b->data, b->len) : 1;
 	if (n < 0) {
 		atomic_fetch_add(&r->bad, 1);
 	} else {
 		atomic_fetch_add(&r->alerts, n);
 	}
-	b->len = 0;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result ret = MHD_queue_response(conn, n < 0 ? 400 : r->loki ? 204 : 200, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static void rx_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
-{
-	rx_body *b = *con_cls;
-	if (b != NULL) {
-		free(b->data);
-		free(b);
-		*con_cls = NULL;
-	}
+	reply->status = n < 0 ? 400 : r->loki ? 204 : 200;
 }
 
 static bool rx_start(rx *r, bool loki)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	sk_http_recv_opts o = {.handle = rx_handle, .ctx = r, .idle_timeout_s = 30};
+
 	r->loki = loki;
-	r->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, rx_handle, r,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin, MHD_OPTION_NOTIFY_COMPLETED, rx_done,
-				  r, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
-	const union MHD_DaemonInfo *info = r->mhd != NULL ? MHD_get_daemon_info(r->mhd, MHD_DAEMON_INFO_BIND_PORT) : NULL;
-	r->port = info != NULL ? info->port : 0;
-	return r->port != 0;
+	if (sk_http_recv_start(&o, &r->srv) != SK_OK) {
+		return false;
+	}
+	r->port = sk_http_recv_port(r->srv);
+	return true;
+}
+
+/* Requests the receiver refused: bad bodies and bodies over its bound. */
+static long rx_errors(rx *r)
+{
+	return atomic_load(&r->bad) + (long)sk_http_recv_too_big(r->srv);
 }
 
 /* ---- kafka: the mock cluster and a consumer per topic ---- */
@@ -700,9 +665,7 @@ static void peers_stop(peers *p)
 	}
 	rp_stop(&p->redis);
 	for (int i = 0; i < 3; i++) {
-		if (p->http[i].mhd != NULL) {
-			MHD_stop_daemon(p->http[i].mhd);
-		}
+		sk_http_recv_stop(p->http[i].srv);
 	}
 }
 
@@ -951,8 +914,8 @@ int main(int argc, char **argv)
 	print_results(&b, base, run, alone ? solo : NULL);
 	printf("receiver errors: webhook %ld, slack %ld, loki %ld; kafka consumers read %ld (baseline) + %ld "
 	       "(sidekick) messages, counted by offset where the mock broker aged them out first; load after %s\n",
-	       atomic_load(&b.p.http[O_WEBHOOK].bad), atomic_load(&b.p.http[O_SLACK].bad),
-	       atomic_load(&b.p.http[O_LOKI].bad), atomic_load(&b.p.consume_base.consumed),
+	       rx_errors(&b.p.http[O_WEBHOOK]), rx_errors(&b.p.http[O_SLACK]), rx_errors(&b.p.http[O_LOKI]),
+	       atomic_load(&b.p.consume_base.consumed),
 	       atomic_load(&b.p.consume_falco.consumed), load1);
 	rc = 0;
 	for (int i = 0; i <= O_COUNT; i++) {

@@ -6,7 +6,6 @@
  * stopped even when a check fails. */
 #define _GNU_SOURCE
 #include <json-c/json.h>
-#include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sk_http_recv.h"
 #include "sk_test.h"
 
 typedef struct receiver {
@@ -26,11 +26,6 @@ typedef struct receiver {
 } receiver;
 
 static receiver rx = {PTHREAD_MUTEX_INITIALIZER, 0, 0, ""};
-
-typedef struct body {
-	char *data;
-	size_t len;
-} body;
 
 static void record(const char *text, size_t len)
 {
@@ -50,43 +45,9 @@ static void record(const char *text, size_t len)
 	json_object_put(o);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-				  const char *version, const char *data, size_t *size, void **state)
+static void on_request(void *ctx, const sk_http_req *req, sk_http_reply *reply)
 {
-	body *b = *state;
-	if (b == NULL) {
-		*state = calloc(1, sizeof(body));
-		return *state != NULL ? MHD_YES : MHD_NO;
-	}
-	if (*size > 0) {
-		char *nd = realloc(b->data, b->len + *size + 1);
-		if (nd == NULL) {
-			return MHD_NO;
-		}
-		b->data = nd;
-		memcpy(b->data + b->len, data, *size);
-		b->len += *size;
-		b->data[b->len] = '\0';
-		*size = 0;
-		return MHD_YES;
-	}
-	if (b->data != NULL) {
-		record(b->data, b->len);
-	}
-	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result ret = MHD_queue_response(conn, 200, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static void on_done(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode code)
-{
-	body *b = *state;
-	if (b != NULL) {
-		free(b->data);
-		free(b);
-	}
-	*state = NULL;
+	record(req->body, req->body_len);
 }
 
 static void sleep_ms(int ms)
@@ -98,12 +59,13 @@ static void sleep_ms(int ms)
 /* A port the kernel just handed out: bind to 0, read it back. */
 static unsigned free_port(void)
 {
-	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, NULL,
-						MHD_OPTION_END);
+	sk_http_recv_opts o = {.handle = NULL};
+	sk_http_recv *r = NULL;
 	unsigned port = 0;
-	if (d != NULL) {
-		port = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port;
-		MHD_stop_daemon(d);
+
+	if (sk_http_recv_start(&o, &r) == SK_OK) {
+		port = sk_http_recv_port(r);
+		sk_http_recv_stop(r);
 	}
 	return port;
 }
@@ -112,7 +74,8 @@ SK_TEST(engine_feeds_saker_sidekick_over_http_and_nng)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
 	char tmp[] = "/tmp/sk_feed_XXXXXX", cmd[4096], path[512];
-	struct MHD_Daemon *d;
+	sk_http_recv_opts rx_opts = {.handle = on_request};
+	sk_http_recv *webhook_peer = NULL;
 	pid_t pid = -1;
 	unsigned sk_port = free_port(), rx_port;
 
@@ -120,13 +83,13 @@ SK_TEST(engine_feeds_saker_sidekick_over_http_and_nng)
 		build = "build";
 	}
 	SK_CHECK(mkdtemp(tmp) != NULL);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, NULL,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
-	SK_CHECK(d != NULL && sk_port != 0);
-	if (d == NULL || sk_port == 0) {
+	SK_CHECK_INT(sk_http_recv_start(&rx_opts, &webhook_peer), SK_OK);
+	SK_CHECK(webhook_peer != NULL && sk_port != 0);
+	if (webhook_peer == NULL || sk_port == 0) {
+		sk_http_recv_stop(webhook_peer);
 		return;
 	}
-	rx_port = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port;
+	rx_port = sk_http_recv_port(webhook_peer);
 
 	snprintf(path, sizeof(path), "%s/sidekick.yaml", tmp);
 	FILE *f = fopen(path, "w");
@@ -209,7 +172,8 @@ SK_TEST(engine_feeds_saker_sidekick_over_http_and_nng)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	MHD_stop_daemon(d);
+	SK_CHECK_INT(sk_http_recv_too_big(webhook_peer), 0);
+	sk_http_recv_stop(webhook_peer);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	SK_CHECK_INT(system(cmd), 0);
 }

@@ -5,13 +5,10 @@
  * 0 alerts lost across an output outage and across kill -9, a hung output
  * not delaying another, promtool-clean /metrics scraped by Prometheus, and
  * a bounded SIGTERM drain. Every wait is bounded. */
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/push.h>
 #include <pthread.h>
@@ -21,12 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "sidekick_harness.h"
+#include "sk_http_recv.h"
 #include "sk_test.h"
 
 #define MAX_IDS 4096
@@ -50,19 +47,14 @@ static void sleep_ms(int ms)
 /* ---- an HTTP receiver standing in for a webhook endpoint ---- */
 
 struct receiver {
-	struct MHD_Daemon *d;
-	uint16_t port;
+	sk_http_recv *srv;
+	uint16_t port;    /* 0 until the first start; later starts reuse it */
 	atomic_bool hang; /* handlers block until cleared */
 	pthread_mutex_t mu;
 	unsigned char seen[MAX_IDS];
 	int unique;
 	int test_alerts;
 	int requests;
-};
-
-struct body {
-	char *data;
-	size_t len;
 };
 
 static void record_alert(struct receiver *r, struct json_object *alert)
@@ -83,32 +75,13 @@ static void record_alert(struct receiver *r, struct json_object *alert)
 	}
 }
 
-static enum MHD_Result rx_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-				 const char *version, const char *data, size_t *size, void **con_cls)
+static void rx_handle(void *ctx, const sk_http_req *req, sk_http_reply *reply)
 {
-	struct receiver *r = cls;
-	struct body *b = *con_cls;
-	if (b == NULL) {
-		b = calloc(1, sizeof(*b));
-		*con_cls = b;
-		return b != NULL ? MHD_YES : MHD_NO;
-	}
-	if (*size > 0) {
-		char *p = realloc(b->data, b->len + *size + 1);
-		if (p == NULL) {
-			return MHD_NO;
-		}
-		memcpy(p + b->len, data, *size);
-		b->data = p;
-		b->len += *size;
-		p[b->len] = '\0';
-		*size = 0;
-		return MHD_YES;
-	}
+	struct receiver *r = ctx;
 	for (int i = 0; i < 600 && atomic_load(&r->hang); i++) {
 		sleep_ms(100); /* a hung endpoint, released by the test */
 	}
-	struct json_object *root = b->data != NULL ? json_tokener_parse(b->data) : NULL;
+	struct json_object *root = json_tokener_parse(req->body);
 	pthread_mutex_lock(&r->mu);
 	r->requests++;
 	if (root != NULL && json_object_is_type(root, json_type_array)) {
@@ -119,38 +92,25 @@ static enum MHD_Result rx_handle(void *cls, struct MHD_Connection *c, const char
 		record_alert(r, root);
 	}
 	pthread_mutex_unlock(&r->mu);
+	reply->status = root != NULL ? 200 : 400;
 	json_object_put(root);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result ret = MHD_queue_response(c, root != NULL ? 200 : 400, resp);
-	MHD_destroy_response(resp);
-	return ret;
 }
 
-static void rx_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
-{
-	struct body *b = *con_cls;
-	if (b != NULL) {
-		free(b->data);
-		free(b);
-	}
-}
-
+/* A thread per connection: a hung handler blocks only its own client. */
 static bool rx_start(struct receiver *r)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(r->port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	r->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, r->port, NULL,
-				NULL, rx_handle, r, MHD_OPTION_SOCK_ADDR, &a, MHD_OPTION_NOTIFY_COMPLETED, rx_done,
-				NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
-	return r->d != NULL;
+	sk_http_recv_opts o = {.handle = rx_handle, .ctx = r, .port = r->port, .thread_per_connection = true};
+	if (sk_http_recv_start(&o, &r->srv) != SK_OK) {
+		return false;
+	}
+	r->port = sk_http_recv_port(r->srv);
+	return true;
 }
 
 static void rx_stop(struct receiver *r)
 {
-	if (r->d != NULL) {
-		MHD_stop_daemon(r->d);
-		r->d = NULL;
-	}
+	sk_http_recv_stop(r->srv);
+	r->srv = NULL;
 }
 
 static int rx_unique(struct receiver *r)
@@ -335,8 +295,6 @@ static void thread_names(pid_t pid, char *out, size_t n)
 SK_TEST(integration_http_nng_and_hung_output)
 {
 	char path[256];
-	rx_ok.port = skt_free_port();
-	rx_hung.port = skt_free_port();
 	atomic_store(&rx_hung.hang, true);
 	SK_CHECK(rx_start(&rx_ok));
 	SK_CHECK(rx_start(&rx_hung));
