@@ -15,6 +15,7 @@ packages="
   docker-compose
   golang-1.19-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev
   python3 python3-yaml
+  qemu-system-x86 busybox-static
 "
 
 missing=""
@@ -38,6 +39,42 @@ if [ -n "$missing" ]; then
   done
 else
   echo "install-deps: all packages present"
+fi
+
+# Debian bookworm's stock kernel (6.1, the cloud flavour: serial console and
+# BTF built in, quick to boot) for tests/kernel_vm, which boots it under qemu
+# with an initramfs. Only unpacked into a cache dir, never installed here.
+kernel_cache=/var/cache/saker-test/kernel-6.1
+# The versioned package the metapackage points at (linux-image-6.1.0-N-cloud-amd64).
+kernel_package() {
+  apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+    awk '$1 == "Depends:" && $2 ~ /^linux-image-6\.1\./ { print $2; exit }'
+}
+if ! ls "$kernel_cache"/boot/vmlinuz-6.1.* >/dev/null 2>&1; then
+  kernel_pkg=$(kernel_package)
+  if [ -z "$kernel_pkg" ]; then
+    apt-get update -qq
+    kernel_pkg=$(kernel_package)
+  fi
+  if [ -z "$kernel_pkg" ]; then
+    echo "install-deps: linux-image-cloud-amd64 depends on no 6.1 kernel package" >&2
+    exit 1
+  fi
+  echo "install-deps: unpacking $kernel_pkg into $kernel_cache"
+  kernel_tmp=$(mktemp -d)
+  (cd "$kernel_tmp" && apt-get download -qq -o APT::Sandbox::User=root "$kernel_pkg")
+  dpkg -x "$kernel_tmp"/*.deb "$kernel_tmp/root"
+  if ! grep -q '^CONFIG_DEBUG_INFO_BTF=y' "$kernel_tmp"/root/boot/config-*; then
+    echo "install-deps: $kernel_pkg has no BTF (CONFIG_DEBUG_INFO_BTF)" >&2
+    rm -rf "$kernel_tmp"
+    exit 1
+  fi
+  # The VM boots from an initramfs with everything it needs built in: the
+  # modules are not kept.
+  mkdir -p "$kernel_cache"
+  rm -rf "$kernel_cache/boot"
+  mv "$kernel_tmp/root/boot" "$kernel_cache/boot"
+  rm -rf "$kernel_tmp"
 fi
 
 # Node.js + npm drive the web UI's browser test (playwright-core with Debian's
