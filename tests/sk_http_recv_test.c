@@ -261,6 +261,7 @@ SK_TEST(loopback_only_restart_on_the_same_port_and_bad_starts)
 
 	/* The port is taken: a second receiver on it says so. */
 	o.port = port;
+	fprintf(stderr, "expected next: \"cannot listen\" for port %u\n", (unsigned)port);
 	SK_CHECK_INT(sk_http_recv_start(&o, &clash), SK_EIO);
 	SK_CHECK(clash == NULL);
 	sk_http_recv_stop(rx);
