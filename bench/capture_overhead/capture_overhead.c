@@ -1,23 +1,33 @@
 /* capture_overhead: what saker-capture costs the workloads it watches.
  *
  * For each workload, rounds alternate without and with a running
- * saker-capture (--all, streaming to an in-process nng PULL socket that
- * stands in for the engine and drains every message). Each reports the
+ * saker-capture (streaming to an in-process nng PULL socket that stands in
+ * for the engine's event link and drains every message). Each reports the
  * median cost ratio with/without (CPU time of the workload, for redis of
  * server and client), the events/s the sensor produced and its drops.
- * With --b-args, every round also runs the workload under a second sensor
- * started with those extra options (an A/B of capture settings measured
- * under the same load). Needs root.
+ * With --b-args/--b-interest/--b-exe, every round also runs the workload
+ * under a second sensor configuration (an A/B measured under the same load).
+ * Needs root.
  *
- *   capture_overhead [--rounds N] [--scale F] [--a-args "OPTS"] [--b-args "OPTS"]
- *                    [--b-exe PATH]
+ * What the sensor captures (--a-interest / --b-interest):
+ *   rules  what a real saker-engine asks for over the control link with the
+ *          rules of --rules (default Falco's upstream stable file, as the
+ *          issue's acceptance says): the rules' event types plus the state's
+ *   all    every syscall the sensor knows (--all)
+ *   none   nothing: the bench answers the control link with an empty set, so
+ *          every hook is attached and returns at once (the hooks' floor)
  *
- * SAKER_BUILD_DIR (or ./build) locates bin/saker-capture; --b-exe runs
- * configuration B with another saker-capture binary (an A/B of two builds). */
+ *   capture_overhead [--rounds N] [--scale F] [--rules FILE]
+ *                    [--a-interest rules|all|none] [--b-interest rules|all|none]
+ *                    [--a-args "OPTS"] [--b-args "OPTS"] [--b-exe PATH]
+ *
+ * SAKER_BUILD_DIR (or ./build) locates bin/saker-capture and bin/saker-engine;
+ * --b-exe runs configuration B with another saker-capture binary. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/pull.h>
+#include <nng/protocol/reqrep0/rep.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -37,6 +47,8 @@
 
 static double scale = 1.0;
 static char events_url[128];
+static char engine_control_url[128]; /* the real engine's, for "rules" */
+static char empty_control_url[128];  /* the bench's own, answering "none" */
 static atomic_bool sink_stop;
 static atomic_ullong sink_bytes;
 
@@ -172,6 +184,44 @@ struct sensor_run {
 static char *extra[2][MAX_EXTRA + 1];
 static bool have_b;
 static const char *b_exe; /* configuration B's binary, NULL: the same as A */
+static const char *interest[2] = {"rules", NULL}; /* B: A's unless given */
+
+/* Answers every control request with an empty interest set (generation 1). */
+static void *empty_control_main(void *arg)
+{
+	nng_socket *s = arg;
+	while (!atomic_load(&sink_stop)) {
+		char *msg = NULL;
+		size_t len = 0;
+		if (nng_recv(*s, &msg, &len, NNG_FLAG_ALLOC) == 0) {
+			nng_free(msg, len);
+			nng_send(*s, "SKCTL1 SET 1 0", 14, 0);
+		}
+	}
+	return NULL;
+}
+
+/* Starts saker-engine with the rules, listening on its own events URL (it
+ * receives nothing: the sensor streams to the stand-in) and on
+ * engine_control_url, so the sensor gets the set the engine computes. */
+static pid_t start_engine(const char *rules)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char exe[512], ev[128];
+	snprintf(exe, sizeof(exe), "%s/bin/saker-engine", build ? build : "build");
+	snprintf(ev, sizeof(ev), "ipc:///tmp/sk_capture_bench_engine_%d.sock", (int)getpid());
+	pid_t p = fork();
+	if (p == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		char *argv[] = {exe,	  "-r",			(char *)rules, "--events", ev, "--control",
+				engine_control_url, "-o", "stdout_output.enabled=false", NULL};
+		execv(exe, argv);
+		_exit(127);
+	}
+	return p;
+}
 
 static int split_args(char *line, char **out)
 {
@@ -203,16 +253,25 @@ static int sensor_start(struct sensor_run *r, int config)
 		prctl(PR_SET_PDEATHSIG, SIGINT); /* never outlive the bench */
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
-		char *argv[6 + MAX_EXTRA] = {exe, "--all", "--stats", "--events", events_url};
+		char *argv[8 + MAX_EXTRA] = {exe, "--stats", "--events", events_url};
+		int n = 4;
+		if (strcmp(interest[config], "all") == 0) {
+			argv[n++] = "--all";
+		} else {
+			argv[n++] = "--control";
+			argv[n++] = strcmp(interest[config], "rules") == 0 ? engine_control_url : empty_control_url;
+		}
 		for (int i = 0; extra[config][i] != NULL; i++) {
-			argv[5 + i] = extra[config][i];
+			argv[n++] = extra[config][i];
 		}
 		execv(exe, argv);
 		_exit(127);
 	}
 	close(pipefd[1]);
 	r->err_fd = pipefd[0];
-	/* loaded when it says "capturing" */
+	/* loaded when it says "capturing", and with the control link once the
+	 * engine's set is applied */
+	const char *ready = strcmp(interest[config], "all") == 0 ? "capturing" : "interest set generation";
 	char buf[4096];
 	size_t len = 0;
 	double deadline = now_s() + 20;
@@ -223,7 +282,7 @@ static int sensor_start(struct sensor_run *r, int config)
 		}
 		len += (size_t)n;
 		buf[len] = 0;
-		if (strstr(buf, "capturing") != NULL) {
+		if (strstr(buf, ready) != NULL) {
 			sleep_ms(300);
 			return 0;
 		}
@@ -376,9 +435,15 @@ static pid_t start_redis(void)
 	return -1;
 }
 
+static bool interest_known(const char *v)
+{
+	return strcmp(v, "rules") == 0 || strcmp(v, "all") == 0 || strcmp(v, "none") == 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = 5;
+	const char *rules = "../shared/upstream/rules/falco_rules.yaml";
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
 			rounds = atoi(argv[++i]);
@@ -394,11 +459,22 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--b-exe") == 0 && i + 1 < argc) {
 			b_exe = argv[++i];
 			have_b = true;
+		} else if ((strcmp(argv[i], "--a-interest") == 0 || strcmp(argv[i], "--b-interest") == 0) &&
+			   i + 1 < argc && interest_known(argv[i + 1])) {
+			int config = argv[i][2] == 'b';
+			interest[config] = argv[++i];
+			have_b |= config == 1;
+		} else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
+			rules = argv[++i];
 		} else {
-			fprintf(stderr, "usage: capture_overhead [--rounds N] [--scale F] [--a-args OPTS] [--b-args OPTS] "
-					"[--b-exe PATH]\n");
+			fprintf(stderr, "usage: capture_overhead [--rounds N] [--scale F] [--rules FILE] "
+					"[--a-interest rules|all|none] [--b-interest rules|all|none] [--a-args OPTS] "
+					"[--b-args OPTS] [--b-exe PATH]\n");
 			return 2;
 		}
+	}
+	if (interest[1] == NULL) {
+		interest[1] = interest[0];
 	}
 	if (rounds < 1 || rounds > MAX_ROUNDS || scale <= 0) {
 		fprintf(stderr, "capture_overhead: --rounds 1..%d, --scale > 0\n", MAX_ROUNDS);
@@ -415,8 +491,27 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	nng_socket_set_ms(pull, NNG_OPT_RECVTIMEO, 100);
-	pthread_t sink;
+	pthread_t sink, control;
 	pthread_create(&sink, NULL, sink_main, &pull);
+	snprintf(engine_control_url, sizeof(engine_control_url), "ipc:///tmp/sk_capture_bench_ctl_%d.sock",
+		 (int)getpid());
+	snprintf(empty_control_url, sizeof(empty_control_url), "ipc:///tmp/sk_capture_bench_empty_%d.sock",
+		 (int)getpid());
+	nng_socket rep;
+	if (nng_rep0_open(&rep) != 0 || nng_listen(rep, empty_control_url, NULL, 0) != 0) {
+		fprintf(stderr, "capture_overhead: cannot listen on %s\n", empty_control_url);
+		return 1;
+	}
+	nng_socket_set_ms(rep, NNG_OPT_RECVTIMEO, 100);
+	pthread_create(&control, NULL, empty_control_main, &rep);
+	pid_t engine = -1;
+	if (strcmp(interest[0], "rules") == 0 || strcmp(interest[1], "rules") == 0) {
+		if (access(rules, R_OK) != 0) {
+			fprintf(stderr, "capture_overhead: cannot read %s (--rules; run from the repo root)\n", rules);
+			return 1;
+		}
+		engine = start_engine(rules);
+	}
 	pid_t redis = start_redis();
 	redis_pid = redis;
 	const struct workload loads[] = {
@@ -429,7 +524,9 @@ int main(int argc, char **argv)
 	printf("capture_overhead: %d interleaved rounds, scale %.2f, median ratio with/without saker-capture\n", rounds,
 	       scale);
 	for (int c = 0; c < (have_b ? 2 : 1); c++) {
-		printf("  %s: %s --all", c == 0 ? "A" : "B", c == 1 && b_exe != NULL ? b_exe : "saker-capture");
+		printf("  %s: %s, interest %s%s%s", c == 0 ? "A" : "B", c == 1 && b_exe != NULL ? b_exe : "saker-capture",
+		       interest[c], strcmp(interest[c], "rules") == 0 ? " of " : "",
+		       strcmp(interest[c], "rules") == 0 ? rules : "");
 		for (int i = 0; extra[c][i] != NULL; i++) {
 			printf(" %s", extra[c][i]);
 		}
@@ -448,9 +545,15 @@ int main(int argc, char **argv)
 		kill(redis, SIGTERM);
 		waitpid(redis, NULL, 0);
 	}
+	if (engine > 0) {
+		kill(engine, SIGTERM);
+		waitpid(engine, NULL, 0);
+	}
 	atomic_store(&sink_stop, true);
 	pthread_join(sink, NULL);
+	pthread_join(control, NULL);
 	nng_close(pull);
+	nng_close(rep);
 	printf("engine stand-in received %.1f MiB\n", (double)atomic_load(&sink_bytes) / (1024.0 * 1024.0));
 	return rc;
 }
