@@ -45,17 +45,18 @@ if [ -f /etc/saker-vm.env ]; then . /etc/saker-vm.env; fi
 say kernel "$(cat /proc/version)"
 if [ -e /sys/kernel/btf/vmlinux ]; then say btf yes; else say btf no; fi
 
+: >/tmp/capture.log
 saker-capture -w /tmp/rec.scap >/tmp/capture.log 2>&1 &
 capture=$!
 # Loading and verifying the programs under TCG takes seconds: up to 120 s.
 tries=0
 while [ "$tries" -lt 1200 ]; do
-	if grep -q 'capturing' /tmp/capture.log; then break; fi
+	if grep -q 'info: capturing' /tmp/capture.log; then break; fi
 	if ! kill -0 "$capture" 2>/dev/null; then break; fi
 	sleep 0.1
 	tries=$((tries + 1))
 done
-if ! grep -q 'capturing' /tmp/capture.log; then
+if ! grep -q 'info: capturing' /tmp/capture.log; then
 	kill -9 "$capture" 2>/dev/null
 	wait "$capture"
 	say capture-failed "exit $?"
@@ -64,11 +65,13 @@ if ! grep -q 'capturing' /tmp/capture.log; then
 fi
 say capture-started
 
-# The actions the rules in /etc/saker/rules.yaml look for.
+# The actions the rules in /etc/saker/rules.yaml look for. cat by its path:
+# busybox's shell runs a bare applet name through /proc/self/exe, and the
+# kernel then names the process "exe".
 mkdir -p /tmp/vm-probe
 echo "probe content" >/tmp/vm-probe/secret.txt
-cat /tmp/vm-probe/secret.txt >/dev/null
-cat /tmp/vm-probe/missing.txt 2>/dev/null
+/bin/cat /tmp/vm-probe/secret.txt >/dev/null
+/bin/cat /tmp/vm-probe/missing.txt 2>/dev/null
 cp /bin/busybox /tmp/vm-probe/uname
 /tmp/vm-probe/uname -r >/dev/null
 # Two idle polls at most (2 ms each), then SIGINT drains and flushes:
