@@ -501,7 +501,58 @@ static __always_inline void put_env(struct evtbuf *b, struct task_struct *task)
 	evt_close_param(b, len);
 }
 
+/* One capability set of a task's credentials as a u64. kernel_cap_t was
+ * u32 cap[2] before 6.3 and is u64 val since: 8 bytes either way, and on a
+ * little-endian machine the same value, so the whole field is copied by its
+ * CO-RE-relocated offset rather than through .val. */
+enum cap_set { CAP_SET_cap_inheritable, CAP_SET_cap_permitted, CAP_SET_cap_effective };
+
+static __always_inline __u64 cred_caps(struct task_struct *t, enum cap_set which)
+{
+	const struct cred *c = BPF_CORE_READ(t, cred);
+	__u64 v = 0;
+	if (which == CAP_SET_cap_inheritable) {
+		bpf_core_read(&v, sizeof(v), &c->cap_inheritable);
+	} else if (which == CAP_SET_cap_permitted) {
+		bpf_core_read(&v, sizeof(v), &c->cap_permitted);
+	} else {
+		bpf_core_read(&v, sizeof(v), &c->cap_effective);
+	}
+	return v;
+}
+
 /* ---- generic syscall exit ---------------------------------------------- */
+
+/* args[i] by branches: verifiers before 6.2 or so refuse a load from the
+ * stack at a variable offset ("invalid variable-offset read from stack"),
+ * which is what args[i] compiles to. i past 5 reads args[5]. */
+static __always_inline unsigned long arg_at(const unsigned long *args, __u32 i)
+{
+	unsigned long v;
+	switch (i) {
+	case 0:
+		v = args[0];
+		break;
+	case 1:
+		v = args[1];
+		break;
+	case 2:
+		v = args[2];
+		break;
+	case 3:
+		v = args[3];
+		break;
+	case 4:
+		v = args[4];
+		break;
+	default:
+		v = args[5];
+		break;
+	}
+	/* keep the branches: merged back, they become the variable load */
+	asm volatile("" : "+r"(v));
+	return v;
+}
 
 /* What every parameter of one syscall exit reads from, gathered once. */
 struct exit_ctx {
@@ -527,7 +578,7 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, st
 	struct task_struct *task = x->task;
 	const struct stash *st = x->st;
 	long ret = x->ret;
-	__u64 a = x->args[argn < 6 ? argn : 5];
+	__u64 a = arg_at(x->args, argn);
 	switch (kind) {
 	case SKC_P_RET:
 		put_u64(b, (__u64)ret);
@@ -568,7 +619,7 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, st
 		/* fall through: read the argument at exit */
 	case SKC_P_ARG_SOCKADDR: {
 		__u8 sa[112] = {};
-		__u32 len = bound_len((__u32)x->args[argn < 5 ? argn + 1 : 5], sizeof(sa));
+		__u32 len = bound_len((__u32)arg_at(x->args, argn + 1u), sizeof(sa));
 		if (a && bpf_probe_read_user(sa, len, (const void *)a) == 0) {
 			put_sockaddr(b, sa, len);
 		} else {
@@ -632,20 +683,26 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, st
 		break;
 	}
 	case SKC_P_CAP_INH:
-		put_u64(b, BPF_CORE_READ(task, cred, cap_inheritable.val));
+		put_u64(b, cred_caps(task, CAP_SET_cap_inheritable));
 		break;
 	case SKC_P_CAP_PERM:
-		put_u64(b, BPF_CORE_READ(task, cred, cap_permitted.val));
+		put_u64(b, cred_caps(task, CAP_SET_cap_permitted));
 		break;
 	case SKC_P_CAP_EFF:
-		put_u64(b, BPF_CORE_READ(task, cred, cap_effective.val));
+		put_u64(b, cred_caps(task, CAP_SET_cap_effective));
 		break;
 	case SKC_P_HOW_FLAGS:
 	case SKC_P_HOW_MODE:
 	case SKC_P_HOW_RESOLVE:
 	{
-		__u32 hi = kind - SKC_P_HOW_FLAGS;
-		put_u32(b, hi < 3 ? (__u32)st->how[hi] : 0);
+		/* constant indexes: older verifiers lose the bound of a variable one */
+		__u64 how = st->how[2];
+		if (kind == SKC_P_HOW_FLAGS) {
+			how = st->how[0];
+		} else if (kind == SKC_P_HOW_MODE) {
+			how = st->how[1];
+		}
+		put_u32(b, (__u32)how);
 		break;
 	}
 	case SKC_P_ZERO_U8:
@@ -686,11 +743,11 @@ static __always_inline int stash_enter(__u32 nr, const unsigned long *args)
 		return 0;
 	}
 	__u32 a = spec->stash_arg < 5 ? spec->stash_arg : 4;
-	const void *p = (const void *)args[a];
+	const void *p = (const void *)arg_at(args, a);
 	st->len = 0;
 	st->how[0] = st->how[1] = st->how[2] = 0;
 	if (spec->stash == SKC_STASH_SOCKADDR) {
-		__u32 len = bound_len((__u32)args[a + 1], 112);
+		__u32 len = bound_len((__u32)arg_at(args, a + 1), 112);
 		if (p && bpf_probe_read_user(st->data, len, p) == 0) {
 			st->len = len;
 		}
@@ -698,7 +755,7 @@ static __always_inline int stash_enter(__u32 nr, const unsigned long *args)
 		long n = p ? bpf_probe_read_user_str(st->data, SKC_STASH_MAX, p) : 0;
 		st->len = n > 0 ? (__u32)n : 0;
 		if (spec->stash == SKC_STASH_HOW) {
-			const void *how = (const void *)args[a + 1];
+			const void *how = (const void *)arg_at(args, a + 1);
 			if (how) {
 				bpf_probe_read_user(st->how, sizeof(st->how), how);
 			}
@@ -952,6 +1009,43 @@ int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *chil
 	return 0;
 }
 
+/* struct inode's change and modification times before 6.11: timespec64
+ * members named i_ctime/i_mtime until 6.5, __i_ctime from 6.6 and __i_mtime
+ * from 6.7 (CO-RE flavour: matched by field name, suffix dropped). */
+struct inode___pre611 {
+	struct timespec64 i_ctime, i_mtime, __i_ctime, __i_mtime;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 timespec_ns(const struct timespec64 *ts)
+{
+	struct timespec64 t = {};
+	bpf_core_read(&t, sizeof(t), ts);
+	return (__u64)t.tv_sec * 1000000000ull + (__u64)t.tv_nsec;
+}
+
+/* ctime (mtime with modified) of an inode in ns, whichever layout the
+ * running kernel has. */
+static __always_inline __u64 inode_time_ns(struct inode *ino, const bool modified)
+{
+	struct inode___pre611 *old = (void *)ino;
+	if (modified) {
+		if (bpf_core_field_exists(ino->i_mtime_sec)) {
+			return (__u64)BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_mtime_nsec);
+		}
+		if (bpf_core_field_exists(old->__i_mtime)) {
+			return timespec_ns(&old->__i_mtime);
+		}
+		return bpf_core_field_exists(old->i_mtime) ? timespec_ns(&old->i_mtime) : 0;
+	}
+	if (bpf_core_field_exists(ino->i_ctime_sec)) {
+		return (__u64)BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_ctime_nsec);
+	}
+	if (bpf_core_field_exists(old->__i_ctime)) {
+		return timespec_ns(&old->__i_ctime);
+	}
+	return bpf_core_field_exists(old->i_ctime) ? timespec_ns(&old->i_ctime) : 0;
+}
+
 #define OVERLAYFS_MAGIC 0x794c7630u
 
 /* Overlay layer of an exe inode: an overlayfs inode is the vfs_inode member
@@ -960,6 +1054,11 @@ int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *chil
  * alone. 0 for any other file system. */
 static __always_inline __u32 exe_layer(struct inode *ino)
 {
+	/* overlayfs built as a module that was not loaded when the programs
+	 * were: no ovl_inode in the BTF, and no overlay mounts either */
+	if (!bpf_core_type_exists(struct ovl_inode)) {
+		return 0;
+	}
 	if (!ino || BPF_CORE_READ(ino, i_sb, s_magic) != OVERLAYFS_MAGIC) {
 		return 0;
 	}
@@ -1027,15 +1126,13 @@ static __always_inline void emit_exec(struct task_struct *p, __u16 type, long re
 	put_u32(b, BPF_CORE_READ(p, loginuid.val));
 	struct file *exe = BPF_CORE_READ(p, mm, exe_file);
 	put_u32(b, exe ? exe_flags(exe, p) : 0);
-	put_u64(b, BPF_CORE_READ(p, cred, cap_inheritable.val));
-	put_u64(b, BPF_CORE_READ(p, cred, cap_permitted.val));
-	put_u64(b, BPF_CORE_READ(p, cred, cap_effective.val));
+	put_u64(b, cred_caps(p, CAP_SET_cap_inheritable));
+	put_u64(b, cred_caps(p, CAP_SET_cap_permitted));
+	put_u64(b, cred_caps(p, CAP_SET_cap_effective));
 	struct inode *ino = exe ? BPF_CORE_READ(exe, f_inode) : NULL;
 	put_u64(b, ino ? BPF_CORE_READ(ino, i_ino) : 0);
-	__u64 ct = ino ? (__u64)BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_ctime_nsec) : 0;
-	__u64 mt = ino ? (__u64)BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_mtime_nsec) : 0;
-	put_u64(b, ct);
-	put_u64(b, mt);
+	put_u64(b, ino ? inode_time_ns(ino, false) : 0);
+	put_u64(b, ino ? inode_time_ns(ino, true) : 0);
 	put_u32(b, BPF_CORE_READ(p, cred, euid.val));
 	if (exe) {
 		struct path xp = {};
