@@ -177,15 +177,18 @@ static sk_err build_initramfs(const char *path, const char *build_dir, const cha
 
 	snprintf(capture, sizeof(capture), "%s/bin/saker-capture", build_dir);
 	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build_dir);
+	const char *const binaries[] = {capture, engine, busybox};
 	libs.count = 0;
+	for (size_t i = 0; i < sizeof(binaries) / sizeof(binaries[0]); i++) {
+		rc = collect_libs(binaries[i], &libs);
+		if (rc != SK_OK) {
+			snprintf(err, err_len, "ldd %s failed", binaries[i]);
+			return rc;
+		}
+	}
 	rc = vm_cpio_open(&c, path, err, err_len);
 	if (rc != SK_OK)
 		return rc;
-	const char *const binaries[] = {capture, engine, busybox};
-	for (size_t i = 0; i < 3; i++) {
-		if (collect_libs(binaries[i], &libs) != SK_OK)
-			snprintf(err, err_len, "ldd %s failed", binaries[i]);
-	}
 	vm_cpio_add_dir(&c, "/dev", 0755);
 	vm_cpio_add_chardev(&c, "/dev/console", 0600, 5, 1);
 	vm_cpio_add_chardev(&c, "/dev/null", 0666, 1, 3);
@@ -415,6 +418,7 @@ int main(void)
 	started = now_ms();
 	rc = run_qemu(argv, qemu_log, timeout_s, &status);
 	printf("kernel_vm_test: qemu ran %.1f s\n", (double)(now_ms() - started) / 1000.0);
+	fflush(stdout);
 	if (rc == SK_ETIMEDOUT)
 		fail_check("qemu still running after %d s: killed", timeout_s);
 	else if (rc != SK_OK)
