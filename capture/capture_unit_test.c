@@ -5,11 +5,16 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup_cache.h"
@@ -218,6 +223,9 @@ SK_TEST(control_messages_round_trip)
 struct snap_seen {
 	uint64_t threads, users, groups;
 	bool self, self_file, self_listener;
+	bool self_ids, self_rss; /* own ids as seen from here, resident size set */
+	pid_t ns_child;		 /* a child in a new pid namespace, 0 without */
+	int64_t ns_child_vpid, ns_child_vtid;
 	uint16_t listen_port;
 	char self_cgroups[512];
 };
@@ -227,6 +235,14 @@ static sk_err seen_thread(void *ctx, const sk_scap_thread *th)
 	struct snap_seen *s = ctx;
 	s->threads++;
 	s->self |= th->tid == (uint64_t)getpid() && strcmp(th->comm, "capture_unit_te") == 0;
+	if (th->tid == (uint64_t)getpid()) {
+		s->self_ids = th->vtid == getpid() && th->vpid == getpid();
+		s->self_rss = th->vmrss_kb > 0;
+	}
+	if (s->ns_child > 0 && th->tid == (uint64_t)s->ns_child) {
+		s->ns_child_vpid = th->vpid;
+		s->ns_child_vtid = th->vtid;
+	}
 	if (th->tid == (uint64_t)getpid() && th->cgroups_len > 0 && th->cgroups_len < sizeof(s->self_cgroups)) {
 		memcpy(s->self_cgroups, th->cgroups, th->cgroups_len);
 		s->self_cgroups[th->cgroups_len - 1] = 0;
@@ -272,6 +288,19 @@ SK_TEST(proc_snapshot_describes_this_process)
 	getsockname(lsock, (struct sockaddr *)&addr, &alen);
 	seen.listen_port = ntohs(addr.sin_port);
 
+	/* a child in its own pid namespace (root only) is pid 1 there */
+	int ready[2] = {-1, -1};
+	SK_CHECK(pipe(ready) == 0);
+	seen.ns_child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+	if (seen.ns_child == 0) {
+		close(ready[0]);
+		(void)write(ready[1], "r", 1);
+		sleep(10); /* killed by the parent */
+		_exit(0);
+	}
+	char go;
+	SK_CHECK(seen.ns_child < 0 || read(ready[0], &go, 1) == 1);
+
 	static const struct proc_snap_paths host = {"/proc", "/etc/passwd", "/etc/group"};
 	sk_strbuf sb = SK_STRBUF_INIT;
 	SK_CHECK_INT(proc_snap_blocks(&sb, &host), SK_OK);
@@ -291,6 +320,18 @@ SK_TEST(proc_snapshot_describes_this_process)
 	sk_scap_reader_close(r);
 	SK_CHECK(seen.threads > 1);
 	SK_CHECK(seen.self);
+	SK_CHECK(seen.self_ids);
+	SK_CHECK(seen.self_rss);
+	if (seen.ns_child > 0) {
+		SK_CHECK_INT(seen.ns_child_vpid, 1);
+		SK_CHECK_INT(seen.ns_child_vtid, 1);
+		kill(seen.ns_child, SIGKILL);
+		waitpid(seen.ns_child, NULL, 0);
+	} else {
+		printf("no pid namespace (not root?): the namespaced ids are not checked\n");
+	}
+	close(ready[0]);
+	close(ready[1]);
 	/* cgroups as exec events carry them: the unified ("0::") line */
 	char own[4096] = "", want[512] = "";
 	FILE *cg = fopen("/proc/self/cgroup", "re");

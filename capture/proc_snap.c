@@ -23,6 +23,7 @@
 
 struct task_info {
 	uint64_t tid, pid, ptid, sid, pgid;
+	uint64_t vtid, vpid, vpgid; /* in the task's own pid namespace */
 	char comm[64];
 	char cmdline[4096];
 	size_t cmdline_len;
@@ -70,6 +71,31 @@ static uint64_t status_field(const char *status, const char *key, int base, int 
 	uint64_t v = 0;
 	for (int i = 0; i <= column; i++) {
 		v = strtoull(p, &end, base);
+		p = end;
+	}
+	return v;
+}
+
+/* The last number on the line of key (the NS* lines list a task's ids from
+ * the outermost pid namespace to its own); fallback when the line is
+ * absent (kernels before 4.1). */
+static uint64_t status_last(const char *status, const char *key, uint64_t fallback)
+{
+	const char *p = strstr(status, key);
+	if (p == NULL) {
+		return fallback;
+	}
+	p += strlen(key);
+	uint64_t v = fallback;
+	for (int i = 0; i < 32; i++) { /* pid namespaces nest at most 32 deep */
+		char *end;
+		while (*p == ' ' || *p == '\t') {
+			p++;
+		}
+		if (*p < '0' || *p > '9') {
+			break;
+		}
+		v = strtoull(p, &end, 10);
 		p = end;
 	}
 	return v;
@@ -134,8 +160,16 @@ static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct t
 	t->tty = (uint32_t)tty;
 	t->pfmaj = majflt;
 	t->pfmin = minflt;
-	snprintf(path, sizeof(path), "%s/%llu/status", proc_root, (unsigned long long)pid);
+	/* the thread's own status: its ids, and the process-wide fields */
+	snprintf(path, sizeof(path), "%s/%llu/task/%llu/status", proc_root, (unsigned long long)pid,
+		 (unsigned long long)tid);
+	t->vtid = tid;
+	t->vpid = pid;
+	t->vpgid = pgrp;
 	if (read_small(path, buf, sizeof(buf)) >= 0) {
+		t->vtid = status_last(buf, "\nNSpid:", tid);
+		t->vpid = status_last(buf, "\nNStgid:", pid);
+		t->vpgid = status_last(buf, "\nNSpgid:", pgrp);
 		t->uid = (uint32_t)status_field(buf, "\nUid:", 10, 1);
 		t->gid = (uint32_t)status_field(buf, "\nGid:", 10, 1);
 		t->vmsize = (uint32_t)status_field(buf, "\nVmSize:", 10, 0);
@@ -202,7 +236,7 @@ static sk_err put_task(sk_scap_writer *w, struct task_info *t)
 		.pid = t->pid,
 		.ptid = t->ptid,
 		.sid = (int64_t)t->sid,
-		.vpgid = (int64_t)t->pgid,
+		.vpgid = (int64_t)t->vpgid,
 		.pgid = (int64_t)t->pgid,
 		.comm = t->comm,
 		.exe = exe,
@@ -221,8 +255,8 @@ static sk_err put_task(sk_scap_writer *w, struct task_info *t)
 		.vmswap_kb = t->vmswap,
 		.pfmajor = t->pfmaj,
 		.pfminor = t->pfmin,
-		.vtid = (int64_t)t->tid,
-		.vpid = (int64_t)t->pid,
+		.vtid = (int64_t)t->vtid,
+		.vpid = (int64_t)t->vpid,
 		.tty = t->tty,
 		.loginuid = t->loginuid,
 		.exe_writable = t->exe_writable,
