@@ -73,6 +73,11 @@ sk_err ska_check(const char *json, size_t len, ska_alert *out, char *err, size_t
  * (the old text is gone). */
 sk_err ska_enrich(ska_alert *a, const ska_extras *x, sk_strbuf *json_out);
 
+/* Returns this thread's scratch buffer for ska_enrich()'s output (emptied
+ * by the next call on the same thread), or NULL without memory. The
+ * ingest path uses it so an alert does not allocate its output text. */
+sk_strbuf *ska_thread_buf(void);
+
 /* Returns the output_fields value named name as text, or NULL. */
 const char *ska_field(const ska_alert *a, const char *name);
 

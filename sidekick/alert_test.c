@@ -63,6 +63,20 @@ SK_TEST(alert_rejects_bad_input_with_reason)
 	}
 }
 
+/* The thread's tokener is reused: a document cut short leaves it mid-way,
+ * and the next parse must start clean. */
+SK_TEST(alert_parse_after_truncated_document)
+{
+	ska_alert a;
+	char err[256] = "";
+	SK_CHECK_INT(ska_check(falco, 40, &a, err, sizeof(err)), SK_EPARSE);
+	SK_CHECK_CONTAINS(err, "unexpected end of input");
+	ska_free(&a);
+	SK_CHECK_INT(ska_check(falco, sizeof(falco) - 1, &a, err, sizeof(err)), SK_OK);
+	SK_CHECK_STR(a.view.rule, "Read sensitive file");
+	ska_free(&a);
+}
+
 SK_TEST(alert_enrich_adds_customfields_tags_uuid)
 {
 	static const char *const names[] = {"env", "proc.name"};

@@ -281,13 +281,13 @@ static int64_t skd_now_ns(void)
 sk_err skd_ingest(void *daemon, skm_source src, const char *body, size_t len, char *err, size_t errlen)
 {
 	skd_daemon *d = daemon;
-	sk_strbuf out = SK_STRBUF_INIT;
+	sk_strbuf *out = ska_thread_buf();
 	ska_alert a;
 	sk_err e;
 
-	if (body == NULL) {
+	if (body == NULL || out == NULL) {
 		skm_input(d->metrics, src, false);
-		return SK_EINVAL;
+		return body == NULL ? SK_EINVAL : SK_ENOMEM;
 	}
 	e = ska_check(body, len, &a, err, errlen);
 	if (e != SK_OK) {
@@ -295,12 +295,12 @@ sk_err skd_ingest(void *daemon, skm_source src, const char *body, size_t len, ch
 		return e == SK_ENOMEM ? e : (e == SK_ERANGE ? SK_ERANGE : SK_EINVAL);
 	}
 	int64_t time_ns = a.view.time_ns != 0 ? a.view.time_ns : skd_now_ns();
-	e = ska_enrich(&a, &d->extras, &out);
+	e = ska_enrich(&a, &d->extras, out);
 	if (e == SK_OK) {
 		/* HTTP answers 200 only once the alert is in the file; nng has no
 		 * answer to hold back, so it need not wait for the write. */
-		e = src == SKM_SOURCE_HTTP ? sal_append(d->log, time_ns, out.data, out.len, NULL)
-					   : sal_append_nowait(d->log, time_ns, out.data, out.len, NULL);
+		e = src == SKM_SOURCE_HTTP ? sal_append(d->log, time_ns, out->data, out->len, NULL)
+					   : sal_append_nowait(d->log, time_ns, out->data, out->len, NULL);
 		if (e != SK_OK) {
 			snprintf(err, errlen, "spool write failed: %s", sk_strerror(e));
 		}
@@ -310,7 +310,6 @@ sk_err skd_ingest(void *daemon, skm_source src, const char *body, size_t len, ch
 	}
 	skm_input(d->metrics, src, e == SK_OK);
 	ska_free(&a);
-	sk_strbuf_free(&out);
 	return e == SK_OK ? SK_OK : (e == SK_ERANGE ? SK_EFULL : e);
 }
 

@@ -14,6 +14,7 @@
 
 #define SKH_MAX_TLS_FILE (1u << 20)
 #define SKH_TEXT "text/plain; charset=utf-8"
+#define SKH_KEEP_BODY (64u << 10) /* a connection keeps a body buffer up to this size between requests */
 
 struct skh_server {
 	struct MHD_Daemon *daemon;
@@ -29,7 +30,8 @@ struct skh_server {
 	uint16_t port;
 };
 
-/* Per-request state while the body arrives. */
+/* Request state while the body arrives. One per connection, reused by
+ * each of its keep-alive requests, so a request allocates nothing. */
 struct skh_request {
 	sk_strbuf body;
 	bool too_big;
@@ -168,10 +170,14 @@ static enum MHD_Result skh_handle(void *cls, struct MHD_Connection *c, const cha
 	struct skh_request *req = *con_cls;
 
 	if (req == NULL) {
-		req = calloc(1, sizeof(*req));
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		req = ci != NULL ? ci->socket_context : NULL;
 		if (req == NULL) {
-			return MHD_NO;
+			return MHD_NO; /* its allocation failed: drop the connection */
 		}
+		sk_strbuf_reset(&req->body);
+		req->too_big = false;
+		req->answered = false;
 		*con_cls = req;
 		if (!skh_client_cert_ok(s, c)) {
 			req->answered = true;
@@ -234,10 +240,25 @@ static enum MHD_Result skh_handle(void *cls, struct MHD_Connection *c, const cha
 static void skh_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct skh_request *req = *con_cls;
+	/* An idle connection does not hold on to a large body's memory. */
+	if (req != NULL && req->body.cap > SKH_KEEP_BODY) {
+		sk_strbuf_free(&req->body);
+	}
+	*con_cls = NULL;
+}
+
+static void skh_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			   enum MHD_ConnectionNotificationCode toe)
+{
+	struct skh_request *req = *socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = calloc(1, sizeof(struct skh_request));
+		return;
+	}
 	if (req != NULL) {
 		sk_strbuf_free(&req->body);
 		free(req);
-		*con_cls = NULL;
+		*socket_context = NULL;
 	}
 }
 
@@ -329,8 +350,10 @@ sk_err skh_start(const skh_options *opt, const skh_handlers *h, skh_server **out
 	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &addr};
 	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, opt->max_connections, NULL};
 	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL};
+	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, SKH_CONN_MEMORY, NULL};
 	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, opt->threads > 0 ? opt->threads : 1, NULL};
 	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)skh_completed, NULL};
+	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)skh_connection, NULL};
 	if (opt->tls) {
 		e = skh_read_file(opt->cert_file, &s->cert, err, errlen);
 		if (e == SK_OK) {

@@ -27,6 +27,12 @@
 typedef sk_err (*skh_ingest_fn)(void *user, skm_source src, const char *body, size_t len, char *err,
 				size_t errlen);
 
+/* libmicrohttpd's memory pool per connection (request line, headers and
+ * read buffer; bodies stream through). It zeroes the whole pool for every
+ * request, so its size is a per-request cost: 16 KiB (the default is 32)
+ * leaves room for ~15 KiB of request headers. */
+#define SKH_CONN_MEMORY (16u << 10)
+
 typedef struct skh_handlers {
 	skh_ingest_fn ingest;
 	sk_err (*test)(void *user);                    /* POST /test */

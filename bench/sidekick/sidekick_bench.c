@@ -6,7 +6,8 @@
  *  - HTTP: one alert per POST (as Falco's http_output sends), from a
  *    single-threaded raw-socket client over many keep-alive connections,
  *    without and with pipelining; baseline: a bare libmicrohttpd server with
- *    the sidekick's threading that answers 200 and does nothing else.
+ *    the sidekick's threading and connection memory (SKH_CONN_MEMORY) that
+ *    answers 200 and does nothing else.
  *  - nng: the engine's own nng_output (engine/output: sk_outputs_submit,
  *    batches of '\n'-separated alerts) and, for comparison, one alert per
  *    message (protocol v1); baseline: a bare PULL socket counting alerts.
@@ -40,6 +41,7 @@
 
 #include "alert.h"
 #include "alert_log.h"
+#include "http.h"
 #include "output/output.h" /* the engine's, not the sidekick's output.h */
 #include "sidekick_harness.h"
 
@@ -492,7 +494,8 @@ static pid_t start_echo(uint16_t port)
 	if (pid == 0) {
 		struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, port, NULL,
 							NULL, echo, NULL, MHD_OPTION_THREAD_POOL_SIZE, 2u,
-							MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
+							MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+							(size_t)SKH_CONN_MEMORY, MHD_OPTION_END);
 		while (d != NULL) {
 			pause();
 		}

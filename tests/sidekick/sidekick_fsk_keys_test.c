@@ -323,6 +323,58 @@ SK_TEST(fsk_global_tlsclient_cacertfile_trusts_the_server)
 	free(key);
 }
 
+/* The HTTP input keeps one request state per connection across its
+ * keep-alive requests: an oversized chunked body (no Content-Length, so it
+ * is read to the end), then invalid JSON, then a good alert on the same
+ * connection get 400, 400, 200 (nothing carried over),
+ * and a metrics scrape after them counts one accepted alert. */
+SK_TEST(fsk_keepalive_requests_start_clean)
+{
+	char cmd[4096], big[128], bad[128], good[128];
+	FILE *f;
+
+	snprintf(big, sizeof(big), "%s/big.json", tmp);
+	snprintf(bad, sizeof(bad), "%s/bad.json", tmp);
+	snprintf(good, sizeof(good), "%s/good.json", tmp);
+	f = fopen(big, "w");
+	for (int i = 0; f != NULL && i < 2000; i++) {
+		fputc(' ', f);
+	}
+	if (f != NULL) {
+		fputs(shadow, f);
+		fclose(f);
+	}
+	f = fopen(bad, "w");
+	if (f != NULL) {
+		fputs("{\"rule\":\"r\",", f);
+		fclose(f);
+	}
+	f = fopen(good, "w");
+	if (f != NULL) {
+		fputs(shadow, f);
+		fclose(f);
+	}
+	SK_CHECK(sidekick_start("http:\n  bodylimit: 1024\n", NULL));
+	/* One curl process, one connection: num_connects is 0 when reused. */
+	snprintf(cmd, sizeof(cmd),
+		 "curl -s -m 10 -o /dev/null -w '%%{http_code} %%{num_connects}\\n' -H 'Transfer-Encoding: chunked' "
+		 "--data-binary @'%s' http://127.0.0.1:%u/ "
+		 "--next -s -o /dev/null -w '%%{http_code} %%{num_connects}\\n' --data-binary @'%s' http://127.0.0.1:%u/ "
+		 "--next -s -o /dev/null -w '%%{http_code} %%{num_connects}\\n' --data-binary @'%s' http://127.0.0.1:%u/ "
+		 "> '%s/codes.txt'",
+		 big, (unsigned)port, bad, (unsigned)port, good, (unsigned)port, tmp);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	char *codes = slurp("codes.txt");
+	SK_CHECK_STR(codes != NULL ? codes : "", "400 1\n400 0\n200 0\n");
+	free(codes);
+	snprintf(cmd, sizeof(cmd),
+		 "curl -s -m 5 http://127.0.0.1:%u/metrics | grep -qx "
+		 "'falcosecurity_falcosidekick_inputs_total{source=\"requests\",status=\"accepted\"} 1'",
+		 (unsigned)port);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	sidekick_stop();
+}
+
 SK_TEST(fsk_bad_template_or_client_cert_stops_the_start)
 {
 	char cfg[128], cmd[4096];
