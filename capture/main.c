@@ -287,7 +287,9 @@ static const sk_strbuf *ordered_batch(struct capture *cap)
 	if (covered != cap->batch.len) {
 		return &cap->batch;
 	}
-	qsort(cap->refs, cap->nrefs, sizeof(*cap->refs), by_time);
+	if (cap->nrefs > 1) {
+		qsort(cap->refs, cap->nrefs, sizeof(*cap->refs), by_time);
+	}
 	sk_strbuf_reset(&cap->sorted);
 	for (size_t i = 0; i < cap->nrefs; i++) {
 		sk_strbuf_append(&cap->sorted, cap->batch.data + cap->refs[i].off, cap->refs[i].len);

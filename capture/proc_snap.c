@@ -400,7 +400,9 @@ static void load_sockets(struct sock_table *t, const char *proc_root)
 	}
 	snprintf(path, sizeof(path), "%s/net/unix", proc_root);
 	load_unix(t, path);
-	qsort(t->v, t->n, sizeof(*t->v), by_ino);
+	if (t->n > 1) { /* t->v is NULL on a host without sockets */
+		qsort(t->v, t->n, sizeof(*t->v), by_ino);
+	}
 }
 
 static const struct sock_info *find_socket(const struct sock_table *t, uint64_t ino)
