@@ -91,6 +91,10 @@ void sk_eval_ctx_set_event(sk_eval_ctx *ctx, const sk_event *evt, const sk_state
 	ctx->thread = view != NULL ? view->thread : NULL;
 	ctx->fd = view != NULL ? view->fd : NULL;
 	ctx->fd_num = view != NULL ? view->fd_num : -1;
+	ctx->failed_path = view != NULL ? view->failed_path : NULL;
+	ctx->failed_pathraw = view != NULL ? view->failed_pathraw : NULL;
+	ctx->failed_path_len = view != NULL ? view->failed_path_len : 0;
+	ctx->failed_pathraw_len = view != NULL ? view->failed_pathraw_len : 0;
 	ctx->exectime = 0;
 	/* Falco's thread.exectime: time between two switches on one CPU. */
 	if (evt->info != NULL && strcmp(evt->info->name, "switch") == 0 && evt->cpu < SK_EVAL_MAX_CPUS) {

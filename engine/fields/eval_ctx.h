@@ -38,6 +38,10 @@ struct sk_eval_ctx {
 	sk_thread *thread; /* NULL when the thread is unknown */
 	sk_fd *fd;         /* NULL when the event has no (known) fd */
 	int64_t fd_num;    /* -1 when the event has no fd */
+	/* a failed open's path as the state resolved it and as passed (see
+	 * sk_state_view), NULL for other events */
+	const char *failed_path, *failed_pathraw;
+	uint32_t failed_path_len, failed_pathraw_len;
 	uint64_t first_ts; /* first event's time (evt.reltime) */
 	uint64_t prev_ts;  /* previous event's time (evt.deltatime) */
 	uint64_t cur_ts;   /* this event's time (the event itself may be gone later) */

@@ -124,6 +124,28 @@ SK_TEST(process_and_file_fields)
 	SK_CHECK_STR(get(&ctx, "evt.res", -1, NULL), "ENOENT");
 	SK_CHECK_STR(get(&ctx, "evt.rawres", -1, NULL), "-2");
 	SK_CHECK_STR(get(&ctx, "evt.failed", -1, NULL), "true");
+	/* no fd was made, but as in Falco the path it asked for is fd.name
+	 * (resolved against the cwd), fd.nameraw and fd.directory, with
+	 * typechar 'f'; the fields of a real fd stay null */
+	SK_CHECK_STR(get(&ctx, "fd.name", -1, NULL), "/home/alice/docs/notes.txt");
+	SK_CHECK_STR(get(&ctx, "fd.nameraw", -1, NULL), "docs/notes.txt");
+	SK_CHECK_STR(get(&ctx, "fd.directory", -1, NULL), "/home/alice/docs");
+	SK_CHECK_STR(get(&ctx, "fd.containername", -1, NULL), "host:/home/alice/docs/notes.txt");
+	SK_CHECK_STR(get(&ctx, "fd.containerdirectory", -1, NULL), "host:/home/alice/docs");
+	SK_CHECK_STR(get(&ctx, "fd.typechar", -1, NULL), "f");
+	SK_CHECK_STR(get(&ctx, "fd.filename", -1, NULL), "<NA>");
+	SK_CHECK_STR(get(&ctx, "fd.type", -1, NULL), "<NA>");
+	SK_CHECK_STR(get(&ctx, "fd.ino", -1, NULL), "<NA>");
+	/* the next event (a close of an fd never seen opened) is no failed
+	 * open: its fd.name is the unknown fd's, empty as in Falco */
+	sk_evbuild cb;
+	sk_evb_start(&cb, SK_EV_CLOSE_X, 13, 1001);
+	sk_evb_i64(&cb, -9);
+	sk_evb_i64(&cb, 42);
+	cb.ev.info = sk_event_info_get(cb.ev.type);
+	SK_CHECK(sk_state_apply(st, &cb.ev, &view) == SK_OK);
+	sk_eval_ctx_set_event(&ctx, &cb.ev, &view);
+	SK_CHECK_STR(get(&ctx, "fd.name", -1, NULL), "");
 	sk_eval_ctx_free(&ctx);
 	sk_state_free(st);
 }

@@ -105,13 +105,49 @@ static const char *l4_name(uint8_t l4)
 	return l4 < sizeof(names) / sizeof(names[0]) ? names[l4] : NULL;
 }
 
+/* fd.* of a failed open, which has no fd: Falco still reports the path it
+ * asked for in fd.name/nameraw/directory (and the container forms) and 'f'
+ * as fd.typechar; every other fd field stays null. */
+static sk_err failed_open_str(struct sk_eval_ctx *ctx, const char *what, sk_values *out)
+{
+	const char *path = ctx->failed_path;
+	size_t len = ctx->failed_path_len;
+	if (strcmp(what, "typechar") == 0) {
+		return sk_out_str(out, "f", 1);
+	}
+	if (strcmp(what, "nameraw") == 0) {
+		return sk_out_str(out, ctx->failed_pathraw, ctx->failed_pathraw_len);
+	}
+	bool container = strncmp(what, "container", 9) == 0;
+	const char *kind = container ? what + 9 : what;
+	if (strcmp(kind, "directory") == 0) {
+		const char *slash = len > 0 ? memrchr(path, '/', len) : NULL;
+		len = slash == NULL || slash == path ? 1 : (size_t)(slash - path);
+		path = slash == NULL ? "/" : path;
+	} else if (strcmp(kind, "name") != 0) {
+		return sk_out_none(out);
+	}
+	if (!container) {
+		return sk_out_str(out, path, len);
+	}
+	const sk_container *c = ctx->thread != NULL ? ctx->thread->container : NULL;
+	const char *cid = c != NULL ? c->short_id : "host";
+	size_t cap = strlen(cid) + 1 + len + 1;
+	char *buf = sk_arena_alloc(&ctx->arena, cap);
+	if (buf == NULL) {
+		return sk_out_none(out);
+	}
+	int n = snprintf(buf, cap, "%s:%.*s", cid, (int)len, path);
+	return sk_out_str(out, buf, n > 0 ? (size_t)n : 0);
+}
+
 SK_XF(fd_str)
 {
 	const sk_fd *fd = ctx->fd;
-	if (fd == NULL) {
-		return sk_out_none(out);
-	}
 	const char *what = ref->def->name + 3;
+	if (fd == NULL) {
+		return ctx->failed_path != NULL ? failed_open_str(ctx, what, out) : sk_out_none(out);
+	}
 	if (strcmp(what, "name") == 0) {
 		return sk_out_str(out, fd->name, fd->name_len);
 	}

@@ -35,6 +35,7 @@ struct sk_state {
 	uint8_t local_addrs[256][17]; /* family byte + 16 address bytes */
 	uint32_t nlocal_addrs;
 	char path_buf[PATH_MAX_LEN];
+	char failed_path[PATH_MAX_LEN]; /* a failed open's path, for the view */
 	char tuple_buf[256];
 };
 
@@ -1000,7 +1001,7 @@ static sk_err apply_open(sk_state *st, const sk_event *ev, sk_thread *t, sk_stat
 		break;
 	}
 	view->fd_num = fdnum;
-	if (fdnum < 0 || t->fdt == NULL) {
+	if (fdnum >= 0 && t->fdt == NULL) {
 		return SK_OK;
 	}
 	uint32_t len;
@@ -1012,6 +1013,14 @@ static sk_err apply_open(sk_state *st, const sk_event *ev, sk_thread *t, sk_stat
 	size_t base_len;
 	dir_base(t, dirfd, &base, &base_len);
 	size_t plen = resolve_path(st, base, base_len, raw, len);
+	if (fdnum < 0) {
+		memcpy(st->failed_path, st->path_buf, plen);
+		view->failed_path = st->failed_path;
+		view->failed_path_len = (uint32_t)plen;
+		view->failed_pathraw = raw;
+		view->failed_pathraw_len = len;
+		return SK_OK;
+	}
 	uint32_t flags = flags_i == UINT32_MAX ? (SK_O_WRONLY | SK_O_CREAT) : (uint32_t)sk_param_u64(ev, flags_i, 0);
 	sk_fd *fd = fd_slot(st, t->fdt, fdnum);
 	if (fd == NULL) {
@@ -1571,6 +1580,10 @@ sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 	view->thread = NULL;
 	view->fd = NULL;
 	view->fd_num = -1;
+	view->failed_path = NULL;
+	view->failed_pathraw = NULL;
+	view->failed_path_len = 0;
+	view->failed_pathraw_len = 0;
 	st->clock++;
 	if (st->pending_close_fd >= 0) {
 		sk_thread *closer = sk_imap_get(&st->threads, st->pending_close_tid);

@@ -236,6 +236,11 @@ typedef struct sk_state_view {
 	sk_thread *thread; /* NULL when the thread is unknown */
 	sk_fd *fd;         /* the fd the event acts on, NULL when none */
 	int64_t fd_num;    /* -1 when the event has no fd */
+	/* A failed open/openat/openat2/creat: the path it asked for, resolved
+	 * as a new fd's name would be, and as passed (Falco's fd.name and
+	 * fd.nameraw of a failed open); NULL for every other event. */
+	const char *failed_path, *failed_pathraw;
+	uint32_t failed_path_len, failed_pathraw_len;
 } sk_state_view;
 
 /* Applies one decoded event to the state and reports the thread and fd it
