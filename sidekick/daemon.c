@@ -248,10 +248,36 @@ static sk_err skd_load_extras(skd_daemon *d, char *err, size_t errlen)
  * value) and templatedfields (the alert's field). A name that cannot be a
  * label is logged and left out, as Falcosidekick does; only running out of
  * memory stops the start. */
+struct skd_extra_labels {
+	skm_registry *metrics;
+	sk_err e; /* SK_ENOMEM stops the start; other refusals are logged */
+};
+
+/* One prometheus.extralabels entry: an output field whose value labels
+ * falco_events (Falcosidekick: "fd.name" becomes label fd_name). */
+static void skd_add_extra_label(void *user, const char *field)
+{
+	struct skd_extra_labels *x = user;
+	char why[256];
+	sk_err e = skm_add_label(x->metrics, field, SKM_LABEL_FIELD, field, why, sizeof(why));
+	if (e == SK_ENOMEM) {
+		x->e = e;
+	} else if (e != SK_OK) {
+		sk_warn("prometheus.extralabels: %s; left out of falco_events", why);
+	}
+}
+
 static sk_err skd_metric_labels(skd_daemon *d, char *err, size_t errlen)
 {
 	char why[256];
 	sk_err e;
+	struct skd_extra_labels extra = {d->metrics, SK_OK};
+
+	skc_list(d->cfg, "prometheus", "extralabels", skd_add_extra_label, &extra);
+	if (extra.e != SK_OK) {
+		snprintf(err, errlen, "out of memory");
+		return extra.e;
+	}
 
 	for (size_t i = 0; i < d->extras.nfields + d->extras.ntemplates; i++) {
 		bool custom = i < d->extras.nfields;

@@ -176,7 +176,8 @@ static const char shadow[] =
 	"\"root\",\"k8s.ns.labels.team\":\"blue\",\"fd.name\":\"/etc/shadow\"},\"tags\":[\"filesystem\"]}";
 
 /* Falcosidekick's falco_events labels for the one alert posted above:
- * customfields, then templatedfields, in config order;
+ * prometheus.extralabels (output fields, '.' as '_'), customfields, then
+ * templatedfields, in config order;
  * promtool accepts the whole /metrics page. */
 static void expect_metrics_labels(void)
 {
@@ -190,7 +191,8 @@ static void expect_metrics_labels(void)
 	if (text != NULL) {
 		SK_CHECK_CONTAINS(text, "\nfalcosecurity_falcosidekick_falco_events_total{hostname=\"node-1\","
 					"rule=\"Read sensitive file\",priority=\"Warning\",priority_raw=\"warning\","
-					"source=\"syscall\",k8s_ns_name=\"\",k8s_pod_name=\"\",env=\"prod\",team=\"blue\","
+					"source=\"syscall\",k8s_ns_name=\"\",k8s_pod_name=\"\",fd_name=\"/etc/shadow\","
+					"user_name=\"root\",env=\"prod\",team=\"blue\","
 					"owner=\"nobody\",who=\"root@prod\"} 1\n");
 	}
 	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s/metrics.txt'", tmp);
@@ -214,6 +216,7 @@ SK_TEST(fsk_templatedfields_and_output_format_exact_payload)
 		 "  owner: '{{ or (index . \"k8s.ns.labels.owner\") \"nobody\" }}'\n"
 		 "  who: '{{ index . \"user.name\" }}@{{ .env }}'\n"
 		 "outputFieldFormat: \"<timestamp>: <priority> <output> <custom_fields> <templated_fields>\"\n"
+		 "prometheus:\n  extralabels: \"fd.name, user.name\"\n"
 		 "webhook:\n  address: %s\n",
 		 url);
 	SK_CHECK(sidekick_start(body, NULL));
