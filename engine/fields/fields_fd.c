@@ -84,19 +84,34 @@ SK_XF(fd_num)
 	return sk_out_num(out, SK_FT_UINT64, fd->dev);
 }
 
-/* Splits a file fd's path into directory and file name. */
-static void split_path(const sk_fd *fd, size_t *dir_len, const char **file, size_t *file_len)
+/* Splits a path into directory (its first dir_len bytes) and file name. */
+static void split_path(const char *name, size_t name_len, size_t *dir_len, const char **file,
+                       size_t *file_len)
 {
-	const char *slash = fd->name_len > 0 ? memrchr(fd->name, '/', fd->name_len) : NULL;
+	const char *slash = name_len > 0 ? memrchr(name, '/', name_len) : NULL;
 	if (slash == NULL) {
 		*dir_len = 0;
-		*file = fd->name;
-		*file_len = fd->name_len;
+		*file = name;
+		*file_len = name_len;
 		return;
 	}
-	*dir_len = slash == fd->name ? 1 : (size_t)(slash - fd->name);
+	*dir_len = slash == name ? 1 : (size_t)(slash - name);
 	*file = slash + 1;
-	*file_len = fd->name_len - (size_t)(slash + 1 - fd->name);
+	*file_len = name_len - (size_t)(slash + 1 - name);
+}
+
+/* fd.containername / fd.containerdirectory: "<container id>:<path>". */
+static sk_err out_container_path(struct sk_eval_ctx *ctx, const char *path, size_t len, sk_values *out)
+{
+	const sk_container *c = ctx->thread != NULL ? ctx->thread->container : NULL;
+	const char *cid = c != NULL ? c->short_id : "host";
+	size_t cap = strlen(cid) + 1 + len + 1;
+	char *buf = sk_arena_alloc(&ctx->arena, cap);
+	if (buf == NULL) {
+		return sk_out_none(out);
+	}
+	int n = snprintf(buf, cap, "%s:%.*s", cid, (int)len, path);
+	return sk_out_str(out, buf, n > 0 ? (size_t)n : 0);
 }
 
 static const char *l4_name(uint8_t l4)
@@ -121,24 +136,13 @@ static sk_err failed_open_str(struct sk_eval_ctx *ctx, const char *what, sk_valu
 	bool container = strncmp(what, "container", 9) == 0;
 	const char *kind = container ? what + 9 : what;
 	if (strcmp(kind, "directory") == 0) {
-		const char *slash = len > 0 ? memrchr(path, '/', len) : NULL;
-		len = slash == NULL || slash == path ? 1 : (size_t)(slash - path);
-		path = slash == NULL ? "/" : path;
+		size_t file_len;
+		const char *file;
+		split_path(path, len, &len, &file, &file_len); /* the path is absolute */
 	} else if (strcmp(kind, "name") != 0) {
 		return sk_out_none(out);
 	}
-	if (!container) {
-		return sk_out_str(out, path, len);
-	}
-	const sk_container *c = ctx->thread != NULL ? ctx->thread->container : NULL;
-	const char *cid = c != NULL ? c->short_id : "host";
-	size_t cap = strlen(cid) + 1 + len + 1;
-	char *buf = sk_arena_alloc(&ctx->arena, cap);
-	if (buf == NULL) {
-		return sk_out_none(out);
-	}
-	int n = snprintf(buf, cap, "%s:%.*s", cid, (int)len, path);
-	return sk_out_str(out, buf, n > 0 ? (size_t)n : 0);
+	return container ? out_container_path(ctx, path, len, out) : sk_out_str(out, path, len);
 }
 
 SK_XF(fd_str)
@@ -179,7 +183,7 @@ SK_XF(fd_str)
 		}
 		size_t dir_len, file_len;
 		const char *file;
-		split_path(fd, &dir_len, &file, &file_len);
+		split_path(fd->name, fd->name_len, &dir_len, &file, &file_len);
 		return what[0] == 'd' ? sk_out_str(out, fd->name, dir_len) : sk_out_str(out, file, file_len);
 	}
 	if (strcmp(what, "l4proto") == 0) {
@@ -190,26 +194,22 @@ SK_XF(fd_str)
 		return is_socket(fd) ? sk_out_cstr(out, "ip")
 				     : (fd->type == SK_FD_UNIX ? sk_out_cstr(out, "unix") : sk_out_none(out));
 	}
-	char *buf = sk_arena_alloc(&ctx->arena, 64 + (size_t)fd->name_len + SK_CONTAINER_ID_LEN);
-	if (buf == NULL) {
-		return sk_out_none(out);
-	}
-	int n = 0;
 	if (strcmp(what, "uid") == 0) {
-		n = snprintf(buf, 64, "%" PRId64 "%" PRId64, ctx->thread != NULL ? ctx->thread->pid : 0, fd->num);
-	} else {
-		/* fd.containername / fd.containerdirectory */
-		const sk_container *c = ctx->thread != NULL ? ctx->thread->container : NULL;
-		const char *cid = c != NULL ? c->short_id : "host";
-		size_t len = fd->name_len;
-		if (strcmp(what, "containerdirectory") == 0) {
-			size_t file_len;
-			const char *file;
-			split_path(fd, &len, &file, &file_len);
+		char *buf = sk_arena_alloc(&ctx->arena, 64);
+		if (buf == NULL) {
+			return sk_out_none(out);
 		}
-		n = snprintf(buf, 64 + (size_t)fd->name_len + SK_CONTAINER_ID_LEN, "%s:%.*s", cid, (int)len, fd->name);
+		int n = snprintf(buf, 64, "%" PRId64 "%" PRId64, ctx->thread != NULL ? ctx->thread->pid : 0, fd->num);
+		return sk_out_str(out, buf, n > 0 ? (size_t)n : 0);
 	}
-	return sk_out_str(out, buf, n > 0 ? (size_t)n : 0);
+	/* fd.containername / fd.containerdirectory */
+	size_t len = fd->name_len;
+	if (strcmp(what, "containerdirectory") == 0) {
+		size_t file_len;
+		const char *file;
+		split_path(fd->name, fd->name_len, &len, &file, &file_len);
+	}
+	return out_container_path(ctx, fd->name, len, out);
 }
 
 /* The local end of a connection is the client when the client address
