@@ -501,25 +501,17 @@ static __always_inline void put_env(struct evtbuf *b, struct task_struct *task)
 	evt_close_param(b, len);
 }
 
-/* One capability set of a task's credentials as a u64. kernel_cap_t was
- * u32 cap[2] before 6.3 and is u64 val since: 8 bytes either way, and on a
- * little-endian machine the same value, so the whole field is copied by its
- * CO-RE-relocated offset rather than through .val. */
-enum cap_set { CAP_SET_cap_inheritable, CAP_SET_cap_permitted, CAP_SET_cap_effective };
-
-static __always_inline __u64 cred_caps(struct task_struct *t, enum cap_set which)
-{
-	const struct cred *c = BPF_CORE_READ(t, cred);
-	__u64 v = 0;
-	if (which == CAP_SET_cap_inheritable) {
-		bpf_core_read(&v, sizeof(v), &c->cap_inheritable);
-	} else if (which == CAP_SET_cap_permitted) {
-		bpf_core_read(&v, sizeof(v), &c->cap_permitted);
-	} else {
-		bpf_core_read(&v, sizeof(v), &c->cap_effective);
-	}
-	return v;
-}
+/* One capability set (a kernel_cap_t member of struct cred) of task t as a
+ * u64. kernel_cap_t was u32 cap[2] before 6.3 and is u64 val since: 8 bytes
+ * either way, and on a little-endian machine the same value, so the whole
+ * member is copied by its CO-RE-relocated offset rather than through .val. */
+#define cred_caps(t, set)                                                                                    \
+	({                                                                                                   \
+		const struct cred *c_ = BPF_CORE_READ(t, cred);                                              \
+		__u64 v_ = 0;                                                                                \
+		bpf_core_read(&v_, sizeof(v_), &c_->set);                                                    \
+		v_;                                                                                          \
+	})
 
 /* ---- generic syscall exit ---------------------------------------------- */
 
@@ -573,7 +565,8 @@ static __always_inline struct file *exit_ret_file(struct exit_ctx *x, const bool
 	return x->ret_file;
 }
 
-static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, struct exit_ctx *x, const bool btf_cast)
+static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, struct exit_ctx *x,
+                                      const bool btf_cast)
 {
 	struct task_struct *task = x->task;
 	const struct stash *st = x->st;
@@ -683,13 +676,13 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, st
 		break;
 	}
 	case SKC_P_CAP_INH:
-		put_u64(b, cred_caps(task, CAP_SET_cap_inheritable));
+		put_u64(b, cred_caps(task, cap_inheritable));
 		break;
 	case SKC_P_CAP_PERM:
-		put_u64(b, cred_caps(task, CAP_SET_cap_permitted));
+		put_u64(b, cred_caps(task, cap_permitted));
 		break;
 	case SKC_P_CAP_EFF:
-		put_u64(b, cred_caps(task, CAP_SET_cap_effective));
+		put_u64(b, cred_caps(task, cap_effective));
 		break;
 	case SKC_P_HOW_FLAGS:
 	case SKC_P_HOW_MODE:
@@ -1126,9 +1119,9 @@ static __always_inline void emit_exec(struct task_struct *p, __u16 type, long re
 	put_u32(b, BPF_CORE_READ(p, loginuid.val));
 	struct file *exe = BPF_CORE_READ(p, mm, exe_file);
 	put_u32(b, exe ? exe_flags(exe, p) : 0);
-	put_u64(b, cred_caps(p, CAP_SET_cap_inheritable));
-	put_u64(b, cred_caps(p, CAP_SET_cap_permitted));
-	put_u64(b, cred_caps(p, CAP_SET_cap_effective));
+	put_u64(b, cred_caps(p, cap_inheritable));
+	put_u64(b, cred_caps(p, cap_permitted));
+	put_u64(b, cred_caps(p, cap_effective));
 	struct inode *ino = exe ? BPF_CORE_READ(exe, f_inode) : NULL;
 	put_u64(b, ino ? BPF_CORE_READ(ino, i_ino) : 0);
 	put_u64(b, ino ? inode_time_ns(ino, false) : 0);

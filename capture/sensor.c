@@ -43,7 +43,6 @@ struct sensor {
 	/* the exit programs loaded: with bpf_rdonly_cast, or probe reads only */
 	struct bpf_program *sys_exit, *tp_exit;
 	struct bpf_link **sys_exit_link;
-	bool probe_reads;
 };
 
 /* The verifier's last lines, kept for the error report. */
@@ -135,15 +134,15 @@ static void choose_exit_programs(struct sensor *s, bool probe_reads)
 {
 	struct saker_bpf *k = s->skel;
 	bool has_cast = kernel_has_rdonly_cast();
-	s->probe_reads = probe_reads || !has_cast;
+	bool probe = probe_reads || !has_cast;
 	if (!has_cast) {
 		sk_info("the kernel has no bpf_rdonly_cast (before 6.2): file objects are read with probe reads");
 	}
-	s->sys_exit = s->probe_reads ? k->progs.sk_sys_exit_probe : k->progs.sk_sys_exit;
-	s->tp_exit = s->probe_reads ? k->progs.sk_tp_exit_probe : k->progs.sk_tp_exit;
-	s->sys_exit_link = s->probe_reads ? &k->links.sk_sys_exit_probe : &k->links.sk_sys_exit;
-	bpf_program__set_autoload(s->probe_reads ? k->progs.sk_sys_exit : k->progs.sk_sys_exit_probe, false);
-	bpf_program__set_autoload(s->probe_reads ? k->progs.sk_tp_exit : k->progs.sk_tp_exit_probe, false);
+	s->sys_exit = probe ? k->progs.sk_sys_exit_probe : k->progs.sk_sys_exit;
+	s->tp_exit = probe ? k->progs.sk_tp_exit_probe : k->progs.sk_tp_exit;
+	s->sys_exit_link = probe ? &k->links.sk_sys_exit_probe : &k->links.sk_sys_exit;
+	bpf_program__set_autoload(probe ? k->progs.sk_sys_exit : k->progs.sk_sys_exit_probe, false);
+	bpf_program__set_autoload(probe ? k->progs.sk_tp_exit : k->progs.sk_tp_exit_probe, false);
 }
 
 static int on_ring_event(void *ctx, void *data, size_t size)
