@@ -567,7 +567,10 @@ int main(int argc, char **argv)
 	uint64_t last_events = 0;
 	uint64_t flush_ns = (uint64_t)cap.opt.flush_us * 1000u;
 	useconds_t idle_us = 0, poll_us = cap.opt.poll_us, idle_max = cap.opt.idle_max_us;
-	useconds_t idle_min = idle_max < 100 ? idle_max : 100;
+	/* the back-off after traffic starts at the traffic poll period: each
+	 * wakeup costs the workload on a small machine, and a shorter first
+	 * sleep only shortens the wait of an event arriving just then */
+	useconds_t idle_min = poll_us > 0 && poll_us < idle_max ? poll_us : idle_max < 100 ? idle_max : 100;
 	bool had_events = false;
 	while (!stop_requested) {
 		int n = 0;
