@@ -212,12 +212,23 @@ static void worker_main(int req, int rep)
 
 static int start_worker(void)
 {
+	/* close-on-exec: the sensors and the engine the bench starts later
+	 * must not hold the worker's pipes */
 	int req[2], rep[2];
-	if (pipe(req) != 0 || pipe(rep) != 0) {
+	if (pipe2(req, O_CLOEXEC) != 0) {
+		return -1;
+	}
+	if (pipe2(rep, O_CLOEXEC) != 0) {
+		close(req[0]);
+		close(req[1]);
 		return -1;
 	}
 	worker_pid = fork();
 	if (worker_pid < 0) {
+		close(req[0]);
+		close(req[1]);
+		close(rep[0]);
+		close(rep[1]);
 		return -1;
 	}
 	if (worker_pid == 0) {
@@ -411,7 +422,6 @@ static int cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
 }
-
 
 struct config_result {
 	double ratio[MAX_ROUNDS];
