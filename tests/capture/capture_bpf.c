@@ -297,17 +297,26 @@ static long exec_flags_for(const char *needle)
 	return result;
 }
 
-/* The engine's own reader decodes the whole recording without damage. */
-static void check_engine_reader(void)
+/* The engine's own reader decodes the whole recording without damage; the
+ * same pass counts this process's init_module exits into *init_module_exits
+ * for check_init_module. */
+static void check_engine_reader(int *init_module_exits)
 {
 	sk_scap_reader *r = NULL;
+	*init_module_exits = -1;
 	SK_CHECK_INT(sk_scap_reader_open_file(scap_path, NULL, NULL, &r), SK_OK);
+	if (r == NULL) {
+		return;
+	}
 	sk_event ev;
 	sk_err err;
 	uint64_t n = 0;
+	int module_exits = 0;
 	while ((err = sk_scap_reader_next(r, &ev)) == SK_OK && n < 10000000) {
 		n++;
+		module_exits += ev.type == 411 && ev.tid == (uint64_t)getpid();
 	}
+	*init_module_exits = module_exits;
 	SK_CHECK_INT(err, SK_ENOENT);
 	sk_scap_stats st;
 	sk_scap_reader_stats(r, &st);
@@ -320,29 +329,12 @@ static void check_engine_reader(void)
 	sk_scap_reader_close(r);
 }
 
-/* Failed init_module calls of this process in the recording, per the
- * engine's reader. */
-static int init_module_exits(void)
-{
-	sk_scap_reader *r = NULL;
-	if (sk_scap_reader_open_file(scap_path, NULL, NULL, &r) != SK_OK) {
-		return -1;
-	}
-	sk_event ev;
-	int n = 0;
-	for (uint64_t i = 0; i < 10000000 && sk_scap_reader_next(r, &ev) == SK_OK; i++) {
-		n += ev.type == 411 && ev.tid == (uint64_t)getpid();
-	}
-	sk_scap_reader_close(r);
-	return n;
-}
-
 /* init_module (what "Kernel module load attempt" watches) is captured
  * wherever the kernel has its exit tracepoint, and where it has none (a
  * kernel without module support, like this CI host's, where every call
  * fails with ENOSYS) by the one generic exit hook the sensor then keeps.
  * Only --exit-tracepoints, which forces per-syscall exits, gives it up. */
-static void check_init_module(void)
+static void check_init_module(int init_module_exits)
 {
 	bool has_tracepoint = access("/sys/kernel/tracing/events/syscalls/sys_exit_init_module", F_OK) == 0 ||
 			      access("/sys/kernel/debug/tracing/events/syscalls/sys_exit_init_module", F_OK) == 0;
@@ -350,7 +342,7 @@ static void check_init_module(void)
 	int want = has_tracepoint || !forced ? 1 : 0;
 	printf("init_module: exit tracepoint %s%s: want %d event(s)\n", has_tracepoint ? "present" : "absent",
 	       forced ? ", --exit-tracepoints" : "", want);
-	SK_CHECK_INT(init_module_exits(), want);
+	SK_CHECK_INT(init_module_exits, want);
 }
 
 /* The engine replays the recording through Falco's own rules (when it is
@@ -456,8 +448,9 @@ SK_TEST(live_capture_matches_sysdig)
 	SK_CHECK(upper_flags >= 0 && (upper_flags & (2 | 8)) == 2);
 	long lower_flags = exec_flags_for("merged/ovl_lower_true");
 	SK_CHECK(lower_flags >= 0 && (lower_flags & (2 | 8)) == 8);
-	check_engine_reader();
-	check_init_module();
+	int init_module_exits = -1;
+	check_engine_reader(&init_module_exits);
+	check_init_module(init_module_exits);
 	check_engine_replay();
 }
 
