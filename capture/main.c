@@ -35,6 +35,13 @@
 #define POLL_US       1000u          /* sleep between polls under traffic */
 #define IDLE_MAX_US   2000u          /* longest sleep between polls when idle */
 #define TIMING_MAX_US 1000000u       /* bound of both, as options */
+/* After this long without events the reader stops polling and blocks until
+ * the kernel wakes it at the next event. Not sooner: a wakeup from the
+ * kernel runs the reader at the moment the traced task is busy (an IPI to
+ * the other CPU, the reader beside the workload's fork or exec), which cost
+ * a fork+exec loop more here than polling at --poll-us did; after 50 ms of
+ * silence that happens at most 20 times a second. */
+#define IDLE_BLOCK_NS 50000000ull
 #define CONTROL_NS    500000000ull   /* control request period */
 #define STATS_NS      1000000000ull
 #define MAX_STAT_CPUS 1024u
@@ -109,7 +116,8 @@ static void usage(FILE *f)
 		   "  --ring-mb N      per-CPU ring buffer size in MiB (power of 2, default 8)\n"
 		   "  --flush-us N     under steady traffic, ship a batch at least every N us (default 2000)\n"
 		   "  --poll-us N      under traffic, sleep N us between polls; 0 polls back to back (default 1000)\n"
-		   "  --idle-max-us N  longest sleep between polls of idle rings, in us (default 2000)\n"
+		   "  --idle-max-us N  longest sleep between polls of idle rings, in us (default 2000);\n"
+		   "                   after 50 ms without events the reader sleeps until the next one\n"
 		   "  --exit-tracepoints  per-syscall exit tracepoints even where some syscalls have none\n"
 		   "                   (those are then not captured; the default falls back to one hook for all)\n"
 		   "  --probe-reads    read file objects with probe reads, as on kernels before 6.2 where\n"
@@ -358,6 +366,26 @@ static void send_message(struct capture *cap, const void *data, size_t len, uint
 	}
 }
 
+/* How long a blocking wait on idle rings may last: until the next control
+ * request, counters message or the end of --duration. */
+static int wait_timeout_ms(const struct options *o, uint64_t t, uint64_t started, uint64_t last_control,
+			   uint64_t last_stats)
+{
+	uint64_t limit = last_control + CONTROL_NS > t ? last_control + CONTROL_NS - t : 0;
+	uint64_t to_stats = last_stats + STATS_NS > t ? last_stats + STATS_NS - t : 0;
+	if (to_stats < limit) {
+		limit = to_stats;
+	}
+	if (o->duration > 0) {
+		double end = (double)started + o->duration * 1e9;
+		uint64_t to_end = end > (double)t ? (uint64_t)(end - (double)t) : 0;
+		if (to_end < limit) {
+			limit = to_end;
+		}
+	}
+	return (int)((limit + 999999u) / 1000000u);
+}
+
 static void flush_batch(struct capture *cap)
 {
 	if (cap->batch.len == 0) {
@@ -571,14 +599,22 @@ int main(int argc, char **argv)
 	 * wakeup costs the workload on a small machine, and a shorter first
 	 * sleep only shortens the wait of an event arriving just then */
 	useconds_t idle_min = poll_us > 0 && poll_us < idle_max ? poll_us : idle_max < 100 ? idle_max : 100;
-	bool had_events = false;
+	bool had_events = false, block = false;
+	uint64_t last_event = started;
 	while (!stop_requested) {
 		int n = 0;
-		if (sensor_poll(cap.sensor, &n) != SK_OK) {
+		sk_err perr = block ? sensor_wait(cap.sensor,
+						  wait_timeout_ms(&cap.opt, now_ns(), started, last_control, last_stats),
+						  &n)
+				    : sensor_poll(cap.sensor, &n);
+		if (perr != SK_OK) {
 			sk_error("reading the ring buffers failed");
 			goto cleanup;
 		}
 		uint64_t t = now_ns();
+		if (n > 0) {
+			last_event = t;
+		}
 		/* Ship as soon as the rings are drained (a poll drains them; with
 		 * poll_us 0 a poll that finds nothing says so): batching only ever
 		 * waits for events already in the rings, never for future ones. */
@@ -614,7 +650,9 @@ int main(int argc, char **argv)
 			idle_us = idle_us * 2 > idle_max ? idle_max : idle_us * 2;
 		}
 		had_events = n > 0;
-		if (idle_us > 0) {
+		/* the batch is shipped (drained rings ship it): nothing waits */
+		block = n == 0 && cap.batch.len == 0 && t - last_event >= IDLE_BLOCK_NS;
+		if (!block && idle_us > 0) {
 			usleep(idle_us);
 		}
 	}

@@ -446,6 +446,24 @@ sk_err sensor_poll(struct sensor *s, int *n)
 	return r < 0 && r != -EINTR ? SK_EIO : SK_OK;
 }
 
+sk_err sensor_wait(struct sensor *s, int timeout_ms, int *n)
+{
+	/* The flag is set before the rings are looked at, and the programs read
+	 * it after they commit an event: an event is either seen by the drain
+	 * below or wakes the epoll_wait in ring_buffer__poll. */
+	__atomic_store_n(&s->skel->bss->reader_waiting, 1, __ATOMIC_SEQ_CST);
+	sk_err err = sensor_poll(s, n);
+	if (err == SK_OK && *n == 0) {
+		s->delivered = 0;
+		int r = ring_buffer__poll(s->rb, timeout_ms);
+		*n = s->delivered;
+		err = r < 0 && r != -EINTR ? SK_EIO : SK_OK;
+	}
+	/* awake again: events need no wakeup until the next wait */
+	__atomic_store_n(&s->skel->bss->reader_waiting, 0, __ATOMIC_RELAXED);
+	return err;
+}
+
 sk_err sensor_counters(struct sensor *s, struct skc_counters *per_cpu, uint32_t max, uint32_t *ncpus)
 {
 	uint32_t key = 0;

@@ -3,8 +3,9 @@
  * sensor_open() checks privileges, BTF and kernel version, loads the
  * programs with the sensor's own tgid filtered, creates one ring buffer per
  * CPU and attaches. The interest set (which syscalls emit events) can be
- * changed at any time. Events are drained by polling: the kernel never wakes
- * the reader. */
+ * changed at any time. Events are drained by polling; the kernel wakes the
+ * reader only when it waits on idle rings (sensor_wait), at the first event
+ * after that. */
 #ifndef SENSOR_H
 #define SENSOR_H
 
@@ -41,6 +42,11 @@ sk_err sensor_set_interest(struct sensor *s, const bool want[SKC_MAX_SYSCALLS]);
 
 /* Drains every ring buffer once; *n gets the events delivered. */
 sk_err sensor_poll(struct sensor *s, int *n);
+
+/* Asks the kernel for a wakeup at the next event, drains every ring once
+ * more, and if that found nothing blocks until the wakeup, a signal or
+ * timeout_ms (-1: no limit). *n gets the events delivered. */
+sk_err sensor_wait(struct sensor *s, int timeout_ms, int *n);
 
 /* Copies per-CPU counters into per_cpu (room for max CPUs); *ncpus set. */
 sk_err sensor_counters(struct sensor *s, struct skc_counters *per_cpu, uint32_t max, uint32_t *ncpus);

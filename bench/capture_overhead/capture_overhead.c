@@ -22,7 +22,10 @@
  *   capture_overhead [--rounds N] [--scale F] [--rules FILE]
  *                    [--a-interest rules|all|none] [--b-interest rules|all|none]
  *                    [--a-args "OPTS"] [--b-args "OPTS"] [--b-exe PATH]
+ *                    [--only NAME[,NAME...]]
  *
+ * --only runs just the named workloads (getppid, open_close, fork_exec,
+ * redis), for an A/B that concerns one of them.
  * SAKER_BUILD_DIR (or ./build) locates bin/saker-capture and bin/saker-engine;
  * --b-exe runs configuration B with another saker-capture binary. */
 #define _GNU_SOURCE
@@ -522,6 +525,21 @@ static pid_t start_redis(void)
 	return -1;
 }
 
+/* Whether NAME is one of the comma-separated names in LIST. */
+static bool listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = list; p != NULL && *p != 0;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (n == len && strncmp(p, name, n) == 0) {
+			return true;
+		}
+		p = comma != NULL ? comma + 1 : NULL;
+	}
+	return false;
+}
+
 static bool interest_known(const char *v)
 {
 	return strcmp(v, "rules") == 0 || strcmp(v, "all") == 0 || strcmp(v, "none") == 0;
@@ -531,6 +549,7 @@ int main(int argc, char **argv)
 {
 	int rounds = 5;
 	const char *rules = "../shared/upstream/rules/falco_rules.yaml";
+	const char *only = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
 			rounds = atoi(argv[++i]);
@@ -553,10 +572,12 @@ int main(int argc, char **argv)
 			have_b |= config == 1;
 		} else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
 			rules = argv[++i];
+		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+			only = argv[++i];
 		} else {
 			fprintf(stderr, "usage: capture_overhead [--rounds N] [--scale F] [--rules FILE] "
 					"[--a-interest rules|all|none] [--b-interest rules|all|none] [--a-args OPTS] "
-					"[--b-args OPTS] [--b-exe PATH]\n");
+					"[--b-args OPTS] [--b-exe PATH] [--only NAME[,NAME...]]\n");
 			return 2;
 		}
 	}
@@ -619,6 +640,9 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	for (size_t i = 0; i < NLOADS; i++) {
+		if (only != NULL && !listed(only, loads[i].name)) {
+			continue;
+		}
 		if (loads[i].fn == work_redis && redis < 0) {
 			printf("%-12s skipped: redis-server did not start\n", loads[i].name);
 			continue;

@@ -9,7 +9,13 @@
  * receiver. Prints p50/p90/p99/max of both, the sidekick's share as a
  * ratio, and the engine-output p99 against the 5 ms target.
  *
- *   sudo SAKER_BUILD_DIR=build build/bench/e2e_latency_bench [EVENTS]   (from the repo root) */
+ *   sudo SAKER_BUILD_DIR=build build/bench/e2e_latency_bench [EVENTS [GAP_MS [CAPTURE_ARGS]]]
+ *   (from the repo root)
+ *
+ * GAP_MS (default 20) is the pause between opens: past 50 ms of silence
+ * saker-capture stops polling and is woken by the kernel at the next event,
+ * so e.g. 100 measures that path. CAPTURE_ARGS (one string) are extra
+ * saker-capture options, e.g. "--poll-us 0". */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -195,8 +201,8 @@ static void drain(const source *src)
  * apart). */
 #define STALE_MS 5.0
 
-/* Opens the target `events` times, 20 ms apart; collects each latency. */
-static int measure(const source *src, const char *path, int events, double *lat, int *stale)
+/* Opens the target `events` times, gap_ms apart; collects each latency. */
+static int measure(const source *src, const char *path, int events, int gap_ms, double *lat, int *stale)
 {
 	int got = 0;
 
@@ -222,14 +228,14 @@ static int measure(const source *src, const char *path, int events, double *lat,
 		if (ms >= 0) {
 			lat[got++] = ms;
 		}
-		usleep(20000);
+		usleep((useconds_t)gap_ms * 1000u);
 	}
 	return got;
 }
 
 /* One run through a fresh stack; prints the percentiles; p99 in *p99. */
 static bool run_once(const char *what, const e2e_opts *o, const source *src, const char *target, int events,
-		     double *p99)
+		     int gap_ms, double *p99)
 {
 	static double lat[MAX_EVENTS];
 	e2e_stack s = {.dir = ""};
@@ -239,7 +245,7 @@ static bool run_once(const char *what, const e2e_opts *o, const source *src, con
 		return false;
 	}
 	drain(src);
-	got = measure(src, target, events, lat, &stale);
+	got = measure(src, target, events, gap_ms, lat, &stale);
 	e2e_stack_free(&s, false);
 	if (got < events * 9 / 10) {
 		fprintf(stderr, "e2e_latency: %s: only %d of %d alerts arrived\n", what, got, events);
@@ -247,16 +253,16 @@ static bool run_once(const char *what, const e2e_opts *o, const source *src, con
 	}
 	qsort(lat, (size_t)got, sizeof(lat[0]), by_value);
 	*p99 = lat[got * 99 / 100];
-	printf("syscall -> alert at %s, %d events: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms "
+	printf("syscall -> alert at %s, %d events %d ms apart: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms "
 	       "(%d stale alerts skipped)\n",
-	       what, got, lat[got / 2], lat[got * 9 / 10], *p99, lat[got - 1], stale);
+	       what, got, gap_ms, lat[got / 2], lat[got * 9 / 10], *p99, lat[got - 1], stale);
 	return true;
 }
 
 int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/sk_e2e_tools_lat_XXXXXX", url[128], target[128], canary[512], webhook[64], cmd[160];
-	int events = argc > 1 ? atoi(argv[1]) : 200, ret = 1;
+	int events = argc > 1 ? atoi(argv[1]) : 200, gap_ms = argc > 2 ? atoi(argv[2]) : 20, ret = 1;
 	const char *why = NULL;
 	nng_src from_engine = {.sock = NNG_SOCKET_INITIALIZER};
 	sk_http_recv *httpd = NULL;
@@ -264,8 +270,8 @@ int main(int argc, char **argv)
 	sk_http_recv_opts httpd_opts = {.handle = http_on_request, .ctx = &rx};
 	double p99_engine = 0, p99_sidekick = 0;
 
-	if (events <= 0 || events > MAX_EVENTS) {
-		fprintf(stderr, "e2e_latency: EVENTS must be 1..%d\n", MAX_EVENTS);
+	if (events <= 0 || events > MAX_EVENTS || gap_ms < 1 || gap_ms > 10000) {
+		fprintf(stderr, "e2e_latency: EVENTS must be 1..%d, GAP_MS 1..10000\n", MAX_EVENTS);
 		return 2;
 	}
 	if (!e2e_can_run(&why)) {
@@ -290,13 +296,15 @@ int main(int argc, char **argv)
 	e2e_opts direct = {.rules = {"tests/e2e/e2e_rules.yaml"},
 			   .canary_cmd = canary,
 			   .canary_rule = "E2E open",
-			   .nng_output = url};
+			   .nng_output = url,
+			   .capture_extra = argc > 3 ? argv[3] : NULL};
 	e2e_opts via_sidekick = direct;
 	via_sidekick.nng_output = NULL;
 	via_sidekick.webhook = webhook;
 	source from_nng = {nng_next, &from_engine}, from_http = {http_next, &rx};
-	if (!run_once("saker-engine's nng output", &direct, &from_nng, target, events, &p99_engine) ||
-	    !run_once("saker-sidekick's webhook output", &via_sidekick, &from_http, target, events, &p99_sidekick)) {
+	if (!run_once("saker-engine's nng output", &direct, &from_nng, target, events, gap_ms, &p99_engine) ||
+	    !run_once("saker-sidekick's webhook output", &via_sidekick, &from_http, target, events, gap_ms,
+		      &p99_sidekick)) {
 		goto cleanup;
 	}
 	printf("p99 sidekick / engine = %.2f; engine p99 / target (%.0f ms) = %.2f\n",

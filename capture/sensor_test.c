@@ -1,0 +1,163 @@
+/* sensor_test: the sensor's wakeup contract, on the real eBPF programs.
+ *
+ * sensor_wait() must never sleep through an event: whether the event lands
+ * before the reader arms the kernel's wakeup, while it drains the rings, or
+ * after it blocks, the wait returns with it. A helper process (the sensor
+ * filters its own process) makes one unlinkat per round after a varying
+ * delay, so all three orders occur; each round waits with a 5 s limit, and a
+ * wait that times out without the event is a lost wakeup. A wait on idle
+ * rings with a short limit returns by its timeout with nothing.
+ *
+ * Needs root and kernel BTF; exits 77 (ctest SKIP) otherwise. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sc_table.h"
+#include "sensor.h"
+#include "sk_test.h"
+
+#define ROUNDS  200
+#define WAIT_MS 5000
+
+static struct sensor *sensor;
+static pid_t helper = -1;
+static int to_helper = -1;
+static const struct sc_entry *unlinkat_row;
+static volatile int seen; /* helper's unlinkat exits delivered */
+
+/* Counts the helper's unlinkat exits (scap header: u64 ts, u64 tid, u32
+ * len, u16 type). */
+static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
+{
+	(void)ctx;
+	(void)cpu;
+	uint64_t tid;
+	uint16_t type;
+	if (len < SKC_HDR_LEN) {
+		return;
+	}
+	memcpy(&tid, ev + 8, sizeof(tid));
+	memcpy(&type, ev + 20, sizeof(type));
+	if (type == unlinkat_row->evt_type && tid == (uint64_t)helper) {
+		seen++;
+	}
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The helper: for each byte read, spin the given number of microseconds,
+ * then make a failing unlinkat (an exit event all the same). */
+static void helper_main(int from_parent)
+{
+	unsigned char delay_us;
+	while (read(from_parent, &delay_us, 1) == 1) {
+		double until = now_ms() + delay_us / 1000.0;
+		while (now_ms() < until) {
+		}
+		unlinkat(AT_FDCWD, "/nonexistent/sk_sensor_test", 0);
+	}
+	_exit(0);
+}
+
+/* Waits until the helper's event number `want` has been delivered. */
+static int wait_for(int want)
+{
+	double deadline = now_ms() + WAIT_MS;
+	for (int polls = 0; polls < 10000 && seen < want; polls++) {
+		double left = deadline - now_ms();
+		int n = 0;
+		if (left <= 0 || sensor_wait(sensor, (int)left + 1, &n) != SK_OK) {
+			return -1;
+		}
+	}
+	return seen >= want ? 0 : -1;
+}
+
+SK_TEST(every_event_ends_a_wait)
+{
+	int lost = 0;
+	for (int i = 0; i < ROUNDS && lost == 0; i++) {
+		/* 0 us: the event races the arming; up to ~250 us: it lands
+		 * while the reader drains or after it blocks */
+		unsigned char delay_us = (unsigned char)((i * 37) % 251);
+		SK_CHECK(write(to_helper, &delay_us, 1) == 1);
+		if (wait_for(i + 1) != 0) {
+			fprintf(stderr, "round %d (helper delay %u us): no wakeup within %d ms\n", i, delay_us,
+				WAIT_MS);
+			lost++;
+		}
+	}
+	SK_CHECK(lost == 0);
+	SK_CHECK(seen == ROUNDS);
+}
+
+SK_TEST(idle_wait_ends_by_its_timeout)
+{
+	int n = -1;
+	int before = seen;
+	double t0 = now_ms();
+	SK_CHECK(sensor_wait(sensor, 50, &n) == SK_OK);
+	/* other processes may unlink meanwhile; the helper did not */
+	SK_CHECK(seen == before);
+	SK_CHECK(now_ms() - t0 < WAIT_MS);
+}
+
+int main(void)
+{
+	char why[256] = "";
+	if (geteuid() != 0) {
+		fprintf(stderr, "sensor_test: needs root (loads eBPF); skipped\n");
+		return 77;
+	}
+	struct stat st;
+	if (stat("/sys/kernel/btf/vmlinux", &st) != 0) {
+		fprintf(stderr, "sensor_test: no kernel BTF; skipped\n");
+		return 77;
+	}
+	size_t rows;
+	const struct sc_entry *t = sc_table(&rows);
+	for (size_t i = 0; i < rows; i++) {
+		if (strcmp(t[i].name, "unlinkat") == 0) {
+			unlinkat_row = &t[i];
+		}
+	}
+	int fds[2];
+	if (unlinkat_row == NULL || pipe(fds) != 0) {
+		perror("pipe");
+		return 1;
+	}
+	helper = fork();
+	if (helper == 0) {
+		close(fds[1]);
+		helper_main(fds[0]);
+	}
+	close(fds[0]);
+	to_helper = fds[1];
+	struct sensor_opts so = {.ring_bytes = 1u << 20};
+	if (helper < 0 || sensor_open(&so, on_event, NULL, &sensor, why, sizeof(why)) != SK_OK) {
+		fprintf(stderr, "sensor_test: cannot start: %s\n", why[0] ? why : "fork failed");
+		return 1;
+	}
+	bool want[SKC_MAX_SYSCALLS] = {false};
+	want[unlinkat_row->nr] = true;
+	int rc = 1;
+	if (sensor_set_interest(sensor, want) == SK_OK) {
+		rc = sk_test_run();
+	}
+	close(to_helper);
+	waitpid(helper, NULL, 0);
+	sensor_close(sensor);
+	return rc;
+}
