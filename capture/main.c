@@ -2,8 +2,8 @@
  *
  *   saker-capture [--events URL] [--control URL] [--all] [-w FILE.scap]
  *                 [-n COUNT] [--duration SEC] [--stats] [--ring-mb N]
- *                 [--flush-us N] [--poll-us N] [--idle-max-us N] [--exit-tracepoints]
- *                 [--probe-reads]
+ *                 [--flush-us N] [--poll-us N] [--idle-max-us N] [--block-after-us N]
+ *                 [--exit-tracepoints] [--probe-reads]
  *
  * Without -w, events go in batches over nng PUSH to the engine; the interest
  * set comes from the engine over the control link (docs/protocol.md). With
@@ -34,14 +34,16 @@
 #define FLUSH_US      2000u          /* or after 2 ms of steady traffic */
 #define POLL_US       1000u          /* sleep between polls under traffic */
 #define IDLE_MAX_US   2000u          /* longest sleep between polls when idle */
-#define TIMING_MAX_US 1000000u       /* bound of both, as options */
+#define TIMING_MAX_US 1000000u       /* bound of the timing options */
 /* After this long without events the reader stops polling and blocks until
- * the kernel wakes it at the next event. Not sooner: a wakeup from the
+ * the kernel wakes it at the next event. Not at once: a wakeup from the
  * kernel runs the reader at the moment the traced task is busy (an IPI to
  * the other CPU, the reader beside the workload's fork or exec), which cost
- * a fork+exec loop more here than polling at --poll-us did; after 50 ms of
- * silence that happens at most 20 times a second. */
-#define IDLE_BLOCK_NS 50000000ull
+ * a fork+exec loop more here than polling did; after 50 ms of silence that
+ * happens at most 20 times a second. 10 ms gave lone events a lower latency
+ * (docs/performance.md); its cost to workloads pausing 10-50 ms between
+ * bursts could not be measured apart from this machine's noise. */
+#define BLOCK_AFTER_US 50000u
 #define CONTROL_NS    500000000ull   /* control request period */
 #define STATS_NS      1000000000ull
 #define MAX_STAT_CPUS 1024u
@@ -61,6 +63,7 @@ struct options {
 	uint32_t flush_us;    /* ship a batch at least this often under traffic */
 	uint32_t poll_us;     /* sleep after a poll that found events (0: poll again at once) */
 	uint32_t idle_max_us; /* back-off ceiling between polls of idle rings */
+	uint32_t block_after_us; /* silence after which the reader blocks until an event */
 };
 
 /* Where one event block sits in the batch, for ordering by time. */
@@ -116,8 +119,9 @@ static void usage(FILE *f)
 		   "  --ring-mb N      per-CPU ring buffer size in MiB (power of 2, default 8)\n"
 		   "  --flush-us N     under steady traffic, ship a batch at least every N us (default 2000)\n"
 		   "  --poll-us N      under traffic, sleep N us between polls; 0 polls back to back (default 1000)\n"
-		   "  --idle-max-us N  longest sleep between polls of idle rings, in us (default 2000);\n"
-		   "                   after 50 ms without events the reader sleeps until the next one\n"
+		   "  --idle-max-us N  longest sleep between polls of idle rings, in us (default 2000)\n"
+		   "  --block-after-us N  after N us without events stop polling; the kernel wakes the\n"
+		   "                   reader at the next event (default 50000)\n"
 		   "  --exit-tracepoints  per-syscall exit tracepoints even where some syscalls have none\n"
 		   "                   (those are then not captured; the default falls back to one hook for all)\n"
 		   "  --probe-reads    read file objects with probe reads, as on kernels before 6.2 where\n"
@@ -133,7 +137,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"enter-events", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
 		{"flush-us", required_argument, NULL, 'f'}, {"idle-max-us", required_argument, NULL, 'i'},
 		{"poll-us", required_argument, NULL, 'p'}, {"exit-tracepoints", no_argument, NULL, 'x'},
-		{"probe-reads", no_argument, NULL, 'P'},
+		{"probe-reads", no_argument, NULL, 'P'},  {"block-after-us", required_argument, NULL, 'b'},
 		{NULL, 0, NULL, 0},
 	};
 	o->events_url = "ipc:///run/saker/events.sock";
@@ -142,6 +146,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->flush_us = FLUSH_US;
 	o->idle_max_us = IDLE_MAX_US;
 	o->poll_us = POLL_US;
+	o->block_after_us = BLOCK_AFTER_US;
 	int c;
 	while ((c = getopt_long(argc, argv, "w:n:h", longs, NULL)) != -1) {
 		char *end = NULL;
@@ -193,15 +198,23 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'f':
 		case 'i':
-		case 'p': {
+		case 'p':
+		case 'b': {
 			unsigned long us = strtoul(optarg, &end, 10);
-			const char *name = c == 'f' ? "flush-us" : c == 'i' ? "idle-max-us" : "poll-us";
-			if (*end != 0 || *optarg == '-' || (us == 0 && c != 'p') || us > TIMING_MAX_US) {
-				sk_error("--%s %s: want microseconds between %d and %u", name, optarg, c == 'p' ? 0 : 1,
+			const char *name = c == 'f'   ? "flush-us"
+					   : c == 'i' ? "idle-max-us"
+					   : c == 'p' ? "poll-us"
+						      : "block-after-us";
+			unsigned long min = c == 'p' ? 0 : 1;
+			if (*end != 0 || *optarg == '-' || us < min || us > TIMING_MAX_US) {
+				sk_error("--%s %s: want microseconds between %lu and %u", name, optarg, min,
 					 TIMING_MAX_US);
 				return -1;
 			}
-			*(c == 'f' ? &o->flush_us : c == 'i' ? &o->idle_max_us : &o->poll_us) = (uint32_t)us;
+			*(c == 'f'   ? &o->flush_us
+			  : c == 'i' ? &o->idle_max_us
+			  : c == 'p' ? &o->poll_us
+				     : &o->block_after_us) = (uint32_t)us;
 			break;
 		}
 		case 'h':
@@ -600,7 +613,7 @@ int main(int argc, char **argv)
 	 * sleep only shortens the wait of an event arriving just then */
 	useconds_t idle_min = poll_us > 0 && poll_us < idle_max ? poll_us : idle_max < 100 ? idle_max : 100;
 	bool had_events = false, block = false;
-	uint64_t last_event = started;
+	uint64_t last_event = started, block_after_ns = (uint64_t)cap.opt.block_after_us * 1000u;
 	while (!stop_requested) {
 		int n = 0;
 		sk_err perr = block ? sensor_wait(cap.sensor,
@@ -651,7 +664,7 @@ int main(int argc, char **argv)
 		}
 		had_events = n > 0;
 		/* the batch is shipped (drained rings ship it): nothing waits */
-		block = n == 0 && cap.batch.len == 0 && t - last_event >= IDLE_BLOCK_NS;
+		block = n == 0 && cap.batch.len == 0 && t - last_event >= block_after_ns;
 		if (!block && idle_us > 0) {
 			usleep(idle_us);
 		}
