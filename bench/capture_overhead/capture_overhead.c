@@ -1,9 +1,10 @@
 /* capture_overhead: what saker-capture costs the workloads it watches.
  *
  * For each workload, rounds alternate without and with a running
- * saker-capture (streaming to an in-process nng PULL socket that stands in
- * for the engine's event link and drains every message); the workloads run
- * in a worker process of their own, as they would beside saker-engine.
+ * saker-capture (streaming to a real saker-engine, or to an in-process nng
+ * PULL socket that stands in for the engine's event link and drains every
+ * message: see below); the workloads run in a worker process of their own,
+ * as they would beside saker-engine.
  * Each reports the median cost ratio with/without (CPU time of the
  * workload, for redis of server and client), the events/s the sensor
  * produced and its drops.
@@ -22,10 +23,17 @@
  *   capture_overhead [--rounds N] [--scale F] [--rules FILE]
  *                    [--a-interest rules|all|none] [--b-interest rules|all|none]
  *                    [--a-args "OPTS"] [--b-args "OPTS"] [--b-exe PATH]
- *                    [--only NAME[,NAME...]]
+ *                    [--only NAME[,NAME...]] [--stand-in]
  *
  * --only runs just the named workloads (getppid, open_close, fork_exec,
  * redis), for an A/B that concerns one of them.
+ *
+ * Sensors with interest "rules" stream to the real saker-engine, so its
+ * decoding, state and rules run beside the workload as in production, and
+ * its CPU is reported too; --stand-in sends their events to the stand-in
+ * instead (the engine then only answers the control link; figures before
+ * the fifth session were taken that way). Interest "all" and "none" always
+ * stream to the stand-in.
  * SAKER_BUILD_DIR (or ./build) locates bin/saker-capture and bin/saker-engine;
  * --b-exe runs configuration B with another saker-capture binary. */
 #define _GNU_SOURCE
@@ -53,6 +61,9 @@
 static double scale = 1.0;
 static char events_url[128];
 static char engine_control_url[128]; /* the real engine's, for "rules" */
+static char engine_events_url[128];  /* the real engine's, for "rules" */
+static bool to_engine = true;        /* "rules" sensors stream to the real engine */
+static pid_t engine_pid = -1;
 static char empty_control_url[128];  /* the bench's own, answering "none" */
 static atomic_bool sink_stop;
 static atomic_ullong sink_bytes;
@@ -297,21 +308,20 @@ static void *empty_control_main(void *arg)
 	return NULL;
 }
 
-/* Starts saker-engine with the rules, listening on its own events URL (it
- * receives nothing: the sensor streams to the stand-in) and on
+/* Starts saker-engine with the rules, listening on engine_events_url (it
+ * receives the events of "rules" sensors unless --stand-in) and on
  * engine_control_url, so the sensor gets the set the engine computes. */
 static pid_t start_engine(const char *rules)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
-	char exe[512], ev[128];
+	char exe[512];
 	snprintf(exe, sizeof(exe), "%s/bin/saker-engine", build ? build : "build");
-	snprintf(ev, sizeof(ev), "ipc:///tmp/sk_capture_bench_engine_%d.sock", (int)getpid());
 	pid_t p = fork();
 	if (p == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		int devnull = open("/dev/null", O_WRONLY);
 		dup2(devnull, 1);
-		char *argv[] = {exe,	  "-r",			(char *)rules, "--events", ev, "--control",
+		char *argv[] = {exe,	  "-r",			(char *)rules, "--events", engine_events_url, "--control",
 				engine_control_url, "-o", "stdout_output.enabled=false", NULL};
 		execv(exe, argv);
 		_exit(127);
@@ -349,7 +359,9 @@ static int sensor_start(struct sensor_run *r, int config)
 		prctl(PR_SET_PDEATHSIG, SIGINT); /* never outlive the bench */
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
-		char *argv[8 + MAX_EXTRA] = {exe, "--stats", "--events", events_url};
+		bool rules_set = strcmp(interest[config], "rules") == 0;
+		char *argv[8 + MAX_EXTRA] = {exe, "--stats", "--events",
+					     to_engine && rules_set ? engine_events_url : events_url};
 		int n = 4;
 		if (strcmp(interest[config], "all") == 0) {
 			argv[n++] = "--all";
@@ -397,8 +409,11 @@ static void sensor_stop(struct sensor_run *r, struct sensor_stats *st)
 	kill(r->pid, SIGINT);
 	static char buf[1 << 20];
 	size_t len = 0;
-	ssize_t n;
-	while (len < sizeof(buf) - 1 && (n = read(r->err_fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
+	while (len < sizeof(buf) - 1) {
+		ssize_t n = read(r->err_fd, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0) {
+			break;
+		}
 		len += (size_t)n;
 	}
 	buf[len] = 0;
@@ -430,6 +445,7 @@ struct config_result {
 	double ratio[MAX_ROUNDS];
 	double events, seconds_on, drops, lost;
 	double sensor_s; /* the sensor's own CPU seconds while the workload ran */
+	double engine_s; /* the real engine's */
 };
 
 /* One run of the workload under a sensor of configuration config: its cost
@@ -441,9 +457,10 @@ static int run_with_sensor(const struct workload *w, int config, double *on, str
 	if (sensor_start(&run, config) != 0) {
 		return -1;
 	}
-	double sensor_before = proc_cpu_s(run.pid);
+	double sensor_before = proc_cpu_s(run.pid), engine_before = engine_pid > 0 ? proc_cpu_s(engine_pid) : 0;
 	*on = run_workload(w);
 	res->sensor_s += proc_cpu_s(run.pid) - sensor_before;
+	res->engine_s += engine_pid > 0 ? proc_cpu_s(engine_pid) - engine_before : 0;
 	sensor_stop(&run, &st);
 	res->events += st.events;
 	res->seconds_on += *on;
@@ -456,9 +473,13 @@ static void report(const struct workload *w, const char *label, struct config_re
 {
 	qsort(res->ratio, (size_t)rounds, sizeof(double), cmp_double);
 	printf("%-12s%s ratio x%.3f (target <= x%.2f, min %.3f max %.3f)  %.0f events/s  ring drops %.0f  "
-	       "not taken by the engine %.0f  sensor CPU %.0f%% of the workload's\n",
+	       "not taken by the engine %.0f  sensor CPU %.0f%% of the workload's",
 	       w->name, label, res->ratio[rounds / 2], w->target, res->ratio[0], res->ratio[rounds - 1],
 	       res->events / res->seconds_on, res->drops, res->lost, 100.0 * res->sensor_s / res->seconds_on);
+	if (engine_pid > 0) {
+		printf("  engine CPU %.0f%%", 100.0 * res->engine_s / res->seconds_on);
+	}
+	printf("\n");
 }
 
 static int bench(const struct workload *w, int rounds)
@@ -574,10 +595,12 @@ int main(int argc, char **argv)
 			rules = argv[++i];
 		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
 			only = argv[++i];
+		} else if (strcmp(argv[i], "--stand-in") == 0) {
+			to_engine = false;
 		} else {
 			fprintf(stderr, "usage: capture_overhead [--rounds N] [--scale F] [--rules FILE] "
 					"[--a-interest rules|all|none] [--b-interest rules|all|none] [--a-args OPTS] "
-					"[--b-args OPTS] [--b-exe PATH] [--only NAME[,NAME...]]\n");
+					"[--b-args OPTS] [--b-exe PATH] [--only NAME[,NAME...]] [--stand-in]\n");
 			return 2;
 		}
 	}
@@ -625,15 +648,19 @@ int main(int argc, char **argv)
 			fprintf(stderr, "capture_overhead: cannot read %s (--rules; run from the repo root)\n", rules);
 			return 1;
 		}
+		snprintf(engine_events_url, sizeof(engine_events_url), "ipc:///tmp/sk_capture_bench_engine_%d.sock",
+			 (int)getpid());
 		engine = start_engine(rules);
+		engine_pid = engine;
 	}
 	int rc = 0;
 	printf("capture_overhead: %d interleaved rounds, scale %.2f, median ratio with/without saker-capture\n", rounds,
 	       scale);
 	for (int c = 0; c < (have_b ? 2 : 1); c++) {
-		printf("  %s: %s, interest %s%s%s", c == 0 ? "A" : "B", c == 1 && b_exe != NULL ? b_exe : "saker-capture",
-		       interest[c], strcmp(interest[c], "rules") == 0 ? " of " : "",
-		       strcmp(interest[c], "rules") == 0 ? rules : "");
+		bool rules_set = strcmp(interest[c], "rules") == 0;
+		printf("  %s: %s, interest %s%s%s%s", c == 0 ? "A" : "B", c == 1 && b_exe != NULL ? b_exe : "saker-capture",
+		       interest[c], rules_set ? " of " : "", rules_set ? rules : "",
+		       rules_set && to_engine ? ", events to saker-engine" : "");
 		for (int i = 0; extra[c][i] != NULL; i++) {
 			printf(" %s", extra[c][i]);
 		}
