@@ -11,7 +11,6 @@
  * Needs root and kernel BTF; exits 77 (ctest SKIP) otherwise. */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
