@@ -308,6 +308,12 @@ static void *empty_control_main(void *arg)
 	return NULL;
 }
 
+/* Whether configuration config streams its events to the real engine. */
+static bool feeds_engine(int config)
+{
+	return to_engine && strcmp(interest[config], "rules") == 0;
+}
+
 /* Starts saker-engine with the rules, listening on engine_events_url (it
  * receives the events of "rules" sensors unless --stand-in) and on
  * engine_control_url, so the sensor gets the set the engine computes. */
@@ -359,9 +365,8 @@ static int sensor_start(struct sensor_run *r, int config)
 		prctl(PR_SET_PDEATHSIG, SIGINT); /* never outlive the bench */
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
-		bool rules_set = strcmp(interest[config], "rules") == 0;
 		char *argv[8 + MAX_EXTRA] = {exe, "--stats", "--events",
-					     to_engine && rules_set ? engine_events_url : events_url};
+					     feeds_engine(config) ? engine_events_url : events_url};
 		int n = 4;
 		if (strcmp(interest[config], "all") == 0) {
 			argv[n++] = "--all";
@@ -445,7 +450,7 @@ struct config_result {
 	double ratio[MAX_ROUNDS];
 	double events, seconds_on, drops, lost;
 	double sensor_s; /* the sensor's own CPU seconds while the workload ran */
-	double engine_s; /* the real engine's */
+	double engine_s; /* the real engine's, when the sensor streams to it */
 };
 
 /* One run of the workload under a sensor of configuration config: its cost
@@ -457,10 +462,11 @@ static int run_with_sensor(const struct workload *w, int config, double *on, str
 	if (sensor_start(&run, config) != 0) {
 		return -1;
 	}
-	double sensor_before = proc_cpu_s(run.pid), engine_before = engine_pid > 0 ? proc_cpu_s(engine_pid) : 0;
+	bool engine_works = feeds_engine(config);
+	double sensor_before = proc_cpu_s(run.pid), engine_before = engine_works ? proc_cpu_s(engine_pid) : 0;
 	*on = run_workload(w);
 	res->sensor_s += proc_cpu_s(run.pid) - sensor_before;
-	res->engine_s += engine_pid > 0 ? proc_cpu_s(engine_pid) - engine_before : 0;
+	res->engine_s += engine_works ? proc_cpu_s(engine_pid) - engine_before : 0;
 	sensor_stop(&run, &st);
 	res->events += st.events;
 	res->seconds_on += *on;
@@ -469,14 +475,15 @@ static int run_with_sensor(const struct workload *w, int config, double *on, str
 	return *on > 0 ? 0 : -1;
 }
 
-static void report(const struct workload *w, const char *label, struct config_result *res, int rounds)
+static void report(const struct workload *w, const char *label, int config, struct config_result *res,
+		   int rounds)
 {
 	qsort(res->ratio, (size_t)rounds, sizeof(double), cmp_double);
 	printf("%-12s%s ratio x%.3f (target <= x%.2f, min %.3f max %.3f)  %.0f events/s  ring drops %.0f  "
 	       "not taken by the engine %.0f  sensor CPU %.0f%% of the workload's",
 	       w->name, label, res->ratio[rounds / 2], w->target, res->ratio[0], res->ratio[rounds - 1],
 	       res->events / res->seconds_on, res->drops, res->lost, 100.0 * res->sensor_s / res->seconds_on);
-	if (engine_pid > 0) {
+	if (feeds_engine(config)) {
 		printf("  engine CPU %.0f%%", 100.0 * res->engine_s / res->seconds_on);
 	}
 	printf("\n");
@@ -510,9 +517,9 @@ static int bench(const struct workload *w, int rounds)
 			res[c].ratio[r] = on[c] / off;
 		}
 	}
-	report(w, have_b ? " A" : "", &res[0], rounds);
+	report(w, have_b ? " A" : "", 0, &res[0], rounds);
 	if (have_b) {
-		report(w, " B", &res[1], rounds);
+		report(w, " B", 1, &res[1], rounds);
 	}
 	fflush(stdout);
 	return 0;
@@ -660,7 +667,7 @@ int main(int argc, char **argv)
 		bool rules_set = strcmp(interest[c], "rules") == 0;
 		printf("  %s: %s, interest %s%s%s%s", c == 0 ? "A" : "B", c == 1 && b_exe != NULL ? b_exe : "saker-capture",
 		       interest[c], rules_set ? " of " : "", rules_set ? rules : "",
-		       rules_set && to_engine ? ", events to saker-engine" : "");
+		       feeds_engine(c) ? ", events to saker-engine" : "");
 		for (int i = 0; extra[c][i] != NULL; i++) {
 			printf(" %s", extra[c][i]);
 		}
