@@ -17,7 +17,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup_cache.h"
 #include "control.h"
 #include "proc_snap.h"
 #include "sc_table.h"
@@ -25,6 +24,8 @@
 #include "scap_out.h"
 #include "scap_reader.h"
 #include "sk_test.h"
+
+#define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 SK_TEST(table_rows_are_unique_and_fit_the_spec)
 {
@@ -98,7 +99,7 @@ SK_TEST(reencode_converts_flags_and_resizes)
 	uint16_t lens[] = {8, 8, 4};
 	size_t len = make_event(raw, 151, params, lens, 3);
 	sk_strbuf out = SK_STRBUF_INIT;
-	SK_CHECK_INT(sc_reencode(raw, len, NULL, &out), SK_OK);
+	SK_CHECK_INT(sc_reencode(raw, len, &out), SK_OK);
 	SK_CHECK_INT(out.len, len - 3);
 	uint32_t newlen = 0;
 	uint16_t plen = 0;
@@ -110,17 +111,29 @@ SK_TEST(reencode_converts_flags_and_resizes)
 	/* a length field that disagrees with the parameters is rejected */
 	raw[SKC_HDR_LEN] ^= 1;
 	sk_strbuf_reset(&out);
-	SK_CHECK(sc_reencode(raw, len, NULL, &out) != SK_OK);
+	SK_CHECK(sc_reencode(raw, len, &out) != SK_OK);
 	SK_CHECK_INT(out.len, 0);
-	SK_CHECK_INT(sc_reencode(raw, 10, NULL, &out), SK_ETRUNC);
+	SK_CHECK_INT(sc_reencode(raw, 10, &out), SK_ETRUNC);
 	sk_strbuf_free(&out);
 }
 
-/* The cgroups parameter (14) of an execve exit event re-encoded with cg;
- * copies its bytes to out (NUL-terminated) and returns its length. */
-static uint16_t reencoded_cgroups(cgc *cg, uint64_t id, char *out, size_t cap)
+/* Turns the NULs between the entries of a scap list (len bytes, the last
+ * one a NUL) into spaces, as thread.cgroups shows them. */
+static void join_entries(char *s, size_t len)
 {
-	uint8_t raw[512];
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] == '\0') {
+			s[i] = ' ';
+		}
+	}
+}
+
+/* The cgroups parameter (14) of an execve exit event whose kernel form is
+ * the raw bytes (n of them), re-encoded; copies its entries to out
+ * (space-separated, NUL-terminated) and returns its length. */
+static uint16_t reencoded_cgroups(const char *raw_cgroups, size_t n, char *out, size_t cap)
+{
+	uint8_t raw[1024];
 	uint64_t zero = 0;
 	const void *params[SC_PARAM_CGROUPS + 1];
 	uint16_t lens[SC_PARAM_CGROUPS + 1];
@@ -128,56 +141,82 @@ static uint16_t reencoded_cgroups(cgc *cg, uint64_t id, char *out, size_t cap)
 		params[i] = &zero;
 		lens[i] = 8;
 	}
-	params[SC_PARAM_CGROUPS] = &id;
-	lens[SC_PARAM_CGROUPS] = 8;
+	params[SC_PARAM_CGROUPS] = raw_cgroups;
+	lens[SC_PARAM_CGROUPS] = (uint16_t)n;
 	size_t len = make_event(raw, SKC_EVT_EXECVE_19_X, params, lens, SC_PARAM_CGROUPS + 1);
 	sk_strbuf ev = SK_STRBUF_INIT;
 	uint16_t plen = UINT16_MAX;
-	if (sc_reencode(raw, len, cg, &ev) == SK_OK) {
+	out[0] = '\0';
+	if (sc_reencode(raw, len, &ev) == SK_OK) {
 		memcpy(&plen, ev.data + SKC_HDR_LEN + 2 * SC_PARAM_CGROUPS, 2);
-		size_t n = plen < cap ? plen : cap - 1;
-		memcpy(out, ev.data + ev.len - plen, n);
-		out[n] = '\0';
+		size_t m = plen < cap ? plen : cap - 1;
+		memcpy(out, ev.data + ev.len - plen, m);
+		out[m] = '\0';
+		join_entries(out, m);
 	}
 	sk_strbuf_free(&ev);
 	return plen;
 }
 
-SK_TEST(cgroup_ids_become_scap_cgroups_strings)
-{
-	char root[] = "/tmp/sk_cgc_XXXXXX", leaf[256], cmd[64];
-	SK_CHECK(mkdtemp(root) != NULL);
-	snprintf(leaf, sizeof(leaf), "%s/kubepods", root);
-	SK_CHECK_INT(mkdir(leaf, 0700), 0);
-	snprintf(leaf, sizeof(leaf), "%s/kubepods/docker-%s.scope", root,
-		 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-	SK_CHECK_INT(mkdir(leaf, 0700), 0);
-	struct stat st;
-	SK_CHECK_INT(stat(leaf, &st), 0);
+#define RAW(s) s, sizeof(s) - 1
 
-	cgc *cg = NULL;
-	SK_CHECK_INT(cgc_open(root, &cg), SK_OK);
-	char got[256];
-	/* no kernfs handle on a plain directory: found by the bounded walk */
-	SK_CHECK_INT(reencoded_cgroups(cg, st.st_ino, got, sizeof(got)), strlen(leaf) - strlen(root) + 8);
-	char want[256];
-	snprintf(want, sizeof(want), "cpuset=%s", leaf + strlen(root));
-	SK_CHECK_STR(got, want);
-	/* cached: still answered after the directory is gone */
-	SK_CHECK_INT(rmdir(leaf), 0);
-	const char *path = NULL;
-	SK_CHECK_INT(cgc_path(cg, st.st_ino, &path), SK_OK);
-	SK_CHECK(path != NULL && strncmp(path, "/kubepods/docker-", 17) == 0);
-	/* unknown ids and no cache give an empty parameter, not an error */
-	SK_CHECK_INT(reencoded_cgroups(cg, UINT64_MAX - 1, got, sizeof(got)), 0);
-	SK_CHECK_INT(cgc_path(cg, UINT64_MAX - 1, &path), SK_ENOENT);
-	SK_CHECK_INT(reencoded_cgroups(NULL, st.st_ino, got, sizeof(got)), 0);
-	cgc_close(cg);
-	SK_CHECK_INT(cgc_open("/nonexistent-cgroup-root", &cg), SK_ENOENT);
-	SK_CHECK(cg == NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	SK_CHECK_INT(system(cmd), 0);
+SK_TEST(cgroup_name_lists_become_scap_cgroups_strings)
+{
+	char got[512];
+	/* a v2 host: the unified cgroup, names leaf first, as the cpuset controller's */
+	SK_CHECK_INT(reencoded_cgroups(RAW("docker-" HEX64 ".scope\0kubepods\0\0"), got, sizeof(got)),
+		     strlen("cpuset=/kubepods/docker-" HEX64 ".scope") + 1);
+	SK_CHECK_STR(got, "cpuset=/kubepods/docker-" HEX64 ".scope");
+	/* the root cgroup: no names */
+	SK_CHECK_INT(reencoded_cgroups(RAW("\0"), got, sizeof(got)), strlen("cpuset=/") + 1);
+	SK_CHECK_STR(got, "cpuset=/");
+	/* a hybrid host: the cpuset controller's v1 cgroup, then the unified one */
+	reencoded_cgroups(RAW("session-1.scope\0user.slice\0\0" HEX64 "\0docker\0\0"), got, sizeof(got));
+	SK_CHECK_STR(got, "cpuset=/docker/" HEX64 " unified=/user.slice/session-1.scope");
+	reencoded_cgroups(RAW("\0\0"), got, sizeof(got));
+	SK_CHECK_STR(got, "cpuset=/ unified=/");
+	/* malformed lists: an unterminated first list gives an empty parameter,
+	 * an unterminated second one is left out; the event stays valid */
+	SK_CHECK_INT(reencoded_cgroups(RAW("kubepods"), got, sizeof(got)), 0);
+	SK_CHECK_INT(reencoded_cgroups(RAW("a\0b"), got, sizeof(got)), 0);
+	SK_CHECK_INT(reencoded_cgroups(RAW(""), got, sizeof(got)), 0);
+	reencoded_cgroups(RAW("a\0\0docker"), got, sizeof(got));
+	SK_CHECK_STR(got, "cpuset=/a");
 }
+
+/* The path of this process's cgroup line whose controllers include
+ * controller ("" for the unified "0::" line) into out; false without one. */
+static bool own_cgroup(const char *controller, char *out, size_t cap)
+{
+	char line[4096];
+	bool found = false;
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	while (!found && f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = 0;
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 != NULL ? strchr(c1 + 1, ':') : NULL;
+		if (c2 == NULL) {
+			continue;
+		}
+		*c2 = 0;
+		if (controller[0] == 0) {
+			found = strcmp(line, "0:") == 0;
+		} else {
+			char *save = NULL;
+			for (char *tok = strtok_r(c1 + 1, ",", &save); tok != NULL && !found; tok = strtok_r(NULL, ",", &save)) {
+				found = strcmp(tok, controller) == 0;
+			}
+		}
+		if (found) {
+			snprintf(out, cap, "%s", c2 + 1);
+		}
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	return found;
+}
+
 
 SK_TEST(blocks_are_framed_and_padded)
 {
@@ -227,7 +266,7 @@ struct snap_seen {
 	pid_t ns_child;		 /* a child in a new pid namespace, 0 without */
 	int64_t ns_child_vpid, ns_child_vtid;
 	uint16_t listen_port;
-	char self_cgroups[512];
+	char self_cgroups[2100];
 };
 
 static sk_err seen_thread(void *ctx, const sk_scap_thread *th)
@@ -246,6 +285,7 @@ static sk_err seen_thread(void *ctx, const sk_scap_thread *th)
 	if (th->tid == (uint64_t)getpid() && th->cgroups_len > 0 && th->cgroups_len < sizeof(s->self_cgroups)) {
 		memcpy(s->self_cgroups, th->cgroups, th->cgroups_len);
 		s->self_cgroups[th->cgroups_len - 1] = 0;
+		join_entries(s->self_cgroups, th->cgroups_len);
 	}
 	return SK_OK;
 }
@@ -332,17 +372,14 @@ SK_TEST(proc_snapshot_describes_this_process)
 	}
 	close(ready[0]);
 	close(ready[1]);
-	/* cgroups as exec events carry them: the unified ("0::") line */
-	char own[4096] = "", want[512] = "";
-	FILE *cg = fopen("/proc/self/cgroup", "re");
-	while (cg != NULL && fgets(own, sizeof(own), cg) != NULL) {
-		if (strncmp(own, "0::", 3) == 0) {
-			own[strcspn(own, "\n")] = 0;
-			snprintf(want, sizeof(want), "cpuset=%.400s", own + 3);
-		}
-	}
-	if (cg != NULL) {
-		fclose(cg);
+	/* cgroups as exec events carry them (sc_reencode) */
+	char unified[1024], cpuset[1024], want[2100] = "";
+	bool has_unified = own_cgroup("", unified, sizeof(unified));
+	if (own_cgroup("cpuset", cpuset, sizeof(cpuset))) {
+		snprintf(want, sizeof(want), "cpuset=%s%s%s", cpuset, has_unified ? " unified=" : "",
+			 has_unified ? unified : "");
+	} else if (has_unified) {
+		snprintf(want, sizeof(want), "cpuset=%s", unified);
 	}
 	SK_CHECK_STR(seen.self_cgroups, want);
 	SK_CHECK(seen.self_file);

@@ -75,7 +75,6 @@ struct block_ref {
 struct capture {
 	struct options opt;
 	struct sensor *sensor;
-	cgc *cgroups; /* NULL without a cgroup2 mount: empty cgroups parameters */
 	sk_strbuf batch;
 	uint32_t batch_events;
 	struct block_ref *refs; /* one per block in batch */
@@ -349,7 +348,7 @@ static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
 	}
 	size_t b = scap_block_begin(&cap->batch, SCAP_BLOCK_EV_V2);
 	scap_put_u16(&cap->batch, cpu);
-	if (sc_reencode(ev, len, cap->cgroups, &cap->batch) != SK_OK) {
+	if (sc_reencode(ev, len, &cap->batch) != SK_OK) {
 		cap->batch.len = b; /* malformed: a kernel-side bug, count and skip */
 		cap->bad_events++;
 		return;
@@ -580,9 +579,6 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (cgc_open(NULL, &cap.cgroups) != SK_OK) {
-		sk_warn("no cgroup2 mount: processes carry no cgroups, container.id stays host");
-	}
 	struct sensor_opts so = {.ring_bytes = cap.opt.ring_mb * 1024u * 1024u,
 				 .exit_tracepoints = cap.opt.exit_tracepoints,
 				 .probe_reads = cap.opt.probe_reads};
@@ -688,7 +684,6 @@ cleanup:
 	 * (nanomsg/nng#1543, fixed after 1.5.2); seen here when SIGINT came
 	 * under full load. Queued batches are dropped either way. */
 	sensor_close(cap.sensor);
-	cgc_close(cap.cgroups);
 	sk_strbuf_free(&cap.batch);
 	sk_strbuf_free(&cap.sorted);
 	free(cap.refs);

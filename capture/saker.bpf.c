@@ -930,6 +930,95 @@ static __always_inline void put_exe_and_args(struct evtbuf *b, struct task_struc
 	evt_close_param(b, rest);
 }
 
+/* kernfs_node.parent is __parent since 6.15. */
+struct kernfs_node___pre615 {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent)) {
+		return BPF_CORE_READ(kn, __parent);
+	}
+	return BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
+}
+
+#define CG_NAME_MAX 256u  /* a kernfs name, with its NUL */
+#define CG_PATH_MAX 1024u /* one hierarchy's names, beyond which the top is left out */
+
+struct cg_walk_ctx {
+	struct evtbuf *b;
+	struct kernfs_node *kn;
+	__u32 len;   /* bytes written after b->pos */
+	__u32 limit; /* this walk stops when len reaches it */
+	__u32 room;  /* what all walks may write */
+};
+
+/* One step up a cgroup hierarchy (bpf_loop callback): appends the node's
+ * name and its NUL; returns 1 at the root, whose name is not part of the
+ * path. */
+static long cg_walk_step(__u32 index, void *c)
+{
+	struct cg_walk_ctx *w = c;
+	struct kernfs_node *kn = w->kn; /* a local: CO-RE relocates kernel types only */
+	struct kernfs_node *parent = kn_parent(kn);
+	if (!parent || w->len >= w->limit) {
+		return 1;
+	}
+	const char *name = BPF_CORE_READ(kn, name);
+	__u32 at = (w->b->pos + w->len) & (SKC_EVT_HALF - 1);
+	long n = bpf_probe_read_kernel_str(&w->b->data[at], CG_NAME_MAX, name);
+	if (n <= 0) {
+		return 1;
+	}
+	w->len += (__u32)n;
+	w->kn = parent;
+	return 0;
+}
+
+/* Appends the names of cgrp's path, leaf first, each with its NUL, then an
+ * empty name that ends the list (the root: just that). */
+static __always_inline void cg_walk(struct cg_walk_ctx *w, struct cgroup *cgrp)
+{
+	w->kn = BPF_CORE_READ(cgrp, kn);
+	__u32 limit = w->len + CG_PATH_MAX;
+	w->limit = limit < w->room ? limit : w->room;
+	if (w->kn) {
+		bpf_loop(64, cg_walk_step, w, 0);
+	}
+	w->b->data[(w->b->pos + w->len) & (SKC_EVT_HALF - 1)] = 0;
+	w->len++;
+}
+
+/* cgroups: the task's cgroup paths, walked here through kernfs names so
+ * they do not depend on which cgroup mounts or cgroup namespace the sensor
+ * has (in a pod its own mount shows only its pod). Raw layout, which user
+ * space turns into the scap "controller=path" strings (sc_reencode): the
+ * unified-hierarchy (v2) cgroup's name list, then, when the cpuset
+ * controller sits on a v1 hierarchy (hybrid and v1 hosts, where container
+ * runtimes name their cgroups there too), that cgroup's. The names stop
+ * where an exec event would leave too little room for its environment. A
+ * forked child already sits in its parent's cgroups. */
+static __always_inline void put_cgroups(struct evtbuf *b, struct task_struct *task)
+{
+	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	__u32 reserve = 2048 + 512; /* the environment's share and what follows it */
+	struct cg_walk_ctx w = {.b = b, .len = 0};
+	w.room = b->pos + reserve + 2 * CG_NAME_MAX < SKC_EVT_HALF ? SKC_EVT_HALF - reserve - b->pos - 2 * CG_NAME_MAX : 0;
+	cg_walk(&w, dfl);
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuset_cgrp_id)) {
+		int idx = bpf_core_enum_value(enum cgroup_subsys_id, cpuset_cgrp_id);
+		struct cgroup *cs = NULL;
+		if (idx >= 0 && idx < 16) {
+			cs = BPF_CORE_READ(task, cgroups, subsys[idx], cgroup);
+		}
+		if (cs && BPF_CORE_READ(cs, root) != BPF_CORE_READ(dfl, root)) {
+			cg_walk(&w, cs);
+		}
+	}
+	evt_close_param(b, w.len);
+}
+
 /* The parameters the execve and clone exit events share, in order:
  * exe, args, tid, pid, ptid, cwd, fdlimit, pgft_maj, pgft_min, vm_size,
  * vm_rss, vm_swap, comm, cgroups. */
@@ -952,10 +1041,7 @@ static __always_inline void put_task_common(struct evtbuf *b, struct task_struct
 	char comm[16];
 	BPF_CORE_READ_STR_INTO(&comm, task, comm);
 	put_kstr(b, comm);
-	/* cgroups: the unified-hierarchy cgroup id; user space resolves it to
-	 * the scap "controller=path" string (a path walk here exceeds the
-	 * verifier's budget). A forked child already sits in its parent's. */
-	put_u64(b, BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id));
+	put_cgroups(b, task);
 }
 
 /* Raw clone flags of the clone-family call in regs (the loader converts). */

@@ -254,7 +254,7 @@ static enum sc_conv conv_of(uint16_t t, uint32_t i)
 	bool clone = t == SKC_EVT_CLONE_20_X || t == SKC_EVT_FORK_20_X || t == SKC_EVT_VFORK_20_X || t == SKC_EVT_CLONE3_X;
 	if (clone || t == SKC_EVT_EXECVE_19_X || t == SKC_EVT_EXECVEAT_X) {
 		if (i == SC_PARAM_CGROUPS) {
-			return SC_CONV_CGROUP_ID;
+			return SC_CONV_CGROUPS;
 		}
 		return clone && i == SC_PARAM_CGROUPS + 1 ? SC_CONV_CLONE_FLAGS : SC_CONV_NONE;
 	}
@@ -273,27 +273,75 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
-/* Appends the scap cgroups string of cgroup id (unified hierarchy, one
- * entry); nothing when the id cannot be resolved. Returns its length. */
-static uint16_t put_cgroups(cgc *cg, const uint8_t *p, sk_strbuf *out)
+/* Reads one name list of the kernel's cgroups parameter from p (n bytes):
+ * names leaf first, each with its NUL, ended by an empty name. Sets *used to
+ * the bytes it spans and returns the number of names; -1 when the list does
+ * not end within n bytes. */
+static int cgroup_names(const uint8_t *p, size_t n, size_t *used)
 {
-	uint64_t id;
-	memcpy(&id, p, sizeof(id));
-	const char *path = NULL;
-	if (cg == NULL || cgc_path(cg, id, &path) != SK_OK) {
-		return 0;
+	int count = 0;
+	size_t i = 0;
+	while (i < n) {
+		size_t len = strnlen((const char *)p + i, n - i);
+		if (len == n - i) {
+			return -1;
+		}
+		i += len + 1;
+		if (len == 0) {
+			*used = i;
+			return count;
+		}
+		count++;
 	}
-	static const char key[] = "cpuset=";
-	size_t n = strlen(path);
-	if (n > UINT16_MAX - sizeof(key)) {
-		return 0;
-	}
-	sk_strbuf_append(out, key, sizeof(key) - 1);
-	sk_strbuf_append(out, path, n + 1);
-	return (uint16_t)(sizeof(key) + n);
+	return -1;
 }
 
-sk_err sc_reencode(const uint8_t *raw, size_t len, cgc *cg, sk_strbuf *out)
+/* Appends "key=/root/.../leaf\0" for the name list at p (count names, the
+ * leaf first); "key=/" for the root. Returns the bytes appended. */
+static size_t put_cgroup_path(const char *key, const uint8_t *p, int count, sk_strbuf *out)
+{
+	size_t start = out->len;
+	sk_strbuf_append(out, key, strlen(key));
+	sk_strbuf_append(out, "=", 1);
+	if (count == 0) {
+		sk_strbuf_append(out, "/", 1);
+	}
+	for (int want = count - 1; want >= 0; want--) {
+		const char *name = (const char *)p;
+		for (int k = 0; k < want; k++) {
+			name += strlen(name) + 1;
+		}
+		sk_strbuf_append(out, "/", 1);
+		sk_strbuf_append(out, name, strlen(name));
+	}
+	sk_strbuf_append(out, "", 1);
+	return out->len - start;
+}
+
+/* Appends the scap cgroups string of the kernel's cgroups parameter (p, n
+ * bytes; see put_cgroups in saker.bpf.c): "cpuset=<path>" with the cpuset
+ * controller's cgroup, on a v1 or hybrid host followed by
+ * "unified=<path>". Nothing for a malformed parameter. Returns its length. */
+static uint16_t put_cgroups(const uint8_t *p, size_t n, sk_strbuf *out)
+{
+	size_t unified_used = 0, cpuset_used = 0;
+	if (n > UINT16_MAX - 32) {
+		return 0; /* the strings would not fit a parameter length */
+	}
+	int unified = cgroup_names(p, n, &unified_used);
+	if (unified < 0) {
+		return 0;
+	}
+	int cpuset = unified_used < n ? cgroup_names(p + unified_used, n - unified_used, &cpuset_used) : -1;
+	size_t len = 0;
+	if (cpuset >= 0) {
+		len += put_cgroup_path("cpuset", p + unified_used, cpuset, out);
+	}
+	len += put_cgroup_path(cpuset >= 0 ? "unified" : "cpuset", p, unified, out);
+	return (uint16_t)len; /* under n + 32 bytes: fits, as checked above */
+}
+
+sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 {
 	if (len < SKC_HDR_LEN) {
 		return SK_ETRUNC;
@@ -327,8 +375,8 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, cgc *cg, sk_strbuf *out)
 		uint8_t buf[4];
 		uint16_t nlen = plen[i];
 		const void *src = p;
-		if (c == SC_CONV_CGROUP_ID) {
-			nlen = plen[i] == sizeof(uint64_t) ? put_cgroups(cg, p, out) : 0;
+		if (c == SC_CONV_CGROUPS) {
+			nlen = put_cgroups(p, plen[i], out);
 			src = NULL;
 		} else if (c != SC_CONV_NONE && plen[i] == 4) {
 			switch (c) {

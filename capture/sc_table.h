@@ -14,7 +14,6 @@
 #include <stdint.h>
 
 #include "capture_shared.h"
-#include "cgroup_cache.h"
 #include "sk_err.h"
 #include "sk_strbuf.h"
 
@@ -26,7 +25,7 @@ enum sc_conv {
 	SC_CONV_FCNTL_CMD,  /* F_* -> PPM_FCNTL_*, u32 -> u8 */
 	SC_CONV_PTRACE_REQ, /* PTRACE_* -> PPM_PTRACE_*, u32 -> u16 */
 	SC_CONV_CLONE_FLAGS,/* CLONE_* -> PPM_CL_*, u32 */
-	SC_CONV_CGROUP_ID,  /* cgroup v2 id, u64 -> scap cgroups string */
+	SC_CONV_CGROUPS,    /* kernfs name lists -> scap cgroups string */
 };
 
 /* Index of the cgroups parameter in exec and clone exit events. */
@@ -63,11 +62,13 @@ void sc_by_event(uint16_t evt_type, const struct sc_entry **out, size_t max, siz
 void sc_to_spec(const struct sc_entry *e, struct skc_spec *spec);
 
 /* Re-encodes one kernel event (raw, len bytes, scap layout) into out as the
- * public scap event: flag parameters converted, the cgroup id of exec/clone
- * events resolved through cg (NULL or unknown id: empty cgroups), length
- * fields rewritten.
+ * public scap event: flag parameters converted, the cgroup name lists of
+ * exec/clone events turned into the scap cgroups string ("cpuset=<path>"
+ * with the cpuset controller's path: its v1 cgroup when it has one, then
+ * followed by "unified=<path>", else the unified cgroup, where a v2 host
+ * keeps every controller; empty when malformed), length fields rewritten.
  * Returns SK_ETRUNC/SK_EINVAL on a malformed event, leaving out unchanged. */
-sk_err sc_reencode(const uint8_t *raw, size_t len, cgc *cg, sk_strbuf *out);
+sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out);
 
 /* Appends the enter event matching the re-encoded exit event ev (len
  * bytes), its parameters copied from the exit event, time 1 ns earlier.

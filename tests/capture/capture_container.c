@@ -1,11 +1,16 @@
-/* capture_container: a process in a cgroup named the way Docker's systemd
- * driver names it (<cgroup2>/saker-test-<pid>/docker-<64 hex>.scope) execs
- * while saker-capture records; replayed through saker-engine, its exec has
- * container.id = the 12-char id and matches a rule using the `container`
- * macro, and the same command run on the host stays "host". A process that
- * was in the cgroup before the capture started (known from the /proc
- * snapshot only) opens a file: that open has the container id too. The cgroup and
- * the capture are removed/stopped at the end, even on failure.
+/* capture_container: a process in a cgroup named the way a container
+ * runtime names it execs while saker-capture records; replayed through
+ * saker-engine, its exec has container.id = the 12-char id and matches a rule
+ * using the `container` macro, and the same command run on the host stays
+ * "host". A process that was in the cgroup before the capture started (known
+ * from the /proc snapshot only) opens a file: that open has the container id
+ * too. Twice: in the unified hierarchy as Docker's systemd driver names it
+ * (<cgroup2>/saker-test-<pid>/docker-<64 hex>.scope), and, where the cpuset
+ * controller sits on a v1 hierarchy (hybrid and v1 hosts, like this CI
+ * machine), in that hierarchy only, as Docker's cgroupfs driver names it
+ * (<cpuset>/saker-test-<pid>/docker/<64 hex>); and a third time with the
+ * sensor as in a Kubernetes pod (enter_pod). The cgroups and the capture
+ * are removed/stopped at the end of each, even on failure.
  *
  * Needs root, BTF, a cgroup2 mount and a built saker-engine; exits 77 (ctest
  * SKIP) otherwise. */
@@ -16,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,11 +31,23 @@
 #include "capture_live.h"
 #include "sk_test.h"
 
-#define CONTAINER_ID "5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5"
+#define CONTAINER_ID    "5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5"
+#define CONTAINER_ID_V1 "c0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4e"
+#define CONTAINER_ID_POD "0dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e1"
 
 static char dir[64] = "/tmp/sk_ctr_XXXXXX";
-static char cg_parent[256], cg_leaf[512];
 static pid_t capture_pid = -1;
+
+/* One test cgroup: root/saker-test-<pid><suffix>/<middle>/<leaf>; suffix and
+ * middle may be "" (NULL suffix: ""). */
+struct test_cgroup {
+	const char *id;     /* the container id its leaf names */
+	const char *suffix; /* ends the test's directory name */
+	const char *leaf;   /* the leaf's name */
+	const char *middle; /* a directory between the test's and the leaf, or "" */
+	bool cpuset;        /* a v1 cpuset hierarchy: cpus and mems copied from the root */
+	char dirs[3][512];  /* created, outermost first; "" when not */
+};
 
 /* %s: the marker file the process started before the capture opens. */
 static const char rules_fmt[] =
@@ -118,7 +137,91 @@ static void stop_capture(void)
 	capture_pid = -1;
 }
 
-SK_TEST(exec_in_docker_cgroup_has_container_id)
+/* Copies cpuset.cpus and cpuset.mems from the hierarchy's root to dir (a
+ * v1 cpuset cgroup takes no task before both are set). */
+static bool copy_cpuset(const char *root, const char *dir_path)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+	for (size_t i = 0; i < 2; i++) {
+		char from[600], to[600], value[256] = "";
+		snprintf(from, sizeof(from), "%s/%s", root, files[i]);
+		snprintf(to, sizeof(to), "%s/%s", dir_path, files[i]);
+		FILE *f = fopen(from, "re");
+		bool ok = f != NULL && fgets(value, sizeof(value), f) != NULL;
+		if (f != NULL) {
+			fclose(f);
+		}
+		if (!ok || !write_file(to, value)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Creates the cgroup's directories below root; false on failure
+ * (cgroup_remove then removes what was made). */
+static bool cgroup_create(struct test_cgroup *cg, const char *root)
+{
+	char parent[sizeof(cg->dirs[0])];
+	int n = snprintf(parent, sizeof(parent), "%s/saker-test-%d%s", root, getpid(), cg->suffix ? cg->suffix : "");
+	int m = cg->middle[0] != '\0' ? snprintf(cg->dirs[1], sizeof(cg->dirs[1]), "%s/%s", parent, cg->middle) : 0;
+	int l = snprintf(cg->dirs[2], sizeof(cg->dirs[2]), "%s/%s", m > 0 ? cg->dirs[1] : parent, cg->leaf);
+	if (n < 0 || m < 0 || l < 0 || (size_t)m >= sizeof(cg->dirs[1]) || (size_t)l >= sizeof(cg->dirs[2])) {
+		cg->dirs[1][0] = cg->dirs[2][0] = '\0';
+		return false;
+	}
+	memcpy(cg->dirs[0], parent, sizeof(parent));
+	for (size_t i = 0; i < 3; i++) {
+		if (cg->dirs[i][0] == '\0') {
+			continue;
+		}
+		if (mkdir(cg->dirs[i], 0755) != 0) {
+			perror(cg->dirs[i]);
+			for (size_t j = i; j < 3; j++) {
+				cg->dirs[j][0] = '\0'; /* not made: not to be removed */
+			}
+			return false;
+		}
+		if (cg->cpuset && !copy_cpuset(root, cg->dirs[i])) {
+			fprintf(stderr, "%s: could not copy cpuset.cpus/mems\n", cg->dirs[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Removes the cgroup's directories, innermost first; false on failure. */
+static bool cgroup_remove(struct test_cgroup *cg)
+{
+	bool ok = true;
+	for (size_t i = 3; i-- > 0;) {
+		if (cg->dirs[i][0] != '\0' && rmdir(cg->dirs[i]) != 0) {
+			perror(cg->dirs[i]);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* Puts the calling process where a Kubernetes pod's sensor runs: in the pod
+ * cgroup (its cgroup.procs at pod_procs), then in cgroup and mount
+ * namespaces of its own, with /sys/fs/cgroup replaced by a tmpfs holding
+ * only a cgroup2 mount of its namespace, which shows the pod's cgroup and
+ * nothing else (no v1 hierarchy either). Returns false on failure. */
+static bool enter_pod(const char *pod_procs)
+{
+	char self[32];
+	snprintf(self, sizeof(self), "%d\n", getpid());
+	return write_file(pod_procs, self) && unshare(CLONE_NEWNS | CLONE_NEWCGROUP) == 0 &&
+	       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+	       mount("tmpfs", "/sys/fs/cgroup", "tmpfs", 0, "mode=0755") == 0 &&
+	       mkdir("/sys/fs/cgroup/unified", 0755) == 0 &&
+	       mount("cgroup2", "/sys/fs/cgroup/unified", "cgroup2", 0, NULL) == 0;
+}
+
+/* The scenario of the header comment in cgroup cg (created); with pod_procs
+ * set, saker-capture runs as in a pod (enter_pod). */
+static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
 	char capture[512], engine[512], scap[128], log[128], rules_path[128], out[128], procs[600], cmd[1600];
@@ -129,7 +232,7 @@ SK_TEST(exec_in_docker_cgroup_has_container_id)
 	snprintf(log, sizeof(log), "%s/capture.log", dir);
 	snprintf(rules_path, sizeof(rules_path), "%s/rules.yaml", dir);
 	snprintf(out, sizeof(out), "%s/engine.out", dir);
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_leaf);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg->dirs[2]);
 	snprintf(marker, sizeof(marker), "%s/resident-marker", dir);
 	snprintf(rules, sizeof(rules), rules_fmt, marker);
 	SK_CHECK(write_file(rules_path, rules));
@@ -140,7 +243,7 @@ SK_TEST(exec_in_docker_cgroup_has_container_id)
 	snprintf(resident_cg, sizeof(resident_cg), "/proc/%d/cgroup", resident);
 	bool joined = false;
 	for (int i = 0; i < 250 && !joined; i++) { /* joined before the snapshot */
-		joined = capture_file_contains(resident_cg, "docker-" CONTAINER_ID);
+		joined = capture_file_contains(resident_cg, cg->leaf);
 		sleep_ms(joined ? 0 : 10);
 	}
 	SK_CHECK(joined);
@@ -151,6 +254,10 @@ SK_TEST(exec_in_docker_cgroup_has_container_id)
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
+		}
+		if (pod_procs != NULL && !enter_pod(pod_procs)) {
+			perror("entering the pod's namespaces");
+			_exit(125);
 		}
 		execl(capture, capture, "-w", scap, "--duration", "30", (char *)NULL);
 		_exit(127);
@@ -177,12 +284,16 @@ SK_TEST(exec_in_docker_cgroup_has_container_id)
 
 	/* The runtime's on-disk state, as docker writes it, in a private root. */
 	char state_dir[256], conf_path[512];
-	snprintf(state_dir, sizeof(state_dir), "%s/docker/containers/%s", dir, CONTAINER_ID);
+	snprintf(state_dir, sizeof(state_dir), "%s/docker/containers/%s", dir, cg->id);
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", state_dir);
 	SK_CHECK_INT(system(cmd), 0);
 	snprintf(conf_path, sizeof(conf_path), "%s/config.v2.json", state_dir);
-	SK_CHECK(write_file(conf_path, "{\"ID\":\"" CONTAINER_ID "\",\"Name\":\"/saker-web\","
-				       "\"Image\":\"sha256:0123\",\"Config\":{\"Image\":\"nginx:1.25\",\"Labels\":{}}}"));
+	char config[512];
+	snprintf(config, sizeof(config),
+		 "{\"ID\":\"%s\",\"Name\":\"/saker-web\",\"Image\":\"sha256:0123\","
+		 "\"Config\":{\"Image\":\"nginx:1.25\",\"Labels\":{}}}",
+		 cg->id);
+	SK_CHECK(write_file(conf_path, config));
 	snprintf(conf_path, sizeof(conf_path), "%s/hostconfig.json", state_dir);
 	SK_CHECK(write_file(conf_path, "{\"Privileged\":false}"));
 
@@ -190,14 +301,14 @@ SK_TEST(exec_in_docker_cgroup_has_container_id)
 		 rules_path, out);
 	SK_CHECK_INT(system(cmd), 0);
 	char want[192];
-	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d name=saker-web image=nginx:1.25", CONTAINER_ID, in_ctr);
+	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d name=saker-web image=nginx:1.25", cg->id, in_ctr);
 	SK_CHECK(capture_file_contains(out, want));
-	snprintf(want, sizeof(want), "OPEN id=%.12s pid=%d", CONTAINER_ID, resident);
+	snprintf(want, sizeof(want), "OPEN id=%.12s pid=%d", cg->id, resident);
 	SK_CHECK(capture_file_contains(out, want));
 	snprintf(want, sizeof(want), "HOST id=host pid=%d", on_host);
 	SK_CHECK(capture_file_contains(out, want));
 	char wrong[128];
-	snprintf(wrong, sizeof(wrong), "CTR id=%.12s pid=%d", CONTAINER_ID, on_host);
+	snprintf(wrong, sizeof(wrong), "CTR id=%.12s pid=%d", cg->id, on_host);
 	SK_CHECK(!capture_file_contains(out, wrong));
 	snprintf(wrong, sizeof(wrong), "HOST id=host pid=%d", in_ctr);
 	SK_CHECK(!capture_file_contains(out, wrong));
@@ -208,6 +319,75 @@ SK_TEST(exec_in_docker_cgroup_has_container_id)
 }
 
 /* The cgroup2 mount: /sys/fs/cgroup (unified) or /sys/fs/cgroup/unified (hybrid). */
+static const char *cgroup2_root(void);
+
+/* The mount point of the v1 hierarchy the cpuset controller is bound to, or
+ * NULL (a pure v2 host). */
+static const char *cpuset_v1_root(void)
+{
+	static char mnt[256];
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen("/proc/self/mounts", "re");
+	while (!found && f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char type[32], opts[512];
+		found = sscanf(line, "%*s %255s %31s %511s", mnt, type, opts) == 3 && strcmp(type, "cgroup") == 0 &&
+			(strstr(opts, ",cpuset") != NULL || strncmp(opts, "cpuset", 6) == 0);
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	return found ? mnt : NULL;
+}
+
+/* Makes cg below root, runs the scenario in it (the sensor as in a pod with
+ * pod_procs set) and removes it. */
+static void run_in_cgroup(struct test_cgroup *cg, const char *root, const char *pod_procs)
+{
+	if (cgroup_create(cg, root)) {
+		check_container(cg, pod_procs);
+	} else {
+		SK_CHECK(!"the test cgroup could be made");
+	}
+	stop_capture();
+	SK_CHECK(cgroup_remove(cg));
+}
+
+SK_TEST(exec_in_docker_cgroup_has_container_id)
+{
+	struct test_cgroup cg = {.id = CONTAINER_ID, .leaf = "docker-" CONTAINER_ID ".scope", .middle = ""};
+	run_in_cgroup(&cg, cgroup2_root(), NULL);
+}
+
+SK_TEST(exec_in_v1_cpuset_docker_cgroup_has_container_id)
+{
+	const char *root = cpuset_v1_root();
+	if (root == NULL) {
+		printf("no v1 cpuset hierarchy (a pure cgroup v2 host): the v1 case is not run\n");
+		return;
+	}
+	struct test_cgroup cg = {.id = CONTAINER_ID_V1, .leaf = CONTAINER_ID_V1, .middle = "docker", .cpuset = true};
+	run_in_cgroup(&cg, root, NULL);
+}
+
+/* The sensor in a pod whose own cgroup mount shows only the pod (a private
+ * cgroup namespace, as containerd gives unprivileged containers on cgroup
+ * v2 hosts) still names other containers: the kernel side walks kernfs
+ * names instead of looking cgroups up through a mount. */
+SK_TEST(sensor_in_a_pod_resolves_other_containers)
+{
+	struct test_cgroup cg = {.id = CONTAINER_ID_POD, .leaf = "docker-" CONTAINER_ID_POD ".scope", .middle = ""};
+	struct test_cgroup pod = {.id = "", .suffix = "-pod", .leaf = "sensor", .middle = ""};
+	char pod_procs[600];
+	if (!cgroup_create(&pod, cgroup2_root())) {
+		SK_CHECK(!"the pod's test cgroup could be made");
+	} else {
+		snprintf(pod_procs, sizeof(pod_procs), "%s/cgroup.procs", pod.dirs[2]);
+		run_in_cgroup(&cg, cgroup2_root(), pod_procs);
+	}
+	SK_CHECK(cgroup_remove(&pod));
+}
+
 static const char *cgroup2_root(void)
 {
 	static const char *const roots[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
@@ -233,20 +413,7 @@ int main(void)
 		rmdir(dir);
 		return CAPTURE_SKIP;
 	}
-	snprintf(cg_parent, sizeof(cg_parent), "%s/saker-test-%d", root, getpid());
-	snprintf(cg_leaf, sizeof(cg_leaf), "%s/docker-%s.scope", cg_parent, CONTAINER_ID);
-	if (mkdir(cg_parent, 0755) != 0 || mkdir(cg_leaf, 0755) != 0) {
-		perror("creating the test cgroup");
-		rmdir(cg_parent);
-		rmdir(dir);
-		return 1;
-	}
 	rc = sk_test_run();
-	stop_capture();
-	if (rmdir(cg_leaf) != 0 || rmdir(cg_parent) != 0) {
-		perror("removing the test cgroup");
-		rc = 1;
-	}
 	char cleanup[128];
 	snprintf(cleanup, sizeof(cleanup), "rm -rf '%s'", dir);
 	if (system(cleanup) != 0) {

@@ -8,7 +8,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	sk_strbuf out = SK_STRBUF_INIT;
-	sc_reencode(data, size, NULL, &out);
+	sc_reencode(data, size, &out);
 	sk_strbuf_free(&out);
 	return 0;
 }
