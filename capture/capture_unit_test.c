@@ -43,6 +43,9 @@ SK_TEST(table_rows_are_unique_and_fit_the_spec)
 	SK_CHECK_STR(sc_by_nr(2)->name, "open");
 	SK_CHECK_INT(sc_by_nr(257)->evt_type, 307);
 	SK_CHECK(sc_by_nr(SKC_MAX_SYSCALLS - 5) == NULL);
+	SK_CHECK_INT(sc_by_name("openat")->nr, 257);
+	SK_CHECK_INT(sc_by_name("sched_process_exec")->nr, SKC_SLOT_EXEC);
+	SK_CHECK(sc_by_name("no_such_syscall") == NULL);
 }
 
 SK_TEST(event_types_map_back_to_syscalls)

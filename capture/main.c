@@ -249,13 +249,10 @@ static void interest_from_types(const struct control_set *set, bool want[SKC_MAX
 	memset(want, 0, SKC_MAX_SYSCALLS * sizeof(bool));
 	static const char *const always[] = {"execve", "execveat", "clone", "fork", "vfork", "clone3",
 					     "sched_process_exec", "sched_process_fork", "sched_process_exit"};
-	size_t n;
-	const struct sc_entry *t = sc_table(&n);
-	for (size_t i = 0; i < n; i++) {
-		for (size_t a = 0; a < sizeof(always) / sizeof(always[0]); a++) {
-			if (strcmp(t[i].name, always[a]) == 0) {
-				want[t[i].nr] = true;
-			}
+	for (size_t a = 0; a < sizeof(always) / sizeof(always[0]); a++) {
+		const struct sc_entry *row = sc_by_name(always[a]);
+		if (row != NULL) {
+			want[row->nr] = true;
 		}
 	}
 	for (uint32_t i = 0; i < set->ntypes; i++) {

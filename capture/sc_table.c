@@ -117,6 +117,16 @@ const struct sc_entry *sc_by_nr(uint32_t nr)
 	return NULL;
 }
 
+const struct sc_entry *sc_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (strcmp(table[i].name, name) == 0) {
+			return &table[i];
+		}
+	}
+	return NULL;
+}
+
 void sc_by_event(uint16_t evt_type, const struct sc_entry **out, size_t max, size_t *n)
 {
 	uint16_t exit_type = evt_type | 1u;

@@ -54,6 +54,10 @@ const struct sc_entry *sc_table(size_t *count);
 /* Finds the row of syscall or sched slot nr; NULL when unknown. */
 const struct sc_entry *sc_by_nr(uint32_t nr);
 
+/* Finds the row named name (a syscall or sched slot, e.g. "unlinkat",
+ * "sched_process_exec"); NULL when unknown. */
+const struct sc_entry *sc_by_name(const char *name);
+
 /* Finds the rows producing scap event type evt_type (exit or enter): at most
  * max rows written to out, count returned in *n. */
 void sc_by_event(uint16_t evt_type, const struct sc_entry **out, size_t max, size_t *n);

@@ -125,13 +125,7 @@ int main(void)
 		fprintf(stderr, "sensor_test: no kernel BTF; skipped\n");
 		return 77;
 	}
-	size_t rows;
-	const struct sc_entry *t = sc_table(&rows);
-	for (size_t i = 0; i < rows; i++) {
-		if (strcmp(t[i].name, "unlinkat") == 0) {
-			unlinkat_row = &t[i];
-		}
-	}
+	unlinkat_row = sc_by_name("unlinkat");
 	if (unlinkat_row == NULL) {
 		fprintf(stderr, "sensor_test: unlinkat is not in the syscall table\n");
 		return 1;

@@ -78,9 +78,9 @@ static void copy_file(const char *from, int to_fd)
 {
 	int in = open(from, O_RDONLY | O_CLOEXEC);
 	char buf[65536];
-	ssize_t n;
-	while (in >= 0 && (n = read(in, buf, sizeof(buf))) > 0) {
-		if (write(to_fd, buf, (size_t)n) != n) {
+	while (in >= 0) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n <= 0 || write(to_fd, buf, (size_t)n) != n) {
 			break;
 		}
 	}
@@ -221,12 +221,12 @@ static char *sysdig(const char *format, const char *filter)
 	}
 	size_t cap = 1 << 16, len = 0;
 	char *out = malloc(cap);
-	size_t n;
-	while (out != NULL && (n = fread(out + len, 1, cap - len - 1, p)) > 0) {
-		len += n;
-		if (len + 1 >= cap) {
-			break; /* enough to check */
+	while (out != NULL && len + 1 < cap) { /* a full buffer is enough to check */
+		size_t n = fread(out + len, 1, cap - len - 1, p);
+		if (n == 0) {
+			break;
 		}
+		len += n;
 	}
 	pclose(p);
 	if (out != NULL) {
@@ -312,9 +312,11 @@ static void check_engine_reader(int *init_module_exits)
 	sk_err err;
 	uint64_t n = 0;
 	int module_exits = 0;
-	while ((err = sk_scap_reader_next(r, &ev)) == SK_OK && n < 10000000) {
+	err = sk_scap_reader_next(r, &ev);
+	while (err == SK_OK && n < 10000000) {
 		n++;
 		module_exits += ev.type == 411 && ev.tid == (uint64_t)getpid();
+		err = sk_scap_reader_next(r, &ev);
 	}
 	*init_module_exits = module_exits;
 	SK_CHECK_INT(err, SK_ENOENT);
