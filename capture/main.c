@@ -502,20 +502,48 @@ static void print_stats(struct capture *cap, uint64_t *last_events, uint64_t las
 	*last_events = sum.events;
 }
 
-/* Keeps only what later snapshots need (reading other processes' /proc). */
-static void drop_capabilities(void)
+/* Keeps only what later snapshots need to read other processes' /proc:
+ * CAP_SYS_PTRACE (exe, cwd, ptrace-guarded files) and CAP_DAC_READ_SEARCH
+ * (the fd directories of processes of other users), of those it has: a
+ * sensor started with a capability list (Kubernetes, compose) cannot set a
+ * capability it was not given, and asking for one made the whole drop fail.
+ * Returns 0, or -1 when the kernel refused the reduced set. */
+static int drop_capabilities(void)
 {
+	static const cap_value_t wanted[] = {CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH};
+	static const char *const why[] = {"exe and cwd of other processes", "open files of other users' processes"};
+	cap_value_t keep[2];
+	int nkeep = 0, rc = -1;
+	cap_t now = cap_get_proc();
 	cap_t caps = cap_init();
-	cap_value_t keep[] = {CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH};
-	if (caps == NULL) {
-		return;
+	if (now == NULL || caps == NULL) {
+		sk_warn("could not read capabilities: %s", strerror(errno));
+		goto cleanup;
 	}
-	cap_set_flag(caps, CAP_PERMITTED, 2, keep, CAP_SET);
-	cap_set_flag(caps, CAP_EFFECTIVE, 2, keep, CAP_SET);
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		cap_flag_value_t v = CAP_CLEAR;
+		if (cap_get_flag(now, wanted[i], CAP_PERMITTED, &v) == 0 && v == CAP_SET) {
+			keep[nkeep++] = wanted[i];
+		} else {
+			char *name = cap_to_name(wanted[i]);
+			sk_warn("no %s: /proc snapshots miss the %s", name != NULL ? name : "capability", why[i]);
+			cap_free(name);
+		}
+	}
+	if (nkeep > 0 && (cap_set_flag(caps, CAP_PERMITTED, nkeep, keep, CAP_SET) != 0 ||
+			  cap_set_flag(caps, CAP_EFFECTIVE, nkeep, keep, CAP_SET) != 0)) {
+		sk_warn("could not build the reduced capability set: %s", strerror(errno));
+		goto cleanup;
+	}
 	if (cap_set_proc(caps) != 0) {
 		sk_warn("could not drop capabilities: %s", strerror(errno));
+		goto cleanup;
 	}
+	rc = 0;
+cleanup:
 	cap_free(caps);
+	cap_free(now);
+	return rc;
 }
 
 static int open_output(struct capture *cap, nng_socket *req, bool *req_open)
@@ -593,7 +621,11 @@ int main(int argc, char **argv)
 	if (open_output(&cap, &req, &req_open) != 0) {
 		goto cleanup;
 	}
-	drop_capabilities();
+	if (drop_capabilities() != 0) {
+		/* still better watched by a sensor with too many capabilities
+		 * than not watched at all */
+		sk_warn("continuing with the capabilities saker-capture started with");
+	}
 	sk_info("capturing (%u CPUs) to %s", sensor_ncpus(cap.sensor),
 		cap.opt.write_path ? cap.opt.write_path : cap.opt.events_url);
 

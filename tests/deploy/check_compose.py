@@ -22,7 +22,7 @@ import urllib.parse
 
 import yaml
 
-EBPF_CAPS = {"BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE"}
+EBPF_CAPS = {"BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "DAC_READ_SEARCH"}
 SAKER_SERVICES = {"capture", "engine", "sidekick", "event-generator"}
 DEFAULT_SERVICES = {"capture", "engine", "sidekick", "redis"}
 PROFILED = {"event-generator": "generator", "loki": "loki", "grafana": "loki", "kafka": "kafka",
@@ -243,7 +243,7 @@ def set_path(cfg, path, value):
 # Each break must be reported with a message containing the needle.
 BREAKS = [
     (("services", "capture", "privileged"), True, "capture: privileged"),
-    (("services", "capture", "cap_add"), ["BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "SYS_ADMIN"],
+    (("services", "capture", "cap_add"), ["BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "DAC_READ_SEARCH", "SYS_ADMIN"],
      "capture: cap_add"),
     (("services", "capture", "pid"), None, "not pid: host"),
     (("services", "capture", "volumes"), ["saker-run:/run/saker:rw", "/proc:/host/proc:rw"], "not mounted read-only"),

@@ -1,0 +1,248 @@
+/* capture_caps: saker-capture started with exactly the capabilities the
+ * Helm chart (driver.capabilities) and the compose file (the capture
+ * service's cap_add) give it loads, keeps only CAP_SYS_PTRACE and
+ * CAP_DAC_READ_SEARCH after the load, and its /proc snapshot holds a file
+ * that a process of another user (uid 65534) has open. Started once more
+ * without CAP_DAC_READ_SEARCH, it keeps only CAP_SYS_PTRACE, says what the
+ * snapshot will miss, and the snapshot lacks that file: why the capability
+ * is in both lists.
+ *
+ * Needs root, BTF, setpriv (util-linux) and python3-yaml; exits 77 (ctest
+ * SKIP) without root or BTF. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture_live.h"
+#include "sk_test.h"
+
+#define NOBODY 65534
+#define CAP_BIT_DAC_READ_SEARCH (1ull << 2)
+#define CAP_BIT_SYS_PTRACE      (1ull << 19)
+
+static char dir[64] = "/tmp/sk_caps_XXXXXX";
+static char open_file[128]; /* what the other user's process holds open */
+
+/* Prints the capture capabilities of the chart and of the compose file,
+ * one comma-separated line each, as setpriv names them (lower case). */
+static const char caps_script[] =
+    "import yaml\n"
+    "v = yaml.safe_load(open('deploy/helm/saker/values.yaml'))\n"
+    "c = yaml.safe_load(open('deploy/compose/docker-compose.yaml'))\n"
+    "print(','.join(x.lower() for x in v['driver']['capabilities']))\n"
+    "print(','.join(x.lower() for x in c['services']['capture']['cap_add']))\n";
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* Reads the two capability lines of caps_script; false on failure. */
+static bool deploy_caps(char *chart, char *compose, size_t cap)
+{
+	char script[256];
+	snprintf(script, sizeof(script), "%s/caps.py", dir);
+	FILE *f = fopen(script, "we");
+	if (f == NULL || fputs(caps_script, f) < 0) {
+		if (f != NULL) {
+			fclose(f);
+		}
+		return false;
+	}
+	fclose(f);
+	char cmd[320];
+	snprintf(cmd, sizeof(cmd), "python3 '%s'", script);
+	FILE *p = popen(cmd, "r");
+	bool ok = p != NULL && fgets(chart, (int)cap, p) != NULL && fgets(compose, (int)cap, p) != NULL;
+	if (p != NULL && pclose(p) != 0) {
+		ok = false;
+	}
+	if (ok) {
+		chart[strcspn(chart, "\n")] = 0;
+		compose[strcspn(compose, "\n")] = 0;
+	}
+	return ok;
+}
+
+/* A process of uid NOBODY that holds open_file open: it opens it, then
+ * execs sleep (the exec makes it an ordinary process of that user, whose
+ * /proc/<pid> entries that user owns; before it they stay root's). Returns
+ * its pid once it runs sleep, or -1. */
+static pid_t start_other_user(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0) {
+			_exit(126);
+		}
+		int fd = open(open_file, O_RDONLY); /* no O_CLOEXEC: kept across the exec */
+		if (fd < 0) {
+			_exit(127);
+		}
+		execlp("sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	char exe_link[64], exe[256];
+	snprintf(exe_link, sizeof(exe_link), "/proc/%d/exe", pid);
+	for (int i = 0; i < 250; i++) {
+		ssize_t n = readlink(exe_link, exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = 0;
+			if (strstr(exe, "sleep") != NULL) {
+				return pid;
+			}
+		}
+		sleep_ms(20);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+/* The hex capability mask of line key ("CapEff:") in /proc/pid/status. */
+static unsigned long long status_caps(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	unsigned long long v = ~0ull;
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "re");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, key, strlen(key)) == 0) {
+			v = strtoull(line + strlen(key), NULL, 16);
+		}
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	return v;
+}
+
+/* True when the file at path contains needle (binary-safe, up to 64 MiB). */
+static bool file_has_bytes(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		return false;
+	}
+	size_t cap = 64u << 20;
+	char *buf = malloc(cap);
+	size_t n = buf != NULL ? fread(buf, 1, cap, f) : 0;
+	fclose(f);
+	bool found = buf != NULL && memmem(buf, n, needle, strlen(needle)) != NULL;
+	free(buf);
+	return found;
+}
+
+/* Starts saker-capture -w under setpriv with bounding set caps (setpriv's
+ * "+a,+b" form), checks its capabilities after the load against want and
+ * stops it. The recording goes to scap, the log to log. */
+static void run_capture(const char *caps, const char *scap, const char *log, unsigned long long want)
+{
+	char capture[512], bounding[512];
+	capture_exe(capture, sizeof(capture));
+	snprintf(bounding, sizeof(bounding), "--bounding-set=-all,%s", caps);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(log, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execlp("setpriv", "setpriv", bounding, "--inh-caps=-all", "--", capture, "-w", scap, "--duration",
+		       "30", (char *)NULL);
+		_exit(127);
+	}
+	bool ready = false;
+	for (int i = 0; i < 1500 && !ready; i++) { /* up to 30 s: the load can be slow on a busy host */
+		sleep_ms(20);
+		ready = capture_file_contains(log, "capturing");
+	}
+	SK_CHECK(ready);
+	/* setpriv execs saker-capture: same pid */
+	SK_CHECK_INT(status_caps(pid, "CapPrm:"), want);
+	SK_CHECK_INT(status_caps(pid, "CapEff:"), want);
+	kill(pid, SIGINT);
+	int status = -1;
+	for (int i = 0; i < 250 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+		sleep_ms(20);
+	}
+	if (waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	SK_CHECK(!capture_file_contains(log, "could not drop"));
+}
+
+SK_TEST(deploy_capabilities_load_drop_and_snapshot_other_users)
+{
+	char chart[256] = "", compose[256] = "";
+	SK_CHECK(deploy_caps(chart, compose, sizeof(chart)));
+	SK_CHECK_STR(chart, compose);
+	SK_CHECK(strstr(chart, "dac_read_search") != NULL);
+	/* setpriv's form: +bpf,+perfmon,... */
+	char plus[512] = "", without[512] = "";
+	char *save = NULL;
+	for (char *c = strtok_r(chart, ",", &save); c != NULL; c = strtok_r(NULL, ",", &save)) {
+		size_t n = strlen(plus);
+		snprintf(plus + n, sizeof(plus) - n, "%s+%s", n > 0 ? "," : "", c);
+		if (strcmp(c, "dac_read_search") != 0) {
+			n = strlen(without);
+			snprintf(without + n, sizeof(without) - n, "%s+%s", n > 0 ? "," : "", c);
+		}
+	}
+
+	pid_t other = start_other_user();
+	SK_CHECK(other > 0);
+	if (other <= 0) {
+		return;
+	}
+
+	char scap[128], log[128];
+	snprintf(scap, sizeof(scap), "%s/with.scap", dir);
+	snprintf(log, sizeof(log), "%s/with.log", dir);
+	run_capture(plus, scap, log, CAP_BIT_SYS_PTRACE | CAP_BIT_DAC_READ_SEARCH);
+	SK_CHECK(!capture_file_contains(log, "warning"));
+	SK_CHECK(file_has_bytes(scap, open_file));
+
+	snprintf(scap, sizeof(scap), "%s/without.scap", dir);
+	snprintf(log, sizeof(log), "%s/without.log", dir);
+	run_capture(without, scap, log, CAP_BIT_SYS_PTRACE);
+	SK_CHECK(capture_file_contains(log, "no cap_dac_read_search"));
+	SK_CHECK(!file_has_bytes(scap, open_file));
+
+	kill(other, SIGKILL);
+	waitpid(other, NULL, 0);
+}
+
+int main(void)
+{
+	int rc = capture_setup("capture_caps", dir);
+	if (rc != 0) {
+		return rc;
+	}
+	/* the other user must reach the file */
+	snprintf(open_file, sizeof(open_file), "%s/held-open-by-uid-%d", dir, NOBODY);
+	int fd = open(open_file, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0 || close(fd) != 0 || chmod(dir, 0755) != 0) {
+		perror(open_file);
+		return 1;
+	}
+	rc = sk_test_run();
+	char cleanup[128];
+	snprintf(cleanup, sizeof(cleanup), "rm -rf '%s'", dir);
+	if (system(cleanup) != 0) {
+		fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return rc;
+}
