@@ -37,12 +37,6 @@ static char shm_exe[128];
 static pid_t capture_pid = -1;
 static const char *extra_option = ""; /* the one saker-capture option under test */
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 /* Waits for pid up to ms; kills it when it does not exit. Returns status. */
 static int reap(pid_t pid, long ms)
 {
@@ -51,7 +45,7 @@ static int reap(pid_t pid, long ms)
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			return status;
 		}
-		sleep_ms(20);
+		capture_sleep_ms(20);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -475,9 +469,9 @@ int main(int test_argc, char **test_argv)
 	/* ready when the snapshot is on disk; the programs attach before it */
 	struct stat st;
 	for (int i = 0; i < 500 && (stat(scap_path, &st) != 0 || st.st_size < 1024); i++) {
-		sleep_ms(20);
+		capture_sleep_ms(20);
 	}
-	sleep_ms(200);
+	capture_sleep_ms(200);
 	int rc = 1;
 	if (stat(scap_path, &st) != 0) {
 		fprintf(stderr, "saker-capture did not start (no %s)\n", scap_path);

@@ -41,12 +41,6 @@ static const char caps_script[] =
     "print(','.join(x.lower() for x in v['driver']['capabilities']))\n"
     "print(','.join(x.lower() for x in c['services']['capture']['cap_add']))\n";
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 /* Reads the two capability lines of caps_script; false on failure. */
 static bool deploy_caps(char *chart, char *compose, size_t cap)
 {
@@ -102,7 +96,7 @@ static pid_t start_other_user(void)
 				return pid;
 			}
 		}
-		sleep_ms(20);
+		capture_sleep_ms(20);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -151,20 +145,12 @@ static void run_capture(const char *caps, const char *scap, const char *log, uns
 	char capture[512], bounding[512];
 	capture_exe(capture, sizeof(capture));
 	snprintf(bounding, sizeof(bounding), "--bounding-set=-all,%s", caps);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execlp("setpriv", "setpriv", bounding, "--inh-caps=-all", "--", capture, "-w", scap, "--duration",
-		       "30", (char *)NULL);
-		_exit(127);
-	}
+	char *argv[] = {"setpriv", bounding, "--inh-caps=-all", "--", capture, "-w", (char *)scap, "--duration", "30",
+			NULL};
+	pid_t pid = capture_spawn_logged(argv, log);
 	bool ready = false;
 	for (int i = 0; i < 1500 && !ready; i++) { /* up to 30 s: the load can be slow on a busy host */
-		sleep_ms(20);
+		capture_sleep_ms(20);
 		ready = capture_file_contains(log, "capturing");
 	}
 	SK_CHECK(ready);
@@ -174,7 +160,7 @@ static void run_capture(const char *caps, const char *scap, const char *log, uns
 	kill(pid, SIGINT);
 	int status = -1;
 	for (int i = 0; i < 250 && waitpid(pid, &status, WNOHANG) == 0; i++) {
-		sleep_ms(20);
+		capture_sleep_ms(20);
 	}
 	if (waitpid(pid, &status, WNOHANG) == 0) {
 		kill(pid, SIGKILL);

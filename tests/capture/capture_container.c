@@ -70,12 +70,6 @@ static const char rules_fmt[] =
     "  output: \"OPEN id=%%container.id pid=%%proc.pid\"\n"
     "  priority: WARNING\n";
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 static bool write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "we");
@@ -128,7 +122,7 @@ static void stop_capture(void)
 	}
 	kill(capture_pid, SIGINT);
 	for (int i = 0; i < 250 && waitpid(capture_pid, NULL, WNOHANG) == 0; i++) {
-		sleep_ms(20);
+		capture_sleep_ms(20);
 	}
 	if (waitpid(capture_pid, NULL, WNOHANG) == 0) {
 		kill(capture_pid, SIGKILL);
@@ -244,17 +238,13 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	bool joined = false;
 	for (int i = 0; i < 250 && !joined; i++) { /* joined before the snapshot */
 		joined = capture_file_contains(resident_cg, cg->leaf);
-		sleep_ms(joined ? 0 : 10);
+		capture_sleep_ms(joined ? 0 : 10);
 	}
 	SK_CHECK(joined);
 
 	capture_pid = fork();
 	if (capture_pid == 0) {
-		int fd = open(log, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
+		capture_log_to(log);
 		if (pod_procs != NULL && !enter_pod(pod_procs)) {
 			perror("entering the pod's namespaces");
 			_exit(125);
@@ -266,7 +256,7 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	/* up to 30 s: the load (BTF, verifier) took over 5 s once when CI
 	 * shared the machine with another BPF-loading run */
 	for (int i = 0; i < 1500 && !ready; i++) {
-		sleep_ms(20);
+		capture_sleep_ms(20);
 		ready = capture_file_contains(log, "capturing");
 	}
 	SK_CHECK(ready);
@@ -279,7 +269,7 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	pid_t in_ctr = run_true(procs);
 	pid_t on_host = run_true(NULL);
 	SK_CHECK(in_ctr > 0 && on_host > 0);
-	sleep_ms(500); /* the capture drains its rings every few ms */
+	capture_sleep_ms(500); /* the capture drains its rings every few ms */
 	stop_capture();
 
 	/* The runtime's on-disk state, as docker writes it, in a private root. */

@@ -22,21 +22,6 @@
 static char dir[64] = "/tmp/sk_live_XXXXXX";
 static pid_t engine_pid = -1, capture_pid = -1;
 
-static pid_t spawn_logged(char *const argv[], const char *log)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
 static void stop(pid_t *pid)
 {
 	if (*pid <= 0) {
@@ -66,9 +51,9 @@ SK_TEST(falco_rule_fires_on_live_events)
 
 	char *eargv[] = {engine, "--events", events, "--control", control, "-r",
 			 "../shared/upstream/rules/falco_rules.yaml", NULL};
-	engine_pid = spawn_logged(eargv, engine_log);
+	engine_pid = capture_spawn_logged(eargv, engine_log);
 	char *cargv[] = {capture, "--events", events, "--control", control, "--duration", "60", NULL};
-	capture_pid = spawn_logged(cargv, capture_log);
+	capture_pid = capture_spawn_logged(cargv, capture_log);
 
 	bool alert = false;
 	for (int i = 0; i < 40 && !alert; i++) {

@@ -3,10 +3,13 @@
 #ifndef CAPTURE_LIVE_H
 #define CAPTURE_LIVE_H
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CAPTURE_SKIP 77
@@ -46,6 +49,35 @@ static inline void capture_exe(char *out, size_t cap)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
 	snprintf(out, cap, "%s/bin/saker-capture", build ? build : "build");
+}
+
+static inline void capture_sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* In a forked child: sends stdout and stderr to the file log (truncated). */
+static inline void capture_log_to(const char *log)
+{
+	int fd = open(log, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+}
+
+/* Runs argv (argv[0] searched in PATH) with stdout and stderr in log;
+ * returns its pid. */
+static inline pid_t capture_spawn_logged(char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		capture_log_to(log);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
 }
 
 /* True when a line (up to 4 KiB) of the file at path contains needle. */
