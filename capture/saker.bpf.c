@@ -956,17 +956,23 @@ struct cg_walk_ctx {
 
 /* One step up a cgroup hierarchy (bpf_loop callback): appends the node's
  * name and its NUL; returns 1 at the root, whose name is not part of the
- * path. */
+ * path. The leaf, which names the container, is always written; out of
+ * room above it, the name "..." stands for the rest. */
 static long cg_walk_step(__u32 index, void *c)
 {
 	struct cg_walk_ctx *w = c;
 	struct kernfs_node *kn = w->kn; /* a local: CO-RE relocates kernel types only */
 	struct kernfs_node *parent = kn_parent(kn);
-	if (!parent || w->len >= w->limit) {
+	if (!parent) {
+		return 1;
+	}
+	__u32 at = (w->b->pos + w->len) & (SKC_EVT_HALF - 1);
+	if (index > 0 && w->len >= w->limit) {
+		__builtin_memcpy(&w->b->data[at], "...", 4);
+		w->len += 4;
 		return 1;
 	}
 	const char *name = BPF_CORE_READ(kn, name);
-	__u32 at = (w->b->pos + w->len) & (SKC_EVT_HALF - 1);
 	long n = bpf_probe_read_kernel_str(&w->b->data[at], CG_NAME_MAX, name);
 	if (n <= 0) {
 		return 1;
@@ -996,15 +1002,17 @@ static __always_inline void cg_walk(struct cg_walk_ctx *w, struct cgroup *cgrp)
  * space turns into the scap "controller=path" strings (sc_reencode): the
  * unified-hierarchy (v2) cgroup's name list, then, when the cpuset
  * controller sits on a v1 hierarchy (hybrid and v1 hosts, where container
- * runtimes name their cgroups there too), that cgroup's. The names stop
- * where an exec event would leave too little room for its environment. A
- * forked child already sits in its parent's cgroups. */
+ * runtimes name their cgroups there too), that cgroup's. Each list holds at
+ * most CG_PATH_MAX bytes and all of them what the event has left before
+ * its environment. A forked child already sits in its parent's cgroups. */
 static __always_inline void put_cgroups(struct evtbuf *b, struct task_struct *task)
 {
 	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
-	__u32 reserve = 2048 + 512; /* the environment's share and what follows it */
+	/* the room put_env leaves the parameters after it; the environment
+	 * itself takes what the cgroups leave */
+	__u32 reserve = 2048 + 2 * (CG_NAME_MAX + 8); /* + a leaf, "..." and the end per list */
 	struct cg_walk_ctx w = {.b = b, .len = 0};
-	w.room = b->pos + reserve + 2 * CG_NAME_MAX < SKC_EVT_HALF ? SKC_EVT_HALF - reserve - b->pos - 2 * CG_NAME_MAX : 0;
+	w.room = b->pos + reserve < SKC_EVT_HALF ? SKC_EVT_HALF - reserve - b->pos : 0;
 	cg_walk(&w, dfl);
 	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuset_cgrp_id)) {
 		int idx = bpf_core_enum_value(enum cgroup_subsys_id, cpuset_cgrp_id);

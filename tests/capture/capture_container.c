@@ -80,22 +80,47 @@ static bool write_file(const char *path, const char *text)
 	return fclose(f) == 0 && ok;
 }
 
-/* Runs /bin/true, inside the cgroup when procs is set; returns its pid. */
-static pid_t run_true(const char *procs)
+static char deep_dir[3200]; /* a working directory whose path is ~3 000 bytes long */
+
+/* Runs /bin/true, inside the cgroup when procs is set; returns its pid.
+ * crowded: from deep_dir with a 4 000-byte argument, so the exec event has
+ * little room left for its cgroups. */
+static pid_t run_true(const char *procs, bool crowded)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
 		char self[32];
+		static char arg[4001];
 		snprintf(self, sizeof(self), "%d\n", getpid());
 		if (procs != NULL && !write_file(procs, self)) {
 			_exit(126);
 		}
-		execl("/bin/true", "true", (char *)NULL);
+		memset(arg, 'a', sizeof(arg) - 1);
+		if (crowded && chdir(deep_dir) != 0) {
+			_exit(125);
+		}
+		execl("/bin/true", "true", crowded ? arg : NULL, (char *)NULL);
 		_exit(127);
 	}
 	int status = 0;
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? pid : -1;
+}
+
+/* Makes deep_dir below base: 12 directories of 240-byte names. */
+static bool make_deep_dir(const char *base)
+{
+	char name[241];
+	memset(name, 'd', sizeof(name) - 1);
+	name[sizeof(name) - 1] = 0;
+	size_t len = (size_t)snprintf(deep_dir, sizeof(deep_dir), "%s", base);
+	for (int i = 0; i < 12; i++) {
+		len += (size_t)snprintf(deep_dir + len, sizeof(deep_dir) - len, "/%s", name);
+		if (len >= sizeof(deep_dir) || mkdir(deep_dir, 0755) != 0) {
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Forks a process that joins the cgroup now and, once go_fd is readable,
@@ -266,9 +291,10 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	SK_CHECK(WIFEXITED(rstatus) && WEXITSTATUS(rstatus) == 0);
 	close(go[0]);
 	close(go[1]);
-	pid_t in_ctr = run_true(procs);
-	pid_t on_host = run_true(NULL);
-	SK_CHECK(in_ctr > 0 && on_host > 0);
+	pid_t in_ctr = run_true(procs, false);
+	pid_t on_host = run_true(NULL, false);
+	pid_t crowded = run_true(procs, true);
+	SK_CHECK(in_ctr > 0 && on_host > 0 && crowded > 0);
 	capture_sleep_ms(500); /* the capture drains its rings every few ms */
 	stop_capture();
 
@@ -292,6 +318,9 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	SK_CHECK_INT(system(cmd), 0);
 	char want[192];
 	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d name=saker-web image=nginx:1.25", cg->id, in_ctr);
+	SK_CHECK(capture_file_contains(out, want));
+	/* the leaf survives an exec event with no room for the rest of the path */
+	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d name=saker-web", cg->id, crowded);
 	SK_CHECK(capture_file_contains(out, want));
 	snprintf(want, sizeof(want), "OPEN id=%.12s pid=%d", cg->id, resident);
 	SK_CHECK(capture_file_contains(out, want));
@@ -402,6 +431,12 @@ int main(void)
 		printf("SKIP: capture_container needs a cgroup2 mount\n");
 		rmdir(dir);
 		return CAPTURE_SKIP;
+	}
+	char deep_base[128];
+	snprintf(deep_base, sizeof(deep_base), "%s/deep", dir);
+	if (mkdir(deep_base, 0755) != 0 || !make_deep_dir(deep_base)) {
+		perror("making the deep working directory");
+		return 1;
 	}
 	rc = sk_test_run();
 	char cleanup[128];
