@@ -10,6 +10,7 @@
  * -w, events are recorded to a .scap file (every known syscall). */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/push.h>
 #include <nng/protocol/reqrep0/req.h>
@@ -87,6 +88,8 @@ struct capture {
 	uint64_t written, lost_batches, lost_events, bad_events;
 	uint64_t generation;
 	bool default_set_applied;
+	/* what snapshots read (snapshot_paths) */
+	char proc_root[PATH_MAX], passwd[PATH_MAX], group[PATH_MAX];
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -124,7 +127,10 @@ static void usage(FILE *f)
 		   "  --exit-tracepoints  per-syscall exit tracepoints even where some syscalls have none\n"
 		   "                   (those are then not captured; the default falls back to one hook for all)\n"
 		   "  --probe-reads    read file objects with probe reads, as on kernels before 6.2 where\n"
-		   "                   this is automatic (for comparison and tests)\n");
+		   "                   this is automatic (for comparison and tests)\n"
+		   "environment:\n"
+		   "  HOST_ROOT=DIR    /proc snapshots read DIR/proc, DIR/etc/passwd and DIR/etc/group (each\n"
+		   "                   where present): the node's, mounted under /host in a container\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -357,13 +363,42 @@ static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
 	remember_blocks(cap, b);
 }
 
-static sk_err snapshot(sk_strbuf *sb, bool with_header)
+/* Sets one snapshot path: host_root + rel when host_root is set and that
+ * exists, else rel. */
+static void host_path(const char *host_root, const char *rel, char *out, size_t cap)
 {
-	static const struct proc_snap_paths host = {"/proc", "/etc/passwd", "/etc/group"};
+	int n = host_root != NULL ? snprintf(out, cap, "%s%s", host_root, rel) : -1;
+	if (n < 0 || (size_t)n >= cap || access(out, R_OK) != 0) {
+		if (host_root != NULL) {
+			sk_warn("HOST_ROOT=%s: no %s there, reading %s", host_root, rel, rel);
+		}
+		snprintf(out, cap, "%s", rel);
+	}
+}
+
+/* Where snapshots read processes, users and groups: below $HOST_ROOT when
+ * set (Falco's convention: the chart and compose mount the node's /proc,
+ * /etc/passwd and /etc/group under /host; a sensor's own /etc/passwd is
+ * its image's, which names none of the node's users), else this process's
+ * own. */
+static void snapshot_paths(struct capture *cap)
+{
+	const char *host_root = getenv("HOST_ROOT");
+	if (host_root != NULL && (host_root[0] == '\0' || strcmp(host_root, "/") == 0)) {
+		host_root = NULL;
+	}
+	host_path(host_root, "/proc", cap->proc_root, sizeof(cap->proc_root));
+	host_path(host_root, "/etc/passwd", cap->passwd, sizeof(cap->passwd));
+	host_path(host_root, "/etc/group", cap->group, sizeof(cap->group));
+}
+
+static sk_err snapshot(const struct capture *cap, sk_strbuf *sb, bool with_header)
+{
+	const struct proc_snap_paths paths = {cap->proc_root, cap->passwd, cap->group};
 	if (with_header) {
 		scap_put_shb(sb);
 	}
-	return proc_snap_blocks(sb, &host);
+	return proc_snap_blocks(sb, &paths);
 }
 
 static void send_message(struct capture *cap, const void *data, size_t len, uint32_t events)
@@ -409,7 +444,7 @@ static void flush_batch(struct capture *cap)
 	} else {
 		if (atomic_exchange(&cap->need_snapshot, false)) {
 			sk_strbuf snap = SK_STRBUF_INIT;
-			if (snapshot(&snap, false) == SK_OK) {
+			if (snapshot(cap, &snap, false) == SK_OK) {
 				send_message(cap, snap.data, snap.len, 0);
 			}
 			sk_strbuf_free(&snap);
@@ -555,7 +590,7 @@ static int open_output(struct capture *cap, nng_socket *req, bool *req_open)
 			return -1;
 		}
 		sk_strbuf head = SK_STRBUF_INIT;
-		sk_err err = snapshot(&head, true);
+		sk_err err = snapshot(cap, &head, true);
 		if (err == SK_OK && (fwrite(head.data, 1, head.len, cap->file) != head.len || fflush(cap->file) != 0)) {
 			err = SK_EIO;
 		}
@@ -604,6 +639,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	snapshot_paths(&cap);
 	struct sensor_opts so = {.ring_bytes = cap.opt.ring_mb * 1024u * 1024u,
 				 .exit_tracepoints = cap.opt.exit_tracepoints,
 				 .probe_reads = cap.opt.probe_reads};

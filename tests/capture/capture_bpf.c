@@ -37,21 +37,6 @@ static char shm_exe[128];
 static pid_t capture_pid = -1;
 static const char *extra_option = ""; /* the one saker-capture option under test */
 
-/* Waits for pid up to ms; kills it when it does not exit. Returns status. */
-static int reap(pid_t pid, long ms)
-{
-	int status = -1;
-	for (long waited = 0; waited < ms; waited += 20) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			return status;
-		}
-		capture_sleep_ms(20);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return status;
-}
-
 static pid_t spawn(char *const argv[])
 {
 	pid_t pid = fork();
@@ -65,7 +50,7 @@ static pid_t spawn(char *const argv[])
 static int run(char *const argv[])
 {
 	pid_t pid = spawn(argv);
-	return pid > 0 ? reap(pid, 10000) : -1;
+	return pid > 0 ? capture_reap(pid, 10000) : -1;
 }
 
 static void copy_file(const char *from, int to_fd)
@@ -122,7 +107,7 @@ static void overlay_execs(void)
 		int lower_rc = run(lower_argv);
 		_exit(upper_rc == 0 && lower_rc == 0 ? 0 : 4);
 	}
-	SK_CHECK_INT(reap(pid, 10000), 0);
+	SK_CHECK_INT(capture_reap(pid, 10000), 0);
 }
 
 static int connected_port;
@@ -164,7 +149,7 @@ static void workload(void)
 		fexecve(mfd, margv, envp);
 		_exit(127);
 	}
-	SK_CHECK_INT(reap(mp, 5000), 0);
+	SK_CHECK_INT(capture_reap(mp, 5000), 0);
 	close(mfd);
 
 	pid_t victim = fork();
@@ -196,7 +181,7 @@ static void workload(void)
 		int fd = open("relative.txt", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 		_exit(fd >= 0 ? 0 : 1);
 	}
-	SK_CHECK_INT(reap(rel, 5000), 0);
+	SK_CHECK_INT(capture_reap(rel, 5000), 0);
 	SK_CHECK(open("/nonexistent/sk_capture_missing", O_RDONLY) < 0);
 	/* a module load that cannot succeed: too short to be an ELF image
 	 * (ENOEXEC), or ENOSYS on a kernel without module support */
@@ -401,7 +386,7 @@ SK_TEST(live_capture_matches_sysdig)
 	char pidfilter[256];
 	workload();
 	kill(capture_pid, SIGINT);
-	SK_CHECK_INT(reap(capture_pid, 10000), 0);
+	SK_CHECK_INT(capture_reap(capture_pid, 10000), 0);
 	capture_pid = -1;
 
 	expect("%proc.name %proc.pname %user.uid %user.name %evt.res %proc.tty",
@@ -480,13 +465,9 @@ int main(int test_argc, char **test_argv)
 	}
 	if (capture_pid > 0) {
 		kill(capture_pid, SIGINT);
-		reap(capture_pid, 5000);
+		capture_reap(capture_pid, 5000);
 	}
 	unlink(shm_exe);
-	char cleanup[160];
-	snprintf(cleanup, sizeof(cleanup), "rm -rf '%s'", tmpdir);
-	if (system(cleanup) != 0) {
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-	}
+	capture_remove_dir(tmpdir);
 	return rc;
 }

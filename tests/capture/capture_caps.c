@@ -157,15 +157,7 @@ static void run_capture(const char *caps, const char *scap, const char *log, uns
 	/* setpriv execs saker-capture: same pid */
 	SK_CHECK_INT(status_caps(pid, "CapPrm:"), want);
 	SK_CHECK_INT(status_caps(pid, "CapEff:"), want);
-	kill(pid, SIGINT);
-	int status = -1;
-	for (int i = 0; i < 250 && waitpid(pid, &status, WNOHANG) == 0; i++) {
-		capture_sleep_ms(20);
-	}
-	if (waitpid(pid, &status, WNOHANG) == 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-	}
+	int status = capture_stop(pid);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	SK_CHECK(!capture_file_contains(log, "could not drop"));
 }
@@ -225,10 +217,6 @@ int main(void)
 		return 1;
 	}
 	rc = sk_test_run();
-	char cleanup[128];
-	snprintf(cleanup, sizeof(cleanup), "rm -rf '%s'", dir);
-	if (system(cleanup) != 0) {
-		fprintf(stderr, "could not remove %s\n", dir);
-	}
+	capture_remove_dir(dir);
 	return rc;
 }

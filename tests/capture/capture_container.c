@@ -70,16 +70,6 @@ static const char rules_fmt[] =
     "  output: \"OPEN id=%%container.id pid=%%proc.pid\"\n"
     "  priority: WARNING\n";
 
-static bool write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "we");
-	if (f == NULL) {
-		return false;
-	}
-	bool ok = fputs(text, f) >= 0;
-	return fclose(f) == 0 && ok;
-}
-
 static char deep_dir[3200]; /* a working directory whose path is ~3 000 bytes long */
 
 /* Runs /bin/true, inside the cgroup when procs is set; returns its pid.
@@ -92,7 +82,7 @@ static pid_t run_true(const char *procs, bool crowded)
 		char self[32];
 		static char arg[4001];
 		snprintf(self, sizeof(self), "%d\n", getpid());
-		if (procs != NULL && !write_file(procs, self)) {
+		if (procs != NULL && !capture_write_file(procs, self)) {
 			_exit(126);
 		}
 		memset(arg, 'a', sizeof(arg) - 1);
@@ -131,7 +121,7 @@ static pid_t start_resident(const char *procs, int go_fd, const char *marker)
 	if (pid == 0) {
 		char self[32], go;
 		snprintf(self, sizeof(self), "%d\n", getpid());
-		if (!write_file(procs, self) || read(go_fd, &go, 1) != 1) {
+		if (!capture_write_file(procs, self) || read(go_fd, &go, 1) != 1) {
 			_exit(126);
 		}
 		int fd = open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
@@ -145,14 +135,7 @@ static void stop_capture(void)
 	if (capture_pid <= 0) {
 		return;
 	}
-	kill(capture_pid, SIGINT);
-	for (int i = 0; i < 250 && waitpid(capture_pid, NULL, WNOHANG) == 0; i++) {
-		capture_sleep_ms(20);
-	}
-	if (waitpid(capture_pid, NULL, WNOHANG) == 0) {
-		kill(capture_pid, SIGKILL);
-		waitpid(capture_pid, NULL, 0);
-	}
+	capture_stop(capture_pid);
 	capture_pid = -1;
 }
 
@@ -170,7 +153,7 @@ static bool copy_cpuset(const char *root, const char *dir_path)
 		if (f != NULL) {
 			fclose(f);
 		}
-		if (!ok || !write_file(to, value)) {
+		if (!ok || !capture_write_file(to, value)) {
 			return false;
 		}
 	}
@@ -231,7 +214,7 @@ static bool enter_pod(const char *pod_procs)
 {
 	char self[32];
 	snprintf(self, sizeof(self), "%d\n", getpid());
-	return write_file(pod_procs, self) && unshare(CLONE_NEWNS | CLONE_NEWCGROUP) == 0 &&
+	return capture_write_file(pod_procs, self) && unshare(CLONE_NEWNS | CLONE_NEWCGROUP) == 0 &&
 	       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
 	       mount("tmpfs", "/sys/fs/cgroup", "tmpfs", 0, "mode=0755") == 0 &&
 	       mkdir("/sys/fs/cgroup/unified", 0755) == 0 &&
@@ -254,7 +237,7 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg->dirs[2]);
 	snprintf(marker, sizeof(marker), "%s/resident-marker", dir);
 	snprintf(rules, sizeof(rules), rules_fmt, marker);
-	SK_CHECK(write_file(rules_path, rules));
+	SK_CHECK(capture_write_file(rules_path, rules));
 	int go[2];
 	SK_CHECK_INT(pipe2(go, O_CLOEXEC), 0);
 	pid_t resident = start_resident(procs, go[0], marker);
@@ -309,9 +292,9 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 		 "{\"ID\":\"%s\",\"Name\":\"/saker-web\",\"Image\":\"sha256:0123\","
 		 "\"Config\":{\"Image\":\"nginx:1.25\",\"Labels\":{}}}",
 		 cg->id);
-	SK_CHECK(write_file(conf_path, config));
+	SK_CHECK(capture_write_file(conf_path, config));
 	snprintf(conf_path, sizeof(conf_path), "%s/hostconfig.json", state_dir);
-	SK_CHECK(write_file(conf_path, "{\"Privileged\":false}"));
+	SK_CHECK(capture_write_file(conf_path, "{\"Privileged\":false}"));
 
 	snprintf(cmd, sizeof(cmd), "SAKER_DOCKER_ROOT='%s/docker' '%s' -e '%s' -r '%s' > '%s' 2>&1", dir, engine, scap,
 		 rules_path, out);
@@ -439,10 +422,6 @@ int main(void)
 		return 1;
 	}
 	rc = sk_test_run();
-	char cleanup[128];
-	snprintf(cleanup, sizeof(cleanup), "rm -rf '%s'", dir);
-	if (system(cleanup) != 0) {
-		fprintf(stderr, "could not remove %s\n", dir);
-	}
+	capture_remove_dir(dir);
 	return rc;
 }

@@ -27,14 +27,7 @@ static void stop(pid_t *pid)
 	if (*pid <= 0) {
 		return;
 	}
-	kill(*pid, SIGINT);
-	for (int i = 0; i < 250 && waitpid(*pid, NULL, WNOHANG) == 0; i++) {
-		usleep(20000);
-	}
-	if (waitpid(*pid, NULL, WNOHANG) == 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-	}
+	capture_stop(*pid);
 	*pid = -1;
 }
 
@@ -98,10 +91,6 @@ int main(void)
 	int rc = sk_test_run();
 	stop(&capture_pid);
 	stop(&engine_pid);
-	char cleanup[128];
-	snprintf(cleanup, sizeof(cleanup), "rm -rf '%s'", dir);
-	if (system(cleanup) != 0) {
-		fprintf(stderr, "could not remove %s\n", dir);
-	}
+	capture_remove_dir(dir);
 	return rc;
 }

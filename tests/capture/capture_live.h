@@ -4,11 +4,13 @@
 #define CAPTURE_LIVE_H
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,6 +80,51 @@ static inline pid_t capture_spawn_logged(char *const argv[], const char *log)
 		_exit(127);
 	}
 	return pid;
+}
+
+/* Waits for pid up to ms; kills it when it does not exit. Returns its wait
+ * status (-1 when it was not our child). */
+static inline int capture_reap(pid_t pid, long ms)
+{
+	int status = -1;
+	for (long waited = 0; waited < ms; waited += 20) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			return status;
+		}
+		capture_sleep_ms(20);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+/* Stops pid with SIGINT (SIGKILL after 5 s) and reaps it; returns its wait
+ * status. */
+static inline int capture_stop(pid_t pid)
+{
+	kill(pid, SIGINT);
+	return capture_reap(pid, 5000);
+}
+
+/* Removes the test's scratch directory dir and all in it. */
+static inline void capture_remove_dir(const char *dir)
+{
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "could not remove %s\n", dir);
+	}
+}
+
+/* Writes text to path (created or truncated); false on failure. */
+static inline bool capture_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+	if (f == NULL) {
+		return false;
+	}
+	bool ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok;
 }
 
 /* True when a line (up to 4 KiB) of the file at path contains needle. */

@@ -214,10 +214,6 @@ int main(void)
 		kill(capture_pid, SIGKILL);
 		waitpid(capture_pid, NULL, 0);
 	}
-	char cleanup[128];
-	snprintf(cleanup, sizeof(cleanup), "rm -rf '%s'", dir);
-	if (system(cleanup) != 0) {
-		fprintf(stderr, "could not remove %s\n", dir);
-	}
+	capture_remove_dir(dir);
 	return rc;
 }

@@ -238,15 +238,18 @@ class Checker:
         if "SYS_ADMIN" in added:
             self.fail("DaemonSet/capture: SYS_ADMIN is never needed with BPF+PERFMON")
         mounts = {m["mountPath"] for m in capture.get("volumeMounts") or []}
-        for path in ("/host/proc", drv["btfPath"]):
+        for path in ("/host/proc", "/host/etc/passwd", "/host/etc/group", drv["btfPath"]):
             if path not in mounts:
                 self.fail(f"DaemonSet/capture: {path} not mounted")
+        env = {e["name"]: e.get("value") for e in capture.get("env") or []}
+        if env.get("HOST_ROOT") != "/host":
+            self.fail(f"DaemonSet/capture: HOST_ROOT is {env.get('HOST_ROOT')!r}, expected '/host'")
 
     def check_host_paths(self, pod):
         host = {v["hostPath"]["path"] for v in pod.get("volumes") or [] if "hostPath" in v}
         want = set()
         if self.values["driver"]["enabled"]:
-            want |= {"/proc", self.values["driver"]["btfPath"]}
+            want |= {"/proc", "/etc/passwd", "/etc/group", self.values["driver"]["btfPath"]}
         if self.values["collectors"]["enabled"]:
             want |= set(self.values["collectors"]["stateDirs"])
         for path in sorted(want - host):
