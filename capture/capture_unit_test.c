@@ -185,6 +185,14 @@ SK_TEST(cgroup_name_lists_become_scap_cgroups_strings)
 	SK_CHECK_INT(reencoded_cgroups(RAW(""), got, sizeof(got)), 0);
 	reencoded_cgroups(RAW("a\0\0docker"), got, sizeof(got));
 	SK_CHECK_STR(got, "cpuset=/a");
+	/* deeper than the kernel side ever walks: left out, not rendered */
+	char deep[2 * 200 + 1];
+	for (size_t i = 0; i < 200; i++) {
+		deep[2 * i] = 'x';
+		deep[2 * i + 1] = '\0';
+	}
+	deep[400] = '\0';
+	SK_CHECK_INT(reencoded_cgroups(deep, sizeof(deep), got, sizeof(got)), 0);
 }
 
 /* The path of this process's cgroup line whose controllers include

@@ -283,15 +283,17 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
+#define CGROUP_DEPTH_MAX 128 /* the kernel side walks at most 64 levels */
+
 /* Reads one name list of the kernel's cgroups parameter from p (n bytes):
  * names leaf first, each with its NUL, ended by an empty name. Sets *used to
  * the bytes it spans and returns the number of names; -1 when the list does
- * not end within n bytes. */
+ * not end within n bytes or is deeper than any the kernel side makes. */
 static int cgroup_names(const uint8_t *p, size_t n, size_t *used)
 {
 	int count = 0;
 	size_t i = 0;
-	while (i < n) {
+	while (i < n && count <= CGROUP_DEPTH_MAX) {
 		size_t len = strnlen((const char *)p + i, n - i);
 		if (len == n - i) {
 			return -1;
