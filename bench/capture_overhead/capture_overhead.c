@@ -23,7 +23,12 @@
  *   capture_overhead [--rounds N] [--scale F] [--rules FILE]
  *                    [--a-interest rules|all|none] [--b-interest rules|all|none]
  *                    [--a-args "OPTS"] [--b-args "OPTS"] [--b-exe PATH]
- *                    [--only NAME[,NAME...]] [--stand-in]
+ *                    [--only NAME[,NAME...]] [--stand-in] [--b-stopped]
+ *
+ * --b-stopped SIGSTOPs configuration B's sensor while the workload runs: its
+ * programs stay attached and events pile up in the rings (give it room:
+ * --b-args "--ring-mb 1024"), so B is what the kernel side alone costs the
+ * workload, without the reader and the engine beside it.
  *
  * --only runs just the named workloads (getppid, open_close, fork_exec,
  * redis), for an A/B that concerns one of them.
@@ -291,6 +296,7 @@ struct sensor_run {
 static char *extra[2][MAX_EXTRA + 1];
 static bool have_b;
 static const char *b_exe; /* configuration B's binary, NULL: the same as A */
+static bool b_stopped;    /* B's sensor SIGSTOPped while the workload runs */
 static const char *interest[2] = {"rules", NULL}; /* B: A's unless given */
 
 /* Answers every control request with an empty interest set (generation 1). */
@@ -464,7 +470,14 @@ static int run_with_sensor(const struct workload *w, int config, double *on, str
 	}
 	bool engine_works = feeds_engine(config);
 	double sensor_before = proc_cpu_s(run.pid), engine_before = engine_works ? proc_cpu_s(engine_pid) : 0;
+	bool stop = config == 1 && b_stopped;
+	if (stop) {
+		kill(run.pid, SIGSTOP);
+	}
 	*on = run_workload(w);
+	if (stop) {
+		kill(run.pid, SIGCONT);
+	}
 	res->sensor_s += proc_cpu_s(run.pid) - sensor_before;
 	res->engine_s += engine_works ? proc_cpu_s(engine_pid) - engine_before : 0;
 	sensor_stop(&run, &st);
@@ -604,10 +617,13 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		} else if (strcmp(argv[i], "--stand-in") == 0) {
 			to_engine = false;
+		} else if (strcmp(argv[i], "--b-stopped") == 0) {
+			b_stopped = true;
+			have_b = true;
 		} else {
 			fprintf(stderr, "usage: capture_overhead [--rounds N] [--scale F] [--rules FILE] "
 					"[--a-interest rules|all|none] [--b-interest rules|all|none] [--a-args OPTS] "
-					"[--b-args OPTS] [--b-exe PATH] [--only NAME[,NAME...]] [--stand-in]\n");
+					"[--b-args OPTS] [--b-exe PATH] [--only NAME[,NAME...]] [--stand-in] [--b-stopped]\n");
 			return 2;
 		}
 	}
@@ -671,7 +687,7 @@ int main(int argc, char **argv)
 		for (int i = 0; extra[c][i] != NULL; i++) {
 			printf(" %s", extra[c][i]);
 		}
-		printf("\n");
+		printf("%s\n", c == 1 && b_stopped ? ", SIGSTOPped while the workload runs" : "");
 	}
 	for (size_t i = 0; i < NLOADS; i++) {
 		if (only != NULL && !listed(only, loads[i].name)) {
