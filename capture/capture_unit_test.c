@@ -274,7 +274,9 @@ struct snap_seen {
 	uint64_t threads, users, groups;
 	bool self, self_file, self_listener;
 	bool self_ids, self_rss; /* own ids as seen from here, resident size set */
-	pid_t ns_child;		 /* a child in a new pid namespace, 0 without */
+	pid_t ns_child;		 /* a child in new pid and network namespaces, 0 without */
+	uint16_t ns_child_port;	 /* its listening socket's port (in its own network) */
+	bool ns_child_listener;	 /* that socket seen */
 	int64_t ns_child_vpid, ns_child_vtid;
 	uint16_t listen_port;
 	char self_cgroups[2100];
@@ -304,6 +306,9 @@ static sk_err seen_thread(void *ctx, const sk_scap_thread *th)
 static sk_err seen_fd(void *ctx, uint64_t tid, const sk_scap_fd *fd)
 {
 	struct snap_seen *s = ctx;
+	if (s->ns_child > 0 && tid == (uint64_t)s->ns_child) {
+		s->ns_child_listener |= fd->type == SK_SCAP_FD_IPV4_SERVSOCK && fd->sport == s->ns_child_port;
+	}
 	if (tid != (uint64_t)getpid()) {
 		return SK_OK;
 	}
@@ -339,18 +344,27 @@ SK_TEST(proc_snapshot_describes_this_process)
 	getsockname(lsock, (struct sockaddr *)&addr, &alen);
 	seen.listen_port = ntohs(addr.sin_port);
 
-	/* a child in its own pid namespace (root only) is pid 1 there */
+	/* a child in its own pid namespace (root only) is pid 1 there; in its
+	 * own network namespace, its listening socket is in no table this
+	 * process's /proc/net shows */
 	int ready[2] = {-1, -1};
 	SK_CHECK(pipe(ready) == 0);
-	seen.ns_child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+	seen.ns_child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNET | SIGCHLD, 0, 0, 0, 0);
 	if (seen.ns_child == 0) {
 		close(ready[0]);
-		(void)write(ready[1], "r", 1);
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in any = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY)};
+		socklen_t len = sizeof(any);
+		uint16_t port = 0;
+		if (bind(s, (struct sockaddr *)&any, sizeof(any)) == 0 && listen(s, 1) == 0 &&
+		    getsockname(s, (struct sockaddr *)&any, &len) == 0) {
+			port = ntohs(any.sin_port);
+		}
+		(void)write(ready[1], &port, sizeof(port));
 		sleep(10); /* killed by the parent */
 		_exit(0);
 	}
-	char go;
-	SK_CHECK(seen.ns_child < 0 || read(ready[0], &go, 1) == 1);
+	SK_CHECK(seen.ns_child < 0 || read(ready[0], &seen.ns_child_port, sizeof(seen.ns_child_port)) == 2);
 
 	static const struct proc_snap_paths host = {"/proc", "/etc/passwd", "/etc/group"};
 	sk_strbuf sb = SK_STRBUF_INIT;
@@ -376,10 +390,12 @@ SK_TEST(proc_snapshot_describes_this_process)
 	if (seen.ns_child > 0) {
 		SK_CHECK_INT(seen.ns_child_vpid, 1);
 		SK_CHECK_INT(seen.ns_child_vtid, 1);
+		SK_CHECK(seen.ns_child_port != 0);
+		SK_CHECK(seen.ns_child_listener);
 		kill(seen.ns_child, SIGKILL);
 		waitpid(seen.ns_child, NULL, 0);
 	} else {
-		printf("no pid namespace (not root?): the namespaced ids are not checked\n");
+		printf("no pid and network namespaces (not root?): the namespaced ids and sockets are not checked\n");
 	}
 	close(ready[0]);
 	close(ready[1]);

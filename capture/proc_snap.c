@@ -335,9 +335,13 @@ struct sock_info {
 	char path[108];
 };
 
+/* The sockets of every network namespace seen so far, by inode (inodes are
+ * unique across namespaces). */
 struct sock_table {
 	struct sock_info *v;
 	size_t n, cap;
+	uint64_t *netns; /* the namespaces loaded */
+	size_t nnetns, netns_cap;
 };
 
 static struct sock_info *sock_add(struct sock_table *t)
@@ -440,6 +444,8 @@ static int by_ino(const void *a, const void *b)
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
+/* Adds the sockets of the network namespace that dir/net shows (dir: a
+ * /proc root for the reader's own, or <proc>/<pid> for that process's). */
 static void load_sockets(struct sock_table *t, const char *proc_root)
 {
 	static const struct {
@@ -447,7 +453,7 @@ static void load_sockets(struct sock_table *t, const char *proc_root)
 		bool v6;
 		uint8_t l4proto; /* scap: 2 TCP, 3 UDP */
 	} inet[] = {{"tcp", false, 2}, {"tcp6", true, 2}, {"udp", false, 3}, {"udp6", true, 3}};
-	char path[PATH_MAX];
+	char path[PATH_MAX + 16]; /* proc_root + "/net/tcp6" */
 	for (size_t i = 0; i < sizeof(inet) / sizeof(inet[0]); i++) {
 		snprintf(path, sizeof(path), "%s/net/%s", proc_root, inet[i].file);
 		load_inet(t, path, inet[i].v6, inet[i].l4proto);
@@ -457,6 +463,50 @@ static void load_sockets(struct sock_table *t, const char *proc_root)
 	if (t->n > 1) { /* t->v is NULL on a host without sockets */
 		qsort(t->v, t->n, sizeof(*t->v), by_ino);
 	}
+}
+
+/* The inode of the network namespace of process pid ("net:[N]"), 0 when
+ * it cannot be read. */
+static uint64_t netns_of(const char *proc_root, uint64_t pid)
+{
+	char path[PATH_MAX], link[64];
+	snprintf(path, sizeof(path), "%s/%llu/ns/net", proc_root, (unsigned long long)pid);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0) {
+		return 0;
+	}
+	link[n] = 0;
+	unsigned long long ino = 0;
+	return sscanf(link, "net:[%llu]", &ino) == 1 ? ino : 0;
+}
+
+/* Loads the sockets of process pid's network namespace unless they are
+ * loaded: processes in containers (and, for a sensor in a pod, on the
+ * host) sit in namespaces the reader's own /proc/net does not show. */
+static void load_netns_sockets(struct sock_table *t, const char *proc_root, uint64_t pid)
+{
+	uint64_t ns = netns_of(proc_root, pid);
+	if (ns == 0) {
+		return;
+	}
+	for (size_t i = 0; i < t->nnetns; i++) {
+		if (t->netns[i] == ns) {
+			return;
+		}
+	}
+	if (t->nnetns == t->netns_cap) {
+		size_t ncap = t->netns_cap ? t->netns_cap * 2 : 16;
+		uint64_t *nv = realloc(t->netns, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			return;
+		}
+		t->netns = nv;
+		t->netns_cap = ncap;
+	}
+	t->netns[t->nnetns++] = ns;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/%llu", proc_root, (unsigned long long)pid);
+	load_sockets(t, dir);
 }
 
 static const struct sock_info *find_socket(const struct sock_table *t, uint64_t ino)
@@ -645,7 +695,6 @@ sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths)
 	if (err != SK_OK) {
 		goto cleanup;
 	}
-	load_sockets(&socks, paths->proc);
 	struct dirent *pe;
 	while (err == SK_OK && (pe = readdir(procs)) != NULL) {
 		if (!is_number(pe->d_name)) {
@@ -654,6 +703,7 @@ sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths)
 		uint64_t pid = strtoull(pe->d_name, NULL, 10);
 		err = put_process(w, paths->proc, pid, t);
 		if (err == SK_OK) {
+			load_netns_sockets(&socks, paths->proc, pid);
 			err = put_fds(w, paths->proc, pid, &socks);
 		}
 	}
@@ -666,6 +716,7 @@ sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths)
 cleanup:
 	closedir(procs);
 	free(socks.v);
+	free(socks.netns);
 	free(t);
 	return err;
 }
