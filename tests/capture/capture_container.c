@@ -9,23 +9,24 @@
  * controller sits on a v1 hierarchy (hybrid and v1 hosts, like this CI
  * machine), in that hierarchy only, as Docker's cgroupfs driver names it
  * (<cpuset>/saker-test-<pid>/docker/<64 hex>); and a third time with the
- * sensor as in a Kubernetes pod (enter_pod). The cgroups and the capture
- * are removed/stopped at the end of each, even on failure.
+ * sensor as in a Kubernetes pod (enter_pod). Each run also execs in the
+ * container with a 4 000-byte argument from a 3 000-byte working directory,
+ * which leaves the exec event no room for whole cgroup paths: the leaf, and
+ * so the id, must still be there. The cgroups and the capture are
+ * removed/stopped at the end of each, even on failure.
  *
  * Needs root, BTF, a cgroup2 mount and a built saker-engine; exits 77 (ctest
  * SKIP) otherwise. */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <signal.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capture_live.h"
