@@ -147,12 +147,7 @@ static void run_capture(const char *caps, const char *scap, const char *log, uns
 	char *argv[] = {"setpriv", bounding, "--inh-caps=-all", "--", capture, "-w", (char *)scap, "--duration", "30",
 			NULL};
 	pid_t pid = capture_spawn_logged(argv, log);
-	bool ready = false;
-	for (int i = 0; i < 1500 && !ready; i++) { /* up to 30 s: the load can be slow on a busy host */
-		capture_sleep_ms(20);
-		ready = capture_file_contains(log, "capturing");
-	}
-	SK_CHECK(ready);
+	SK_CHECK(capture_wait_ready(log));
 	/* setpriv execs saker-capture: same pid */
 	SK_CHECK_INT(status_caps(pid, "CapPrm:"), want);
 	SK_CHECK_INT(status_caps(pid, "CapEff:"), want);

@@ -261,14 +261,7 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 		execl(capture, capture, "-w", scap, "--duration", "30", (char *)NULL);
 		_exit(127);
 	}
-	bool ready = false;
-	/* up to 30 s: the load (BTF, verifier) took over 5 s once when CI
-	 * shared the machine with another BPF-loading run */
-	for (int i = 0; i < 1500 && !ready; i++) {
-		capture_sleep_ms(20);
-		ready = capture_file_contains(log, "capturing");
-	}
-	SK_CHECK(ready);
+	SK_CHECK(capture_wait_ready(log));
 	SK_CHECK_INT(write(go[1], "g", 1), 1);
 	int rstatus = -1;
 	waitpid(resident, &rstatus, 0);

@@ -75,12 +75,7 @@ static pid_t record_and_replay(const char *host_root, const char *tag, char *out
 	char *argv[] = {capture, "-w", scap, "--duration", "30", NULL};
 	pid_t cap = capture_spawn_logged(argv, log);
 	unsetenv("HOST_ROOT");
-	bool ready = false;
-	for (int i = 0; i < 1500 && !ready; i++) { /* up to 30 s for the load */
-		capture_sleep_ms(20);
-		ready = capture_file_contains(log, "capturing");
-	}
-	SK_CHECK(ready);
+	SK_CHECK(capture_wait_ready(log));
 	pid_t pid = run_as_node_user();
 	SK_CHECK(pid > 0);
 	capture_sleep_ms(500); /* the capture drains its rings every few ms */

@@ -142,4 +142,18 @@ static inline bool capture_file_contains(const char *path, const char *needle)
 	return found;
 }
 
+/* Waits until saker-capture's log says "capturing" (its programs loaded and
+ * attached); false after 30 s: the load (BTF, verifier) took over 5 s once
+ * when CI shared the machine with another BPF-loading run. */
+static inline bool capture_wait_ready(const char *log)
+{
+	for (int i = 0; i < 1500; i++) {
+		capture_sleep_ms(20);
+		if (capture_file_contains(log, "capturing")) {
+			return true;
+		}
+	}
+	return false;
+}
+
 #endif
