@@ -172,11 +172,13 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, bool only_resolved, 
 	case SK_PT_GID: {
 		snprintf(raw, sizeof(raw), "%" PRIu64, u);
 		const char *name = NULL;
+		/* Ids name users of the event's own container (Falco resolves them so). */
+		const sk_container *c = ctx->thread != NULL ? ctx->thread->container : NULL;
 		if (ctx->state != NULL && pi->type == SK_PT_UID) {
-			const sk_user *usr = sk_state_user(ctx->state, (uint32_t)u);
+			const sk_user *usr = sk_state_user(ctx->state, c, (uint32_t)u);
 			name = usr != NULL ? usr->name : NULL;
 		} else if (ctx->state != NULL) {
-			const sk_group *grp = sk_state_group(ctx->state, (uint32_t)u);
+			const sk_group *grp = sk_state_group(ctx->state, c, (uint32_t)u);
 			name = grp != NULL ? grp->name : NULL;
 		}
 		put_resolved(&b, only_resolved, raw, name);

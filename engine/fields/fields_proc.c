@@ -501,14 +501,14 @@ SK_XF(user)
 	if (login && (int32_t)t->loginuid < 0) {
 		return sk_out_none(out);
 	}
-	const sk_user *u = sk_state_user(ctx->state, login ? (uint32_t)t->loginuid : t->uid);
-	if (u == NULL) {
-		return sk_out_none(out);
+	const sk_user *u = sk_state_user(ctx->state, t->container, login ? (uint32_t)t->loginuid : t->uid);
+	const char *s = NULL;
+	if (u != NULL && (login || strcmp(what, "name") == 0)) {
+		s = u->name;
+	} else if (u != NULL) {
+		s = strcmp(what, "homedir") == 0 ? u->homedir : u->shell;
 	}
-	if (login || strcmp(what, "name") == 0) {
-		return sk_out_cstr(out, u->name);
-	}
-	return sk_out_cstr(out, strcmp(what, "homedir") == 0 ? u->homedir : u->shell);
+	return s != NULL ? sk_out_cstr(out, s) : sk_out_none(out);
 }
 
 SK_XF(group)
@@ -520,6 +520,6 @@ SK_XF(group)
 	if (strcmp(ref->def->name, "group.gid") == 0) {
 		return sk_out_num(out, SK_FT_UINT64, t->gid);
 	}
-	const sk_group *g = sk_state_group(ctx->state, t->gid);
+	const sk_group *g = sk_state_group(ctx->state, t->container, t->gid);
 	return g != NULL ? sk_out_cstr(out, g->name) : sk_out_none(out);
 }

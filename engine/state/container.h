@@ -1,7 +1,7 @@
-/* container: container ids from cgroup paths, metadata from runtime state.
+/* container: container metadata from runtime state.
  *
- * Ids come from the thread's cgroups (docker, containerd/CRI, CRI-O and
- * podman naming). Metadata is read from the runtime's on-disk state, never
+ * Ids come from the thread's cgroups (container_id.h: docker,
+ * containerd/CRI, CRI-O and podman naming). Metadata is read from the runtime's on-disk state, never
  * from its API: docker's containers/<id>/config.v2.json + hostconfig.json,
  * and the OCI config.json annotations containerd and CRI-O write under
  * their state directories. */
@@ -10,15 +10,9 @@
 
 #include <stddef.h>
 
+#include "container_id.h"
 #include "sk_err.h"
 #include "state.h"
-
-/* Finds a container id in NUL-separated "subsys=path" cgroup entries.
- * On success copies the 64-hex id into id (NUL-terminated) and sets *type
- * to the runtime the path names ("docker", "containerd", "cri-o",
- * "podman"). Returns SK_ENOENT when no entry names a container. */
-sk_err sk_container_id_from_cgroups(const char *cgroups, size_t len, char id[SK_CONTAINER_ID_LEN + 1],
-				    const char **type);
 
 /* Builds the container record for id, reading whatever runtime state is
  * found under cfg's roots (metadata_found tells whether any was). Returns

@@ -64,6 +64,11 @@ enum {
 	SK_EV_EXECVEAT_X = 331,
 	SK_EV_CLONE3_X = 335,
 	SK_EV_OPEN_BY_HANDLE_AT_X = 337,
+	/* Meta events: users and groups of the host or of a container. */
+	SK_EV_USERADDED_E = 354,
+	SK_EV_USERDELETED_E = 356,
+	SK_EV_GROUPADDED_E = 358,
+	SK_EV_GROUPDELETED_E = 360,
 	/* Layouts of newer libs (exit events carry the fds themselves). */
 	SK_EV_DUP2_X = 363,
 	SK_EV_DUP3_X = 365,

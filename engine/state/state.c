@@ -20,11 +20,24 @@
 #define DEFAULT_MAX_CONTAINERS 4096u
 #define PATH_MAX_LEN 4096u
 
+/* One users+groups table: the host's, or one container's. */
+struct accounts {
+	char id[SK_CONTAINER_SHORT_ID_LEN + 1]; /* short container id; "" for the host */
+	sk_imap users;  /* uid -> sk_user* */
+	sk_imap groups; /* gid -> sk_group* */
+};
+
 struct sk_state {
 	sk_state_config cfg;
 	sk_imap threads;    /* tid -> sk_thread* */
-	sk_imap users;      /* uid -> sk_user* */
-	sk_imap groups;     /* gid -> sk_group* */
+	struct accounts host; /* the node's users and groups */
+	/* Users and groups of containers, read by the capture from each
+	 * container's own /etc/passwd and /etc/group: hash(short id) ->
+	 * struct accounts*, at most max_containers, the oldest dropped first
+	 * (acct_order is a ring of their keys). */
+	sk_imap ctr_accounts;
+	int64_t *acct_order;
+	uint32_t acct_next;
 	sk_imap containers; /* hash(id) -> sk_container* */
 	uint64_t clock;     /* events applied so far */
 	int64_t pending_exit; /* tid whose procexit was the previous event, or -1 */
@@ -540,8 +553,78 @@ static char *dup_or_empty(const char *s)
 	return strdup(s != NULL ? s : "");
 }
 
-sk_err sk_state_add_user(sk_state *st, uint32_t uid, uint32_t gid, const char *name, const char *homedir,
-			 const char *shell)
+static void accounts_free(struct accounts *a)
+{
+	if (a == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < sk_imap_capacity(&a->users); i++) {
+		user_free(a->users.slots[i].value);
+	}
+	for (size_t i = 0; i < sk_imap_capacity(&a->groups); i++) {
+		group_free(a->groups.slots[i].value);
+	}
+	sk_imap_free(&a->users);
+	sk_imap_free(&a->groups);
+}
+
+/* Container users are keyed by the short id: Falco's useradded events name
+ * containers by it, and a thread's container gives it too. */
+static int64_t accounts_key(const char *container, char short_id[SK_CONTAINER_SHORT_ID_LEN + 1])
+{
+	size_t n = strnlen(container, SK_CONTAINER_SHORT_ID_LEN);
+	memcpy(short_id, container, n);
+	short_id[n] = '\0';
+	return (int64_t)container_key(short_id);
+}
+
+/* The table for container (NULL or "": the host's); NULL when none. */
+static struct accounts *accounts_get(const sk_state *st, const char *container)
+{
+	if (container == NULL || container[0] == '\0') {
+		return (struct accounts *)&st->host;
+	}
+	char short_id[SK_CONTAINER_SHORT_ID_LEN + 1];
+	struct accounts *a = sk_imap_get(&st->ctr_accounts, accounts_key(container, short_id));
+	return a != NULL && strcmp(a->id, short_id) == 0 ? a : NULL;
+}
+
+/* Sets *out to the table for container, created when missing (dropping
+ * the oldest container's past max_containers); *out is NULL when another
+ * container's table holds the same hash. SK_ENOMEM on allocation failure. */
+static sk_err accounts_for(sk_state *st, const char *container, struct accounts **out)
+{
+	char short_id[SK_CONTAINER_SHORT_ID_LEN + 1];
+	int64_t key = accounts_key(container, short_id);
+	*out = accounts_get(st, container);
+	if (*out != NULL || sk_imap_get(&st->ctr_accounts, key) != NULL) {
+		return SK_OK;
+	}
+	if (st->acct_order == NULL) {
+		st->acct_order = calloc(st->cfg.max_containers, sizeof(*st->acct_order));
+		if (st->acct_order == NULL) {
+			return SK_ENOMEM;
+		}
+	}
+	if (st->ctr_accounts.count >= st->cfg.max_containers) {
+		struct accounts *oldest = sk_imap_remove(&st->ctr_accounts, st->acct_order[st->acct_next]);
+		accounts_free(oldest);
+		free(oldest);
+	}
+	struct accounts *a = calloc(1, sizeof(*a));
+	if (a == NULL || sk_imap_put(&st->ctr_accounts, key, a) != SK_OK) {
+		free(a);
+		return SK_ENOMEM;
+	}
+	memcpy(a->id, short_id, sizeof(a->id));
+	st->acct_order[st->acct_next] = key;
+	st->acct_next = (st->acct_next + 1) % st->cfg.max_containers;
+	*out = a;
+	return SK_OK;
+}
+
+static sk_err accounts_add_user(struct accounts *a, uint32_t uid, uint32_t gid, const char *name,
+				const char *homedir, const char *shell)
 {
 	sk_user *u = calloc(1, sizeof(*u));
 	sk_err err = SK_ENOMEM;
@@ -556,8 +639,8 @@ sk_err sk_state_add_user(sk_state *st, uint32_t uid, uint32_t gid, const char *n
 	if (u->name == NULL || u->homedir == NULL || u->shell == NULL) {
 		goto cleanup;
 	}
-	user_free(sk_imap_remove(&st->users, uid));
-	err = sk_imap_put(&st->users, uid, u);
+	user_free(sk_imap_remove(&a->users, uid));
+	err = sk_imap_put(&a->users, uid, u);
 	if (err == SK_OK) {
 		return SK_OK;
 	}
@@ -566,7 +649,7 @@ cleanup:
 	return err;
 }
 
-sk_err sk_state_add_group(sk_state *st, uint32_t gid, const char *name)
+static sk_err accounts_add_group(struct accounts *a, uint32_t gid, const char *name)
 {
 	sk_group *g = calloc(1, sizeof(*g));
 	sk_err err = SK_ENOMEM;
@@ -578,13 +661,34 @@ sk_err sk_state_add_group(sk_state *st, uint32_t gid, const char *name)
 	if (g->name == NULL) {
 		goto cleanup;
 	}
-	group_free(sk_imap_remove(&st->groups, gid));
-	err = sk_imap_put(&st->groups, gid, g);
+	group_free(sk_imap_remove(&a->groups, gid));
+	err = sk_imap_put(&a->groups, gid, g);
 	if (err == SK_OK) {
 		return SK_OK;
 	}
 cleanup:
 	group_free(g);
+	return err;
+}
+
+sk_err sk_state_add_user(sk_state *st, const char *container, uint32_t uid, uint32_t gid, const char *name,
+			 const char *homedir, const char *shell)
+{
+	struct accounts *a = &st->host;
+	sk_err err = container == NULL || container[0] == '\0' ? SK_OK : accounts_for(st, container, &a);
+	if (err == SK_OK && a != NULL) {
+		err = accounts_add_user(a, uid, gid, name, homedir, shell);
+	}
+	return err;
+}
+
+sk_err sk_state_add_group(sk_state *st, const char *container, uint32_t gid, const char *name)
+{
+	struct accounts *a = &st->host;
+	sk_err err = container == NULL || container[0] == '\0' ? SK_OK : accounts_for(st, container, &a);
+	if (err == SK_OK && a != NULL) {
+		err = accounts_add_group(a, gid, name);
+	}
 	return err;
 }
 
@@ -598,7 +702,8 @@ sk_err sk_state_load_host_users(sk_state *st)
 		struct passwd *pw;
 		/* fgetpwent parses the passwd format and skips nothing we need. */
 		while (err == SK_OK && (pw = fgetpwent(f)) != NULL) {
-			err = sk_state_add_user(st, pw->pw_uid, pw->pw_gid, pw->pw_name, pw->pw_dir, pw->pw_shell);
+			err = accounts_add_user(&st->host, pw->pw_uid, pw->pw_gid, pw->pw_name, pw->pw_dir,
+						pw->pw_shell);
 		}
 		fclose(f);
 	}
@@ -606,21 +711,29 @@ sk_err sk_state_load_host_users(sk_state *st)
 	if (f != NULL) {
 		struct group *gr;
 		while (err == SK_OK && (gr = fgetgrent(f)) != NULL) {
-			err = sk_state_add_group(st, gr->gr_gid, gr->gr_name);
+			err = accounts_add_group(&st->host, gr->gr_gid, gr->gr_name);
 		}
 		fclose(f);
 	}
 	return err;
 }
 
-const sk_user *sk_state_user(const sk_state *st, uint32_t uid)
+/* Falco names uid/gid 0 "root" wherever no table does. */
+static const sk_user root_user = {0, 0, "root", "/root", NULL};
+static const sk_group root_group = {0, "root"};
+
+const sk_user *sk_state_user(const sk_state *st, const sk_container *c, uint32_t uid)
 {
-	return sk_imap_get(&st->users, uid);
+	const struct accounts *a = accounts_get(st, c != NULL ? c->short_id : NULL);
+	const sk_user *u = a != NULL ? sk_imap_get(&a->users, uid) : NULL;
+	return u == NULL && uid == 0 ? &root_user : u;
 }
 
-const sk_group *sk_state_group(const sk_state *st, uint32_t gid)
+const sk_group *sk_state_group(const sk_state *st, const sk_container *c, uint32_t gid)
 {
-	return sk_imap_get(&st->groups, gid);
+	const struct accounts *a = accounts_get(st, c != NULL ? c->short_id : NULL);
+	const sk_group *g = a != NULL ? sk_imap_get(&a->groups, gid) : NULL;
+	return g == NULL && gid == 0 ? &root_group : g;
 }
 
 /* ---- local addresses ---- */
@@ -690,18 +803,17 @@ void sk_state_free(sk_state *st)
 	for (size_t i = 0; i < sk_imap_capacity(&st->threads); i++) {
 		thread_free(st->threads.slots[i].value);
 	}
-	for (size_t i = 0; i < sk_imap_capacity(&st->users); i++) {
-		user_free(st->users.slots[i].value);
-	}
-	for (size_t i = 0; i < sk_imap_capacity(&st->groups); i++) {
-		group_free(st->groups.slots[i].value);
+	accounts_free(&st->host);
+	for (size_t i = 0; i < sk_imap_capacity(&st->ctr_accounts); i++) {
+		accounts_free(st->ctr_accounts.slots[i].value);
+		free(st->ctr_accounts.slots[i].value);
 	}
 	for (size_t i = 0; i < sk_imap_capacity(&st->containers); i++) {
 		sk_container_free(st->containers.slots[i].value);
 	}
 	sk_imap_free(&st->threads);
-	sk_imap_free(&st->users);
-	sk_imap_free(&st->groups);
+	sk_imap_free(&st->ctr_accounts);
+	free(st->acct_order);
 	sk_imap_free(&st->containers);
 	free(st);
 }
@@ -1546,31 +1658,56 @@ static bool is_enter_only(uint16_t type)
 	       type == SK_EV_SIGNALDELIVER_E || type == SK_EV_PAGE_FAULT_E;
 }
 
-/* Meta events written by the capture: users and groups added later. */
+/* A string parameter that carries its NUL inside the event, or NULL. */
+static const char *meta_str(const sk_event *ev, uint32_t i)
+{
+	uint32_t len;
+	const char *s = sk_param_str(ev, i, &len);
+	return s != NULL && len < ev->param_len[i] ? s : NULL;
+}
+
+/* Meta events: users and groups added or deleted after the snapshot, for
+ * the host (container_id "") or for one container, whose users come from
+ * its own /etc/passwd (written by saker-capture and by Falco's dumps). */
 static sk_err apply_meta(sk_state *st, const sk_event *ev, const sk_event_info *info)
 {
-	uint32_t l1, l2, l3;
-	if (strcmp(info->name, "useradded") == 0) {
-		const char *name = sk_param_str(ev, 2, &l1);
-		const char *home = sk_param_str(ev, 3, &l2);
-		const char *shell = sk_param_str(ev, 4, &l3);
-		uint32_t uid = (uint32_t)sk_param_u64(ev, 0, UINT32_MAX);
-		if (name == NULL || uid == UINT32_MAX || sk_imap_get(&st->users, uid) != NULL) {
-			return SK_OK;
-		}
-		/* The strings are NUL-terminated inside the event (checked by sk_param_str). */
-		bool terminated = l1 < ev->param_len[2] && (home == NULL || l2 < ev->param_len[3]) &&
-				  (shell == NULL || l3 < ev->param_len[4]);
-		return terminated ? sk_state_add_user(st, uid, (uint32_t)sk_param_u64(ev, 1, 0), name, home, shell)
-				  : SK_OK;
+	bool user_added = strcmp(info->name, "useradded") == 0;
+	bool group_added = strcmp(info->name, "groupadded") == 0;
+	bool user_event = user_added || strcmp(info->name, "userdeleted") == 0;
+	if (!user_event && !group_added && strcmp(info->name, "groupdeleted") != 0) {
+		return SK_OK;
 	}
-	if (strcmp(info->name, "groupadded") == 0) {
-		const char *name = sk_param_str(ev, 1, &l1);
-		uint32_t gid = (uint32_t)sk_param_u64(ev, 0, UINT32_MAX);
-		if (name == NULL || l1 >= ev->param_len[1] || gid == UINT32_MAX || sk_imap_get(&st->groups, gid) != NULL) {
-			return SK_OK;
+	const char *container = meta_str(ev, user_event ? 5 : 2);
+	uint32_t id = (uint32_t)sk_param_u64(ev, 0, UINT32_MAX);
+	const char *name = meta_str(ev, 1 + (user_event ? 1 : 0));
+	if (id == UINT32_MAX || (sk_param_present(ev, user_event ? 5 : 2) && container == NULL)) {
+		return SK_OK; /* malformed: no id, or a container id without its NUL */
+	}
+	bool host = container == NULL || container[0] == '\0';
+	if (!user_added && !group_added) {
+		struct accounts *a = accounts_get(st, container);
+		if (a != NULL && user_event) {
+			user_free(sk_imap_remove(&a->users, id));
+		} else if (a != NULL) {
+			group_free(sk_imap_remove(&a->groups, id));
 		}
-		return sk_state_add_group(st, gid, name);
+		return SK_OK;
+	}
+	if (name == NULL) {
+		return SK_OK;
+	}
+	struct accounts *a = &st->host;
+	sk_err err = host ? SK_OK : accounts_for(st, container, &a);
+	if (err != SK_OK || a == NULL) {
+		return err; /* a NULL table: another container's holds this id's hash */
+	}
+	/* The host's list from the snapshot wins over later duplicates. */
+	if (user_added && !(host && sk_imap_get(&a->users, id) != NULL)) {
+		return accounts_add_user(a, id, (uint32_t)sk_param_u64(ev, 1, 0), name, meta_str(ev, 3),
+					 meta_str(ev, 4));
+	}
+	if (group_added && !(host && sk_imap_get(&a->groups, id) != NULL)) {
+		return accounts_add_group(a, id, name);
 	}
 	return SK_OK;
 }

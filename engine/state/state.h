@@ -17,11 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "container_id.h"
 #include "event.h"
 #include "imap.h"
 #include "sk_err.h"
 
-#define SK_CONTAINER_ID_LEN 64
 
 /* fd kinds, in Falco's fd.type vocabulary. */
 typedef enum sk_fd_type {
@@ -222,10 +222,14 @@ sk_err sk_state_add_thread(sk_state *st, const sk_thread_info *info);
 /* Adds an fd to process pid's table (the process must exist). */
 sk_err sk_state_add_fd(sk_state *st, int64_t pid, const sk_fd_info *info);
 
-/* Adds a user or group (from the capture's user list). */
-sk_err sk_state_add_user(sk_state *st, uint32_t uid, uint32_t gid, const char *name, const char *homedir,
-			 const char *shell);
-sk_err sk_state_add_group(sk_state *st, uint32_t gid, const char *name);
+/* Adds a user or group to the host's table (container NULL or "", from the
+ * capture's user list) or to the table of the container whose id starts
+ * with container's first 12 characters (from its own /etc/passwd). A
+ * table's entry for the same id is replaced. At most max_containers
+ * containers have tables; past that the oldest table is dropped. */
+sk_err sk_state_add_user(sk_state *st, const char *container, uint32_t uid, uint32_t gid, const char *name,
+			 const char *homedir, const char *shell);
+sk_err sk_state_add_group(sk_state *st, const char *container, uint32_t gid, const char *name);
 
 /* Loads users and groups from passwd/group files (the configured paths or
  * /etc). Missing files are not an error: lookups then give <NA>. */
@@ -257,8 +261,12 @@ sk_thread *sk_state_ancestor(sk_state *st, const sk_thread *t, uint32_t n);
 /* The group leader (main thread) of t's process; t itself when unknown. */
 sk_thread *sk_state_main_thread(sk_state *st, sk_thread *t);
 
-const sk_user *sk_state_user(const sk_state *st, uint32_t uid);
-const sk_group *sk_state_group(const sk_state *st, uint32_t gid);
+/* The user (group) an id names for a thread of container c (NULL: the
+ * host). A container's threads are looked up only in that container's own
+ * users, never the host's, as Falco does; id 0 that no table names is
+ * "root" (home "/root", shell NULL). NULL when unknown. */
+const sk_user *sk_state_user(const sk_state *st, const sk_container *c, uint32_t uid);
+const sk_group *sk_state_group(const sk_state *st, const sk_container *c, uint32_t gid);
 
 /* Records an address of one of the machine's interfaces (family 4 or 6;
  * at most 256 are kept). */

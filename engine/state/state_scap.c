@@ -115,12 +115,12 @@ static sk_err on_fd(void *ctx, uint64_t tid, const sk_scap_fd *fd)
 
 static sk_err on_user(void *ctx, const sk_scap_user *u)
 {
-	return sk_state_add_user(ctx, u->uid, u->gid, u->name, u->home, u->shell);
+	return sk_state_add_user(ctx, NULL, u->uid, u->gid, u->name, u->home, u->shell);
 }
 
 static sk_err on_group(void *ctx, const sk_scap_group *g)
 {
-	return sk_state_add_group(ctx, g->gid, g->name);
+	return sk_state_add_group(ctx, NULL, g->gid, g->name);
 }
 
 static sk_err on_iface(void *ctx, const sk_scap_iface *ifc)

@@ -318,11 +318,113 @@ SK_TEST(users_from_files)
 	sk_state *st = NULL;
 	SK_CHECK(sk_state_new(&cfg, &st) == SK_OK);
 	SK_CHECK(sk_state_load_host_users(st) == SK_OK);
-	const sk_user *u = sk_state_user(st, 1001);
+	const sk_user *u = sk_state_user(st, NULL, 1001);
 	SK_CHECK(u != NULL && strcmp(u->name, "alice") == 0 && strcmp(u->homedir, "/home/alice") == 0);
-	const sk_group *g = sk_state_group(st, 27);
+	const sk_group *g = sk_state_group(st, NULL, 27);
 	SK_CHECK(g != NULL && strcmp(g->name, "sudo") == 0);
-	SK_CHECK(sk_state_user(st, 4242) == NULL);
+	SK_CHECK(sk_state_user(st, NULL, 4242) == NULL);
+	sk_state_free(st);
+}
+
+/* A useradded/userdeleted (uid = gid) or groupadded/groupdeleted meta event. */
+static void account_event(sk_state *st, uint16_t type, uint32_t id, const char *name, const char *container)
+{
+	sk_evbuild b;
+	sk_state_view v;
+	bool user = type == SK_EV_USERADDED_E || type == SK_EV_USERDELETED_E;
+	sk_evb_start(&b, type, (uint64_t)-1, 5);
+	sk_evb_u32(&b, id);
+	if (user) {
+		sk_evb_u32(&b, id);
+	}
+	sk_evb_str(&b, name);
+	if (user) {
+		sk_evb_str(&b, "/home/c");
+		sk_evb_str(&b, "/bin/ash");
+	}
+	sk_evb_str(&b, container);
+	apply(st, &b, &v);
+}
+
+#define CTR_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+SK_TEST(container_users_come_from_the_container)
+{
+	sk_state_config cfg = {0};
+	cfg.passwd_path = "tests/data/state/passwd";
+	cfg.group_path = "tests/data/state/group";
+	cfg.docker_root = cfg.containerd_root = cfg.crio_root = "tests/data/state/none";
+	cfg.max_containers = 2;
+	sk_state *st = NULL;
+	SK_CHECK(sk_state_new(&cfg, &st) == SK_OK);
+	SK_CHECK(sk_state_load_host_users(st) == SK_OK);
+	static const char cgroups[] = "cpuset=/docker/" CTR_ID;
+	sk_thread_info info = {.tid = 50, .pid = 50, .ptid = 1, .uid = 4242, .gid = 4242, .loginuid = -1};
+	info.comm = info.exe = "app";
+	info.cgroups = cgroups;
+	info.cgroups_len = sizeof(cgroups);
+	SK_CHECK(sk_state_add_thread(st, &info) == SK_OK);
+	const sk_container *c = sk_state_thread(st, 50)->container;
+	SK_CHECK(c != NULL && strcmp(c->short_id, "0123456789ab") == 0);
+
+	/* Before its users arrive: nothing but root, and never the host's. */
+	SK_CHECK(sk_state_user(st, c, 4242) == NULL);
+	SK_CHECK(sk_state_user(st, c, 1001) == NULL); /* alice is the host's */
+	const sk_user *u = sk_state_user(st, c, 0);
+	SK_CHECK(u != NULL && strcmp(u->name, "root") == 0 && strcmp(u->homedir, "/root") == 0 && u->shell == NULL);
+	SK_CHECK(sk_state_group(st, c, 0) != NULL && strcmp(sk_state_group(st, c, 0)->name, "root") == 0);
+
+	/* Falco names the container by its short id; the full id works too. */
+	account_event(st, SK_EV_USERADDED_E, 4242, "appuser", "0123456789ab");
+	account_event(st, SK_EV_USERADDED_E, 0, "toor", CTR_ID);
+	account_event(st, SK_EV_GROUPADDED_E, 4242, "appgroup", "0123456789ab");
+	u = sk_state_user(st, c, 4242);
+	SK_CHECK(u != NULL && strcmp(u->name, "appuser") == 0 && strcmp(u->shell, "/bin/ash") == 0);
+	SK_CHECK(strcmp(sk_state_user(st, c, 0)->name, "toor") == 0);
+	SK_CHECK(strcmp(sk_state_group(st, c, 4242)->name, "appgroup") == 0);
+	/* The host keeps its own. */
+	SK_CHECK(sk_state_user(st, NULL, 4242) == NULL);
+	SK_CHECK(strcmp(sk_state_user(st, NULL, 0)->name, "root") == 0);
+	SK_CHECK(strcmp(sk_state_user(st, NULL, 1001)->name, "alice") == 0);
+
+	/* A container's later useradded replaces; userdeleted removes. */
+	account_event(st, SK_EV_USERADDED_E, 4242, "renamed", "0123456789ab");
+	SK_CHECK(strcmp(sk_state_user(st, c, 4242)->name, "renamed") == 0);
+	account_event(st, SK_EV_USERDELETED_E, 4242, "renamed", "0123456789ab");
+	account_event(st, SK_EV_GROUPDELETED_E, 4242, "appgroup", "0123456789ab");
+	SK_CHECK(sk_state_user(st, c, 4242) == NULL && sk_state_group(st, c, 4242) == NULL);
+
+	/* Host useradded after the snapshot does not override the snapshot. */
+	account_event(st, SK_EV_USERADDED_E, 1001, "mallory", "");
+	SK_CHECK(strcmp(sk_state_user(st, NULL, 1001)->name, "alice") == 0);
+	account_event(st, SK_EV_USERADDED_E, 4343, "bob", "");
+	SK_CHECK(strcmp(sk_state_user(st, NULL, 4343)->name, "bob") == 0);
+	/* The capture's user list block names the host's: NULL or "". */
+	SK_CHECK_INT(sk_state_add_user(st, NULL, 4444, 1, "carol", "/", "/bin/sh"), SK_OK);
+	SK_CHECK_INT(sk_state_add_group(st, "", 4444, "carols"), SK_OK);
+	SK_CHECK(strcmp(sk_state_user(st, NULL, 4444)->name, "carol") == 0);
+	SK_CHECK(strcmp(sk_state_group(st, NULL, 4444)->name, "carols") == 0);
+	SK_CHECK(sk_state_user(st, c, 4444) == NULL);
+
+	/* max_containers tables: a third container drops the oldest. */
+	account_event(st, SK_EV_USERADDED_E, 7, "seven", "bbbbbbbbbbbb");
+	account_event(st, SK_EV_USERADDED_E, 8, "eight", "cccccccccccc");
+	SK_CHECK(strcmp(sk_state_user(st, c, 0)->name, "root") == 0); /* toor's table is gone */
+	account_event(st, SK_EV_USERADDED_E, 0, "toor", "0123456789ab");
+	SK_CHECK(strcmp(sk_state_user(st, c, 0)->name, "toor") == 0);
+
+	/* Malformed: a container id without its NUL is ignored. */
+	sk_evbuild b;
+	sk_state_view v;
+	sk_evb_start(&b, SK_EV_USERADDED_E, (uint64_t)-1, 6);
+	sk_evb_u32(&b, 99);
+	sk_evb_u32(&b, 99);
+	sk_evb_str(&b, "x");
+	sk_evb_str(&b, "/");
+	sk_evb_str(&b, "/bin/sh");
+	sk_evb_raw(&b, "0123456789ab", 12);
+	apply(st, &b, &v);
+	SK_CHECK(sk_state_user(st, c, 99) == NULL && sk_state_user(st, NULL, 99) == NULL);
 	sk_state_free(st);
 }
 
