@@ -368,7 +368,7 @@ SK_TEST(proc_snapshot_describes_this_process)
 
 	static const struct proc_snap_paths host = {"/proc", "/etc/passwd", "/etc/group"};
 	sk_strbuf sb = SK_STRBUF_INIT;
-	SK_CHECK_INT(proc_snap_blocks(&sb, &host), SK_OK);
+	SK_CHECK_INT(proc_snap_blocks(&sb, &host, NULL), SK_OK);
 	close(file);
 	close(lsock);
 	/* decode with the engine's stream reader */
@@ -415,7 +415,7 @@ SK_TEST(proc_snapshot_describes_this_process)
 	SK_CHECK(seen.groups > 0);
 
 	static const struct proc_snap_paths missing = {"/nonexistent-proc", "/etc/passwd", "/etc/group"};
-	SK_CHECK_INT(proc_snap_blocks(&sb, &missing), SK_ENOENT);
+	SK_CHECK_INT(proc_snap_blocks(&sb, &missing, NULL), SK_ENOENT);
 	sk_strbuf_free(&sb);
 }
 

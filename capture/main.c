@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "ctr_users.h"
+#include "event_table.h"
 #include "proc_snap.h"
 #include "sc_table.h"
 #include "scap_out.h"
@@ -90,7 +92,11 @@ struct capture {
 	bool default_set_applied;
 	/* what snapshots read (snapshot_paths) */
 	char proc_root[PATH_MAX], passwd[PATH_MAX], group[PATH_MAX];
+	struct ctr_users *users; /* containers whose users were sent */
+	sk_strbuf user_events;   /* scratch: the ones an exec needs */
 };
+
+#define MAX_CONTAINERS 4096u /* as the engine's state.max_containers default */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -320,8 +326,22 @@ static const sk_strbuf *ordered_batch(struct capture *cap)
 	return sk_strbuf_failed(&cap->sorted) ? &cap->batch : &cap->sorted;
 }
 
+/* Moves the blocks in data (len bytes) in front of the block that starts at
+ * offset at, the last block of the batch (blocks are moved, not
+ * re-encoded). */
+static void insert_before(struct capture *cap, size_t at, const char *data, size_t len)
+{
+	size_t tail = cap->batch.len - at;
+	sk_strbuf_append(&cap->batch, data, len); /* grow, then rotate */
+	if (!sk_strbuf_failed(&cap->batch)) {
+		char *base = cap->batch.data + at;
+		memmove(base + len, base, tail);
+		memcpy(base, data, len);
+	}
+}
+
 /* Puts the synthesized enter event before the exit block that starts at
- * exit_block (blocks are moved, not re-encoded). */
+ * exit_block. */
 static void add_enter_event(struct capture *cap, uint16_t cpu, size_t exit_block)
 {
 	sk_strbuf enter = SK_STRBUF_INIT;
@@ -332,15 +352,51 @@ static void add_enter_event(struct capture *cap, uint16_t cpu, size_t exit_block
 	size_t exit_len = cap->batch.len - exit_block - 10 - 4;
 	if (sc_synth_enter(exit_ev, exit_len, cap->opt.enter_events, &enter, &added) == SK_OK && added) {
 		scap_block_end(&enter, b);
-		size_t exit_size = cap->batch.len - exit_block;
-		sk_strbuf_append(&cap->batch, enter.data, enter.len); /* grow, then rotate */
-		if (!sk_strbuf_failed(&cap->batch)) {
-			char *base = cap->batch.data + exit_block;
-			memmove(base + enter.len, base, exit_size);
-			memcpy(base, enter.data, enter.len);
-		}
+		insert_before(cap, exit_block, enter.data, enter.len);
 	}
 	sk_strbuf_free(&enter);
+}
+
+/* The process of an exec may be the first the capture meets in its
+ * container: that container's own users and groups go ahead of the exec,
+ * 1 ns earlier (ctr_users.h), so the engine names its uid the image's way. */
+static void add_container_users(struct capture *cap, uint16_t cpu, size_t exec_block)
+{
+	static int pid_param = -2, ppid_param, cgroups_param, uid_param;
+	const uint8_t *raw = (const uint8_t *)cap->batch.data + exec_block + 10;
+	uint16_t type;
+	uint32_t len;
+	memcpy(&type, raw + 20, 2);
+	memcpy(&len, raw + 16, 4);
+	sk_event ev;
+	if ((type != SKC_EVT_EXECVE_19_X && type != SKC_EVT_EXECVEAT_X) || cap->users == NULL ||
+	    sk_event_decode(raw, len, &ev) != SK_OK) {
+		return;
+	}
+	if (pid_param == -2) { /* execve and execveat exits share their layout */
+		const sk_event_info *info = sk_event_info_get(SKC_EVT_EXECVE_19_X);
+		pid_param = sk_event_param_index(info, "pid");
+		ppid_param = sk_event_param_index(info, "ptid");
+		cgroups_param = sk_event_param_index(info, "cgroups");
+		uid_param = sk_event_param_index(info, "uid");
+	}
+	uint64_t pid = 0, ppid = 0, uid = 0;
+	if (pid_param < 0 || ppid_param < 0 || cgroups_param < 0 || uid_param < 0 ||
+	    (uint32_t)cgroups_param >= ev.nparams || sk_event_param_u64(&ev, (uint32_t)pid_param, &pid) != SK_OK ||
+	    sk_event_param_u64(&ev, (uint32_t)uid_param, &uid) != SK_OK) {
+		return;
+	}
+	if (sk_event_param_u64(&ev, (uint32_t)ppid_param, &ppid) != SK_OK || (int64_t)ppid < 0) {
+		ppid = 0;
+	}
+	uint32_t added = 0;
+	sk_strbuf_reset(&cap->user_events);
+	if (ctr_users_note(cap->users, pid, ppid, (const char *)ev.param[cgroups_param],
+			   ev.param_len[cgroups_param], (uint32_t)uid, ev.ts - 1, now_ns(), cpu, &cap->user_events,
+			   &added) == SK_OK &&
+	    added > 0 && !sk_strbuf_failed(&cap->user_events)) {
+		insert_before(cap, exec_block, cap->user_events.data, cap->user_events.len);
+	}
 }
 
 static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
@@ -360,6 +416,7 @@ static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
 	cap->batch_events++;
 	cap->written++;
 	add_enter_event(cap, cpu, b);
+	add_container_users(cap, cpu, b);
 	remember_blocks(cap, b);
 }
 
@@ -392,13 +449,18 @@ static void snapshot_paths(struct capture *cap)
 	host_path(host_root, "/etc/group", cap->group, sizeof(cap->group));
 }
 
-static sk_err snapshot(const struct capture *cap, sk_strbuf *sb, bool with_header)
+/* The snapshot sends every running container's users again: a new engine
+ * connection starts with none. */
+static sk_err snapshot(struct capture *cap, sk_strbuf *sb, bool with_header)
 {
 	const struct proc_snap_paths paths = {cap->proc_root, cap->passwd, cap->group};
 	if (with_header) {
 		scap_put_shb(sb);
 	}
-	return proc_snap_blocks(sb, &paths);
+	if (cap->users != NULL) {
+		ctr_users_reset(cap->users);
+	}
+	return proc_snap_blocks(sb, &paths, cap->users);
 }
 
 static void send_message(struct capture *cap, const void *data, size_t len, uint32_t events)
@@ -407,6 +469,9 @@ static void send_message(struct capture *cap, const void *data, size_t len, uint
 	if (rv != 0) {
 		cap->lost_batches++;
 		cap->lost_events += events;
+		if (cap->users != NULL) {
+			ctr_users_reset(cap->users); /* any users it carried go again */
+		}
 	}
 }
 
@@ -625,7 +690,7 @@ static int open_output(struct capture *cap, nng_socket *req, bool *req_open)
 
 int main(int argc, char **argv)
 {
-	struct capture cap = {.batch = SK_STRBUF_INIT, .sorted = SK_STRBUF_INIT};
+	struct capture cap = {.batch = SK_STRBUF_INIT, .sorted = SK_STRBUF_INIT, .user_events = SK_STRBUF_INIT};
 	nng_socket req = NNG_SOCKET_INITIALIZER;
 	bool req_open = false;
 	int rc = 1;
@@ -640,6 +705,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	snapshot_paths(&cap);
+	if (ctr_users_new(cap.proc_root, MAX_CONTAINERS, &cap.users) != SK_OK) {
+		sk_warn("out of memory: containers' own user names will be <NA>");
+	}
 	struct sensor_opts so = {.ring_bytes = cap.opt.ring_mb * 1024u * 1024u,
 				 .exit_tracepoints = cap.opt.exit_tracepoints,
 				 .probe_reads = cap.opt.probe_reads};
@@ -751,6 +819,8 @@ cleanup:
 	sensor_close(cap.sensor);
 	sk_strbuf_free(&cap.batch);
 	sk_strbuf_free(&cap.sorted);
+	sk_strbuf_free(&cap.user_events);
+	ctr_users_free(cap.users);
 	free(cap.refs);
 	if (rc == 0) {
 		sk_info("detached: %llu events written, %llu lost while the engine was away",

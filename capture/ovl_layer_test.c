@@ -161,7 +161,7 @@ static void check_snapshot(struct layer_seen *seen)
 	sk_scap_reader *r = NULL;
 	sk_event ev;
 
-	SK_CHECK_INT(proc_snap_blocks(&sb, &host), SK_OK);
+	SK_CHECK_INT(proc_snap_blocks(&sb, &host, NULL), SK_OK);
 	SK_CHECK_INT(sk_scap_reader_open_stream(&cb, seen, &r), SK_OK);
 	SK_CHECK_INT(sk_scap_reader_feed(r, sb.data, sb.len), SK_OK);
 	SK_CHECK_INT(sk_scap_reader_next(r, &ev), SK_ENOENT);

@@ -11,9 +11,11 @@
 #include <string.h>
 #include <sys/sysinfo.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture_shared.h"
+#include "ctr_users.h"
 #include "ovl_layer.h"
 #include "sc_table.h"
 #include "scap_format.h"
@@ -627,20 +629,6 @@ static sk_err put_process(sk_scap_writer *w, const char *proc_root, uint64_t pid
 	return err;
 }
 
-/* Splits a colon-separated line in place; returns the field count. */
-static int split_colon(char *line, char **fields, int max)
-{
-	int n = 0;
-	fields[n++] = line;
-	for (char *p = line; *p && n < max; p++) {
-		if (*p == ':') {
-			*p = 0;
-			fields[n++] = p + 1;
-		}
-	}
-	return n;
-}
-
 static sk_err put_accounts(sk_scap_writer *w, const char *path, bool groups)
 {
 	FILE *f = fopen(path, "re");
@@ -652,7 +640,7 @@ static sk_err put_accounts(sk_scap_writer *w, const char *path, bool groups)
 	while (err == SK_OK && fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\n")] = 0;
 		char *fld[8];
-		int n = split_colon(line, fld, 8);
+		int n = ctr_users_split_line(line, fld, 8);
 		if (groups && n >= 3) {
 			sk_scap_group g = {.gid = (uint32_t)strtoul(fld[2], NULL, 10), .name = fld[0]};
 			err = sk_scap_writer_group(w, &g);
@@ -699,7 +687,16 @@ static void load_all_sockets(struct sock_table *t, DIR *procs, const char *proc_
 	}
 }
 
-sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths)
+/* Monotonic and wall clocks, for the containers' user events. */
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths, struct ctr_users *users,
+		       sk_strbuf *user_events)
 {
 	DIR *procs = opendir(paths->proc);
 	if (procs == NULL) {
@@ -718,9 +715,15 @@ sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths)
 			continue;
 		}
 		uint64_t pid = strtoull(pe->d_name, NULL, 10);
+		t->cgroups_len = 0; /* no stale list when the process is gone */
 		err = put_process(w, paths->proc, pid, t);
 		if (err == SK_OK) {
 			err = put_fds(w, paths->proc, pid, &socks);
+		}
+		uint32_t added;
+		if (err == SK_OK && users != NULL && t->cgroups_len > 0) {
+			err = ctr_users_note(users, pid, 0, t->cgroups, t->cgroups_len, t->uid, clock_ns(CLOCK_REALTIME),
+					     clock_ns(CLOCK_MONOTONIC), 0, user_events, &added);
 		}
 	}
 	if (err == SK_OK) {
@@ -737,24 +740,27 @@ cleanup:
 	return err;
 }
 
-sk_err proc_snap_blocks(sk_strbuf *sb, const struct proc_snap_paths *paths)
+sk_err proc_snap_blocks(sk_strbuf *sb, const struct proc_snap_paths *paths, struct ctr_users *users)
 {
 	sk_scap_writer *w = NULL;
+	sk_strbuf user_events = SK_STRBUF_INIT;
 	uint8_t *data = NULL;
 	size_t len = 0;
 	sk_err err = sk_scap_writer_open_buffer(&w);
 	if (err != SK_OK) {
 		return err;
 	}
-	err = proc_snap_write(w, paths);
+	err = proc_snap_write(w, paths, users, &user_events);
 	if (err == SK_OK) {
 		err = sk_scap_writer_take(w, &data, &len);
 	}
 	if (err == SK_OK) {
 		sk_strbuf_append(sb, data, len);
-		err = sk_strbuf_failed(sb) ? SK_ENOMEM : SK_OK;
+		sk_strbuf_append(sb, user_events.data, user_events.len);
+		err = sk_strbuf_failed(sb) || sk_strbuf_failed(&user_events) ? SK_ENOMEM : SK_OK;
 	}
 	free(data);
+	sk_strbuf_free(&user_events);
 	sk_scap_writer_close(w);
 	return err;
 }

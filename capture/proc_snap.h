@@ -1,7 +1,8 @@
 /* proc_snap: the start-up snapshot of the host as scap records, so the
  * engine's state is complete from t=0: machine info, every thread of every
  * process (/proc), each process's open fds (files, pipes, TCP/UDP/unix
- * sockets from /proc/net) and the users and groups. Written through the
+ * sockets from /proc/net) and the users and groups, the containers' own
+ * among them (ctr_users.h). Written through the
  * engine's scap writer (engine/event/scap_writer.h), so the block layouts
  * exist once in the project. */
 #ifndef PROC_SNAP_H
@@ -17,11 +18,18 @@ struct proc_snap_paths {
 	const char *group;  /* "/etc/group" */
 };
 
-/* Writes the whole snapshot to w. Processes that exit while being read are
- * skipped. SK_ENOENT when the proc root cannot be read. */
-sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths);
+struct ctr_users;
 
-/* The snapshot as stream blocks (no section header), appended to sb. */
-sk_err proc_snap_blocks(sk_strbuf *sb, const struct proc_snap_paths *paths);
+/* Writes the whole snapshot to w. Processes that exit while being read are
+ * skipped. With users (may be NULL), the user and group events of the
+ * containers its processes run in go to user_events (ctr_users.h), for the
+ * caller to put after the snapshot. SK_ENOENT when the proc root cannot be
+ * read. */
+sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths, struct ctr_users *users,
+		       sk_strbuf *user_events);
+
+/* The snapshot as stream blocks (no section header), appended to sb, then
+ * the containers' user and group events when users is not NULL. */
+sk_err proc_snap_blocks(sk_strbuf *sb, const struct proc_snap_paths *paths, struct ctr_users *users);
 
 #endif

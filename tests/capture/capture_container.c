@@ -4,7 +4,12 @@
  * using the `container` macro, and the same command run on the host stays
  * "host". A process that was in the cgroup before the capture started (known
  * from the /proc snapshot only) opens a file: that open has the container id
- * too. Twice: in the unified hierarchy as Docker's systemd driver names it
+ * too. The container's processes see an /etc/passwd and /etc/group of their
+ * own (bind mounts in a mount namespace, as an image brings them) and run as
+ * a uid only those name: user.name and group.name are the container's names
+ * (read by the capture through /proc/<pid>/root: from the snapshot for the
+ * resident, and at the exec, through the still-running parent of the short
+ * command, for the others), and root on the host stays root. Twice: in the unified hierarchy as Docker's systemd driver names it
  * (<cgroup2>/saker-test-<pid>/docker-<64 hex>.scope), and, where the cpuset
  * controller sits on a v1 hierarchy (hybrid and v1 hosts, like this CI
  * machine), in that hierarchy only, as Docker's cgroupfs driver names it
@@ -24,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -35,6 +42,11 @@
 #define CONTAINER_ID    "5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5"
 #define CONTAINER_ID_V1 "c0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4e"
 #define CONTAINER_ID_POD "0dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e1"
+
+/* The container's own user and group, unknown to the host. */
+#define CTR_UID 48611
+#define CTR_USERS "root:x:0:0:root:/root:/bin/sh\nctruser:x:48611:48611:Test:/home/ctr:/bin/sh\n"
+#define CTR_GROUPS "root:x:0:\nctrgroup:x:48611:\n"
 
 static char dir[64] = "/tmp/sk_ctr_XXXXXX";
 static pid_t capture_pid = -1;
@@ -58,44 +70,88 @@ static const char rules_fmt[] =
     "  desc: test\n"
     "  condition: evt.type in (execve, execveat) and evt.dir = < and container and proc.name = true\n"
     "  output: \"CTR id=%%container.id pid=%%proc.pid name=%%container.name image=%%container.image.repository"
-    ":%%container.image.tag\"\n"
+    ":%%container.image.tag user=%%user.name group=%%group.name\"\n"
     "  priority: WARNING\n"
     "- rule: exec on host\n"
     "  desc: test\n"
     "  condition: evt.type in (execve, execveat) and evt.dir = < and not container and proc.name = true\n"
-    "  output: \"HOST id=%%container.id pid=%%proc.pid\"\n"
+    "  output: \"HOST id=%%container.id pid=%%proc.pid user=%%user.name\"\n"
     "  priority: WARNING\n"
     "- rule: open in container\n"
     "  desc: test\n"
     "  condition: evt.type in (open, openat) and evt.dir = < and container and fd.name = %s\n"
-    "  output: \"OPEN id=%%container.id pid=%%proc.pid\"\n"
+    "  output: \"OPEN id=%%container.id pid=%%proc.pid user=%%user.name\"\n"
     "  priority: WARNING\n";
 
 static char deep_dir[3200]; /* a working directory whose path is ~3 000 bytes long */
 
-/* Runs /bin/true, inside the cgroup when procs is set; returns its pid.
- * crowded: from deep_dir with a 4 000-byte argument, so the exec event has
- * little room left for its cgroups. */
+/* In a forked child: joins the cgroup (its cgroup.procs), then becomes a
+ * container process as far as users go: a mount namespace of its own where
+ * <dir>/ctr-passwd and <dir>/ctr-group are /etc/passwd and /etc/group, and
+ * uid/gid CTR_UID. False on failure. */
+static bool enter_container(const char *procs)
+{
+	char self[32], users[128], groups[128];
+	snprintf(self, sizeof(self), "%d\n", getpid());
+	snprintf(users, sizeof(users), "%s/ctr-passwd", dir);
+	snprintf(groups, sizeof(groups), "%s/ctr-group", dir);
+	return capture_write_file(procs, self) && unshare(CLONE_NEWNS) == 0 &&
+	       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+	       mount(users, "/etc/passwd", NULL, MS_BIND, NULL) == 0 &&
+	       mount(groups, "/etc/group", NULL, MS_BIND, NULL) == 0 && setgroups(0, NULL) == 0 &&
+	       setgid(CTR_UID) == 0 && setuid(CTR_UID) == 0;
+}
+
+/* Execs /bin/true (from deep_dir with a 4 000-byte argument when crowded, so
+ * the exec event has little room left for its cgroups). */
+static void exec_true(bool crowded)
+{
+	static char arg[4001];
+	memset(arg, 'a', sizeof(arg) - 1);
+	if (crowded && chdir(deep_dir) != 0) {
+		_exit(125);
+	}
+	execl("/bin/true", "true", crowded ? arg : NULL, (char *)NULL);
+	_exit(127);
+}
+
+/* Runs /bin/true and returns its pid. With procs set, in the container: a
+ * child enters it (enter_container) and runs /bin/true as a shell would,
+ * staying 300 ms after it so the capture can read the container's users
+ * through it; the pid of /bin/true comes back through a pipe. */
 static pid_t run_true(const char *procs, bool crowded)
 {
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) != 0) {
+		return -1;
+	}
 	pid_t pid = fork();
+	if (pid == 0 && procs == NULL) {
+		exec_true(crowded);
+	}
 	if (pid == 0) {
-		char self[32];
-		static char arg[4001];
-		snprintf(self, sizeof(self), "%d\n", getpid());
-		if (procs != NULL && !capture_write_file(procs, self)) {
+		if (!enter_container(procs)) {
 			_exit(126);
 		}
-		memset(arg, 'a', sizeof(arg) - 1);
-		if (crowded && chdir(deep_dir) != 0) {
-			_exit(125);
+		pid_t cmd = fork();
+		if (cmd == 0) {
+			exec_true(crowded);
 		}
-		execl("/bin/true", "true", crowded ? arg : NULL, (char *)NULL);
-		_exit(127);
+		int status = -1;
+		bool ok = cmd > 0 && waitpid(cmd, &status, 0) == cmd && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+			  write(report[1], &cmd, sizeof(cmd)) == (ssize_t)sizeof(cmd);
+		capture_sleep_ms(300);
+		_exit(ok ? 0 : 1);
 	}
+	close(report[1]);
 	int status = 0;
+	pid_t cmd = pid;
+	if (procs != NULL && read(report[0], &cmd, sizeof(cmd)) != (ssize_t)sizeof(cmd)) {
+		cmd = -1;
+	}
+	close(report[0]);
 	waitpid(pid, &status, 0);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? pid : -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? cmd : -1;
 }
 
 /* Makes deep_dir below base: 12 directories of 240-byte names. */
@@ -114,15 +170,14 @@ static bool make_deep_dir(const char *base)
 	return true;
 }
 
-/* Forks a process that joins the cgroup now and, once go_fd is readable,
- * creates marker. Returns its pid. */
+/* Forks a process that enters the container now (enter_container) and,
+ * once go_fd is readable, opens marker. Returns its pid. */
 static pid_t start_resident(const char *procs, int go_fd, const char *marker)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		char self[32], go;
-		snprintf(self, sizeof(self), "%d\n", getpid());
-		if (!capture_write_file(procs, self) || read(go_fd, &go, 1) != 1) {
+		char go;
+		if (!enter_container(procs) || read(go_fd, &go, 1) != 1) {
 			_exit(126);
 		}
 		int fd = open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
@@ -239,6 +294,7 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	snprintf(marker, sizeof(marker), "%s/resident-marker", dir);
 	snprintf(rules, sizeof(rules), rules_fmt, marker);
 	SK_CHECK(capture_write_file(rules_path, rules));
+	SK_CHECK(capture_write_file(marker, "") && chmod(marker, 0666) == 0); /* the container's uid opens it */
 	int go[2];
 	SK_CHECK_INT(pipe2(go, O_CLOEXEC), 0);
 	pid_t resident = start_resident(procs, go[0], marker);
@@ -294,14 +350,16 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 		 rules_path, out);
 	SK_CHECK_INT(system(cmd), 0);
 	char want[192];
-	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d name=saker-web image=nginx:1.25", cg->id, in_ctr);
+	snprintf(want, sizeof(want),
+		 "CTR id=%.12s pid=%d name=saker-web image=nginx:1.25 user=ctruser group=ctrgroup", cg->id, in_ctr);
 	SK_CHECK(capture_file_contains(out, want));
 	/* the leaf survives an exec event with no room for the rest of the path */
 	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d name=saker-web", cg->id, crowded);
 	SK_CHECK(capture_file_contains(out, want));
-	snprintf(want, sizeof(want), "OPEN id=%.12s pid=%d", cg->id, resident);
+	/* the resident's users came with the snapshot */
+	snprintf(want, sizeof(want), "OPEN id=%.12s pid=%d user=ctruser", cg->id, resident);
 	SK_CHECK(capture_file_contains(out, want));
-	snprintf(want, sizeof(want), "HOST id=host pid=%d", on_host);
+	snprintf(want, sizeof(want), "HOST id=host pid=%d user=root", on_host);
 	SK_CHECK(capture_file_contains(out, want));
 	char wrong[128];
 	snprintf(wrong, sizeof(wrong), "CTR id=%.12s pid=%d", cg->id, on_host);
@@ -409,7 +467,21 @@ int main(void)
 		rmdir(dir);
 		return CAPTURE_SKIP;
 	}
-	char deep_base[128];
+	if (getpwuid(CTR_UID) != NULL || getgrgid(CTR_UID) != NULL) {
+		fprintf(stderr, "uid/gid %d exists on this host: the container's own names cannot be told apart\n",
+			CTR_UID);
+		return 1;
+	}
+	char deep_base[128], path[128];
+	snprintf(path, sizeof(path), "%s/ctr-passwd", dir);
+	bool files = capture_write_file(path, CTR_USERS);
+	snprintf(path, sizeof(path), "%s/ctr-group", dir);
+	files = files && capture_write_file(path, CTR_GROUPS);
+	/* the container's uid passes through to its marker and working directory */
+	if (!files || chmod(dir, 0711) != 0) {
+		perror("preparing the container's files");
+		return 1;
+	}
 	snprintf(deep_base, sizeof(deep_base), "%s/deep", dir);
 	if (mkdir(deep_base, 0755) != 0 || !make_deep_dir(deep_base)) {
 		perror("making the deep working directory");

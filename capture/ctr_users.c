@@ -1,0 +1,385 @@
+/* ctr_users.c: containers' own users and groups as meta events (see ctr_users.h). */
+#define _GNU_SOURCE
+#include "ctr_users.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container_id.h"
+#include "scap_out.h"
+
+#define EV_USERADDED 354  /* uid, gid, name, home, shell, container_id */
+#define EV_GROUPADDED 358 /* gid, name, container_id */
+#define EV_HDR_LEN 26     /* ts, tid, len, type, nparams */
+
+struct known {
+	char id[SK_CONTAINER_SHORT_ID_LEN + 1];
+	uint32_t *uids; /* sorted: the uids the last read found */
+	uint32_t nuids;
+	uint64_t read_ns; /* when the files were last read (monotonic) */
+};
+
+struct ctr_users {
+	char proc_root[4096];
+	struct known *ctrs; /* a ring: next is the oldest once full */
+	uint64_t *keys;     /* hash of ctrs[i].id, 0: free; scanned alone (32 KiB at most) */
+	uint32_t max, next, used;
+};
+
+static uint64_t id_key(const char *id)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *p = id; *p != '\0'; p++) {
+		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	}
+	return h != 0 ? h : 1;
+}
+
+sk_err ctr_users_new(const char *proc_root, uint32_t max_containers, struct ctr_users **out)
+{
+	*out = NULL;
+	if (max_containers == 0 || strlen(proc_root) >= sizeof(((struct ctr_users *)0)->proc_root)) {
+		return SK_EINVAL;
+	}
+	struct ctr_users *cu = calloc(1, sizeof(*cu));
+	if (cu == NULL) {
+		return SK_ENOMEM;
+	}
+	cu->ctrs = calloc(max_containers, sizeof(*cu->ctrs));
+	cu->keys = calloc(max_containers, sizeof(*cu->keys));
+	if (cu->ctrs == NULL || cu->keys == NULL) {
+		free(cu->ctrs);
+		free(cu->keys);
+		free(cu);
+		return SK_ENOMEM;
+	}
+	snprintf(cu->proc_root, sizeof(cu->proc_root), "%s", proc_root);
+	cu->max = max_containers;
+	*out = cu;
+	return SK_OK;
+}
+
+void ctr_users_reset(struct ctr_users *cu)
+{
+	for (uint32_t i = 0; i < cu->max; i++) {
+		free(cu->ctrs[i].uids);
+	}
+	memset(cu->ctrs, 0, cu->max * sizeof(*cu->ctrs));
+	memset(cu->keys, 0, cu->max * sizeof(*cu->keys));
+	cu->next = 0;
+	cu->used = 0;
+}
+
+void ctr_users_free(struct ctr_users *cu)
+{
+	if (cu == NULL) {
+		return;
+	}
+	ctr_users_reset(cu);
+	free(cu->ctrs);
+	free(cu->keys);
+	free(cu);
+}
+
+/* ---- encoding ---- */
+
+static void put_str_param(sk_strbuf *sb, const char *s)
+{
+	sk_strbuf_append(sb, s, strlen(s) + 1);
+}
+
+/* One meta event block: header, the u32 ids, then the strings. */
+static void put_meta_event(sk_strbuf *out, uint16_t type, uint64_t ts, uint16_t cpu, const uint32_t *ids,
+			   uint32_t nids, const char *const *strs, uint32_t nstrs)
+{
+	uint32_t nparams = nids + nstrs;
+	uint32_t len = EV_HDR_LEN + 2 * nparams + 4 * nids;
+	for (uint32_t i = 0; i < nstrs; i++) {
+		len += (uint32_t)strlen(strs[i]) + 1;
+	}
+	size_t b = scap_block_begin(out, SCAP_BLOCK_EV_V2);
+	scap_put_u16(out, cpu);
+	scap_put_u64(out, ts);
+	scap_put_u64(out, UINT64_MAX); /* tid -1: no thread, as in Falco's dumps */
+	scap_put_u32(out, len);
+	scap_put_u16(out, type);
+	scap_put_u32(out, nparams);
+	for (uint32_t i = 0; i < nids; i++) {
+		scap_put_u16(out, 4);
+	}
+	for (uint32_t i = 0; i < nstrs; i++) {
+		scap_put_u16(out, (uint16_t)(strlen(strs[i]) + 1));
+	}
+	for (uint32_t i = 0; i < nids; i++) {
+		scap_put_u32(out, ids[i]);
+	}
+	for (uint32_t i = 0; i < nstrs; i++) {
+		put_str_param(out, strs[i]);
+	}
+	scap_block_end(out, b);
+}
+
+/* A decimal id that fills the whole field, as fgetpwent wants it. */
+static bool parse_id(const char *s, uint32_t *out)
+{
+	if (*s < '0' || *s > '9') {
+		return false;
+	}
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > UINT32_MAX - 1) {
+		return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+int ctr_users_split_line(char *line, char **fld, int max)
+{
+	int n = 0;
+	fld[n++] = line;
+	for (char *p = line; *p != '\0' && n < max; p++) {
+		if (*p == ':') {
+			*p = '\0';
+			fld[n++] = p + 1;
+		}
+	}
+	return n;
+}
+
+static int by_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Encodes every well-formed line of one file (groups: group format).
+ * Lines longer than 4095 bytes, with a NUL, or without numeric ids are
+ * skipped, as fgetpwent skips them. */
+static sk_err encode_file(const char *text, size_t len, bool groups, const char *container, uint64_t ts,
+			  uint16_t cpu, sk_strbuf *out, uint32_t *added, uint32_t *uids, uint32_t *nuids)
+{
+	char line[4096];
+	size_t i = 0;
+	while (i < len && *added < CU_MAX_ENTRIES && !sk_strbuf_failed(out)) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t llen = nl != NULL ? (size_t)(nl - (text + i)) : len - i;
+		const char *src = text + i;
+		i += llen + 1;
+		if (llen >= sizeof(line) || memchr(src, '\0', llen) != NULL) {
+			continue;
+		}
+		memcpy(line, src, llen);
+		line[llen] = '\0';
+		char *fld[8];
+		int n = ctr_users_split_line(line, fld, 8);
+		uint32_t ids[2];
+		if (groups && n >= 3 && fld[0][0] != '\0' && parse_id(fld[2], &ids[0])) {
+			const char *strs[] = {fld[0], container};
+			put_meta_event(out, EV_GROUPADDED, ts, cpu, ids, 1, strs, 2);
+			(*added)++;
+		} else if (!groups && n == 7 && fld[0][0] != '\0' && parse_id(fld[2], &ids[0]) &&
+			   parse_id(fld[3], &ids[1])) {
+			const char *strs[] = {fld[0], fld[5], fld[6], container};
+			put_meta_event(out, EV_USERADDED, ts, cpu, ids, 2, strs, 4);
+			uids[(*nuids)++] = ids[0];
+			(*added)++;
+		}
+	}
+	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+}
+
+sk_err ctr_users_encode(const char *passwd, size_t passwd_len, const char *group, size_t group_len,
+			const char *container, uint64_t ts, uint16_t cpu, sk_strbuf *out, uint32_t *added,
+			uint32_t **uids, uint32_t *nuids)
+{
+	*added = 0;
+	*nuids = 0;
+	*uids = malloc(CU_MAX_ENTRIES * sizeof(**uids));
+	if (*uids == NULL) {
+		return SK_ENOMEM;
+	}
+	sk_err err = SK_OK;
+	if (passwd != NULL) {
+		err = encode_file(passwd, passwd_len, false, container, ts, cpu, out, added, *uids, nuids);
+	}
+	if (err == SK_OK && group != NULL) {
+		err = encode_file(group, group_len, true, container, ts, cpu, out, added, *uids, nuids);
+	}
+	if (err == SK_OK && *nuids > 1) {
+		qsort(*uids, *nuids, sizeof(**uids), by_u32);
+	}
+	return err;
+}
+
+/* ---- reading a container's files ---- */
+
+/* Reads rel ("etc/passwd") inside root_fd, resolved as the container sees
+ * it: "/" and ".." stop at its root and /proc magic links are refused. A
+ * regular file only (a FIFO would block the reader), at most CU_MAX_FILE
+ * bytes. Returns the malloc'ed text, NULL when it cannot be read. */
+static char *read_in_root(int root_fd, const char *rel, size_t *len)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, root_fd, rel, &how, sizeof(how));
+	if (fd < 0) {
+		return NULL;
+	}
+	struct stat st;
+	char *buf = NULL;
+	size_t have = 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		goto cleanup;
+	}
+	/* sized by the file (a growing file is read as it was), not by the cap */
+	size_t cap = st.st_size > 0 && (uint64_t)st.st_size < CU_MAX_FILE ? (size_t)st.st_size : CU_MAX_FILE;
+	buf = malloc(cap);
+	while (buf != NULL && have < cap) {
+		ssize_t n = read(fd, buf + have, cap - have);
+		if (n <= 0) {
+			break;
+		}
+		have += (size_t)n;
+	}
+cleanup:
+	close(fd);
+	*len = have;
+	return buf;
+}
+
+static struct known *find_known(struct ctr_users *cu, const char *id, uint64_t key)
+{
+	for (uint32_t i = 0; i < cu->used; i++) {
+		if (cu->keys[i] == key && strcmp(cu->ctrs[i].id, id) == 0) {
+			return &cu->ctrs[i];
+		}
+	}
+	return NULL;
+}
+
+static bool has_uid(const struct known *k, uint32_t uid)
+{
+	return k->uids != NULL && bsearch(&uid, k->uids, k->nuids, sizeof(uid), by_u32) != NULL;
+}
+
+/* True when <proc>/<pid>/cgroup ("N:controllers:path" lines) names the
+ * container full. */
+static bool in_container(const struct ctr_users *cu, uint64_t pid, const char *full)
+{
+	char path[4200], text[8192], list[8192];
+	snprintf(path, sizeof(path), "%s/%" PRIu64 "/cgroup", cu->proc_root, pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	if (fd >= 0) {
+		close(fd);
+	}
+	if (n <= 0) {
+		return false;
+	}
+	text[n] = '\0';
+	/* to the "subsys=path\0" list that sk_container_id_from_cgroups reads */
+	size_t len = 0;
+	for (char *line = text; *line != '\0' && len < sizeof(list);) {
+		char *end = strchrnul(line, '\n');
+		char *c1 = memchr(line, ':', (size_t)(end - line));
+		char *c2 = c1 != NULL ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+		if (c2 != NULL) {
+			int w = snprintf(list + len, sizeof(list) - len, "%.*s=%.*s", (int)(c2 - c1 - 1), c1 + 1,
+					 (int)(end - c2 - 1), c2 + 1);
+			len = w > 0 && (size_t)w < sizeof(list) - len ? len + (size_t)w + 1 : sizeof(list);
+		}
+		line = *end != '\0' ? end + 1 : end;
+	}
+	char id[SK_CONTAINER_ID_LEN + 1];
+	const char *type;
+	len = len < sizeof(list) ? len : 0;
+	return sk_container_id_from_cgroups(list, len, id, &type) == SK_OK && strcmp(id, full) == 0;
+}
+
+/* A directory fd on the root of the first of pids (0: none) that is still a
+ * process of container full; -1 when none is. The check comes after the
+ * open, so a pid reused meanwhile is not mistaken for the container's. */
+static int open_container_root(const struct ctr_users *cu, const uint64_t pids[2], const char *full)
+{
+	for (int i = 0; i < 2; i++) {
+		if (pids[i] == 0) {
+			continue;
+		}
+		char root[4200];
+		snprintf(root, sizeof(root), "%s/%" PRIu64 "/root", cu->proc_root, pids[i]);
+		int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && in_container(cu, pids[i], full)) {
+			return fd;
+		}
+		if (fd >= 0) {
+			close(fd);
+		}
+	}
+	return -1;
+}
+
+sk_err ctr_users_note(struct ctr_users *cu, uint64_t pid, uint64_t ppid, const char *cgroups, size_t len,
+		      uint32_t uid, uint64_t ts, uint64_t now_ns, uint16_t cpu, sk_strbuf *out, uint32_t *added)
+{
+	*added = 0;
+	char full[SK_CONTAINER_ID_LEN + 1], id[SK_CONTAINER_SHORT_ID_LEN + 1];
+	const char *type;
+	if (cgroups == NULL || sk_container_id_from_cgroups(cgroups, len, full, &type) != SK_OK) {
+		return SK_OK; /* the host's processes use the snapshot's user list */
+	}
+	memcpy(id, full, SK_CONTAINER_SHORT_ID_LEN);
+	id[SK_CONTAINER_SHORT_ID_LEN] = '\0';
+	uint64_t key = id_key(id);
+	struct known *k = find_known(cu, id, key);
+	if (k != NULL && (has_uid(k, uid) || now_ns - k->read_ns < CU_RETRY_NS)) {
+		return SK_OK;
+	}
+	const uint64_t pids[2] = {pid, ppid != pid ? ppid : 0};
+	int root_fd = open_container_root(cu, pids, full);
+	if (root_fd < 0) {
+		return SK_OK; /* gone already, or not ours to read: next process */
+	}
+	size_t plen = 0, glen = 0;
+	char *passwd = read_in_root(root_fd, "etc/passwd", &plen);
+	char *group = read_in_root(root_fd, "etc/group", &glen);
+	close(root_fd);
+	uint32_t *uids = NULL, nuids = 0;
+	bool read_any = passwd != NULL || group != NULL;
+	sk_err err = SK_OK;
+	if (read_any) {
+		err = ctr_users_encode(passwd, plen, group, glen, id, ts, cpu, out, added, &uids, &nuids);
+	}
+	free(passwd);
+	free(group);
+	if (err != SK_OK || !read_any) {
+		free(uids);
+		return err;
+	}
+	if (k == NULL) {
+		k = &cu->ctrs[cu->next];
+		cu->keys[cu->next] = key;
+		cu->next = (cu->next + 1) % cu->max;
+		cu->used = cu->used < cu->max ? cu->used + 1 : cu->max;
+		free(k->uids);
+		memcpy(k->id, id, sizeof(k->id));
+	} else {
+		free(k->uids);
+	}
+	k->uids = uids;
+	k->nuids = nuids;
+	k->read_ns = now_ns;
+	return SK_OK;
+}
