@@ -300,12 +300,49 @@ static uint64_t container_key(const char *id)
 	return h;
 }
 
+/* Unlinks t from its container (the container stays, for the next thread). */
+static void thread_leave_container(sk_state *st, sk_thread *t)
+{
+	if (t->container != NULL) {
+		sk_container *c = sk_imap_get(&st->containers, (int64_t)container_key(t->container->id));
+		if (c == t->container && c->nthreads > 0) {
+			c->nthreads--;
+		}
+		t->container = NULL;
+	}
+}
+
+/* Frees t, a thread already out of the thread table. */
+static void thread_drop(sk_state *st, sk_thread *t)
+{
+	if (t != NULL) {
+		thread_leave_container(st, t);
+		thread_free(t);
+	}
+}
+
+/* Makes room for one more container: drops one no thread is in any more
+ * (long-lived nodes see far more containers come and go than
+ * max_containers). False when every container still has threads. */
+static bool drop_unused_container(sk_state *st)
+{
+	for (size_t i = 0; i < sk_imap_capacity(&st->containers); i++) {
+		sk_container *c = st->containers.slots[i].value;
+		if (c != NULL && c->nthreads == 0) {
+			sk_imap_remove(&st->containers, st->containers.slots[i].key);
+			sk_container_free(c);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Points t at the container its cgroups name (or at none). */
 static sk_err thread_resolve_container(sk_state *st, sk_thread *t)
 {
 	char id[SK_CONTAINER_ID_LEN + 1];
 	const char *type = NULL;
-	t->container = NULL;
+	thread_leave_container(st, t);
 	if (sk_container_id_from_cgroups(t->cgroups.ptr, t->cgroups.len, id, &type) != SK_OK) {
 		return SK_OK;
 	}
@@ -313,10 +350,13 @@ static sk_err thread_resolve_container(sk_state *st, sk_thread *t)
 	sk_container *c = sk_imap_get(&st->containers, key);
 	if (c != NULL) {
 		/* A hash collision leaves the thread without metadata. */
-		t->container = strcmp(c->id, id) == 0 ? c : NULL;
+		if (strcmp(c->id, id) == 0) {
+			t->container = c;
+			c->nthreads++;
+		}
 		return SK_OK;
 	}
-	if (st->containers.count >= st->cfg.max_containers) {
+	if (st->containers.count >= st->cfg.max_containers && !drop_unused_container(st)) {
 		return SK_OK;
 	}
 	sk_err err = sk_container_load(&st->cfg, id, type, &c);
@@ -329,6 +369,7 @@ static sk_err thread_resolve_container(sk_state *st, sk_thread *t)
 		return err;
 	}
 	t->container = c;
+	c->nthreads = 1;
 	return SK_OK;
 }
 
@@ -364,7 +405,7 @@ static void evict_threads(sk_state *st)
 		/* Never the threads this event is using (seen at the current clock). */
 		if (t != NULL && t->last_seen <= threshold && t->last_seen != st->clock) {
 			sk_imap_remove(&st->threads, t->tid);
-			thread_free(t);
+			thread_drop(st, t);
 			evicted++;
 			continue; /* the backward shift may have moved an entry here */
 		}
@@ -1732,7 +1773,7 @@ sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 	/* A thread whose procexit was the previous event is gone now. */
 	if (st->pending_exit >= 0) {
 		sk_thread *dead = sk_imap_remove(&st->threads, st->pending_exit);
-		thread_free(dead);
+		thread_drop(st, dead);
 		st->pending_exit = -1;
 	}
 	if (ev->tid == 0 || ev->type >= SK_EVENT_TYPE_MAX) {

@@ -167,6 +167,7 @@ struct sk_container {
 	sk_mount *mounts;
 	uint32_t nmounts;
 	bool metadata_found; /* the runtime's on-disk state was read */
+	uint32_t nthreads;   /* threads pointing here: a container with none may be dropped */
 };
 
 /* Where container runtimes keep their state (NULL: the default path). */

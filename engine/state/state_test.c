@@ -428,6 +428,55 @@ SK_TEST(container_users_come_from_the_container)
 	sk_state_free(st);
 }
 
+/* Adds thread tid in the container whose 64-hex id is id. */
+static const sk_container *add_in_container(sk_state *st, int64_t tid, const char *id)
+{
+	char cgroups[128];
+	int n = snprintf(cgroups, sizeof(cgroups), "cpuset=/docker/%s", id);
+	sk_thread_info info = {.tid = tid, .pid = tid, .ptid = 1, .loginuid = -1};
+	info.comm = info.exe = "app";
+	info.cgroups = cgroups;
+	info.cgroups_len = (size_t)n + 1;
+	SK_CHECK(sk_state_add_thread(st, &info) == SK_OK);
+	return sk_state_thread(st, tid)->container;
+}
+
+SK_TEST(containers_without_threads_make_room)
+{
+	sk_state_config cfg = {0};
+	cfg.docker_root = cfg.containerd_root = cfg.crio_root = "tests/data/state/none";
+	cfg.max_containers = 2;
+	sk_state *st = NULL;
+	SK_CHECK(sk_state_new(&cfg, &st) == SK_OK);
+	static const char a[] = "aaaaaaaaaaaa0000000000000000000000000000000000000000000000000000";
+	static const char b[] = "bbbbbbbbbbbb0000000000000000000000000000000000000000000000000000";
+	static const char c[] = "cccccccccccc0000000000000000000000000000000000000000000000000000";
+	static const char d[] = "dddddddddddd0000000000000000000000000000000000000000000000000000";
+	SK_CHECK(add_in_container(st, 60, a) != NULL);
+	SK_CHECK(add_in_container(st, 61, b) != NULL);
+	/* The table is full, both in use: a third container gets no record. */
+	SK_CHECK(add_in_container(st, 62, c) == NULL);
+	/* 60 exits: its container goes at the next new one. */
+	sk_evbuild ev;
+	sk_state_view v;
+	sk_evb_start(&ev, SK_EV_PROCEXIT_1_E, 60, 9);
+	sk_evb_i64(&ev, 0);
+	apply(st, &ev, &v);
+	sk_evb_start(&ev, 6, 61, 10);
+	sk_evb_i64(&ev, 0);
+	apply(st, &ev, &v);
+	SK_CHECK(sk_state_thread(st, 60) == NULL);
+	const sk_container *got = add_in_container(st, 63, c);
+	SK_CHECK(got != NULL && strcmp(got->id, c) == 0 && got->nthreads == 1);
+	SK_CHECK(strcmp(sk_state_thread(st, 61)->container->id, b) == 0);
+	/* A thread that moves (re-added with other cgroups) leaves its old one. */
+	SK_CHECK(add_in_container(st, 63, b) != NULL);
+	SK_CHECK(sk_state_thread(st, 61)->container->nthreads == 2);
+	got = add_in_container(st, 64, d);
+	SK_CHECK(got != NULL && strcmp(got->id, d) == 0);
+	sk_state_free(st);
+}
+
 SK_TEST(malformed_params_are_ignored)
 {
 	sk_state *st = new_state(0);
