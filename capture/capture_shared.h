@@ -92,6 +92,9 @@ struct skc_counters {
 #define SKC_EVT_EXECVE_19_X 293u
 #define SKC_EVT_EXECVEAT_X 331u
 #define SKC_EVT_PROCEXIT_1_E 186u
+/* Not a scap type: the task iterator's records for the snapshot (pid u64,
+ * exe layer u32, cgroups as exec events carry them), never streamed. */
+#define SKC_EVT_TASK_INFO 0xfff0u
 
 /* Interest-map slots for the sched hooks (above every syscall number). */
 #define SKC_SLOT_EXEC (SKC_MAX_SYSCALLS - 3)

@@ -280,6 +280,7 @@ struct snap_seen {
 	int64_t ns_child_vpid, ns_child_vtid;
 	uint16_t listen_port;
 	char self_cgroups[2100];
+	bool self_upper; /* the exe on an overlay's upper layer */
 };
 
 static sk_err seen_thread(void *ctx, const sk_scap_thread *th)
@@ -290,6 +291,7 @@ static sk_err seen_thread(void *ctx, const sk_scap_thread *th)
 	if (th->tid == (uint64_t)getpid()) {
 		s->self_ids = th->vtid == getpid() && th->vpid == getpid();
 		s->self_rss = th->vmrss_kb > 0;
+		s->self_upper = th->exe_upper_layer;
 	}
 	if (s->ns_child > 0 && th->tid == (uint64_t)s->ns_child) {
 		s->ns_child_vpid = th->vpid;
@@ -368,7 +370,7 @@ SK_TEST(proc_snapshot_describes_this_process)
 
 	static const struct proc_snap_paths host = {"/proc", "/etc/passwd", "/etc/group"};
 	sk_strbuf sb = SK_STRBUF_INIT;
-	SK_CHECK_INT(proc_snap_blocks(&sb, &host, NULL), SK_OK);
+	SK_CHECK_INT(proc_snap_blocks(&sb, &host, NULL, NULL), SK_OK);
 	close(file);
 	close(lsock);
 	/* decode with the engine's stream reader */
@@ -415,7 +417,56 @@ SK_TEST(proc_snapshot_describes_this_process)
 	SK_CHECK(seen.groups > 0);
 
 	static const struct proc_snap_paths missing = {"/nonexistent-proc", "/etc/passwd", "/etc/group"};
-	SK_CHECK_INT(proc_snap_blocks(&sb, &missing, NULL), SK_ENOENT);
+	SK_CHECK_INT(proc_snap_blocks(&sb, &missing, NULL, NULL), SK_ENOENT);
+	sk_strbuf_free(&sb);
+}
+
+/* A task iterator record (SKC_EVT_TASK_INFO) for tid: pid, exe layer,
+ * cgroup name lists (n bytes). */
+static size_t task_record(uint8_t *buf, uint64_t tid, uint32_t layer, const char *cgroups, size_t n)
+{
+	uint64_t pid = tid;
+	const void *params[] = {&pid, &layer, cgroups};
+	uint16_t lens[] = {8, 4, (uint16_t)n};
+	size_t len = make_event(buf, SKC_EVT_TASK_INFO, params, lens, 3);
+	memcpy(buf + 8, &tid, 8);
+	return len;
+}
+
+SK_TEST(proc_snapshot_takes_the_kernel_view)
+{
+	/* the kernel's word for this process: whole cgroup paths and an upper
+	 * layer exe; then a damaged record, which ends the list harmlessly */
+	uint8_t rec[512];
+	size_t len = task_record(rec, (uint64_t)getpid(), SKC_EXE_UPPER_LAYER, RAW("leaf\0kubepods\0\0"));
+	size_t other = task_record(rec + len, 999999999, 0, RAW("x\0\0"));
+	rec[len + 20] ^= 0xff; /* its type */
+	const struct proc_snap_kernel kernel = {rec, len + other};
+	static const struct proc_snap_paths host = {"/proc", "/etc/passwd", "/etc/group"};
+	sk_strbuf sb = SK_STRBUF_INIT;
+	SK_CHECK_INT(proc_snap_blocks(&sb, &host, &kernel, NULL), SK_OK);
+	struct snap_seen seen = {0};
+	sk_scap_callbacks cb = {.on_thread = seen_thread};
+	sk_scap_reader *r = NULL;
+	SK_CHECK_INT(sk_scap_reader_open_stream(&cb, &seen, &r), SK_OK);
+	SK_CHECK_INT(sk_scap_reader_feed(r, sb.data, sb.len), SK_OK);
+	sk_event ev;
+	SK_CHECK_INT(sk_scap_reader_next(r, &ev), SK_ENOENT);
+	sk_scap_reader_close(r);
+	SK_CHECK(seen.self);
+	SK_CHECK_STR(seen.self_cgroups, "cpuset=/kubepods/leaf");
+	SK_CHECK(seen.self_upper);
+	/* a malformed name list (no end): /proc's view instead */
+	sk_strbuf_reset(&sb);
+	len = task_record(rec, (uint64_t)getpid(), 0, "leaf", 4);
+	const struct proc_snap_kernel bad = {rec, len};
+	SK_CHECK_INT(proc_snap_blocks(&sb, &host, &bad, NULL), SK_OK);
+	memset(&seen, 0, sizeof(seen));
+	SK_CHECK_INT(sk_scap_reader_open_stream(&cb, &seen, &r), SK_OK);
+	SK_CHECK_INT(sk_scap_reader_feed(r, sb.data, sb.len), SK_OK);
+	SK_CHECK_INT(sk_scap_reader_next(r, &ev), SK_ENOENT);
+	sk_scap_reader_close(r);
+	SK_CHECK(strncmp(seen.self_cgroups, "cpuset=", 7) == 0 && strstr(seen.self_cgroups, "kubepods/leaf") == NULL);
 	sk_strbuf_free(&sb);
 }
 

@@ -460,7 +460,16 @@ static sk_err snapshot(struct capture *cap, sk_strbuf *sb, bool with_header)
 	if (cap->users != NULL) {
 		ctr_users_reset(cap->users);
 	}
-	return proc_snap_blocks(sb, &paths, cap->users);
+	/* the kernel's cgroup paths and exe layers, as events carry them */
+	sk_strbuf records = SK_STRBUF_INIT;
+	if (sensor_task_records(cap->sensor, &records) != SK_OK) {
+		sk_warn("the task iterator failed: the snapshot takes cgroups and exe layers from /proc");
+		sk_strbuf_reset(&records);
+	}
+	const struct proc_snap_kernel kernel = {(const uint8_t *)records.data, records.len};
+	sk_err err = proc_snap_blocks(sb, &paths, &kernel, cap->users);
+	sk_strbuf_free(&records);
+	return err;
 }
 
 static void send_message(struct capture *cap, const void *data, size_t len, uint32_t events)

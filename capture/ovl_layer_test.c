@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "capture_shared.h"
+#include "overlay_sleepers.h"
 #include "ovl_layer.h"
 #include "proc_snap.h"
 #include "scap_reader.h"
@@ -62,80 +63,6 @@ SK_TEST(mountinfo_lines_parse)
 	}
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
-static bool copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	ssize_t n;
-	bool ok = true;
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	int out = open(to, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0755);
-
-	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0) {
-		ok &= write(out, buf, (size_t)n) == n;
-	}
-	ok &= in >= 0 && out >= 0;
-	if (in >= 0) {
-		close(in);
-	}
-	if (out >= 0) {
-		close(out);
-	}
-	return ok;
-}
-
-/* Child: private mount namespace, overlay over dir/{lower,upper,work} at
- * dir/merged; a grandchild runs the image's copy of sleep (lower), the child
- * runs a copy dropped through the merged view (upper). The grandchild's pid
- * goes to wfd. */
-static void overlay_sleepers(const char *dir, int wfd)
-{
-	char opts[1024], merged[256], lower_exe[256], upper_exe[256];
-
-	snprintf(opts, sizeof(opts), "lowerdir=%s/lower,upperdir=%s/upper,workdir=%s/work", dir, dir, dir);
-	snprintf(merged, sizeof(merged), "%s/merged", dir);
-	snprintf(lower_exe, sizeof(lower_exe), "%s/merged/image_sleep", dir);
-	snprintf(upper_exe, sizeof(upper_exe), "%s/merged/dropped_sleep", dir);
-	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-	    mount("overlay", merged, "overlay", 0, opts) != 0 || !copy_file("/bin/sleep", upper_exe)) {
-		_exit(2);
-	}
-	pid_t g = fork();
-	if (g == 0) {
-		execl(lower_exe, lower_exe, "20", (char *)NULL);
-		_exit(127);
-	}
-	if (write(wfd, &g, sizeof(g)) != (ssize_t)sizeof(g)) {
-		_exit(3);
-	}
-	execl(upper_exe, upper_exe, "20", (char *)NULL);
-	_exit(127);
-}
-
-/* Waits (bounded) until pid's exe link ends with name; fills exepath. */
-static bool wait_exe(pid_t pid, const char *name, char *exepath, size_t cap)
-{
-	char link[64];
-	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
-	for (int i = 0; i < 250; i++) {
-		ssize_t n = readlink(link, exepath, cap - 1);
-		if (n > 0) {
-			exepath[n] = '\0';
-			size_t len = strlen(name);
-			if ((size_t)n >= len && strcmp(exepath + n - len, name) == 0) {
-				return true;
-			}
-		}
-		sleep_ms(20);
-	}
-	return false;
-}
-
 struct layer_seen {
 	pid_t upper_pid, lower_pid;
 	int upper_flags, lower_flags; /* -1 until seen; bit 0 upper, bit 1 lower */
@@ -161,7 +88,7 @@ static void check_snapshot(struct layer_seen *seen)
 	sk_scap_reader *r = NULL;
 	sk_event ev;
 
-	SK_CHECK_INT(proc_snap_blocks(&sb, &host, NULL), SK_OK);
+	SK_CHECK_INT(proc_snap_blocks(&sb, &host, NULL, NULL), SK_OK);
 	SK_CHECK_INT(sk_scap_reader_open_stream(&cb, seen, &r), SK_OK);
 	SK_CHECK_INT(sk_scap_reader_feed(r, sb.data, sb.len), SK_OK);
 	SK_CHECK_INT(sk_scap_reader_next(r, &ev), SK_ENOENT);
@@ -174,7 +101,6 @@ static void check_snapshot(struct layer_seen *seen)
 SK_TEST(overlay_layers_of_running_processes)
 {
 	char dir[] = "/tmp/sk_ovl_XXXXXX", path[256], exepath[512];
-	static const char *const subdirs[] = {"lower", "upper", "work", "merged"};
 	struct layer_seen seen = {.upper_flags = -1, .lower_flags = -1};
 	int fds[2] = {-1, -1};
 
@@ -183,16 +109,11 @@ SK_TEST(overlay_layers_of_running_processes)
 		return;
 	}
 	SK_CHECK(mkdtemp(dir) != NULL);
-	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]);
-		SK_CHECK(mkdir(path, 0755) == 0);
-	}
-	snprintf(path, sizeof(path), "%s/lower/image_sleep", dir);
-	SK_CHECK(copy_file("/bin/sleep", path));
+	SK_CHECK(overlay_prepare(dir));
 	SK_CHECK(pipe2(fds, O_CLOEXEC) == 0);
 	seen.upper_pid = fork();
 	if (seen.upper_pid == 0) {
-		overlay_sleepers(dir, fds[1]);
+		overlay_sleepers(dir, "20", fds[1]);
 	}
 	close(fds[1]);
 	if (read(fds[0], &seen.lower_pid, sizeof(seen.lower_pid)) != (ssize_t)sizeof(seen.lower_pid)) {
@@ -200,9 +121,9 @@ SK_TEST(overlay_layers_of_running_processes)
 	}
 	close(fds[0]);
 	SK_CHECK(seen.lower_pid > 0);
-	if (seen.lower_pid > 0 && wait_exe(seen.upper_pid, "/merged/dropped_sleep", exepath, sizeof(exepath))) {
+	if (seen.lower_pid > 0 && overlay_wait_exe(seen.upper_pid, "/merged/dropped_sleep", exepath, sizeof(exepath))) {
 		SK_CHECK_INT(ovl_exe_layer("/proc", (uint64_t)seen.upper_pid, exepath), SKC_EXE_UPPER_LAYER);
-		SK_CHECK(wait_exe(seen.lower_pid, "/merged/image_sleep", exepath, sizeof(exepath)));
+		SK_CHECK(overlay_wait_exe(seen.lower_pid, "/merged/image_sleep", exepath, sizeof(exepath)));
 		SK_CHECK_INT(ovl_exe_layer("/proc", (uint64_t)seen.lower_pid, exepath), SKC_EXE_LOWER_LAYER);
 		check_snapshot(&seen);
 	} else {

@@ -40,6 +40,71 @@ struct task_info {
 	size_t cgroups_len;
 };
 
+/* One thread as the kernel's task iterator saw it (SKC_EVT_TASK_INFO). */
+struct ktask {
+	uint64_t tid;
+	uint32_t layer;          /* SKC_EXE_*_LAYER */
+	const uint8_t *cgroups;  /* name lists, as exec events carry them */
+	uint16_t cgroups_len;
+};
+
+struct ktasks {
+	struct ktask *v; /* sorted by tid */
+	size_t n;
+};
+
+static int by_tid(const void *a, const void *b)
+{
+	const struct ktask *x = a, *y = b;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+/* Indexes the iterator's records; the index ends at a damaged record. */
+static sk_err index_ktasks(const struct proc_snap_kernel *k, struct ktasks *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (k == NULL || k->len == 0) {
+		return SK_OK;
+	}
+	size_t cap = k->len / (SKC_HDR_LEN + 6 + 12) + 1;
+	out->v = malloc(cap * sizeof(*out->v));
+	if (out->v == NULL) {
+		return SK_ENOMEM;
+	}
+	const uint8_t *r = k->records;
+	size_t left = k->len;
+	while (left >= SKC_HDR_LEN + 6 + 12 && out->n < cap) {
+		uint32_t len, nparams;
+		uint16_t type, lens[3];
+		memcpy(&len, r + 16, 4);
+		memcpy(&type, r + 20, 2);
+		memcpy(&nparams, r + 22, 4);
+		memcpy(lens, r + SKC_HDR_LEN, 6);
+		if (len > left || type != SKC_EVT_TASK_INFO || nparams != 3 || lens[0] != 8 || lens[1] != 4 ||
+		    len != SKC_HDR_LEN + 6u + 12u + lens[2]) {
+			break;
+		}
+		struct ktask *t = &out->v[out->n++];
+		memcpy(&t->tid, r + 8, 8);
+		memcpy(&t->layer, r + SKC_HDR_LEN + 6 + 8, 4);
+		t->cgroups = r + SKC_HDR_LEN + 6 + 12;
+		t->cgroups_len = lens[2];
+		r += len;
+		left -= len;
+	}
+	if (out->n > 1) {
+		qsort(out->v, out->n, sizeof(*out->v), by_tid);
+	}
+	return SK_OK;
+}
+
+static const struct ktask *find_ktask(const struct ktasks *kt, uint64_t tid)
+{
+	struct ktask key = {.tid = tid};
+	return kt->n > 0 ? bsearch(&key, kt->v, kt->n, sizeof(*kt->v), by_tid) : NULL;
+}
+
 /* Reads a whole small file into buf (NUL-terminated); returns bytes or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t cap)
 {
@@ -179,9 +244,27 @@ static void load_cgroups(const char *path, struct task_info *t)
 	}
 }
 
+/* The kernel's cgroups of a thread as the scap string; false (t unchanged)
+ * when it does not fit or is malformed. */
+static bool kernel_cgroups(const struct ktask *k, struct task_info *t)
+{
+	sk_strbuf sb = SK_STRBUF_INIT;
+	uint16_t n = sc_cgroups_string(k->cgroups, k->cgroups_len, &sb);
+	bool ok = n > 0 && !sk_strbuf_failed(&sb) && sb.len <= sizeof(t->cgroups);
+	if (ok) {
+		memcpy(t->cgroups, sb.data, sb.len);
+		t->cgroups_len = sb.len;
+	}
+	sk_strbuf_free(&sb);
+	return ok;
+}
+
 /* exe_layer caches the overlay layer of the process's exe across its
- * threads (-1: not looked up yet): the lookup reads mountinfo. */
-static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct task_info *t, int64_t *exe_layer)
+ * threads (-1: not looked up yet): the lookup reads mountinfo. k is what
+ * the kernel says of the thread (NULL: nothing): its cgroups and layer win
+ * over /proc's. */
+static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, const struct ktask *k, struct task_info *t,
+		     int64_t *exe_layer)
 {
 	char path[PATH_MAX], buf[8192];
 	memset(t, 0, sizeof(*t));
@@ -247,7 +330,9 @@ static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct t
 		t->exe_mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
 		t->exe_writable = t->uid == 0 || ((st.st_mode & S_IWUSR) && st.st_uid == t->uid) ||
 				  ((st.st_mode & S_IWGRP) && st.st_gid == t->gid) || (st.st_mode & S_IWOTH);
-		if (*exe_layer < 0) {
+		if (*exe_layer < 0 && k != NULL) {
+			*exe_layer = k->layer & (SKC_EXE_UPPER_LAYER | SKC_EXE_LOWER_LAYER);
+		} else if (*exe_layer < 0) {
 			*exe_layer = ovl_exe_layer(proc_root, pid, t->exepath);
 		}
 		t->exe_layer = (uint32_t)*exe_layer;
@@ -258,7 +343,9 @@ static int load_task(const char *proc_root, uint64_t pid, uint64_t tid, struct t
 	t->loginuid = read_small(path, buf, sizeof(buf)) > 0 ? (uint32_t)strtoul(buf, NULL, 10) : UINT32_MAX;
 	snprintf(path, sizeof(path), "%s/%llu/task/%llu/cgroup", proc_root, (unsigned long long)pid,
 		 (unsigned long long)tid);
-	load_cgroups(path, t);
+	if (k == NULL || !kernel_cgroups(k, t)) {
+		load_cgroups(path, t);
+	}
 	t->fdlimit = 1024;
 	snprintf(path, sizeof(path), "%s/%llu/limits", proc_root, (unsigned long long)pid);
 	if (read_small(path, buf, sizeof(buf)) > 0) {
@@ -608,7 +695,8 @@ static int is_number(const char *s)
 	return 1;
 }
 
-static sk_err put_process(sk_scap_writer *w, const char *proc_root, uint64_t pid, struct task_info *t)
+static sk_err put_process(sk_scap_writer *w, const char *proc_root, uint64_t pid, const struct ktasks *kt,
+			  struct task_info *t)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%llu/task", proc_root, (unsigned long long)pid);
@@ -620,8 +708,8 @@ static sk_err put_process(sk_scap_writer *w, const char *proc_root, uint64_t pid
 	struct dirent *te;
 	int64_t exe_layer = -1;
 	while (err == SK_OK && (te = readdir(tasks)) != NULL) {
-		if (is_number(te->d_name) &&
-		    load_task(proc_root, pid, strtoull(te->d_name, NULL, 10), t, &exe_layer) == 0) {
+		uint64_t tid = is_number(te->d_name) ? strtoull(te->d_name, NULL, 10) : 0;
+		if (tid != 0 && load_task(proc_root, pid, tid, find_ktask(kt, tid), t, &exe_layer) == 0) {
 			err = put_task(w, t);
 		}
 	}
@@ -695,8 +783,8 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths, struct ctr_users *users,
-		       sk_strbuf *user_events)
+sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths, const struct proc_snap_kernel *kernel,
+		       struct ctr_users *users, sk_strbuf *user_events)
 {
 	DIR *procs = opendir(paths->proc);
 	if (procs == NULL) {
@@ -704,7 +792,11 @@ sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths, s
 	}
 	struct task_info *t = malloc(sizeof(*t));
 	struct sock_table socks = {0};
-	sk_err err = t != NULL ? put_machine(w) : SK_ENOMEM;
+	struct ktasks kt;
+	sk_err err = index_ktasks(kernel, &kt);
+	if (err == SK_OK) {
+		err = t != NULL ? put_machine(w) : SK_ENOMEM;
+	}
 	if (err != SK_OK) {
 		goto cleanup;
 	}
@@ -716,7 +808,7 @@ sk_err proc_snap_write(sk_scap_writer *w, const struct proc_snap_paths *paths, s
 		}
 		uint64_t pid = strtoull(pe->d_name, NULL, 10);
 		t->cgroups_len = 0; /* no stale list when the process is gone */
-		err = put_process(w, paths->proc, pid, t);
+		err = put_process(w, paths->proc, pid, &kt, t);
 		if (err == SK_OK) {
 			err = put_fds(w, paths->proc, pid, &socks);
 		}
@@ -736,11 +828,13 @@ cleanup:
 	closedir(procs);
 	free(socks.v);
 	free(socks.netns);
+	free(kt.v);
 	free(t);
 	return err;
 }
 
-sk_err proc_snap_blocks(sk_strbuf *sb, const struct proc_snap_paths *paths, struct ctr_users *users)
+sk_err proc_snap_blocks(sk_strbuf *sb, const struct proc_snap_paths *paths, const struct proc_snap_kernel *kernel,
+			struct ctr_users *users)
 {
 	sk_scap_writer *w = NULL;
 	sk_strbuf user_events = SK_STRBUF_INIT;
@@ -750,7 +844,7 @@ sk_err proc_snap_blocks(sk_strbuf *sb, const struct proc_snap_paths *paths, stru
 	if (err != SK_OK) {
 		return err;
 	}
-	err = proc_snap_write(w, paths, users, &user_events);
+	err = proc_snap_write(w, paths, kernel, users, &user_events);
 	if (err == SK_OK) {
 		err = sk_scap_writer_take(w, &data, &len);
 	}

@@ -75,6 +75,15 @@ struct {
 	__type(value, struct evtbuf);
 } sk_evt SEC(".maps");
 
+/* The task iterator's own scratch buffer: it runs in the reader's read()
+ * and must not share sk_evt with a tracepoint program on the same CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct evtbuf);
+} sk_iter_evt SEC(".maps");
+
 struct stash {
 	__u64 how[3]; /* openat2 open_how: flags, mode, resolve */
 	__u32 nr;     /* syscall number + 1 while the stash is live, else 0 */
@@ -144,9 +153,10 @@ static __always_inline __u32 bound_len(__u32 len, __u32 max)
 
 /* ---- event building ---------------------------------------------------- */
 
-static __always_inline struct evtbuf *evt_start(__u16 type, __u32 nparams, __u32 tid)
+/* Starts an event in the scratch buffer of map (sk_evt or sk_iter_evt). */
+static __always_inline struct evtbuf *evt_start_in(void *map, __u16 type, __u32 nparams, __u32 tid)
 {
-	struct evtbuf *b = bpf_map_lookup_elem(&sk_evt, &zero);
+	struct evtbuf *b = bpf_map_lookup_elem(map, &zero);
 	if (!b) {
 		return NULL;
 	}
@@ -161,6 +171,11 @@ static __always_inline struct evtbuf *evt_start(__u16 type, __u32 nparams, __u32
 	b->idx = 0;
 	b->pos = SKC_HDR_LEN + 2 * nparams;
 	return b;
+}
+
+static __always_inline struct evtbuf *evt_start(__u16 type, __u32 nparams, __u32 tid)
+{
+	return evt_start_in(&sk_evt, type, nparams, tid);
 }
 
 /* Records the length of the parameter just written and advances. */
@@ -1327,4 +1342,38 @@ SEC("tracepoint")
 int sk_tp_exec_exit_tail(struct trace_event_raw_sys_exit *ctx)
 {
 	return exec_exit((__u32)ctx->id, ctx->ret);
+}
+
+/* The /proc snapshot's view from the kernel: one SKC_EVT_TASK_INFO record
+ * per thread (pid, the exe's overlay layer, the cgroup name lists exactly
+ * as exec events carry them), read by the sensor through a task iterator
+ * at each snapshot. /proc shows cgroup paths relative to the reader's
+ * cgroup namespace (in a pod, /../../kubepods/...) and cannot tell which
+ * overlay layer a running exe came from without the layer's directories;
+ * these records match what later events carry. */
+SEC("iter/task")
+int sk_iter_task(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	if (!task) {
+		return 0;
+	}
+	struct evtbuf *b = evt_start_in(&sk_iter_evt, SKC_EVT_TASK_INFO, 3, BPF_CORE_READ(task, pid));
+	if (!b) {
+		return 0;
+	}
+	put_u64(b, BPF_CORE_READ(task, tgid));
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	put_u32(b, exe ? exe_layer(BPF_CORE_READ(exe, f_inode)) : 0);
+	put_cgroups(b, task);
+	__u32 len = b->pos;
+	if (len > SKC_EVT_HALF || b->idx != b->nparams) {
+		return 0;
+	}
+	__builtin_memcpy(&b->data[16], &len, 4);
+	/* masked in the register the helper receives (see bound_len) */
+	_Static_assert(SKC_EVT_BUF == 0x4000, "the mask below is SKC_EVT_BUF - 1");
+	asm volatile("%0 &= 0x3fff" : "+r"(len));
+	bpf_seq_write(ctx->meta->seq, b->data, len);
+	return 0;
 }

@@ -330,11 +330,7 @@ static size_t put_cgroup_path(const char *key, const uint8_t *p, int count, sk_s
 	return out->len - start;
 }
 
-/* Appends the scap cgroups string of the kernel's cgroups parameter (p, n
- * bytes; see put_cgroups in saker.bpf.c): "cpuset=<path>" with the cpuset
- * controller's cgroup, on a v1 or hybrid host followed by
- * "unified=<path>". Nothing for a malformed parameter. Returns its length. */
-static uint16_t put_cgroups(const uint8_t *p, size_t n, sk_strbuf *out)
+uint16_t sc_cgroups_string(const uint8_t *p, size_t n, sk_strbuf *out)
 {
 	size_t unified_used = 0, cpuset_used = 0;
 	if (n > UINT16_MAX - 32) {
@@ -388,7 +384,7 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 		uint16_t nlen = plen[i];
 		const void *src = p;
 		if (c == SC_CONV_CGROUPS) {
-			nlen = put_cgroups(p, plen[i], out);
+			nlen = sc_cgroups_string(p, plen[i], out);
 			src = NULL;
 		} else if (c != SC_CONV_NONE && plen[i] == 4) {
 			switch (c) {

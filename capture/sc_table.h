@@ -83,6 +83,13 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out);
  * otherwise. */
 sk_err sc_synth_enter(const uint8_t *ev, size_t len, bool all, sk_strbuf *out, bool *added);
 
+/* Appends the scap cgroups string of the kernel's cgroups parameter (p, n
+ * bytes; see put_cgroups in saker.bpf.c): "cpuset=<path>" with the cpuset
+ * controller's cgroup, on a v1 or hybrid host followed by
+ * "unified=<path>", each NUL-terminated. Nothing for a malformed parameter.
+ * Returns the length appended. */
+uint16_t sc_cgroups_string(const uint8_t *p, size_t n, sk_strbuf *out);
+
 /* Conversions, exposed for tests. */
 uint32_t sc_open_flags_to_scap(uint32_t flags);
 uint8_t sc_fcntl_to_scap(uint32_t cmd);

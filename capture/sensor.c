@@ -426,6 +426,31 @@ cleanup:
 	return err;
 }
 
+sk_err sensor_task_records(struct sensor *s, sk_strbuf *out)
+{
+	/* the link was made at the load, with the privileges that takes */
+	struct bpf_link *link = s->skel->links.sk_iter_task;
+	int fd = link != NULL ? bpf_iter_create(bpf_link__fd(link)) : -1;
+	if (fd < 0) {
+		return SK_EIO;
+	}
+	sk_err err = SK_OK;
+	char buf[16384];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			err = n < 0 ? SK_EIO : SK_OK;
+			break;
+		}
+		sk_strbuf_append(out, buf, (size_t)n);
+	}
+	close(fd);
+	return err == SK_OK && sk_strbuf_failed(out) ? SK_ENOMEM : err;
+}
+
 sk_err sensor_set_interest(struct sensor *s, const bool want[SKC_MAX_SYSCALLS])
 {
 	int fd = bpf_map__fd(s->skel->maps.sk_interest);

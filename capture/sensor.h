@@ -15,6 +15,7 @@
 
 #include "capture_shared.h"
 #include "sk_err.h"
+#include "sk_strbuf.h"
 
 struct sensor;
 
@@ -50,6 +51,12 @@ sk_err sensor_wait(struct sensor *s, int timeout_ms, int *n);
 
 /* Copies per-CPU counters into per_cpu (room for max CPUs); *ncpus set. */
 sk_err sensor_counters(struct sensor *s, struct skc_counters *per_cpu, uint32_t max, uint32_t *ncpus);
+
+/* Appends one SKC_EVT_TASK_INFO record per thread (the task iterator in
+ * saker.bpf.c) to out, for the /proc snapshot (proc_snap.h). Works after
+ * the capabilities are dropped. SK_EIO when the iterator cannot run,
+ * SK_ENOMEM. */
+sk_err sensor_task_records(struct sensor *s, sk_strbuf *out);
 
 /* Number of CPUs with a ring buffer. */
 uint32_t sensor_ncpus(const struct sensor *s);

@@ -9,7 +9,9 @@
  * a uid only those name: user.name and group.name are the container's names
  * (read by the capture through /proc/<pid>/root: from the snapshot for the
  * resident, and at the exec, through the still-running parent of the short
- * command, for the others), and root on the host stays root. Twice: in the unified hierarchy as Docker's systemd driver names it
+ * command, for the others), and root on the host stays root. The resident's
+ * cgroup path is whole (the kernel's, from the snapshot's task iterator),
+ * not relative to the sensor's cgroup namespace. Twice: in the unified hierarchy as Docker's systemd driver names it
  * (<cgroup2>/saker-test-<pid>/docker-<64 hex>.scope), and, where the cpuset
  * controller sits on a v1 hierarchy (hybrid and v1 hosts, like this CI
  * machine), in that hierarchy only, as Docker's cgroupfs driver names it
@@ -80,7 +82,7 @@ static const char rules_fmt[] =
     "- rule: open in container\n"
     "  desc: test\n"
     "  condition: evt.type in (open, openat) and evt.dir = < and container and fd.name = %s\n"
-    "  output: \"OPEN id=%%container.id pid=%%proc.pid user=%%user.name\"\n"
+    "  output: \"OPEN id=%%container.id pid=%%proc.pid user=%%user.name cg=%%thread.cgroups\"\n"
     "  priority: WARNING\n";
 
 static char deep_dir[3200]; /* a working directory whose path is ~3 000 bytes long */
@@ -281,11 +283,9 @@ static bool enter_pod(const char *pod_procs)
  * set, saker-capture runs as in a pod (enter_pod). */
 static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 {
-	const char *build = getenv("SAKER_BUILD_DIR");
-	char capture[512], engine[512], scap[128], log[128], rules_path[128], out[128], procs[600], cmd[1600];
+	char capture[512], scap[128], log[128], rules_path[128], out[128], procs[600], cmd[1600];
 	char marker[128], rules[2048];
 	capture_exe(capture, sizeof(capture));
-	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build ? build : "build");
 	snprintf(scap, sizeof(scap), "%s/c.scap", dir);
 	snprintf(log, sizeof(log), "%s/capture.log", dir);
 	snprintf(rules_path, sizeof(rules_path), "%s/rules.yaml", dir);
@@ -346,9 +346,9 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	snprintf(conf_path, sizeof(conf_path), "%s/hostconfig.json", state_dir);
 	SK_CHECK(capture_write_file(conf_path, "{\"Privileged\":false}"));
 
-	snprintf(cmd, sizeof(cmd), "SAKER_DOCKER_ROOT='%s/docker' '%s' -e '%s' -r '%s' > '%s' 2>&1", dir, engine, scap,
-		 rules_path, out);
-	SK_CHECK_INT(system(cmd), 0);
+	char env[128];
+	snprintf(env, sizeof(env), "SAKER_DOCKER_ROOT='%s/docker' ", dir);
+	SK_CHECK_INT(capture_replay(env, scap, rules_path, out), 0);
 	char want[192];
 	snprintf(want, sizeof(want),
 		 "CTR id=%.12s pid=%d name=saker-web image=nginx:1.25 user=ctruser group=ctrgroup", cg->id, in_ctr);
@@ -359,6 +359,12 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	/* the resident's users came with the snapshot */
 	snprintf(want, sizeof(want), "OPEN id=%.12s pid=%d user=ctruser", cg->id, resident);
 	SK_CHECK(capture_file_contains(out, want));
+	/* and its whole cgroup path, as events carry them, even from a pod,
+	 * where /proc shows it relative to the sensor's (/../../saker-test-...) */
+	char cg_path[600];
+	snprintf(cg_path, sizeof(cg_path), "=%s", strstr(cg->dirs[2], "/saker-test-"));
+	SK_CHECK(capture_file_contains(out, cg_path));
+	SK_CHECK(!capture_file_contains(out, "=/.."));
 	snprintf(want, sizeof(want), "HOST id=host pid=%d user=root", on_host);
 	SK_CHECK(capture_file_contains(out, want));
 	char wrong[128];

@@ -58,10 +58,8 @@ static pid_t run_as_node_user(void)
 static pid_t record_and_replay(const char *host_root, const char *tag, char *out, size_t out_cap, char *log,
 			       size_t log_cap)
 {
-	const char *build = getenv("SAKER_BUILD_DIR");
-	char capture[512], engine[512], scap[128], rules_path[128], cmd[1024];
+	char capture[512], scap[128], rules_path[128];
 	capture_exe(capture, sizeof(capture));
-	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build ? build : "build");
 	snprintf(scap, sizeof(scap), "%s/%s.scap", dir, tag);
 	snprintf(rules_path, sizeof(rules_path), "%s/rules.yaml", dir);
 	snprintf(out, out_cap, "%s/%s.out", dir, tag);
@@ -81,8 +79,7 @@ static pid_t record_and_replay(const char *host_root, const char *tag, char *out
 	capture_sleep_ms(500); /* the capture drains its rings every few ms */
 	int status = capture_stop(cap);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	snprintf(cmd, sizeof(cmd), "'%s' -e '%s' -r '%s' > '%s' 2>&1", engine, scap, rules_path, out);
-	SK_CHECK_INT(system(cmd), 0);
+	SK_CHECK_INT(capture_replay("", scap, rules_path, out), 0);
 	return pid;
 }
 

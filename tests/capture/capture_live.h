@@ -53,6 +53,19 @@ static inline void capture_exe(char *out, size_t cap)
 	snprintf(out, cap, "%s/bin/saker-capture", build ? build : "build");
 }
 
+/* Replays the recording scap through the saker-engine under test with the
+ * rules file rules, its output (both streams) to the file out; env (may be
+ * "") goes before the command, e.g. "SAKER_DOCKER_ROOT='/x' ". Returns
+ * system()'s status (0: the engine exited 0). */
+static inline int capture_replay(const char *env, const char *scap, const char *rules, const char *out)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char cmd[2048];
+	int n = snprintf(cmd, sizeof(cmd), "%s'%s/bin/saker-engine' -e '%s' -r '%s' > '%s' 2>&1", env,
+			 build ? build : "build", scap, rules, out);
+	return n > 0 && (size_t)n < sizeof(cmd) ? system(cmd) : -1;
+}
+
 static inline void capture_sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
