@@ -94,9 +94,12 @@ struct capture {
 	char proc_root[PATH_MAX], passwd[PATH_MAX], group[PATH_MAX];
 	struct ctr_users *users; /* containers whose users were sent */
 	sk_strbuf user_events;   /* scratch: the ones an exec needs */
+	bool users_lost;         /* a lost batch may have carried some: send all again */
+	uint64_t users_reset_ns; /* when the list last started over */
 };
 
-#define MAX_CONTAINERS 4096u /* as the engine's state.max_containers default */
+#define MAX_CONTAINERS 4096u /* as many as the engine keeps tables for */
+#define USERS_RESET_NS 1000000000ull
 
 static volatile sig_atomic_t stop_requested;
 
@@ -389,10 +392,18 @@ static void add_container_users(struct capture *cap, uint16_t cpu, size_t exec_b
 	if (sk_event_param_u64(&ev, (uint32_t)ppid_param, &ppid) != SK_OK || (int64_t)ppid < 0) {
 		ppid = 0;
 	}
+	uint64_t now = now_ns();
+	/* At most once a second: while the engine cannot keep up, every lost
+	 * batch would otherwise have every container's files read again. */
+	if (cap->users_lost && now - cap->users_reset_ns >= USERS_RESET_NS) {
+		ctr_users_reset(cap->users);
+		cap->users_lost = false;
+		cap->users_reset_ns = now;
+	}
 	uint32_t added = 0;
 	sk_strbuf_reset(&cap->user_events);
 	if (ctr_users_note(cap->users, pid, ppid, (const char *)ev.param[cgroups_param],
-			   ev.param_len[cgroups_param], (uint32_t)uid, ev.ts - 1, now_ns(), cpu, &cap->user_events,
+			   ev.param_len[cgroups_param], (uint32_t)uid, ev.ts - 1, now, cpu, &cap->user_events,
 			   &added) == SK_OK &&
 	    added > 0 && !sk_strbuf_failed(&cap->user_events)) {
 		insert_before(cap, exec_block, cap->user_events.data, cap->user_events.len);
@@ -459,6 +470,8 @@ static sk_err snapshot(struct capture *cap, sk_strbuf *sb, bool with_header)
 	}
 	if (cap->users != NULL) {
 		ctr_users_reset(cap->users);
+		cap->users_lost = false;
+		cap->users_reset_ns = now_ns();
 	}
 	/* the kernel's cgroup paths and exe layers, as events carry them */
 	sk_strbuf records = SK_STRBUF_INIT;
@@ -478,9 +491,7 @@ static void send_message(struct capture *cap, const void *data, size_t len, uint
 	if (rv != 0) {
 		cap->lost_batches++;
 		cap->lost_events += events;
-		if (cap->users != NULL) {
-			ctr_users_reset(cap->users); /* any users it carried go again */
-		}
+		cap->users_lost = true; /* any users it carried go again */
 	}
 }
 
