@@ -186,6 +186,12 @@ class Checker:
         self.check_engine_container(containers.get("engine"))
         if drv["enabled"] and "capture" in containers:
             self.check_capture_container(containers["capture"], pod)
+        annotations = ds["spec"]["template"]["metadata"].get("annotations") or {}
+        apparmor = annotations.get("container.apparmor.security.beta.kubernetes.io/capture")
+        want_apparmor = drv.get("apparmorProfile") or None if drv["enabled"] else None
+        if apparmor != want_apparmor:
+            self.fail(f"DaemonSet: capture's AppArmor annotation is {apparmor!r}, driver.apparmorProfile "
+                      f"{drv.get('apparmorProfile')!r}")
         self.check_host_paths(pod)
 
     def check_run_volume(self, pod):

@@ -97,6 +97,12 @@ class BrokenRenderings(unittest.TestCase):
                 m.pop("readOnly", None)
         self.assert_caught("mounted read-write", mutate)
 
+    def test_apparmor_annotation_lost(self):
+        def mutate(docs):
+            find(docs, "DaemonSet")["spec"]["template"]["metadata"]["annotations"].pop(
+                "container.apparmor.security.beta.kubernetes.io/capture")
+        self.assert_caught("AppArmor annotation is None", mutate)
+
     def test_hostname_env_lost(self):
         self.assert_caught("SAKER_HOSTNAME", lambda docs: container(docs, "DaemonSet", "engine").pop("env"))
 
@@ -207,6 +213,12 @@ class OtherValues(unittest.TestCase):
         docs, errors = self.render_with("driver:\n  privileged: true\n")
         self.assertEqual(errors, [])
         self.assertIs(container(docs, "DaemonSet", "capture")["securityContext"]["privileged"], True)
+
+    def test_apparmor_left_to_the_runtime(self):
+        docs, errors = self.render_with('driver:\n  apparmorProfile: ""\n')
+        self.assertEqual(errors, [])
+        annotations = find(docs, "DaemonSet")["spec"]["template"]["metadata"]["annotations"]
+        self.assertNotIn("container.apparmor.security.beta.kubernetes.io/capture", annotations)
 
     def test_user_hostname_wins(self):
         docs, errors = self.render_with("extra:\n  env:\n    - name: SAKER_HOSTNAME\n      value: lab\n")

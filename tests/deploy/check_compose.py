@@ -118,6 +118,8 @@ class Checker:
             self.fail(f"capture: cap_add {cap.get('cap_add')} != {sorted(EBPF_CAPS)}")
         if cap.get("pid") != "host":
             self.fail("capture: not pid: host")
+        if "apparmor:unconfined" not in (cap.get("security_opt") or []):
+            self.fail("capture: not apparmor:unconfined (docker-default hides the host's /proc/<pid>/fd)")
         m = {target: (source, ro) for source, target, ro in mounts(cap)}
         for source, target in (("/sys/kernel/btf", "/sys/kernel/btf"), ("/proc", "/host/proc")):
             if m.get(target) != (source, True):
@@ -246,6 +248,7 @@ BREAKS = [
     (("services", "capture", "cap_add"), ["BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "DAC_READ_SEARCH", "SYS_ADMIN"],
      "capture: cap_add"),
     (("services", "capture", "pid"), None, "not pid: host"),
+    (("services", "capture", "security_opt"), ["no-new-privileges:true"], "not apparmor:unconfined"),
     (("services", "capture", "volumes"), ["saker-run:/run/saker:rw", "/proc:/host/proc:rw"], "not mounted read-only"),
     (("services", "engine", "cap_add"), ["NET_ADMIN"], "engine: adds capabilities"),
     (("services", "engine", "cap_drop"), [], "engine: does not drop all capabilities"),
