@@ -224,29 +224,48 @@ sk_err ctr_users_encode(const char *passwd, size_t passwd_len, const char *group
 
 /* ---- reading a container's files ---- */
 
-/* Reads rel ("etc/passwd") inside root_fd, resolved as the container sees
- * it: "/" and ".." stop at its root and /proc magic links are refused. A
- * regular file only (a FIFO would block the reader), at most CU_MAX_FILE
- * bytes. Returns the malloc'ed text, NULL when it cannot be read. */
-static char *read_in_root(int root_fd, const char *rel, size_t *len)
+/* Opens rel ("etc/passwd") inside root_fd for reading, resolved as the
+ * container sees it: "/" and ".." stop at its root and /proc magic links
+ * are refused. A regular file only, checked on an O_PATH handle before the
+ * real open: the container may have made it a FIFO (the read would block)
+ * or a device node (opening some, a watchdog, has effects on the node).
+ * Returns the fd and the file's size, or -1. */
+static int open_in_root(int root_fd, const char *rel, off_t *size)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd = (int)syscall(SYS_openat2, root_fd, rel, &how, sizeof(how));
+	int handle = (int)syscall(SYS_openat2, root_fd, rel, &how, sizeof(how));
+	if (handle < 0) {
+		return -1;
+	}
+	struct stat st;
+	int fd = -1;
+	if (fstat(handle, &st) == 0 && S_ISREG(st.st_mode)) {
+		char self[64];
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", handle);
+		fd = open(self, O_RDONLY | O_NOCTTY | O_CLOEXEC); /* the same inode, now readable */
+		*size = st.st_size;
+	}
+	close(handle);
+	return fd;
+}
+
+/* Reads rel inside root_fd (open_in_root), at most CU_MAX_FILE bytes.
+ * Returns the malloc'ed text, NULL when it cannot be read. */
+static char *read_in_root(int root_fd, const char *rel, size_t *len)
+{
+	off_t size = 0;
+	int fd = open_in_root(root_fd, rel, &size);
+	*len = 0;
 	if (fd < 0) {
 		return NULL;
 	}
-	struct stat st;
-	char *buf = NULL;
-	size_t have = 0;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		goto cleanup;
-	}
 	/* sized by the file (a growing file is read as it was), not by the cap */
-	size_t cap = st.st_size > 0 && (uint64_t)st.st_size < CU_MAX_FILE ? (size_t)st.st_size : CU_MAX_FILE;
-	buf = malloc(cap);
+	size_t cap = size > 0 && (uint64_t)size < CU_MAX_FILE ? (size_t)size : CU_MAX_FILE;
+	char *buf = malloc(cap);
+	size_t have = 0;
 	while (buf != NULL && have < cap) {
 		ssize_t n = read(fd, buf + have, cap - have);
 		if (n <= 0) {
@@ -254,7 +273,6 @@ static char *read_in_root(int root_fd, const char *rel, size_t *len)
 		}
 		have += (size_t)n;
 	}
-cleanup:
 	close(fd);
 	*len = have;
 	return buf;

@@ -11,8 +11,9 @@
  *
  * The files belong to the container: they are opened inside its root
  * (openat2 RESOLVE_IN_ROOT, so a symlink cannot point at the node's files),
- * must be regular files, and only their first CU_MAX_FILE bytes and
- * CU_MAX_ENTRIES entries are read. */
+ * must be regular files (checked before they are opened for reading, so a
+ * FIFO or device node is never opened), and only their first CU_MAX_FILE
+ * bytes and CU_MAX_ENTRIES entries are read. */
 #ifndef CTR_USERS_H
 #define CTR_USERS_H
 

@@ -1,6 +1,6 @@
 /* ctr_users_test.c: a container's passwd and group become useradded and
  * groupadded events keyed by its short id, read inside the container's root
- * (a symlink to an absolute path stays inside it; a FIFO is not read), through
+ * (a symlink to an absolute path stays inside it; a FIFO is not even opened), through
  * the parent when the process is gone, only from processes /proc still puts
  * in the container, once per container and again for a uid the table lacks,
  * at most once a second. */
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,7 +121,11 @@ SK_TEST(note_reads_inside_the_container_root)
 	snprintf(path, sizeof(path), "%s/proc/42/root/etc/passwd", dir);
 	write_file(path, "root:x:0:0:root:/root:/bin/sh\nweb:x:33:33::/var/www:/bin/false\n");
 	snprintf(path, sizeof(path), "%s/proc/42/root/etc/group", dir);
-	SK_CHECK(mkfifo(path, 0600) == 0); /* must not block the reader */
+	SK_CHECK(mkfifo(path, 0600) == 0); /* must not block the reader, nor even be opened */
+	/* opens in the container's etc, seen by inotify (O_PATH handles are not) */
+	int watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/proc/42/root/etc", dir);
+	SK_CHECK(watch >= 0 && inotify_add_watch(watch, path, IN_OPEN) >= 0);
 	snprintf(path, sizeof(path), "%s/proc/42/cgroup", dir);
 	write_file(path, "12:cpuset:/docker/" CTR "\n0::/system.slice/docker-" CTR ".scope\n");
 	snprintf(path, sizeof(path), "%s/proc/43/cgroup", dir);
@@ -163,6 +168,20 @@ SK_TEST(note_reads_inside_the_container_root)
 	SK_CHECK_INT(walk(&sb, evs, m, 4), 2);
 	SK_CHECK_STR(m[1].str[0], "web");
 	SK_CHECK_STR(m[1].str[3], "0123456789ab");
+	/* passwd was opened to be read, the FIFO never was */
+	bool passwd_opened = false, group_opened = false;
+	char evbuf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t got = watch >= 0 ? read(watch, evbuf, sizeof(evbuf)) : -1;
+	for (ssize_t off = 0; off < got;) {
+		const struct inotify_event *ie = (const struct inotify_event *)(evbuf + off);
+		passwd_opened |= ie->len > 0 && strcmp(ie->name, "passwd") == 0;
+		group_opened |= ie->len > 0 && strcmp(ie->name, "group") == 0;
+		off += (ssize_t)(sizeof(*ie) + ie->len);
+	}
+	SK_CHECK(passwd_opened && !group_opened);
+	if (watch >= 0) {
+		close(watch);
+	}
 	/* Sent: a known uid, or an unknown one within the second, adds nothing. */
 	sk_strbuf_reset(&sb);
 	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 33, 11, 2000, 1, &sb, &added), SK_OK);
