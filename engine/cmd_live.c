@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "event_table.h"
+#include "interest.h"
 #include "pipeline.h"
 #include "scap_reader.h"
 #include "sk_ipc.h"
@@ -39,16 +40,6 @@ static void on_signal(int sig)
 	}
 }
 
-/* Syscalls whose events keep the process and fd tables right, whatever the
- * rules say. */
-static const char *const state_syscalls[] = {
-	"clone", "clone3", "fork", "vfork", "execve", "execveat", "procexit", "open", "openat", "openat2",
-	"creat", "close", "socket", "socketpair", "connect", "accept", "accept4", "bind", "listen", "dup",
-	"dup2", "dup3", "fcntl", "pipe", "pipe2", "chdir", "fchdir", "eventfd", "eventfd2", "signalfd",
-	"signalfd4", "timerfd_create", "inotify_init", "inotify_init1", "memfd_create", "userfaultfd",
-	"setuid", "setgid", "setresuid", "setresgid", "prctl", "setsid", "setpgid",
-};
-
 typedef struct live {
 	sk_pipeline pipe;
 	pthread_mutex_t lock; /* guards interest + generation, read by the control thread */
@@ -61,60 +52,18 @@ typedef struct live {
 	uint64_t last_drops; /* cumulative capture drops seen so far */
 } live;
 
-static bool interest_add(uint16_t *set, size_t *n, size_t max, uint16_t t)
-{
-	for (size_t i = 0; i < *n; i++) {
-		if (set[i] == t) {
-			return true;
-		}
-	}
-	if (*n == max) {
-		return false;
-	}
-	set[(*n)++] = t;
-	return true;
-}
-
-/* The exit event types of everything the rules or the state need. */
-static sk_err interest_compute(const sk_ruleset *rs, uint16_t **out, size_t *n)
-{
-	uint16_t count = sk_event_type_count();
-	uint16_t *set = calloc(count, sizeof(*set));
-	uint16_t ids[16];
-
-	*out = NULL;
-	*n = 0;
-	if (set == NULL) {
-		return SK_ENOMEM;
-	}
-	for (uint16_t t = 0; t < count; t++) {
-		const sk_event_info *info = sk_event_info_get(t);
-		if (!sk_event_is_exit(t) || (info->flags & (SK_EF_UNUSED | SK_EF_OLD_VERSION)) != 0) {
-			continue;
-		}
-		if (sk_ruleset_rules_for_type(rs, t) > 0) {
-			interest_add(set, n, count, t);
-		}
-	}
-	for (size_t i = 0; i < sizeof(state_syscalls) / sizeof(state_syscalls[0]); i++) {
-		size_t k = sk_event_types_by_name(state_syscalls[i], ids, sizeof(ids) / sizeof(ids[0]));
-		for (size_t j = 0; j < k && j < sizeof(ids) / sizeof(ids[0]); j++) {
-			const sk_event_info *info = sk_event_info_get(ids[j]);
-			if (sk_event_is_exit(ids[j]) && (info->flags & (SK_EF_UNUSED | SK_EF_OLD_VERSION)) == 0) {
-				interest_add(set, n, count, ids[j]);
-			}
-		}
-	}
-	*out = set;
-	return SK_OK;
-}
-
-static sk_err live_update_interest(live *lv)
+static sk_err live_update_interest(live *lv, const sk_engine_config *cfg)
 {
 	uint16_t *set = NULL;
 	size_t n = 0;
-	sk_err err = interest_compute(lv->pipe.rules, &set, &n);
+	sk_strbuf unknown = SK_STRBUF_INIT;
+	sk_err err = sk_interest_compute(lv->pipe.rules, cfg, &set, &n, &unknown);
 
+	if (err == SK_OK && unknown.len > 0) {
+		sk_warn("base_syscalls.custom_set: no syscall Saker captures is named %s (left out)",
+			sk_strbuf_str(&unknown));
+	}
+	sk_strbuf_free(&unknown);
 	if (err != SK_OK) {
 		return err;
 	}
@@ -124,7 +73,9 @@ static sk_err live_update_interest(live *lv)
 	lv->ninterest = n;
 	lv->generation++;
 	pthread_mutex_unlock(&lv->lock);
-	sk_info("capturing %zu event types for the loaded rules and the state (generation %llu)", n,
+	sk_info("capturing %zu event types for the loaded rules and %s (generation %llu)", n,
+		cfg->base_all ? "base_syscalls.all" : cfg->base_repair ? "base_syscalls.repair"
+		: cfg->nbase_custom_set > 0 ? "base_syscalls.custom_set" : "the state",
 		(unsigned long long)lv->generation);
 	return SK_OK;
 }
@@ -284,7 +235,7 @@ static void live_reload_rules(live *lv, const sk_cli *cli)
 		return;
 	}
 	if (sk_pipeline_reload(&lv->pipe, &cfg) == SK_OK) {
-		(void)live_update_interest(lv);
+		(void)live_update_interest(lv, &cfg);
 	} else {
 		sk_error("reload: the rules did not load; the current rules stay active");
 	}
@@ -327,7 +278,7 @@ int cmd_live(const sk_cli *cli)
 	if (sk_state_load_host_users(lv.pipe.state) != SK_OK) {
 		sk_warn("cannot read /etc/passwd or /etc/group: user.name and group.name will be <NA>");
 	}
-	err = live_update_interest(&lv);
+	err = live_update_interest(&lv, &cfg);
 	if (err == SK_OK) {
 		err = sk_scap_reader_open_stream(&live_callbacks, &lv, &rd);
 	}

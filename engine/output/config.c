@@ -17,6 +17,7 @@ typedef enum key_kind {
 	KEY_U32,
 	KEY_MATCHING,
 	KEY_RULES,
+	KEY_SYSCALLS, /* base_syscalls.custom_set */
 } key_kind;
 
 typedef struct key_def {
@@ -32,6 +33,9 @@ static const key_def keys[] = {
 	{"rules_file", KEY_RULES, 0}, /* Falco's older spelling */
 	{"priority", KEY_STRING, offsetof(sk_engine_config, priority)},
 	{"rule_matching", KEY_MATCHING, offsetof(sk_engine_config, rule_matching_all)},
+	{"base_syscalls.custom_set", KEY_SYSCALLS, 0},
+	{"base_syscalls.repair", KEY_BOOL, offsetof(sk_engine_config, base_repair)},
+	{"base_syscalls.all", KEY_BOOL, offsetof(sk_engine_config, base_all)},
 	{"json_output", KEY_BOOL, OUT(json_output)},
 	{"json_include_output_property", KEY_BOOL, OUT(json_include_output_property)},
 	{"json_include_tags_property", KEY_BOOL, OUT(json_include_tags_property)},
@@ -66,6 +70,14 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	return sk_output_config_defaults(&c->out);
 }
 
+static void clear_base_syscalls(sk_engine_config *c)
+{
+	for (size_t i = 0; i < c->nbase_custom_set; i++) {
+		free(c->base_custom_set[i]);
+	}
+	c->nbase_custom_set = 0;
+}
+
 void sk_engine_config_free(sk_engine_config *c)
 {
 	if (c == NULL) {
@@ -75,6 +87,7 @@ void sk_engine_config_free(sk_engine_config *c)
 		free(c->rules_files[i]);
 	}
 	c->nrules_files = 0;
+	clear_base_syscalls(c);
 	free(c->priority);
 	c->priority = NULL;
 	sk_output_config_free(&c->out);
@@ -120,6 +133,63 @@ static sk_err add_rules_file(sk_engine_config *c, const char *path, sk_strbuf *w
 	}
 	c->rules_files[c->nrules_files++] = copy;
 	return SK_OK;
+}
+
+/* Appends one base_syscalls.custom_set entry: a syscall name, or "!" and
+ * one; len bytes of name (surrounding blanks are dropped). */
+static sk_err add_base_syscall(sk_engine_config *c, const char *name, size_t len, sk_strbuf *why)
+{
+	while (len > 0 && (*name == ' ' || *name == '\t')) {
+		name++;
+		len--;
+	}
+	while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t')) {
+		len--;
+	}
+	size_t at = len > 0 && name[0] == '!' ? 1 : 0;
+	bool ok = len > at && len < 64;
+	for (size_t i = at; ok && i < len; i++) {
+		char ch = name[i];
+		ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+	}
+	if (!ok) {
+		sk_strbuf_printf(why, "base_syscalls.custom_set: '%.*s' is not a syscall name (or !name)", (int)len,
+				 name);
+		return SK_EINVAL;
+	}
+	if (c->nbase_custom_set >= SK_CONFIG_MAX_BASE_SYSCALLS) {
+		sk_strbuf_printf(why, "base_syscalls.custom_set: more than %d entries", SK_CONFIG_MAX_BASE_SYSCALLS);
+		return SK_ERANGE;
+	}
+	char *copy = strndup(name, len);
+	if (copy == NULL) {
+		return SK_ENOMEM;
+	}
+	c->base_custom_set[c->nbase_custom_set++] = copy;
+	return SK_OK;
+}
+
+/* A scalar for base_syscalls.custom_set: "[a, !b]" (Falco's -o form), "[]"
+ * or one name; replaces the list. */
+static sk_err set_base_syscalls(sk_engine_config *c, const char *value, sk_strbuf *why)
+{
+	clear_base_syscalls(c);
+	size_t len = strlen(value);
+	if (len < 2 || value[0] != '[' || value[len - 1] != ']') {
+		return add_base_syscall(c, value, len, why);
+	}
+	const char *p = value + 1, *end = value + len - 1;
+	sk_err err = SK_OK;
+	while (err == SK_OK && p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma != NULL ? comma : end;
+		bool blank = strspn(p, " \t") >= (size_t)(stop - p);
+		if (!blank || comma != NULL) {
+			err = add_base_syscall(c, p, (size_t)(stop - p), why);
+		}
+		p = stop + 1;
+	}
+	return err;
 }
 
 static void clear_rules_files(sk_engine_config *c)
@@ -173,6 +243,8 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 	case KEY_RULES:
 		clear_rules_files(c);
 		return add_rules_file(c, value, why);
+	case KEY_SYSCALLS:
+		return set_base_syscalls(c, value, why);
 	}
 	return SK_EINTERNAL;
 }
@@ -185,6 +257,9 @@ sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *va
 	}
 	if (strcmp(key, "rules_files[]") == 0 || strcmp(key, "rules_file[]") == 0) {
 		return add_rules_file(c, value, why);
+	}
+	if (strcmp(key, "base_syscalls.custom_set[]") == 0) {
+		return add_base_syscall(c, value, strlen(value), why);
 	}
 	k = find_key(key);
 	if (k == NULL) {
@@ -236,19 +311,25 @@ static sk_err walk_value(walk *w, const char *path, yaml_node_t *v)
 		sk_err err = apply(w->c, k, scalar(v), w->why);
 		return err == SK_OK ? SK_OK : fail_at(w, v, SK_EPARSE);
 	}
-	if (k->kind != KEY_RULES) {
+	if (k->kind != KEY_RULES && k->kind != KEY_SYSCALLS) {
 		sk_strbuf_printf(w->why, "%s: expected a single value", path);
 		return fail_at(w, v, SK_EPARSE);
 	}
-	clear_rules_files(w->c);
+	bool rules = k->kind == KEY_RULES;
+	if (rules) {
+		clear_rules_files(w->c);
+	} else {
+		clear_base_syscalls(w->c);
+	}
 	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		yaml_node_t *item = yaml_document_get_node(w->doc, *it);
 		sk_err err;
 		if (item == NULL || item->type != YAML_SCALAR_NODE) {
-			sk_strbuf_printf(w->why, "%s: expected a list of paths", path);
+			sk_strbuf_printf(w->why, "%s: expected a list of %s", path, rules ? "paths" : "syscall names");
 			return fail_at(w, v, SK_EPARSE);
 		}
-		err = add_rules_file(w->c, scalar(item), w->why);
+		err = rules ? add_rules_file(w->c, scalar(item), w->why)
+			    : add_base_syscall(w->c, scalar(item), strlen(scalar(item)), w->why);
 		if (err != SK_OK) {
 			return fail_at(w, item, err == SK_ENOMEM ? err : SK_EPARSE);
 		}

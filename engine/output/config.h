@@ -23,6 +23,7 @@
 #include "sk_strbuf.h"
 
 #define SK_CONFIG_MAX_RULES_FILES 256
+#define SK_CONFIG_MAX_BASE_SYSCALLS 512 /* base_syscalls.custom_set entries */
 /* Largest configuration file accepted. */
 #define SK_CONFIG_MAX_BYTES (4u << 20)
 
@@ -31,6 +32,12 @@ typedef struct sk_engine_config {
 	size_t nrules_files;
 	char *priority;          /* minimum priority name, as written ("debug") */
 	bool rule_matching_all;  /* rule_matching: all */
+	/* base_syscalls (Falco): syscall names to capture, "!name" to leave
+	 * out; repair: the rules' syscalls plus the fewest the state needs;
+	 * all: every syscall. See engine/interest.h. */
+	char *base_custom_set[SK_CONFIG_MAX_BASE_SYSCALLS];
+	size_t nbase_custom_set;
+	bool base_repair, base_all;
 	sk_output_config out;
 } sk_engine_config;
 
@@ -48,7 +55,9 @@ sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const
 
 /* Sets one dotted key ("file_output.enabled", "true"). Unknown keys are
  * SK_ENOENT, bad values SK_EINVAL (why says which). rules_files takes one
- * path and replaces the list; "rules_files[]" appends. */
+ * path and replaces the list; "rules_files[]" appends. The list
+ * base_syscalls.custom_set takes "[a, !b]" or one name and replaces;
+ * "base_syscalls.custom_set[]" appends one name. */
 sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *value, sk_strbuf *why);
 
 /* Frees everything c owns. */

@@ -1,0 +1,253 @@
+/* interest_test: the capture's interest set from the rules and falco.yaml's
+ * base_syscalls: the default state set, a custom set replacing it, "!name"
+ * taking out even a rule's syscall, repair adding only what the rules'
+ * syscalls need, all, and names no syscall has. Then from the command line
+ * a user types: saker-engine runs live, once with falco.yaml's
+ * base_syscalls (-c) and once with -o, and the test asks its control
+ * socket what to capture, as saker-capture does ("SKCTL1 GET 0").
+ * Bounded: 100 tries, 10 s, per start. */
+#define _GNU_SOURCE
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "event_table.h"
+#include "interest.h"
+#include "pipeline.h"
+#include "sk_log.h"
+#include "sk_test.h"
+
+static const char rules_file[] = "tests/data/interest/rules.yaml";
+
+static char dir[] = "/tmp/sk_interest_XXXXXX";
+
+/* Starts saker-engine live with argv's extra arguments (NULL-ended), asks
+ * for the set and fills want; false when no answer came. */
+static bool ask(const char *const *extra, bool *want, size_t count)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char engine[512], events[128], control[128], log[128];
+	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build ? build : "build");
+	snprintf(events, sizeof(events), "ipc://%s/events.sock", dir);
+	snprintf(control, sizeof(control), "ipc://%s/control.sock", dir);
+	snprintf(log, sizeof(log), "%s/engine.log", dir);
+	const char *argv[32] = {engine, "-r", rules_file, "--events", events, "--control", control};
+	size_t argc = 7;
+	for (size_t i = 0; extra[i] != NULL && argc < 31; i++) {
+		argv[argc++] = extra[i];
+	}
+	argv[argc] = NULL;
+	pid_t pid = fork();
+	if (pid == 0) {
+		FILE *f = freopen(log, "w", stderr);
+		(void)f;
+		execv(engine, (char *const *)argv);
+		_exit(127);
+	}
+	nng_socket req;
+	bool answered = false;
+	memset(want, 0, count * sizeof(*want));
+	if (nng_req0_open(&req) == 0) {
+		nng_socket_set_ms(req, NNG_OPT_RECVTIMEO, 100);
+		nng_socket_set_ms(req, NNG_OPT_SENDTIMEO, 100);
+		for (int i = 0; i < 100 && !answered; i++) {
+			char *reply = NULL;
+			size_t len = 0;
+			if (nng_dial(req, control, NULL, 0) != 0) {
+				struct timespec ts = {0, 100 * 1000000L};
+				nanosleep(&ts, NULL);
+				continue;
+			}
+			if (nng_send(req, "SKCTL1 GET 0", 12, 0) != 0 || nng_recv(req, &reply, &len, NNG_FLAG_ALLOC) != 0) {
+				continue;
+			}
+			unsigned long gen = 0, n = 0;
+			int off = 0;
+			char head[64];
+			size_t hl = len < sizeof(head) - 1 ? len : sizeof(head) - 1;
+			memcpy(head, reply, hl);
+			head[hl] = '\0';
+			if (sscanf(head, "SKCTL1 SET %lu %lu %n", &gen, &n, &off) == 2 && off > 0 &&
+			    (size_t)off + 2 * n <= len) {
+				for (unsigned long k = 0; k < n; k++) {
+					uint16_t t = (uint16_t)((uint8_t)reply[off + 2 * k] | (uint8_t)reply[off + 2 * k + 1] << 8);
+					if (t < count) {
+						want[t] = true;
+					}
+				}
+				answered = true;
+			}
+			nng_free(reply, len);
+		}
+		nng_close(req);
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	return answered;
+}
+
+
+/* The set for the rules file and config (base_syscalls set by -o style
+ * key=value pairs); *unknown gets the names no syscall has. */
+static void compute(const char *const *settings, size_t n, bool *want, size_t count, char *unknown, size_t ucap)
+{
+	sk_engine_config cfg;
+	sk_strbuf why = SK_STRBUF_INIT, bad = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&cfg), SK_OK);
+	SK_CHECK_INT(sk_engine_config_set(&cfg, "rules_files", rules_file, &why), SK_OK);
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		SK_CHECK_INT(sk_engine_config_set(&cfg, settings[i], settings[i + 1], &why), SK_OK);
+	}
+	sk_ruleset *rs = NULL;
+	SK_CHECK_INT(sk_pipeline_build_rules(&cfg, &rs), SK_OK);
+	uint16_t *set = NULL;
+	size_t nset = 0;
+	memset(want, 0, count * sizeof(*want));
+	if (rs != NULL) {
+		SK_CHECK_INT(sk_interest_compute(rs, &cfg, &set, &nset, &bad), SK_OK);
+	}
+	for (size_t i = 0; i < nset; i++) {
+		SK_CHECK(set[i] < count && !want[set[i]]); /* no duplicates */
+		want[set[i]] = true;
+	}
+	snprintf(unknown, ucap, "%s", sk_strbuf_str(&bad));
+	free(set);
+	sk_ruleset_free(rs);
+	sk_engine_config_free(&cfg);
+	sk_strbuf_free(&why);
+	sk_strbuf_free(&bad);
+}
+
+/* Whether the exit events of syscall name are in want. */
+static bool has(const bool *want, const char *name)
+{
+	uint16_t ids[16];
+	size_t k = sk_event_types_by_name(name, ids, 16);
+	for (size_t i = 0; i < k && i < 16; i++) {
+		if (sk_event_is_exit(ids[i]) && want[ids[i]]) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static size_t total(const bool *want, size_t count)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++) {
+		n += want[i];
+	}
+	return n;
+}
+
+SK_TEST(base_syscalls_shape_the_interest_set)
+{
+	size_t count = sk_event_type_count();
+	bool *want = calloc(count, sizeof(*want));
+	char unknown[256];
+
+	/* default: the rules' (openat, connect, mprotect) and the state set */
+	compute(NULL, 0, want, count, unknown, sizeof(unknown));
+	SK_CHECK(has(want, "openat") && has(want, "connect") && has(want, "mprotect"));
+	SK_CHECK(has(want, "close") && has(want, "clone") && has(want, "setuid") && has(want, "dup2"));
+	SK_CHECK(!has(want, "read") && !has(want, "getsockopt"));
+	size_t by_default = total(want, count);
+
+	/* a custom set replaces the state set; "!" takes out a rule's own */
+	static const char *const custom[] = {"base_syscalls.custom_set", "[read, !mprotect]"};
+	compute(custom, 2, want, count, unknown, sizeof(unknown));
+	SK_CHECK(has(want, "openat") && has(want, "connect") && has(want, "read"));
+	SK_CHECK(!has(want, "mprotect") && !has(want, "close") && !has(want, "setuid"));
+	SK_CHECK_STR(unknown, "");
+
+	/* repair: the rules' syscalls and the fewest the state needs for them */
+	static const char *const repair[] = {"base_syscalls.repair", "true"};
+	compute(repair, 2, want, count, unknown, sizeof(unknown));
+	SK_CHECK(has(want, "openat") && has(want, "clone") && has(want, "execve") && has(want, "setuid"));
+	SK_CHECK(has(want, "close") && has(want, "dup2")); /* openat makes fds */
+	SK_CHECK(has(want, "socket") && has(want, "bind") && has(want, "getsockopt")); /* connect */
+	SK_CHECK(!has(want, "accept") && !has(want, "pipe") && !has(want, "read"));
+	SK_CHECK(total(want, count) < by_default);
+
+	/* all: everything, less what "!" names; names nothing has are reported */
+	static const char *const all[] = {"base_syscalls.all", "true", "base_syscalls.custom_set[]", "!write",
+					  "base_syscalls.custom_set[]", "nosuchcall", "base_syscalls.custom_set[]",
+					  "!nosuchother"};
+	compute(all, 8, want, count, unknown, sizeof(unknown));
+	SK_CHECK(has(want, "read") && has(want, "getsockopt") && !has(want, "write"));
+	SK_CHECK(total(want, count) > by_default);
+	SK_CHECK_STR(unknown, "nosuchcall !nosuchother");
+	free(want);
+}
+
+SK_TEST(custom_set_values_are_checked)
+{
+	sk_engine_config cfg;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&cfg), SK_OK);
+	SK_CHECK_INT(sk_engine_config_set(&cfg, "base_syscalls.custom_set", "[open, !close, ]", &why), SK_OK);
+	SK_CHECK_INT(cfg.nbase_custom_set, 2);
+	SK_CHECK_INT(sk_engine_config_set(&cfg, "base_syscalls.custom_set", "[]", &why), SK_OK);
+	SK_CHECK_INT(cfg.nbase_custom_set, 0);
+	SK_CHECK_INT(sk_engine_config_set(&cfg, "base_syscalls.custom_set", "[open,,close]", &why), SK_EINVAL);
+	SK_CHECK(strstr(sk_strbuf_str(&why), "is not a syscall name") != NULL);
+	sk_strbuf_reset(&why);
+	static const char yaml[] = "base_syscalls:\n  custom_set: [open, \"!Close\"]\n  repair: true\n";
+	SK_CHECK_INT(sk_engine_config_load_string(&cfg, "f.yaml", yaml, sizeof(yaml) - 1, &why), SK_EPARSE);
+	SK_CHECK_STR(sk_strbuf_str(&why), "f.yaml:2: base_syscalls.custom_set: '!Close' is not a syscall name (or !name)");
+	sk_strbuf_reset(&why);
+	static const char good[] = "base_syscalls:\n  custom_set: [open, \"!close\"]\n  repair: true\n  all: false\n";
+	SK_CHECK_INT(sk_engine_config_load_string(&cfg, "g.yaml", good, sizeof(good) - 1, &why), SK_OK);
+	SK_CHECK(cfg.nbase_custom_set == 2 && strcmp(cfg.base_custom_set[1], "!close") == 0 && cfg.base_repair);
+	sk_engine_config_free(&cfg);
+	sk_strbuf_free(&why);
+}
+
+SK_TEST(base_syscalls_from_falco_yaml_and_o)
+{
+	size_t count = sk_event_type_count();
+	bool *want = calloc(count, sizeof(*want));
+	char conf[128];
+	snprintf(conf, sizeof(conf), "%s/falco.yaml", dir);
+	FILE *f = fopen(conf, "w");
+	SK_CHECK(f != NULL);
+	if (f != NULL) {
+		fputs("base_syscalls:\n  custom_set: [read, \"!mprotect\"]\n  repair: false\n", f);
+		fclose(f);
+	}
+	static const char *const plain[] = {NULL};
+	SK_CHECK(ask(plain, want, count));
+	SK_CHECK(has(want, "openat") && has(want, "mprotect") && has(want, "close") && !has(want, "read"));
+
+	const char *const yaml[] = {"-c", conf, NULL};
+	SK_CHECK(ask(yaml, want, count));
+	SK_CHECK(has(want, "openat") && has(want, "read") && !has(want, "mprotect") && !has(want, "close"));
+
+	static const char *const o[] = {"-o", "base_syscalls.repair=true", "-o", "base_syscalls.custom_set[]=!dup2",
+					NULL};
+	SK_CHECK(ask(o, want, count));
+	SK_CHECK(has(want, "openat") && has(want, "close") && has(want, "socket") && !has(want, "dup2"));
+	SK_CHECK(!has(want, "accept"));
+	free(want);
+}
+
+int main(void)
+{
+	sk_log_init("interest_test", SK_LOG_WARNING);
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	int rc = sk_test_run();
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? rc : 1;
+}
