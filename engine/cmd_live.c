@@ -3,8 +3,9 @@
  * syscall events the loaded rules and the state need; every event goes
  * through the pipeline (state, rules, outputs). SIGHUP reloads the rules
  * (on an error the old ones stay active); SIGINT/SIGTERM drain the outputs
- * and exit. Capture drops raise an internal alert, as Falco's
- * "syscall event drop" does. docs/protocol.md describes both links. */
+ * and exit. Capture drops call for falco.yaml's syscall_event_drops
+ * actions (engine/drops.h): an internal alert, as Falco's "syscall event
+ * drop", by default. docs/protocol.md describes both links. */
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/pull.h>
 #include <nng/protocol/reqrep0/rep.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "drops.h"
 #include "event_table.h"
 #include "interest.h"
 #include "pipeline.h"
@@ -49,7 +51,8 @@ typedef struct live {
 	nng_socket control;
 	pthread_t control_thread;
 	atomic_bool stopping;
-	uint64_t last_drops; /* cumulative capture drops seen so far */
+	sk_drops drops;  /* syscall_event_drops */
+	bool drop_exit;  /* the exit action fired: stop with status 1 */
 } live;
 
 static sk_err live_update_interest(live *lv, const sk_engine_config *cfg)
@@ -175,32 +178,38 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Cumulative drop counters: alert on every increase (the capture sends them
- * about once a second, which rate-limits the alert). The baseline is zero,
- * so drops before the first report are not missed; after an engine restart
- * the first report may repeat drops an earlier engine already reported. */
+/* Capture statistics (about once a second): syscall_event_drops decides
+ * what the drops since the previous report call for (engine/drops.h). */
 static sk_err on_capture_stats(void *ctx, const sk_scap_capture_stats *st)
 {
 	live *lv = ctx;
-	uint64_t drops = st->drops_full + st->drops_oversize;
+	uint64_t n = 0;
+	unsigned act = sk_drops_report(&lv->drops, st->events, st->drops_full + st->drops_oversize, now_ns(), &n);
 	char msg[256], fields[256];
 
-	if (drops > lv->last_drops) {
-		uint64_t n = drops - lv->last_drops;
-		snprintf(msg, sizeof(msg),
-			 "Saker internal: syscall event drop. %llu system calls dropped since the last report "
-			 "(buffer full %llu, oversize %llu in total)",
-			 (unsigned long long)n, (unsigned long long)st->drops_full,
-			 (unsigned long long)st->drops_oversize);
-		snprintf(fields, sizeof(fields),
-			 "{\"n_drops\":%llu,\"n_drops_buffer\":%llu,\"n_drops_oversize\":%llu,\"n_evts\":%llu}",
-			 (unsigned long long)n, (unsigned long long)st->drops_full,
-			 (unsigned long long)st->drops_oversize, (unsigned long long)st->events);
+	if (act == 0) {
+		return SK_OK;
+	}
+	snprintf(msg, sizeof(msg),
+		 "Saker internal: syscall event drop. %llu system calls dropped since the last report "
+		 "(buffer full %llu, oversize %llu in total)",
+		 (unsigned long long)n, (unsigned long long)st->drops_full, (unsigned long long)st->drops_oversize);
+	snprintf(fields, sizeof(fields),
+		 "{\"n_drops\":%llu,\"n_drops_buffer\":%llu,\"n_drops_oversize\":%llu,\"n_evts\":%llu}",
+		 (unsigned long long)n, (unsigned long long)st->drops_full, (unsigned long long)st->drops_oversize,
+		 (unsigned long long)st->events);
+	if ((act & SK_DROPS_LOG) != 0) {
 		sk_warn("%s", msg);
+	}
+	if ((act & SK_DROPS_ALERT) != 0) {
 		(void)sk_pipeline_internal_alert(&lv->pipe, now_ns(), "Saker internal: syscall event drop",
 						 SK_PRIO_CRITICAL, msg, fields);
 	}
-	lv->last_drops = drops;
+	if ((act & SK_DROPS_EXIT) != 0) {
+		sk_error("syscall_event_drops: exit (%llu system calls dropped since the last report)",
+			 (unsigned long long)n);
+		lv->drop_exit = true;
+	}
 	return SK_OK;
 }
 
@@ -273,6 +282,7 @@ int cmd_live(const sk_cli *cli)
 		rc = 2;
 		goto cleanup;
 	}
+	sk_drops_init(&lv.drops, &cfg.drops);
 	/* Live events come from this host: names for uids/gids come from its
 	 * passwd/group until the capture's user list says otherwise. */
 	if (sk_state_load_host_users(lv.pipe.state) != SK_OK) {
@@ -318,7 +328,7 @@ int cmd_live(const sk_cli *cli)
 	sigaction(SIGHUP, &sa, NULL);
 	sk_info("listening for saker-capture on %s (control %s)", events_url, control_url);
 
-	while (!live_stop) {
+	while (!live_stop && !lv.drop_exit) {
 		char *msg = NULL;
 		size_t len = 0;
 		sk_event evt;
@@ -350,10 +360,14 @@ int cmd_live(const sk_cli *cli)
 		}
 	}
 	sk_info("stopping: draining outputs");
-	rc = 0;
+	rc = lv.drop_exit ? 1 : 0;
 cleanup:
 	atomic_store(&lv.stopping, true);
-	nng_close(events);
+	/* The events socket is left to the process exit, as saker-capture leaves
+	 * its end: nng 1.5.2 (Debian 12) can deadlock in nng_close() while a
+	 * pipe still delivers (nanomsg/nng#1543); seen here when the engine
+	 * stopped (syscall_event_drops exit) under a capture draining a full
+	 * ring. Whatever it still holds is dropped either way. */
 	nng_close(lv.control);
 	if (control_started) {
 		pthread_join(lv.control_thread, NULL);

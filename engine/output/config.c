@@ -18,6 +18,9 @@ typedef enum key_kind {
 	KEY_MATCHING,
 	KEY_RULES,
 	KEY_SYSCALLS, /* base_syscalls.custom_set */
+	KEY_SHARE,    /* a number 0..1 */
+	KEY_RATE,     /* a number > 0 */
+	KEY_ACTIONS,  /* syscall_event_drops.actions */
 } key_kind;
 
 typedef struct key_def {
@@ -36,6 +39,11 @@ static const key_def keys[] = {
 	{"base_syscalls.custom_set", KEY_SYSCALLS, 0},
 	{"base_syscalls.repair", KEY_BOOL, offsetof(sk_engine_config, base_repair)},
 	{"base_syscalls.all", KEY_BOOL, offsetof(sk_engine_config, base_all)},
+	{"syscall_event_drops.threshold", KEY_SHARE, offsetof(sk_engine_config, drops.threshold)},
+	{"syscall_event_drops.actions", KEY_ACTIONS, offsetof(sk_engine_config, drops.actions)},
+	{"syscall_event_drops.rate", KEY_RATE, offsetof(sk_engine_config, drops.rate)},
+	{"syscall_event_drops.max_burst", KEY_U32, offsetof(sk_engine_config, drops.max_burst)},
+	{"syscall_event_drops.simulate_drops", KEY_BOOL, offsetof(sk_engine_config, drops.simulate)},
 	{"json_output", KEY_BOOL, OUT(json_output)},
 	{"json_include_output_property", KEY_BOOL, OUT(json_include_output_property)},
 	{"json_include_tags_property", KEY_BOOL, OUT(json_include_tags_property)},
@@ -67,6 +75,10 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	if (c->priority == NULL) {
 		return SK_ENOMEM;
 	}
+	c->drops.threshold = 0; /* Falco's is 0.1: Saker reports every drop unless told */
+	c->drops.actions = SK_DROPS_LOG | SK_DROPS_ALERT;
+	c->drops.rate = 1.0 / 30.0;
+	c->drops.max_burst = 1;
 	return sk_output_config_defaults(&c->out);
 }
 
@@ -135,10 +147,12 @@ static sk_err add_rules_file(sk_engine_config *c, const char *path, sk_strbuf *w
 	return SK_OK;
 }
 
-/* Appends one base_syscalls.custom_set entry: a syscall name, or "!" and
- * one; len bytes of name (surrounding blanks are dropped). */
-static sk_err add_base_syscall(sk_engine_config *c, const char *name, size_t len, sk_strbuf *why)
+/* Appends one base_syscalls.custom_set entry to the sk_engine_config at
+ * ctx: a syscall name, or "!" and one; len bytes of name (surrounding
+ * blanks are dropped). A list_item_fn. */
+static sk_err add_base_syscall(void *ctx, const char *name, size_t len, sk_strbuf *why)
 {
+	sk_engine_config *c = ctx;
 	while (len > 0 && (*name == ' ' || *name == '\t')) {
 		name++;
 		len--;
@@ -169,27 +183,91 @@ static sk_err add_base_syscall(sk_engine_config *c, const char *name, size_t len
 	return SK_OK;
 }
 
-/* A scalar for base_syscalls.custom_set: "[a, !b]" (Falco's -o form), "[]"
- * or one name; replaces the list. */
-static sk_err set_base_syscalls(sk_engine_config *c, const char *value, sk_strbuf *why)
+typedef sk_err (*list_item_fn)(void *ctx, const char *item, size_t len, sk_strbuf *why);
+
+/* Calls fn for each item of a list scalar, "[a, b]" (Falco's -o form for
+ * lists; "[]" has none, blanks around items are dropped), or for value
+ * itself when it is not one. An empty item between commas is passed on
+ * (fn refuses it). */
+static sk_err each_list_item(const char *value, list_item_fn fn, void *ctx, sk_strbuf *why)
 {
-	clear_base_syscalls(c);
 	size_t len = strlen(value);
 	if (len < 2 || value[0] != '[' || value[len - 1] != ']') {
-		return add_base_syscall(c, value, len, why);
+		return fn(ctx, value, len, why);
 	}
 	const char *p = value + 1, *end = value + len - 1;
 	sk_err err = SK_OK;
 	while (err == SK_OK && p < end) {
 		const char *comma = memchr(p, ',', (size_t)(end - p));
 		const char *stop = comma != NULL ? comma : end;
-		bool blank = strspn(p, " \t") >= (size_t)(stop - p);
-		if (!blank || comma != NULL) {
-			err = add_base_syscall(c, p, (size_t)(stop - p), why);
+		p += strspn(p, " \t");
+		size_t n = p < stop ? (size_t)(stop - p) : 0;
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t')) {
+			n--;
+		}
+		if (n > 0 || comma != NULL) {
+			err = fn(ctx, p, n, why);
 		}
 		p = stop + 1;
 	}
 	return err;
+}
+
+#define DROPS_IGNORE (1u << 31) /* while parsing: "ignore" was listed */
+
+/* One syscall_event_drops action added to the unsigned SK_DROPS_* set at
+ * ctx. "ignore" (no action) cannot be listed with another, as in Falco. A
+ * list_item_fn. */
+static sk_err add_drop_action(void *ctx, const char *name, size_t len, sk_strbuf *why)
+{
+	unsigned *actions = ctx;
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {{"ignore", DROPS_IGNORE},
+		     {"log", SK_DROPS_LOG},
+		     {"alert", SK_DROPS_ALERT},
+		     {"exit", SK_DROPS_EXIT}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i].name) == len && strncmp(names[i].name, name, len) == 0) {
+			*actions |= names[i].bit;
+			if ((*actions & DROPS_IGNORE) != 0 && *actions != DROPS_IGNORE) {
+				sk_strbuf_puts(why, "syscall_event_drops.actions: ignore cannot go with other actions");
+				return SK_EINVAL;
+			}
+			return SK_OK;
+		}
+	}
+	sk_strbuf_printf(why, "syscall_event_drops.actions: '%.*s' is none of ignore, log, alert, exit", (int)len,
+			 name);
+	return SK_EINVAL;
+}
+
+/* A scalar for syscall_event_drops.actions: "[log, alert]" or one action;
+ * replaces the list. */
+static sk_err set_drop_actions(unsigned *actions, const char *value, sk_strbuf *why)
+{
+	*actions = 0;
+	sk_err err = each_list_item(value, add_drop_action, actions, why);
+	*actions &= ~DROPS_IGNORE;
+	return err;
+}
+
+/* A number within [lo, hi], or (lo, hi] with lo_open, for key. */
+static sk_err parse_number(const char *key, const char *value, double lo, double hi, bool lo_open, double *out,
+			   sk_strbuf *why)
+{
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(value, &end);
+	bool ok = value[0] != '\0' && *end == '\0' && errno == 0 && v == v && v <= hi && (lo_open ? v > lo : v >= lo);
+	if (!ok) {
+		sk_strbuf_printf(why, "%s: expected a number %s %g and at most %g, got '%s'", key,
+				 lo_open ? "above" : "from", lo, hi, value);
+		return SK_EINVAL;
+	}
+	*out = v;
+	return SK_OK;
 }
 
 static void clear_rules_files(sk_engine_config *c)
@@ -244,7 +322,14 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 		clear_rules_files(c);
 		return add_rules_file(c, value, why);
 	case KEY_SYSCALLS:
-		return set_base_syscalls(c, value, why);
+		clear_base_syscalls(c); /* a list replaces, as in a file */
+		return each_list_item(value, add_base_syscall, c, why);
+	case KEY_SHARE:
+		return parse_number(k->key, value, 0.0, 1.0, false, (double *)(base + k->offset), why);
+	case KEY_RATE:
+		return parse_number(k->key, value, 0.0, 1e6, true, (double *)(base + k->offset), why);
+	case KEY_ACTIONS:
+		return set_drop_actions((unsigned *)(base + k->offset), value, why);
 	}
 	return SK_EINTERNAL;
 }
@@ -297,6 +382,25 @@ static sk_err fail_at(walk *w, yaml_node_t *n, sk_err err)
 
 static sk_err walk_map(walk *w, yaml_node_t *map, const char *prefix);
 
+/* syscall_event_drops.actions as a YAML list: replaces the actions. */
+static sk_err walk_actions(walk *w, const char *path, yaml_node_t *v)
+{
+	unsigned *actions = &w->c->drops.actions;
+	*actions = 0;
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+		if (item == NULL || item->type != YAML_SCALAR_NODE) {
+			sk_strbuf_printf(w->why, "%s: expected a list of actions", path);
+			return fail_at(w, v, SK_EPARSE);
+		}
+		if (add_drop_action(actions, scalar(item), strlen(scalar(item)), w->why) != SK_OK) {
+			return fail_at(w, item, SK_EPARSE);
+		}
+	}
+	*actions &= ~DROPS_IGNORE;
+	return SK_OK;
+}
+
 static sk_err walk_value(walk *w, const char *path, yaml_node_t *v)
 {
 	const key_def *k = find_key(path);
@@ -311,9 +415,12 @@ static sk_err walk_value(walk *w, const char *path, yaml_node_t *v)
 		sk_err err = apply(w->c, k, scalar(v), w->why);
 		return err == SK_OK ? SK_OK : fail_at(w, v, SK_EPARSE);
 	}
-	if (k->kind != KEY_RULES && k->kind != KEY_SYSCALLS) {
+	if (k->kind != KEY_RULES && k->kind != KEY_SYSCALLS && k->kind != KEY_ACTIONS) {
 		sk_strbuf_printf(w->why, "%s: expected a single value", path);
 		return fail_at(w, v, SK_EPARSE);
+	}
+	if (k->kind == KEY_ACTIONS) {
+		return walk_actions(w, path, v);
 	}
 	bool rules = k->kind == KEY_RULES;
 	if (rules) {

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "output.h"
 #include "sk_err.h"
@@ -26,6 +27,24 @@
 #define SK_CONFIG_MAX_BASE_SYSCALLS 512 /* base_syscalls.custom_set entries */
 /* Largest configuration file accepted. */
 #define SK_CONFIG_MAX_BYTES (4u << 20)
+
+/* syscall_event_drops.actions (engine/drops.h) */
+enum {
+	SK_DROPS_LOG = 1 << 0,
+	SK_DROPS_ALERT = 1 << 1,
+	SK_DROPS_EXIT = 1 << 2,
+};
+
+/* syscall_event_drops. Defaults: threshold 0 (any drop; Falco's is 0.1),
+ * actions log and alert, rate 1/30 (one message every 30 s), max_burst 1,
+ * as Falco's. */
+typedef struct sk_drops_config {
+	double threshold; /* share of the events since the last report, 0..1 */
+	unsigned actions; /* SK_DROPS_*; 0: ignore */
+	double rate;      /* messages a second */
+	uint32_t max_burst;
+	bool simulate; /* simulate_drops: act at every report */
+} sk_drops_config;
 
 typedef struct sk_engine_config {
 	char *rules_files[SK_CONFIG_MAX_RULES_FILES];
@@ -38,6 +57,7 @@ typedef struct sk_engine_config {
 	char *base_custom_set[SK_CONFIG_MAX_BASE_SYSCALLS];
 	size_t nbase_custom_set;
 	bool base_repair, base_all;
+	sk_drops_config drops;
 	sk_output_config out;
 } sk_engine_config;
 

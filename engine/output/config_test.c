@@ -1,5 +1,6 @@
-/* config_test.c: falco.yaml loads as is, values land in the right fields,
- * -o overrides, and bad values are reported with file:line and key. */
+/* config_test.c: falco.yaml loads as is, values land in the right fields
+ * (syscall_event_drops too), -o overrides, and bad values are reported with
+ * file:line and key. */
 #include "config.h"
 
 #include "sk_test.h"
@@ -26,6 +27,37 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK(!c.out.http_enabled);
 	SK_CHECK_STR(c.out.http_user_agent, "falcosecurity/falco");
 	SK_CHECK_INT(c.out.queue_capacity, 0);
+	/* syscall_event_drops and base_syscalls as upstream ships them */
+	SK_CHECK(c.drops.threshold > 0.099 && c.drops.threshold < 0.101);
+	SK_CHECK_INT(c.drops.actions, SK_DROPS_LOG | SK_DROPS_ALERT);
+	SK_CHECK(c.drops.rate > 0.0333 && c.drops.rate < 0.0334);
+	SK_CHECK_INT(c.drops.max_burst, 1);
+	SK_CHECK(!c.drops.simulate);
+	SK_CHECK(c.nbase_custom_set == 0 && !c.base_repair && !c.base_all);
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
+SK_TEST(syscall_event_drops_values)
+{
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	static const char yaml[] = "syscall_event_drops:\n  threshold: 0\n  actions: [alert, exit]\n  rate: 2\n"
+				   "  max_burst: 5\n  simulate_drops: true\n";
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "d.yaml", yaml, sizeof(yaml) - 1, &why), SK_OK);
+	SK_CHECK(c.drops.threshold == 0 && c.drops.rate == 2 && c.drops.max_burst == 5 && c.drops.simulate);
+	SK_CHECK_INT(c.drops.actions, SK_DROPS_ALERT | SK_DROPS_EXIT);
+	SK_CHECK_INT(sk_engine_config_set(&c, "syscall_event_drops.actions", "[ignore]", &why), SK_OK);
+	SK_CHECK_INT(c.drops.actions, 0);
+	SK_CHECK_INT(sk_engine_config_set(&c, "syscall_event_drops.actions", "log", &why), SK_OK);
+	SK_CHECK_INT(c.drops.actions, SK_DROPS_LOG);
+	SK_CHECK_INT(sk_engine_config_set(&c, "syscall_event_drops.actions", "[]", &why), SK_OK);
+	SK_CHECK_INT(c.drops.actions, 0);
+	SK_CHECK_INT(sk_engine_config_set(&c, "syscall_event_drops.threshold", "1.5", &why), SK_EINVAL);
+	SK_CHECK_INT(sk_engine_config_set(&c, "syscall_event_drops.rate", "0", &why), SK_EINVAL);
+	SK_CHECK_INT(sk_engine_config_set(&c, "syscall_event_drops.actions", "[log, ignore]", &why), SK_EINVAL);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "ignore cannot go with other actions");
 	sk_engine_config_free(&c);
 	sk_strbuf_free(&why);
 }
@@ -92,6 +124,10 @@ SK_TEST(bad_values_say_where)
 	check_bad("rules_files:\n  - {a: 1}\n", "bad.yaml:2: rules_files: expected a list of paths");
 	check_bad("key: [unclosed\n", "bad.yaml:");
 	check_bad("- just\n- a list\n", "the configuration must be a mapping");
+	check_bad("syscall_event_drops:\n  actions:\n    - log\n    - shout\n",
+		  "bad.yaml:4: syscall_event_drops.actions: 'shout' is none of ignore, log, alert, exit");
+	check_bad("syscall_event_drops:\n  threshold: lots\n",
+		  "bad.yaml:2: syscall_event_drops.threshold: expected a number from 0 and at most 1, got 'lots'");
 	sk_engine_config c;
 	sk_strbuf why = SK_STRBUF_INIT;
 	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);

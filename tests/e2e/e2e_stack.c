@@ -249,6 +249,13 @@ static sk_err start_engine(e2e_stack *s, const e2e_opts *o)
 		argv[n++] = "-o";
 		argv[n++] = nng_url;
 	}
+	char extra[256];
+	if (o->engine_extra != NULL) {
+		snprintf(extra, sizeof(extra), "%s", o->engine_extra);
+		for (char *tok = strtok(extra, " "); tok != NULL && n < 31; tok = strtok(NULL, " ")) {
+			argv[n++] = tok;
+		}
+	}
 	argv[n] = NULL;
 	return spawn_ready(argv, s->engine_out, &s->engine, "listening for saker-capture", 10000);
 }

@@ -19,6 +19,7 @@ typedef struct e2e_opts {
 	const char *canary_cmd;    /* shell command that triggers canary_rule */
 	const char *canary_rule;   /* rule name the engine must print before the stack counts as up */
 	const char *capture_extra; /* extra saker-capture arguments (e.g. "--ring-mb 1"), may be NULL */
+	const char *engine_extra;  /* extra saker-engine arguments, space-separated, may be NULL */
 	const char *nng_output;    /* without webhook: engine nng_output URL (the caller listens), may be NULL */
 } e2e_opts;
 

@@ -434,6 +434,21 @@ static pid_t flood_opens(int ms)
 	return pid;
 }
 
+/* Floods opens and stops the capture's reader for 1.5 s: the 1 MiB rings
+ * overflow for sure, however fast the capture and the engine are. */
+static void overflow_ring(const e2e_stack *s, pid_t flooders[FLOODERS])
+{
+	SK_CHECK(e2e_wait_contains(s->capture_log, "saker-capture: stats:", 3000));
+	for (int i = 0; i < FLOODERS; i++) {
+		flooders[i] = flood_opens(6000);
+		SK_CHECK(flooders[i] > 0);
+	}
+	e2e_sleep_ms(200);
+	kill(s->capture, SIGSTOP);
+	e2e_sleep_ms(1500);
+	kill(s->capture, SIGCONT);
+}
+
 SK_TEST(drops)
 {
 	char tools[64], canary[256];
@@ -451,19 +466,8 @@ SK_TEST(drops)
 		SK_CHECK(!"pipeline up");
 		goto cleanup;
 	}
-	/* The engine takes the first statistics report as its baseline
-	 * (engine/cmd_live.c on_capture_stats): drops before it never alert. */
-	SK_CHECK(e2e_wait_contains(s.capture_log, "saker-capture: stats:", 3000));
-	for (int i = 0; i < FLOODERS; i++) {
-		flooders[i] = flood_opens(6000);
-		SK_CHECK(flooders[i] > 0);
-	}
-	/* A stopped reader lets the ring overflow for sure, however fast the
-	 * capture and the engine are. */
-	e2e_sleep_ms(200);
-	kill(s.capture, SIGSTOP);
-	e2e_sleep_ms(1500);
-	kill(s.capture, SIGCONT);
+	overflow_ring(&s, flooders);
+	/* syscall_event_drops defaults: one alert (a burst of one) */
 	SK_CHECK(e2e_wait_contains(s.engine_out, "\"rule\":\"Saker internal: syscall event drop\"", 10000));
 	for (int i = 0; i < FLOODERS; i++) {
 		(void)e2e_stop(&flooders[i], SIGKILL, 5000);
@@ -491,6 +495,41 @@ cleanup:
 		e2e_stack_free(&s, sk_test_failures > 0);
 	}
 	alerts_free(&a);
+	remove_dir(tools);
+}
+
+/* syscall_event_drops.actions [exit], threshold 0, from the command line:
+ * the engine stops with status 1 after the drops, and raises no alert. */
+SK_TEST(drops_exit)
+{
+	char tools[64], canary[256];
+	pid_t flooders[FLOODERS] = {-1, -1};
+	e2e_stack s = {.dir = ""};
+
+	SK_CHECK(make_tools(tools, sizeof(tools)));
+	snprintf(canary, sizeof(canary), "'%s/e2e_cat' /etc/shadow > /dev/null", tools);
+	e2e_opts o = {.rules = {E2E_RULES},
+		      .canary_cmd = canary,
+		      .canary_rule = "E2E shadow read",
+		      .capture_extra = "--ring-mb 1 --stats",
+		      .engine_extra = "-o syscall_event_drops.actions=[exit] -o syscall_event_drops.threshold=0"};
+	if (e2e_stack_start(&s, &o) != SK_OK) {
+		SK_CHECK(!"pipeline up");
+		goto cleanup;
+	}
+	overflow_ring(&s, flooders);
+	int rc = e2e_wait(s.engine, 15000);
+	s.engine = -1;
+	SK_CHECK_INT(rc, 1);
+	SK_CHECK(e2e_wait_contains(s.engine_log, "syscall_event_drops: exit", 1000));
+	SK_CHECK(!e2e_wait_contains(s.engine_out, "\"rule\":\"Saker internal: syscall event drop\"", 10));
+cleanup:
+	for (int i = 0; i < FLOODERS; i++) {
+		(void)e2e_stop(&flooders[i], SIGKILL, 5000);
+	}
+	if (s.dir[0] != '\0') {
+		e2e_stack_free(&s, sk_test_failures > 0);
+	}
 	remove_dir(tools);
 }
 
