@@ -368,6 +368,9 @@ sk_err ctr_users_note(struct ctr_users *cu, uint64_t pid, uint64_t ppid, const c
 	const uint64_t pids[2] = {pid, ppid != pid ? ppid : 0};
 	int root_fd = open_container_root(cu, pids, full);
 	if (root_fd < 0) {
+		if (k != NULL) {
+			k->read_ns = now_ns; /* a re-read that failed waits its second too */
+		}
 		return SK_OK; /* gone already, or not ours to read: next process */
 	}
 	size_t plen = 0, glen = 0;

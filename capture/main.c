@@ -331,16 +331,18 @@ static const sk_strbuf *ordered_batch(struct capture *cap)
 
 /* Moves the blocks in data (len bytes) in front of the block that starts at
  * offset at, the last block of the batch (blocks are moved, not
- * re-encoded). */
-static void insert_before(struct capture *cap, size_t at, const char *data, size_t len)
+ * re-encoded). False when the batch could not grow. */
+static bool insert_before(struct capture *cap, size_t at, const char *data, size_t len)
 {
 	size_t tail = cap->batch.len - at;
 	sk_strbuf_append(&cap->batch, data, len); /* grow, then rotate */
-	if (!sk_strbuf_failed(&cap->batch)) {
-		char *base = cap->batch.data + at;
-		memmove(base + len, base, tail);
-		memcpy(base, data, len);
+	if (sk_strbuf_failed(&cap->batch)) {
+		return false;
 	}
+	char *base = cap->batch.data + at;
+	memmove(base + len, base, tail);
+	memcpy(base, data, len);
+	return true;
 }
 
 /* Puts the synthesized enter event before the exit block that starts at
@@ -355,15 +357,16 @@ static void add_enter_event(struct capture *cap, uint16_t cpu, size_t exit_block
 	size_t exit_len = cap->batch.len - exit_block - 10 - 4;
 	if (sc_synth_enter(exit_ev, exit_len, cap->opt.enter_events, &enter, &added) == SK_OK && added) {
 		scap_block_end(&enter, b);
-		insert_before(cap, exit_block, enter.data, enter.len);
+		(void)insert_before(cap, exit_block, enter.data, enter.len); /* out of memory: the exit goes alone */
 	}
 	sk_strbuf_free(&enter);
 }
 
 /* The process of an exec may be the first the capture meets in its
  * container: that container's own users and groups go ahead of the exec,
- * 1 ns earlier (ctr_users.h), so the engine names its uid the image's way. */
-static void add_container_users(struct capture *cap, uint16_t cpu, size_t exec_block)
+ * 1 ns earlier (ctr_users.h), so the engine names its uid the image's way.
+ * Returns the bytes inserted before exec_block (where it has moved by). */
+static size_t add_container_users(struct capture *cap, uint16_t cpu, size_t exec_block)
 {
 	static int pid_param = -2, ppid_param, cgroups_param, uid_param;
 	const uint8_t *raw = (const uint8_t *)cap->batch.data + exec_block + 10;
@@ -374,7 +377,7 @@ static void add_container_users(struct capture *cap, uint16_t cpu, size_t exec_b
 	sk_event ev;
 	if ((type != SKC_EVT_EXECVE_19_X && type != SKC_EVT_EXECVEAT_X) || cap->users == NULL ||
 	    sk_event_decode(raw, len, &ev) != SK_OK) {
-		return;
+		return 0;
 	}
 	if (pid_param == -2) { /* execve and execveat exits share their layout */
 		const sk_event_info *info = sk_event_info_get(SKC_EVT_EXECVE_19_X);
@@ -387,7 +390,7 @@ static void add_container_users(struct capture *cap, uint16_t cpu, size_t exec_b
 	if (pid_param < 0 || ppid_param < 0 || cgroups_param < 0 || uid_param < 0 ||
 	    (uint32_t)cgroups_param >= ev.nparams || sk_event_param_u64(&ev, (uint32_t)pid_param, &pid) != SK_OK ||
 	    sk_event_param_u64(&ev, (uint32_t)uid_param, &uid) != SK_OK) {
-		return;
+		return 0;
 	}
 	if (sk_event_param_u64(&ev, (uint32_t)ppid_param, &ppid) != SK_OK || (int64_t)ppid < 0) {
 		ppid = 0;
@@ -405,9 +408,11 @@ static void add_container_users(struct capture *cap, uint16_t cpu, size_t exec_b
 	if (ctr_users_note(cap->users, pid, ppid, (const char *)ev.param[cgroups_param],
 			   ev.param_len[cgroups_param], (uint32_t)uid, ev.ts - 1, now, cpu, &cap->user_events,
 			   &added) == SK_OK &&
-	    added > 0 && !sk_strbuf_failed(&cap->user_events)) {
-		insert_before(cap, exec_block, cap->user_events.data, cap->user_events.len);
+	    added > 0 && !sk_strbuf_failed(&cap->user_events) &&
+	    insert_before(cap, exec_block, cap->user_events.data, cap->user_events.len)) {
+		return cap->user_events.len;
 	}
+	return 0;
 }
 
 static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
@@ -426,8 +431,10 @@ static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
 	scap_block_end(&cap->batch, b);
 	cap->batch_events++;
 	cap->written++;
-	add_enter_event(cap, cpu, b);
-	add_container_users(cap, cpu, b);
+	/* both insert before the exit block: users first, the enter event (if
+	 * any) then right before the exit, wherever the users moved it */
+	size_t moved = add_container_users(cap, cpu, b);
+	add_enter_event(cap, cpu, b + moved);
 	remember_blocks(cap, b);
 }
 
