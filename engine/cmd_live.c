@@ -245,6 +245,7 @@ static void live_reload_rules(live *lv, const sk_cli *cli)
 	}
 	if (sk_pipeline_reload(&lv->pipe, &cfg) == SK_OK) {
 		(void)live_update_interest(lv, &cfg);
+		lv->drops.cfg = cfg.drops; /* the counters and the bucket carry on */
 	} else {
 		sk_error("reload: the rules did not load; the current rules stay active");
 	}

@@ -3,8 +3,9 @@
  * taking out even a rule's syscall, repair adding only what the rules'
  * syscalls need, all, and names no syscall has. Then from the command line
  * a user types: saker-engine runs live, once with falco.yaml's
- * base_syscalls (-c) and once with -o, and the test asks its control
- * socket what to capture, as saker-capture does ("SKCTL1 GET 0").
+ * base_syscalls (-c), once with -o, and once reloading a changed falco.yaml
+ * on SIGHUP, and the test asks its control socket what to capture, as
+ * saker-capture does ("SKCTL1 GET 0").
  * Bounded: 100 tries, 10 s, per start. */
 #define _GNU_SOURCE
 #include <nng/nng.h>
@@ -29,15 +30,15 @@ static const char rules_file[] = "tests/data/interest/rules.yaml";
 
 static char dir[] = "/tmp/sk_interest_XXXXXX";
 
-/* Starts saker-engine live with argv's extra arguments (NULL-ended), asks
- * for the set and fills want; false when no answer came. */
-static bool ask(const char *const *extra, bool *want, size_t count)
+/* Starts saker-engine live with the interest rules and extra arguments
+ * (NULL-ended); its stderr goes to <dir>/engine.log. Returns its pid. */
+static pid_t start_engine(const char *const *extra, char *control, size_t ccap)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
-	char engine[512], events[128], control[128], log[128];
+	char engine[512], events[128], log[128];
 	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build ? build : "build");
 	snprintf(events, sizeof(events), "ipc://%s/events.sock", dir);
-	snprintf(control, sizeof(control), "ipc://%s/control.sock", dir);
+	snprintf(control, ccap, "ipc://%s/control.sock", dir);
 	snprintf(log, sizeof(log), "%s/engine.log", dir);
 	const char *argv[32] = {engine, "-r", rules_file, "--events", events, "--control", control};
 	size_t argc = 7;
@@ -52,48 +53,67 @@ static bool ask(const char *const *extra, bool *want, size_t count)
 		execv(engine, (char *const *)argv);
 		_exit(127);
 	}
+	return pid;
+}
+
+/* Asks the engine at control what to capture, as saker-capture does, until
+ * it answers with a generation of at least min_gen; fills want and *gen.
+ * False when no such answer came (100 tries, about 10 s). */
+static bool ask_set(const char *control, unsigned long min_gen, bool *want, size_t count, unsigned long *gen)
+{
 	nng_socket req;
-	bool answered = false;
-	memset(want, 0, count * sizeof(*want));
-	if (nng_req0_open(&req) == 0) {
-		nng_socket_set_ms(req, NNG_OPT_RECVTIMEO, 100);
-		nng_socket_set_ms(req, NNG_OPT_SENDTIMEO, 100);
-		for (int i = 0; i < 100 && !answered; i++) {
-			char *reply = NULL;
-			size_t len = 0;
-			if (nng_dial(req, control, NULL, 0) != 0) {
-				struct timespec ts = {0, 100 * 1000000L};
-				nanosleep(&ts, NULL);
-				continue;
-			}
-			if (nng_send(req, "SKCTL1 GET 0", 12, 0) != 0 || nng_recv(req, &reply, &len, NNG_FLAG_ALLOC) != 0) {
-				continue;
-			}
-			unsigned long gen = 0, n = 0;
-			int off = 0;
-			char head[64];
-			size_t hl = len < sizeof(head) - 1 ? len : sizeof(head) - 1;
-			memcpy(head, reply, hl);
-			head[hl] = '\0';
-			if (sscanf(head, "SKCTL1 SET %lu %lu %n", &gen, &n, &off) == 2 && off > 0 &&
-			    (size_t)off + 2 * n <= len) {
-				for (unsigned long k = 0; k < n; k++) {
-					uint16_t t = (uint16_t)((uint8_t)reply[off + 2 * k] | (uint8_t)reply[off + 2 * k + 1] << 8);
-					if (t < count) {
-						want[t] = true;
-					}
-				}
-				answered = true;
-			}
-			nng_free(reply, len);
-		}
-		nng_close(req);
+	bool answered = false, dialled = false;
+	if (nng_req0_open(&req) != 0) {
+		return false;
 	}
+	nng_socket_set_ms(req, NNG_OPT_RECVTIMEO, 100);
+	nng_socket_set_ms(req, NNG_OPT_SENDTIMEO, 100);
+	for (int i = 0; i < 100 && !answered; i++) {
+		char *reply = NULL;
+		size_t len = 0;
+		struct timespec pause = {0, 100 * 1000000L};
+		dialled = dialled || nng_dial(req, control, NULL, 0) == 0;
+		if (!dialled || nng_send(req, "SKCTL1 GET 0", 12, 0) != 0 ||
+		    nng_recv(req, &reply, &len, NNG_FLAG_ALLOC) != 0) {
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		unsigned long n = 0;
+		int off = 0;
+		char head[64];
+		size_t hl = len < sizeof(head) - 1 ? len : sizeof(head) - 1;
+		memcpy(head, reply, hl);
+		head[hl] = '\0';
+		if (sscanf(head, "SKCTL1 SET %lu %lu %n", gen, &n, &off) == 2 && off > 0 && (size_t)off + 2 * n <= len &&
+		    *gen >= min_gen) {
+			memset(want, 0, count * sizeof(*want));
+			for (unsigned long k = 0; k < n; k++) {
+				uint16_t t = (uint16_t)((uint8_t)reply[off + 2 * k] | (uint8_t)reply[off + 2 * k + 1] << 8);
+				if (t < count) {
+					want[t] = true;
+				}
+			}
+			answered = true;
+		} else {
+			nanosleep(&pause, NULL);
+		}
+		nng_free(reply, len);
+	}
+	nng_close(req);
+	return answered;
+}
+
+/* Starts saker-engine with extra, asks for the set, stops it. */
+static bool ask(const char *const *extra, bool *want, size_t count)
+{
+	char control[128];
+	unsigned long gen = 0;
+	pid_t pid = start_engine(extra, control, sizeof(control));
+	bool answered = ask_set(control, 0, want, count, &gen);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	return answered;
 }
-
 
 /* The set for the rules file and config (base_syscalls set by -o style
  * key=value pairs); *unknown gets the names no syscall has. */
@@ -236,6 +256,23 @@ SK_TEST(base_syscalls_from_falco_yaml_and_o)
 	SK_CHECK(ask(o, want, count));
 	SK_CHECK(has(want, "openat") && has(want, "close") && has(want, "socket") && !has(want, "dup2"));
 	SK_CHECK(!has(want, "accept"));
+
+	/* SIGHUP re-reads falco.yaml: a new generation with the new set */
+	char control[128];
+	unsigned long gen = 0, gen2 = 0;
+	pid_t pid = start_engine(yaml, control, sizeof(control));
+	SK_CHECK(ask_set(control, 0, want, count, &gen) && has(want, "read"));
+	f = fopen(conf, "w");
+	SK_CHECK(f != NULL);
+	if (f != NULL) {
+		fputs("base_syscalls:\n  custom_set: [write]\n", f);
+		fclose(f);
+	}
+	kill(pid, SIGHUP);
+	SK_CHECK(ask_set(control, gen + 1, want, count, &gen2));
+	SK_CHECK(gen2 > gen && has(want, "write") && !has(want, "read") && has(want, "mprotect"));
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
 	free(want);
 }
 
