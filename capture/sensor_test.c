@@ -13,11 +13,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "capture_live.h"
 #include "sc_table.h"
 #include "sensor.h"
 #include "sk_test.h"
@@ -116,14 +116,9 @@ SK_TEST(idle_wait_ends_by_its_timeout)
 int main(void)
 {
 	char why[256] = "";
-	if (geteuid() != 0) {
-		fprintf(stderr, "sensor_test: needs root (loads eBPF); skipped\n");
-		return 77;
-	}
-	struct stat st;
-	if (stat("/sys/kernel/btf/vmlinux", &st) != 0) {
-		fprintf(stderr, "sensor_test: no kernel BTF; skipped\n");
-		return 77;
+	int pre = capture_preflight("sensor_test");
+	if (pre != 0) {
+		return pre;
 	}
 	unlinkat_row = sc_by_name("unlinkat");
 	if (unlinkat_row == NULL) {
