@@ -433,17 +433,29 @@ struct sock_table {
 	size_t nnetns, netns_cap;
 };
 
+/* The array v (n used, *cap allocated, elem bytes each; first: the
+ * capacity of a new one) with room for one more element, moved if need be;
+ * NULL when out of memory (v is then unchanged and still the caller's). */
+static void *grow_for_one(void *v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	if (n < *cap) {
+		return v;
+	}
+	size_t ncap = *cap ? *cap * 2 : first;
+	void *nv = realloc(v, ncap * elem);
+	if (nv != NULL) {
+		*cap = ncap;
+	}
+	return nv;
+}
+
 static struct sock_info *sock_add(struct sock_table *t)
 {
-	if (t->n == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 256;
-		struct sock_info *nv = realloc(t->v, ncap * sizeof(*nv));
-		if (nv == NULL) {
-			return NULL;
-		}
-		t->v = nv;
-		t->cap = ncap;
+	struct sock_info *v = grow_for_one(t->v, t->n, &t->cap, sizeof(*t->v), 256);
+	if (v == NULL) {
+		return NULL;
 	}
+	t->v = v;
 	struct sock_info *si = &t->v[t->n++];
 	memset(si, 0, sizeof(*si));
 	return si;
@@ -581,15 +593,11 @@ static void load_netns_sockets(struct sock_table *t, const char *proc_root, uint
 			return;
 		}
 	}
-	if (t->nnetns == t->netns_cap) {
-		size_t ncap = t->netns_cap ? t->netns_cap * 2 : 16;
-		uint64_t *nv = realloc(t->netns, ncap * sizeof(*nv));
-		if (nv == NULL) {
-			return;
-		}
-		t->netns = nv;
-		t->netns_cap = ncap;
+	uint64_t *netns = grow_for_one(t->netns, t->nnetns, &t->netns_cap, sizeof(*t->netns), 16);
+	if (netns == NULL) {
+		return;
 	}
+	t->netns = netns;
 	t->netns[t->nnetns++] = ns;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s/%llu", proc_root, (unsigned long long)pid);
