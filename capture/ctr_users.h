@@ -25,7 +25,7 @@
 
 #define CU_MAX_FILE (1u << 20)
 #define CU_MAX_ENTRIES 4096u
-#define CU_RETRY_NS 1000000000ull /* a uid the table lacks re-reads it at most once a second */
+#define CU_UNNAMED_NS 1000000000ull /* an unnamed uid checks for changed files once a second */
 
 struct ctr_users;
 
@@ -41,27 +41,43 @@ void ctr_users_free(struct ctr_users *cu);
 /* Forgets every container: a new engine connection gets them all again. */
 void ctr_users_reset(struct ctr_users *cu);
 
+/* The ids a read found, sorted. */
+struct cu_ids {
+	uint32_t *uids, *gids;
+	uint32_t nuids, ngids;
+};
+
+/* Frees the arrays and zeroes ids. */
+void ctr_users_ids_free(struct cu_ids *ids);
+
 /* Process pid (a host pid; its parent ppid, 0 when unknown) runs as uid with
- * the NUL-separated "subsys=path" cgroup list cgroups. When the list names a
- * container whose accounts were not sent yet, or were sent without uid and
- * not re-read in the last CU_RETRY_NS (now_ns is a monotonic clock), reads
- * the container's files and appends one EV_V2 block per user and group to
- * out (event time ts, on cpu, thread id -1); *added counts them. The files
- * are read through pid's root, or through ppid's when pid is gone already
- * (a short command run by a shell of the container); either must still be
- * in the container (its /proc/<pid>/cgroup), so a reused pid is not
- * mistaken for it. Returns SK_ENOMEM only: files that cannot be read add
- * nothing, and the container is tried again at its next process. */
+ * the NUL-separated "subsys=path" cgroup list cgroups (now_ns: a monotonic
+ * clock). When the list names a container whose files were not read yet,
+ * or were read without uid and have changed since (another file, size or
+ * modification time: a useradd, or mounts the container finished after its
+ * first process; for the uid last found unnamed, checked at most once every
+ * CU_UNNAMED_NS), reads them
+ * and appends one EV_V2 block per user and group to out (event time ts, on
+ * cpu, thread id -1), then userdeleted/groupdeleted for the ids a previous
+ * read sent that are gone; *added counts them. The files are read through
+ * pid's root, or through ppid's when pid is gone already (a short command
+ * run by a shell of the container); either must still be in the container
+ * (its /proc/<pid>/cgroup), so a reused pid is not mistaken for it, and in
+ * a mount namespace other than the node's (pid 1's ns/mnt, or the sensor's
+ * when that cannot be read), so a process that joined the cgroup before
+ * its mounts does not pass the node's files off as the image's. Returns
+ * SK_ENOMEM only: files that cannot be read add nothing, and the container
+ * is tried again at its next process. */
 sk_err ctr_users_note(struct ctr_users *cu, uint64_t pid, uint64_t ppid, const char *cgroups, size_t len,
 		      uint32_t uid, uint64_t ts, uint64_t now_ns, uint16_t cpu, sk_strbuf *out, uint32_t *added);
 
 /* Appends the events for the passwd-format text passwd and group-format
  * text group (either may be NULL) naming container (a short id) to out, as
- * ctr_users_note() does; collects the uids into *uids (malloc'ed, sorted,
- * *nuids of them). Exposed for tests and the fuzzer. SK_ENOMEM only. */
+ * ctr_users_note() does, and fills ids (free with ctr_users_ids_free(),
+ * also on error). Exposed for tests and the fuzzer. SK_ENOMEM only. */
 sk_err ctr_users_encode(const char *passwd, size_t passwd_len, const char *group, size_t group_len,
 			const char *container, uint64_t ts, uint16_t cpu, sk_strbuf *out, uint32_t *added,
-			uint32_t **uids, uint32_t *nuids);
+			struct cu_ids *ids);
 
 /* Splits a passwd/group line in place at ':'; returns the field count (at
  * most max). */

@@ -2,8 +2,9 @@
  * groupadded events keyed by its short id, read inside the container's root
  * (a symlink to an absolute path stays inside it; a FIFO is not even opened), through
  * the parent when the process is gone, only from processes /proc still puts
- * in the container, once per container and again for a uid the table lacks,
- * at most once a second. */
+ * in the container and whose mounts are not the node's, once per container
+ * and again for a uid the table lacks when the files changed (with
+ * userdeleted for the users they no longer name), and all after a reset. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "event.h"
 #include "sk_test.h"
 
+#define NOW_NS 5000000000ull /* the tests' monotonic clock, unless they move it */
 #define CTR "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 /* One decoded meta event of a block list: type, ids, strings. */
@@ -48,7 +50,7 @@ static int walk(const sk_strbuf *sb, sk_event *evs, struct meta *out, int max)
 		m->type = ev->type;
 		m->tid = ev->tid;
 		m->ts = ev->ts;
-		uint32_t nids = ev->type == 354 ? 2 : 1;
+		uint32_t nids = ev->type == 354 || ev->type == 356 ? 2 : 1; /* users: uid, gid */
 		memcpy(&m->id0, ev->param[0], 4);
 		if (nids == 2) {
 			memcpy(&m->id1, ev->param[1], 4);
@@ -73,13 +75,14 @@ SK_TEST(encode_passwd_and_group)
 				     "last:x:7:7::/home/last:/bin/sh"; /* no final newline */
 	static const char group[] = "root:x:0:\napp:x:1001:app,other\nbad:x:g:\n";
 	sk_strbuf sb = SK_STRBUF_INIT;
-	uint32_t added = 0, *uids = NULL, nuids = 0;
+	uint32_t added = 0;
+	struct cu_ids ids;
 	SK_CHECK_INT(ctr_users_encode(passwd, strlen(passwd), group, strlen(group), "0123456789ab", 500, 3, &sb,
-				      &added, &uids, &nuids),
+				      &added, &ids),
 		     SK_OK);
 	SK_CHECK_INT(added, 5);
-	SK_CHECK_INT(nuids, 3);
-	SK_CHECK(nuids == 3 && uids[0] == 0 && uids[1] == 7 && uids[2] == 1000);
+	SK_CHECK(ids.nuids == 3 && ids.uids[0] == 0 && ids.uids[1] == 7 && ids.uids[2] == 1000);
+	SK_CHECK(ids.ngids == 2 && ids.gids[0] == 0 && ids.gids[1] == 1001);
 	sk_event evs[8];
 	struct meta m[8];
 	SK_CHECK_INT(walk(&sb, evs, m, 8), 5);
@@ -93,7 +96,7 @@ SK_TEST(encode_passwd_and_group)
 	SK_CHECK(m[4].type == 358 && m[4].id0 == 1001 && m[4].nstr == 2);
 	SK_CHECK_STR(m[4].str[0], "app");
 	SK_CHECK_STR(m[4].str[1], "0123456789ab");
-	free(uids);
+	ctr_users_ids_free(&ids);
 	sk_strbuf_free(&sb);
 }
 
@@ -112,8 +115,11 @@ SK_TEST(note_reads_inside_the_container_root)
 	char dir[] = "/tmp/sk_ctru_XXXXXX", path[512];
 	SK_CHECK(mkdtemp(dir) != NULL);
 	/* <dir>/proc/42/root is the container's root; <dir>/secret is outside */
-	const char *const subdirs[] = {"proc",	     "proc/42", "proc/42/root", "proc/42/root/etc", "proc/43",
-				 "proc/43/root", "proc/43/root/etc", "proc/45", "proc/45/root", "proc/45/root/etc"};
+	const char *const subdirs[] = {"proc",		   "proc/1",		"proc/1/ns",	     "proc/42",
+				 "proc/42/ns",	   "proc/42/root",	"proc/42/root/etc", "proc/43",
+				 "proc/43/ns",	   "proc/43/root",	"proc/43/root/etc", "proc/45",
+				 "proc/45/ns",	   "proc/45/root",	"proc/45/root/etc", "proc/46",
+				 "proc/46/ns",	   "proc/46/root",	"proc/46/root/etc"};
 	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]);
 		SK_CHECK(mkdir(path, 0755) == 0);
@@ -135,6 +141,19 @@ SK_TEST(note_reads_inside_the_container_root)
 	write_file(path, "0::/system.slice/containerd.service\n");
 	snprintf(path, sizeof(path), "%s/proc/45/root/etc/passwd", dir);
 	write_file(path, "hostonly:x:33:33::/:/bin/sh\n");
+	/* mount namespaces: the node's is pid 1's; pid 46 is in the container's
+	 * cgroup but still in the node's mounts (it joined before its own) */
+	static const struct {
+		const char *pid, *ns;
+	} mnt[] = {{"1", "mnt:[100]"}, {"42", "mnt:[200]"}, {"43", "mnt:[300]"}, {"45", "mnt:[100]"}, {"46", "mnt:[100]"}};
+	for (size_t i = 0; i < sizeof(mnt) / sizeof(mnt[0]); i++) {
+		snprintf(path, sizeof(path), "%s/proc/%s/ns/mnt", dir, mnt[i].pid);
+		SK_CHECK(symlink(mnt[i].ns, path) == 0);
+	}
+	snprintf(path, sizeof(path), "%s/proc/46/cgroup", dir);
+	write_file(path, "0::/system.slice/docker-" CTR ".scope\n");
+	snprintf(path, sizeof(path), "%s/proc/46/root/etc/passwd", dir);
+	write_file(path, "nodeuser:x:33:33::/:/bin/sh\n");
 	/* pid 43: its passwd is an absolute symlink to the node's secret */
 	snprintf(path, sizeof(path), "%s/secret", dir);
 	write_file(path, "node:x:4242:4242::/:/bin/sh\n");
@@ -153,17 +172,20 @@ SK_TEST(note_reads_inside_the_container_root)
 	sk_event evs[4];
 	struct meta m[4];
 
-	SK_CHECK_INT(ctr_users_note(cu, 42, 0, host_cg, sizeof(host_cg), 33, 10, 1000, 0, &sb, &added), SK_OK);
+	SK_CHECK_INT(ctr_users_note(cu, 42, 0, host_cg, sizeof(host_cg), 33, 10, NOW_NS, 0, &sb, &added), SK_OK);
+	SK_CHECK(added == 0 && sb.len == 0);
+	/* pid 46 is in the container's cgroup but in the node's mounts: not read */
+	SK_CHECK_INT(ctr_users_note(cu, 46, 0, cg, sizeof(cg), 33, 10, NOW_NS, 1, &sb, &added), SK_OK);
 	SK_CHECK(added == 0 && sb.len == 0);
 	/* pid 44 is gone; its parent 45 is not in the container: nothing. */
-	SK_CHECK_INT(ctr_users_note(cu, 44, 45, cg, sizeof(cg), 33, 10, 1000, 1, &sb, &added), SK_OK);
+	SK_CHECK_INT(ctr_users_note(cu, 44, 45, cg, sizeof(cg), 33, 10, NOW_NS, 1, &sb, &added), SK_OK);
 	SK_CHECK(added == 0 && sb.len == 0);
 	/* pid 45 claims the container in its exec's cgroups, but /proc says it
 	 * is not (a pid reused since): nothing. */
-	SK_CHECK_INT(ctr_users_note(cu, 45, 0, cg, sizeof(cg), 33, 10, 1000, 1, &sb, &added), SK_OK);
+	SK_CHECK_INT(ctr_users_note(cu, 45, 0, cg, sizeof(cg), 33, 10, NOW_NS, 1, &sb, &added), SK_OK);
 	SK_CHECK(added == 0 && sb.len == 0);
 	/* pid 44 is gone, its parent 42 is in the container: read through 42. */
-	SK_CHECK_INT(ctr_users_note(cu, 44, 42, cg, sizeof(cg), 33, 10, 1000, 1, &sb, &added), SK_OK);
+	SK_CHECK_INT(ctr_users_note(cu, 44, 42, cg, sizeof(cg), 33, 10, NOW_NS, 1, &sb, &added), SK_OK);
 	SK_CHECK_INT(added, 2);
 	SK_CHECK_INT(walk(&sb, evs, m, 4), 2);
 	SK_CHECK_STR(m[1].str[0], "web");
@@ -182,33 +204,44 @@ SK_TEST(note_reads_inside_the_container_root)
 	if (watch >= 0) {
 		close(watch);
 	}
-	/* Sent: a known uid, or an unknown one within the second, adds nothing. */
+	/* Sent: a known uid, or an unknown one while the files stay the same,
+	 * adds nothing. */
 	sk_strbuf_reset(&sb);
-	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 33, 11, 2000, 1, &sb, &added), SK_OK);
+	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 33, 11, NOW_NS, 1, &sb, &added), SK_OK);
 	SK_CHECK(added == 0 && sb.len == 0);
-	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 77, 12, 1000 + CU_RETRY_NS - 1, 1, &sb, &added), SK_OK);
+	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 77, 12, NOW_NS, 1, &sb, &added), SK_OK);
 	SK_CHECK(added == 0 && sb.len == 0);
-	/* A second later the unknown uid re-reads the files (useradd in the container). */
+	/* A useradd/userdel in the container changes the file: the unknown uid
+	 * reads it again, and web, gone from it, is deleted. */
 	snprintf(path, sizeof(path), "%s/proc/42/root/etc/passwd", dir);
-	write_file(path, "root:x:0:0:root:/root:/bin/sh\nweb:x:33:33::/var/www:/bin/false\nnew:x:77:77::/:/bin/sh\n");
-	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 77, 13, 1000 + CU_RETRY_NS, 1, &sb, &added), SK_OK);
+	write_file(path, "root:x:0:0:root:/root:/bin/sh\nnew:x:77:77::/:/bin/sh\n");
+	/* (77 was just found unnamed: its next check waits a second) */
+	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 77, 13, NOW_NS + CU_UNNAMED_NS - 1, 1, &sb, &added),
+		     SK_OK);
+	SK_CHECK(added == 0 && sb.len == 0);
+	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 77, 13, NOW_NS + CU_UNNAMED_NS, 1, &sb, &added), SK_OK);
 	SK_CHECK_INT(added, 3);
 	SK_CHECK_INT(walk(&sb, evs, m, 4), 3);
-	SK_CHECK_STR(m[2].str[0], "new");
+	SK_CHECK(m[1].type == 354 && m[1].id0 == 77);
+	SK_CHECK_STR(m[1].str[0], "new");
+	SK_CHECK(m[2].type == 356 && m[2].id0 == 33); /* userdeleted */
+	SK_CHECK_STR(m[2].str[3], "0123456789ab");
+	sk_strbuf_reset(&sb);
+	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 88, 14, NOW_NS, 1, &sb, &added), SK_OK);
+	SK_CHECK(added == 0 && sb.len == 0);
 	/* After a reset everything goes again. */
 	ctr_users_reset(cu);
-	sk_strbuf_reset(&sb);
-	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 33, 14, 3000, 1, &sb, &added), SK_OK);
-	SK_CHECK_INT(added, 3);
+	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 33, 14, NOW_NS, 1, &sb, &added), SK_OK);
+	SK_CHECK_INT(added, 2);
 
 	/* The absolute symlink resolves inside pid 43's root, where there is no
 	 * such file: the node's secret user never shows up. */
 	static const char cg2[] = "unified=/kubepods/pod1/fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
 	sk_strbuf_reset(&sb);
-	SK_CHECK_INT(ctr_users_note(cu, 43, 1, cg2, sizeof(cg2), 0, 15, 3000, 1, &sb, &added), SK_OK);
+	SK_CHECK_INT(ctr_users_note(cu, 43, 1, cg2, sizeof(cg2), 0, 15, NOW_NS, 1, &sb, &added), SK_OK);
 	SK_CHECK(added == 0 && sb.len == 0);
 	/* A process gone already adds nothing either. */
-	SK_CHECK_INT(ctr_users_note(cu, 44, 1, cg2, sizeof(cg2), 0, 15, 3000, 1, &sb, &added), SK_OK);
+	SK_CHECK_INT(ctr_users_note(cu, 44, 1, cg2, sizeof(cg2), 0, 15, NOW_NS, 1, &sb, &added), SK_OK);
 	SK_CHECK(added == 0 && sb.len == 0);
 
 	ctr_users_free(cu);

@@ -783,7 +783,7 @@ static void load_all_sockets(struct sock_table *t, DIR *procs, const char *proc_
 	}
 }
 
-/* Monotonic and wall clocks, for the containers' user events. */
+/* Wall (the user events' time) and monotonic clocks. */
 static uint64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;

@@ -18,8 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *passwd = (const char *)data + 1, *group = (const char *)data + 1 + split;
 	size_t plen = split, glen = size - 1 - split;
 	sk_strbuf sb = SK_STRBUF_INIT;
-	uint32_t added = 0, *uids = NULL, nuids = 0;
-	if (ctr_users_encode(passwd, plen, group, glen, "0123456789ab", 1, 0, &sb, &added, &uids, &nuids) != SK_OK) {
+	uint32_t added = 0;
+	struct cu_ids ids;
+	if (ctr_users_encode(passwd, plen, group, glen, "0123456789ab", 1, 0, &sb, &added, &ids) != SK_OK) {
 		abort();
 	}
 	size_t off = 0;
@@ -36,10 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += total;
 		seen++;
 	}
-	if (off != sb.len || seen != added || nuids > added || added > CU_MAX_ENTRIES) {
+	if (off != sb.len || seen != added || ids.nuids + ids.ngids != added || added > CU_MAX_ENTRIES) {
 		abort();
 	}
-	free(uids);
+	ctr_users_ids_free(&ids);
 	sk_strbuf_free(&sb);
 	return 0;
 }
