@@ -19,7 +19,10 @@
  * sensor as in a Kubernetes pod (enter_pod). Each run also execs in the
  * container with a 4 000-byte argument from a 3 000-byte working directory,
  * which leaves the exec event no room for whole cgroup paths: the leaf, and
- * so the id, must still be there. The cgroups and the capture are
+ * so the id, must still be there. A fourth container is first met through
+ * a shell that joined its cgroup before setting its mounts up (its first
+ * execs see the node's files): the command it runs as the container's uid
+ * still gets the container's names. The cgroups and the capture are
  * removed/stopped at the end of each, even on failure.
  *
  * Needs root, BTF, a cgroup2 mount and a built saker-engine; exits 77 (ctest
@@ -44,6 +47,7 @@
 #define CONTAINER_ID    "5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5a4e1c0de5"
 #define CONTAINER_ID_V1 "c0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4ec0de5a4e"
 #define CONTAINER_ID_POD "0dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e10dd5a4e1"
+#define CONTAINER_ID_LATE "1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e"
 
 /* The container's own user and group, unknown to the host. */
 #define CTR_UID 48611
@@ -83,6 +87,11 @@ static const char rules_fmt[] =
     "  desc: test\n"
     "  condition: evt.type in (open, openat) and evt.dir = < and container and fd.name = %s\n"
     "  output: \"OPEN id=%%container.id pid=%%proc.pid user=%%user.name cg=%%thread.cgroups\"\n"
+    "  priority: WARNING\n"
+    "- rule: late exec in container\n"
+    "  desc: test\n"
+    "  condition: evt.type in (execve, execveat) and evt.dir = < and container and proc.name = late_true\n"
+    "  output: \"LATE id=%%container.id pid=%%proc.pid user=%%user.name group=%%group.name\"\n"
     "  priority: WARNING\n";
 
 static char deep_dir[3200]; /* a working directory whose path is ~3 000 bytes long */
@@ -170,6 +179,38 @@ static bool make_deep_dir(const char *base)
 		}
 	}
 	return true;
+}
+
+/* Copies the first line of the file at path that contains needle into
+ * line; false when none does. */
+static bool line_with(const char *path, const char *needle, char *line, size_t cap)
+{
+	FILE *f = fopen(path, "re");
+	bool found = false;
+	while (f != NULL && !found && fgets(line, (int)cap, f) != NULL) {
+		found = strstr(line, needle) != NULL;
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	return found;
+}
+
+/* Joins the cgroup first and only then sets the mounts up, as a shell
+ * would: sh (in the cgroup, the node's mounts) execs unshare, whose sh
+ * (own mount namespace, not yet its files) bind-mounts the container's
+ * passwd and group and execs late_true as CTR_UID. The first execs in the
+ * cgroup see the node's files; late_true must still get the container's
+ * names. Returns the shell's exit status. */
+static int run_late_true(const char *procs)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "sh -c 'echo $$ > %s; exec unshare -m sh -c \"mount --make-rprivate /; "
+		 "mount --bind %s/ctr-passwd /etc/passwd; mount --bind %s/ctr-group /etc/group; "
+		 "exec setpriv --reuid %d --regid %d --clear-groups %s/late_true\"'",
+		 procs, dir, dir, CTR_UID, CTR_UID, dir);
+	return system(cmd);
 }
 
 /* Forks a process that enters the container now (enter_container) and,
@@ -281,19 +322,33 @@ static bool enter_pod(const char *pod_procs)
 
 /* The scenario of the header comment in cgroup cg (created); with pod_procs
  * set, saker-capture runs as in a pod (enter_pod). */
+/* A scenario's files in dir: saker-capture, its recording and log, the
+ * rules (rules_fmt with marker) and the replay's output. */
+struct scenario {
+	char capture[512], scap[128], log[128], rules_path[128], out[128], procs[600];
+};
+
+static void scenario_files(struct scenario *f, const char *tag, const struct test_cgroup *cg, const char *marker)
+{
+	char rules[2048];
+	capture_exe(f->capture, sizeof(f->capture));
+	snprintf(f->scap, sizeof(f->scap), "%s/%s.scap", dir, tag);
+	snprintf(f->log, sizeof(f->log), "%s/%s.log", dir, tag);
+	snprintf(f->rules_path, sizeof(f->rules_path), "%s/rules.yaml", dir);
+	snprintf(f->out, sizeof(f->out), "%s/%s.out", dir, tag);
+	snprintf(f->procs, sizeof(f->procs), "%s/cgroup.procs", cg->dirs[2]);
+	snprintf(rules, sizeof(rules), rules_fmt, marker);
+	SK_CHECK(capture_write_file(f->rules_path, rules));
+}
+
 static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 {
-	char capture[512], scap[128], log[128], rules_path[128], out[128], procs[600], cmd[1600];
-	char marker[128], rules[2048];
-	capture_exe(capture, sizeof(capture));
-	snprintf(scap, sizeof(scap), "%s/c.scap", dir);
-	snprintf(log, sizeof(log), "%s/capture.log", dir);
-	snprintf(rules_path, sizeof(rules_path), "%s/rules.yaml", dir);
-	snprintf(out, sizeof(out), "%s/engine.out", dir);
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg->dirs[2]);
+	struct scenario f;
+	char cmd[1600], marker[128];
 	snprintf(marker, sizeof(marker), "%s/resident-marker", dir);
-	snprintf(rules, sizeof(rules), rules_fmt, marker);
-	SK_CHECK(capture_write_file(rules_path, rules));
+	scenario_files(&f, "c", cg, marker);
+	const char *capture = f.capture, *scap = f.scap, *log = f.log, *rules_path = f.rules_path, *out = f.out;
+	const char *procs = f.procs;
 	SK_CHECK(capture_write_file(marker, "") && chmod(marker, 0666) == 0); /* the container's uid opens it */
 	int go[2];
 	SK_CHECK_INT(pipe2(go, O_CLOEXEC), 0);
@@ -381,6 +436,34 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 /* The cgroup2 mount: /sys/fs/cgroup (unified) or /sys/fs/cgroup/unified (hybrid). */
 static const char *cgroup2_root(void);
 
+/* A container the capture first meets through a shell that joined its
+ * cgroup before setting its mounts up (run_late_true): the first execs
+ * there see the node's /etc/passwd, the command run as CTR_UID must still
+ * get the container's names. */
+static void check_late_mounts(const struct test_cgroup *cg)
+{
+	struct scenario f;
+	char line[512], want[128];
+	scenario_files(&f, "late", cg, "/nonexistent");
+	capture_pid = fork();
+	if (capture_pid == 0) {
+		capture_log_to(f.log);
+		execl(f.capture, f.capture, "-w", f.scap, "--duration", "30", (char *)NULL);
+		_exit(127);
+	}
+	SK_CHECK(capture_wait_ready(f.log));
+	SK_CHECK_INT(run_late_true(f.procs), 0);
+	capture_sleep_ms(500); /* the capture drains its rings every few ms */
+	stop_capture();
+	SK_CHECK_INT(capture_replay("", f.scap, f.rules_path, f.out), 0);
+	snprintf(want, sizeof(want), "LATE id=%.12s pid=", cg->id);
+	SK_CHECK(line_with(f.out, want, line, sizeof(line)));
+	SK_CHECK(strstr(line, " user=ctruser group=ctrgroup") != NULL);
+	if (strstr(line, " user=ctruser") == NULL) {
+		fprintf(stderr, "late exec: %s", line);
+	}
+}
+
 /* The mount point of the v1 hierarchy the cpuset controller is bound to, or
  * NULL (a pure v2 host). */
 static const char *cpuset_v1_root(void)
@@ -448,6 +531,18 @@ SK_TEST(sensor_in_a_pod_resolves_other_containers)
 	SK_CHECK(cgroup_remove(&pod));
 }
 
+SK_TEST(mounts_set_after_joining_the_cgroup)
+{
+	struct test_cgroup cg = {.id = CONTAINER_ID_LATE, .leaf = "docker-" CONTAINER_ID_LATE ".scope", .middle = ""};
+	if (cgroup_create(&cg, cgroup2_root())) {
+		check_late_mounts(&cg);
+	} else {
+		SK_CHECK(!"the test cgroup could be made");
+	}
+	stop_capture();
+	SK_CHECK(cgroup_remove(&cg));
+}
+
 static const char *cgroup2_root(void)
 {
 	static const char *const roots[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
@@ -483,6 +578,10 @@ int main(void)
 	bool files = capture_write_file(path, CTR_USERS);
 	snprintf(path, sizeof(path), "%s/ctr-group", dir);
 	files = files && capture_write_file(path, CTR_GROUPS);
+	/* run_late_true's command, named apart from the others */
+	char late[256];
+	snprintf(late, sizeof(late), "cp /bin/true '%s/late_true' && chmod 755 '%s/late_true'", dir, dir);
+	files = files && system(late) == 0;
 	/* the container's uid passes through to its marker and working directory */
 	if (!files || chmod(dir, 0711) != 0) {
 		perror("preparing the container's files");
