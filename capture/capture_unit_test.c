@@ -423,9 +423,8 @@ SK_TEST(proc_snapshot_describes_this_process)
 
 /* A task iterator record (SKC_EVT_TASK_INFO) for tid: pid, exe layer,
  * cgroup name lists (n bytes). */
-static size_t task_record(uint8_t *buf, uint64_t tid, uint32_t layer, const char *cgroups, size_t n)
+static size_t task_record(uint8_t *buf, uint64_t pid, uint64_t tid, uint32_t layer, const char *cgroups, size_t n)
 {
-	uint64_t pid = tid;
 	const void *params[] = {&pid, &layer, cgroups};
 	uint16_t lens[] = {8, 4, (uint16_t)n};
 	size_t len = make_event(buf, SKC_EVT_TASK_INFO, params, lens, 3);
@@ -438,8 +437,9 @@ SK_TEST(proc_snapshot_takes_the_kernel_view)
 	/* the kernel's word for this process: whole cgroup paths and an upper
 	 * layer exe; then a damaged record, which ends the list harmlessly */
 	uint8_t rec[512];
-	size_t len = task_record(rec, (uint64_t)getpid(), SKC_EXE_UPPER_LAYER, RAW("leaf\0kubepods\0\0"));
-	size_t other = task_record(rec + len, 999999999, 0, RAW("x\0\0"));
+	size_t len = task_record(rec, (uint64_t)getpid(), (uint64_t)getpid(), SKC_EXE_UPPER_LAYER,
+				 RAW("leaf\0kubepods\0\0"));
+	size_t other = task_record(rec + len, 999999999, 999999999, 0, RAW("x\0\0"));
 	rec[len + 20] ^= 0xff; /* its type */
 	const struct proc_snap_kernel kernel = {rec, len + other};
 	static const struct proc_snap_paths host = {"/proc", "/etc/passwd", "/etc/group"};
@@ -456,17 +456,24 @@ SK_TEST(proc_snapshot_takes_the_kernel_view)
 	SK_CHECK(seen.self);
 	SK_CHECK_STR(seen.self_cgroups, "cpuset=/kubepods/leaf");
 	SK_CHECK(seen.self_upper);
-	/* a malformed name list (no end): /proc's view instead */
-	sk_strbuf_reset(&sb);
-	len = task_record(rec, (uint64_t)getpid(), 0, "leaf", 4);
-	const struct proc_snap_kernel bad = {rec, len};
-	SK_CHECK_INT(proc_snap_blocks(&sb, &host, &bad, NULL), SK_OK);
-	memset(&seen, 0, sizeof(seen));
-	SK_CHECK_INT(sk_scap_reader_open_stream(&cb, &seen, &r), SK_OK);
-	SK_CHECK_INT(sk_scap_reader_feed(r, sb.data, sb.len), SK_OK);
-	SK_CHECK_INT(sk_scap_reader_next(r, &ev), SK_ENOENT);
-	sk_scap_reader_close(r);
-	SK_CHECK(strncmp(seen.self_cgroups, "cpuset=", 7) == 0 && strstr(seen.self_cgroups, "kubepods/leaf") == NULL);
+	/* a malformed name list (no end), or a record of another process with
+	 * this thread's number (a /proc of another pid namespace): /proc's view */
+	for (int i = 0; i < 2; i++) {
+		sk_strbuf_reset(&sb);
+		len = i == 0 ? task_record(rec, (uint64_t)getpid(), (uint64_t)getpid(), 0, "leaf", 4)
+			     : task_record(rec, (uint64_t)getpid() + 1, (uint64_t)getpid(), SKC_EXE_UPPER_LAYER,
+					   RAW("leaf\0kubepods\0\0"));
+		const struct proc_snap_kernel bad = {rec, len};
+		SK_CHECK_INT(proc_snap_blocks(&sb, &host, &bad, NULL), SK_OK);
+		memset(&seen, 0, sizeof(seen));
+		SK_CHECK_INT(sk_scap_reader_open_stream(&cb, &seen, &r), SK_OK);
+		SK_CHECK_INT(sk_scap_reader_feed(r, sb.data, sb.len), SK_OK);
+		SK_CHECK_INT(sk_scap_reader_next(r, &ev), SK_ENOENT);
+		sk_scap_reader_close(r);
+		SK_CHECK(strncmp(seen.self_cgroups, "cpuset=", 7) == 0 &&
+			 strstr(seen.self_cgroups, "kubepods/leaf") == NULL);
+		SK_CHECK(!seen.self_upper);
+	}
 	sk_strbuf_free(&sb);
 }
 

@@ -42,7 +42,7 @@ struct task_info {
 
 /* One thread as the kernel's task iterator saw it (SKC_EVT_TASK_INFO). */
 struct ktask {
-	uint64_t tid;
+	uint64_t tid, pid;       /* the kernel's (host) ids */
 	uint32_t layer;          /* SKC_EXE_*_LAYER */
 	const uint8_t *cgroups;  /* name lists, as exec events carry them */
 	uint16_t cgroups_len;
@@ -87,6 +87,7 @@ static sk_err index_ktasks(const struct proc_snap_kernel *k, struct ktasks *out)
 		}
 		struct ktask *t = &out->v[out->n++];
 		memcpy(&t->tid, r + 8, 8);
+		memcpy(&t->pid, r + SKC_HDR_LEN + 6, 8);
 		memcpy(&t->layer, r + SKC_HDR_LEN + 6 + 8, 4);
 		t->cgroups = r + SKC_HDR_LEN + 6 + 12;
 		t->cgroups_len = lens[2];
@@ -99,10 +100,14 @@ static sk_err index_ktasks(const struct proc_snap_kernel *k, struct ktasks *out)
 	return SK_OK;
 }
 
-static const struct ktask *find_ktask(const struct ktasks *kt, uint64_t tid)
+/* The record of thread tid of process pid; NULL when none. Both ids must
+ * match: a /proc of another pid namespace (a sensor without the host's)
+ * numbers its threads apart from the kernel's records. */
+static const struct ktask *find_ktask(const struct ktasks *kt, uint64_t pid, uint64_t tid)
 {
 	struct ktask key = {.tid = tid};
-	return kt->n > 0 ? bsearch(&key, kt->v, kt->n, sizeof(*kt->v), by_tid) : NULL;
+	const struct ktask *k = kt->n > 0 ? bsearch(&key, kt->v, kt->n, sizeof(*kt->v), by_tid) : NULL;
+	return k != NULL && k->pid == pid ? k : NULL;
 }
 
 /* Reads a whole small file into buf (NUL-terminated); returns bytes or -1. */
@@ -717,7 +722,7 @@ static sk_err put_process(sk_scap_writer *w, const char *proc_root, uint64_t pid
 	int64_t exe_layer = -1;
 	while (err == SK_OK && (te = readdir(tasks)) != NULL) {
 		uint64_t tid = is_number(te->d_name) ? strtoull(te->d_name, NULL, 10) : 0;
-		if (tid != 0 && load_task(proc_root, pid, tid, find_ktask(kt, tid), t, &exe_layer) == 0) {
+		if (tid != 0 && load_task(proc_root, pid, tid, find_ktask(kt, pid, tid), t, &exe_layer) == 0) {
 			err = put_task(w, t);
 		}
 	}
