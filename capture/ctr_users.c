@@ -46,18 +46,9 @@ struct ctr_users {
 	 * pid 1's cannot be read); "" when neither can */
 	char host_mnt[64];
 	struct known *ctrs; /* a ring: next is the oldest once full */
-	uint64_t *keys;     /* hash of ctrs[i].id, 0: free; scanned alone (32 KiB at most) */
+	uint64_t *keys;     /* sk_container_key() of ctrs[i].id for i < used, scanned alone (32 KiB at most) */
 	uint32_t max, next, used;
 };
-
-static uint64_t id_key(const char *id)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (const char *p = id; *p != '\0'; p++) {
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
-	}
-	return h != 0 ? h : 1;
-}
 
 /* The mount namespace of <proc>/<pid> as its ns/mnt link reads
  * ("mnt:[N]"); false (out "") when it cannot be read. */
@@ -463,7 +454,7 @@ sk_err ctr_users_note(struct ctr_users *cu, uint64_t pid, uint64_t ppid, const c
 	}
 	memcpy(id, full, SK_CONTAINER_SHORT_ID_LEN);
 	id[SK_CONTAINER_SHORT_ID_LEN] = '\0';
-	uint64_t key = id_key(id);
+	uint64_t key = sk_container_key(id);
 	struct known *k = find_known(cu, id, key);
 	if (k != NULL && (has_id(k->ids.uids, k->ids.nuids, uid) ||
 			  (k->unnamed_ns != 0 && k->unnamed_uid == uid && now_ns - k->unnamed_ns < CU_UNNAMED_NS))) {

@@ -96,3 +96,12 @@ sk_err sk_container_id_from_cgroups(const char *cgroups, size_t len, char id[SK_
 	}
 	return SK_ENOENT;
 }
+
+uint64_t sk_container_key(const char *id)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *p = id; *p != '\0'; p++) {
+		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	}
+	return h;
+}

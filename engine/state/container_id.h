@@ -7,6 +7,7 @@
 #define SK_CONTAINER_ID_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sk_err.h"
 
@@ -19,5 +20,9 @@
  * "podman"). Returns SK_ENOENT when no entry names a container. */
 sk_err sk_container_id_from_cgroups(const char *cgroups, size_t len, char id[SK_CONTAINER_ID_LEN + 1],
 				    const char **type);
+
+/* The hash container tables are keyed by (FNV-1a of the id string, full
+ * or short): the engine's records and users, saker-capture's tracker. */
+uint64_t sk_container_key(const char *id);
 
 #endif

@@ -291,20 +291,11 @@ sk_thread *sk_state_ancestor(sk_state *st, const sk_thread *t, uint32_t n)
 	return (sk_thread *)cur;
 }
 
-static uint64_t container_key(const char *id)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (const char *p = id; *p != '\0'; p++) {
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
-	}
-	return h;
-}
-
 /* Unlinks t from its container (the container stays, for the next thread). */
 static void thread_leave_container(sk_state *st, sk_thread *t)
 {
 	if (t->container != NULL) {
-		sk_container *c = sk_imap_get(&st->containers, (int64_t)container_key(t->container->id));
+		sk_container *c = sk_imap_get(&st->containers, (int64_t)sk_container_key(t->container->id));
 		if (c == t->container && c->nthreads > 0) {
 			c->nthreads--;
 		}
@@ -346,7 +337,7 @@ static sk_err thread_resolve_container(sk_state *st, sk_thread *t)
 	if (sk_container_id_from_cgroups(t->cgroups.ptr, t->cgroups.len, id, &type) != SK_OK) {
 		return SK_OK;
 	}
-	int64_t key = (int64_t)container_key(id);
+	int64_t key = (int64_t)sk_container_key(id);
 	sk_container *c = sk_imap_get(&st->containers, key);
 	if (c != NULL) {
 		/* A hash collision leaves the thread without metadata. */
@@ -616,7 +607,7 @@ static int64_t accounts_key(const char *container, char short_id[SK_CONTAINER_SH
 	size_t n = strnlen(container, SK_CONTAINER_SHORT_ID_LEN);
 	memcpy(short_id, container, n);
 	short_id[n] = '\0';
-	return (int64_t)container_key(short_id);
+	return (int64_t)sk_container_key(short_id);
 }
 
 /* The table for container (NULL or "": the host's); NULL when none. */
