@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "container_id.h"
+#include "sc_table.h"
 #include "scap_out.h"
 
 #define EV_USERADDED 354   /* uid, gid, name, home, shell, container_id */
@@ -376,11 +377,11 @@ static struct known *find_known(struct ctr_users *cu, const char *id, uint64_t k
 	return NULL;
 }
 
-/* True when <proc>/<pid>/cgroup ("N:controllers:path" lines) names the
- * container full. */
+/* True when <proc>/<pid>/cgroup names the container full, read as exec
+ * events carry cgroups (sc_proc_cgroups_string). */
 static bool in_container(const struct ctr_users *cu, uint64_t pid, const char *full)
 {
-	char path[4200], text[8192], list[8192];
+	char path[4200], text[8192], list[2 * (SC_CGROUP_PATH_MAX + 10)];
 	snprintf(path, sizeof(path), "%s/%" PRIu64 "/cgroup", cu->proc_root, pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
@@ -391,23 +392,10 @@ static bool in_container(const struct ctr_users *cu, uint64_t pid, const char *f
 		return false;
 	}
 	text[n] = '\0';
-	/* to the "subsys=path\0" list that sk_container_id_from_cgroups reads */
-	size_t len = 0;
-	for (char *line = text; *line != '\0' && len < sizeof(list);) {
-		char *end = strchrnul(line, '\n');
-		char *c1 = memchr(line, ':', (size_t)(end - line));
-		char *c2 = c1 != NULL ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
-		if (c2 != NULL) {
-			int w = snprintf(list + len, sizeof(list) - len, "%.*s=%.*s", (int)(c2 - c1 - 1), c1 + 1,
-					 (int)(end - c2 - 1), c2 + 1);
-			len = w > 0 && (size_t)w < sizeof(list) - len ? len + (size_t)w + 1 : sizeof(list);
-		}
-		line = *end != '\0' ? end + 1 : end;
-	}
+	size_t len = sc_proc_cgroups_string(text, list, sizeof(list));
 	char id[SK_CONTAINER_ID_LEN + 1];
 	const char *type;
-	len = len < sizeof(list) ? len : 0;
-	return sk_container_id_from_cgroups(list, len, id, &type) == SK_OK && strcmp(id, full) == 0;
+	return len > 0 && sk_container_id_from_cgroups(list, len, id, &type) == SK_OK && strcmp(id, full) == 0;
 }
 
 /* True when pid still sees the node's mount namespace: a process that

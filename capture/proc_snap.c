@@ -173,80 +173,13 @@ static uint64_t status_last(const char *status, const char *key, uint64_t fallba
 	return v;
 }
 
-/* Appends "key=path\0" to t->cgroups; false (nothing appended) when the
- * path is longer than SNAP_PATH_MAX. */
-static bool append_cgroup(struct task_info *t, const char *key, const char *path, size_t n)
-{
-	size_t room = sizeof(t->cgroups) - t->cgroups_len;
-	if (n > SNAP_PATH_MAX) {
-		return false;
-	}
-	int len = snprintf(t->cgroups + t->cgroups_len, room, "%s=%.*s", key, (int)n, path);
-	if (len < 0 || (size_t)len >= room) {
-		return false;
-	}
-	t->cgroups_len += (size_t)len + 1;
-	return true;
-}
-
-/* True when the comma-separated controllers (len bytes) name controller. */
-static bool names_controller(const char *list, size_t len, const char *controller)
-{
-	size_t clen = strlen(controller);
-	size_t i = 0;
-	while (i < len) {
-		size_t n = 0;
-		while (i + n < len && list[i + n] != ',') {
-			n++;
-		}
-		if (n == clen && memcmp(list + i, controller, clen) == 0) {
-			return true;
-		}
-		i += n + 1;
-	}
-	return false;
-}
-
 /* /proc/<pid>/task/<tid>/cgroup as the scap string exec events carry
- * (sc_reencode): the cpuset controller's v1 cgroup then the unified one
- * ("0::") as "unified=", or without a v1 cpuset line the unified one as
- * "cpuset=". Left empty when absent or too long. */
+ * (sc_proc_cgroups_string); left empty when absent or too long. */
 static void load_cgroups(const char *path, struct task_info *t)
 {
 	char buf[8192];
-	if (read_small(path, buf, sizeof(buf)) < 0) {
-		return;
-	}
-	const char *unified = NULL, *cpuset = NULL;
-	size_t unified_len = 0, cpuset_len = 0;
-	/* lines: hierarchy-id:controllers:path */
-	for (const char *line = buf; *line != '\0';) {
-		size_t n = strcspn(line, "\n");
-		const char *c1 = memchr(line, ':', n);
-		const char *c2 = c1 != NULL ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - line)) : NULL;
-		if (c2 != NULL) {
-			const char *p = c2 + 1;
-			size_t plen = n - (size_t)(p - line);
-			if (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1) {
-				unified = p;
-				unified_len = plen;
-			} else if (names_controller(c1 + 1, (size_t)(c2 - c1 - 1), "cpuset")) {
-				cpuset = p;
-				cpuset_len = plen;
-			}
-		}
-		line += n + (line[n] == '\n');
-	}
-	bool ok = true;
-	if (cpuset != NULL) {
-		ok = append_cgroup(t, "cpuset", cpuset, cpuset_len);
-	}
-	if (ok && unified != NULL) {
-		ok = append_cgroup(t, cpuset != NULL ? "unified" : "cpuset", unified, unified_len);
-	}
-	if (!ok) {
-		t->cgroups_len = 0;
-	}
+	t->cgroups_len = read_small(path, buf, sizeof(buf)) < 0 ? 0
+				: sc_proc_cgroups_string(buf, t->cgroups, sizeof(t->cgroups));
 }
 
 /* The kernel's cgroups of a thread as the scap string; false (t unchanged)

@@ -3,6 +3,7 @@
 #include "sc_table.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #define P(kind, arg, conv) {SKC_P_##kind, arg, SC_CONV_##conv}
@@ -347,6 +348,72 @@ uint16_t sc_cgroups_string(const uint8_t *p, size_t n, sk_strbuf *out)
 	}
 	len += put_cgroup_path(cpuset >= 0 ? "unified" : "cpuset", p, unified, out);
 	return (uint16_t)len; /* under n + 32 bytes: fits, as checked above */
+}
+
+/* True when the comma-separated controllers (len bytes) name controller. */
+static bool names_controller(const char *list, size_t len, const char *controller)
+{
+	size_t clen = strlen(controller);
+	size_t i = 0;
+	while (i < len) {
+		size_t n = 0;
+		while (i + n < len && list[i + n] != ',') {
+			n++;
+		}
+		if (n == clen && memcmp(list + i, controller, clen) == 0) {
+			return true;
+		}
+		i += n + 1;
+	}
+	return false;
+}
+
+/* Appends "key=path\0" at out + *len; false (nothing appended) when the
+ * path is longer than SC_CGROUP_PATH_MAX or does not fit. */
+static bool append_cgroup(char *out, size_t cap, size_t *len, const char *key, const char *path, size_t n)
+{
+	size_t room = cap - *len;
+	if (n > SC_CGROUP_PATH_MAX) {
+		return false;
+	}
+	int w = snprintf(out + *len, room, "%s=%.*s", key, (int)n, path);
+	if (w < 0 || (size_t)w >= room) {
+		return false;
+	}
+	*len += (size_t)w + 1;
+	return true;
+}
+
+size_t sc_proc_cgroups_string(const char *text, char *out, size_t cap)
+{
+	const char *unified = NULL, *cpuset = NULL;
+	size_t unified_len = 0, cpuset_len = 0, len = 0;
+	/* lines: hierarchy-id:controllers:path */
+	for (const char *line = text; *line != '\0';) {
+		size_t n = strcspn(line, "\n");
+		const char *c1 = memchr(line, ':', n);
+		const char *c2 = c1 != NULL ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - line)) : NULL;
+		if (c2 != NULL) {
+			const char *p = c2 + 1;
+			size_t plen = n - (size_t)(p - line);
+			if (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1) {
+				unified = p;
+				unified_len = plen;
+			} else if (names_controller(c1 + 1, (size_t)(c2 - c1 - 1), "cpuset")) {
+				cpuset = p;
+				cpuset_len = plen;
+			}
+		}
+		line += n + (line[n] == '\n');
+	}
+	bool ok = true;
+	if (cpuset != NULL) {
+		ok = append_cgroup(out, cap, &len, "cpuset", cpuset, cpuset_len);
+	}
+	if (ok && unified != NULL) {
+		ok = append_cgroup(out, cap, &len, cpuset != NULL ? "unified" : "cpuset", unified, unified_len);
+	}
+	return ok ? len : 0;
 }
 
 sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)

@@ -90,6 +90,17 @@ sk_err sc_synth_enter(const uint8_t *ev, size_t len, bool all, sk_strbuf *out, b
  * Returns the length appended. */
 uint16_t sc_cgroups_string(const uint8_t *p, size_t n, sk_strbuf *out);
 
+/* Longest cgroup path the /proc form keeps (as readers of the format do). */
+#define SC_CGROUP_PATH_MAX 1023u
+
+/* The same string from the text of /proc/<pid>/cgroup
+ * ("hierarchy-id:controllers:path" lines): the cpuset controller's v1
+ * cgroup as "cpuset=", then the unified one ("0::") as "unified=", or
+ * without a v1 cpuset line the unified one as "cpuset=". Written to out
+ * (cap bytes); returns its length, 0 when there is neither line, a path is
+ * longer than SC_CGROUP_PATH_MAX or out is too small. */
+size_t sc_proc_cgroups_string(const char *text, char *out, size_t cap);
+
 /* Conversions, exposed for tests. */
 uint32_t sc_open_flags_to_scap(uint32_t flags);
 uint8_t sc_fcntl_to_scap(uint32_t cmd);
