@@ -341,18 +341,33 @@ static void scenario_files(struct scenario *f, const char *tag, const struct tes
 	SK_CHECK(capture_write_file(f->rules_path, rules));
 }
 
+/* Starts saker-capture recording to f's scap, as in a pod (enter_pod) when
+ * pod_procs is set, and waits until it captures. */
+static void start_capture(const struct scenario *f, const char *pod_procs)
+{
+	capture_pid = fork();
+	if (capture_pid == 0) {
+		capture_log_to(f->log);
+		if (pod_procs != NULL && !enter_pod(pod_procs)) {
+			perror("entering the pod's namespaces");
+			_exit(125);
+		}
+		execl(f->capture, f->capture, "-w", f->scap, "--duration", "30", (char *)NULL);
+		_exit(127);
+	}
+	SK_CHECK(capture_wait_ready(f->log));
+}
+
 static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 {
 	struct scenario f;
 	char cmd[1600], marker[128];
 	snprintf(marker, sizeof(marker), "%s/resident-marker", dir);
 	scenario_files(&f, "c", cg, marker);
-	const char *capture = f.capture, *scap = f.scap, *log = f.log, *rules_path = f.rules_path, *out = f.out;
-	const char *procs = f.procs;
 	SK_CHECK(capture_write_file(marker, "") && chmod(marker, 0666) == 0); /* the container's uid opens it */
 	int go[2];
 	SK_CHECK_INT(pipe2(go, O_CLOEXEC), 0);
-	pid_t resident = start_resident(procs, go[0], marker);
+	pid_t resident = start_resident(f.procs, go[0], marker);
 	char resident_cg[64];
 	snprintf(resident_cg, sizeof(resident_cg), "/proc/%d/cgroup", resident);
 	bool joined = false;
@@ -362,26 +377,16 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	}
 	SK_CHECK(joined);
 
-	capture_pid = fork();
-	if (capture_pid == 0) {
-		capture_log_to(log);
-		if (pod_procs != NULL && !enter_pod(pod_procs)) {
-			perror("entering the pod's namespaces");
-			_exit(125);
-		}
-		execl(capture, capture, "-w", scap, "--duration", "30", (char *)NULL);
-		_exit(127);
-	}
-	SK_CHECK(capture_wait_ready(log));
+	start_capture(&f, pod_procs);
 	SK_CHECK_INT(write(go[1], "g", 1), 1);
 	int rstatus = -1;
 	waitpid(resident, &rstatus, 0);
 	SK_CHECK(WIFEXITED(rstatus) && WEXITSTATUS(rstatus) == 0);
 	close(go[0]);
 	close(go[1]);
-	pid_t in_ctr = run_true(procs, false);
+	pid_t in_ctr = run_true(f.procs, false);
 	pid_t on_host = run_true(NULL, false);
-	pid_t crowded = run_true(procs, true);
+	pid_t crowded = run_true(f.procs, true);
 	SK_CHECK(in_ctr > 0 && on_host > 0 && crowded > 0);
 	capture_sleep_ms(500); /* the capture drains its rings every few ms */
 	stop_capture();
@@ -403,32 +408,32 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 
 	char env[128];
 	snprintf(env, sizeof(env), "SAKER_DOCKER_ROOT='%s/docker' ", dir);
-	SK_CHECK_INT(capture_replay(env, scap, rules_path, out), 0);
+	SK_CHECK_INT(capture_replay(env, f.scap, f.rules_path, f.out), 0);
 	char want[192];
 	snprintf(want, sizeof(want),
 		 "CTR id=%.12s pid=%d name=saker-web image=nginx:1.25 user=ctruser group=ctrgroup", cg->id, in_ctr);
-	SK_CHECK(capture_file_contains(out, want));
+	SK_CHECK(capture_file_contains(f.out, want));
 	/* the leaf survives an exec event with no room for the rest of the path */
 	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d name=saker-web", cg->id, crowded);
-	SK_CHECK(capture_file_contains(out, want));
+	SK_CHECK(capture_file_contains(f.out, want));
 	/* the resident's users came with the snapshot */
 	snprintf(want, sizeof(want), "OPEN id=%.12s pid=%d user=ctruser", cg->id, resident);
-	SK_CHECK(capture_file_contains(out, want));
+	SK_CHECK(capture_file_contains(f.out, want));
 	/* and its whole cgroup path, as events carry them, even from a pod,
 	 * where /proc shows it relative to the sensor's (/../../saker-test-...) */
 	char cg_path[600];
 	snprintf(cg_path, sizeof(cg_path), "=%s", strstr(cg->dirs[2], "/saker-test-"));
-	SK_CHECK(capture_file_contains(out, cg_path));
-	SK_CHECK(!capture_file_contains(out, "=/.."));
+	SK_CHECK(capture_file_contains(f.out, cg_path));
+	SK_CHECK(!capture_file_contains(f.out, "=/.."));
 	snprintf(want, sizeof(want), "HOST id=host pid=%d user=root", on_host);
-	SK_CHECK(capture_file_contains(out, want));
+	SK_CHECK(capture_file_contains(f.out, want));
 	char wrong[128];
 	snprintf(wrong, sizeof(wrong), "CTR id=%.12s pid=%d", cg->id, on_host);
-	SK_CHECK(!capture_file_contains(out, wrong));
+	SK_CHECK(!capture_file_contains(f.out, wrong));
 	snprintf(wrong, sizeof(wrong), "HOST id=host pid=%d", in_ctr);
-	SK_CHECK(!capture_file_contains(out, wrong));
-	if (!capture_file_contains(out, "CTR id=")) {
-		snprintf(cmd, sizeof(cmd), "tail -n 5 '%s' '%s' >&2", out, log);
+	SK_CHECK(!capture_file_contains(f.out, wrong));
+	if (!capture_file_contains(f.out, "CTR id=")) {
+		snprintf(cmd, sizeof(cmd), "tail -n 5 '%s' '%s' >&2", f.out, f.log);
 		SK_CHECK_INT(system(cmd), 0);
 	}
 }
@@ -445,13 +450,7 @@ static void check_late_mounts(const struct test_cgroup *cg)
 	struct scenario f;
 	char line[512], want[128];
 	scenario_files(&f, "late", cg, "/nonexistent");
-	capture_pid = fork();
-	if (capture_pid == 0) {
-		capture_log_to(f.log);
-		execl(f.capture, f.capture, "-w", f.scap, "--duration", "30", (char *)NULL);
-		_exit(127);
-	}
-	SK_CHECK(capture_wait_ready(f.log));
+	start_capture(&f, NULL);
 	SK_CHECK_INT(run_late_true(f.procs), 0);
 	capture_sleep_ms(500); /* the capture drains its rings every few ms */
 	stop_capture();

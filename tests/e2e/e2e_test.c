@@ -449,24 +449,50 @@ static void overflow_ring(const e2e_stack *s, pid_t flooders[FLOODERS])
 	kill(s->capture, SIGCONT);
 }
 
-SK_TEST(drops)
+/* Starts the stack on 1 MiB rings (engine_extra: more saker-engine
+ * arguments, may be NULL) and overflows them (overflow_ring). False when
+ * the stack did not come up. */
+static bool start_overflowed(e2e_stack *s, char *tools, size_t tools_cap, pid_t flooders[FLOODERS],
+			     const char *engine_extra)
 {
-	char tools[64], canary[256];
-	pid_t flooders[FLOODERS] = {-1, -1};
-	e2e_stack s = {.dir = ""};
-	alerts a = {.n = 0};
-
-	SK_CHECK(make_tools(tools, sizeof(tools)));
+	char canary[256];
+	SK_CHECK(make_tools(tools, tools_cap));
 	snprintf(canary, sizeof(canary), "'%s/e2e_cat' /etc/shadow > /dev/null", tools);
 	e2e_opts o = {.rules = {E2E_RULES},
 		      .canary_cmd = canary,
 		      .canary_rule = "E2E shadow read",
-		      .capture_extra = "--ring-mb 1 --stats"};
-	if (e2e_stack_start(&s, &o) != SK_OK) {
+		      .capture_extra = "--ring-mb 1 --stats",
+		      .engine_extra = engine_extra};
+	if (e2e_stack_start(s, &o) != SK_OK) {
 		SK_CHECK(!"pipeline up");
+		return false;
+	}
+	overflow_ring(s, flooders);
+	return true;
+}
+
+/* Stops the flooders and the stack, keeping its files when a check failed. */
+static void stop_overflowed(e2e_stack *s, const char *tools, pid_t flooders[FLOODERS])
+{
+	for (int i = 0; i < FLOODERS; i++) {
+		(void)e2e_stop(&flooders[i], SIGKILL, 5000);
+	}
+	if (s->dir[0] != '\0') {
+		e2e_stack_free(s, sk_test_failures > 0);
+	}
+	remove_dir(tools);
+}
+
+SK_TEST(drops)
+{
+	char tools[64] = "";
+	pid_t flooders[FLOODERS] = {-1, -1};
+	e2e_stack s = {.dir = ""};
+	alerts a = {.n = 0};
+
+	if (!start_overflowed(&s, tools, sizeof(tools), flooders, NULL)) {
 		goto cleanup;
 	}
-	overflow_ring(&s, flooders);
 	/* syscall_event_drops defaults: one alert (a burst of one) */
 	SK_CHECK(e2e_wait_contains(s.engine_out, "\"rule\":\"Saker internal: syscall event drop\"", 10000));
 	for (int i = 0; i < FLOODERS; i++) {
@@ -488,49 +514,27 @@ SK_TEST(drops)
 		printf("drops: %s\n", get_str(drop, "output"));
 	}
 cleanup:
-	for (int i = 0; i < FLOODERS; i++) {
-		(void)e2e_stop(&flooders[i], SIGKILL, 5000);
-	}
-	if (s.dir[0] != '\0') {
-		e2e_stack_free(&s, sk_test_failures > 0);
-	}
+	stop_overflowed(&s, tools, flooders);
 	alerts_free(&a);
-	remove_dir(tools);
 }
 
 /* syscall_event_drops.actions [exit], threshold 0, from the command line:
  * the engine stops with status 1 after the drops, and raises no alert. */
 SK_TEST(drops_exit)
 {
-	char tools[64], canary[256];
+	char tools[64] = "";
 	pid_t flooders[FLOODERS] = {-1, -1};
 	e2e_stack s = {.dir = ""};
 
-	SK_CHECK(make_tools(tools, sizeof(tools)));
-	snprintf(canary, sizeof(canary), "'%s/e2e_cat' /etc/shadow > /dev/null", tools);
-	e2e_opts o = {.rules = {E2E_RULES},
-		      .canary_cmd = canary,
-		      .canary_rule = "E2E shadow read",
-		      .capture_extra = "--ring-mb 1 --stats",
-		      .engine_extra = "-o syscall_event_drops.actions=[exit] -o syscall_event_drops.threshold=0"};
-	if (e2e_stack_start(&s, &o) != SK_OK) {
-		SK_CHECK(!"pipeline up");
-		goto cleanup;
+	if (start_overflowed(&s, tools, sizeof(tools), flooders,
+			     "-o syscall_event_drops.actions=[exit] -o syscall_event_drops.threshold=0")) {
+		int rc = e2e_wait(s.engine, 15000);
+		s.engine = -1;
+		SK_CHECK_INT(rc, 1);
+		SK_CHECK(e2e_wait_contains(s.engine_log, "syscall_event_drops: exit", 1000));
+		SK_CHECK(!e2e_wait_contains(s.engine_out, "\"rule\":\"Saker internal: syscall event drop\"", 10));
 	}
-	overflow_ring(&s, flooders);
-	int rc = e2e_wait(s.engine, 15000);
-	s.engine = -1;
-	SK_CHECK_INT(rc, 1);
-	SK_CHECK(e2e_wait_contains(s.engine_log, "syscall_event_drops: exit", 1000));
-	SK_CHECK(!e2e_wait_contains(s.engine_out, "\"rule\":\"Saker internal: syscall event drop\"", 10));
-cleanup:
-	for (int i = 0; i < FLOODERS; i++) {
-		(void)e2e_stop(&flooders[i], SIGKILL, 5000);
-	}
-	if (s.dir[0] != '\0') {
-		e2e_stack_free(&s, sk_test_failures > 0);
-	}
-	remove_dir(tools);
+	stop_overflowed(&s, tools, flooders);
 }
 
 static const char *const loud_priorities[] = {"Emergency", "Alert", "Critical", "Error", "Warning"};
