@@ -638,7 +638,8 @@ static void print_stats(struct capture *cap, uint64_t *last_events, uint64_t las
 static int drop_capabilities(void)
 {
 	static const cap_value_t wanted[] = {CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH};
-	static const char *const why[] = {"exe and cwd of other processes", "open files of other users' processes"};
+	static const char *const why[] = {"exe, cwd and root (containers' own users) of other processes",
+					  "open files of other users' processes"};
 	cap_value_t keep[2];
 	int nkeep = 0, rc = -1;
 	cap_t now = cap_get_proc();
