@@ -10,7 +10,7 @@ packages="
   libyaml-dev libnng-dev libcurl4-openssl-dev libjson-c-dev librdkafka-dev
   libhiredis-dev libpcre2-dev libmicrohttpd-dev libgnutls28-dev zlib1g-dev libssl-dev
   libclang-rt-14-dev
-  redis-server redis-tools prometheus sysdig procps iproute2 curl openssl
+  redis-server redis-tools prometheus sysdig procps iproute2 mount util-linux curl openssl
   chromium
   docker-compose
   golang-1.19-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev
