@@ -101,6 +101,15 @@ struct skc_counters {
 #define SKC_SLOT_FORK (SKC_MAX_SYSCALLS - 2)
 #define SKC_SLOT_EXIT (SKC_MAX_SYSCALLS - 1)
 
+/* Bits of an interest-map value. DROP_FAILED: a failed exit (an errno,
+ * -4095..-1) of this syscall makes no event (falco.yaml's
+ * drop_failed_exit); a connect still in progress (-EINPROGRESS) is not a
+ * failure here. */
+#define SKC_INTEREST_WANT        (1u << 0)
+#define SKC_INTEREST_DROP_FAILED (1u << 1)
+#define SKC_EINPROGRESS          115
+#define SKC_MAX_ERRNO            4095
+
 /* exe flags of the execve event (proc.is_exe_writable and friends). */
 #define SKC_EXE_WRITABLE    (1u << 0)
 #define SKC_EXE_UPPER_LAYER (1u << 1)

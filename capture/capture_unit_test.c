@@ -267,6 +267,38 @@ SK_TEST(control_messages_round_trip)
 	SK_CHECK_INT(control_parse_set(msg, hl + 3, set), SK_ETRUNC);
 	SK_CHECK_INT(control_parse_set((const uint8_t *)"SKCTL1 SET x", 12, set), SK_EPARSE);
 	SK_CHECK_INT(control_parse_set((const uint8_t *)"SKCTL1 SET 1 99999", 18, set), SK_ERANGE);
+	SK_CHECK(!set->drop_failed_exit);
+	free(set);
+}
+
+/* Options after the type list: drop_failed_exit is read, unknown ones are
+ * skipped, malformed ones reject the reply. */
+static sk_err parse_text(const char *text, struct control_set *set)
+{
+	return control_parse_set((const uint8_t *)text, strlen(text), set);
+}
+
+SK_TEST(control_options_after_the_types)
+{
+	uint8_t msg[96] = "SKCTL1 SET 4 1 ";
+	size_t hl = strlen((char *)msg);
+	uint16_t type = 307;
+	memcpy(msg + hl, &type, 2);
+	memcpy(msg + hl + 2, " drop_failed_exit=1", 19);
+	struct control_set *set = malloc(sizeof(*set));
+	SK_CHECK_INT(control_parse_set(msg, hl + 2 + 19, set), SK_OK);
+	SK_CHECK_INT(set->ntypes, 1);
+	SK_CHECK_INT(set->types[0], 307);
+	SK_CHECK(set->drop_failed_exit);
+	SK_CHECK_INT(parse_text("SKCTL1 SET 5 0  later=x drop_failed_exit=0", set), SK_OK);
+	SK_CHECK(!set->drop_failed_exit);
+	SK_CHECK_INT(parse_text("SKCTL1 SET 5 0  drop_failed_exit=1 future=42", set), SK_OK);
+	SK_CHECK(set->drop_failed_exit);
+	SK_CHECK_INT(parse_text("SKCTL1 SET 5 0  drop_failed_exit=yes", set), SK_EPARSE);
+	SK_CHECK_INT(parse_text("SKCTL1 SET 5 0  drop_failed_exit", set), SK_EPARSE);
+	SK_CHECK_INT(parse_text("SKCTL1 SET 5 0  =1", set), SK_EPARSE);
+	SK_CHECK_INT(parse_text("SKCTL1 SET 5 0 x", set), SK_EPARSE);
+	SK_CHECK_INT(parse_text("SKCTL1 SET 5 0  ", set), SK_EPARSE);
 	free(set);
 }
 

@@ -33,6 +33,38 @@ static sk_err read_decimal(const uint8_t *msg, size_t len, size_t *pos, uint64_t
 	return SK_OK;
 }
 
+/* Reads the " key=value" options after the type list. */
+static sk_err parse_options(const uint8_t *p, size_t len, bool *drop_failed)
+{
+	static const char dfe[] = "drop_failed_exit";
+	size_t pos = 0;
+	while (pos < len) {
+		if (p[pos] != ' ') {
+			return SK_EPARSE;
+		}
+		pos++;
+		size_t key = pos;
+		while (pos < len && p[pos] != '=' && p[pos] != ' ') {
+			pos++;
+		}
+		if (pos == key || pos >= len || p[pos] != '=') {
+			return SK_EPARSE;
+		}
+		size_t key_len = pos - key;
+		size_t value = ++pos;
+		while (pos < len && p[pos] != ' ') {
+			pos++;
+		}
+		if (key_len == sizeof(dfe) - 1 && memcmp(p + key, dfe, key_len) == 0) {
+			if (pos - value != 1 || (p[value] != '0' && p[value] != '1')) {
+				return SK_EPARSE;
+			}
+			*drop_failed = p[value] == '1';
+		}
+	}
+	return SK_OK;
+}
+
 sk_err control_parse_set(const uint8_t *msg, size_t len, struct control_set *out)
 {
 	static const char prefix[] = "SKCTL1 SET ";
@@ -63,13 +95,19 @@ sk_err control_parse_set(const uint8_t *msg, size_t len, struct control_set *out
 		}
 		pos++;
 	}
-	if (len - pos != n * 2) {
+	if (len - pos < n * 2) {
 		return SK_ETRUNC;
+	}
+	bool drop_failed = false;
+	err = parse_options(msg + pos + n * 2, len - pos - n * 2, &drop_failed);
+	if (err != SK_OK) {
+		return err;
 	}
 	out->generation = gen;
 	out->ntypes = (uint32_t)n;
 	for (uint64_t i = 0; i < n; i++) {
 		memcpy(&out->types[i], msg + pos + 2 * i, 2);
 	}
+	out->drop_failed_exit = drop_failed;
 	return SK_OK;
 }

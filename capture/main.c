@@ -3,7 +3,8 @@
  *   saker-capture [--events URL] [--control URL] [--all] [-w FILE.scap]
  *                 [-n COUNT] [--duration SEC] [--stats] [--ring-mb N]
  *                 [--flush-us N] [--poll-us N] [--idle-max-us N] [--block-after-us N]
- *                 [--exit-tracepoints] [--probe-reads]
+ *                 [--exit-tracepoints] [--probe-reads] [--drop-failed-exit]
+ *                 [--buf-size-preset N]
  *
  * Without -w, events go in batches over nng PUSH to the engine; the interest
  * set comes from the engine over the control link (docs/protocol.md). With
@@ -63,6 +64,7 @@ struct options {
 	uint32_t ring_mb;
 	bool exit_tracepoints; /* per-syscall exit tracepoints, even with gaps */
 	bool probe_reads;      /* no bpf_rdonly_cast even where the kernel has it */
+	bool drop_failed_exit; /* failed syscalls make no event, whatever the engine says */
 	uint32_t flush_us;    /* ship a batch at least this often under traffic */
 	uint32_t poll_us;     /* sleep after a poll that found events (0: poll again at once) */
 	uint32_t idle_max_us; /* back-off ceiling between polls of idle rings */
@@ -128,6 +130,11 @@ static void usage(FILE *f)
 		   "  --stats          print event rates and drops every second\n"
 		   "  --enter-events   also write enter events (sysdig 0.29 and older readers need them)\n"
 		   "  --ring-mb N      per-CPU ring buffer size in MiB (power of 2, default 8)\n"
+		   "  --buf-size-preset N  falco.yaml's engine.modern_ebpf.buf_size_preset: per-CPU ring\n"
+		   "                   of 2^(N-1) MiB, N from 1 to 10 (4 = 8 MiB, the default)\n"
+		   "  --drop-failed-exit  failed syscalls (result < 0) make no event, as falco.yaml's\n"
+		   "                   engine.modern_ebpf.drop_failed_exit; without it the engine's\n"
+		   "                   configuration decides (a connect in progress is kept)\n"
 		   "  --flush-us N     under steady traffic, ship a batch at least every N us (default 2000)\n"
 		   "  --poll-us N      under traffic, sleep N us between polls; 0 polls back to back (default 1000)\n"
 		   "  --idle-max-us N  longest sleep between polls of idle rings, in us (default 2000)\n"
@@ -152,6 +159,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"flush-us", required_argument, NULL, 'f'}, {"idle-max-us", required_argument, NULL, 'i'},
 		{"poll-us", required_argument, NULL, 'p'}, {"exit-tracepoints", no_argument, NULL, 'x'},
 		{"probe-reads", no_argument, NULL, 'P'},  {"block-after-us", required_argument, NULL, 'b'},
+		{"drop-failed-exit", no_argument, NULL, 'D'}, {"buf-size-preset", required_argument, NULL, 'B'},
 		{NULL, 0, NULL, 0},
 	};
 	o->events_url = "ipc:///run/saker/events.sock";
@@ -203,6 +211,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'P':
 			o->probe_reads = true;
 			break;
+		case 'D':
+			o->drop_failed_exit = true;
+			break;
+		case 'B': {
+			unsigned long preset = strtoul(optarg, &end, 10);
+			if (*end != 0 || *optarg == '-' || preset < 1 || preset > 10) {
+				sk_error("--buf-size-preset %s: want 1 to 10 (1 MiB to 512 MiB per CPU)", optarg);
+				return -1;
+			}
+			o->ring_mb = 1u << (preset - 1);
+			break;
+		}
 		case 'r':
 			o->ring_mb = (uint32_t)strtoul(optarg, &end, 10);
 			if (*end != 0 || o->ring_mb == 0 || o->ring_mb > 1024 || (o->ring_mb & (o->ring_mb - 1)) != 0) {
@@ -573,7 +593,7 @@ static void control_tick(struct capture *cap, nng_socket req, bool *req_open, ui
 				cap->opt.control_url);
 			bool want[SKC_MAX_SYSCALLS];
 			default_interest(want);
-			sensor_set_interest(cap->sensor, want);
+			sensor_set_interest(cap->sensor, want, cap->opt.drop_failed_exit);
 			cap->default_set_applied = true;
 		}
 		return;
@@ -582,10 +602,12 @@ static void control_tick(struct capture *cap, nng_socket req, bool *req_open, ui
 	if (set != NULL && control_parse_set(nng_msg_body(reply), nng_msg_len(reply), set) == SK_OK) {
 		if (set->generation != cap->generation || !cap->default_set_applied) {
 			bool want[SKC_MAX_SYSCALLS];
+			bool drop_failed = set->drop_failed_exit || cap->opt.drop_failed_exit;
 			interest_from_types(set, want);
-			if (sensor_set_interest(cap->sensor, want) == SK_OK) {
-				sk_info("interest set generation %llu: %u event types",
-					(unsigned long long)set->generation, set->ntypes);
+			if (sensor_set_interest(cap->sensor, want, drop_failed) == SK_OK) {
+				sk_info("interest set generation %llu: %u event types%s",
+					(unsigned long long)set->generation, set->ntypes,
+					drop_failed ? ", failed syscalls dropped" : "");
 				cap->generation = set->generation;
 				cap->default_set_applied = true;
 			}
@@ -747,7 +769,7 @@ int main(int argc, char **argv)
 	bool want[SKC_MAX_SYSCALLS];
 	default_interest(want);
 	if (cap.opt.write_path != NULL || cap.opt.all) {
-		sensor_set_interest(cap.sensor, want);
+		sensor_set_interest(cap.sensor, want, cap.opt.drop_failed_exit);
 		cap.default_set_applied = true;
 	}
 	if (open_output(&cap, &req, &req_open) != 0) {

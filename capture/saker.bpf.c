@@ -745,10 +745,16 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, st
 	}
 }
 
-static __always_inline bool wanted(__u32 slot)
+/* The slot's SKC_INTEREST_* bits (0 for a slot out of the map). */
+static __always_inline __u8 interest_of(__u32 slot)
 {
 	__u8 *w = bpf_map_lookup_elem(&sk_interest, &slot);
-	return w && *w;
+	return w ? *w : 0;
+}
+
+static __always_inline bool wanted(__u32 slot)
+{
+	return (interest_of(slot) & SKC_INTEREST_WANT) != 0;
 }
 
 /* Keeps the path or address of a wanted open-family/connect call for its
@@ -824,7 +830,11 @@ int sk_tp_enter(struct trace_event_raw_sys_enter *ctx)
 static __always_inline int sys_exit_event(void *ctx, void *tails, struct pt_regs *regs, __u32 nr, long ret,
 					  const bool btf_cast)
 {
-	if (nr >= SKC_MAX_SYSCALLS || !wanted(nr)) {
+	if (nr >= SKC_MAX_SYSCALLS) {
+		return 0;
+	}
+	__u8 interest = interest_of(nr);
+	if (!(interest & SKC_INTEREST_WANT)) {
 		return 0;
 	}
 	__u64 id = bpf_get_current_pid_tgid();
@@ -833,6 +843,15 @@ static __always_inline int sys_exit_event(void *ctx, void *tails, struct pt_regs
 	}
 	const struct skc_spec *spec = bpf_map_lookup_elem(&sk_specs, &nr);
 	if (!spec || spec->evt_type == 0) {
+		return 0;
+	}
+	if ((interest & SKC_INTEREST_DROP_FAILED) && ret < 0 && ret >= -SKC_MAX_ERRNO && ret != -SKC_EINPROGRESS) {
+		if (spec->stash != SKC_STASH_NONE) {
+			struct stash *left = bpf_task_storage_get(&sk_stash, bpf_get_current_task_btf(), 0, 0);
+			if (left) {
+				left->nr = 0;
+			}
+		}
 		return 0;
 	}
 	if (spec->flags & SKC_F_PROCESS) {

@@ -451,11 +451,16 @@ sk_err sensor_task_records(struct sensor *s, sk_strbuf *out)
 	return err == SK_OK && sk_strbuf_failed(out) ? SK_ENOMEM : err;
 }
 
-sk_err sensor_set_interest(struct sensor *s, const bool want[SKC_MAX_SYSCALLS])
+sk_err sensor_set_interest(struct sensor *s, const bool want[SKC_MAX_SYSCALLS], bool drop_failed_exit)
 {
 	int fd = bpf_map__fd(s->skel->maps.sk_interest);
 	for (uint32_t i = 0; i < SKC_MAX_SYSCALLS; i++) {
-		uint8_t v = want[i] ? 1 : 0;
+		uint8_t v = 0;
+		if (want[i]) {
+			/* the sched hooks' slots have no return value to judge */
+			bool sched = i == SKC_SLOT_EXEC || i == SKC_SLOT_FORK || i == SKC_SLOT_EXIT;
+			v = SKC_INTEREST_WANT | (drop_failed_exit && !sched ? SKC_INTEREST_DROP_FAILED : 0);
+		}
 		if (bpf_map_update_elem(fd, &i, &v, BPF_ANY) != 0) {
 			return SK_EIO;
 		}

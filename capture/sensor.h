@@ -38,8 +38,9 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 		   size_t why_len);
 
 /* Sets the interest map: want[i] for syscall number i, plus the SKC_SLOT_*
- * entries for the sched hooks. */
-sk_err sensor_set_interest(struct sensor *s, const bool want[SKC_MAX_SYSCALLS]);
+ * entries for the sched hooks. drop_failed_exit: failed exits of the wanted
+ * syscalls make no event (a connect in progress still does). */
+sk_err sensor_set_interest(struct sensor *s, const bool want[SKC_MAX_SYSCALLS], bool drop_failed_exit);
 
 /* Drains every ring buffer once; *n gets the events delivered. */
 sk_err sensor_poll(struct sensor *s, int *n);

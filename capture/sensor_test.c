@@ -145,7 +145,7 @@ int main(void)
 	bool want[SKC_MAX_SYSCALLS] = {false};
 	want[unlinkat_row->nr] = true;
 	int rc = 1;
-	if (sensor_set_interest(sensor, want) == SK_OK) {
+	if (sensor_set_interest(sensor, want, false) == SK_OK) {
 		rc = sk_test_run();
 	}
 	close(to_helper);

@@ -47,6 +47,7 @@ typedef struct live {
 	pthread_mutex_t lock; /* guards interest + generation, read by the control thread */
 	uint16_t *interest;
 	size_t ninterest;
+	bool drop_failed_exit; /* engine.<kind>.drop_failed_exit, sent with the set */
 	uint64_t generation;
 	nng_socket control;
 	pthread_t control_thread;
@@ -74,16 +75,20 @@ static sk_err live_update_interest(live *lv, const sk_engine_config *cfg)
 	free(lv->interest);
 	lv->interest = set;
 	lv->ninterest = n;
+	lv->drop_failed_exit = sk_engine_config_drop_failed_exit(cfg);
 	lv->generation++;
 	pthread_mutex_unlock(&lv->lock);
-	sk_info("capturing %zu event types for the loaded rules and %s (generation %llu)", n,
+	sk_info("capturing %zu event types for the loaded rules and %s%s (generation %llu)", n,
 		cfg->base_all ? "base_syscalls.all" : cfg->base_repair ? "base_syscalls.repair"
 		: cfg->nbase_custom_set > 0 ? "base_syscalls.custom_set" : "the state",
+		lv->drop_failed_exit ? ", failed syscalls dropped (drop_failed_exit)" : "",
 		(unsigned long long)lv->generation);
 	return SK_OK;
 }
 
-/* Answers "SKCTL1 GET <generation>" with the current interest set. */
+/* Answers "SKCTL1 GET <generation>" with the current interest set and,
+ * when on, the option drop_failed_exit=1 (only then, so a capture that
+ * knows no options is affected only when asked to drop). */
 static void *control_main(void *arg)
 {
 	live *lv = arg;
@@ -113,6 +118,9 @@ static void *control_main(void *arg)
 			for (size_t i = 0; i < lv->ninterest; i++) {
 				uint8_t le[2] = {(uint8_t)(lv->interest[i] & 0xff), (uint8_t)(lv->interest[i] >> 8)};
 				sk_strbuf_append(&reply, le, sizeof(le));
+			}
+			if (lv->drop_failed_exit) {
+				sk_strbuf_puts(&reply, " drop_failed_exit=1");
 			}
 			pthread_mutex_unlock(&lv->lock);
 		}
@@ -252,6 +260,21 @@ static void live_reload_rules(live *lv, const sk_cli *cli)
 	sk_engine_config_free(&cfg);
 }
 
+/* engine.kind: replay, run as -e engine.replay.capture_file. Takes cfg. */
+static int replay_configured_file(const sk_cli *cli, sk_engine_config *cfg)
+{
+	sk_cli replay = *cli;
+	int rc = 2;
+	if (cfg->replay_capture_file == NULL || cfg->replay_capture_file[0] == '\0') {
+		sk_error("engine.kind is replay but engine.replay.capture_file is empty: name the .scap file to replay");
+	} else {
+		replay.replay_file = cfg->replay_capture_file;
+		rc = cmd_replay(&replay);
+	}
+	sk_engine_config_free(cfg);
+	return rc;
+}
+
 int cmd_live(const sk_cli *cli)
 {
 	const char *events_url = cli->events_url ? cli->events_url : SK_ENGINE_EVENTS_URL;
@@ -272,6 +295,11 @@ int cmd_live(const sk_cli *cli)
 	if (cmd_config_load(cli, &cfg) != 0) {
 		pthread_mutex_destroy(&lv.lock);
 		return 2;
+	}
+	if (cfg.engine_kind == SK_ENGINE_REPLAY) {
+		/* Falco's `-o engine.kind=replay -o engine.replay.capture_file=F` */
+		pthread_mutex_destroy(&lv.lock);
+		return replay_configured_file(cli, &cfg);
 	}
 	if (cfg.nrules_files == 0) {
 		sk_error("no rules: give -r FILE|DIR or rules_files in the configuration");

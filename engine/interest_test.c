@@ -56,9 +56,13 @@ static pid_t start_engine(const char *const *extra, char *control, size_t ccap)
 	return pid;
 }
 
+/* The options after the type list in the last answer ask_set() took. */
+static char last_options[128];
+
 /* Asks the engine at control what to capture, as saker-capture does, until
- * it answers with a generation of at least min_gen; fills want and *gen.
- * False when no such answer came (100 tries, about 10 s). */
+ * it answers with a generation of at least min_gen; fills want and *gen
+ * (and last_options). False when no such answer came (100 tries, about
+ * 10 s). */
 static bool ask_set(const char *control, unsigned long min_gen, bool *want, size_t count, unsigned long *gen)
 {
 	nng_socket req;
@@ -93,6 +97,10 @@ static bool ask_set(const char *control, unsigned long min_gen, bool *want, size
 					want[t] = true;
 				}
 			}
+			size_t tail = len - ((size_t)off + 2 * n);
+			tail = tail < sizeof(last_options) - 1 ? tail : sizeof(last_options) - 1;
+			memcpy(last_options, reply + off + 2 * n, tail);
+			last_options[tail] = '\0';
 			answered = true;
 		} else {
 			nanosleep(&pause, NULL);
@@ -246,6 +254,7 @@ SK_TEST(base_syscalls_from_falco_yaml_and_o)
 	static const char *const plain[] = {NULL};
 	SK_CHECK(ask(plain, want, count));
 	SK_CHECK(has(want, "openat") && has(want, "mprotect") && has(want, "close") && !has(want, "read"));
+	SK_CHECK_STR(last_options, ""); /* nothing an older capture would not parse */
 
 	const char *const yaml[] = {"-c", conf, NULL};
 	SK_CHECK(ask(yaml, want, count));
@@ -256,6 +265,16 @@ SK_TEST(base_syscalls_from_falco_yaml_and_o)
 	SK_CHECK(ask(o, want, count));
 	SK_CHECK(has(want, "openat") && has(want, "close") && has(want, "socket") && !has(want, "dup2"));
 	SK_CHECK(!has(want, "accept"));
+	SK_CHECK_STR(last_options, "");
+
+	/* engine.<kind>.drop_failed_exit goes along with the set */
+	static const char *const dfe[] = {"-o", "engine.modern_ebpf.drop_failed_exit=true", NULL};
+	SK_CHECK(ask(dfe, want, count));
+	SK_CHECK_STR(last_options, " drop_failed_exit=1");
+	static const char *const dfe_kmod[] = {"-o", "engine.modern_ebpf.drop_failed_exit=true", "-o",
+					       "engine.kind=kmod", NULL};
+	SK_CHECK(ask(dfe_kmod, want, count));
+	SK_CHECK_STR(last_options, ""); /* the kmod's key decides, and it is false */
 
 	/* SIGHUP re-reads falco.yaml: a new generation with the new set */
 	char control[128];
@@ -265,12 +284,13 @@ SK_TEST(base_syscalls_from_falco_yaml_and_o)
 	f = fopen(conf, "w");
 	SK_CHECK(f != NULL);
 	if (f != NULL) {
-		fputs("base_syscalls:\n  custom_set: [write]\n", f);
+		fputs("base_syscalls:\n  custom_set: [write]\nengine:\n  modern_ebpf:\n    drop_failed_exit: true\n", f);
 		fclose(f);
 	}
 	kill(pid, SIGHUP);
 	SK_CHECK(ask_set(control, gen + 1, want, count, &gen2));
 	SK_CHECK(gen2 > gen && has(want, "write") && !has(want, "read") && has(want, "mprotect"));
+	SK_CHECK_STR(last_options, " drop_failed_exit=1");
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	free(want);

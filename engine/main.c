@@ -98,7 +98,10 @@ static const cli_opt options[] = {
 	{'V', "validate", "FILE", "validate a rules file like falco -V and exit (repeatable)", opt_validate},
 	{'o', "option", "KEY=VALUE", "override a configuration key (repeatable)", opt_override},
 	{'c', "config", "FILE", "read a falco.yaml-style configuration file", opt_config},
-	{'e', "replay", "FILE", "replay a .scap capture through the rules like falco -e, then exit", opt_replay},
+	{'e', "replay", "FILE",
+	 "replay a .scap capture through the rules like falco -e, then exit (or, with falco.yaml's keys, "
+	 "-o engine.kind=replay -o engine.replay.capture_file=FILE)",
+	 opt_replay},
 	{0, "events", "URL", "live mode: nng URL to receive saker-capture's events on (default " SK_ENGINE_EVENTS_URL ")",
 	 opt_events},
 	{0, "control", "URL", "live mode: nng URL for the capture's control requests (default " SK_ENGINE_CONTROL_URL ")",

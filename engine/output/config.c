@@ -21,6 +21,7 @@ typedef enum key_kind {
 	KEY_SHARE,    /* a number 0..1 */
 	KEY_RATE,     /* a number > 0 */
 	KEY_ACTIONS,  /* syscall_event_drops.actions */
+	KEY_ENGINE_KIND,
 } key_kind;
 
 typedef struct key_def {
@@ -44,6 +45,11 @@ static const key_def keys[] = {
 	{"syscall_event_drops.rate", KEY_RATE, offsetof(sk_engine_config, drops.rate)},
 	{"syscall_event_drops.max_burst", KEY_U32, offsetof(sk_engine_config, drops.max_burst)},
 	{"syscall_event_drops.simulate_drops", KEY_BOOL, offsetof(sk_engine_config, drops.simulate)},
+	{"engine.kind", KEY_ENGINE_KIND, offsetof(sk_engine_config, engine_kind)},
+	{"engine.modern_ebpf.drop_failed_exit", KEY_BOOL, offsetof(sk_engine_config, drop_failed_modern_ebpf)},
+	{"engine.kmod.drop_failed_exit", KEY_BOOL, offsetof(sk_engine_config, drop_failed_kmod)},
+	{"engine.ebpf.drop_failed_exit", KEY_BOOL, offsetof(sk_engine_config, drop_failed_ebpf)},
+	{"engine.replay.capture_file", KEY_STRING, offsetof(sk_engine_config, replay_capture_file)},
 	{"json_output", KEY_BOOL, OUT(json_output)},
 	{"json_include_output_property", KEY_BOOL, OUT(json_include_output_property)},
 	{"json_include_tags_property", KEY_BOOL, OUT(json_include_tags_property)},
@@ -102,7 +108,24 @@ void sk_engine_config_free(sk_engine_config *c)
 	clear_base_syscalls(c);
 	free(c->priority);
 	c->priority = NULL;
+	free(c->replay_capture_file);
+	c->replay_capture_file = NULL;
 	sk_output_config_free(&c->out);
+}
+
+bool sk_engine_config_drop_failed_exit(const sk_engine_config *c)
+{
+	switch (c->engine_kind) {
+	case SK_ENGINE_MODERN_EBPF:
+		return c->drop_failed_modern_ebpf;
+	case SK_ENGINE_KMOD:
+		return c->drop_failed_kmod;
+	case SK_ENGINE_EBPF:
+		return c->drop_failed_ebpf;
+	case SK_ENGINE_REPLAY:
+		break;
+	}
+	return false;
 }
 
 static const key_def *find_key(const char *key)
@@ -270,6 +293,30 @@ static sk_err parse_number(const char *key, const char *value, double lo, double
 	return SK_OK;
 }
 
+/* engine.kind: Falco's driver kinds all run on saker-capture; gvisor and
+ * nodriver have no Saker counterpart and are refused rather than ignored,
+ * so a configuration that counts on them fails at the start. */
+static sk_err set_engine_kind(sk_engine_kind *kind, const char *value, sk_strbuf *why)
+{
+	static const struct {
+		const char *name;
+		sk_engine_kind kind;
+	} kinds[] = {{"modern_ebpf", SK_ENGINE_MODERN_EBPF},
+		     {"kmod", SK_ENGINE_KMOD},
+		     {"ebpf", SK_ENGINE_EBPF},
+		     {"replay", SK_ENGINE_REPLAY}};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strcmp(value, kinds[i].name) == 0) {
+			*kind = kinds[i].kind;
+			return SK_OK;
+		}
+	}
+	sk_strbuf_printf(why,
+			 "engine.kind: '%s' is none of modern_ebpf, kmod, ebpf (all three mean saker-capture), replay",
+			 value);
+	return SK_EINVAL;
+}
+
 static void clear_rules_files(sk_engine_config *c)
 {
 	for (size_t i = 0; i < c->nrules_files; i++) {
@@ -330,6 +377,8 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 		return parse_number(k->key, value, 0.0, 1e6, true, (double *)(base + k->offset), why);
 	case KEY_ACTIONS:
 		return set_drop_actions((unsigned *)(base + k->offset), value, why);
+	case KEY_ENGINE_KIND:
+		return set_engine_kind((sk_engine_kind *)(base + k->offset), value, why);
 	}
 	return SK_EINTERNAL;
 }

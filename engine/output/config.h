@@ -10,6 +10,9 @@
  *   program_output.{enabled,keep_alive,program},
  *   http_output.{enabled,url,user_agent,insecure},
  *   nng_output.{enabled,url}   (Saker: PUSH to saker-sidekick)
+ *   base_syscalls.*, syscall_event_drops.*,
+ *   engine.kind, engine.{modern_ebpf,kmod,ebpf}.drop_failed_exit,
+ *   engine.replay.capture_file
  *
  * `-o key=value` sets the same dotted keys after the file is read. */
 #ifndef SK_OUTPUT_CONFIG_H
@@ -46,6 +49,16 @@ typedef struct sk_drops_config {
 	bool simulate; /* simulate_drops: act at every report */
 } sk_drops_config;
 
+/* engine.kind (Falco's names). Saker has one sensor, saker-capture: the
+ * three driver kinds all mean it; replay reads engine.replay.capture_file
+ * instead, as `saker-engine -e`. */
+typedef enum sk_engine_kind {
+	SK_ENGINE_MODERN_EBPF = 0, /* the default, as in Falco */
+	SK_ENGINE_KMOD,
+	SK_ENGINE_EBPF,
+	SK_ENGINE_REPLAY,
+} sk_engine_kind;
+
 typedef struct sk_engine_config {
 	char *rules_files[SK_CONFIG_MAX_RULES_FILES];
 	size_t nrules_files;
@@ -58,6 +71,11 @@ typedef struct sk_engine_config {
 	size_t nbase_custom_set;
 	bool base_repair, base_all;
 	sk_drops_config drops;
+	sk_engine_kind engine_kind;
+	/* engine.<kind>.drop_failed_exit, one per driver kind: the one of
+	 * engine_kind applies (sk_engine_config_drop_failed_exit) */
+	bool drop_failed_modern_ebpf, drop_failed_kmod, drop_failed_ebpf;
+	char *replay_capture_file; /* engine.replay.capture_file, NULL if unset */
 	sk_output_config out;
 } sk_engine_config;
 
@@ -79,6 +97,10 @@ sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const
  * base_syscalls.custom_set takes "[a, !b]" or one name and replaces;
  * "base_syscalls.custom_set[]" appends one name. */
 sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *value, sk_strbuf *why);
+
+/* Whether failed syscalls are to be dropped in the kernel: the
+ * drop_failed_exit of c's engine.kind (false for replay). */
+bool sk_engine_config_drop_failed_exit(const sk_engine_config *c);
 
 /* Frees everything c owns. */
 void sk_engine_config_free(sk_engine_config *c);

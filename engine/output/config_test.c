@@ -34,6 +34,39 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK_INT(c.drops.max_burst, 1);
 	SK_CHECK(!c.drops.simulate);
 	SK_CHECK(c.nbase_custom_set == 0 && !c.base_repair && !c.base_all);
+	/* engine: modern_ebpf, nothing dropped, an empty replay file */
+	SK_CHECK_INT(c.engine_kind, SK_ENGINE_MODERN_EBPF);
+	SK_CHECK(!sk_engine_config_drop_failed_exit(&c));
+	SK_CHECK_STR(c.replay_capture_file, "");
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
+SK_TEST(engine_kind_and_drop_failed_exit)
+{
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(c.engine_kind, SK_ENGINE_MODERN_EBPF);
+	SK_CHECK(c.replay_capture_file == NULL);
+	static const char yaml[] = "engine:\n  kind: kmod\n  kmod:\n    drop_failed_exit: true\n"
+				   "  modern_ebpf:\n    drop_failed_exit: false\n    cpus_for_each_buffer: 2\n";
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "e.yaml", yaml, sizeof(yaml) - 1, &why), SK_OK);
+	SK_CHECK_INT(c.engine_kind, SK_ENGINE_KMOD);
+	SK_CHECK(sk_engine_config_drop_failed_exit(&c)); /* the kind's own key decides */
+	SK_CHECK_INT(sk_engine_config_set(&c, "engine.kind", "modern_ebpf", &why), SK_OK);
+	SK_CHECK(!sk_engine_config_drop_failed_exit(&c));
+	SK_CHECK_INT(sk_engine_config_set(&c, "engine.modern_ebpf.drop_failed_exit", "true", &why), SK_OK);
+	SK_CHECK(sk_engine_config_drop_failed_exit(&c));
+	SK_CHECK_INT(sk_engine_config_set(&c, "engine.kind", "ebpf", &why), SK_OK);
+	SK_CHECK(!sk_engine_config_drop_failed_exit(&c));
+	SK_CHECK_INT(sk_engine_config_set(&c, "engine.kind", "replay", &why), SK_OK);
+	SK_CHECK_INT(sk_engine_config_set(&c, "engine.replay.capture_file", "/tmp/x.scap", &why), SK_OK);
+	SK_CHECK_INT(c.engine_kind, SK_ENGINE_REPLAY);
+	SK_CHECK_STR(c.replay_capture_file, "/tmp/x.scap");
+	SK_CHECK(!sk_engine_config_drop_failed_exit(&c));
+	SK_CHECK_INT(sk_engine_config_set(&c, "engine.kind", "gvisor", &why), SK_EINVAL);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "engine.kind: 'gvisor' is none of");
 	sk_engine_config_free(&c);
 	sk_strbuf_free(&why);
 }
@@ -128,6 +161,9 @@ SK_TEST(bad_values_say_where)
 		  "bad.yaml:4: syscall_event_drops.actions: 'shout' is none of ignore, log, alert, exit");
 	check_bad("syscall_event_drops:\n  threshold: lots\n",
 		  "bad.yaml:2: syscall_event_drops.threshold: expected a number from 0 and at most 1, got 'lots'");
+	check_bad("engine:\n  kind: nodriver\n", "bad.yaml:2: engine.kind: 'nodriver' is none of");
+	check_bad("engine:\n  modern_ebpf:\n    drop_failed_exit: sometimes\n",
+		  "bad.yaml:3: engine.modern_ebpf.drop_failed_exit: expected true or false");
 	sk_engine_config c;
 	sk_strbuf why = SK_STRBUF_INIT;
 	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);

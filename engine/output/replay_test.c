@@ -1,4 +1,5 @@
-/* replay_test.c: `saker-engine -e` end to end on every shared capture.
+/* replay_test.c: `saker-engine -e` end to end on every shared capture
+ * (and -o engine.kind=replay, Falco's spelling, on one).
  *
  * 1. Differential: for each of Saker's test rules, the text alerts Saker
  *    prints must equal what sysdig prints for the same condition and the
@@ -252,6 +253,31 @@ SK_TEST(replay_reports_bad_input)
 	SK_CHECK_CONTAINS(out, "input truncated");
 	SK_CHECK_CONTAINS(out, "ends inside a block");
 	SK_CHECK_CONTAINS(out, "rc=1");
+	free(out);
+	unlink(rules_path);
+}
+
+/* Falco's way of replaying, engine.kind=replay with the file in
+ * engine.replay.capture_file, gives what -e gives. */
+SK_TEST(replay_through_engine_kind)
+{
+	char cmd[1024];
+	write_rules_file();
+	snprintf(cmd, sizeof(cmd), "'%s' -e %s/cat_write.scap -r '%s' 2>&1; echo rc=$?", engine, SCAP_DIR, rules_path);
+	char *by_flag = run(cmd);
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' -o engine.kind=replay -o engine.replay.capture_file=%s/cat_write.scap -r '%s' 2>&1; echo rc=$?",
+		 engine, SCAP_DIR, rules_path);
+	char *by_kind = run(cmd);
+	SK_CHECK_CONTAINS(by_kind, "[etc] file below /etc opened");
+	SK_CHECK_CONTAINS(by_kind, "rc=0");
+	SK_CHECK_STR(by_kind, by_flag);
+	free(by_flag);
+	free(by_kind);
+	snprintf(cmd, sizeof(cmd), "'%s' -o engine.kind=replay -r '%s' 2>&1; echo rc=$?", engine, rules_path);
+	char *out = run(cmd);
+	SK_CHECK_CONTAINS(out, "engine.replay.capture_file is empty");
+	SK_CHECK_CONTAINS(out, "rc=2");
 	free(out);
 	unlink(rules_path);
 }
