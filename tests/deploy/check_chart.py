@@ -250,6 +250,18 @@ class Checker:
         env = {e["name"]: e.get("value") for e in capture.get("env") or []}
         if env.get("HOST_ROOT") != "/host":
             self.fail(f"DaemonSet/capture: HOST_ROOT is {env.get('HOST_ROOT')!r}, expected '/host'")
+        self.check_capture_args(capture.get("args") or [])
+
+    def check_capture_args(self, args):
+        """driver.modernEbpf reaches saker-capture's command line."""
+        ebpf = self.values["driver"]["modernEbpf"]
+        preset = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--buf-size-preset"]
+        if preset != [str(ebpf["bufSizePreset"])]:
+            self.fail(f"DaemonSet/capture: --buf-size-preset {preset}, driver.modernEbpf.bufSizePreset is "
+                      f"{ebpf['bufSizePreset']}")
+        if ("--drop-failed-exit" in args) != bool(ebpf["dropFailedExit"]):
+            self.fail(f"DaemonSet/capture: --drop-failed-exit {'in' if '--drop-failed-exit' in args else 'not in'} "
+                      f"the args, driver.modernEbpf.dropFailedExit is {ebpf['dropFailedExit']}")
 
     def check_host_paths(self, pod):
         host = {v["hostPath"]["path"] for v in pod.get("volumes") or [] if "hostPath" in v}

@@ -103,6 +103,22 @@ class BrokenRenderings(unittest.TestCase):
                 "container.apparmor.security.beta.kubernetes.io/capture")
         self.assert_caught("AppArmor annotation is None", mutate)
 
+    def test_drop_failed_exit_lost(self):
+        def mutate(docs):
+            c = container(docs, "DaemonSet", "capture")
+            c["args"] = [a for a in c["args"] if a != "--drop-failed-exit"]
+        self.assert_caught("--drop-failed-exit not in the args", mutate, everything=True)
+
+    def test_drop_failed_exit_unasked(self):
+        self.assert_caught("--drop-failed-exit in the args",
+                           lambda docs: container(docs, "DaemonSet", "capture")["args"].append("--drop-failed-exit"))
+
+    def test_buf_size_preset_wrong(self):
+        def mutate(docs):
+            args = container(docs, "DaemonSet", "capture")["args"]
+            args[args.index("--buf-size-preset") + 1] = "9"
+        self.assert_caught("--buf-size-preset ['9']", mutate)
+
     def test_hostname_env_lost(self):
         self.assert_caught("SAKER_HOSTNAME", lambda docs: container(docs, "DaemonSet", "engine").pop("env"))
 
