@@ -31,7 +31,10 @@
  * workload, without the reader and the engine beside it.
  *
  * --only runs just the named workloads (getppid, open_close, fork_exec,
- * redis), for an A/B that concerns one of them.
+ * redis), for an A/B that concerns one of them. failed_open (opens of a
+ * missing file and closes of a bad fd, every syscall failing) runs only when
+ * --only names it: it has no target, it shows what drop_failed_exit saves
+ * (--b-args "--drop-failed-exit").
  *
  * Sensors with interest "rules" stream to the real saker-engine, so its
  * decoding, state and rules run beside the workload as in production, and
@@ -140,6 +143,17 @@ static double work_open_close(void)
 	return cpu_s() - t;
 }
 
+static double work_failed_open(void)
+{
+	long n = (long)(200000 * scale);
+	double t = cpu_s();
+	for (long i = 0; i < n; i++) {
+		int fd = open("/etc/saker-bench-missing", O_RDONLY | O_CLOEXEC);
+		close(fd); /* -1: EBADF */
+	}
+	return cpu_s() - t;
+}
+
 static double work_fork_exec(void)
 {
 	long n = (long)(400 * scale);
@@ -196,7 +210,7 @@ static double work_redis(void)
 struct workload {
 	const char *name;
 	double (*fn)(void);
-	double target; /* ratio we aim for */
+	double target; /* ratio we aim for; 0: none, run only when --only names it */
 };
 
 static const struct workload loads[] = {
@@ -204,6 +218,7 @@ static const struct workload loads[] = {
 	{"open_close", work_open_close, 1.35},
 	{"fork_exec", work_fork_exec, 1.05},
 	{"redis", work_redis, 1.05},
+	{"failed_open", work_failed_open, 0},
 };
 #define NLOADS (sizeof(loads) / sizeof(loads[0]))
 
@@ -492,9 +507,13 @@ static void report(const struct workload *w, const char *label, int config, stru
 		   int rounds)
 {
 	qsort(res->ratio, (size_t)rounds, sizeof(double), cmp_double);
-	printf("%-12s%s ratio x%.3f (target <= x%.2f, min %.3f max %.3f)  %.0f events/s  ring drops %.0f  "
+	char target[32] = "no target";
+	if (w->target > 0) {
+		snprintf(target, sizeof(target), "target <= x%.2f", w->target);
+	}
+	printf("%-12s%s ratio x%.3f (%s, min %.3f max %.3f)  %.0f events/s  ring drops %.0f  "
 	       "not taken by the engine %.0f  sensor CPU %.0f%% of the workload's",
-	       w->name, label, res->ratio[rounds / 2], w->target, res->ratio[0], res->ratio[rounds - 1],
+	       w->name, label, res->ratio[rounds / 2], target, res->ratio[0], res->ratio[rounds - 1],
 	       res->events / res->seconds_on, res->drops, res->lost, 100.0 * res->sensor_s / res->seconds_on);
 	if (feeds_engine(config)) {
 		printf("  engine CPU %.0f%%", 100.0 * res->engine_s / res->seconds_on);
@@ -690,7 +709,7 @@ int main(int argc, char **argv)
 		printf("%s\n", c == 1 && b_stopped ? ", SIGSTOPped while the workload runs" : "");
 	}
 	for (size_t i = 0; i < NLOADS; i++) {
-		if (only != NULL && !listed(only, loads[i].name)) {
+		if ((only == NULL && loads[i].target == 0) || (only != NULL && !listed(only, loads[i].name))) {
 			continue;
 		}
 		if (loads[i].fn == work_redis && redis < 0) {
