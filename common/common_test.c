@@ -1,3 +1,5 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -5,6 +7,7 @@
 
 #include "sk_err.h"
 #include "sk_ipc.h"
+#include "sk_net.h"
 #include "sk_strbuf.h"
 #include "sk_test.h"
 
@@ -70,6 +73,20 @@ SK_TEST(ipc_dir_is_created_or_explained)
 	snprintf(file, sizeof(file), "%s/run", base);
 	rmdir(file);
 	rmdir(base);
+}
+
+SK_TEST(net_addr_takes_numeric_addresses_only)
+{
+	struct sockaddr_storage ss;
+	bool v6 = true;
+	SK_CHECK_INT(sk_net_addr("127.0.0.1", 8765, &ss, &v6), SK_OK);
+	SK_CHECK(!v6 && ss.ss_family == AF_INET);
+	SK_CHECK_INT(ntohs(((struct sockaddr_in *)&ss)->sin_port), 8765);
+	SK_CHECK_INT(sk_net_addr("::1", 1, &ss, &v6), SK_OK);
+	SK_CHECK(v6 && ss.ss_family == AF_INET6);
+	SK_CHECK_INT(sk_net_addr("localhost", 1, &ss, &v6), SK_EINVAL);
+	SK_CHECK_INT(sk_net_addr("0.0.0.0.0", 1, &ss, &v6), SK_EINVAL);
+	SK_CHECK_INT(sk_net_addr(NULL, 1, &ss, &v6), SK_EINVAL);
 }
 
 SK_TEST_MAIN()

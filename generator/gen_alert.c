@@ -1,16 +1,16 @@
 #include "gen_alert.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <json-c/json.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "sk_net.h"
 
 struct gen_receiver {
 	struct MHD_Daemon *daemon;
@@ -196,25 +196,18 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **state, enum M
 sk_err gen_receiver_start(const char *host, uint16_t port, gen_receiver **out)
 {
 	struct sockaddr_storage addr;
-	struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+	bool ipv6 = false;
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	gen_receiver *r = NULL;
 	const union MHD_DaemonInfo *info;
 	pthread_condattr_t cattr;
-	sk_err err = SK_OK;
+	sk_err err = sk_net_addr(host, port, &addr, &ipv6);
 
-	memset(&addr, 0, sizeof(addr));
-	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-		v4->sin_family = AF_INET;
-		v4->sin_port = htons(port);
-	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons(port);
-		flags |= MHD_USE_IPv6;
-	} else {
-		err = SK_EINVAL;
+	if (err != SK_OK) {
 		goto cleanup;
+	}
+	if (ipv6) {
+		flags |= MHD_USE_IPv6;
 	}
 	r = calloc(1, sizeof(*r));
 	if (r == NULL) {

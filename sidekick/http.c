@@ -1,16 +1,15 @@
 #include "http.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sk_log.h"
+#include "sk_net.h"
 
 #define SKH_MAX_TLS_FILE (1u << 20)
 #define SKH_TEXT "text/plain; charset=utf-8"
@@ -321,15 +320,9 @@ sk_err skh_start(const skh_options *opt, const skh_handlers *h, skh_server **out
 	s->opt = *opt;
 	s->h = *h;
 	const char *address = opt->address != NULL && opt->address[0] != '\0' ? opt->address : "127.0.0.1";
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
-	if (inet_pton(AF_INET, address, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons(opt->port);
-	} else if (inet_pton(AF_INET6, address, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(opt->port);
-		flags |= MHD_USE_IPv6;
+	bool ipv6 = false;
+	if (sk_net_addr(address, opt->port, &addr, &ipv6) == SK_OK) {
+		flags |= ipv6 ? MHD_USE_IPv6 : 0;
 	} else {
 		snprintf(err, errlen, "listenaddress \"%s\" is not an IPv4 or IPv6 address", address);
 		e = SK_EINVAL;
