@@ -21,14 +21,18 @@
 #include "drops.h"
 #include "event_table.h"
 #include "interest.h"
+#include "metrics.h"
 #include "pipeline.h"
 #include "scap_reader.h"
 #include "sk_ipc.h"
 #include "sk_log.h"
 #include "state_scap.h"
+#include "webserver.h"
 
 #define LIVE_RECV_TIMEOUT_MS 200
 #define LIVE_MAX_MESSAGE (64u << 20)
+#define LIVE_METRICS_NS 1000000000ull /* /metrics is at most this old */
+#define LIVE_STALL_MS 10000u	      /* a loop silent this long fails /healthz */
 
 static volatile sig_atomic_t live_stop;
 static volatile sig_atomic_t live_reload;
@@ -54,6 +58,12 @@ typedef struct live {
 	atomic_bool stopping;
 	sk_drops drops;  /* syscall_event_drops */
 	bool drop_exit;  /* the exit action fired: stop with status 1 */
+	sk_web *web;	 /* webserver, NULL when off */
+	bool metrics;	 /* serve /metrics */
+	const char *engine_kind;
+	uint64_t start_ns, next_metrics_ns;
+	bool have_capture_stats; /* the capture's last counters, for /metrics */
+	uint64_t capture_events, capture_drops_full, capture_drops_oversize;
 } live;
 
 static sk_err live_update_interest(live *lv, const sk_engine_config *cfg)
@@ -192,6 +202,10 @@ static sk_err on_capture_stats(void *ctx, const sk_scap_capture_stats *st)
 {
 	live *lv = ctx;
 	uint64_t n = 0;
+	lv->have_capture_stats = true;
+	lv->capture_events = st->events;
+	lv->capture_drops_full = st->drops_full;
+	lv->capture_drops_oversize = st->drops_oversize;
 	unsigned act = sk_drops_report(&lv->drops, st->events, st->drops_full + st->drops_oversize, now_ns(), &n);
 	char msg[256], fields[256];
 
@@ -275,6 +289,129 @@ static int replay_configured_file(const sk_cli *cli, sk_engine_config *cfg)
 	return rc;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* rule's tags sorted and joined with ", ", as Falco labels them. */
+static void join_tags(const sk_rule *rule, sk_strbuf *out)
+{
+	const char *sorted[64];
+	size_t n = rule->ntags < 64 ? rule->ntags : 64;
+	memcpy(sorted, rule->tags, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		sk_strbuf_printf(out, "%s%s", i > 0 ? ", " : "", sorted[i]);
+	}
+}
+
+/* Renders /metrics from the loop's own counters and hands it over. */
+static void live_publish_metrics(live *lv)
+{
+	sk_pipeline *p = &lv->pipe;
+	size_t nrules = sk_ruleset_rule_count(p->rules);
+	sk_metrics_rule *rules = calloc(nrules + 1, sizeof(*rules));
+	sk_strbuf *tags = calloc(nrules + 1, sizeof(*tags));
+	sk_strbuf page = SK_STRBUF_INIT;
+	sk_outputs_stats os;
+	char release[128];
+
+	if (rules == NULL || tags == NULL) {
+		goto cleanup;
+	}
+	sk_outputs_stats_get(p->outputs, &os);
+	sk_metrics_snapshot snap = {
+		.version = SAKER_VERSION,
+		.hostname = p->ctx.hostname,
+		.engine_kind = lv->engine_kind,
+		.start_ns = lv->start_ns,
+		.events = p->events,
+		.alerts = p->alerts,
+		.queue_drops = os.queue_full,
+		.have_capture = lv->have_capture_stats,
+		.capture_events = lv->capture_events,
+		.capture_drops_buffer = lv->capture_drops_full,
+		.capture_drops_other = lv->capture_drops_oversize,
+		.rules = rules,
+		.nrules = nrules,
+	};
+	sk_metrics_read_process(&snap, release, sizeof(release));
+	for (size_t i = 0; i < nrules; i++) {
+		const sk_rule *r = sk_ruleset_rule(p->rules, i);
+		rules[i].matches = p->rule_matches[i];
+		if (r == NULL || rules[i].matches == 0) {
+			continue;
+		}
+		rules[i].name = r->name;
+		rules[i].priority = (int)r->priority;
+		rules[i].source = r->source != NULL ? r->source : "syscall";
+		join_tags(r, &tags[i]);
+		rules[i].tags = sk_strbuf_str(&tags[i]);
+	}
+	if (sk_metrics_render(&snap, &page) == SK_OK) {
+		(void)sk_web_set_metrics(lv->web, page.data, page.len);
+	}
+cleanup:
+	for (size_t i = 0; tags != NULL && i < nrules; i++) {
+		sk_strbuf_free(&tags[i]);
+	}
+	free(tags);
+	free(rules);
+	sk_strbuf_free(&page);
+}
+
+static const char *engine_kind_name(sk_engine_kind kind)
+{
+	return kind == SK_ENGINE_KMOD ? "kmod" : kind == SK_ENGINE_EBPF ? "ebpf" : "modern_ebpf";
+}
+
+/* Starts falco.yaml's webserver when enabled. Returns 0, or 2 after
+ * logging why it cannot run (Falco does not start without it either). */
+static int live_start_web(live *lv, const sk_engine_config *cfg)
+{
+	char why[256] = "";
+	if (!cfg->web.enabled) {
+		return 0;
+	}
+	if (cfg->web.ssl) {
+		sk_error("webserver.ssl_enabled: saker-engine serves /healthz and /metrics over plain HTTP only; "
+			 "turn it off, or put a TLS proxy in front");
+		return 2;
+	}
+	lv->metrics = cfg->metrics_enabled && cfg->web.prometheus;
+	lv->engine_kind = engine_kind_name(cfg->engine_kind);
+	sk_web_config wc = {
+		.address = cfg->web.listen_address,
+		.port = (uint16_t)cfg->web.listen_port,
+		.healthz_path = cfg->web.healthz_path,
+		.threads = cfg->web.threadiness,
+		.metrics = lv->metrics,
+		.stall_ms = LIVE_STALL_MS,
+	};
+	if (sk_web_start(&wc, &lv->web, why, sizeof(why)) != SK_OK) {
+		sk_error("%s", why[0] != '\0' ? why : "webserver: cannot start");
+		return 2;
+	}
+	sk_info("webserver on %s port %u: %s%s", cfg->web.listen_address, (unsigned)sk_web_port(lv->web),
+		cfg->web.healthz_path, lv->metrics ? ", /metrics" : "");
+	return 0;
+}
+
+/* Once per loop turn: the heartbeat, and /metrics when it is due. */
+static void live_tick_web(live *lv)
+{
+	if (lv->web == NULL) {
+		return;
+	}
+	sk_web_beat(lv->web);
+	uint64_t now = now_ns();
+	if (lv->metrics && now >= lv->next_metrics_ns) {
+		live_publish_metrics(lv);
+		lv->next_metrics_ns = now + LIVE_METRICS_NS;
+	}
+}
+
 int cmd_live(const sk_cli *cli)
 {
 	const char *events_url = cli->events_url ? cli->events_url : SK_ENGINE_EVENTS_URL;
@@ -312,6 +449,11 @@ int cmd_live(const sk_cli *cli)
 		goto cleanup;
 	}
 	sk_drops_init(&lv.drops, &cfg.drops);
+	lv.start_ns = now_ns();
+	if (live_start_web(&lv, &cfg) != 0) {
+		rc = 2;
+		goto cleanup;
+	}
 	/* Live events come from this host: names for uids/gids come from its
 	 * passwd/group until the capture's user list says otherwise. */
 	if (sk_state_load_host_users(lv.pipe.state) != SK_OK) {
@@ -366,6 +508,7 @@ int cmd_live(const sk_cli *cli)
 			live_reload = 0;
 			live_reload_rules(&lv, cli);
 		}
+		live_tick_web(&lv);
 		rv = nng_recv(events, &msg, &len, NNG_FLAG_ALLOC);
 		if (rv == NNG_ETIMEDOUT || rv == NNG_EINTR) {
 			continue;
@@ -401,6 +544,7 @@ cleanup:
 	if (control_started) {
 		pthread_join(lv.control_thread, NULL);
 	}
+	sk_web_stop(lv.web);
 	sk_scap_reader_close(rd);
 	sk_pipeline_close(&lv.pipe);
 	free(lv.interest);

@@ -51,6 +51,9 @@ static bool on_match(const sk_rule *rule, void *user)
 	a.message = sk_strbuf_str(&p->msg);
 	a.output_fields = sk_strbuf_str(&p->fields);
 	count_alert(p, rule->priority, sk_outputs_submit(p->outputs, &a));
+	if (p->rule_matches != NULL) {
+		p->rule_matches[rule->order]++;
+	}
 	return true;
 }
 
@@ -123,6 +126,10 @@ sk_err sk_pipeline_open(sk_pipeline *p, const sk_engine_config *cfg)
 	sc.crio_root = env_path("SAKER_CRIO_ROOT");
 	err = sk_pipeline_build_rules(cfg, &p->rules);
 	if (err == SK_OK) {
+		p->rule_matches = calloc(sk_ruleset_rule_count(p->rules) + 1, sizeof(*p->rule_matches));
+		err = p->rule_matches != NULL ? SK_OK : SK_ENOMEM;
+	}
+	if (err == SK_OK) {
 		err = sk_state_new(&sc, &p->state);
 	}
 	if (err == SK_OK) {
@@ -183,8 +190,15 @@ sk_err sk_pipeline_reload(sk_pipeline *p, const sk_engine_config *cfg)
 	if (err != SK_OK) {
 		return err;
 	}
+	uint64_t *matches = calloc(sk_ruleset_rule_count(rs) + 1, sizeof(*matches));
+	if (matches == NULL) {
+		sk_ruleset_free(rs);
+		return SK_ENOMEM;
+	}
 	sk_ruleset_free(p->rules);
 	p->rules = rs;
+	free(p->rule_matches);
+	p->rule_matches = matches;
 	p->generation++;
 	return SK_OK;
 }
@@ -213,6 +227,8 @@ void sk_pipeline_close(sk_pipeline *p)
 	p->state = NULL;
 	sk_ruleset_free(p->rules);
 	p->rules = NULL;
+	free(p->rule_matches);
+	p->rule_matches = NULL;
 	sk_strbuf_free(&p->msg);
 	sk_strbuf_free(&p->fields);
 }

@@ -27,6 +27,7 @@ typedef struct sk_pipeline {
 	sk_strbuf msg, fields; /* reused per alert */
 	uint64_t events, alerts, failed;
 	uint64_t by_priority[SK_PRIO_COUNT];
+	uint64_t *rule_matches; /* per rule of rules (by sk_rule.order), since it loaded */
 	uint64_t generation; /* bumped on every successful rules (re)load */
 } sk_pipeline;
 

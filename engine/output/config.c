@@ -22,6 +22,7 @@ typedef enum key_kind {
 	KEY_RATE,     /* a number > 0 */
 	KEY_ACTIONS,  /* syscall_event_drops.actions */
 	KEY_ENGINE_KIND,
+	KEY_PORT, /* uint32_t 1..65535 */
 } key_kind;
 
 typedef struct key_def {
@@ -50,6 +51,14 @@ static const key_def keys[] = {
 	{"engine.kmod.drop_failed_exit", KEY_BOOL, offsetof(sk_engine_config, drop_failed_kmod)},
 	{"engine.ebpf.drop_failed_exit", KEY_BOOL, offsetof(sk_engine_config, drop_failed_ebpf)},
 	{"engine.replay.capture_file", KEY_STRING, offsetof(sk_engine_config, replay_capture_file)},
+	{"webserver.enabled", KEY_BOOL, offsetof(sk_engine_config, web.enabled)},
+	{"webserver.threadiness", KEY_U32, offsetof(sk_engine_config, web.threadiness)},
+	{"webserver.listen_port", KEY_PORT, offsetof(sk_engine_config, web.listen_port)},
+	{"webserver.listen_address", KEY_STRING, offsetof(sk_engine_config, web.listen_address)},
+	{"webserver.k8s_healthz_endpoint", KEY_STRING, offsetof(sk_engine_config, web.healthz_path)},
+	{"webserver.prometheus_metrics_enabled", KEY_BOOL, offsetof(sk_engine_config, web.prometheus)},
+	{"webserver.ssl_enabled", KEY_BOOL, offsetof(sk_engine_config, web.ssl)},
+	{"metrics.enabled", KEY_BOOL, offsetof(sk_engine_config, metrics_enabled)},
 	{"json_output", KEY_BOOL, OUT(json_output)},
 	{"json_include_output_property", KEY_BOOL, OUT(json_include_output_property)},
 	{"json_include_tags_property", KEY_BOOL, OUT(json_include_tags_property)},
@@ -78,9 +87,13 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->priority = strdup("debug");
-	if (c->priority == NULL) {
+	c->web.listen_address = strdup("127.0.0.1");
+	c->web.healthz_path = strdup("/healthz");
+	if (c->priority == NULL || c->web.listen_address == NULL || c->web.healthz_path == NULL) {
+		sk_engine_config_free(c);
 		return SK_ENOMEM;
 	}
+	c->web.listen_port = 8765;
 	c->drops.threshold = 0; /* Falco's is 0.1: Saker reports every drop unless told */
 	c->drops.actions = SK_DROPS_LOG | SK_DROPS_ALERT;
 	c->drops.rate = 1.0 / 30.0;
@@ -110,6 +123,10 @@ void sk_engine_config_free(sk_engine_config *c)
 	c->priority = NULL;
 	free(c->replay_capture_file);
 	c->replay_capture_file = NULL;
+	free(c->web.listen_address);
+	c->web.listen_address = NULL;
+	free(c->web.healthz_path);
+	c->web.healthz_path = NULL;
 	sk_output_config_free(&c->out);
 }
 
@@ -377,6 +394,17 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 		return parse_number(k->key, value, 0.0, 1e6, true, (double *)(base + k->offset), why);
 	case KEY_ACTIONS:
 		return set_drop_actions((unsigned *)(base + k->offset), value, why);
+	case KEY_PORT: {
+		char *end = NULL;
+		errno = 0;
+		unsigned long v = strtoul(value, &end, 10);
+		if (value[0] == '\0' || value[0] == '-' || *end != '\0' || errno != 0 || v == 0 || v > 65535) {
+			sk_strbuf_printf(why, "%s: expected a port 1..65535, got '%s'", k->key, value);
+			return SK_EINVAL;
+		}
+		*(uint32_t *)(base + k->offset) = (uint32_t)v;
+		return SK_OK;
+	}
 	case KEY_ENGINE_KIND:
 		return set_engine_kind((sk_engine_kind *)(base + k->offset), value, why);
 	}

@@ -12,7 +12,10 @@
  *   nng_output.{enabled,url}   (Saker: PUSH to saker-sidekick)
  *   base_syscalls.*, syscall_event_drops.*,
  *   engine.kind, engine.{modern_ebpf,kmod,ebpf}.drop_failed_exit,
- *   engine.replay.capture_file
+ *   engine.replay.capture_file,
+ *   webserver.{enabled,threadiness,listen_port,listen_address,
+ *              k8s_healthz_endpoint,prometheus_metrics_enabled,ssl_enabled},
+ *   metrics.enabled
  *
  * `-o key=value` sets the same dotted keys after the file is read. */
 #ifndef SK_OUTPUT_CONFIG_H
@@ -76,6 +79,18 @@ typedef struct sk_engine_config {
 	 * engine_kind applies (sk_engine_config_drop_failed_exit) */
 	bool drop_failed_modern_ebpf, drop_failed_kmod, drop_failed_ebpf;
 	char *replay_capture_file; /* engine.replay.capture_file, NULL if unset */
+	/* webserver (engine/webserver.h) and metrics.enabled. Falco's defaults
+	 * but two: off, and on loopback (Falco: on, 0.0.0.0). */
+	struct {
+		bool enabled;
+		uint32_t threadiness; /* 0: one thread per CPU */
+		uint32_t listen_port;
+		char *listen_address;
+		char *healthz_path; /* k8s_healthz_endpoint */
+		bool prometheus;    /* prometheus_metrics_enabled */
+		bool ssl;	    /* ssl_enabled: refused at start */
+	} web;
+	bool metrics_enabled;
 	sk_output_config out;
 } sk_engine_config;
 

@@ -38,6 +38,40 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK_INT(c.engine_kind, SK_ENGINE_MODERN_EBPF);
 	SK_CHECK(!sk_engine_config_drop_failed_exit(&c));
 	SK_CHECK_STR(c.replay_capture_file, "");
+	/* webserver as upstream ships it: on, on every address */
+	SK_CHECK(c.web.enabled && !c.web.prometheus && !c.web.ssl && !c.metrics_enabled);
+	SK_CHECK_INT(c.web.listen_port, 8765);
+	SK_CHECK_STR(c.web.listen_address, "0.0.0.0");
+	SK_CHECK_STR(c.web.healthz_path, "/healthz");
+	SK_CHECK_INT(c.web.threadiness, 0);
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
+SK_TEST(webserver_defaults_and_values)
+{
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	/* Saker's defaults: off, loopback (Falco: on, 0.0.0.0) */
+	SK_CHECK(!c.web.enabled && !c.metrics_enabled && !c.web.prometheus);
+	SK_CHECK_STR(c.web.listen_address, "127.0.0.1");
+	SK_CHECK_INT(c.web.listen_port, 8765);
+	SK_CHECK_STR(c.web.healthz_path, "/healthz");
+	static const char yaml[] = "webserver:\n  enabled: true\n  threadiness: 2\n  listen_port: 9000\n"
+				   "  listen_address: \"::\"\n  k8s_healthz_endpoint: /ready\n"
+				   "  prometheus_metrics_enabled: true\nmetrics:\n  enabled: true\n  interval: 1h\n";
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "w.yaml", yaml, sizeof(yaml) - 1, &why), SK_OK);
+	SK_CHECK(c.web.enabled && c.web.prometheus && c.metrics_enabled);
+	SK_CHECK_INT(c.web.threadiness, 2);
+	SK_CHECK_INT(c.web.listen_port, 9000);
+	SK_CHECK_STR(c.web.listen_address, "::");
+	SK_CHECK_STR(c.web.healthz_path, "/ready");
+	SK_CHECK_INT(sk_engine_config_set(&c, "webserver.listen_port", "0", &why), SK_EINVAL);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "webserver.listen_port: expected a port 1..65535, got '0'");
+	SK_CHECK_INT(sk_engine_config_set(&c, "webserver.listen_port", "70000", &why), SK_EINVAL);
+	SK_CHECK_INT(sk_engine_config_set(&c, "webserver.listen_port", "8080", &why), SK_OK);
+	SK_CHECK_INT(c.web.listen_port, 8080);
 	sk_engine_config_free(&c);
 	sk_strbuf_free(&why);
 }

@@ -1,0 +1,136 @@
+/* metrics.c: Prometheus text for saker-engine (see metrics.h). */
+#include "metrics.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HELP_URL "https://falco.org/docs/metrics/"
+
+/* A label value with \, " and newline escaped, as the format asks. */
+static void put_label_value(sk_strbuf *out, const char *v)
+{
+	sk_strbuf_puts(out, "\"");
+	for (const char *p = v != NULL ? v : ""; *p != '\0'; p++) {
+		if (*p == '\\' || *p == '"') {
+			char esc[2] = {'\\', *p};
+			sk_strbuf_append(out, esc, 2);
+		} else if (*p == '\n') {
+			sk_strbuf_puts(out, "\\n");
+		} else {
+			sk_strbuf_append(out, p, 1);
+		}
+	}
+	sk_strbuf_puts(out, "\"");
+}
+
+static void put_header(sk_strbuf *out, const char *name, const char *type, const char *help)
+{
+	sk_strbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void put_u64(sk_strbuf *out, const char *name, const char *type, const char *help, uint64_t v)
+{
+	put_header(out, name, type, help);
+	sk_strbuf_printf(out, "%s %llu\n", name, (unsigned long long)v);
+}
+
+/* An _info gauge: one label, value 1. */
+static void put_info(sk_strbuf *out, const char *name, const char *label, const char *value)
+{
+	put_header(out, name, "gauge", HELP_URL);
+	sk_strbuf_printf(out, "%s{%s=", name, label);
+	put_label_value(out, value);
+	sk_strbuf_puts(out, "} 1\n");
+}
+
+sk_err sk_metrics_render(const sk_metrics_snapshot *s, sk_strbuf *out)
+{
+	put_info(out, "falcosecurity_scap_engine_name_info", "engine_name", s->engine_kind);
+	put_info(out, "falcosecurity_falco_version_info", "version", s->version);
+	put_info(out, "falcosecurity_falco_kernel_release_info", "kernel_release", s->kernel_release);
+	put_info(out, "falcosecurity_evt_hostname_info", "hostname", s->hostname);
+	put_info(out, "falcosecurity_falco_evt_source_info", "evt_source", "syscall");
+	put_u64(out, "falcosecurity_falco_start_timestamp_nanoseconds", "gauge", HELP_URL, s->start_ns);
+	put_u64(out, "falcosecurity_falco_host_boot_timestamp_nanoseconds", "gauge", HELP_URL, s->boot_ns);
+	put_u64(out, "falcosecurity_falco_host_num_cpus_total", "gauge", HELP_URL, s->ncpus);
+	put_u64(out, "falcosecurity_falco_outputs_queue_num_drops_total", "counter", HELP_URL, s->queue_drops);
+	put_u64(out, "falcosecurity_falco_duration_seconds_total", "counter", HELP_URL, s->duration_s);
+	put_header(out, "falcosecurity_falco_cpu_usage_ratio", "gauge", HELP_URL);
+	sk_strbuf_printf(out, "falcosecurity_falco_cpu_usage_ratio %.6f\n", s->cpu_usage_ratio);
+	put_u64(out, "falcosecurity_falco_memory_rss_bytes", "gauge", HELP_URL, s->rss_bytes);
+	put_u64(out, "falcosecurity_falco_memory_vsz_bytes", "gauge", HELP_URL, s->vsz_bytes);
+	if (s->have_capture) {
+		put_u64(out, "falcosecurity_scap_n_evts_total", "counter", HELP_URL, s->capture_events);
+		put_u64(out, "falcosecurity_scap_n_drops_buffer_total", "counter", HELP_URL, s->capture_drops_buffer);
+		put_u64(out, "falcosecurity_scap_n_drops_total", "counter", HELP_URL,
+			s->capture_drops_buffer + s->capture_drops_other);
+	}
+	bool header = false;
+	for (size_t i = 0; i < s->nrules; i++) {
+		const sk_metrics_rule *r = &s->rules[i];
+		if (r->matches == 0) {
+			continue; /* as Falco with include_empty_values: false */
+		}
+		if (!header) {
+			put_header(out, "falcosecurity_falco_rules_matches_total", "counter", HELP_URL);
+			header = true;
+		}
+		sk_strbuf_printf(out, "falcosecurity_falco_rules_matches_total{priority=\"%d\",rule_name=", r->priority);
+		put_label_value(out, r->name);
+		sk_strbuf_puts(out, ",source=");
+		put_label_value(out, r->source);
+		sk_strbuf_puts(out, ",tags=");
+		put_label_value(out, r->tags);
+		sk_strbuf_printf(out, "} %llu\n", (unsigned long long)r->matches);
+	}
+	put_u64(out, "saker_engine_events_total", "counter", "Events saker-engine evaluated against the rules.",
+		s->events);
+	put_u64(out, "saker_engine_alerts_total", "counter", "Alerts saker-engine raised, internal ones included.",
+		s->alerts);
+	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void sk_metrics_read_process(sk_metrics_snapshot *s, char *release, size_t cap)
+{
+	uint64_t now = clock_ns(CLOCK_REALTIME);
+	s->boot_ns = now - clock_ns(CLOCK_BOOTTIME);
+	s->duration_s = now > s->start_ns ? (now - s->start_ns) / 1000000000ull : 0;
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	s->ncpus = ncpus > 0 ? (uint32_t)ncpus : 0;
+
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0 && now > s->start_ns) {
+		double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+			     (double)ru.ru_stime.tv_usec / 1e6;
+		s->cpu_usage_ratio = cpu / ((double)(now - s->start_ns) / 1e9);
+	}
+	FILE *f = fopen("/proc/self/statm", "re");
+	unsigned long long vsz_pages = 0, rss_pages = 0;
+	if (f != NULL) {
+		if (fscanf(f, "%llu %llu", &vsz_pages, &rss_pages) == 2) {
+			long page = sysconf(_SC_PAGESIZE);
+			s->vsz_bytes = vsz_pages * (uint64_t)(page > 0 ? page : 4096);
+			s->rss_bytes = rss_pages * (uint64_t)(page > 0 ? page : 4096);
+		}
+		fclose(f);
+	}
+	struct utsname u;
+	if (cap > 0) {
+		release[0] = '\0';
+		if (uname(&u) == 0) {
+			snprintf(release, cap, "%s", u.release);
+		}
+		s->kernel_release = release;
+	}
+}

@@ -1,0 +1,65 @@
+/* metrics: saker-engine's Prometheus page (GET /metrics on the webserver),
+ * under Falco's metric names so dashboards and alerts built on Falco's
+ * /metrics carry over:
+ *
+ *   falcosecurity_falco_version_info{version}, ..._kernel_release_info,
+ *   falcosecurity_evt_hostname_info, falcosecurity_falco_evt_source_info,
+ *   falcosecurity_scap_engine_name_info{engine_name},
+ *   falcosecurity_falco_start_timestamp_nanoseconds,
+ *   falcosecurity_falco_host_boot_timestamp_nanoseconds,
+ *   falcosecurity_falco_host_num_cpus_total,
+ *   falcosecurity_falco_outputs_queue_num_drops_total,
+ *   falcosecurity_falco_duration_seconds_total,
+ *   falcosecurity_falco_cpu_usage_ratio, falcosecurity_falco_memory_rss_bytes,
+ *   falcosecurity_falco_memory_vsz_bytes,
+ *   falcosecurity_scap_n_evts_total, falcosecurity_scap_n_drops_buffer_total,
+ *   falcosecurity_scap_n_drops_total (once the capture has reported),
+ *   falcosecurity_falco_rules_matches_total{priority,rule_name,source,tags}
+ *       (rules that matched at least once, priority as Falco's number),
+ *
+ * plus saker_engine_events_total (events the engine evaluated) and
+ * saker_engine_alerts_total. The page is built from a snapshot the event
+ * loop takes, so the HTTP thread never touches the live state. */
+#ifndef SK_ENGINE_METRICS_H
+#define SK_ENGINE_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sk_err.h"
+#include "sk_strbuf.h"
+
+typedef struct sk_metrics_rule {
+	const char *name;
+	int priority;	  /* 0 emergency .. 7 debug */
+	const char *source;
+	const char *tags; /* sorted, ", "-separated, as Falco prints them */
+	uint64_t matches;
+} sk_metrics_rule;
+
+typedef struct sk_metrics_snapshot {
+	const char *version, *hostname, *kernel_release, *engine_kind;
+	uint64_t start_ns, boot_ns; /* epoch ns */
+	uint64_t duration_s;
+	uint32_t ncpus;
+	uint64_t events, alerts;    /* evaluated by the engine */
+	uint64_t queue_drops;	    /* alerts the full outputs queue dropped */
+	double cpu_usage_ratio;	    /* CPU time over wall time since the start */
+	uint64_t rss_bytes, vsz_bytes;
+	bool have_capture;	    /* the capture has sent its counters */
+	uint64_t capture_events, capture_drops_buffer, capture_drops_other;
+	const sk_metrics_rule *rules;
+	size_t nrules;
+} sk_metrics_snapshot;
+
+/* Appends the Prometheus text exposition (format 0.0.4) of s to out.
+ * SK_ENOMEM only. */
+sk_err sk_metrics_render(const sk_metrics_snapshot *s, sk_strbuf *out);
+
+/* Fills the process figures of s (CPU ratio since start_ns, RSS, VSZ) and
+ * the host's (boot time, CPUs, kernel release into release, cap bytes) from
+ * /proc and uname; figures it cannot read stay 0. */
+void sk_metrics_read_process(sk_metrics_snapshot *s, char *release, size_t cap);
+
+#endif

@@ -1,0 +1,467 @@
+/* webserver_test.c: falco.yaml's webserver in saker-engine.
+ *
+ * 1. The /metrics text of a snapshot: Falco's names and labels, escaping,
+ *    and promtool accepts it.
+ * 2. The server over real HTTP (libcurl on loopback): /healthz, /versions,
+ *    /metrics, 404, 405, HEAD, a stalled heartbeat turning /healthz to 503,
+ *    bad addresses and a port in use refused.
+ * 3. saker-engine's command line: -o webserver.* and metrics.enabled, a
+ *    shared capture pushed to its events socket as saker-capture would, and
+ *    its rule's matches counted in /metrics; ssl_enabled and a port in use
+ *    stop the start with status 2. */
+#define _GNU_SOURCE
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <nng/nng.h>
+#include <nng/protocol/pipeline0/push.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "metrics.h"
+#include "sk_strbuf.h"
+#include "sk_test.h"
+#include "webserver.h"
+
+static char dir[64] = "/tmp/sk_web_test_XXXXXX";
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+	nanosleep(&ts, NULL);
+}
+
+struct got {
+	long status;
+	sk_strbuf body;
+	char type[128];
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	sk_strbuf_append(ctx, p, size * n);
+	return size * n;
+}
+
+/* One request to 127.0.0.1:port/path; method NULL is GET. Status 0 when
+ * nothing answered. */
+static struct got fetch(unsigned port, const char *path, const char *method)
+{
+	struct got g = {.status = 0, .body = SK_STRBUF_INIT, .type = ""};
+	char url[256];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
+	CURL *c = curl_easy_init();
+	if (c == NULL) {
+		return g;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &g.body);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+	if (method != NULL && strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else if (method != NULL) {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	}
+	if (curl_easy_perform(c) == CURLE_OK) {
+		char *type = NULL;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &g.status);
+		curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+		snprintf(g.type, sizeof(g.type), "%s", type != NULL ? type : "");
+	}
+	curl_easy_cleanup(c);
+	return g;
+}
+
+static void got_free(struct got *g)
+{
+	sk_strbuf_free(&g->body);
+}
+
+/* promtool's lint remarks about names Falco chose, kept as they are so
+ * dashboards carry over: nanosecond timestamps, a gauge named _total. */
+static const char *const falco_name_remarks[] = {
+	"falcosecurity_falco_host_boot_timestamp_nanoseconds use base unit \"seconds\" instead of \"nanoseconds\"",
+	"falcosecurity_falco_start_timestamp_nanoseconds use base unit \"seconds\" instead of \"nanoseconds\"",
+	"falcosecurity_falco_host_num_cpus_total non-counter metrics should not have \"_total\" suffix",
+};
+
+/* True when promtool parses the exposition in text and finds nothing to
+ * remark but Falco's own names (exit 3 is "lint problems", 1 a bad page). */
+static bool promtool_accepts(const char *text)
+{
+	char path[128], cmd[300];
+	snprintf(path, sizeof(path), "%s/metrics.txt", dir);
+	FILE *f = fopen(path, "we");
+	if (f == NULL) {
+		return false;
+	}
+	fputs(text, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' 2>&1; echo \"rc=$?\"", path);
+	FILE *p = popen(cmd, "r");
+	char line[512];
+	bool ok = p != NULL, rc_seen = false;
+	while (p != NULL && fgets(line, sizeof(line), p) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "rc=", 3) == 0) {
+			rc_seen = true;
+			ok = ok && (strcmp(line, "rc=0") == 0 || strcmp(line, "rc=3") == 0);
+			continue;
+		}
+		bool known = false;
+		for (size_t i = 0; i < sizeof(falco_name_remarks) / sizeof(falco_name_remarks[0]); i++) {
+			known = known || strcmp(line, falco_name_remarks[i]) == 0;
+		}
+		if (!known) {
+			fprintf(stderr, "promtool: %s\n", line);
+			ok = false;
+		}
+	}
+	if (p != NULL) {
+		pclose(p);
+	}
+	return ok && rc_seen;
+}
+
+SK_TEST(metrics_text_uses_falco_names)
+{
+	sk_metrics_rule rules[] = {
+		{"Read sensitive file", 4, "syscall", "T1555, filesystem", 11},
+		{"Never matched", 2, "syscall", "", 0},
+		{"Odd \"name\" \\ here", 7, "syscall", "x", 1},
+	};
+	sk_metrics_snapshot s = {
+		.version = "1.2.3",
+		.hostname = "node-a",
+		.kernel_release = "6.1.0",
+		.engine_kind = "modern_ebpf",
+		.start_ns = 1700000000000000000ull,
+		.boot_ns = 1690000000000000000ull,
+		.duration_s = 21,
+		.ncpus = 2,
+		.events = 345,
+		.alerts = 12,
+		.queue_drops = 3,
+		.cpu_usage_ratio = 0.25,
+		.rss_bytes = 1048576,
+		.vsz_bytes = 4194304,
+		.have_capture = true,
+		.capture_events = 1000,
+		.capture_drops_buffer = 7,
+		.capture_drops_other = 2,
+		.rules = rules,
+		.nrules = 3,
+	};
+	sk_strbuf out = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_metrics_render(&s, &out), SK_OK);
+	const char *t = sk_strbuf_str(&out);
+	SK_CHECK_CONTAINS(t, "# TYPE falcosecurity_falco_version_info gauge\nfalcosecurity_falco_version_info{version=\"1.2.3\"} 1\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_scap_engine_name_info{engine_name=\"modern_ebpf\"} 1\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_evt_hostname_info{hostname=\"node-a\"} 1\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_falco_kernel_release_info{kernel_release=\"6.1.0\"} 1\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_falco_start_timestamp_nanoseconds 1700000000000000000\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_falco_host_num_cpus_total 2\n");
+	SK_CHECK_CONTAINS(t, "# TYPE falcosecurity_falco_outputs_queue_num_drops_total counter\n"
+			     "falcosecurity_falco_outputs_queue_num_drops_total 3\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_falco_duration_seconds_total 21\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_falco_cpu_usage_ratio 0.250000\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_falco_memory_rss_bytes 1048576\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_scap_n_evts_total 1000\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_scap_n_drops_buffer_total 7\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_scap_n_drops_total 9\n");
+	SK_CHECK_CONTAINS(t, "falcosecurity_falco_rules_matches_total{priority=\"4\",rule_name=\"Read sensitive file\","
+			     "source=\"syscall\",tags=\"T1555, filesystem\"} 11\n");
+	SK_CHECK_CONTAINS(t, "rule_name=\"Odd \\\"name\\\" \\\\ here\"");
+	SK_CHECK(strstr(t, "Never matched") == NULL);
+	SK_CHECK_CONTAINS(t, "saker_engine_events_total 345\n");
+	SK_CHECK(promtool_accepts(t));
+	/* before the capture reports, no scap counters (rather than zeros) */
+	s.have_capture = false;
+	sk_strbuf_reset(&out);
+	SK_CHECK_INT(sk_metrics_render(&s, &out), SK_OK);
+	SK_CHECK(strstr(sk_strbuf_str(&out), "falcosecurity_scap_n_evts_total") == NULL);
+	SK_CHECK(promtool_accepts(sk_strbuf_str(&out)));
+	sk_strbuf_free(&out);
+
+	char release[64];
+	sk_metrics_snapshot p = {.start_ns = 1};
+	sk_metrics_read_process(&p, release, sizeof(release));
+	SK_CHECK(p.rss_bytes > 0 && p.vsz_bytes >= p.rss_bytes && p.ncpus > 0 && p.boot_ns > 0);
+	SK_CHECK(p.kernel_release == release && release[0] != '\0');
+}
+
+SK_TEST(server_answers_health_versions_metrics)
+{
+	char why[256] = "";
+	sk_web *w = NULL;
+	sk_web_config cfg = {.address = "127.0.0.1", .healthz_path = "/healthz", .metrics = true, .stall_ms = 400};
+	SK_CHECK_INT(sk_web_start(&cfg, &w, why, sizeof(why)), SK_OK);
+	if (w == NULL) {
+		fprintf(stderr, "%s\n", why);
+		return;
+	}
+	unsigned port = sk_web_port(w);
+	SK_CHECK(port > 0);
+	struct got g = fetch(port, "/healthz", NULL);
+	SK_CHECK_INT(g.status, 200);
+	SK_CHECK_STR(sk_strbuf_str(&g.body), "{\"status\": \"ok\"}");
+	SK_CHECK_STR(g.type, "application/json");
+	got_free(&g);
+	g = fetch(port, "/metrics", NULL);
+	SK_CHECK_INT(g.status, 503); /* no page yet */
+	got_free(&g);
+	SK_CHECK_INT(sk_web_set_metrics(w, "saker_test 1\n", 13), SK_OK);
+	g = fetch(port, "/metrics", NULL);
+	SK_CHECK_INT(g.status, 200);
+	SK_CHECK_STR(sk_strbuf_str(&g.body), "saker_test 1\n");
+	SK_CHECK_CONTAINS(g.type, "text/plain; version=0.0.4");
+	got_free(&g);
+	g = fetch(port, "/versions", NULL);
+	SK_CHECK_INT(g.status, 200);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&g.body), "\"engine_version\": \"");
+	got_free(&g);
+	g = fetch(port, "/nope", NULL);
+	SK_CHECK_INT(g.status, 404);
+	got_free(&g);
+	g = fetch(port, "/healthz", "POST");
+	SK_CHECK_INT(g.status, 405);
+	got_free(&g);
+	g = fetch(port, "/healthz", "HEAD");
+	SK_CHECK_INT(g.status, 200);
+	got_free(&g);
+	/* no heartbeat for longer than stall_ms: the loop looks wedged */
+	sleep_ms(700);
+	g = fetch(port, "/healthz", NULL);
+	SK_CHECK_INT(g.status, 503);
+	SK_CHECK_STR(sk_strbuf_str(&g.body), "{\"status\": \"stalled\"}");
+	got_free(&g);
+	sk_web_beat(w);
+	g = fetch(port, "/healthz", NULL);
+	SK_CHECK_INT(g.status, 200);
+	got_free(&g);
+
+	/* the same port again: refused with a reason */
+	sk_web *twin = NULL;
+	sk_web_config same = cfg;
+	same.port = (uint16_t)port;
+	SK_CHECK_INT(sk_web_start(&same, &twin, why, sizeof(why)), SK_EIO);
+	SK_CHECK_CONTAINS(why, "cannot listen on 127.0.0.1 port");
+	SK_CHECK(twin == NULL);
+	sk_web_stop(w);
+
+	/* /metrics only when asked for; bad settings named */
+	cfg.metrics = false;
+	SK_CHECK_INT(sk_web_start(&cfg, &w, why, sizeof(why)), SK_OK);
+	if (w != NULL) {
+		g = fetch(sk_web_port(w), "/metrics", NULL);
+		SK_CHECK_INT(g.status, 404);
+		got_free(&g);
+		sk_web_stop(w);
+	}
+	cfg.address = "localhost";
+	SK_CHECK_INT(sk_web_start(&cfg, &w, why, sizeof(why)), SK_EINVAL);
+	SK_CHECK_CONTAINS(why, "webserver.listen_address 'localhost' is not an IPv4 or IPv6 address");
+	cfg.address = "::1";
+	cfg.healthz_path = "healthz";
+	SK_CHECK_INT(sk_web_start(&cfg, &w, why, sizeof(why)), SK_EINVAL);
+	SK_CHECK_CONTAINS(why, "must start with /");
+}
+
+/* A port the kernel just handed out: bind to 0, read it back. */
+static unsigned free_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sa);
+	unsigned port = 0;
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s >= 0 && bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(s, (struct sockaddr *)&sa, &len) == 0) {
+		port = ntohs(sa.sin_port);
+	}
+	if (s >= 0) {
+		close(s);
+	}
+	return port;
+}
+
+/* Starts saker-engine live with the rules file and extra -o settings, its
+ * output in log; returns its pid. */
+static pid_t start_engine(const char *rules, const char *const *extra, const char *log)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char engine[512], events[160], control[160];
+	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build != NULL ? build : "build");
+	snprintf(events, sizeof(events), "ipc://%s/events.sock", dir);
+	snprintf(control, sizeof(control), "ipc://%s/control.sock", dir);
+	const char *argv[32] = {engine, "--events", events, "--control", control, "-r", rules};
+	size_t n = 7;
+	for (size_t i = 0; extra[i] != NULL && n < 30; i++) {
+		argv[n++] = extra[i];
+	}
+	argv[n] = NULL;
+	pid_t pid = fork();
+	if (pid == 0) {
+		FILE *f = freopen(log, "w", stdout);
+		if (f != NULL && dup2(fileno(f), 2) >= 0) {
+			execv(engine, (char *const *)argv);
+		}
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Waits up to ms for pid; SIGKILLs it then. Returns its wait status. */
+static int reap(pid_t pid, int ms)
+{
+	int status = -1;
+	for (int waited = 0; waited < ms; waited += 20) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			return status;
+		}
+		sleep_ms(20);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+/* Pushes the shared capture's events to the engine's events socket, as
+ * saker-capture streams them (the same scap blocks). */
+static bool push_capture(const char *scap_gz)
+{
+	char cmd[512], raw[128], url[160];
+	snprintf(raw, sizeof(raw), "%s/capture.scap", dir);
+	snprintf(cmd, sizeof(cmd), "gzip -dc '%s' > '%s'", scap_gz, raw);
+	if (system(cmd) != 0) {
+		return false;
+	}
+	FILE *f = fopen(raw, "re");
+	sk_strbuf data = SK_STRBUF_INIT;
+	char buf[65536];
+	size_t got;
+	while (f != NULL && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		sk_strbuf_append(&data, buf, got);
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	snprintf(url, sizeof(url), "ipc://%s/events.sock", dir);
+	nng_socket push;
+	bool sent = false;
+	if (data.len > 0 && nng_push0_open(&push) == 0) {
+		nng_socket_set_ms(push, NNG_OPT_SENDTIMEO, 5000);
+		sent = nng_dial(push, url, NULL, 0) == 0 && nng_send(push, data.data, data.len, 0) == 0;
+		sleep_ms(200); /* let the pipe deliver before closing */
+		nng_close(push);
+	}
+	sk_strbuf_free(&data);
+	return sent;
+}
+
+SK_TEST(engine_serves_falco_webserver_keys)
+{
+	char rules[128], log[128], port_s[32], expected[64];
+	snprintf(rules, sizeof(rules), "%s/rules.yaml", dir);
+	snprintf(log, sizeof(log), "%s/engine.log", dir);
+	FILE *f = fopen(rules, "we");
+	SK_CHECK(f != NULL);
+	if (f == NULL) {
+		return;
+	}
+	fputs("- rule: etc opened\n  desc: a file below /etc opened\n"
+	      "  condition: evt.type in (open, openat) and evt.dir=< and fd.name startswith /etc\n"
+	      "  output: opened %fd.name\n  priority: WARNING\n  tags: [zeta, alpha]\n",
+	      f);
+	fclose(f);
+
+	/* how many times the rule matches the capture, as -e counts it */
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "'%s/bin/saker-engine' -e ../shared/upstream/scap/cat_write.scap -r '%s' 2>&1 | "
+		 "sed -n 's/^Events read: .*, alerts: //p'", build != NULL ? build : "build", rules);
+	FILE *p = popen(cmd, "r");
+	long alerts = -1;
+	SK_CHECK(p != NULL && fscanf(p, "%ld", &alerts) == 1);
+	if (p != NULL) {
+		pclose(p);
+	}
+	SK_CHECK(alerts > 0);
+	snprintf(expected, sizeof(expected), "tags=\"alpha, zeta\"} %ld\n", alerts);
+
+	unsigned port = free_port();
+	snprintf(port_s, sizeof(port_s), "webserver.listen_port=%u", port);
+	const char *const on[] = {"-o", "webserver.enabled=true", "-o", port_s, "-o", "metrics.enabled=true", "-o",
+				  "webserver.prometheus_metrics_enabled=true", NULL};
+	pid_t engine = start_engine(rules, on, log);
+	struct got g = {.status = 0, .body = SK_STRBUF_INIT};
+	for (int i = 0; i < 100 && g.status != 200; i++) { /* up to 10 s for the start */
+		sleep_ms(100);
+		got_free(&g);
+		g = fetch(port, "/healthz", NULL);
+	}
+	SK_CHECK_INT(g.status, 200);
+	got_free(&g);
+	SK_CHECK(push_capture("../shared/upstream/scap/cat_write.scap"));
+	bool counted = false;
+	for (int i = 0; i < 50 && !counted; i++) { /* the page is rebuilt every second */
+		sleep_ms(200);
+		g = fetch(port, "/metrics", NULL);
+		counted = g.status == 200 && strstr(sk_strbuf_str(&g.body), expected) != NULL;
+		if (!counted) {
+			got_free(&g);
+		}
+	}
+	SK_CHECK(counted);
+	if (counted) {
+		const char *t = sk_strbuf_str(&g.body);
+		SK_CHECK_CONTAINS(t, "falcosecurity_falco_rules_matches_total{priority=\"4\",rule_name=\"etc opened\"");
+		SK_CHECK_CONTAINS(t, "saker_engine_events_total 345\n");
+		SK_CHECK_CONTAINS(t, "falcosecurity_scap_engine_name_info{engine_name=\"modern_ebpf\"} 1\n");
+		SK_CHECK(promtool_accepts(t));
+		got_free(&g);
+	}
+	/* a second engine on the same port does not start */
+	const char *const twin_opts[] = {"-o", "webserver.enabled=true", "-o", port_s, "--events",
+					 "ipc:///nonexistent-dir/e.sock", NULL};
+	char twin_log[128];
+	snprintf(twin_log, sizeof(twin_log), "%s/twin.log", dir);
+	int status = reap(start_engine(rules, twin_opts, twin_log), 10000);
+	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	kill(engine, SIGTERM);
+	status = reap(engine, 10000);
+	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	const char *const ssl[] = {"-o", "webserver.enabled=true", "-o", "webserver.ssl_enabled=true", NULL};
+	status = reap(start_engine(rules, ssl, log), 10000);
+	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	f = fopen(log, "re");
+	char line[512] = "";
+	bool said = false;
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		said = said || strstr(line, "webserver.ssl_enabled") != NULL;
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	SK_CHECK(said);
+}
+
+int main(void)
+{
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	int rc = sk_test_run();
+	curl_global_cleanup();
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? rc : 1;
+}
