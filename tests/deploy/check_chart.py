@@ -221,6 +221,31 @@ class Checker:
         user_set = any(e.get("name") == "SAKER_HOSTNAME" for e in self.values["extra"]["env"] or [])
         if (node_name in env) != (self.values["sakerHostnameEnv"] and not user_set):
             self.fail("DaemonSet/engine: SAKER_HOSTNAME from spec.nodeName does not follow sakerHostnameEnv")
+        self.check_engine_probes(engine)
+
+    def check_engine_probes(self, engine):
+        """With the webserver on, both probes call its healthz endpoint on its port."""
+        web = (self.engine_config() or {}).get("webserver") or {}
+        ports = {p.get("name"): p.get("containerPort") for p in engine.get("ports") or []}
+        if not web.get("enabled"):
+            for probe in ("livenessProbe", "readinessProbe"):
+                if probe in engine:
+                    self.fail(f"DaemonSet/engine: {probe} without webserver.enabled (it could never pass)")
+            return
+        if ports.get("web") != web.get("listen_port"):
+            self.fail(f"DaemonSet/engine: port web is {ports.get('web')}, webserver.listen_port is "
+                      f"{web.get('listen_port')}")
+        if web.get("listen_address") not in ("0.0.0.0", "::"):
+            self.fail(f"DaemonSet/engine: webserver.listen_address {web.get('listen_address')} is not reachable "
+                      f"by the kubelet's probes")
+        for probe in ("livenessProbe", "readinessProbe"):
+            get = (engine.get(probe) or {}).get("httpGet") or {}
+            if get.get("path") != web.get("k8s_healthz_endpoint") or get.get("port") != "web":
+                self.fail(f"DaemonSet/engine: {probe} is {engine.get(probe)}, expected GET "
+                          f"{web.get('k8s_healthz_endpoint')} on port web")
+            for key, value in self.values["healthChecks"][probe].items():
+                if (engine.get(probe) or {}).get(key) != value:
+                    self.fail(f"DaemonSet/engine: {probe}.{key} is not healthChecks.{probe}.{key} ({value})")
 
     def check_capture_container(self, capture, pod):
         drv = self.values["driver"]

@@ -119,6 +119,26 @@ class BrokenRenderings(unittest.TestCase):
             args[args.index("--buf-size-preset") + 1] = "9"
         self.assert_caught("--buf-size-preset ['9']", mutate)
 
+    def test_liveness_probe_path_wrong(self):
+        def mutate(docs):
+            container(docs, "DaemonSet", "engine")["livenessProbe"]["httpGet"]["path"] = "/ready"
+        self.assert_caught("livenessProbe is", mutate)
+
+    def test_readiness_probe_lost(self):
+        self.assert_caught("readinessProbe is None",
+                           lambda docs: container(docs, "DaemonSet", "engine").pop("readinessProbe"))
+
+    def test_web_port_mismatch(self):
+        def mutate(docs):
+            container(docs, "DaemonSet", "engine")["ports"][0]["containerPort"] = 9999
+        self.assert_caught("port web is 9999", mutate)
+
+    def test_webserver_on_loopback(self):
+        def mutate(docs):
+            edit_file(docs, check_chart.Checker(docs, self.values).fullname(), "saker.yaml",
+                      lambda cfg: cfg["webserver"].update(listen_address="127.0.0.1"))
+        self.assert_caught("not reachable by the kubelet", mutate)
+
     def test_hostname_env_lost(self):
         self.assert_caught("SAKER_HOSTNAME", lambda docs: container(docs, "DaemonSet", "engine").pop("env"))
 
@@ -241,6 +261,13 @@ class OtherValues(unittest.TestCase):
         self.assertEqual(errors, [])
         env = container(docs, "DaemonSet", "engine")["env"]
         self.assertEqual([e for e in env if e["name"] == "SAKER_HOSTNAME"], [{"name": "SAKER_HOSTNAME", "value": "lab"}])
+
+    def test_webserver_off_means_no_probes(self):
+        docs, errors = self.render_with("saker:\n  webserver:\n    enabled: false\n")
+        self.assertEqual(errors, [])
+        engine = container(docs, "DaemonSet", "engine")
+        self.assertNotIn("livenessProbe", engine)
+        self.assertNotIn("ports", engine)
 
     def test_engine_only(self):
         docs, errors = self.render_with("driver:\n  enabled: false\nsidekick:\n  enabled: false\n")
