@@ -64,6 +64,13 @@ typedef struct live {
 	uint64_t start_ns, next_metrics_ns;
 	bool have_capture_stats; /* the capture's last counters, for /metrics */
 	uint64_t capture_events, capture_drops_full, capture_drops_oversize;
+	/* metrics.output_rule / output_file: the periodic snapshot */
+	bool metrics_alert;
+	char *metrics_file;
+	sk_output_config metrics_json; /* how its lines are written: Falco's JSON */
+	bool metrics_json_ready;
+	uint64_t metrics_interval_ns, next_snapshot_ns, prev_snapshot_ns;
+	uint64_t prev_events, prev_capture_events, prev_capture_drops;
 } live;
 
 static sk_err live_update_interest(live *lv, const sk_engine_config *cfg)
@@ -306,22 +313,45 @@ static void join_tags(const sk_rule *rule, sk_strbuf *out)
 	}
 }
 
-/* Renders /metrics from the loop's own counters and hands it over. */
-static void live_publish_metrics(live *lv)
+static const char *engine_kind_name(sk_engine_kind kind)
+{
+	return kind == SK_ENGINE_KMOD ? "kmod" : kind == SK_ENGINE_EBPF ? "ebpf" : "modern_ebpf";
+}
+
+/* The loop's counters as a metrics snapshot. rules and tags are allocated
+ * for it; live_snapshot_free() releases them. */
+typedef struct live_snapshot {
+	sk_metrics_snapshot snap;
+	sk_metrics_rule *rules;
+	sk_strbuf *tags;
+	size_t nrules;
+	char release[128];
+} live_snapshot;
+
+static void live_snapshot_free(live_snapshot *ls)
+{
+	for (size_t i = 0; ls->tags != NULL && i < ls->nrules; i++) {
+		sk_strbuf_free(&ls->tags[i]);
+	}
+	free(ls->tags);
+	free(ls->rules);
+}
+
+static sk_err live_snapshot_take(live *lv, live_snapshot *ls)
 {
 	sk_pipeline *p = &lv->pipe;
-	size_t nrules = sk_ruleset_rule_count(p->rules);
-	sk_metrics_rule *rules = calloc(nrules + 1, sizeof(*rules));
-	sk_strbuf *tags = calloc(nrules + 1, sizeof(*tags));
-	sk_strbuf page = SK_STRBUF_INIT;
 	sk_outputs_stats os;
-	char release[128];
 
-	if (rules == NULL || tags == NULL) {
-		goto cleanup;
+	memset(ls, 0, sizeof(*ls));
+	ls->nrules = sk_ruleset_rule_count(p->rules);
+	ls->rules = calloc(ls->nrules + 1, sizeof(*ls->rules));
+	ls->tags = calloc(ls->nrules + 1, sizeof(*ls->tags));
+	if (ls->rules == NULL || ls->tags == NULL) {
+		live_snapshot_free(ls);
+		return SK_ENOMEM;
 	}
 	sk_outputs_stats_get(p->outputs, &os);
-	sk_metrics_snapshot snap = {
+	ls->snap = (sk_metrics_snapshot){
 		.version = SAKER_VERSION,
 		.hostname = p->ctx.hostname,
 		.engine_kind = lv->engine_kind,
@@ -333,37 +363,139 @@ static void live_publish_metrics(live *lv)
 		.capture_events = lv->capture_events,
 		.capture_drops_buffer = lv->capture_drops_full,
 		.capture_drops_other = lv->capture_drops_oversize,
-		.rules = rules,
-		.nrules = nrules,
+		.rules = ls->rules,
+		.nrules = ls->nrules,
+		.now_ns = now_ns(),
 	};
-	sk_metrics_read_process(&snap, release, sizeof(release));
-	for (size_t i = 0; i < nrules; i++) {
+	sk_metrics_read_process(&ls->snap, ls->release, sizeof(ls->release));
+	for (size_t i = 0; i < ls->nrules; i++) {
 		const sk_rule *r = sk_ruleset_rule(p->rules, i);
-		rules[i].matches = p->rule_matches[i];
-		if (r == NULL || rules[i].matches == 0) {
+		ls->rules[i].matches = p->rule_matches[i];
+		if (r == NULL || ls->rules[i].matches == 0) {
 			continue;
 		}
-		rules[i].name = r->name;
-		rules[i].priority = (int)r->priority;
-		rules[i].source = r->source != NULL ? r->source : "syscall";
-		join_tags(r, &tags[i]);
-		rules[i].tags = sk_strbuf_str(&tags[i]);
+		ls->rules[i].name = r->name;
+		ls->rules[i].priority = (int)r->priority;
+		ls->rules[i].source = r->source != NULL ? r->source : "syscall";
+		join_tags(r, &ls->tags[i]);
+		ls->rules[i].tags = sk_strbuf_str(&ls->tags[i]);
 	}
-	if (sk_metrics_render(&snap, &page) == SK_OK) {
-		(void)sk_web_set_metrics(lv->web, page.data, page.len);
-	}
-cleanup:
-	for (size_t i = 0; tags != NULL && i < nrules; i++) {
-		sk_strbuf_free(&tags[i]);
-	}
-	free(tags);
-	free(rules);
-	sk_strbuf_free(&page);
+	return SK_OK;
 }
 
-static const char *engine_kind_name(sk_engine_kind kind)
+/* Renders /metrics from the loop's own counters and hands it over. */
+static void live_publish_metrics(live *lv)
 {
-	return kind == SK_ENGINE_KMOD ? "kmod" : kind == SK_ENGINE_EBPF ? "ebpf" : "modern_ebpf";
+	live_snapshot ls;
+	sk_strbuf page = SK_STRBUF_INIT;
+	if (live_snapshot_take(lv, &ls) != SK_OK) {
+		return;
+	}
+	if (sk_metrics_render(&ls.snap, &page) == SK_OK) {
+		(void)sk_web_set_metrics(lv->web, page.data, page.len);
+	}
+	sk_strbuf_free(&page);
+	live_snapshot_free(&ls);
+}
+
+#define METRICS_RULE "Saker internal: metrics snapshot"
+#define METRICS_OUTPUT "Saker metrics snapshot"
+
+/* Appends the snapshot alert as one JSON line to metrics.output_file. */
+static void append_metrics_line(live *lv, const char *fields, uint64_t ts)
+{
+	sk_alert a = {.ts = ts,
+		      .rule = METRICS_RULE,
+		      .priority = sk_priority_name(SK_PRIO_INFORMATIONAL),
+		      .source = "internal",
+		      .hostname = lv->pipe.ctx.hostname,
+		      .message = METRICS_OUTPUT,
+		      .output_fields = fields};
+	sk_strbuf line = SK_STRBUF_INIT;
+	if (sk_alert_format_json(&a, &lv->metrics_json, &line) == SK_OK) {
+		sk_strbuf_puts(&line, "\n");
+		FILE *f = fopen(lv->metrics_file, "ae");
+		bool ok = f != NULL && !sk_strbuf_failed(&line) && fwrite(line.data, 1, line.len, f) == line.len;
+		if (f != NULL && fclose(f) != 0) {
+			ok = false;
+		}
+		if (!ok) {
+			sk_warn("metrics.output_file %s: cannot append the snapshot", lv->metrics_file);
+		}
+	}
+	sk_strbuf_free(&line);
+}
+
+/* metrics.interval elapsed: the snapshot alert and/or line, with rates since
+ * the previous one. */
+static void live_metrics_snapshot(live *lv)
+{
+	live_snapshot ls;
+	sk_strbuf fields = SK_STRBUF_INIT;
+	if (live_snapshot_take(lv, &ls) != SK_OK) {
+		return;
+	}
+	ls.snap.prev_events = lv->prev_events;
+	ls.snap.prev_capture_events = lv->prev_capture_events;
+	ls.snap.prev_capture_drops = lv->prev_capture_drops;
+	ls.snap.since_prev_ns = ls.snap.now_ns - lv->prev_snapshot_ns;
+	if (sk_metrics_fields_json(&ls.snap, &fields) == SK_OK) {
+		if (lv->metrics_alert) {
+			(void)sk_pipeline_internal_alert(&lv->pipe, ls.snap.now_ns, METRICS_RULE, SK_PRIO_INFORMATIONAL,
+							 METRICS_OUTPUT, sk_strbuf_str(&fields));
+		}
+		if (lv->metrics_file != NULL) {
+			append_metrics_line(lv, sk_strbuf_str(&fields), ls.snap.now_ns);
+		}
+	}
+	lv->prev_events = ls.snap.events;
+	lv->prev_capture_events = ls.snap.capture_events;
+	lv->prev_capture_drops = ls.snap.capture_drops_buffer + ls.snap.capture_drops_other;
+	lv->prev_snapshot_ns = ls.snap.now_ns;
+	sk_strbuf_free(&fields);
+	live_snapshot_free(&ls);
+}
+
+/* metrics.enabled with output_rule or output_file: what the loop will do,
+ * decided once at start. Returns 0, or 2 with a logged reason. */
+static int live_setup_metrics(live *lv, const sk_engine_config *cfg)
+{
+	sk_priority min = SK_PRIO_DEBUG;
+	lv->engine_kind = engine_kind_name(cfg->engine_kind);
+	if (!cfg->metrics_enabled) {
+		return 0;
+	}
+	(void)sk_priority_parse(cfg->priority, strlen(cfg->priority), &min);
+	lv->metrics_alert = cfg->metrics_output_rule && min >= SK_PRIO_INFORMATIONAL;
+	if (cfg->metrics_output_rule && !lv->metrics_alert) {
+		sk_warn("metrics.output_rule: priority %s hides the Informational snapshot alert, as in Falco",
+			cfg->priority);
+	}
+	if (cfg->metrics_output_file != NULL && cfg->metrics_output_file[0] != '\0') {
+		lv->metrics_file = strdup(cfg->metrics_output_file);
+		if (lv->metrics_file == NULL || sk_output_config_defaults(&lv->metrics_json) != SK_OK) {
+			sk_error("out of memory");
+			return 2;
+		}
+		lv->metrics_json_ready = true;
+	}
+	lv->metrics_interval_ns = cfg->metrics_interval_ms * 1000000ull;
+	lv->prev_snapshot_ns = now_ns();
+	lv->next_snapshot_ns = lv->prev_snapshot_ns + lv->metrics_interval_ns;
+	return 0;
+}
+
+/* Once per loop turn: a snapshot when metrics.interval has passed. */
+static void live_tick_metrics(live *lv)
+{
+	if (!lv->metrics_alert && lv->metrics_file == NULL) {
+		return;
+	}
+	uint64_t now = now_ns();
+	if (now >= lv->next_snapshot_ns) {
+		live_metrics_snapshot(lv);
+		lv->next_snapshot_ns = now + lv->metrics_interval_ns;
+	}
 }
 
 /* Starts falco.yaml's webserver when enabled. Returns 0, or 2 after
@@ -380,7 +512,6 @@ static int live_start_web(live *lv, const sk_engine_config *cfg)
 		return 2;
 	}
 	lv->metrics = cfg->metrics_enabled && cfg->web.prometheus;
-	lv->engine_kind = engine_kind_name(cfg->engine_kind);
 	sk_web_config wc = {
 		.address = cfg->web.listen_address,
 		.port = (uint16_t)cfg->web.listen_port,
@@ -450,7 +581,7 @@ int cmd_live(const sk_cli *cli)
 	}
 	sk_drops_init(&lv.drops, &cfg.drops);
 	lv.start_ns = now_ns();
-	if (live_start_web(&lv, &cfg) != 0) {
+	if (live_setup_metrics(&lv, &cfg) != 0 || live_start_web(&lv, &cfg) != 0) {
 		rc = 2;
 		goto cleanup;
 	}
@@ -509,6 +640,7 @@ int cmd_live(const sk_cli *cli)
 			live_reload_rules(&lv, cli);
 		}
 		live_tick_web(&lv);
+		live_tick_metrics(&lv);
 		rv = nng_recv(events, &msg, &len, NNG_FLAG_ALLOC);
 		if (rv == NNG_ETIMEDOUT || rv == NNG_EINTR) {
 			continue;
@@ -545,6 +677,10 @@ cleanup:
 		pthread_join(lv.control_thread, NULL);
 	}
 	sk_web_stop(lv.web);
+	free(lv.metrics_file);
+	if (lv.metrics_json_ready) {
+		sk_output_config_free(&lv.metrics_json);
+	}
 	sk_scap_reader_close(rd);
 	sk_pipeline_close(&lv.pipe);
 	free(lv.interest);

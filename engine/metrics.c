@@ -2,6 +2,7 @@
 #include "metrics.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -91,6 +92,95 @@ sk_err sk_metrics_render(const sk_metrics_snapshot *s, sk_strbuf *out)
 		s->events);
 	put_u64(out, "saker_engine_alerts_total", "counter", "Alerts saker-engine raised, internal ones included.",
 		s->alerts);
+	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+}
+
+static void json_key(sk_strbuf *out, bool *first, const char *key)
+{
+	sk_strbuf_puts(out, *first ? "" : ",");
+	*first = false;
+	sk_strbuf_json_string(out, key, strlen(key));
+	sk_strbuf_puts(out, ":");
+}
+
+static void json_u64(sk_strbuf *out, bool *first, const char *key, uint64_t v)
+{
+	json_key(out, first, key);
+	sk_strbuf_printf(out, "%llu", (unsigned long long)v);
+}
+
+static void json_double(sk_strbuf *out, bool *first, const char *key, double v)
+{
+	json_key(out, first, key);
+	sk_strbuf_printf(out, "%.1f", v);
+}
+
+static void json_str(sk_strbuf *out, bool *first, const char *key, const char *v)
+{
+	json_key(out, first, key);
+	const char *text = v != NULL ? v : "";
+	sk_strbuf_json_string(out, text, strlen(text));
+}
+
+/* Events a second between two counter readings. */
+static double rate(uint64_t now, uint64_t prev, uint64_t ns)
+{
+	return ns > 0 && now >= prev ? (double)(now - prev) * 1e9 / (double)ns : 0.0;
+}
+
+sk_err sk_metrics_fields_json(const sk_metrics_snapshot *s, sk_strbuf *out)
+{
+	bool first = true;
+	sk_strbuf_puts(out, "{");
+	json_str(out, &first, "evt.hostname", s->hostname);
+	json_str(out, &first, "evt.source", "syscall");
+	json_u64(out, &first, "evt.time", s->now_ns);
+	json_double(out, &first, "falco.cpu_usage_perc", s->cpu_usage_ratio * 100.0);
+	json_u64(out, &first, "falco.duration_sec", s->duration_s);
+	json_double(out, &first, "falco.evts_rate_sec", rate(s->events, s->prev_events, s->since_prev_ns));
+	json_u64(out, &first, "falco.host_boot_ts", s->boot_ns);
+	json_u64(out, &first, "falco.host_num_cpus", s->ncpus);
+	json_str(out, &first, "falco.kernel_release", s->kernel_release);
+	json_double(out, &first, "falco.memory_rss_mb", (double)s->rss_bytes / 1048576.0);
+	json_double(out, &first, "falco.memory_vsz_mb", (double)s->vsz_bytes / 1048576.0);
+	json_u64(out, &first, "falco.num_evts", s->events);
+	json_u64(out, &first, "falco.num_evts_prev", s->prev_events);
+	json_u64(out, &first, "falco.outputs_queue_num_drops", s->queue_drops);
+	uint64_t matches = 0;
+	char key[320];
+	for (size_t i = 0; i < s->nrules; i++) {
+		const sk_metrics_rule *r = &s->rules[i];
+		if (r->matches == 0) {
+			continue;
+		}
+		matches += r->matches;
+		/* Falco's key: the rule's name with blanks turned to underscores */
+		int n = snprintf(key, sizeof(key), "falco.rules.%s", r->name);
+		for (int k = 12; k < n && (size_t)k < sizeof(key) - 1; k++) {
+			key[k] = key[k] == ' ' ? '_' : key[k];
+		}
+		json_u64(out, &first, key, r->matches);
+	}
+	json_u64(out, &first, "falco.rules.matches_total", matches);
+	json_u64(out, &first, "falco.start_ts", s->start_ns);
+	json_str(out, &first, "falco.version", s->version);
+	json_str(out, &first, "scap.engine_name", s->engine_kind);
+	if (s->have_capture) {
+		uint64_t drops = s->capture_drops_buffer + s->capture_drops_other;
+		uint64_t new_evts = s->capture_events >= s->prev_capture_events ? s->capture_events - s->prev_capture_events : 0;
+		uint64_t new_drops = drops >= s->prev_capture_drops ? drops - s->prev_capture_drops : 0;
+		json_double(out, &first, "scap.evts_drop_rate_sec", rate(drops, s->prev_capture_drops, s->since_prev_ns));
+		json_double(out, &first, "scap.evts_rate_sec",
+			    rate(s->capture_events, s->prev_capture_events, s->since_prev_ns));
+		json_u64(out, &first, "scap.n_drops", drops);
+		json_u64(out, &first, "scap.n_drops_buffer_total", s->capture_drops_buffer);
+		json_double(out, &first, "scap.n_drops_perc",
+			    new_evts + new_drops > 0 ? 100.0 * (double)new_drops / (double)(new_evts + new_drops) : 0.0);
+		json_u64(out, &first, "scap.n_drops_prev", s->prev_capture_drops);
+		json_u64(out, &first, "scap.n_evts", s->capture_events);
+		json_u64(out, &first, "scap.n_evts_prev", s->prev_capture_events);
+	}
+	sk_strbuf_puts(out, "}");
 	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
 }
 

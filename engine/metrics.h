@@ -19,7 +19,13 @@
  *
  * plus saker_engine_events_total (events the engine evaluated) and
  * saker_engine_alerts_total. The page is built from a snapshot the event
- * loop takes, so the HTTP thread never touches the live state. */
+ * loop takes, so the HTTP thread never touches the live state.
+ *
+ * The same snapshot makes metrics.output_rule's periodic alert and
+ * metrics.output_file's lines: output_fields under Falco's field names
+ * (falco.num_evts, falco.evts_rate_sec, falco.rules.<Rule_name>,
+ * scap.n_evts, scap.n_drops_perc, ...; memory in MB, as Falco's
+ * convert_memory_to_mb default). */
 #ifndef SK_ENGINE_METRICS_H
 #define SK_ENGINE_METRICS_H
 
@@ -51,11 +57,20 @@ typedef struct sk_metrics_snapshot {
 	uint64_t capture_events, capture_drops_buffer, capture_drops_other;
 	const sk_metrics_rule *rules;
 	size_t nrules;
+	/* for the alert's rates: the previous snapshot's counters and the time
+	 * since it (0 for the first) */
+	uint64_t now_ns, since_prev_ns;
+	uint64_t prev_events, prev_capture_events, prev_capture_drops;
 } sk_metrics_snapshot;
 
 /* Appends the Prometheus text exposition (format 0.0.4) of s to out.
  * SK_ENOMEM only. */
 sk_err sk_metrics_render(const sk_metrics_snapshot *s, sk_strbuf *out);
+
+/* Appends s as the output_fields JSON object of a metrics snapshot alert
+ * (Falco's field names; rules that never matched left out). SK_ENOMEM
+ * only. */
+sk_err sk_metrics_fields_json(const sk_metrics_snapshot *s, sk_strbuf *out);
 
 /* Fills the process figures of s (CPU ratio since start_ns, RSS, VSZ) and
  * the host's (boot time, CPUs, kernel release into release, cap bytes) from

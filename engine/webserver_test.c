@@ -5,12 +5,14 @@
  * 2. The server over real HTTP (libcurl on loopback): /healthz, /versions,
  *    /metrics, 404, 405, HEAD, a stalled heartbeat turning /healthz to 503,
  *    bad addresses and a port in use refused.
- * 3. saker-engine's command line: -o webserver.* and metrics.enabled, a
- *    shared capture pushed to its events socket as saker-capture would, and
- *    its rule's matches counted in /metrics; ssl_enabled and a port in use
- *    stop the start with status 2. */
+ * 3. saker-engine's command line: -o webserver.* and metrics.*, a shared
+ *    capture pushed to its events socket as saker-capture would, and its
+ *    rule's matches counted in /metrics and in the periodic snapshot
+ *    (metrics.output_file's lines, output_rule's alert); ssl_enabled and a
+ *    port in use stop the start with status 2. */
 #define _GNU_SOURCE
 #include <curl/curl.h>
+#include <json-c/json.h>
 #include <netinet/in.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/push.h>
@@ -187,6 +189,44 @@ SK_TEST(metrics_text_uses_falco_names)
 	SK_CHECK_INT(sk_metrics_render(&s, &out), SK_OK);
 	SK_CHECK(strstr(sk_strbuf_str(&out), "falcosecurity_scap_n_evts_total") == NULL);
 	SK_CHECK(promtool_accepts(sk_strbuf_str(&out)));
+
+	/* the snapshot alert's fields: Falco's names, rates since the previous */
+	s.have_capture = true;
+	s.now_ns = 1700000021000000000ull;
+	s.since_prev_ns = 2000000000ull;
+	s.prev_events = 145;
+	s.prev_capture_events = 800;
+	s.prev_capture_drops = 1;
+	sk_strbuf_reset(&out);
+	SK_CHECK_INT(sk_metrics_fields_json(&s, &out), SK_OK);
+	json_object *o = json_tokener_parse(sk_strbuf_str(&out));
+	SK_CHECK(o != NULL && json_object_is_type(o, json_type_object));
+	static const struct {
+		const char *key;
+		double want;
+	} nums[] = {{"falco.num_evts", 345},		    {"falco.num_evts_prev", 145},
+		    {"falco.evts_rate_sec", 100},	    {"falco.rules.Read_sensitive_file", 11},
+		    {"falco.rules.matches_total", 12},   {"falco.outputs_queue_num_drops", 3},
+		    {"falco.cpu_usage_perc", 25},	    {"falco.memory_rss_mb", 1},
+		    {"scap.n_evts", 1000},		    {"scap.evts_rate_sec", 100},
+		    {"scap.n_drops", 9},		    {"scap.n_drops_prev", 1},
+		    {"scap.n_drops_perc", 100.0 * 8 / 208}, {"falco.host_num_cpus", 2},
+		    {"evt.time", 1700000021000000000.0}};
+	for (size_t i = 0; o != NULL && i < sizeof(nums) / sizeof(nums[0]); i++) {
+		json_object *v = NULL;
+		bool found = json_object_object_get_ex(o, nums[i].key, &v);
+		double got = found ? json_object_get_double(v) : -1;
+		if (!found || got < nums[i].want - 0.06 - nums[i].want * 1e-9 || got > nums[i].want + 0.06 + nums[i].want * 1e-9) {
+			fprintf(stderr, "%s: %f, want %f\n", nums[i].key, got, nums[i].want);
+			SK_CHECK(false);
+		}
+	}
+	json_object *v = NULL;
+	SK_CHECK(o != NULL && json_object_object_get_ex(o, "falco.rules.Odd_\"name\"_\\_here", &v));
+	SK_CHECK(o != NULL && !json_object_object_get_ex(o, "falco.rules.Never_matched", &v));
+	SK_CHECK(o != NULL && json_object_object_get_ex(o, "scap.engine_name", &v) &&
+		 strcmp(json_object_get_string(v), "modern_ebpf") == 0);
+	json_object_put(o);
 	sk_strbuf_free(&out);
 
 	char release[64];
@@ -395,9 +435,14 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	snprintf(expected, sizeof(expected), "tags=\"alpha, zeta\"} %ld\n", alerts);
 
 	unsigned port = free_port();
+	char jsonl[160], jsonl_opt[200], rule_count[64];
 	snprintf(port_s, sizeof(port_s), "webserver.listen_port=%u", port);
+	snprintf(jsonl, sizeof(jsonl), "%s/metrics.jsonl", dir);
+	snprintf(jsonl_opt, sizeof(jsonl_opt), "metrics.output_file=%s", jsonl);
+	snprintf(rule_count, sizeof(rule_count), "\"falco.rules.etc_opened\":%ld", alerts);
 	const char *const on[] = {"-o", "webserver.enabled=true", "-o", port_s, "-o", "metrics.enabled=true", "-o",
-				  "webserver.prometheus_metrics_enabled=true", NULL};
+				  "webserver.prometheus_metrics_enabled=true", "-o", "metrics.interval=200ms", "-o",
+				  jsonl_opt, NULL};
 	pid_t engine = start_engine(rules, on, log);
 	struct got g = {.status = 0, .body = SK_STRBUF_INIT};
 	for (int i = 0; i < 100 && g.status != 200; i++) { /* up to 10 s for the start */
@@ -426,6 +471,33 @@ SK_TEST(engine_serves_falco_webserver_keys)
 		SK_CHECK(promtool_accepts(t));
 		got_free(&g);
 	}
+	/* metrics.output_file and output_rule: the snapshot, rule counts included */
+	bool snapshot = false;
+	for (int i = 0; i < 50 && !snapshot; i++) {
+		sleep_ms(100);
+		FILE *jf = fopen(jsonl, "re");
+		char jline[8192];
+		while (jf != NULL && !snapshot && fgets(jline, sizeof(jline), jf) != NULL) {
+			snapshot = strstr(jline, rule_count) != NULL &&
+				   strstr(jline, "\"rule\":\"Saker internal: metrics snapshot\"") != NULL &&
+				   strstr(jline, "\"falco.num_evts\":345") != NULL;
+		}
+		if (jf != NULL) {
+			fclose(jf);
+		}
+	}
+	SK_CHECK(snapshot);
+	FILE *lf = fopen(log, "re");
+	char lline[8192];
+	bool alerted = false;
+	while (lf != NULL && !alerted && fgets(lline, sizeof(lline), lf) != NULL) {
+		alerted = strstr(lline, "Saker metrics snapshot") != NULL;
+	}
+	if (lf != NULL) {
+		fclose(lf);
+	}
+	SK_CHECK(alerted); /* output_rule: on stdout like any alert */
+
 	/* a second engine on the same port does not start */
 	const char *const twin_opts[] = {"-o", "webserver.enabled=true", "-o", port_s, "--events",
 					 "ipc:///nonexistent-dir/e.sock", NULL};

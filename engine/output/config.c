@@ -23,6 +23,7 @@ typedef enum key_kind {
 	KEY_ACTIONS,  /* syscall_event_drops.actions */
 	KEY_ENGINE_KIND,
 	KEY_PORT, /* uint32_t 1..65535 */
+	KEY_DURATION, /* uint64_t ms from a Prometheus duration ("1h30m"), at least 100 ms */
 } key_kind;
 
 typedef struct key_def {
@@ -59,6 +60,9 @@ static const key_def keys[] = {
 	{"webserver.prometheus_metrics_enabled", KEY_BOOL, offsetof(sk_engine_config, web.prometheus)},
 	{"webserver.ssl_enabled", KEY_BOOL, offsetof(sk_engine_config, web.ssl)},
 	{"metrics.enabled", KEY_BOOL, offsetof(sk_engine_config, metrics_enabled)},
+	{"metrics.interval", KEY_DURATION, offsetof(sk_engine_config, metrics_interval_ms)},
+	{"metrics.output_rule", KEY_BOOL, offsetof(sk_engine_config, metrics_output_rule)},
+	{"metrics.output_file", KEY_STRING, offsetof(sk_engine_config, metrics_output_file)},
 	{"json_output", KEY_BOOL, OUT(json_output)},
 	{"json_include_output_property", KEY_BOOL, OUT(json_include_output_property)},
 	{"json_include_tags_property", KEY_BOOL, OUT(json_include_tags_property)},
@@ -94,6 +98,8 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 		return SK_ENOMEM;
 	}
 	c->web.listen_port = 8765;
+	c->metrics_interval_ms = 3600000; /* 1h */
+	c->metrics_output_rule = true;
 	c->drops.threshold = 0; /* Falco's is 0.1: Saker reports every drop unless told */
 	c->drops.actions = SK_DROPS_LOG | SK_DROPS_ALERT;
 	c->drops.rate = 1.0 / 30.0;
@@ -127,6 +133,8 @@ void sk_engine_config_free(sk_engine_config *c)
 	c->web.listen_address = NULL;
 	free(c->web.healthz_path);
 	c->web.healthz_path = NULL;
+	free(c->metrics_output_file);
+	c->metrics_output_file = NULL;
 	sk_output_config_free(&c->out);
 }
 
@@ -334,6 +342,53 @@ static sk_err set_engine_kind(sk_engine_kind *kind, const char *value, sk_strbuf
 	return SK_EINVAL;
 }
 
+/* A Prometheus time duration: number-unit pairs, units y w d h m s ms, in
+ * that order, each at most once ("1h30m", "100ms"); at least 100 ms, as
+ * Falco enforces for metrics.interval. */
+static sk_err parse_duration(const char *key, const char *value, uint64_t *out_ms, sk_strbuf *why)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = {{"y", 365ull * 86400000ull}, {"w", 7ull * 86400000ull}, {"d", 86400000ull}, {"h", 3600000ull},
+		     {"ms", 1ull},		       {"m", 60000ull},		  {"s", 1000ull}};
+	static const int order[] = {0, 1, 2, 3, 5, 6, 4}; /* y w d h m s ms: the sequence allowed */
+	const char *p = value;
+	uint64_t total = 0;
+	int next = 0; /* position in order[] a unit may take from here on */
+	bool any = false;
+	while (*p != '\0') {
+		uint64_t n = 0;
+		const char *digits = p;
+		while (*p >= '0' && *p <= '9' && n < 1000000000ull) {
+			n = n * 10 + (uint64_t)(*p - '0');
+			p++;
+		}
+		int pos = -1;
+		for (int i = next; p != digits && i < 7 && pos < 0; i++) {
+			size_t len = strlen(units[order[i]].unit);
+			/* "ms" before "m": the longer unit wins at this spot */
+			if (strncmp(p, units[order[i]].unit, len) == 0 && !(order[i] == 5 && p[1] == 's')) {
+				pos = i;
+			}
+		}
+		if (pos < 0) {
+			sk_strbuf_printf(why, "%s: expected a duration such as 15m, 1h30m or 100ms, got '%s'", key, value);
+			return SK_EINVAL;
+		}
+		total += n * units[order[pos]].ms;
+		p += strlen(units[order[pos]].unit);
+		next = pos + 1;
+		any = true;
+	}
+	if (!any || total < 100) {
+		sk_strbuf_printf(why, "%s: expected a duration of at least 100ms, got '%s'", key, value);
+		return SK_EINVAL;
+	}
+	*out_ms = total;
+	return SK_OK;
+}
+
 static void clear_rules_files(sk_engine_config *c)
 {
 	for (size_t i = 0; i < c->nrules_files; i++) {
@@ -405,6 +460,8 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 		*(uint32_t *)(base + k->offset) = (uint32_t)v;
 		return SK_OK;
 	}
+	case KEY_DURATION:
+		return parse_duration(k->key, value, (uint64_t *)(base + k->offset), why);
 	case KEY_ENGINE_KIND:
 		return set_engine_kind((sk_engine_kind *)(base + k->offset), value, why);
 	}

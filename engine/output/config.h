@@ -15,7 +15,7 @@
  *   engine.replay.capture_file,
  *   webserver.{enabled,threadiness,listen_port,listen_address,
  *              k8s_healthz_endpoint,prometheus_metrics_enabled,ssl_enabled},
- *   metrics.enabled
+ *   metrics.{enabled,interval,output_rule,output_file}
  *
  * `-o key=value` sets the same dotted keys after the file is read. */
 #ifndef SK_OUTPUT_CONFIG_H
@@ -91,6 +91,11 @@ typedef struct sk_engine_config {
 		bool ssl;	    /* ssl_enabled: refused at start */
 	} web;
 	bool metrics_enabled;
+	/* metrics.interval (ms, at least 100), metrics.output_rule (the periodic
+	 * snapshot alert), metrics.output_file (JSON lines; NULL or "": none) */
+	uint64_t metrics_interval_ms;
+	bool metrics_output_rule;
+	char *metrics_output_file;
 	sk_output_config out;
 } sk_engine_config;
 

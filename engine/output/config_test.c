@@ -76,6 +76,39 @@ SK_TEST(webserver_defaults_and_values)
 	sk_strbuf_free(&why);
 }
 
+SK_TEST(metrics_interval_is_a_prometheus_duration)
+{
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(c.metrics_interval_ms, 3600000);
+	SK_CHECK(c.metrics_output_rule && c.metrics_output_file == NULL);
+	static const struct {
+		const char *text;
+		uint64_t ms;
+	} good[] = {{"1h", 3600000}, {"1h30m", 5400000}, {"100ms", 100},       {"15s", 15000},
+		    {"1d", 86400000}, {"2w", 1209600000}, {"1m1s1ms", 61001}, {"1y", 31536000000ull}};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		SK_CHECK_INT(sk_engine_config_set(&c, "metrics.interval", good[i].text, &why), SK_OK);
+		SK_CHECK_INT(c.metrics_interval_ms, good[i].ms);
+	}
+	static const char *const bad[] = {"99ms", "1x", "m", "30m1h", "1s1m", "", "10", "1h1h", "-1s", "0"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sk_strbuf_reset(&why);
+		SK_CHECK_INT(sk_engine_config_set(&c, "metrics.interval", bad[i], &why), SK_EINVAL);
+		SK_CHECK_CONTAINS(sk_strbuf_str(&why), "metrics.interval: expected a duration");
+	}
+	SK_CHECK_INT(c.metrics_interval_ms, 31536000000ull); /* the last good one stays */
+	static const char yaml[] = "metrics:\n  enabled: true\n  interval: 15m\n  output_rule: false\n"
+				   "  output_file: /tmp/m.jsonl\n";
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "m.yaml", yaml, sizeof(yaml) - 1, &why), SK_OK);
+	SK_CHECK(c.metrics_enabled && !c.metrics_output_rule);
+	SK_CHECK_INT(c.metrics_interval_ms, 900000);
+	SK_CHECK_STR(c.metrics_output_file, "/tmp/m.jsonl");
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
 SK_TEST(engine_kind_and_drop_failed_exit)
 {
 	sk_engine_config c;
