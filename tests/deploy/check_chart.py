@@ -136,12 +136,20 @@ class Checker:
     def names(self, kind):
         return {d["metadata"]["name"] for d in self.of_kind(kind)}
 
+    def engine_metrics(self):
+        """Whether the values ask for the engine's Prometheus endpoint."""
+        cfg = self.values["saker"]
+        web, metrics = cfg.get("webserver") or {}, cfg.get("metrics") or {}
+        return bool(web.get("enabled") and web.get("prometheus_metrics_enabled") and metrics.get("enabled"))
+
     def expected_kinds(self):
         v, sk = self.values, self.values["sidekick"]
+        engine_sm = self.engine_metrics() and v["serviceMonitor"]["create"]
         kinds = {"DaemonSet": True, "ConfigMap": True,
                  "ServiceAccount": v["serviceAccount"]["create"],
-                 "Deployment": sk["enabled"], "Service": sk["enabled"], "Secret": sk["enabled"],
-                 "ServiceMonitor": sk["enabled"] and sk["serviceMonitor"]["enabled"],
+                 "Deployment": sk["enabled"], "Service": sk["enabled"] or self.engine_metrics(),
+                 "Secret": sk["enabled"],
+                 "ServiceMonitor": (sk["enabled"] and sk["serviceMonitor"]["enabled"]) or engine_sm,
                  "PersistentVolumeClaim": sk["enabled"] and sk["persistence"]["enabled"],
                  "Job": v["eventGenerator"]["enabled"]}
         return kinds
@@ -447,6 +455,8 @@ class Checker:
             want[f"{self.fullname()}-sidekick"] = (sk["service"]["port"], "http")
             if ui["enabled"]:
                 want[f"{self.fullname()}-sidekick-ui"] = (ui["service"]["port"], "webui")
+        if self.engine_metrics():
+            want[f"{self.fullname()}-metrics"] = (self.values["saker"]["webserver"]["listen_port"], "web")
         services = {s["metadata"]["name"]: s for s in self.of_kind("Service")}
         if set(services) != set(want):
             self.fail(f"Services {sorted(services)} != expected {sorted(want)}")
@@ -467,8 +477,16 @@ class Checker:
                 self.fail(f"Service {name}: no selected container has a port named {target}")
         for sm in self.of_kind("ServiceMonitor"):
             port = sm["spec"]["endpoints"][0]["port"]
-            if port != "http" or sm["spec"]["endpoints"][0].get("path") != "/metrics":
-                self.fail(f"ServiceMonitor: endpoint {port} {sm['spec']['endpoints'][0].get('path')}")
+            # the sidekick's scrapes its Service's port http, the engine's its port metrics
+            sidekick = sm["metadata"]["name"].endswith("-sidekick")
+            want_port = "http" if sidekick else "metrics"
+            if port != want_port or sm["spec"]["endpoints"][0].get("path") != "/metrics":
+                self.fail(f"ServiceMonitor {sm['metadata']['name']}: endpoint {port} "
+                          f"{sm['spec']['endpoints'][0].get('path')}")
+            component = "sidekick" if sidekick else "agent"
+            selected = sm["spec"]["selector"]["matchLabels"].get("app.kubernetes.io/component")
+            if selected != component:
+                self.fail(f"ServiceMonitor {sm['metadata']['name']}: selects component {selected}, not {component}")
 
     def check_job(self):
         for job in self.of_kind("Job"):

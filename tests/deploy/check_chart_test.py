@@ -139,6 +139,21 @@ class BrokenRenderings(unittest.TestCase):
                       lambda cfg: cfg["webserver"].update(listen_address="127.0.0.1"))
         self.assert_caught("not reachable by the kubelet", mutate)
 
+    def test_engine_metrics_service_port_wrong(self):
+        def mutate(docs):
+            find(docs, "Service", "test-saker-metrics")["spec"]["ports"][0]["targetPort"] = "http"
+        self.assert_caught("Service test-saker-metrics: ports", mutate, everything=True)
+
+    def test_engine_service_monitor_port_wrong(self):
+        def mutate(docs):
+            find(docs, "ServiceMonitor", "test-saker")["spec"]["endpoints"][0]["port"] = "web"
+        self.assert_caught("ServiceMonitor test-saker: endpoint web", mutate, everything=True)
+
+    def test_engine_metrics_service_lost(self):
+        def mutate(docs):
+            docs.remove(find(docs, "Service", "test-saker-metrics"))
+        self.assert_caught("test-saker-metrics", mutate, everything=True)
+
     def test_hostname_env_lost(self):
         self.assert_caught("SAKER_HOSTNAME", lambda docs: container(docs, "DaemonSet", "engine").pop("env"))
 
@@ -204,8 +219,9 @@ class BrokenRenderings(unittest.TestCase):
                            everything=True)
 
     def test_missing_kind(self):
-        self.assert_caught("kind ServiceMonitor: expected present",
-                           lambda docs: docs.remove(find(docs, "ServiceMonitor")), everything=True)
+        def mutate(docs):
+            docs[:] = [d for d in docs if d["kind"] != "ServiceMonitor"]
+        self.assert_caught("kind ServiceMonitor: expected present", mutate, everything=True)
 
 
 class Notes(unittest.TestCase):
@@ -261,6 +277,12 @@ class OtherValues(unittest.TestCase):
         self.assertEqual(errors, [])
         env = container(docs, "DaemonSet", "engine")["env"]
         self.assertEqual([e for e in env if e["name"] == "SAKER_HOSTNAME"], [{"name": "SAKER_HOSTNAME", "value": "lab"}])
+
+    def test_no_metrics_service_without_metrics(self):
+        docs, errors = self.render_with("serviceMonitor:\n  create: true\n")
+        self.assertEqual(errors, [])
+        self.assertRaises(KeyError, find, docs, "Service", "test-saker-metrics")
+        self.assertRaises(KeyError, find, docs, "ServiceMonitor", "test-saker")
 
     def test_webserver_off_means_no_probes(self):
         docs, errors = self.render_with("saker:\n  webserver:\n    enabled: false\n")
