@@ -7,7 +7,8 @@
  *    bad addresses and a port in use refused.
  * 3. saker-engine's command line: -o webserver.* and metrics.*, a shared
  *    capture pushed to its events socket as saker-capture would, and its
- *    rule's matches counted in /metrics and in the periodic snapshot
+ *    rule's matches counted in /metrics (read back through a real
+ *    Prometheus scrape) and in the periodic snapshot
  *    (metrics.output_file's lines, output_rule's alert); ssl_enabled and a
  *    port in use stop the start with status 2. */
 #define _GNU_SOURCE
@@ -404,6 +405,47 @@ static bool push_capture(const char *scap_gz)
 	return sent;
 }
 
+/* Starts Prometheus scraping 127.0.0.1:target every second and waits (up
+ * to 30 s) until its API returns want for the instant query; stops it. */
+static bool prometheus_reads(unsigned target, const char *query, long want)
+{
+	char path[160], data[200], cfg_opt[200], listen[64], api[160], expect[64];
+	unsigned prom_port = free_port();
+	snprintf(path, sizeof(path), "%s/prometheus.yml", dir);
+	FILE *f = fopen(path, "we");
+	if (f == NULL) {
+		return false;
+	}
+	fprintf(f, "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: saker-engine\n"
+		   "    static_configs:\n      - targets: ['127.0.0.1:%u']\n",
+		target);
+	fclose(f);
+	pid_t prom = fork();
+	if (prom == 0) {
+		snprintf(cfg_opt, sizeof(cfg_opt), "--config.file=%s", path);
+		snprintf(data, sizeof(data), "--storage.tsdb.path=%s/prom-data", dir);
+		snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%u", prom_port);
+		FILE *quiet = freopen("/dev/null", "w", stderr);
+		(void)quiet;
+		execlp("prometheus", "prometheus", cfg_opt, data, listen, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(api, sizeof(api), "/api/v1/query?query=%s", query);
+	snprintf(expect, sizeof(expect), ",\"%ld\"]", want);
+	bool read_back = false;
+	for (int i = 0; prom > 0 && i < 150 && !read_back; i++) {
+		sleep_ms(200);
+		struct got g = fetch(prom_port, api, NULL);
+		read_back = g.status == 200 && strstr(sk_strbuf_str(&g.body), expect) != NULL;
+		got_free(&g);
+	}
+	if (prom > 0) {
+		kill(prom, SIGTERM);
+		reap(prom, 10000);
+	}
+	return read_back;
+}
+
 SK_TEST(engine_serves_falco_webserver_keys)
 {
 	char rules[128], log[128], port_s[32], expected[64];
@@ -471,6 +513,9 @@ SK_TEST(engine_serves_falco_webserver_keys)
 		SK_CHECK(promtool_accepts(t));
 		got_free(&g);
 	}
+	/* a real Prometheus scrapes the page and reads the rule's count back */
+	SK_CHECK(prometheus_reads(port, "falcosecurity_falco_rules_matches_total", alerts));
+
 	/* metrics.output_file and output_rule: the snapshot, rule counts included */
 	bool snapshot = false;
 	for (int i = 0; i < 50 && !snapshot; i++) {
