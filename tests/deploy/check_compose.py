@@ -184,6 +184,13 @@ class Checker:
             host, port = host_of(http.get("url", ""))
             if host != "sidekick" or port != 2801:
                 self.fail(f"engine config: http_output.url {http.get('url')} is not the sidekick's 2801")
+        # A published webserver port needs the engine listening on the
+        # container's network at that port (it binds loopback unless told).
+        web = cfg.get("webserver") or {}
+        for _, target in (port_spec(p) for p in self.services.get("engine", {}).get("ports") or []):
+            if not web.get("enabled") or web.get("listen_address") != "0.0.0.0" or web.get("listen_port") != target:
+                self.fail(f"engine config: port {target} is published but webserver is "
+                          f"{web.get('enabled')} on {web.get('listen_address')}:{web.get('listen_port')}")
 
     def check_sidekick_config(self):
         cfg = self.mounted_file("sidekick", "/etc/saker/sidekick.yaml")
@@ -213,6 +220,11 @@ class Checker:
                    for t in sc.get("targets") or []]
         if "sidekick:2801" not in targets:
             self.fail(f"prometheus: does not scrape sidekick:2801 (targets {targets})")
+        engine = self.mounted_file("engine", "/etc/saker/saker.yaml")
+        web = engine.get("webserver") or {}
+        if web.get("prometheus_metrics_enabled") and (engine.get("metrics") or {}).get("enabled"):
+            if f"engine:{web.get('listen_port')}" not in targets:
+                self.fail(f"prometheus: does not scrape the engine's /metrics (targets {targets})")
 
     def check_build_targets(self):
         with open(self.dockerfile, encoding="utf-8") as f:
@@ -256,6 +268,7 @@ BREAKS = [
     (("services", "sidekick", "ports"), [{"published": 2801, "target": 2801, "host_ip": "0.0.0.0"}],
      "beyond the host's loopback"),
     (("services", "loki", "profiles"), None, "not in profile loki"),
+    (("services", "engine", "ports"), ["127.0.0.1:9999:9999"], "engine config: port 9999 is published"),
     (("services", "engine", "build"), {"context": ".", "target": "nope"}, "build target nope"),
 ]
 
