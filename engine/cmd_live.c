@@ -506,11 +506,6 @@ static int live_start_web(live *lv, const sk_engine_config *cfg)
 	if (!cfg->web.enabled) {
 		return 0;
 	}
-	if (cfg->web.ssl) {
-		sk_error("webserver.ssl_enabled: saker-engine serves /healthz and /metrics over plain HTTP only; "
-			 "turn it off, or put a TLS proxy in front");
-		return 2;
-	}
 	lv->metrics = cfg->metrics_enabled && cfg->web.prometheus;
 	sk_web_config wc = {
 		.address = cfg->web.listen_address,
@@ -519,13 +514,14 @@ static int live_start_web(live *lv, const sk_engine_config *cfg)
 		.threads = cfg->web.threadiness,
 		.metrics = lv->metrics,
 		.stall_ms = LIVE_STALL_MS,
+		.tls_pem = cfg->web.ssl ? cfg->web.ssl_certificate : NULL,
 	};
 	if (sk_web_start(&wc, &lv->web, why, sizeof(why)) != SK_OK) {
 		sk_error("%s", why[0] != '\0' ? why : "webserver: cannot start");
 		return 2;
 	}
-	sk_info("webserver on %s port %u: %s%s", cfg->web.listen_address, (unsigned)sk_web_port(lv->web),
-		cfg->web.healthz_path, lv->metrics ? ", /metrics" : "");
+	sk_info("webserver on %s port %u (%s): %s%s", cfg->web.listen_address, (unsigned)sk_web_port(lv->web),
+		cfg->web.ssl ? "https" : "http", cfg->web.healthz_path, lv->metrics ? ", /metrics" : "");
 	return 0;
 }
 

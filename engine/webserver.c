@@ -2,6 +2,7 @@
  * /metrics (see webserver.h). */
 #include "webserver.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,6 +18,7 @@
 #define WEB_MAX_CONNECTIONS 64
 #define WEB_CONNECTION_TIMEOUT_S 10
 #define WEB_CONNECTION_MEMORY (32u * 1024u)
+#define WEB_PEM_MAX (1u << 20)
 #define JSON_TYPE "application/json"
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -29,6 +31,7 @@ struct sk_web {
 	pthread_mutex_t lock;	       /* guards page */
 	char *page;
 	size_t page_len;
+	char *pem; /* the TLS certificate and key, kept while MHD runs */
 	uint16_t port;
 };
 
@@ -104,6 +107,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return reply_text(conn, MHD_HTTP_NOT_FOUND, JSON_TYPE, "{\"error\": \"not found\"}");
 }
 
+/* Reads the PEM at path into *out (NUL-terminated, as libmicrohttpd wants
+ * it) and checks that it holds a certificate and a private key. */
+static sk_err read_pem(const char *path, char **out, char *why, size_t why_len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = malloc(WEB_PEM_MAX + 1);
+	size_t n = 0;
+	sk_err err = SK_OK;
+
+	*out = NULL;
+	if (f == NULL || buf == NULL) {
+		snprintf(why, why_len, "webserver.ssl_certificate %s: %s", path, f == NULL ? strerror(errno) : "no memory");
+		err = f == NULL ? SK_ENOENT : SK_ENOMEM;
+		goto cleanup;
+	}
+	n = fread(buf, 1, WEB_PEM_MAX + 1, f);
+	if (n > WEB_PEM_MAX) {
+		snprintf(why, why_len, "webserver.ssl_certificate %s: larger than 1 MiB", path);
+		err = SK_ERANGE;
+		goto cleanup;
+	}
+	buf[n] = '\0';
+	if (strstr(buf, "-----BEGIN CERTIFICATE-----") == NULL || strstr(buf, "PRIVATE KEY-----") == NULL) {
+		snprintf(why, why_len,
+			 "webserver.ssl_certificate %s: needs the certificate and its private key in one PEM file "
+			 "(cat cert.pem key.pem)",
+			 path);
+		err = SK_EINVAL;
+		goto cleanup;
+	}
+	*out = buf;
+	buf = NULL;
+cleanup:
+	if (f != NULL) {
+		fclose(f);
+	}
+	free(buf);
+	return err;
+}
+
 sk_err sk_web_start(const sk_web_config *cfg, sk_web **out, char *why, size_t why_len)
 {
 	struct sockaddr_storage addr;
@@ -142,14 +185,29 @@ sk_err sk_web_start(const sk_web_config *cfg, sk_web **out, char *why, size_t wh
 	}
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = cfg->threads > 0 ? cfg->threads : ncpus > 0 ? (unsigned)ncpus : 1;
-	w->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, &addr,
-				     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-				     (unsigned)WEB_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
-				     (unsigned)WEB_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-				     (size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_END);
+	struct MHD_OptionItem ops[10];
+	size_t nops = 0;
+	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &addr};
+	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
+	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, WEB_MAX_CONNECTIONS, NULL};
+	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, WEB_CONNECTION_TIMEOUT_S, NULL};
+	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, WEB_CONNECTION_MEMORY, NULL};
+	if (cfg->tls_pem != NULL) {
+		err = read_pem(cfg->tls_pem, &w->pem, why, why_len);
+		if (err != SK_OK) {
+			goto cleanup;
+		}
+		/* one buffer for both: each PEM reader takes its own block */
+		flags |= MHD_USE_TLS;
+		ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, w->pem};
+		ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, w->pem};
+	}
+	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	w->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
 	if (w->daemon == NULL) {
-		snprintf(why, why_len, "webserver: cannot listen on %s port %u (in use? webserver.listen_port)",
-			 cfg->address, (unsigned)cfg->port);
+		snprintf(why, why_len, "webserver: cannot listen on %s port %u (in use? webserver.listen_port%s)",
+			 cfg->address, (unsigned)cfg->port,
+			 cfg->tls_pem != NULL ? "; or the certificate and key do not load" : "");
 		err = SK_EIO;
 		goto cleanup;
 	}
@@ -199,6 +257,7 @@ void sk_web_stop(sk_web *w)
 	}
 	pthread_mutex_destroy(&w->lock);
 	free(w->page);
+	free(w->pem);
 	free(w->healthz_path);
 	free(w);
 }

@@ -25,12 +25,16 @@ typedef struct sk_web_config {
 	unsigned threads;	  /* 0: one per online CPU, as Falco's threadiness 0 */
 	bool metrics;		  /* serve /metrics */
 	uint32_t stall_ms;	  /* heartbeat gap that makes /healthz fail */
+	/* HTTPS: one PEM file holding the certificate (chain) and its private
+	 * key, as falco.yaml's webserver.ssl_certificate; NULL: plain HTTP */
+	const char *tls_pem;
 } sk_web_config;
 
 typedef struct sk_web sk_web;
 
 /* Starts serving. On failure *out stays NULL and why says what (address,
- * port in use). */
+ * port in use, a PEM file that is unreadable, over 1 MiB, or lacks the
+ * certificate or the key). */
 sk_err sk_web_start(const sk_web_config *cfg, sk_web **out, char *why, size_t why_len);
 
 /* The port served (the chosen one when cfg->port was 0). */

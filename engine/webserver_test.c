@@ -4,13 +4,15 @@
  *    and promtool accepts it.
  * 2. The server over real HTTP (libcurl on loopback): /healthz, /versions,
  *    /metrics, 404, 405, HEAD, a stalled heartbeat turning /healthz to 503,
- *    bad addresses and a port in use refused.
+ *    bad addresses and a port in use refused; TLS from one PEM file holding
+ *    certificate and key (a self-signed one made by openssl).
  * 3. saker-engine's command line: -o webserver.* and metrics.*, a shared
  *    capture pushed to its events socket as saker-capture would, and its
  *    rule's matches counted in /metrics (read back through a real
  *    Prometheus scrape) and in the periodic snapshot
- *    (metrics.output_file's lines, output_rule's alert); ssl_enabled and a
- *    port in use stop the start with status 2. */
+ *    (metrics.output_file's lines, output_rule's alert); HTTPS from one
+ *    PEM (ssl_enabled, ssl_certificate), and a port in use or a missing
+ *    certificate stop the start with status 2. */
 #define _GNU_SOURCE
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -53,16 +55,19 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 
 /* One request to 127.0.0.1:port/path; method NULL is GET. Status 0 when
  * nothing answered. */
-static struct got fetch(unsigned port, const char *path, const char *method)
+static struct got fetch_from(unsigned port, const char *path, const char *method, const char *ca)
 {
 	struct got g = {.status = 0, .body = SK_STRBUF_INIT, .type = ""};
 	char url[256];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
+	snprintf(url, sizeof(url), "%s://127.0.0.1:%u%s", ca != NULL ? "https" : "http", port, path);
 	CURL *c = curl_easy_init();
 	if (c == NULL) {
 		return g;
 	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
+	if (ca != NULL) {
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca); /* the server's own self-signed certificate */
+	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &g.body);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
@@ -79,6 +84,11 @@ static struct got fetch(unsigned port, const char *path, const char *method)
 	}
 	curl_easy_cleanup(c);
 	return g;
+}
+
+static struct got fetch(unsigned port, const char *path, const char *method)
+{
+	return fetch_from(port, path, method, NULL);
 }
 
 static void got_free(struct got *g)
@@ -235,6 +245,50 @@ SK_TEST(metrics_text_uses_falco_names)
 	sk_metrics_read_process(&p, release, sizeof(release));
 	SK_CHECK(p.rss_bytes > 0 && p.vsz_bytes >= p.rss_bytes && p.ncpus > 0 && p.boot_ns > 0);
 	SK_CHECK(p.kernel_release == release && release[0] != '\0');
+}
+
+/* A self-signed certificate for 127.0.0.1 (cert) and the PEM holding it and
+ * its key (pem), made with openssl in dir. */
+static bool make_pem(char *pem, size_t pem_cap, char *cert, size_t cert_cap)
+{
+	char cmd[1024];
+	snprintf(pem, pem_cap, "%s/saker.pem", dir);
+	snprintf(cert, cert_cap, "%s/cert.pem", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout key.pem "
+		 "-out cert.pem -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null && "
+		 "cat cert.pem key.pem > saker.pem",
+		 dir);
+	return system(cmd) == 0;
+}
+
+SK_TEST(server_speaks_tls_from_one_pem)
+{
+	char pem[160], cert[160], why[256] = "";
+	SK_CHECK(make_pem(pem, sizeof(pem), cert, sizeof(cert)));
+	sk_web *w = NULL;
+	sk_web_config cfg = {.address = "127.0.0.1", .healthz_path = "/healthz", .stall_ms = 5000, .tls_pem = pem};
+	SK_CHECK_INT(sk_web_start(&cfg, &w, why, sizeof(why)), SK_OK);
+	if (w == NULL) {
+		fprintf(stderr, "%s\n", why);
+		return;
+	}
+	struct got g = fetch_from(sk_web_port(w), "/healthz", NULL, cert);
+	SK_CHECK_INT(g.status, 200);
+	got_free(&g);
+	g = fetch_from(sk_web_port(w), "/versions", NULL, cert);
+	SK_CHECK_INT(g.status, 200);
+	got_free(&g);
+	sk_web_stop(w);
+
+	/* the certificate alone, or no file: refused with the reason */
+	cfg.tls_pem = cert;
+	SK_CHECK_INT(sk_web_start(&cfg, &w, why, sizeof(why)), SK_EINVAL);
+	SK_CHECK_CONTAINS(why, "needs the certificate and its private key in one PEM file");
+	cfg.tls_pem = "/nonexistent/saker.pem";
+	SK_CHECK_INT(sk_web_start(&cfg, &w, why, sizeof(why)), SK_ENOENT);
+	SK_CHECK_CONTAINS(why, "webserver.ssl_certificate /nonexistent/saker.pem: No such file or directory");
+	SK_CHECK(w == NULL);
 }
 
 SK_TEST(server_answers_health_versions_metrics)
@@ -554,14 +608,39 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	status = reap(engine, 10000);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	const char *const ssl[] = {"-o", "webserver.enabled=true", "-o", "webserver.ssl_enabled=true", NULL};
+	/* HTTPS with Falco's ssl_certificate: one PEM with certificate and key */
+	char pem[160], cert[160], cert_opt[200];
+	SK_CHECK(make_pem(pem, sizeof(pem), cert, sizeof(cert)));
+	snprintf(cert_opt, sizeof(cert_opt), "webserver.ssl_certificate=%s", pem);
+	const char *const tls[] = {"-o", "webserver.enabled=true", "-o", port_s, "-o", "webserver.ssl_enabled=true",
+				   "-o", cert_opt, NULL};
+	engine = start_engine(rules, tls, log);
+	g = (struct got){.status = 0, .body = SK_STRBUF_INIT};
+	for (int i = 0; i < 100 && g.status != 200; i++) {
+		sleep_ms(100);
+		got_free(&g);
+		g = fetch_from(port, "/healthz", NULL, cert);
+	}
+	SK_CHECK_INT(g.status, 200);
+	SK_CHECK_STR(sk_strbuf_str(&g.body), "{\"status\": \"ok\"}");
+	got_free(&g);
+	g = fetch(port, "/healthz", NULL); /* plain HTTP to the HTTPS port */
+	SK_CHECK_INT(g.status, 0);
+	got_free(&g);
+	kill(engine, SIGTERM);
+	status = reap(engine, 10000);
+	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* a certificate file that is not there stops the start */
+	const char *const ssl[] = {"-o", "webserver.enabled=true", "-o", "webserver.ssl_enabled=true", "-o",
+				   "webserver.ssl_certificate=/nonexistent/saker.pem", NULL};
 	status = reap(start_engine(rules, ssl, log), 10000);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
 	f = fopen(log, "re");
 	char line[512] = "";
 	bool said = false;
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		said = said || strstr(line, "webserver.ssl_enabled") != NULL;
+		said = said || strstr(line, "webserver.ssl_certificate /nonexistent/saker.pem") != NULL;
 	}
 	if (f != NULL) {
 		fclose(f);

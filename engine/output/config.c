@@ -59,6 +59,7 @@ static const key_def keys[] = {
 	{"webserver.k8s_healthz_endpoint", KEY_STRING, offsetof(sk_engine_config, web.healthz_path)},
 	{"webserver.prometheus_metrics_enabled", KEY_BOOL, offsetof(sk_engine_config, web.prometheus)},
 	{"webserver.ssl_enabled", KEY_BOOL, offsetof(sk_engine_config, web.ssl)},
+	{"webserver.ssl_certificate", KEY_STRING, offsetof(sk_engine_config, web.ssl_certificate)},
 	{"metrics.enabled", KEY_BOOL, offsetof(sk_engine_config, metrics_enabled)},
 	{"metrics.interval", KEY_DURATION, offsetof(sk_engine_config, metrics_interval_ms)},
 	{"metrics.output_rule", KEY_BOOL, offsetof(sk_engine_config, metrics_output_rule)},
@@ -93,7 +94,9 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	c->priority = strdup("debug");
 	c->web.listen_address = strdup("127.0.0.1");
 	c->web.healthz_path = strdup("/healthz");
-	if (c->priority == NULL || c->web.listen_address == NULL || c->web.healthz_path == NULL) {
+	c->web.ssl_certificate = strdup("/etc/saker/saker.pem");
+	if (c->priority == NULL || c->web.listen_address == NULL || c->web.healthz_path == NULL ||
+	    c->web.ssl_certificate == NULL) {
 		sk_engine_config_free(c);
 		return SK_ENOMEM;
 	}
@@ -133,6 +136,8 @@ void sk_engine_config_free(sk_engine_config *c)
 	c->web.listen_address = NULL;
 	free(c->web.healthz_path);
 	c->web.healthz_path = NULL;
+	free(c->web.ssl_certificate);
+	c->web.ssl_certificate = NULL;
 	free(c->metrics_output_file);
 	c->metrics_output_file = NULL;
 	sk_output_config_free(&c->out);

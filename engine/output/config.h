@@ -14,7 +14,8 @@
  *   engine.kind, engine.{modern_ebpf,kmod,ebpf}.drop_failed_exit,
  *   engine.replay.capture_file,
  *   webserver.{enabled,threadiness,listen_port,listen_address,
- *              k8s_healthz_endpoint,prometheus_metrics_enabled,ssl_enabled},
+ *              k8s_healthz_endpoint,prometheus_metrics_enabled,ssl_enabled,
+ *              ssl_certificate},
  *   metrics.{enabled,interval,output_rule,output_file}
  *
  * `-o key=value` sets the same dotted keys after the file is read. */
@@ -88,7 +89,8 @@ typedef struct sk_engine_config {
 		char *listen_address;
 		char *healthz_path; /* k8s_healthz_endpoint */
 		bool prometheus;    /* prometheus_metrics_enabled */
-		bool ssl;	    /* ssl_enabled: refused at start */
+		bool ssl;	    /* ssl_enabled: HTTPS */
+		char *ssl_certificate; /* PEM with certificate and key */
 	} web;
 	bool metrics_enabled;
 	/* metrics.interval (ms, at least 100), metrics.output_rule (the periodic

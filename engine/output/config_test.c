@@ -40,6 +40,7 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK_STR(c.replay_capture_file, "");
 	/* webserver as upstream ships it: on, on every address */
 	SK_CHECK(c.web.enabled && !c.web.prometheus && !c.web.ssl && !c.metrics_enabled);
+	SK_CHECK_STR(c.web.ssl_certificate, "/etc/falco/falco.pem");
 	SK_CHECK_INT(c.web.listen_port, 8765);
 	SK_CHECK_STR(c.web.listen_address, "0.0.0.0");
 	SK_CHECK_STR(c.web.healthz_path, "/healthz");
@@ -58,6 +59,8 @@ SK_TEST(webserver_defaults_and_values)
 	SK_CHECK_STR(c.web.listen_address, "127.0.0.1");
 	SK_CHECK_INT(c.web.listen_port, 8765);
 	SK_CHECK_STR(c.web.healthz_path, "/healthz");
+	SK_CHECK_STR(c.web.ssl_certificate, "/etc/saker/saker.pem");
+	SK_CHECK(!c.web.ssl);
 	static const char yaml[] = "webserver:\n  enabled: true\n  threadiness: 2\n  listen_port: 9000\n"
 				   "  listen_address: \"::\"\n  k8s_healthz_endpoint: /ready\n"
 				   "  prometheus_metrics_enabled: true\nmetrics:\n  enabled: true\n  interval: 1h\n";

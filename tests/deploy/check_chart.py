@@ -248,9 +248,11 @@ class Checker:
                       f"by the kubelet's probes")
         for probe in ("livenessProbe", "readinessProbe"):
             get = (engine.get(probe) or {}).get("httpGet") or {}
-            if get.get("path") != web.get("k8s_healthz_endpoint") or get.get("port") != "web":
+            scheme = "HTTPS" if web.get("ssl_enabled") else "HTTP"
+            if get.get("path") != web.get("k8s_healthz_endpoint") or get.get("port") != "web" or \
+                    get.get("scheme") != scheme:
                 self.fail(f"DaemonSet/engine: {probe} is {engine.get(probe)}, expected GET "
-                          f"{web.get('k8s_healthz_endpoint')} on port web")
+                          f"{web.get('k8s_healthz_endpoint')} on port web over {scheme}")
             for key, value in self.values["healthChecks"][probe].items():
                 if (engine.get(probe) or {}).get(key) != value:
                     self.fail(f"DaemonSet/engine: {probe}.{key} is not healthChecks.{probe}.{key} ({value})")

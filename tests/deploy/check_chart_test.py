@@ -284,6 +284,13 @@ class OtherValues(unittest.TestCase):
         self.assertRaises(KeyError, find, docs, "Service", "test-saker-metrics")
         self.assertRaises(KeyError, find, docs, "ServiceMonitor", "test-saker")
 
+    def test_https_probes_with_ssl(self):
+        docs, errors = self.render_with("saker:\n  webserver:\n    ssl_enabled: true\n"
+                                        "    ssl_certificate: /etc/saker/tls/saker.pem\n")
+        self.assertEqual(errors, [])
+        probe = container(docs, "DaemonSet", "engine")["livenessProbe"]["httpGet"]
+        self.assertEqual(probe["scheme"], "HTTPS")
+
     def test_webserver_off_means_no_probes(self):
         docs, errors = self.render_with("saker:\n  webserver:\n    enabled: false\n")
         self.assertEqual(errors, [])
