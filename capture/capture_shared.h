@@ -19,7 +19,8 @@
 #define SKC_EVT_HALF     (SKC_EVT_BUF / 2) /* largest event; any write fits after it */
 #define SKC_STR_MAX      4096u /* longest string or byte-buffer parameter */
 #define SKC_STASH_MAX    512u  /* bytes of path or sockaddr kept from sys_enter */
-#define SKC_HDR_LEN      26u   /* u64 ts, u64 tid, u32 len, u16 type, u32 nparams */
+#define SKC_HDR_LEN      26u   /* u64 ts, u64 tid, u32 len, u16 type, u16 nparams, u16 cpu
+				* (scap's u32 nparams, its high half holding the CPU) */
 
 /* Where a parameter's value comes from (kernel side). Flags stay raw here;
  * the loader converts them to the scap encodings. */

@@ -111,6 +111,15 @@ SK_TEST(reencode_converts_flags_and_resizes)
 	SK_CHECK_INT(newlen, out.len);
 	SK_CHECK_INT(plen, 1);
 	SK_CHECK_INT((uint8_t)out.data[out.len - 1], 26);
+	/* the kernel puts its CPU in the high half of nparams (shared rings);
+	 * scap's nparams comes out without it */
+	uint16_t cpu = 5;
+	memcpy(raw + 24, &cpu, 2);
+	sk_strbuf_reset(&out);
+	SK_CHECK_INT(sc_reencode(raw, len, &out), SK_OK);
+	uint32_t nparams = 0;
+	memcpy(&nparams, out.data + 22, 4);
+	SK_CHECK_INT(nparams, 3);
 	/* a length field that disagrees with the parameters is rejected */
 	raw[SKC_HDR_LEN] ^= 1;
 	sk_strbuf_reset(&out);

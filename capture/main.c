@@ -4,7 +4,7 @@
  *                 [-n COUNT] [--duration SEC] [--stats] [--ring-mb N]
  *                 [--flush-us N] [--poll-us N] [--idle-max-us N] [--block-after-us N]
  *                 [--exit-tracepoints] [--probe-reads] [--drop-failed-exit]
- *                 [--buf-size-preset N]
+ *                 [--buf-size-preset N] [--cpus-for-each-buffer N]
  *
  * Without -w, events go in batches over nng PUSH to the engine; the interest
  * set comes from the engine over the control link (docs/protocol.md). With
@@ -62,6 +62,7 @@ struct options {
 	bool stats;
 	bool enter_events; /* also write enter events, for pre-2023 readers */
 	uint32_t ring_mb;
+	uint32_t cpus_per_ring; /* CPUs sharing one ring; 0: all */
 	bool exit_tracepoints; /* per-syscall exit tracepoints, even with gaps */
 	bool probe_reads;      /* no bpf_rdonly_cast even where the kernel has it */
 	bool drop_failed_exit; /* failed syscalls make no event, whatever the engine says */
@@ -129,9 +130,11 @@ static void usage(FILE *f)
 		   "  --duration SEC   stop after SEC seconds\n"
 		   "  --stats          print event rates and drops every second\n"
 		   "  --enter-events   also write enter events (sysdig 0.29 and older readers need them)\n"
-		   "  --ring-mb N      per-CPU ring buffer size in MiB (power of 2, default 8)\n"
-		   "  --buf-size-preset N  falco.yaml's engine.modern_ebpf.buf_size_preset: per-CPU ring\n"
+		   "  --ring-mb N      size of each ring buffer in MiB (power of 2, default 8)\n"
+		   "  --buf-size-preset N  falco.yaml's engine.modern_ebpf.buf_size_preset: rings\n"
 		   "                   of 2^(N-1) MiB, N from 1 to 10 (4 = 8 MiB, the default)\n"
+		   "  --cpus-for-each-buffer N  CPUs sharing one ring buffer, as falco.yaml's\n"
+		   "                   engine.modern_ebpf.cpus_for_each_buffer; 0: one ring for all (default 1)\n"
 		   "  --drop-failed-exit  failed syscalls (result < 0) make no event, as falco.yaml's\n"
 		   "                   engine.modern_ebpf.drop_failed_exit; without it the engine's\n"
 		   "                   configuration decides (a connect in progress is kept)\n"
@@ -160,11 +163,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"poll-us", required_argument, NULL, 'p'}, {"exit-tracepoints", no_argument, NULL, 'x'},
 		{"probe-reads", no_argument, NULL, 'P'},  {"block-after-us", required_argument, NULL, 'b'},
 		{"drop-failed-exit", no_argument, NULL, 'D'}, {"buf-size-preset", required_argument, NULL, 'B'},
+		{"cpus-for-each-buffer", required_argument, NULL, 'c'},
 		{NULL, 0, NULL, 0},
 	};
 	o->events_url = "ipc:///run/saker/events.sock";
 	o->control_url = "ipc:///run/saker/control.sock";
 	o->ring_mb = 8;
+	o->cpus_per_ring = 1;
 	o->flush_us = FLUSH_US;
 	o->idle_max_us = IDLE_MAX_US;
 	o->poll_us = POLL_US;
@@ -214,6 +219,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'D':
 			o->drop_failed_exit = true;
 			break;
+		case 'c': {
+			unsigned long k = strtoul(optarg, &end, 10);
+			if (*end != 0 || *optarg == '-' || k > 1024) {
+				sk_error("--cpus-for-each-buffer %s: want 0 (one ring for all CPUs) to 1024", optarg);
+				return -1;
+			}
+			o->cpus_per_ring = k == 0 ? UINT32_MAX : (uint32_t)k; /* Falco's 0: one ring for all */
+			break;
+		}
 		case 'B': {
 			unsigned long preset = strtoul(optarg, &end, 10);
 			if (*end != 0 || *optarg == '-' || preset < 1 || preset > 10) {
@@ -759,6 +773,7 @@ int main(int argc, char **argv)
 		sk_warn("out of memory: containers' own user names will be <NA>");
 	}
 	struct sensor_opts so = {.ring_bytes = cap.opt.ring_mb * 1024u * 1024u,
+				 .cpus_per_ring = cap.opt.cpus_per_ring,
 				 .exit_tracepoints = cap.opt.exit_tracepoints,
 				 .probe_reads = cap.opt.probe_reads};
 	sk_err err = sensor_open(&so, on_event, &cap, &cap.sensor, why, sizeof(why));

@@ -261,6 +261,9 @@ static __always_inline void evt_submit(struct evtbuf *b)
 	}
 	__builtin_memcpy(&b->data[16], &len, 4);
 	__u32 cpu = bpf_get_smp_processor_id();
+	/* the high half of nparams: rings may be shared by several CPUs */
+	__u16 cpu16 = (__u16)cpu;
+	__builtin_memcpy(&b->data[24], &cpu16, 2);
 	void *ring = bpf_map_lookup_elem(&sk_rings, &cpu);
 	if (!ring || bpf_ringbuf_output(ring, b->data, len, BPF_RB_NO_WAKEUP) != 0) {
 		c->drops_full++;

@@ -424,7 +424,7 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 	uint32_t evlen = rd32(raw + 16);
 	uint16_t type;
 	memcpy(&type, raw + 20, 2);
-	uint32_t nparams = rd32(raw + 22);
+	uint32_t nparams = rd32(raw + 22) & 0xffffu; /* the high half is the CPU */
 	if (evlen != len || nparams > 32) {
 		return SK_EINVAL;
 	}
@@ -443,6 +443,9 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 	}
 	size_t start = out->len;
 	sk_strbuf_append(out, raw, lens_end);
+	if (!sk_strbuf_failed(out)) {
+		memcpy(out->data + start + 22, &nparams, 4); /* scap's nparams, without the CPU */
+	}
 	const uint8_t *p = raw + lens_end;
 	for (uint32_t i = 0; i < nparams; i++) {
 		enum sc_conv c = conv_of(type, i);

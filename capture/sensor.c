@@ -32,7 +32,8 @@ struct sensor {
 	struct saker_bpf *skel;
 	struct ring_buffer *rb;
 	uint32_t ncpus;
-	int *ring_fds;
+	uint32_t nrings;
+	int *ring_fds; /* nrings of them */
 	struct ring_ctx *ctxs;
 	sensor_event_fn fn;
 	void *ctx;
@@ -148,9 +149,21 @@ static void choose_exit_programs(struct sensor *s, bool probe_reads)
 static int on_ring_event(void *ctx, void *data, size_t size)
 {
 	struct ring_ctx *rc = ctx;
-	rc->s->fn(rc->s->ctx, rc->cpu, data, size);
+	uint16_t cpu = rc->cpu;
+	if (size >= SKC_HDR_LEN) {
+		memcpy(&cpu, (const uint8_t *)data + 24, 2); /* the event's own CPU: rings may be shared */
+	}
+	rc->s->fn(rc->s->ctx, cpu, data, size);
 	rc->s->delivered++;
 	return 0;
+}
+
+/* The ring CPU cpu writes to: CPUs 0..k-1 share ring 0, k..2k-1 ring 1,
+ * and so on (k = cpus_per_ring; 0 and 1: a ring per CPU). Possible CPUs,
+ * online or not, as the kernel indexes them. */
+static uint32_t ring_of_cpu(uint32_t cpus_per_ring, uint32_t cpu)
+{
+	return cpus_per_ring > 1 ? cpu / cpus_per_ring : cpu;
 }
 
 static uint64_t boot_to_epoch_ns(void)
@@ -322,13 +335,14 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 		goto cleanup;
 	}
 	s->ncpus = (uint32_t)ncpus;
-	s->ring_fds = calloc(s->ncpus, sizeof(int));
-	s->ctxs = calloc(s->ncpus, sizeof(*s->ctxs));
+	s->nrings = ring_of_cpu(opts->cpus_per_ring, s->ncpus - 1) + 1;
+	s->ring_fds = calloc(s->nrings, sizeof(int));
+	s->ctxs = calloc(s->nrings, sizeof(*s->ctxs));
 	if (s->ring_fds == NULL || s->ctxs == NULL) {
 		err = SK_ENOMEM;
 		goto cleanup;
 	}
-	for (uint32_t i = 0; i < s->ncpus; i++) {
+	for (uint32_t i = 0; i < s->nrings; i++) {
 		s->ring_fds[i] = -1;
 	}
 	s->skel = saker_bpf__open();
@@ -351,12 +365,14 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 	}
 	choose_exit_programs(s, opts->probe_reads);
 	bpf_map__set_max_entries(s->skel->maps.sk_rings, s->ncpus);
-	for (uint32_t i = 0; i < s->ncpus; i++) {
+	for (uint32_t i = 0; i < s->nrings; i++) {
 		s->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring", 0, 0, opts->ring_bytes, NULL);
 		if (s->ring_fds[i] < 0) {
-			snprintf(why, why_len, "cannot create a %u-byte ring buffer: %s (raise RLIMIT_MEMLOCK or "
-					       "grant CAP_SYS_RESOURCE)",
-				 opts->ring_bytes, strerror(errno));
+			snprintf(why, why_len, "cannot create ring buffer %u of %u (%u bytes each): %s (raise "
+					       "RLIMIT_MEMLOCK or grant CAP_SYS_RESOURCE; in a container, the memory limit "
+					       "must hold the rings: fewer with --cpus-for-each-buffer, smaller with "
+					       "--ring-mb)",
+				 i + 1, s->nrings, opts->ring_bytes, strerror(errno));
 			err = SK_EPERM;
 			goto cleanup;
 		}
@@ -369,14 +385,17 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 		err = SK_EINVAL;
 		goto cleanup;
 	}
-	for (uint32_t i = 0; i < s->ncpus; i++) {
-		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.sk_rings), &i, &s->ring_fds[i], BPF_ANY) != 0) {
-			snprintf(why, why_len, "cannot install ring buffer %u: %s", i, strerror(errno));
+	for (uint32_t cpu = 0; cpu < s->ncpus; cpu++) {
+		uint32_t ring = ring_of_cpu(opts->cpus_per_ring, cpu);
+		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.sk_rings), &cpu, &s->ring_fds[ring], BPF_ANY) != 0) {
+			snprintf(why, why_len, "cannot install ring buffer %u for CPU %u: %s", ring, cpu, strerror(errno));
 			err = SK_EIO;
 			goto cleanup;
 		}
+	}
+	for (uint32_t i = 0; i < s->nrings; i++) {
 		s->ctxs[i].s = s;
-		s->ctxs[i].cpu = (uint16_t)i;
+		s->ctxs[i].cpu = (uint16_t)(opts->cpus_per_ring > 1 ? i * opts->cpus_per_ring : i); /* its first CPU */
 		if (i == 0) {
 			s->rb = ring_buffer__new(s->ring_fds[0], on_ring_event, &s->ctxs[0], NULL);
 		} else if (s->rb != NULL && ring_buffer__add(s->rb, s->ring_fds[i], on_ring_event, &s->ctxs[i]) != 0) {
@@ -527,7 +546,7 @@ void sensor_close(struct sensor *s)
 	detach_tracepoints(s);
 	saker_bpf__destroy(s->skel);
 	if (s->ring_fds != NULL) {
-		for (uint32_t i = 0; i < s->ncpus; i++) {
+		for (uint32_t i = 0; i < s->nrings; i++) {
 			if (s->ring_fds[i] >= 0) {
 				close(s->ring_fds[i]);
 			}

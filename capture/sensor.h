@@ -20,7 +20,10 @@
 struct sensor;
 
 struct sensor_opts {
-	uint32_t ring_bytes;   /* per-CPU ring buffer size, power of 2 */
+	uint32_t ring_bytes;   /* size of each ring buffer, power of 2 */
+	/* CPUs sharing one ring (falco.yaml's cpus_for_each_buffer; its 0, one
+	 * ring for all, is UINT32_MAX here); 0 and 1: one ring per CPU */
+	uint32_t cpus_per_ring;
 	bool exit_tracepoints; /* exits on per-syscall tracepoints even when some
 				* table syscalls have none (those go uncaptured) */
 	bool probe_reads;      /* file objects by probe reads even where the

@@ -111,6 +111,30 @@ static void overlay_execs(void)
 
 static int connected_port;
 
+/* A child pinned to each of the first two CPUs opens its own marker file
+ * (tmpdir/sk_cpu<N>): evt.cpu must name that CPU, whether the rings are
+ * per CPU or shared (--cpus-for-each-buffer). */
+static void opens_pinned_to_each_cpu(void)
+{
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	for (int cpu = 0; cpu < 2 && cpu < ncpus; cpu++) {
+		pid_t p = fork();
+		if (p == 0) {
+			cpu_set_t set;
+			char path[160];
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			snprintf(path, sizeof(path), "%s/sk_cpu%d", tmpdir, cpu);
+			if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+				_exit(2);
+			}
+			int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+			_exit(fd >= 0 ? 0 : 1);
+		}
+		SK_CHECK_INT(capture_reap(p, 5000), 0);
+	}
+}
+
 static void workload(void)
 {
 	char *cat_shadow[] = {"/bin/sh", "-c", "cat /etc/shadow > /dev/null; true", NULL};
@@ -186,6 +210,7 @@ static void workload(void)
 	 * (ENOEXEC), or ENOSYS on a kernel without module support */
 	SK_CHECK(syscall(SYS_init_module, NULL, 0UL, "") < 0);
 	overlay_execs();
+	opens_pinned_to_each_cpu();
 }
 
 /* Runs sysdig with a filter and a format; returns its output (malloc'd). */
@@ -415,6 +440,12 @@ SK_TEST(live_capture_matches_sysdig)
 	expect("%fd.name", "evt.type=openat and fd.name contains relative.txt", want);
 	expect("%evt.res", "evt.type=openat and evt.arg.name=/nonexistent/sk_capture_missing", "ENOENT");
 	expect("%proc.name %evt.arg.exe", "evt.type=execve and evt.arg.exe contains /dev/shm/", shm_exe);
+	for (int cpu = 0; cpu < 2 && cpu < sysconf(_SC_NPROCESSORS_ONLN); cpu++) {
+		char filter[256], cpu_want[32];
+		snprintf(filter, sizeof(filter), "evt.type=openat and fd.name=%s/sk_cpu%d", tmpdir, cpu);
+		snprintf(cpu_want, sizeof(cpu_want), "cpu=%d.", cpu);
+		expect("cpu=%evt.cpu.", filter, cpu_want);
+	}
 
 	/* parameters sysdig 0.29 does not read: the trusted exe path and flags */
 	long shm_flags = exec_flags_for(shm_exe);

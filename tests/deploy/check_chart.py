@@ -294,6 +294,10 @@ class Checker:
         if preset != [str(ebpf["bufSizePreset"])]:
             self.fail(f"DaemonSet/capture: --buf-size-preset {preset}, driver.modernEbpf.bufSizePreset is "
                       f"{ebpf['bufSizePreset']}")
+        shared = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--cpus-for-each-buffer"]
+        if shared != [str(ebpf["cpusForEachBuffer"])]:
+            self.fail(f"DaemonSet/capture: --cpus-for-each-buffer {shared}, driver.modernEbpf.cpusForEachBuffer is "
+                      f"{ebpf['cpusForEachBuffer']}")
         if ("--drop-failed-exit" in args) != bool(ebpf["dropFailedExit"]):
             self.fail(f"DaemonSet/capture: --drop-failed-exit {'in' if '--drop-failed-exit' in args else 'not in'} "
                       f"the args, driver.modernEbpf.dropFailedExit is {ebpf['dropFailedExit']}")

@@ -113,6 +113,13 @@ class BrokenRenderings(unittest.TestCase):
         self.assert_caught("--drop-failed-exit in the args",
                            lambda docs: container(docs, "DaemonSet", "capture")["args"].append("--drop-failed-exit"))
 
+    def test_cpus_for_each_buffer_lost(self):
+        def mutate(docs):
+            args = container(docs, "DaemonSet", "capture")["args"]
+            i = args.index("--cpus-for-each-buffer")
+            del args[i:i + 2]
+        self.assert_caught("--cpus-for-each-buffer []", mutate)
+
     def test_buf_size_preset_wrong(self):
         def mutate(docs):
             args = container(docs, "DaemonSet", "capture")["args"]
