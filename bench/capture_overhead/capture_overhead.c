@@ -34,7 +34,9 @@
  * redis), for an A/B that concerns one of them. failed_open (opens of a
  * missing file and closes of a bad fd, every syscall failing) runs only when
  * --only names it: it has no target, it shows what drop_failed_exit saves
- * (--b-args "--drop-failed-exit").
+ * (--b-args "--drop-failed-exit"). So does open_close_2cpu (the open+close
+ * loop on two CPUs at once), for rings shared by CPUs
+ * (--b-args "--cpus-for-each-buffer 2").
  *
  * Sensors with interest "rules" stream to the real saker-engine, so its
  * decoding, state and rules run beside the workload as in production, and
@@ -50,6 +52,7 @@
 #include <nng/protocol/pipeline0/pull.h>
 #include <nng/protocol/reqrep0/rep.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -143,6 +146,39 @@ static double work_open_close(void)
 	return cpu_s() - t;
 }
 
+/* One open+close loop pinned to each of two CPUs at once: the two CPUs
+ * write events at the same time, so rings shared by CPUs
+ * (--cpus-for-each-buffer) meet their lock. The children's CPU time is the
+ * cost (cpu_s() counts reaped children). */
+static double work_open_close_2cpu(void)
+{
+	long n = (long)(200000 * scale);
+	double t = cpu_s();
+	pid_t kids[2] = {-1, -1};
+	for (int cpu = 0; cpu < 2; cpu++) {
+		kids[cpu] = fork();
+		if (kids[cpu] == 0) {
+			cpu_set_t set;
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			(void)sched_setaffinity(0, sizeof(set), &set);
+			for (long i = 0; i < n; i++) {
+				int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+				if (fd >= 0) {
+					close(fd);
+				}
+			}
+			_exit(0);
+		}
+	}
+	for (int cpu = 0; cpu < 2; cpu++) {
+		if (kids[cpu] > 0) {
+			waitpid(kids[cpu], NULL, 0);
+		}
+	}
+	return cpu_s() - t;
+}
+
 static double work_failed_open(void)
 {
 	long n = (long)(200000 * scale);
@@ -219,6 +255,7 @@ static const struct workload loads[] = {
 	{"fork_exec", work_fork_exec, 1.05},
 	{"redis", work_redis, 1.05},
 	{"failed_open", work_failed_open, 0},
+	{"open_close_2cpu", work_open_close_2cpu, 0},
 };
 #define NLOADS (sizeof(loads) / sizeof(loads[0]))
 
