@@ -116,7 +116,7 @@ SK_TEST(note_reads_inside_the_container_root)
 		SK_CHECK(mkdir(path, 0755) == 0);
 	}
 	snprintf(path, sizeof(path), "%s/proc/42/root/etc/passwd", dir);
-	SK_CHECK(capture_write_file(path, "root:x:0:0:root:/root:/bin/sh\nweb:x:33:33::/var/www:/bin/false\n"));
+	SK_CHECK(sk_live_write_file(path, "root:x:0:0:root:/root:/bin/sh\nweb:x:33:33::/var/www:/bin/false\n"));
 	snprintf(path, sizeof(path), "%s/proc/42/root/etc/group", dir);
 	SK_CHECK(mkfifo(path, 0600) == 0); /* must not block the reader, nor even be opened */
 	/* opens in the container's etc, seen by inotify (O_PATH handles are not) */
@@ -124,15 +124,15 @@ SK_TEST(note_reads_inside_the_container_root)
 	snprintf(path, sizeof(path), "%s/proc/42/root/etc", dir);
 	SK_CHECK(watch >= 0 && inotify_add_watch(watch, path, IN_OPEN) >= 0);
 	snprintf(path, sizeof(path), "%s/proc/42/cgroup", dir);
-	SK_CHECK(capture_write_file(path, "12:cpuset:/docker/" CTR "\n0::/system.slice/docker-" CTR ".scope\n"));
+	SK_CHECK(sk_live_write_file(path, "12:cpuset:/docker/" CTR "\n0::/system.slice/docker-" CTR ".scope\n"));
 	snprintf(path, sizeof(path), "%s/proc/43/cgroup", dir);
-	SK_CHECK(capture_write_file(
+	SK_CHECK(sk_live_write_file(
 	    path, "0::/../../kubepods/pod1/fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210\n"));
 	/* pid 45: a host process (a container's runtime shim) with users of its own */
 	snprintf(path, sizeof(path), "%s/proc/45/cgroup", dir);
-	SK_CHECK(capture_write_file(path, "0::/system.slice/containerd.service\n"));
+	SK_CHECK(sk_live_write_file(path, "0::/system.slice/containerd.service\n"));
 	snprintf(path, sizeof(path), "%s/proc/45/root/etc/passwd", dir);
-	SK_CHECK(capture_write_file(path, "hostonly:x:33:33::/:/bin/sh\n"));
+	SK_CHECK(sk_live_write_file(path, "hostonly:x:33:33::/:/bin/sh\n"));
 	/* mount namespaces: the node's is pid 1's; pid 46 is in the container's
 	 * cgroup but still in the node's mounts (it joined before its own) */
 	static const struct {
@@ -143,12 +143,12 @@ SK_TEST(note_reads_inside_the_container_root)
 		SK_CHECK(symlink(mnt[i].ns, path) == 0);
 	}
 	snprintf(path, sizeof(path), "%s/proc/46/cgroup", dir);
-	SK_CHECK(capture_write_file(path, "0::/system.slice/docker-" CTR ".scope\n"));
+	SK_CHECK(sk_live_write_file(path, "0::/system.slice/docker-" CTR ".scope\n"));
 	snprintf(path, sizeof(path), "%s/proc/46/root/etc/passwd", dir);
-	SK_CHECK(capture_write_file(path, "nodeuser:x:33:33::/:/bin/sh\n"));
+	SK_CHECK(sk_live_write_file(path, "nodeuser:x:33:33::/:/bin/sh\n"));
 	/* pid 43: its passwd is an absolute symlink to the node's secret */
 	snprintf(path, sizeof(path), "%s/secret", dir);
-	SK_CHECK(capture_write_file(path, "node:x:4242:4242::/:/bin/sh\n"));
+	SK_CHECK(sk_live_write_file(path, "node:x:4242:4242::/:/bin/sh\n"));
 	char target[600];
 	snprintf(target, sizeof(target), "%s/secret", dir);
 	snprintf(path, sizeof(path), "%s/proc/43/root/etc/passwd", dir);
@@ -206,7 +206,7 @@ SK_TEST(note_reads_inside_the_container_root)
 	/* A useradd/userdel in the container changes the file: the unknown uid
 	 * reads it again, and web, gone from it, is deleted. */
 	snprintf(path, sizeof(path), "%s/proc/42/root/etc/passwd", dir);
-	SK_CHECK(capture_write_file(path, "root:x:0:0:root:/root:/bin/sh\nnew:x:77:77::/:/bin/sh\n"));
+	SK_CHECK(sk_live_write_file(path, "root:x:0:0:root:/root:/bin/sh\nnew:x:77:77::/:/bin/sh\n"));
 	/* (77 was just found unnamed: its next check waits a second) */
 	SK_CHECK_INT(ctr_users_note(cu, 42, 1, cg, sizeof(cg), 77, 13, NOW_NS + CU_UNNAMED_NS - 1, 1, &sb, &added),
 		     SK_OK);
@@ -238,7 +238,7 @@ SK_TEST(note_reads_inside_the_container_root)
 
 	ctr_users_free(cu);
 	sk_strbuf_free(&sb);
-	capture_remove_dir(dir);
+	sk_live_remove_dir(dir);
 }
 
 SK_TEST(bad_arguments)

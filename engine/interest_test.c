@@ -23,6 +23,7 @@
 #include "event_table.h"
 #include "interest.h"
 #include "pipeline.h"
+#include "sk_live.h"
 #include "sk_log.h"
 #include "sk_test.h"
 
@@ -31,7 +32,7 @@ static const char rules_file[] = "tests/data/interest/rules.yaml";
 static char dir[] = "/tmp/sk_interest_XXXXXX";
 
 /* Starts saker-engine live with the interest rules and extra arguments
- * (NULL-ended); its stderr goes to <dir>/engine.log. Returns its pid. */
+ * (NULL-ended); its output goes to <dir>/engine.log. Returns its pid. */
 static pid_t start_engine(const char *const *extra, char *control, size_t ccap)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
@@ -46,14 +47,7 @@ static pid_t start_engine(const char *const *extra, char *control, size_t ccap)
 		argv[argc++] = extra[i];
 	}
 	argv[argc] = NULL;
-	pid_t pid = fork();
-	if (pid == 0) {
-		FILE *f = freopen(log, "w", stderr);
-		(void)f;
-		execv(engine, (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
+	return sk_live_spawn_logged((char *const *)argv, log);
 }
 
 /* The options after the type list in the last answer ask_set() took. */
@@ -245,12 +239,7 @@ SK_TEST(base_syscalls_from_falco_yaml_and_o)
 	bool *want = calloc(count, sizeof(*want));
 	char conf[128];
 	snprintf(conf, sizeof(conf), "%s/falco.yaml", dir);
-	FILE *f = fopen(conf, "w");
-	SK_CHECK(f != NULL);
-	if (f != NULL) {
-		fputs("base_syscalls:\n  custom_set: [read, \"!mprotect\"]\n  repair: false\n", f);
-		fclose(f);
-	}
+	SK_CHECK(sk_live_write_file(conf, "base_syscalls:\n  custom_set: [read, \"!mprotect\"]\n  repair: false\n"));
 	static const char *const plain[] = {NULL};
 	SK_CHECK(ask(plain, want, count));
 	SK_CHECK(has(want, "openat") && has(want, "mprotect") && has(want, "close") && !has(want, "read"));
@@ -281,12 +270,8 @@ SK_TEST(base_syscalls_from_falco_yaml_and_o)
 	unsigned long gen = 0, gen2 = 0;
 	pid_t pid = start_engine(yaml, control, sizeof(control));
 	SK_CHECK(ask_set(control, 0, want, count, &gen) && has(want, "read"));
-	f = fopen(conf, "w");
-	SK_CHECK(f != NULL);
-	if (f != NULL) {
-		fputs("base_syscalls:\n  custom_set: [write]\nengine:\n  modern_ebpf:\n    drop_failed_exit: true\n", f);
-		fclose(f);
-	}
+	SK_CHECK(sk_live_write_file(conf, "base_syscalls:\n  custom_set: [write]\nengine:\n  modern_ebpf:\n"
+					  "    drop_failed_exit: true\n"));
 	kill(pid, SIGHUP);
 	SK_CHECK(ask_set(control, gen + 1, want, count, &gen2));
 	SK_CHECK(gen2 > gen && has(want, "write") && !has(want, "read") && has(want, "mprotect"));

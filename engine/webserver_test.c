@@ -29,17 +29,12 @@
 #include <unistd.h>
 
 #include "metrics.h"
+#include "sk_live.h"
 #include "sk_strbuf.h"
 #include "sk_test.h"
 #include "webserver.h"
 
 static char dir[64] = "/tmp/sk_web_test_XXXXXX";
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
-}
 
 struct got {
 	long status;
@@ -110,12 +105,9 @@ static bool promtool_accepts(const char *text)
 {
 	char path[128], cmd[300];
 	snprintf(path, sizeof(path), "%s/metrics.txt", dir);
-	FILE *f = fopen(path, "we");
-	if (f == NULL) {
+	if (!sk_live_write_file(path, text)) {
 		return false;
 	}
-	fputs(text, f);
-	fclose(f);
 	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' 2>&1; echo \"rc=$?\"", path);
 	FILE *p = popen(cmd, "r");
 	char line[512];
@@ -331,7 +323,7 @@ SK_TEST(server_answers_health_versions_metrics)
 	SK_CHECK_INT(g.status, 200);
 	got_free(&g);
 	/* no heartbeat for longer than stall_ms: the loop looks wedged */
-	sleep_ms(700);
+	sk_live_sleep_ms(700);
 	g = fetch(port, "/healthz", NULL);
 	SK_CHECK_INT(g.status, 503);
 	SK_CHECK_STR(sk_strbuf_str(&g.body), "{\"status\": \"stalled\"}");
@@ -400,30 +392,7 @@ static pid_t start_engine(const char *rules, const char *const *extra, const cha
 		argv[n++] = extra[i];
 	}
 	argv[n] = NULL;
-	pid_t pid = fork();
-	if (pid == 0) {
-		FILE *f = freopen(log, "w", stdout);
-		if (f != NULL && dup2(fileno(f), 2) >= 0) {
-			execv(engine, (char *const *)argv);
-		}
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Waits up to ms for pid; SIGKILLs it then. Returns its wait status. */
-static int reap(pid_t pid, int ms)
-{
-	int status = -1;
-	for (int waited = 0; waited < ms; waited += 20) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			return status;
-		}
-		sleep_ms(20);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return status;
+	return sk_live_spawn_logged((char *const *)argv, log);
 }
 
 /* Pushes the shared capture's events to the engine's events socket, as
@@ -452,7 +421,7 @@ static bool push_capture(const char *scap_gz)
 	if (data.len > 0 && nng_push0_open(&push) == 0) {
 		nng_socket_set_ms(push, NNG_OPT_SENDTIMEO, 5000);
 		sent = nng_dial(push, url, NULL, 0) == 0 && nng_send(push, data.data, data.len, 0) == 0;
-		sleep_ms(200); /* let the pipe deliver before closing */
+		sk_live_sleep_ms(200); /* let the pipe deliver before closing */
 		nng_close(push);
 	}
 	sk_strbuf_free(&data);
@@ -488,14 +457,14 @@ static bool prometheus_reads(unsigned target, const char *query, long want)
 	snprintf(expect, sizeof(expect), ",\"%ld\"]", want);
 	bool read_back = false;
 	for (int i = 0; prom > 0 && i < 150 && !read_back; i++) {
-		sleep_ms(200);
+		sk_live_sleep_ms(200);
 		struct got g = fetch(prom_port, api, NULL);
 		read_back = g.status == 200 && strstr(sk_strbuf_str(&g.body), expect) != NULL;
 		got_free(&g);
 	}
 	if (prom > 0) {
 		kill(prom, SIGTERM);
-		reap(prom, 10000);
+		sk_live_reap(prom, 10000);
 	}
 	return read_back;
 }
@@ -505,16 +474,14 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	char rules[128], log[128], port_s[32], expected[64];
 	snprintf(rules, sizeof(rules), "%s/rules.yaml", dir);
 	snprintf(log, sizeof(log), "%s/engine.log", dir);
-	FILE *f = fopen(rules, "we");
-	SK_CHECK(f != NULL);
-	if (f == NULL) {
+	bool written = sk_live_write_file(rules, "- rule: etc opened\n  desc: a file below /etc opened\n"
+						  "  condition: evt.type in (open, openat) and evt.dir=< and "
+						  "fd.name startswith /etc\n"
+						  "  output: opened %fd.name\n  priority: WARNING\n  tags: [zeta, alpha]\n");
+	SK_CHECK(written);
+	if (!written) {
 		return;
 	}
-	fputs("- rule: etc opened\n  desc: a file below /etc opened\n"
-	      "  condition: evt.type in (open, openat) and evt.dir=< and fd.name startswith /etc\n"
-	      "  output: opened %fd.name\n  priority: WARNING\n  tags: [zeta, alpha]\n",
-	      f);
-	fclose(f);
 
 	/* how many times the rule matches the capture, as -e counts it */
 	const char *build = getenv("SAKER_BUILD_DIR");
@@ -542,7 +509,7 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	pid_t engine = start_engine(rules, on, log);
 	struct got g = {.status = 0, .body = SK_STRBUF_INIT};
 	for (int i = 0; i < 100 && g.status != 200; i++) { /* up to 10 s for the start */
-		sleep_ms(100);
+		sk_live_sleep_ms(100);
 		got_free(&g);
 		g = fetch(port, "/healthz", NULL);
 	}
@@ -551,7 +518,7 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	SK_CHECK(push_capture("../shared/upstream/scap/cat_write.scap"));
 	bool counted = false;
 	for (int i = 0; i < 50 && !counted; i++) { /* the page is rebuilt every second */
-		sleep_ms(200);
+		sk_live_sleep_ms(200);
 		g = fetch(port, "/metrics", NULL);
 		counted = g.status == 200 && strstr(sk_strbuf_str(&g.body), expected) != NULL;
 		if (!counted) {
@@ -573,7 +540,7 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	/* metrics.output_file and output_rule: the snapshot, rule counts included */
 	bool snapshot = false;
 	for (int i = 0; i < 50 && !snapshot; i++) {
-		sleep_ms(100);
+		sk_live_sleep_ms(100);
 		FILE *jf = fopen(jsonl, "re");
 		char jline[8192];
 		while (jf != NULL && !snapshot && fgets(jline, sizeof(jline), jf) != NULL) {
@@ -586,26 +553,18 @@ SK_TEST(engine_serves_falco_webserver_keys)
 		}
 	}
 	SK_CHECK(snapshot);
-	FILE *lf = fopen(log, "re");
-	char lline[8192];
-	bool alerted = false;
-	while (lf != NULL && !alerted && fgets(lline, sizeof(lline), lf) != NULL) {
-		alerted = strstr(lline, "Saker metrics snapshot") != NULL;
-	}
-	if (lf != NULL) {
-		fclose(lf);
-	}
-	SK_CHECK(alerted); /* output_rule: on stdout like any alert */
+	/* output_rule: on stdout like any alert */
+	SK_CHECK(sk_live_file_contains(log, "Saker metrics snapshot"));
 
 	/* a second engine on the same port does not start */
 	const char *const twin_opts[] = {"-o", "webserver.enabled=true", "-o", port_s, "--events",
 					 "ipc:///nonexistent-dir/e.sock", NULL};
 	char twin_log[128];
 	snprintf(twin_log, sizeof(twin_log), "%s/twin.log", dir);
-	int status = reap(start_engine(rules, twin_opts, twin_log), 10000);
+	int status = sk_live_reap(start_engine(rules, twin_opts, twin_log), 10000);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
 	kill(engine, SIGTERM);
-	status = reap(engine, 10000);
+	status = sk_live_reap(engine, 10000);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 	/* HTTPS with Falco's ssl_certificate: one PEM with certificate and key */
@@ -617,7 +576,7 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	engine = start_engine(rules, tls, log);
 	g = (struct got){.status = 0, .body = SK_STRBUF_INIT};
 	for (int i = 0; i < 100 && g.status != 200; i++) {
-		sleep_ms(100);
+		sk_live_sleep_ms(100);
 		got_free(&g);
 		g = fetch_from(port, "/healthz", NULL, cert);
 	}
@@ -628,24 +587,15 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	SK_CHECK_INT(g.status, 0);
 	got_free(&g);
 	kill(engine, SIGTERM);
-	status = reap(engine, 10000);
+	status = sk_live_reap(engine, 10000);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 	/* a certificate file that is not there stops the start */
 	const char *const ssl[] = {"-o", "webserver.enabled=true", "-o", "webserver.ssl_enabled=true", "-o",
 				   "webserver.ssl_certificate=/nonexistent/saker.pem", NULL};
-	status = reap(start_engine(rules, ssl, log), 10000);
+	status = sk_live_reap(start_engine(rules, ssl, log), 10000);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
-	f = fopen(log, "re");
-	char line[512] = "";
-	bool said = false;
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		said = said || strstr(line, "webserver.ssl_certificate /nonexistent/saker.pem") != NULL;
-	}
-	if (f != NULL) {
-		fclose(f);
-	}
-	SK_CHECK(said);
+	SK_CHECK(sk_live_file_contains(log, "webserver.ssl_certificate /nonexistent/saker.pem"));
 }
 
 int main(void)

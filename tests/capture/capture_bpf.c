@@ -49,7 +49,7 @@ static pid_t spawn(char *const argv[])
 static int run(char *const argv[])
 {
 	pid_t pid = spawn(argv);
-	return pid > 0 ? capture_reap(pid, 10000) : -1;
+	return pid > 0 ? sk_live_reap(pid, 10000) : -1;
 }
 
 static void copy_file(const char *from, int to_fd)
@@ -106,7 +106,7 @@ static void overlay_execs(void)
 		int lower_rc = run(lower_argv);
 		_exit(upper_rc == 0 && lower_rc == 0 ? 0 : 4);
 	}
-	SK_CHECK_INT(capture_reap(pid, 10000), 0);
+	SK_CHECK_INT(sk_live_reap(pid, 10000), 0);
 }
 
 static int connected_port;
@@ -131,7 +131,7 @@ static void opens_pinned_to_each_cpu(void)
 			int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 			_exit(fd >= 0 ? 0 : 1);
 		}
-		SK_CHECK_INT(capture_reap(p, 5000), 0);
+		SK_CHECK_INT(sk_live_reap(p, 5000), 0);
 	}
 }
 
@@ -172,7 +172,7 @@ static void workload(void)
 		fexecve(mfd, margv, envp);
 		_exit(127);
 	}
-	SK_CHECK_INT(capture_reap(mp, 5000), 0);
+	SK_CHECK_INT(sk_live_reap(mp, 5000), 0);
 	close(mfd);
 
 	pid_t victim = fork();
@@ -204,7 +204,7 @@ static void workload(void)
 		int fd = open("relative.txt", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 		_exit(fd >= 0 ? 0 : 1);
 	}
-	SK_CHECK_INT(capture_reap(rel, 5000), 0);
+	SK_CHECK_INT(sk_live_reap(rel, 5000), 0);
 	SK_CHECK(open("/nonexistent/sk_capture_missing", O_RDONLY) < 0);
 	/* a module load that cannot succeed: too short to be an ELF image
 	 * (ENOEXEC), or ENOSYS on a kernel without module support */
@@ -410,7 +410,7 @@ SK_TEST(live_capture_matches_sysdig)
 	char pidfilter[256];
 	workload();
 	kill(capture_pid, SIGINT);
-	SK_CHECK_INT(capture_reap(capture_pid, 10000), 0);
+	SK_CHECK_INT(sk_live_reap(capture_pid, 10000), 0);
 	capture_pid = -1;
 
 	expect("%proc.name %proc.pname %user.uid %user.name %evt.res %proc.tty",
@@ -484,9 +484,9 @@ int main(int test_argc, char **test_argv)
 	/* ready when the snapshot is on disk; the programs attach before it */
 	struct stat st;
 	for (int i = 0; i < 500 && (stat(scap_path, &st) != 0 || st.st_size < 1024); i++) {
-		capture_sleep_ms(20);
+		sk_live_sleep_ms(20);
 	}
-	capture_sleep_ms(200);
+	sk_live_sleep_ms(200);
 	int rc = 1;
 	if (stat(scap_path, &st) != 0) {
 		fprintf(stderr, "saker-capture did not start (no %s)\n", scap_path);
@@ -495,9 +495,9 @@ int main(int test_argc, char **test_argv)
 	}
 	if (capture_pid > 0) {
 		kill(capture_pid, SIGINT);
-		capture_reap(capture_pid, 5000);
+		sk_live_reap(capture_pid, 5000);
 	}
 	unlink(shm_exe);
-	capture_remove_dir(tmpdir);
+	sk_live_remove_dir(tmpdir);
 	return rc;
 }

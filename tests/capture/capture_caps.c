@@ -95,7 +95,7 @@ static pid_t start_other_user(void)
 				return pid;
 			}
 		}
-		capture_sleep_ms(20);
+		sk_live_sleep_ms(20);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -146,14 +146,14 @@ static void run_capture(const char *caps, const char *scap, const char *log, uns
 	snprintf(bounding, sizeof(bounding), "--bounding-set=-all,%s", caps);
 	char *argv[] = {"setpriv", bounding, "--inh-caps=-all", "--", capture, "-w", (char *)scap, "--duration", "30",
 			NULL};
-	pid_t pid = capture_spawn_logged(argv, log);
+	pid_t pid = sk_live_spawn_logged(argv, log);
 	SK_CHECK(capture_wait_ready(log));
 	/* setpriv execs saker-capture: same pid */
 	SK_CHECK_INT(status_caps(pid, "CapPrm:"), want);
 	SK_CHECK_INT(status_caps(pid, "CapEff:"), want);
-	int status = capture_stop(pid);
+	int status = sk_live_stop(pid);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	SK_CHECK(!capture_file_contains(log, "could not drop"));
+	SK_CHECK(!sk_live_file_contains(log, "could not drop"));
 }
 
 SK_TEST(deploy_capabilities_load_drop_and_snapshot_other_users)
@@ -184,13 +184,13 @@ SK_TEST(deploy_capabilities_load_drop_and_snapshot_other_users)
 	snprintf(scap, sizeof(scap), "%s/with.scap", dir);
 	snprintf(log, sizeof(log), "%s/with.log", dir);
 	run_capture(plus, scap, log, CAP_BIT_SYS_PTRACE | CAP_BIT_DAC_READ_SEARCH);
-	SK_CHECK(!capture_file_contains(log, "warning"));
+	SK_CHECK(!sk_live_file_contains(log, "warning"));
 	SK_CHECK(file_has_bytes(scap, open_file));
 
 	snprintf(scap, sizeof(scap), "%s/without.scap", dir);
 	snprintf(log, sizeof(log), "%s/without.log", dir);
 	run_capture(without, scap, log, CAP_BIT_SYS_PTRACE);
-	SK_CHECK(capture_file_contains(log, "no cap_dac_read_search"));
+	SK_CHECK(sk_live_file_contains(log, "no cap_dac_read_search"));
 	SK_CHECK(!file_has_bytes(scap, open_file));
 
 	kill(other, SIGKILL);
@@ -211,6 +211,6 @@ int main(void)
 		return 1;
 	}
 	rc = sk_test_run();
-	capture_remove_dir(dir);
+	sk_live_remove_dir(dir);
 	return rc;
 }

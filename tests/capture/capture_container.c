@@ -106,7 +106,7 @@ static bool enter_container(const char *procs)
 	snprintf(self, sizeof(self), "%d\n", getpid());
 	snprintf(users, sizeof(users), "%s/ctr-passwd", dir);
 	snprintf(groups, sizeof(groups), "%s/ctr-group", dir);
-	return capture_write_file(procs, self) && unshare(CLONE_NEWNS) == 0 &&
+	return sk_live_write_file(procs, self) && unshare(CLONE_NEWNS) == 0 &&
 	       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
 	       mount(users, "/etc/passwd", NULL, MS_BIND, NULL) == 0 &&
 	       mount(groups, "/etc/group", NULL, MS_BIND, NULL) == 0 && setgroups(0, NULL) == 0 &&
@@ -151,7 +151,7 @@ static pid_t run_true(const char *procs, bool crowded)
 		int status = -1;
 		bool ok = cmd > 0 && waitpid(cmd, &status, 0) == cmd && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 			  write(report[1], &cmd, sizeof(cmd)) == (ssize_t)sizeof(cmd);
-		capture_sleep_ms(300);
+		sk_live_sleep_ms(300);
 		_exit(ok ? 0 : 1);
 	}
 	close(report[1]);
@@ -234,7 +234,7 @@ static void stop_capture(void)
 	if (capture_pid <= 0) {
 		return;
 	}
-	capture_stop(capture_pid);
+	sk_live_stop(capture_pid);
 	capture_pid = -1;
 }
 
@@ -252,7 +252,7 @@ static bool copy_cpuset(const char *root, const char *dir_path)
 		if (f != NULL) {
 			fclose(f);
 		}
-		if (!ok || !capture_write_file(to, value)) {
+		if (!ok || !sk_live_write_file(to, value)) {
 			return false;
 		}
 	}
@@ -313,7 +313,7 @@ static bool enter_pod(const char *pod_procs)
 {
 	char self[32];
 	snprintf(self, sizeof(self), "%d\n", getpid());
-	return capture_write_file(pod_procs, self) && unshare(CLONE_NEWNS | CLONE_NEWCGROUP) == 0 &&
+	return sk_live_write_file(pod_procs, self) && unshare(CLONE_NEWNS | CLONE_NEWCGROUP) == 0 &&
 	       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
 	       mount("tmpfs", "/sys/fs/cgroup", "tmpfs", 0, "mode=0755") == 0 &&
 	       mkdir("/sys/fs/cgroup/unified", 0755) == 0 &&
@@ -338,7 +338,7 @@ static void scenario_files(struct scenario *f, const char *tag, const struct tes
 	snprintf(f->out, sizeof(f->out), "%s/%s.out", dir, tag);
 	snprintf(f->procs, sizeof(f->procs), "%s/cgroup.procs", cg->dirs[2]);
 	snprintf(rules, sizeof(rules), rules_fmt, marker);
-	SK_CHECK(capture_write_file(f->rules_path, rules));
+	SK_CHECK(sk_live_write_file(f->rules_path, rules));
 }
 
 /* Starts saker-capture recording to f's scap, as in a pod (enter_pod) when
@@ -347,7 +347,7 @@ static void start_capture(const struct scenario *f, const char *pod_procs)
 {
 	capture_pid = fork();
 	if (capture_pid == 0) {
-		capture_log_to(f->log);
+		sk_live_log_to(f->log);
 		if (pod_procs != NULL && !enter_pod(pod_procs)) {
 			perror("entering the pod's namespaces");
 			_exit(125);
@@ -364,7 +364,7 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	char cmd[1600], marker[128];
 	snprintf(marker, sizeof(marker), "%s/resident-marker", dir);
 	scenario_files(&f, "c", cg, marker);
-	SK_CHECK(capture_write_file(marker, "") && chmod(marker, 0666) == 0); /* the container's uid opens it */
+	SK_CHECK(sk_live_write_file(marker, "") && chmod(marker, 0666) == 0); /* the container's uid opens it */
 	int go[2];
 	SK_CHECK_INT(pipe2(go, O_CLOEXEC), 0);
 	pid_t resident = start_resident(f.procs, go[0], marker);
@@ -372,8 +372,8 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	snprintf(resident_cg, sizeof(resident_cg), "/proc/%d/cgroup", resident);
 	bool joined = false;
 	for (int i = 0; i < 250 && !joined; i++) { /* joined before the snapshot */
-		joined = capture_file_contains(resident_cg, cg->leaf);
-		capture_sleep_ms(joined ? 0 : 10);
+		joined = sk_live_file_contains(resident_cg, cg->leaf);
+		sk_live_sleep_ms(joined ? 0 : 10);
 	}
 	SK_CHECK(joined);
 
@@ -388,7 +388,7 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	pid_t on_host = run_true(NULL, false);
 	pid_t crowded = run_true(f.procs, true);
 	SK_CHECK(in_ctr > 0 && on_host > 0 && crowded > 0);
-	capture_sleep_ms(500); /* the capture drains its rings every few ms */
+	sk_live_sleep_ms(500); /* the capture drains its rings every few ms */
 	stop_capture();
 
 	/* The runtime's on-disk state, as docker writes it, in a private root. */
@@ -402,9 +402,9 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 		 "{\"ID\":\"%s\",\"Name\":\"/saker-web\",\"Image\":\"sha256:0123\","
 		 "\"Config\":{\"Image\":\"nginx:1.25\",\"Labels\":{}}}",
 		 cg->id);
-	SK_CHECK(capture_write_file(conf_path, config));
+	SK_CHECK(sk_live_write_file(conf_path, config));
 	snprintf(conf_path, sizeof(conf_path), "%s/hostconfig.json", state_dir);
-	SK_CHECK(capture_write_file(conf_path, "{\"Privileged\":false}"));
+	SK_CHECK(sk_live_write_file(conf_path, "{\"Privileged\":false}"));
 
 	char env[128];
 	snprintf(env, sizeof(env), "SAKER_DOCKER_ROOT='%s/docker' ", dir);
@@ -412,27 +412,27 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 	char want[192];
 	snprintf(want, sizeof(want),
 		 "CTR id=%.12s pid=%d name=saker-web image=nginx:1.25 user=ctruser group=ctrgroup", cg->id, in_ctr);
-	SK_CHECK(capture_file_contains(f.out, want));
+	SK_CHECK(sk_live_file_contains(f.out, want));
 	/* the leaf survives an exec event with no room for the rest of the path */
 	snprintf(want, sizeof(want), "CTR id=%.12s pid=%d name=saker-web", cg->id, crowded);
-	SK_CHECK(capture_file_contains(f.out, want));
+	SK_CHECK(sk_live_file_contains(f.out, want));
 	/* the resident's users came with the snapshot */
 	snprintf(want, sizeof(want), "OPEN id=%.12s pid=%d user=ctruser", cg->id, resident);
-	SK_CHECK(capture_file_contains(f.out, want));
+	SK_CHECK(sk_live_file_contains(f.out, want));
 	/* and its whole cgroup path, as events carry them, even from a pod,
 	 * where /proc shows it relative to the sensor's (/../../saker-test-...) */
 	char cg_path[600];
 	snprintf(cg_path, sizeof(cg_path), "=%s", strstr(cg->dirs[2], "/saker-test-"));
-	SK_CHECK(capture_file_contains(f.out, cg_path));
-	SK_CHECK(!capture_file_contains(f.out, "=/.."));
+	SK_CHECK(sk_live_file_contains(f.out, cg_path));
+	SK_CHECK(!sk_live_file_contains(f.out, "=/.."));
 	snprintf(want, sizeof(want), "HOST id=host pid=%d user=root", on_host);
-	SK_CHECK(capture_file_contains(f.out, want));
+	SK_CHECK(sk_live_file_contains(f.out, want));
 	char wrong[128];
 	snprintf(wrong, sizeof(wrong), "CTR id=%.12s pid=%d", cg->id, on_host);
-	SK_CHECK(!capture_file_contains(f.out, wrong));
+	SK_CHECK(!sk_live_file_contains(f.out, wrong));
 	snprintf(wrong, sizeof(wrong), "HOST id=host pid=%d", in_ctr);
-	SK_CHECK(!capture_file_contains(f.out, wrong));
-	if (!capture_file_contains(f.out, "CTR id=")) {
+	SK_CHECK(!sk_live_file_contains(f.out, wrong));
+	if (!sk_live_file_contains(f.out, "CTR id=")) {
 		snprintf(cmd, sizeof(cmd), "tail -n 5 '%s' '%s' >&2", f.out, f.log);
 		SK_CHECK_INT(system(cmd), 0);
 	}
@@ -452,7 +452,7 @@ static void check_late_mounts(const struct test_cgroup *cg)
 	scenario_files(&f, "late", cg, "/nonexistent");
 	start_capture(&f, NULL);
 	SK_CHECK_INT(run_late_true(f.procs), 0);
-	capture_sleep_ms(500); /* the capture drains its rings every few ms */
+	sk_live_sleep_ms(500); /* the capture drains its rings every few ms */
 	stop_capture();
 	SK_CHECK_INT(capture_replay("", f.scap, f.rules_path, f.out), 0);
 	snprintf(want, sizeof(want), "LATE id=%.12s pid=", cg->id);
@@ -574,9 +574,9 @@ int main(void)
 	}
 	char deep_base[128], path[128];
 	snprintf(path, sizeof(path), "%s/ctr-passwd", dir);
-	bool files = capture_write_file(path, CTR_USERS);
+	bool files = sk_live_write_file(path, CTR_USERS);
 	snprintf(path, sizeof(path), "%s/ctr-group", dir);
-	files = files && capture_write_file(path, CTR_GROUPS);
+	files = files && sk_live_write_file(path, CTR_GROUPS);
 	/* run_late_true's command, named apart from the others */
 	char late[256];
 	snprintf(late, sizeof(late), "cp /bin/true '%s/late_true' && chmod 755 '%s/late_true'", dir, dir);
@@ -592,6 +592,6 @@ int main(void)
 		return 1;
 	}
 	rc = sk_test_run();
-	capture_remove_dir(dir);
+	sk_live_remove_dir(dir);
 	return rc;
 }

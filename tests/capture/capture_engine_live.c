@@ -37,7 +37,7 @@ static void stop(pid_t *pid)
 	if (*pid <= 0) {
 		return;
 	}
-	capture_stop(*pid);
+	sk_live_stop(*pid);
 	*pid = -1;
 }
 
@@ -54,9 +54,9 @@ SK_TEST(falco_rule_fires_on_live_events)
 
 	char *eargv[] = {engine, "--events", events, "--control", control, "-r",
 			 "../shared/upstream/rules/falco_rules.yaml", NULL};
-	engine_pid = capture_spawn_logged(eargv, engine_log);
+	engine_pid = sk_live_spawn_logged(eargv, engine_log);
 	char *cargv[] = {capture, "--events", events, "--control", control, "--duration", "60", NULL};
-	capture_pid = capture_spawn_logged(cargv, capture_log);
+	capture_pid = sk_live_spawn_logged(cargv, capture_log);
 
 	bool alert = false;
 	for (int i = 0; i < 40 && !alert; i++) {
@@ -65,11 +65,11 @@ SK_TEST(falco_rule_fires_on_live_events)
 			break;
 		}
 		usleep(300000);
-		alert = capture_file_contains(engine_log, "Sensitive file opened for reading by non-trusted program") &&
-			capture_file_contains(engine_log, "process=cat");
+		alert = sk_live_file_contains(engine_log, "Sensitive file opened for reading by non-trusted program") &&
+			sk_live_file_contains(engine_log, "process=cat");
 	}
 	SK_CHECK(alert);
-	SK_CHECK(capture_file_contains(capture_log, "interest set generation"));
+	SK_CHECK(sk_live_file_contains(capture_log, "interest set generation"));
 	stop(&capture_pid);
 	stop(&engine_pid);
 	if (!alert) {
@@ -159,12 +159,12 @@ static bool dfe_run(const char *name, const char *engine_extra, const char *capt
 		snprintf(copt, sizeof(copt), "%s", capture_extra);
 		cargv[7] = copt;
 	}
-	engine_pid = capture_spawn_logged(eargv, engine_log);
-	capture_pid = capture_spawn_logged(cargv, capture_log);
+	engine_pid = sk_live_spawn_logged(eargv, engine_log);
+	capture_pid = sk_live_spawn_logged(cargv, capture_log);
 	bool ready = false;
 	for (int i = 0; i < 1500 && !ready; i++) { /* 30 s: see capture_wait_ready */
-		capture_sleep_ms(20);
-		ready = capture_file_contains(capture_log, "interest set generation");
+		sk_live_sleep_ms(20);
+		ready = sk_live_file_contains(capture_log, "interest set generation");
 	}
 	int listen_port = 0, closed_port = 0;
 	int ls = loopback_socket(true, &listen_port);
@@ -180,11 +180,11 @@ static bool dfe_run(const char *name, const char *engine_extra, const char *capt
 			execv(worker, wargv);
 			_exit(127);
 		}
-		int status = w > 0 ? capture_reap(w, 10000) : -1;
+		int status = w > 0 ? sk_live_reap(w, 10000) : -1;
 		worked = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 		for (int i = 0; worked && i < 500 && !done; i++) { /* 10 s */
-			capture_sleep_ms(20);
-			done = capture_file_contains(engine_log, "sk-dfe-done");
+			sk_live_sleep_ms(20);
+			done = sk_live_file_contains(engine_log, "sk-dfe-done");
 		}
 	}
 	if (ls >= 0) {
@@ -214,12 +214,12 @@ struct dfe_seen {
 static struct dfe_seen dfe_alerts(const char *engine_log)
 {
 	struct dfe_seen s = {
-		.missing = capture_file_contains(engine_log, "dfe open name=") &&
-			   capture_file_contains(engine_log, "sk-dfe-missing res=ENOENT"),
-		.present = capture_file_contains(engine_log, "sk-dfe-present res=SUCCESS"),
-		.in_progress = capture_file_contains(engine_log, "dfe connect res=EINPROGRESS"),
-		.refused = capture_file_contains(engine_log, "dfe connect res=ECONNREFUSED"),
-		.done = capture_file_contains(engine_log, "sk-dfe-done res=SUCCESS"),
+		.missing = sk_live_file_contains(engine_log, "dfe open name=") &&
+			   sk_live_file_contains(engine_log, "sk-dfe-missing res=ENOENT"),
+		.present = sk_live_file_contains(engine_log, "sk-dfe-present res=SUCCESS"),
+		.in_progress = sk_live_file_contains(engine_log, "dfe connect res=EINPROGRESS"),
+		.refused = sk_live_file_contains(engine_log, "dfe connect res=ECONNREFUSED"),
+		.done = sk_live_file_contains(engine_log, "sk-dfe-done res=SUCCESS"),
 	};
 	return s;
 }
@@ -228,7 +228,7 @@ SK_TEST(drop_failed_exit_drops_failures_only)
 {
 	char path[160], log[160];
 	snprintf(path, sizeof(path), "%s/dfe_rules.yaml", dir);
-	SK_CHECK(capture_write_file(path, "- rule: dfe open\n"
+	SK_CHECK(sk_live_write_file(path, "- rule: dfe open\n"
 					  "  desc: the worker's opens\n"
 					  "  condition: evt.type in (open, openat, openat2) and proc.name=sk-dfe-work\n"
 					  "  output: dfe open name=%evt.arg.name res=%evt.res\n"
@@ -239,9 +239,9 @@ SK_TEST(drop_failed_exit_drops_failures_only)
 					  "  output: dfe connect res=%evt.res\n"
 					  "  priority: WARNING\n"));
 	snprintf(path, sizeof(path), "%s/sk-dfe-present", dir);
-	SK_CHECK(capture_write_file(path, "x\n"));
+	SK_CHECK(sk_live_write_file(path, "x\n"));
 	snprintf(path, sizeof(path), "%s/sk-dfe-done", dir);
-	SK_CHECK(capture_write_file(path, "x\n"));
+	SK_CHECK(sk_live_write_file(path, "x\n"));
 	char self[160];
 	snprintf(path, sizeof(path), "%s/sk-dfe-work", dir);
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -260,9 +260,9 @@ SK_TEST(drop_failed_exit_drops_failures_only)
 	/* falco.yaml's key, through the engine */
 	char yaml[160];
 	snprintf(yaml, sizeof(yaml), "%s/falco.yaml", dir);
-	SK_CHECK(capture_write_file(yaml, "engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    drop_failed_exit: true\n"));
+	SK_CHECK(sk_live_write_file(yaml, "engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    drop_failed_exit: true\n"));
 	SK_CHECK(dfe_run("yaml", yaml, NULL, log, sizeof(log)));
-	SK_CHECK(capture_file_contains(log, "failed syscalls dropped"));
+	SK_CHECK(sk_live_file_contains(log, "failed syscalls dropped"));
 	struct dfe_seen yamlrun = dfe_alerts(log);
 	SK_CHECK(!yamlrun.missing && yamlrun.present && yamlrun.in_progress && !yamlrun.refused && yamlrun.done);
 
@@ -295,6 +295,6 @@ int main(int argc, char **argv)
 	int rc = sk_test_run();
 	stop(&capture_pid);
 	stop(&engine_pid);
-	capture_remove_dir(dir);
+	sk_live_remove_dir(dir);
 	return rc;
 }

@@ -64,20 +64,20 @@ static pid_t record_and_replay(const char *host_root, const char *tag, char *out
 	snprintf(rules_path, sizeof(rules_path), "%s/rules.yaml", dir);
 	snprintf(out, out_cap, "%s/%s.out", dir, tag);
 	snprintf(log, log_cap, "%s/%s.log", dir, tag);
-	SK_CHECK(capture_write_file(rules_path, rules));
+	SK_CHECK(sk_live_write_file(rules_path, rules));
 	if (host_root != NULL) {
 		setenv("HOST_ROOT", host_root, 1);
 	} else {
 		unsetenv("HOST_ROOT");
 	}
 	char *argv[] = {capture, "-w", scap, "--duration", "30", NULL};
-	pid_t cap = capture_spawn_logged(argv, log);
+	pid_t cap = sk_live_spawn_logged(argv, log);
 	unsetenv("HOST_ROOT");
 	SK_CHECK(capture_wait_ready(log));
 	pid_t pid = run_as_node_user();
 	SK_CHECK(pid > 0);
-	capture_sleep_ms(500); /* the capture drains its rings every few ms */
-	int status = capture_stop(cap);
+	sk_live_sleep_ms(500); /* the capture drains its rings every few ms */
+	int status = sk_live_stop(cap);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	SK_CHECK_INT(capture_replay("", scap, rules_path, out), 0);
 	return pid;
@@ -93,28 +93,28 @@ SK_TEST(snapshot_users_come_from_host_root)
 	snprintf(path, sizeof(path), "%s/proc", root);
 	SK_CHECK_INT(symlink("/proc", path), 0);
 	snprintf(path, sizeof(path), "%s/etc/passwd", root);
-	SK_CHECK(capture_write_file(path, "root:x:0:0:root:/root:/bin/sh\n" NODE_USER ":x:4242:4242::/home/node:/bin/sh\n"));
+	SK_CHECK(sk_live_write_file(path, "root:x:0:0:root:/root:/bin/sh\n" NODE_USER ":x:4242:4242::/home/node:/bin/sh\n"));
 	snprintf(path, sizeof(path), "%s/etc/group", root);
-	SK_CHECK(capture_write_file(path, "root:x:0:\nsaker-node-group:x:4242:\n"));
+	SK_CHECK(sk_live_write_file(path, "root:x:0:\nsaker-node-group:x:4242:\n"));
 
 	pid_t pid = record_and_replay(root, "host", out, sizeof(out), log, sizeof(log));
 	snprintf(want, sizeof(want), "NODE name=" NODE_USER " group=saker-node-group pid=%d", pid);
-	SK_CHECK(capture_file_contains(out, want));
-	SK_CHECK(!capture_file_contains(log, "HOST_ROOT"));
+	SK_CHECK(sk_live_file_contains(out, want));
+	SK_CHECK(!sk_live_file_contains(log, "HOST_ROOT"));
 
 	/* without HOST_ROOT: this machine's /etc/passwd has no uid 4242 */
 	pid = record_and_replay(NULL, "own", out, sizeof(out), log, sizeof(log));
 	snprintf(want, sizeof(want), "NODE name=<NA> group=<NA> pid=%d", pid);
-	SK_CHECK(capture_file_contains(out, want));
+	SK_CHECK(sk_live_file_contains(out, want));
 
 	/* a HOST_ROOT without the files: this process's own, said once each */
 	snprintf(path, sizeof(path), "%s/empty", dir);
 	SK_CHECK_INT(mkdir(path, 0755), 0);
 	pid = record_and_replay(path, "empty", out, sizeof(out), log, sizeof(log));
-	SK_CHECK(capture_file_contains(log, "no /etc/passwd there"));
-	SK_CHECK(capture_file_contains(log, "no /proc there"));
+	SK_CHECK(sk_live_file_contains(log, "no /etc/passwd there"));
+	SK_CHECK(sk_live_file_contains(log, "no /proc there"));
 	snprintf(want, sizeof(want), "NODE name=<NA> group=<NA> pid=%d", pid);
-	SK_CHECK(capture_file_contains(out, want));
+	SK_CHECK(sk_live_file_contains(out, want));
 }
 
 int main(void)
@@ -129,6 +129,6 @@ int main(void)
 		return CAPTURE_SKIP;
 	}
 	rc = sk_test_run();
-	capture_remove_dir(dir);
+	sk_live_remove_dir(dir);
 	return rc;
 }

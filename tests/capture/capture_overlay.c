@@ -44,7 +44,7 @@ SK_TEST(snapshot_processes_carry_their_exe_layer)
 	snprintf(out, sizeof(out), "%s/engine.out", dir);
 	snprintf(log, sizeof(log), "%s/capture.log", dir);
 	snprintf(rules_path, sizeof(rules_path), "%s/rules.yaml", dir);
-	SK_CHECK(capture_write_file(rules_path, rules));
+	SK_CHECK(sk_live_write_file(rules_path, rules));
 	/* the host root: this machine's proc, none of the overlay's directories */
 	char host[128], layers[128];
 	snprintf(host, sizeof(host), "%s/host", dir);
@@ -71,7 +71,7 @@ SK_TEST(snapshot_processes_carry_their_exe_layer)
 
 	setenv("HOST_ROOT", host, 1);
 	char *argv[] = {capture, "-w", scap, "--duration", "30", NULL};
-	pid_t cap = running ? capture_spawn_logged(argv, log) : -1;
+	pid_t cap = running ? sk_live_spawn_logged(argv, log) : -1;
 	unsetenv("HOST_ROOT");
 	SK_CHECK(cap > 0 && capture_wait_ready(log));
 	pid_t sleepers[2] = {upper, lower};
@@ -81,17 +81,17 @@ SK_TEST(snapshot_processes_carry_their_exe_layer)
 			waitpid(sleepers[i], NULL, 0);
 		}
 	}
-	capture_sleep_ms(500); /* the capture drains its rings every few ms */
+	sk_live_sleep_ms(500); /* the capture drains its rings every few ms */
 	if (cap > 0) {
-		int status = capture_stop(cap);
+		int status = sk_live_stop(cap);
 		SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 	SK_CHECK_INT(capture_replay("", scap, rules_path, out), 0);
 	snprintf(want, sizeof(want), "EXIT pid=%d name=dropped_sleep upper=true", upper);
-	SK_CHECK(capture_file_contains(out, want));
+	SK_CHECK(sk_live_file_contains(out, want));
 	snprintf(want, sizeof(want), "EXIT pid=%d name=image_sleep upper=false", lower);
-	SK_CHECK(capture_file_contains(out, want));
-	if (!capture_file_contains(out, "EXIT pid=")) {
+	SK_CHECK(sk_live_file_contains(out, want));
+	if (!sk_live_file_contains(out, "EXIT pid=")) {
 		snprintf(cmd, sizeof(cmd), "tail -n 5 '%s' '%s' >&2", out, log);
 		SK_CHECK_INT(system(cmd), 0);
 	}
@@ -104,6 +104,6 @@ int main(void)
 		return rc;
 	}
 	rc = sk_test_run();
-	capture_remove_dir(dir);
+	sk_live_remove_dir(dir);
 	return rc;
 }

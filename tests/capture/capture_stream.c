@@ -214,6 +214,6 @@ int main(void)
 		kill(capture_pid, SIGKILL);
 		waitpid(capture_pid, NULL, 0);
 	}
-	capture_remove_dir(dir);
+	sk_live_remove_dir(dir);
 	return rc;
 }
