@@ -485,19 +485,6 @@ static int live_setup_metrics(live *lv, const sk_engine_config *cfg)
 	return 0;
 }
 
-/* Once per loop turn: a snapshot when metrics.interval has passed. */
-static void live_tick_metrics(live *lv)
-{
-	if (!lv->metrics_alert && lv->metrics_file == NULL) {
-		return;
-	}
-	uint64_t now = now_ns();
-	if (now >= lv->next_snapshot_ns) {
-		live_metrics_snapshot(lv);
-		lv->next_snapshot_ns = now + lv->metrics_interval_ns;
-	}
-}
-
 /* Starts falco.yaml's webserver when enabled. Returns 0, or 2 after
  * logging why it cannot run (Falco does not start without it either). */
 static int live_start_web(live *lv, const sk_engine_config *cfg)
@@ -525,17 +512,25 @@ static int live_start_web(live *lv, const sk_engine_config *cfg)
 	return 0;
 }
 
-/* Once per loop turn: the heartbeat, and /metrics when it is due. */
-static void live_tick_web(live *lv)
+/* Once per loop turn: the webserver's heartbeat, then /metrics and the
+ * metrics snapshot when they are due (one clock read for both). */
+static void live_tick(live *lv)
 {
-	if (lv->web == NULL) {
+	bool snapshots = lv->metrics_alert || lv->metrics_file != NULL;
+	if (lv->web == NULL && !snapshots) {
 		return;
 	}
-	sk_web_beat(lv->web);
 	uint64_t now = now_ns();
-	if (lv->metrics && now >= lv->next_metrics_ns) {
-		live_publish_metrics(lv);
-		lv->next_metrics_ns = now + LIVE_METRICS_NS;
+	if (lv->web != NULL) {
+		sk_web_beat(lv->web);
+		if (lv->metrics && now >= lv->next_metrics_ns) {
+			live_publish_metrics(lv);
+			lv->next_metrics_ns = now + LIVE_METRICS_NS;
+		}
+	}
+	if (snapshots && now >= lv->next_snapshot_ns) {
+		live_metrics_snapshot(lv);
+		lv->next_snapshot_ns = now + lv->metrics_interval_ns;
 	}
 }
 
@@ -635,8 +630,7 @@ int cmd_live(const sk_cli *cli)
 			live_reload = 0;
 			live_reload_rules(&lv, cli);
 		}
-		live_tick_web(&lv);
-		live_tick_metrics(&lv);
+		live_tick(&lv);
 		rv = nng_recv(events, &msg, &len, NNG_FLAG_ALLOC);
 		if (rv == NNG_ETIMEDOUT || rv == NNG_EINTR) {
 			continue;
