@@ -133,16 +133,21 @@ static double work_getppid(void)
 	return cpu_s() - t;
 }
 
-static double work_open_close(void)
+/* n opens and closes of an existing file. */
+static void open_close_loop(long n)
 {
-	long n = (long)(200000 * scale);
-	double t = cpu_s();
 	for (long i = 0; i < n; i++) {
 		int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			close(fd);
 		}
 	}
+}
+
+static double work_open_close(void)
+{
+	double t = cpu_s();
+	open_close_loop((long)(200000 * scale));
 	return cpu_s() - t;
 }
 
@@ -162,12 +167,7 @@ static double work_open_close_2cpu(void)
 			CPU_ZERO(&set);
 			CPU_SET(cpu, &set);
 			(void)sched_setaffinity(0, sizeof(set), &set);
-			for (long i = 0; i < n; i++) {
-				int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
-				if (fd >= 0) {
-					close(fd);
-				}
-			}
+			open_close_loop(n);
 			_exit(0);
 		}
 	}
