@@ -2,7 +2,9 @@
  * stream (nng PULL) and answers its control requests (nng REP) with the
  * syscall events the loaded rules and the state need; every event goes
  * through the pipeline (state, rules, outputs). SIGHUP reloads the rules
- * (on an error the old ones stay active); SIGINT/SIGTERM drain the outputs
+ * (on an error the old ones stay active), and so does a change to the
+ * configuration or rules files with watch_config_files (engine/watch.h);
+ * SIGINT/SIGTERM drain the outputs
  * and exit. Capture drops call for falco.yaml's syscall_event_drops
  * actions (engine/drops.h): an internal alert, as Falco's "syscall event
  * drop", by default. docs/protocol.md describes both links. */
@@ -27,12 +29,19 @@
 #include "sk_ipc.h"
 #include "sk_log.h"
 #include "state_scap.h"
+#include "watch.h"
 #include "webserver.h"
 
 #define LIVE_RECV_TIMEOUT_MS 200
 #define LIVE_MAX_MESSAGE (64u << 20)
 #define LIVE_METRICS_NS 1000000000ull /* /metrics is at most this old */
 #define LIVE_STALL_MS 10000u	      /* a loop silent this long fails /healthz */
+/* watch_config_files: inotify is read at most this often; a reload waits
+ * for the files to be quiet this long (an editor or the kubelet writes
+ * several), but never more than LIVE_WATCH_MAX_WAIT_NS after the first. */
+#define LIVE_WATCH_POLL_NS 100000000ull	   /* 100 ms */
+#define LIVE_WATCH_QUIET_NS 300000000ull    /* 300 ms */
+#define LIVE_WATCH_MAX_WAIT_NS 2000000000ull /* 2 s */
 
 static volatile sig_atomic_t live_stop;
 static volatile sig_atomic_t live_reload;
@@ -69,8 +78,11 @@ typedef struct live {
 	char *metrics_file;
 	sk_output_config metrics_json; /* how its lines are written: Falco's JSON */
 	bool metrics_json_ready;
-	uint64_t metrics_interval_ns, next_snapshot_ns, prev_snapshot_ns;
+	uint64_t metrics_interval_ns, next_snapshot_ns, prev_snapshot_mono_ns;
 	uint64_t prev_events, prev_capture_events, prev_capture_drops;
+	/* watch_config_files; the times are CLOCK_MONOTONIC, 0 for none */
+	sk_watch *watch;
+	uint64_t next_watch_poll_ns, first_change_ns, last_change_ns;
 } live;
 
 static sk_err live_update_interest(live *lv, const sk_engine_config *cfg)
@@ -196,10 +208,20 @@ static sk_err fwd_iface(void *ctx, const sk_scap_iface *iface)
 	return state_cb()->on_iface ? state_cb()->on_iface(lv->pipe.state, iface) : SK_OK;
 }
 
+/* Wall time, for what alerts and metrics show. */
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Steady time, for the loop's schedules and the rates between snapshots
+ * (a wall-clock step moves neither). */
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -263,15 +285,57 @@ static int listen_on(nng_socket s, const char *what, const char *url)
 	return rv;
 }
 
-static void live_reload_rules(live *lv, const sk_cli *cli)
+/* watch_config_files: watches the configuration file (-c), its
+ * config_files and the rules files and directories cfg names, replacing
+ * what was watched before; none when the key is false. */
+static void live_watch_files(live *lv, const sk_cli *cli, const sk_engine_config *cfg)
+{
+	const char *paths[1 + SK_CONFIG_MAX_INCLUDES + SK_CONFIG_MAX_RULES_FILES];
+	size_t n = 0;
+	sk_strbuf why = SK_STRBUF_INIT;
+
+	sk_watch_close(lv->watch);
+	lv->watch = NULL;
+	lv->first_change_ns = 0;
+	if (!cfg->watch_config_files) {
+		return;
+	}
+	if (cli->config_file != NULL) {
+		paths[n++] = cli->config_file;
+	}
+	for (size_t i = 0; i < cfg->nconfig_files; i++) {
+		paths[n++] = cfg->config_files[i].path;
+	}
+	for (size_t i = 0; i < cfg->nrules_files; i++) {
+		paths[n++] = cfg->rules_files[i];
+	}
+	sk_err err = sk_watch_open(paths, n, &lv->watch, &why);
+	if (err != SK_OK) {
+		sk_warn("watch_config_files: %s; changes to the files need SIGHUP", sk_strbuf_str(&why));
+	} else {
+		if (why.len > 0) {
+			sk_warn("watch_config_files: %s", sk_strbuf_str(&why));
+		}
+		size_t dirs = sk_watch_count(lv->watch);
+		sk_info("watch_config_files: watching %zu director%s for changes to the configuration and rules", dirs,
+			dirs == 1 ? "y" : "ies");
+	}
+	sk_strbuf_free(&why);
+}
+
+/* SIGHUP or a watched file changed (reason says which): the
+ * configuration and rules again, as docs/configuration.md says. */
+static void live_reload_rules(live *lv, const sk_cli *cli, const char *reason)
 {
 	sk_engine_config cfg;
 
-	sk_info("SIGHUP: reloading rules");
+	sk_info("%s: reloading rules", reason);
 	if (cmd_config_load(cli, &cfg) != 0) {
 		sk_error("reload: configuration error; the current rules stay active");
 		return;
 	}
+	/* A rules file may have been added or removed: watch what cfg names now. */
+	live_watch_files(lv, cli, &cfg);
 	if (sk_pipeline_reload(&lv->pipe, &cfg) == SK_OK) {
 		(void)live_update_interest(lv, &cfg);
 		lv->drops.cfg = cfg.drops; /* the counters and the bucket carry on */
@@ -428,7 +492,7 @@ static void append_metrics_line(live *lv, const char *fields, uint64_t ts)
 
 /* metrics.interval elapsed: the snapshot alert and/or line, with rates since
  * the previous one. */
-static void live_metrics_snapshot(live *lv)
+static void live_metrics_snapshot(live *lv, uint64_t mono)
 {
 	live_snapshot ls;
 	sk_strbuf fields = SK_STRBUF_INIT;
@@ -438,7 +502,7 @@ static void live_metrics_snapshot(live *lv)
 	ls.snap.prev_events = lv->prev_events;
 	ls.snap.prev_capture_events = lv->prev_capture_events;
 	ls.snap.prev_capture_drops = lv->prev_capture_drops;
-	ls.snap.since_prev_ns = ls.snap.now_ns - lv->prev_snapshot_ns;
+	ls.snap.since_prev_ns = mono - lv->prev_snapshot_mono_ns;
 	if (sk_metrics_fields_json(&ls.snap, &fields) == SK_OK) {
 		if (lv->metrics_alert) {
 			(void)sk_pipeline_internal_alert(&lv->pipe, ls.snap.now_ns, METRICS_RULE, SK_PRIO_INFORMATIONAL,
@@ -451,7 +515,7 @@ static void live_metrics_snapshot(live *lv)
 	lv->prev_events = ls.snap.events;
 	lv->prev_capture_events = ls.snap.capture_events;
 	lv->prev_capture_drops = ls.snap.capture_drops_buffer + ls.snap.capture_drops_other;
-	lv->prev_snapshot_ns = ls.snap.now_ns;
+	lv->prev_snapshot_mono_ns = mono;
 	sk_strbuf_free(&fields);
 	live_snapshot_free(&ls);
 }
@@ -480,8 +544,8 @@ static int live_setup_metrics(live *lv, const sk_engine_config *cfg)
 		lv->metrics_json_ready = true;
 	}
 	lv->metrics_interval_ns = cfg->metrics_interval_ms * 1000000ull;
-	lv->prev_snapshot_ns = now_ns();
-	lv->next_snapshot_ns = lv->prev_snapshot_ns + lv->metrics_interval_ns;
+	lv->prev_snapshot_mono_ns = mono_ns();
+	lv->next_snapshot_ns = lv->prev_snapshot_mono_ns + lv->metrics_interval_ns;
 	return 0;
 }
 
@@ -512,15 +576,40 @@ static int live_start_web(live *lv, const sk_engine_config *cfg)
 	return 0;
 }
 
-/* Once per loop turn: the webserver's heartbeat, then /metrics and the
- * metrics snapshot when they are due (one clock read for both). */
-static void live_tick(live *lv)
+/* watch_config_files: reads inotify when due and reloads once the changes
+ * have been quiet for a while. */
+static void live_watch_tick(live *lv, const sk_cli *cli, uint64_t now)
+{
+	bool changed = false;
+	if (now >= lv->next_watch_poll_ns) {
+		lv->next_watch_poll_ns = now + LIVE_WATCH_POLL_NS;
+		if (sk_watch_poll(lv->watch, &changed) != SK_OK) {
+			sk_warn("watch_config_files: cannot read inotify; changes to the files need SIGHUP");
+			sk_watch_close(lv->watch);
+			lv->watch = NULL;
+			return;
+		}
+	}
+	if (changed) {
+		lv->last_change_ns = now;
+		lv->first_change_ns = lv->first_change_ns != 0 ? lv->first_change_ns : now;
+	}
+	if (lv->first_change_ns != 0 &&
+	    (now - lv->last_change_ns >= LIVE_WATCH_QUIET_NS || now - lv->first_change_ns >= LIVE_WATCH_MAX_WAIT_NS)) {
+		lv->first_change_ns = 0;
+		live_reload_rules(lv, cli, "watch_config_files: a configuration or rules file changed");
+	}
+}
+
+/* Once per loop turn: the webserver's heartbeat, /metrics and the metrics
+ * snapshot when they are due, and the file watch (one clock read). */
+static void live_tick(live *lv, const sk_cli *cli)
 {
 	bool snapshots = lv->metrics_alert || lv->metrics_file != NULL;
-	if (lv->web == NULL && !snapshots) {
+	if (lv->web == NULL && !snapshots && lv->watch == NULL) {
 		return;
 	}
-	uint64_t now = now_ns();
+	uint64_t now = mono_ns();
 	if (lv->web != NULL) {
 		sk_web_beat(lv->web);
 		if (lv->metrics && now >= lv->next_metrics_ns) {
@@ -529,8 +618,11 @@ static void live_tick(live *lv)
 		}
 	}
 	if (snapshots && now >= lv->next_snapshot_ns) {
-		live_metrics_snapshot(lv);
+		live_metrics_snapshot(lv, now);
 		lv->next_snapshot_ns = now + lv->metrics_interval_ns;
+	}
+	if (lv->watch != NULL) {
+		live_watch_tick(lv, cli, now);
 	}
 }
 
@@ -581,6 +673,7 @@ int cmd_live(const sk_cli *cli)
 	if (sk_state_load_host_users(lv.pipe.state) != SK_OK) {
 		sk_warn("cannot read /etc/passwd or /etc/group: user.name and group.name will be <NA>");
 	}
+	live_watch_files(&lv, cli, &cfg);
 	err = live_update_interest(&lv, &cfg);
 	if (err == SK_OK) {
 		err = sk_scap_reader_open_stream(&live_callbacks, &lv, &rd);
@@ -628,9 +721,9 @@ int cmd_live(const sk_cli *cli)
 
 		if (live_reload) {
 			live_reload = 0;
-			live_reload_rules(&lv, cli);
+			live_reload_rules(&lv, cli, "SIGHUP");
 		}
-		live_tick(&lv);
+		live_tick(&lv, cli);
 		rv = nng_recv(events, &msg, &len, NNG_FLAG_ALLOC);
 		if (rv == NNG_ETIMEDOUT || rv == NNG_EINTR) {
 			continue;
@@ -667,6 +760,7 @@ cleanup:
 		pthread_join(lv.control_thread, NULL);
 	}
 	sk_web_stop(lv.web);
+	sk_watch_close(lv.watch);
 	free(lv.metrics_file);
 	if (lv.metrics_json_ready) {
 		sk_output_config_free(&lv.metrics_json);

@@ -3,9 +3,11 @@
  * taking out even a rule's syscall, repair adding only what the rules'
  * syscalls need, all, and names no syscall has. Then from the command line
  * a user types: saker-engine runs live, once with falco.yaml's
- * base_syscalls (-c), once with -o, and once reloading a changed falco.yaml
- * on SIGHUP, and the test asks its control socket what to capture, as
- * saker-capture does ("SKCTL1 GET 0").
+ * base_syscalls (-c), once with -o, once reloading a changed falco.yaml
+ * on SIGHUP, and once reloading by itself (watch_config_files) when a
+ * config_files directory appears or a rules file is edited; the test asks
+ * its control socket what to capture, as saker-capture does
+ * ("SKCTL1 GET 0").
  * Bounded: 100 tries, 10 s, per start. */
 #define _GNU_SOURCE
 #include <nng/nng.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,9 +34,9 @@ static const char rules_file[] = "tests/data/interest/rules.yaml";
 
 static char dir[] = "/tmp/sk_interest_XXXXXX";
 
-/* Starts saker-engine live with the interest rules and extra arguments
+/* Starts saker-engine live with the rules file rules and extra arguments
  * (NULL-ended); its output goes to <dir>/engine.log. Returns its pid. */
-static pid_t start_engine(const char *const *extra, char *control, size_t ccap)
+static pid_t start_engine(const char *rules, const char *const *extra, char *control, size_t ccap)
 {
 	const char *build = getenv("SAKER_BUILD_DIR");
 	char engine[512], events[128], log[128];
@@ -41,7 +44,7 @@ static pid_t start_engine(const char *const *extra, char *control, size_t ccap)
 	snprintf(events, sizeof(events), "ipc://%s/events.sock", dir);
 	snprintf(control, ccap, "ipc://%s/control.sock", dir);
 	snprintf(log, sizeof(log), "%s/engine.log", dir);
-	const char *argv[32] = {engine, "-r", rules_file, "--events", events, "--control", control};
+	const char *argv[32] = {engine, "-r", rules, "--events", events, "--control", control};
 	size_t argc = 7;
 	for (size_t i = 0; extra[i] != NULL && argc < 31; i++) {
 		argv[argc++] = extra[i];
@@ -110,7 +113,7 @@ static bool ask(const char *const *extra, bool *want, size_t count)
 {
 	char control[128];
 	unsigned long gen = 0;
-	pid_t pid = start_engine(extra, control, sizeof(control));
+	pid_t pid = start_engine(rules_file, extra, control, sizeof(control));
 	bool answered = ask_set(control, 0, want, count, &gen);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
@@ -268,7 +271,7 @@ SK_TEST(base_syscalls_from_falco_yaml_and_o)
 	/* SIGHUP re-reads falco.yaml: a new generation with the new set */
 	char control[128];
 	unsigned long gen = 0, gen2 = 0;
-	pid_t pid = start_engine(yaml, control, sizeof(control));
+	pid_t pid = start_engine(rules_file, yaml, control, sizeof(control));
 	SK_CHECK(ask_set(control, 0, want, count, &gen) && has(want, "read"));
 	SK_CHECK(sk_live_write_file(conf, "base_syscalls:\n  custom_set: [write]\nengine:\n  modern_ebpf:\n"
 					  "    drop_failed_exit: true\n"));
@@ -278,6 +281,91 @@ SK_TEST(base_syscalls_from_falco_yaml_and_o)
 	SK_CHECK_STR(last_options, " drop_failed_exit=1");
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
+	free(want);
+}
+
+/* The interest rules with one more rule on syscall call, as text. */
+static void rules_with(const char *call, char *out, size_t cap)
+{
+	FILE *f = fopen(rules_file, "r");
+	size_t n = f != NULL ? fread(out, 1, cap - 1, f) : 0;
+	if (f != NULL) {
+		fclose(f);
+	}
+	out[n] = '\0';
+	if (call != NULL) {
+		snprintf(out + n, cap - n,
+			 "- rule: %s of a test process\n  desc: interest_test\n"
+			 "  condition: evt.type = %s and proc.name = nonexistent-interest\n"
+			 "  output: \"%s %%proc.name\"\n  priority: WARNING\n",
+			 call, call, call);
+	}
+}
+
+SK_TEST(watch_config_files_reloads_on_changes)
+{
+	size_t count = sk_event_type_count();
+	bool *want = calloc(count, sizeof(*want));
+	char conf[128], rules[128], cdir[128], staging[128], file[160], control[128], text[4096], log[160];
+	unsigned long gen = 0, gen2 = 0, gen3 = 0, gen4 = 0;
+	snprintf(conf, sizeof(conf), "%s/watch.yaml", dir);
+	snprintf(rules, sizeof(rules), "%s/watched_rules.yaml", dir);
+	snprintf(cdir, sizeof(cdir), "%s/config.d", dir);
+	snprintf(staging, sizeof(staging), "%s/config.d.new", dir);
+	snprintf(log, sizeof(log), "%s/engine.log", dir);
+	rules_with(NULL, text, sizeof(text));
+	SK_CHECK(sk_live_write_file(rules, text));
+	snprintf(text, sizeof(text), "config_files:\n  - %s\n", cdir);
+	SK_CHECK(sk_live_write_file(conf, text));
+	const char *const args[] = {"-c", conf, NULL};
+	pid_t pid = start_engine(rules, args, control, sizeof(control));
+	SK_CHECK(ask_set(control, 0, want, count, &gen) && !has(want, "read") && has(want, "close"));
+
+	/* The config_files directory appears (made aside, renamed in whole):
+	 * its base_syscalls apply without a signal. */
+	SK_CHECK(mkdir(staging, 0755) == 0);
+	snprintf(file, sizeof(file), "%s/10-base.yaml", staging);
+	SK_CHECK(sk_live_write_file(file, "base_syscalls:\n  custom_set: [read]\n"));
+	SK_CHECK(rename(staging, cdir) == 0);
+	SK_CHECK(ask_set(control, gen + 1, want, count, &gen2));
+	SK_CHECK(gen2 > gen && has(want, "read") && !has(want, "close") && has(want, "mprotect"));
+
+	/* The rules file edited in place: the new rule's syscall is captured. */
+	SK_CHECK(!has(want, "getsockopt"));
+	rules_with("getsockopt", text, sizeof(text));
+	SK_CHECK(sk_live_write_file(rules, text));
+	SK_CHECK(ask_set(control, gen2 + 1, want, count, &gen3));
+	SK_CHECK(gen3 > gen2 && has(want, "getsockopt") && has(want, "read"));
+
+	/* A broken edit keeps the rules running and says why. */
+	SK_CHECK(sk_live_write_file(rules, "- rule: broken\n  condition: evt.type =\n"));
+	bool said = false;
+	for (int i = 0; i < 100 && !said; i++) {
+		sk_live_sleep_ms(100);
+		said = sk_live_file_contains(log, "the rules did not load; the current rules stay active");
+	}
+	SK_CHECK(said);
+	SK_CHECK(ask_set(control, 0, want, count, &gen4));
+	SK_CHECK(gen4 == gen3 && has(want, "getsockopt"));
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+
+	/* watch_config_files: false leaves changes to SIGHUP. */
+	rules_with(NULL, text, sizeof(text));
+	SK_CHECK(sk_live_write_file(rules, text));
+	const char *const off[] = {"-c", conf, "-o", "watch_config_files=false", NULL};
+	pid = start_engine(rules, off, control, sizeof(control));
+	SK_CHECK(ask_set(control, 0, want, count, &gen) && !has(want, "getsockopt"));
+	rules_with("getsockopt", text, sizeof(text));
+	SK_CHECK(sk_live_write_file(rules, text));
+	sk_live_sleep_ms(1500); /* five times the quiet time a watched reload waits */
+	SK_CHECK(ask_set(control, 0, want, count, &gen2));
+	SK_CHECK(gen2 == gen && !has(want, "getsockopt"));
+	kill(pid, SIGHUP);
+	SK_CHECK(ask_set(control, gen + 1, want, count, &gen3) && has(want, "getsockopt"));
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	SK_CHECK(!sk_live_file_contains(log, "watch_config_files:"));
 	free(want);
 }
 

@@ -2,6 +2,7 @@
  * document API; every known key is a row of one table. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <yaml.h>
+
+#include "sk_log.h"
 
 typedef enum key_kind {
 	KEY_BOOL,
@@ -85,6 +89,7 @@ static const key_def keys[] = {
 	{"http_output.insecure", KEY_BOOL, OUT(http_insecure)},
 	{"nng_output.enabled", KEY_BOOL, OUT(nng_enabled)},
 	{"nng_output.url", KEY_STRING, OUT(nng_url)},
+	{"watch_config_files", KEY_BOOL, offsetof(sk_engine_config, watch_config_files)},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -103,11 +108,20 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	c->web.listen_port = 8765;
 	c->metrics_interval_ms = 3600000; /* 1h */
 	c->metrics_output_rule = true;
+	c->watch_config_files = true; /* as Falco */
 	c->drops.threshold = 0; /* Falco's is 0.1: Saker reports every drop unless told */
 	c->drops.actions = SK_DROPS_LOG | SK_DROPS_ALERT;
 	c->drops.rate = 1.0 / 30.0;
 	c->drops.max_burst = 1;
 	return sk_output_config_defaults(&c->out);
+}
+
+static void clear_config_files(sk_engine_config *c)
+{
+	for (size_t i = 0; i < c->nconfig_files; i++) {
+		free(c->config_files[i].path);
+	}
+	c->nconfig_files = 0;
 }
 
 static void clear_base_syscalls(sk_engine_config *c)
@@ -128,6 +142,7 @@ void sk_engine_config_free(sk_engine_config *c)
 	}
 	c->nrules_files = 0;
 	clear_base_syscalls(c);
+	clear_config_files(c);
 	free(c->priority);
 	c->priority = NULL;
 	free(c->replay_capture_file);
@@ -166,6 +181,23 @@ static const key_def *find_key(const char *key)
 		}
 	}
 	return NULL;
+}
+
+/* The index standing for k's setting in a merge's "set before" flags: two
+ * spellings of one setting (rules_file, rules_files) share one. */
+static size_t setting_of(const key_def *k)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (keys[i].kind == k->kind && keys[i].offset == k->offset) {
+			return i;
+		}
+	}
+	return 0;
+}
+
+static bool is_list_key(const key_def *k)
+{
+	return k->kind == KEY_RULES || k->kind == KEY_SYSCALLS || k->kind == KEY_ACTIONS;
 }
 
 static bool parse_bool(const char *v, bool *out)
@@ -495,12 +527,23 @@ sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *va
 
 /* ---- YAML ---------------------------------------------------------------- */
 
+/* How one file merges into the configuration: the main file replaces
+ * (SK_CONFIG_OVERRIDE, and may name config_files); an included one merges
+ * with its entry's strategy. set[] marks the settings a file already
+ * named, over every file of one load. */
+typedef struct merge {
+	sk_config_strategy strategy;
+	bool included;
+	bool set[NKEYS];
+} merge;
+
 typedef struct walk {
 	sk_engine_config *c;
 	yaml_document_t *doc;
 	const char *name;
 	sk_strbuf *why;
 	int depth;
+	merge *how;
 } walk;
 
 static const char *scalar(yaml_node_t *n)
@@ -521,11 +564,14 @@ static sk_err fail_at(walk *w, yaml_node_t *n, sk_err err)
 
 static sk_err walk_map(walk *w, yaml_node_t *map, const char *prefix);
 
-/* syscall_event_drops.actions as a YAML list: replaces the actions. */
-static sk_err walk_actions(walk *w, const char *path, yaml_node_t *v)
+/* syscall_event_drops.actions as a YAML list: replaces the actions, or
+ * adds to them when append. */
+static sk_err walk_actions(walk *w, const char *path, yaml_node_t *v, bool append)
 {
 	unsigned *actions = &w->c->drops.actions;
-	*actions = 0;
+	if (!append) {
+		*actions = 0;
+	}
 	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		yaml_node_t *item = yaml_document_get_node(w->doc, *it);
 		if (item == NULL || item->type != YAML_SCALAR_NODE) {
@@ -540,31 +586,134 @@ static sk_err walk_actions(walk *w, const char *path, yaml_node_t *v)
 	return SK_OK;
 }
 
+static sk_err parse_strategy(walk *w, yaml_node_t *n, sk_config_strategy *out)
+{
+	static const char *const names[] = {"append", "override", "add-only"};
+	for (size_t i = 0; n->type == YAML_SCALAR_NODE && i < 3; i++) {
+		if (strcmp(scalar(n), names[i]) == 0) {
+			*out = (sk_config_strategy)i;
+			return SK_OK;
+		}
+	}
+	sk_strbuf_printf(w->why, "config_files: strategy '%s' is none of append, override, add-only",
+			 n->type == YAML_SCALAR_NODE ? scalar(n) : "(not a scalar)");
+	return fail_at(w, n, SK_EPARSE);
+}
+
+/* One config_files entry: a path, or {path: P, strategy: S}. */
+static sk_err add_include(walk *w, yaml_node_t *item)
+{
+	yaml_node_t *path = item->type == YAML_SCALAR_NODE ? item : NULL;
+	sk_config_strategy strategy = SK_CONFIG_APPEND;
+	sk_engine_config *c = w->c;
+
+	if (item->type == YAML_MAPPING_NODE) {
+		for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
+			yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
+			if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE) {
+				continue;
+			}
+			if (strcmp(scalar(k), "path") == 0 && v->type == YAML_SCALAR_NODE) {
+				path = v;
+			} else if (strcmp(scalar(k), "strategy") == 0 && parse_strategy(w, v, &strategy) != SK_OK) {
+				return SK_EPARSE;
+			}
+		}
+	}
+	if (path == NULL || scalar(path)[0] != '/') {
+		sk_strbuf_printf(w->why, "config_files: expected an absolute path (or path: and strategy:), got '%s'",
+				 path != NULL ? scalar(path) : "no path");
+		return fail_at(w, path != NULL ? path : item, SK_EPARSE);
+	}
+	if (c->nconfig_files >= SK_CONFIG_MAX_INCLUDES) {
+		sk_strbuf_printf(w->why, "config_files: more than %d entries", SK_CONFIG_MAX_INCLUDES);
+		return fail_at(w, item, SK_EPARSE);
+	}
+	char *copy = strdup(scalar(path));
+	if (copy == NULL) {
+		return SK_ENOMEM;
+	}
+	c->config_files[c->nconfig_files].path = copy;
+	c->config_files[c->nconfig_files].strategy = strategy;
+	c->nconfig_files++;
+	return SK_OK;
+}
+
+/* config_files: the list replaces an earlier one; an included file may
+ * not name any (Falco does not nest them either). */
+static sk_err walk_includes(walk *w, yaml_node_t *v)
+{
+	sk_err err = SK_OK;
+	if (w->how->included) {
+		sk_strbuf_puts(w->why, "config_files: an included configuration file cannot include others");
+		return fail_at(w, v, SK_EPARSE);
+	}
+	clear_config_files(w->c);
+	if (v->type != YAML_SEQUENCE_NODE) {
+		return v->type == YAML_SCALAR_NODE && scalar(v)[0] == '\0' ? SK_OK : add_include(w, v);
+	}
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top && err == SK_OK;
+	     it++) {
+		yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+		if (item != NULL) {
+			err = add_include(w, item);
+		}
+	}
+	return err;
+}
+
+/* A list key's scalar added to what earlier files listed (append). */
+static sk_err append_scalar(walk *w, const key_def *k, const char *value)
+{
+	sk_err err;
+	if (k->kind == KEY_RULES) {
+		err = add_rules_file(w->c, value, w->why);
+	} else if (k->kind == KEY_SYSCALLS) {
+		err = each_list_item(value, add_base_syscall, w->c, w->why);
+	} else {
+		err = each_list_item(value, add_drop_action, &w->c->drops.actions, w->why);
+		w->c->drops.actions &= ~DROPS_IGNORE;
+	}
+	return err;
+}
+
 static sk_err walk_value(walk *w, const char *path, yaml_node_t *v)
 {
-	const key_def *k = find_key(path);
+	const key_def *k;
 
+	if (strcmp(path, "config_files") == 0) {
+		return walk_includes(w, v);
+	}
 	if (v->type == YAML_MAPPING_NODE) {
 		return walk_map(w, v, path);
 	}
+	k = find_key(path);
 	if (k == NULL) {
 		return SK_OK; /* a falco.yaml key Saker does not use */
 	}
-	if (v->type == YAML_SCALAR_NODE) {
-		sk_err err = apply(w->c, k, scalar(v), w->why);
-		return err == SK_OK ? SK_OK : fail_at(w, v, SK_EPARSE);
+	size_t setting = setting_of(k);
+	bool named_before = w->how->set[setting];
+	if (named_before && w->how->strategy == SK_CONFIG_ADD_ONLY) {
+		return SK_OK;
 	}
-	if (k->kind != KEY_RULES && k->kind != KEY_SYSCALLS && k->kind != KEY_ACTIONS) {
+	bool append = named_before && w->how->strategy == SK_CONFIG_APPEND && is_list_key(k);
+	w->how->set[setting] = true;
+	if (v->type == YAML_SCALAR_NODE) {
+		sk_err err = append ? append_scalar(w, k, scalar(v)) : apply(w->c, k, scalar(v), w->why);
+		return err == SK_OK ? SK_OK : fail_at(w, v, err == SK_ENOMEM ? err : SK_EPARSE);
+	}
+	if (!is_list_key(k)) {
 		sk_strbuf_printf(w->why, "%s: expected a single value", path);
 		return fail_at(w, v, SK_EPARSE);
 	}
 	if (k->kind == KEY_ACTIONS) {
-		return walk_actions(w, path, v);
+		return walk_actions(w, path, v, append);
 	}
 	bool rules = k->kind == KEY_RULES;
-	if (rules) {
+	if (!append && rules) {
 		clear_rules_files(w->c);
-	} else {
+	} else if (!append) {
 		clear_base_syscalls(w->c);
 	}
 	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
@@ -609,18 +758,16 @@ static sk_err walk_map(walk *w, yaml_node_t *map, const char *prefix)
 	return err;
 }
 
-sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const char *text, size_t len,
-				    sk_strbuf *why)
+/* One file's text merged into c as how says. */
+static sk_err load_text(sk_engine_config *c, const char *name, const char *text, size_t len, merge *how,
+			sk_strbuf *why)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
-	walk w = {c, &doc, name, why, 0};
+	walk w = {c, &doc, name, why, 0, how};
 	sk_err err = SK_OK;
 
-	if (c == NULL || text == NULL || why == NULL) {
-		return SK_EINVAL;
-	}
 	if (len > SK_CONFIG_MAX_BYTES) {
 		sk_strbuf_printf(why, "%s: larger than %u bytes", name, SK_CONFIG_MAX_BYTES);
 		return SK_ERANGE;
@@ -648,17 +795,24 @@ sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const
 	return err;
 }
 
-sk_err sk_engine_config_load(sk_engine_config *c, const char *path, sk_strbuf *why)
+sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const char *text, size_t len,
+				    sk_strbuf *why)
 {
-	FILE *f;
+	merge how = {.strategy = SK_CONFIG_OVERRIDE};
+	if (c == NULL || name == NULL || text == NULL || why == NULL) {
+		return SK_EINVAL;
+	}
+	return load_text(c, name, text, len, &how, why);
+}
+
+/* Reads the file at path (SK_CONFIG_MAX_BYTES at most) and merges it. */
+static sk_err load_file(sk_engine_config *c, const char *path, merge *how, sk_strbuf *why)
+{
+	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
 	sk_err err;
 
-	if (c == NULL || path == NULL || why == NULL) {
-		return SK_EINVAL;
-	}
-	f = fopen(path, "rb");
 	if (f == NULL) {
 		sk_strbuf_printf(why, "%s: %s", path, strerror(errno));
 		return errno == ENOENT ? SK_ENOENT : SK_EIO;
@@ -673,9 +827,100 @@ sk_err sk_engine_config_load(sk_engine_config *c, const char *path, sk_strbuf *w
 		sk_strbuf_printf(why, "%s: read error", path);
 		err = SK_EIO;
 	} else {
-		err = sk_engine_config_load_string(c, path, buf, n, why);
+		err = load_text(c, path, buf, n, how, why);
 	}
 	fclose(f);
 	free(buf);
+	return err;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of a config_files directory, hidden ones left out
+ * (a Kubernetes ConfigMap volume keeps its versions in ..data and
+ * ..<timestamp>), merged in name order. */
+static sk_err load_dir(sk_engine_config *c, const char *dir, merge *how, sk_strbuf *why)
+{
+	char *names[SK_CONFIG_MAX_DIR_FILES];
+	size_t n = 0;
+	sk_err err = SK_OK;
+	DIR *d = opendir(dir);
+
+	if (d == NULL) {
+		sk_strbuf_printf(why, "config_files: %s: %s", dir, strerror(errno));
+		return SK_EIO;
+	}
+	for (struct dirent *e = readdir(d); e != NULL && err == SK_OK; e = readdir(d)) {
+		struct stat st;
+		char path[4096];
+		if (e->d_name[0] == '.') {
+			continue;
+		}
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path)) {
+			sk_strbuf_printf(why, "config_files: %s/%s: path too long", dir, e->d_name);
+			err = SK_ERANGE;
+		} else if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			continue;
+		} else if (n >= SK_CONFIG_MAX_DIR_FILES) {
+			sk_strbuf_printf(why, "config_files: %s has more than %d files", dir, SK_CONFIG_MAX_DIR_FILES);
+			err = SK_ERANGE;
+		} else {
+			names[n] = strdup(path);
+			err = names[n] != NULL ? SK_OK : SK_ENOMEM;
+			n += names[n] != NULL;
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_names);
+	for (size_t i = 0; i < n; i++) {
+		if (err == SK_OK) {
+			err = load_file(c, names[i], how, why);
+		}
+		free(names[i]);
+	}
+	return err;
+}
+
+/* One config_files entry: a file or a directory; a missing one is logged
+ * and skipped, as Falco does (its default names /etc/falco/config.d). */
+static sk_err load_include(sk_engine_config *c, const sk_config_include *inc, merge *how, sk_strbuf *why)
+{
+	struct stat st;
+	how->strategy = inc->strategy;
+	how->included = true;
+	if (stat(inc->path, &st) != 0) {
+		if (errno == ENOENT) {
+			sk_info("config_files: %s does not exist (skipped)", inc->path);
+			return SK_OK;
+		}
+		sk_strbuf_printf(why, "config_files: %s: %s", inc->path, strerror(errno));
+		return SK_EIO;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		return load_dir(c, inc->path, how, why);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		sk_strbuf_printf(why, "config_files: %s is neither a file nor a directory", inc->path);
+		return SK_EIO;
+	}
+	return load_file(c, inc->path, how, why);
+}
+
+sk_err sk_engine_config_load(sk_engine_config *c, const char *path, sk_strbuf *why)
+{
+	merge how = {.strategy = SK_CONFIG_OVERRIDE};
+	sk_err err;
+
+	if (c == NULL || path == NULL || why == NULL) {
+		return SK_EINVAL;
+	}
+	err = load_file(c, path, &how, why);
+	/* An included file cannot change the list (walk_includes refuses). */
+	for (size_t i = 0; err == SK_OK && i < c->nconfig_files; i++) {
+		err = load_include(c, &c->config_files[i], &how, why);
+	}
 	return err;
 }

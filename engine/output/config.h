@@ -16,9 +16,11 @@
  *   webserver.{enabled,threadiness,listen_port,listen_address,
  *              k8s_healthz_endpoint,prometheus_metrics_enabled,ssl_enabled,
  *              ssl_certificate},
- *   metrics.{enabled,interval,output_rule,output_file}
+ *   metrics.{enabled,interval,output_rule,output_file},
+ *   config_files (files or directories read after the main file, each with
+ *   a merge strategy), watch_config_files (engine/watch.h)
  *
- * `-o key=value` sets the same dotted keys after the file is read. */
+ * `-o key=value` sets the same dotted keys after the files are read. */
 #ifndef SK_OUTPUT_CONFIG_H
 #define SK_OUTPUT_CONFIG_H
 
@@ -34,6 +36,8 @@
 #define SK_CONFIG_MAX_BASE_SYSCALLS 512 /* base_syscalls.custom_set entries */
 /* Largest configuration file accepted. */
 #define SK_CONFIG_MAX_BYTES (4u << 20)
+#define SK_CONFIG_MAX_INCLUDES 64 /* config_files entries */
+#define SK_CONFIG_MAX_DIR_FILES 256 /* files read from one config_files directory */
 
 /* syscall_event_drops.actions (engine/drops.h) */
 enum {
@@ -62,6 +66,21 @@ typedef enum sk_engine_kind {
 	SK_ENGINE_EBPF,
 	SK_ENGINE_REPLAY,
 } sk_engine_kind;
+
+/* How an included configuration file (config_files) merges into what the
+ * files before it set, as Falco's strategies: append (lists named before
+ * are extended, other keys replaced), override (every key replaced),
+ * add-only (keys named before are left alone). */
+typedef enum sk_config_strategy {
+	SK_CONFIG_APPEND = 0, /* Falco's default */
+	SK_CONFIG_OVERRIDE,
+	SK_CONFIG_ADD_ONLY,
+} sk_config_strategy;
+
+typedef struct sk_config_include {
+	char *path; /* absolute: a file, or a directory whose files load in name order */
+	sk_config_strategy strategy;
+} sk_config_include;
 
 typedef struct sk_engine_config {
 	char *rules_files[SK_CONFIG_MAX_RULES_FILES];
@@ -98,18 +117,27 @@ typedef struct sk_engine_config {
 	uint64_t metrics_interval_ms;
 	bool metrics_output_rule;
 	char *metrics_output_file;
+	/* config_files of the main file, in order (only the main file may
+	 * name them); watch_config_files: reload when a file changes */
+	sk_config_include config_files[SK_CONFIG_MAX_INCLUDES];
+	size_t nconfig_files;
+	bool watch_config_files;
 	sk_output_config out;
 } sk_engine_config;
 
 /* Falco's defaults: no rules files, priority debug, first match, stdout. */
 sk_err sk_engine_config_init(sk_engine_config *c);
 
-/* Reads a YAML configuration file over c. On a bad value returns SK_EPARSE
- * and writes "FILE:LINE: KEY: reason" to why; SK_ENOENT/SK_EIO when the file
- * cannot be read. */
+/* Reads a YAML configuration file over c, then the files its config_files
+ * name, in order, each merged with its strategy (a directory's regular
+ * files in name order, hidden ones skipped; a missing entry is logged and
+ * skipped, as Falco does). On a bad value returns SK_EPARSE and writes
+ * "FILE:LINE: KEY: reason" to why; SK_ENOENT/SK_EIO when the main file
+ * cannot be read, SK_EIO/SK_ERANGE for an included one. */
 sk_err sk_engine_config_load(sk_engine_config *c, const char *path, sk_strbuf *why);
 
-/* The same from memory; name is used in messages. */
+/* One file's text from memory, as the main file; name is used in messages.
+ * Its config_files are recorded in c but not read. */
 sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const char *text, size_t len,
 				    sk_strbuf *why);
 

@@ -1,8 +1,11 @@
 /* config_test.c: falco.yaml loads as is, values land in the right fields
- * (syscall_event_drops too), -o overrides, and bad values are reported with
- * file:line and key. */
+ * (syscall_event_drops too), -o overrides, config_files merge with Falco's
+ * three strategies, and bad values are reported with file:line and key. */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include "sk_live.h"
 #include "sk_test.h"
 
 SK_TEST(upstream_falco_yaml_loads)
@@ -45,6 +48,11 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK_STR(c.web.listen_address, "0.0.0.0");
 	SK_CHECK_STR(c.web.healthz_path, "/healthz");
 	SK_CHECK_INT(c.web.threadiness, 0);
+	/* config_files names /etc/falco/config.d (absent here: skipped) */
+	SK_CHECK_INT(c.nconfig_files, 1);
+	SK_CHECK_STR(c.config_files[0].path, "/etc/falco/config.d");
+	SK_CHECK_INT(c.config_files[0].strategy, SK_CONFIG_APPEND);
+	SK_CHECK(c.watch_config_files);
 	sk_engine_config_free(&c);
 	sk_strbuf_free(&why);
 }
@@ -241,6 +249,123 @@ SK_TEST(bad_values_say_where)
 	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "/nonexistent/saker.yaml");
 	sk_engine_config_free(&c);
 	sk_strbuf_free(&why);
+}
+
+static char tmp[] = "/tmp/sk_config_XXXXXX"; /* short: paths under it fit 128 bytes */
+
+/* Writes text to <tmp>/name; the path goes to path. */
+static void put(const char *name, const char *text, char *path, size_t cap)
+{
+	snprintf(path, cap, "%s/%s", tmp, name);
+	SK_CHECK(sk_live_write_file(path, text));
+}
+
+/* Loads <tmp>/main.yaml after writing main there; returns the result. */
+static sk_err load_main(sk_engine_config *c, const char *main_text, sk_strbuf *why)
+{
+	char path[256];
+	put("main.yaml", main_text, path, sizeof(path));
+	SK_CHECK_INT(sk_engine_config_init(c), SK_OK);
+	sk_strbuf_reset(why);
+	return sk_engine_config_load(c, path, why);
+}
+
+SK_TEST(config_files_merge_with_falcos_strategies)
+{
+	char path[256], text[1024];
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK(mkdtemp(tmp) != NULL);
+
+	/* A directory: its files in name order, hidden ones and subdirectories
+	 * skipped (a ConfigMap volume's ..data), a file through a symlink read. */
+	char dir[128];
+	snprintf(dir, sizeof(dir), "%s/config.d", tmp);
+	SK_CHECK(mkdir(dir, 0755) == 0);
+	put("config.d/20-b.yaml", "priority: error\nrules_files: [/r/b.yaml]\n", path, sizeof(path));
+	put("config.d/10-a.yaml", "priority: notice\nrules_files: [/r/a.yaml]\njson_output: true\n", path,
+	    sizeof(path));
+	put("config.d/.hidden.yaml", "priority: emergency\n", path, sizeof(path));
+	put("real-30-c.yaml", "syscall_event_drops:\n  actions: [exit]\n", path, sizeof(path));
+	char link[160];
+	snprintf(link, sizeof(link), "%s/30-c.yaml", dir);
+	SK_CHECK(symlink(path, link) == 0);
+	snprintf(path, sizeof(path), "%s/..data", dir);
+	SK_CHECK(mkdir(path, 0755) == 0);
+
+	/* append (the default): lists grow, single values are replaced */
+	snprintf(text, sizeof(text),
+		 "rules_files: [/r/main.yaml]\npriority: warning\nsyscall_event_drops:\n  actions: [log]\n"
+		 "config_files:\n  - %s\n",
+		 dir);
+	SK_CHECK_INT(load_main(&c, text, &why), SK_OK);
+	SK_CHECK_INT(c.nrules_files, 3);
+	SK_CHECK(c.nrules_files == 3 && strcmp(c.rules_files[0], "/r/main.yaml") == 0 &&
+		 strcmp(c.rules_files[1], "/r/a.yaml") == 0 && strcmp(c.rules_files[2], "/r/b.yaml") == 0);
+	SK_CHECK_STR(c.priority, "error"); /* 20-b after 10-a; .hidden.yaml not read */
+	SK_CHECK(c.out.json_output);
+	SK_CHECK_INT(c.drops.actions, SK_DROPS_LOG | SK_DROPS_EXIT);
+	sk_engine_config_free(&c);
+
+	/* override: every key named is replaced, lists too */
+	snprintf(text, sizeof(text),
+		 "rules_files: [/r/main.yaml]\nsyscall_event_drops:\n  actions: [log]\n"
+		 "config_files:\n  - path: %s\n    strategy: override\n",
+		 dir);
+	SK_CHECK_INT(load_main(&c, text, &why), SK_OK);
+	SK_CHECK(c.nrules_files == 1 && strcmp(c.rules_files[0], "/r/b.yaml") == 0);
+	SK_CHECK_STR(c.priority, "error");
+	SK_CHECK_INT(c.drops.actions, SK_DROPS_EXIT);
+	sk_engine_config_free(&c);
+
+	/* add-only: what an earlier file named stays; new keys are added */
+	snprintf(text, sizeof(text),
+		 "rules_files: [/r/main.yaml]\npriority: warning\nconfig_files:\n  - path: %s\n"
+		 "    strategy: add-only\n",
+		 dir);
+	SK_CHECK_INT(load_main(&c, text, &why), SK_OK);
+	SK_CHECK(c.nrules_files == 1 && strcmp(c.rules_files[0], "/r/main.yaml") == 0);
+	SK_CHECK_STR(c.priority, "warning");
+	SK_CHECK(c.out.json_output);			 /* named by none before */
+	SK_CHECK_INT(c.drops.actions, SK_DROPS_EXIT); /* the default was not named by a file */
+	sk_engine_config_free(&c);
+
+	/* a file entry; a missing entry is skipped; -o still comes last */
+	put("one.yaml", "rules_file: /r/one.yaml\nwatch_config_files: false\n", path, sizeof(path));
+	snprintf(text, sizeof(text), "rules_files: [/r/main.yaml]\nconfig_files: [%s/nothing-here, %s]\n", tmp,
+		 path);
+	SK_CHECK_INT(load_main(&c, text, &why), SK_OK);
+	SK_CHECK(c.nrules_files == 2 && strcmp(c.rules_files[1], "/r/one.yaml") == 0); /* one setting, two names */
+	SK_CHECK(!c.watch_config_files);
+	SK_CHECK_INT(sk_engine_config_set(&c, "watch_config_files", "true", &why), SK_OK);
+	SK_CHECK(c.watch_config_files);
+	sk_engine_config_free(&c);
+
+	/* errors name the file and line */
+	put("nested.yaml", "priority: info\nconfig_files: [/etc]\n", path, sizeof(path));
+	snprintf(text, sizeof(text), "config_files:\n  - %s\n", path);
+	SK_CHECK_INT(load_main(&c, text, &why), SK_EPARSE);
+	snprintf(text, sizeof(text), "%s:2: config_files: an included configuration file cannot include others",
+		 path);
+	SK_CHECK_STR(sk_strbuf_str(&why), text);
+	sk_engine_config_free(&c);
+	put("bad.yaml", "priority: info\njson_output: maybe\n", path, sizeof(path));
+	snprintf(text, sizeof(text), "config_files: [%s]\n", path);
+	SK_CHECK_INT(load_main(&c, text, &why), SK_EPARSE);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "bad.yaml:2: json_output: expected true or false, got 'maybe'");
+	sk_engine_config_free(&c);
+	SK_CHECK_INT(load_main(&c, "a: 1\nconfig_files:\n  - config.d\n", &why), SK_EPARSE);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "main.yaml:3: config_files: expected an absolute path");
+	sk_engine_config_free(&c);
+	SK_CHECK_INT(load_main(&c, "config_files:\n  - path: /x\n    strategy: merge\n", &why), SK_EPARSE);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why),
+			  "main.yaml:3: config_files: strategy 'merge' is none of append, override, add-only");
+	sk_engine_config_free(&c);
+	SK_CHECK_INT(load_main(&c, "config_files: [/dev/null]\n", &why), SK_EIO);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "config_files: /dev/null is neither a file nor a directory");
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+	sk_live_remove_dir(tmp);
 }
 
 SK_TEST_MAIN()
