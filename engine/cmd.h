@@ -42,8 +42,9 @@ int cmd_list(const sk_cli *cli);
 int cmd_validate(const sk_cli *cli);
 
 struct sk_engine_config;
-/* Loads -c, applies -o and -r into cfg (engine/output/config.h); returns 0,
- * or 2 after logging the problem (cfg is then freed). */
+/* Loads -c, applies -o and -r into cfg (engine/output/config.h) and sets
+ * the engine's logging from its log_* keys; returns 0, or 2 after logging
+ * the problem (cfg is then freed; logging unchanged). */
 int cmd_config_load(const sk_cli *cli, struct sk_engine_config *cfg);
 /* -e: replay a capture through state, rules and outputs like `falco -e`. */
 int cmd_replay(const sk_cli *cli);

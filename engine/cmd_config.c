@@ -1,6 +1,7 @@
 /* cmd_config: builds the engine configuration from the command line:
  * falco.yaml-style file (-c), then every -o key=value, then -r rules files
- * (which replace rules_files, as with falco -r). */
+ * (which replace rules_files, as with falco -r), and applies its log_*
+ * keys to the engine's own messages. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,5 +44,8 @@ int cmd_config_load(const sk_cli *cli, sk_engine_config *cfg)
 		return 2;
 	}
 	sk_strbuf_free(&why);
+	/* falco.yaml's log_* keys: from here on (and again on each reload) */
+	sk_log_set_level((sk_log_level)cfg->log_level);
+	sk_log_set_sinks(cfg->log_stderr, cfg->log_syslog);
 	return 0;
 }

@@ -28,6 +28,7 @@ typedef enum key_kind {
 	KEY_ENGINE_KIND,
 	KEY_PORT, /* uint32_t 1..65535 */
 	KEY_DURATION, /* uint64_t ms from a Prometheus duration ("1h30m"), at least 100 ms */
+	KEY_LOG_LEVEL, /* int sk_log_level from Falco's severity names */
 } key_kind;
 
 typedef struct key_def {
@@ -90,6 +91,9 @@ static const key_def keys[] = {
 	{"nng_output.enabled", KEY_BOOL, OUT(nng_enabled)},
 	{"nng_output.url", KEY_STRING, OUT(nng_url)},
 	{"watch_config_files", KEY_BOOL, offsetof(sk_engine_config, watch_config_files)},
+	{"log_level", KEY_LOG_LEVEL, offsetof(sk_engine_config, log_level)},
+	{"log_stderr", KEY_BOOL, offsetof(sk_engine_config, log_stderr)},
+	{"log_syslog", KEY_BOOL, offsetof(sk_engine_config, log_syslog)},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -109,6 +113,9 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	c->metrics_interval_ms = 3600000; /* 1h */
 	c->metrics_output_rule = true;
 	c->watch_config_files = true; /* as Falco */
+	c->log_level = SK_LOG_INFO;
+	c->log_stderr = true;
+	c->log_syslog = true; /* as Falco; nothing is sent where no syslog listens */
 	c->drops.threshold = 0; /* Falco's is 0.1: Saker reports every drop unless told */
 	c->drops.actions = SK_DROPS_LOG | SK_DROPS_ALERT;
 	c->drops.rate = 1.0 / 30.0;
@@ -426,6 +433,28 @@ static sk_err parse_duration(const char *key, const char *value, uint64_t *out_m
 	return SK_OK;
 }
 
+/* Falco's log_level names (syslog's severities) onto Saker's four levels:
+ * emergency..error are errors, notice is info. */
+static sk_err set_log_level(int *level, const char *value, sk_strbuf *why)
+{
+	static const struct {
+		const char *name;
+		sk_log_level level;
+	} names[] = {{"emergency", SK_LOG_ERROR}, {"alert", SK_LOG_ERROR},     {"critical", SK_LOG_ERROR},
+		     {"error", SK_LOG_ERROR},	  {"warning", SK_LOG_WARNING}, {"notice", SK_LOG_INFO},
+		     {"info", SK_LOG_INFO},	  {"debug", SK_LOG_DEBUG}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(value, names[i].name) == 0) {
+			*level = (int)names[i].level;
+			return SK_OK;
+		}
+	}
+	sk_strbuf_printf(why,
+			 "log_level: '%s' is none of emergency, alert, critical, error, warning, notice, info, debug",
+			 value);
+	return SK_EINVAL;
+}
+
 static void clear_rules_files(sk_engine_config *c)
 {
 	for (size_t i = 0; i < c->nrules_files; i++) {
@@ -501,6 +530,8 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 		return parse_duration(k->key, value, (uint64_t *)(base + k->offset), why);
 	case KEY_ENGINE_KIND:
 		return set_engine_kind((sk_engine_kind *)(base + k->offset), value, why);
+	case KEY_LOG_LEVEL:
+		return set_log_level((int *)(base + k->offset), value, why);
 	}
 	return SK_EINTERNAL;
 }

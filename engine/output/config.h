@@ -18,7 +18,8 @@
  *              ssl_certificate},
  *   metrics.{enabled,interval,output_rule,output_file},
  *   config_files (files or directories read after the main file, each with
- *   a merge strategy), watch_config_files (engine/watch.h)
+ *   a merge strategy), watch_config_files (engine/watch.h),
+ *   log_level, log_stderr, log_syslog
  *
  * `-o key=value` sets the same dotted keys after the files are read. */
 #ifndef SK_OUTPUT_CONFIG_H
@@ -122,6 +123,10 @@ typedef struct sk_engine_config {
 	sk_config_include config_files[SK_CONFIG_MAX_INCLUDES];
 	size_t nconfig_files;
 	bool watch_config_files;
+	/* log_level (an sk_log_level; Falco's eight names map onto four),
+	 * log_stderr, log_syslog: where saker-engine's own messages go */
+	int log_level;
+	bool log_stderr, log_syslog;
 	sk_output_config out;
 } sk_engine_config;
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "sk_live.h"
+#include "sk_log.h"
 #include "sk_test.h"
 
 SK_TEST(upstream_falco_yaml_loads)
@@ -53,6 +54,8 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK_STR(c.config_files[0].path, "/etc/falco/config.d");
 	SK_CHECK_INT(c.config_files[0].strategy, SK_CONFIG_APPEND);
 	SK_CHECK(c.watch_config_files);
+	SK_CHECK_INT(c.log_level, SK_LOG_INFO);
+	SK_CHECK(c.log_stderr && c.log_syslog);
 	sk_engine_config_free(&c);
 	sk_strbuf_free(&why);
 }
@@ -240,6 +243,7 @@ SK_TEST(bad_values_say_where)
 	check_bad("syscall_event_drops:\n  threshold: lots\n",
 		  "bad.yaml:2: syscall_event_drops.threshold: expected a number from 0 and at most 1, got 'lots'");
 	check_bad("engine:\n  kind: nodriver\n", "bad.yaml:2: engine.kind: 'nodriver' is none of");
+	check_bad("a: 1\nlog_level: loud\n", "bad.yaml:2: log_level: 'loud' is none of emergency, alert");
 	check_bad("engine:\n  modern_ebpf:\n    drop_failed_exit: sometimes\n",
 		  "bad.yaml:3: engine.modern_ebpf.drop_failed_exit: expected true or false");
 	sk_engine_config c;
