@@ -63,6 +63,22 @@ static void load_rules_path(sk_ruleset *rs, const char *path)
 	sk_ruleset_load_path(rs, path); /* failures are diagnostics, reported after compiling */
 }
 
+/* falco.yaml's `rules`: each entry in order, over the files' enabled. An
+ * entry that selects nothing is most likely a typo: say so. */
+static void select_rules(sk_ruleset *rs, const sk_engine_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nrule_selections; i++) {
+		const sk_rule_selection *sel = &cfg->rule_selections[i];
+		size_t matched = 0;
+		if (sk_ruleset_select(rs, sel->enable, sel->rule, sel->tag, &matched) == SK_OK && matched == 0) {
+			sk_warn("rules: '%s: {%s%s%s%s%s}' selects no rule", sel->enable ? "enable" : "disable",
+				sel->rule != NULL ? "rule: " : "", sel->rule != NULL ? sel->rule : "",
+				sel->rule != NULL && sel->tag != NULL ? ", " : "", sel->tag != NULL ? "tag: " : "",
+				sel->tag != NULL ? sel->tag : "");
+		}
+	}
+}
+
 sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 {
 	sk_rules_opts opts = {0};
@@ -84,6 +100,7 @@ sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 	for (size_t i = 0; i < cfg->nrules_files; i++) {
 		load_rules_path(rs, cfg->rules_files[i]);
 	}
+	select_rules(rs, cfg);
 	err = sk_ruleset_compile(rs);
 	ds = sk_ruleset_diags(rs);
 	for (size_t i = 0; i < ds->n; i++) {

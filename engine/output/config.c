@@ -29,6 +29,7 @@ typedef enum key_kind {
 	KEY_PORT, /* uint32_t 1..65535 */
 	KEY_DURATION, /* uint64_t ms from a Prometheus duration ("1h30m"), at least 100 ms */
 	KEY_LOG_LEVEL, /* int sk_log_level from Falco's severity names */
+	KEY_SELECT,    /* rules: a list of enable/disable entries */
 } key_kind;
 
 typedef struct key_def {
@@ -42,6 +43,7 @@ typedef struct key_def {
 static const key_def keys[] = {
 	{"rules_files", KEY_RULES, 0},
 	{"rules_file", KEY_RULES, 0}, /* Falco's older spelling */
+	{"rules", KEY_SELECT, 0},
 	{"priority", KEY_STRING, offsetof(sk_engine_config, priority)},
 	{"rule_matching", KEY_MATCHING, offsetof(sk_engine_config, rule_matching_all)},
 	{"base_syscalls.custom_set", KEY_SYSCALLS, 0},
@@ -123,6 +125,15 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	return sk_output_config_defaults(&c->out);
 }
 
+static void clear_rule_selections(sk_engine_config *c)
+{
+	for (size_t i = 0; i < c->nrule_selections; i++) {
+		free(c->rule_selections[i].rule);
+		free(c->rule_selections[i].tag);
+	}
+	c->nrule_selections = 0;
+}
+
 static void clear_config_files(sk_engine_config *c)
 {
 	for (size_t i = 0; i < c->nconfig_files; i++) {
@@ -150,6 +161,7 @@ void sk_engine_config_free(sk_engine_config *c)
 	c->nrules_files = 0;
 	clear_base_syscalls(c);
 	clear_config_files(c);
+	clear_rule_selections(c);
 	free(c->priority);
 	c->priority = NULL;
 	free(c->replay_capture_file);
@@ -204,7 +216,47 @@ static size_t setting_of(const key_def *k)
 
 static bool is_list_key(const key_def *k)
 {
-	return k->kind == KEY_RULES || k->kind == KEY_SYSCALLS || k->kind == KEY_ACTIONS;
+	return k->kind == KEY_RULES || k->kind == KEY_SYSCALLS || k->kind == KEY_ACTIONS || k->kind == KEY_SELECT;
+}
+
+/* Appends a `rules` entry; rule and tag are copied (either may be NULL,
+ * not both). */
+static sk_err add_rule_selection(sk_engine_config *c, bool enable, const char *rule, const char *tag,
+				 sk_strbuf *why)
+{
+	if (c->nrule_selections >= SK_CONFIG_MAX_RULE_SELECTIONS) {
+		sk_strbuf_printf(why, "rules: more than %d entries", SK_CONFIG_MAX_RULE_SELECTIONS);
+		return SK_ERANGE;
+	}
+	sk_rule_selection *sel = &c->rule_selections[c->nrule_selections];
+	sel->enable = enable;
+	sel->rule = rule != NULL ? strdup(rule) : NULL;
+	sel->tag = tag != NULL ? strdup(tag) : NULL;
+	if ((rule != NULL && sel->rule == NULL) || (tag != NULL && sel->tag == NULL)) {
+		free(sel->rule);
+		free(sel->tag);
+		return SK_ENOMEM;
+	}
+	c->nrule_selections++;
+	return SK_OK;
+}
+
+/* -o rules[].enable.rule=NAME and its three siblings: one entry each. */
+static sk_err set_rule_selection(sk_engine_config *c, const char *key, const char *value, sk_strbuf *why)
+{
+	static const char *const forms[] = {"rules[].enable.rule", "rules[].enable.tag", "rules[].disable.rule",
+					    "rules[].disable.tag"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(key, forms[i]) == 0) {
+			if (value[0] == '\0') {
+				sk_strbuf_printf(why, "%s: expected a rule name or tag", key);
+				return SK_EINVAL;
+			}
+			bool by_tag = i % 2 == 1;
+			return add_rule_selection(c, i < 2, by_tag ? NULL : value, by_tag ? value : NULL, why);
+		}
+	}
+	return SK_ENOENT;
 }
 
 static bool parse_bool(const char *v, bool *out)
@@ -532,6 +584,13 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 		return set_engine_kind((sk_engine_kind *)(base + k->offset), value, why);
 	case KEY_LOG_LEVEL:
 		return set_log_level((int *)(base + k->offset), value, why);
+	case KEY_SELECT:
+		if (value[0] == '\0') { /* "rules:" with nothing under it */
+			clear_rule_selections(c);
+			return SK_OK;
+		}
+		sk_strbuf_printf(why, "%s: expected a list of enable: or disable: entries", k->key);
+		return SK_EINVAL;
 	}
 	return SK_EINTERNAL;
 }
@@ -547,6 +606,15 @@ sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *va
 	}
 	if (strcmp(key, "base_syscalls.custom_set[]") == 0) {
 		return add_base_syscall(c, value, strlen(value), why);
+	}
+	if (strncmp(key, "rules[].", 8) == 0) {
+		sk_err err = set_rule_selection(c, key, value, why);
+		if (err == SK_ENOENT) {
+			sk_strbuf_printf(why, "unknown configuration key '%s' (rules[].enable.rule, rules[].enable.tag, "
+					      "rules[].disable.rule or rules[].disable.tag)",
+					 key);
+		}
+		return err;
 	}
 	k = find_key(key);
 	if (k == NULL) {
@@ -694,11 +762,51 @@ static sk_err walk_includes(walk *w, yaml_node_t *v)
 	return err;
 }
 
+/* One `rules` entry: {enable: {rule: R, tag: T}} or {disable: ...}. */
+static sk_err walk_selection(walk *w, yaml_node_t *item)
+{
+	yaml_node_t *what = NULL;
+	bool enable = false;
+	const char *rule = NULL, *tag = NULL;
+
+	if (item->type == YAML_MAPPING_NODE && item->data.mapping.pairs.top - item->data.mapping.pairs.start == 1) {
+		yaml_node_t *k = yaml_document_get_node(w->doc, item->data.mapping.pairs.start->key);
+		what = yaml_document_get_node(w->doc, item->data.mapping.pairs.start->value);
+		bool known = k != NULL && k->type == YAML_SCALAR_NODE &&
+			     (strcmp(scalar(k), "enable") == 0 || strcmp(scalar(k), "disable") == 0);
+		enable = known && strcmp(scalar(k), "enable") == 0;
+		what = known ? what : NULL;
+	}
+	for (yaml_node_pair_t *p = what != NULL && what->type == YAML_MAPPING_NODE ? what->data.mapping.pairs.start
+										: NULL;
+	     p != NULL && p < what->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE ||
+		    scalar(v)[0] == '\0') {
+			continue;
+		}
+		if (strcmp(scalar(k), "rule") == 0) {
+			rule = scalar(v);
+		} else if (strcmp(scalar(k), "tag") == 0) {
+			tag = scalar(v);
+		}
+	}
+	if (rule == NULL && tag == NULL) {
+		sk_strbuf_puts(w->why, "rules: expected an entry such as 'disable: {rule: NAME}' or 'enable: {tag: TAG}'");
+		return fail_at(w, item, SK_EPARSE);
+	}
+	sk_err err = add_rule_selection(w->c, enable, rule, tag, w->why);
+	return err == SK_OK ? SK_OK : fail_at(w, item, err == SK_ENOMEM ? err : SK_EPARSE);
+}
+
 /* A list key's scalar added to what earlier files listed (append). */
 static sk_err append_scalar(walk *w, const key_def *k, const char *value)
 {
 	sk_err err;
-	if (k->kind == KEY_RULES) {
+	if (k->kind == KEY_SELECT) {
+		err = value[0] == '\0' ? SK_OK : apply(w->c, k, value, w->why);
+	} else if (k->kind == KEY_RULES) {
 		err = add_rules_file(w->c, value, w->why);
 	} else if (k->kind == KEY_SYSCALLS) {
 		err = each_list_item(value, add_base_syscall, w->c, w->why);
@@ -740,6 +848,18 @@ static sk_err walk_value(walk *w, const char *path, yaml_node_t *v)
 	}
 	if (k->kind == KEY_ACTIONS) {
 		return walk_actions(w, path, v, append);
+	}
+	if (k->kind == KEY_SELECT) {
+		if (!append) {
+			clear_rule_selections(w->c);
+		}
+		sk_err err = SK_OK;
+		for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top && err == SK_OK;
+		     it++) {
+			yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+			err = item != NULL ? walk_selection(w, item) : SK_OK;
+		}
+		return err;
 	}
 	bool rules = k->kind == KEY_RULES;
 	if (!append && rules) {

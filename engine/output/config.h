@@ -19,7 +19,8 @@
  *   metrics.{enabled,interval,output_rule,output_file},
  *   config_files (files or directories read after the main file, each with
  *   a merge strategy), watch_config_files (engine/watch.h),
- *   log_level, log_stderr, log_syslog
+ *   log_level, log_stderr, log_syslog,
+ *   rules (enable/disable rules by name or tag)
  *
  * `-o key=value` sets the same dotted keys after the files are read. */
 #ifndef SK_OUTPUT_CONFIG_H
@@ -39,6 +40,7 @@
 #define SK_CONFIG_MAX_BYTES (4u << 20)
 #define SK_CONFIG_MAX_INCLUDES 64 /* config_files entries */
 #define SK_CONFIG_MAX_DIR_FILES 256 /* files read from one config_files directory */
+#define SK_CONFIG_MAX_RULE_SELECTIONS 256 /* rules: entries */
 
 /* syscall_event_drops.actions (engine/drops.h) */
 enum {
@@ -83,9 +85,20 @@ typedef struct sk_config_include {
 	sk_config_strategy strategy;
 } sk_config_include;
 
+/* One entry of falco.yaml's `rules`: enable or disable the rules whose
+ * name matches rule ('*' wildcards) and those tagged tag (either may be
+ * NULL), after the rules files load (sk_ruleset_select). */
+typedef struct sk_rule_selection {
+	bool enable;
+	char *rule;
+	char *tag;
+} sk_rule_selection;
+
 typedef struct sk_engine_config {
 	char *rules_files[SK_CONFIG_MAX_RULES_FILES];
 	size_t nrules_files;
+	sk_rule_selection rule_selections[SK_CONFIG_MAX_RULE_SELECTIONS]; /* `rules`, in order */
+	size_t nrule_selections;
 	char *priority;          /* minimum priority name, as written ("debug") */
 	bool rule_matching_all;  /* rule_matching: all */
 	/* base_syscalls (Falco): syscall names to capture, "!name" to leave
@@ -148,7 +161,9 @@ sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const
 
 /* Sets one dotted key ("file_output.enabled", "true"). Unknown keys are
  * SK_ENOENT, bad values SK_EINVAL (why says which). rules_files takes one
- * path and replaces the list; "rules_files[]" appends. The list
+ * path and replaces the list; "rules_files[]" appends. Falco's
+ * "rules[].enable.rule", "rules[].disable.tag" (and the other two) append
+ * one `rules` entry. The list
  * base_syscalls.custom_set takes "[a, !b]" or one name and replaces;
  * "base_syscalls.custom_set[]" appends one name. */
 sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *value, sk_strbuf *why);

@@ -218,6 +218,47 @@ SK_TEST(values_and_overrides)
 	sk_strbuf_free(&why);
 }
 
+static void check_bad(const char *yaml, const char *want);
+
+SK_TEST(rules_selection_entries)
+{
+	static const char yaml[] = "rules:\n  - disable:\n      rule: \"*\"\n  - enable:\n      rule: Netcat*\n"
+				   "      tag: network\n  - enable: {tag: mitre_execution}\n";
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "s.yaml", yaml, sizeof(yaml) - 1, &why), SK_OK);
+	SK_CHECK_INT(c.nrule_selections, 3);
+	SK_CHECK(!c.rule_selections[0].enable && c.rule_selections[0].tag == NULL);
+	SK_CHECK_STR(c.rule_selections[0].rule, "*");
+	SK_CHECK(c.rule_selections[1].enable);
+	SK_CHECK_STR(c.rule_selections[1].rule, "Netcat*");
+	SK_CHECK_STR(c.rule_selections[1].tag, "network");
+	SK_CHECK(c.rule_selections[2].rule == NULL);
+	SK_CHECK_STR(c.rule_selections[2].tag, "mitre_execution");
+	/* Falco's -o spelling appends one entry each */
+	SK_CHECK_INT(sk_engine_config_set(&c, "rules[].disable.tag", "network", &why), SK_OK);
+	SK_CHECK_INT(sk_engine_config_set(&c, "rules[].enable.rule", "Terminal shell in container", &why), SK_OK);
+	SK_CHECK_INT(c.nrule_selections, 5);
+	SK_CHECK(!c.rule_selections[3].enable && c.rule_selections[4].enable);
+	SK_CHECK_STR(c.rule_selections[4].rule, "Terminal shell in container");
+	SK_CHECK_INT(sk_engine_config_set(&c, "rules[].enable.name", "x", &why), SK_ENOENT);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "unknown configuration key 'rules[].enable.name'");
+	SK_CHECK_INT(sk_engine_config_set(&c, "rules[].enable.tag", "", &why), SK_EINVAL);
+	/* a file's list replaces the earlier one; "rules:" alone empties it */
+	static const char again[] = "rules:\n  - disable: {tag: network}\n";
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "t.yaml", again, sizeof(again) - 1, &why), SK_OK);
+	SK_CHECK_INT(c.nrule_selections, 1);
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "u.yaml", "rules:\n", 7, &why), SK_OK);
+	SK_CHECK_INT(c.nrule_selections, 0);
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+	check_bad("rules:\n  - enable: Netcat\n", "bad.yaml:2: rules: expected an entry such as");
+	check_bad("rules:\n  - switch: {rule: x}\n", "bad.yaml:2: rules: expected an entry such as");
+	check_bad("rules:\n  - enable: {rule: x}\n    disable: {rule: y}\n", "bad.yaml:2: rules: expected an entry");
+	check_bad("rules: everything\n", "bad.yaml:1: rules: expected a list of enable: or disable: entries");
+}
+
 static void check_bad(const char *yaml, const char *want)
 {
 	sk_engine_config c;

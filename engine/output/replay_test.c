@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "sk_live.h"
 #include "sk_strbuf.h"
 #include "sk_test.h"
 
@@ -50,6 +52,14 @@ static const test_rule rules[] = {
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
 static char engine[512];
+
+/* engine: saker-engine under $SAKER_BUILD_DIR (default build/), so that
+ * each test also runs alone (SK_TEST_FILTER). */
+static void find_engine(void)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build != NULL ? build : "build");
+}
 static char rules_path[128];
 
 /* Runs cmd and returns its stdout (malloc'ed), NULL on failure to start. */
@@ -199,12 +209,11 @@ static void check_capture(const char *name)
 
 SK_TEST(replay_matches_sysdig_and_golden_files)
 {
-	const char *build = getenv("SAKER_BUILD_DIR");
 	DIR *d;
 	struct dirent *de;
 	int captures = 0;
 
-	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build != NULL ? build : "build");
+	find_engine();
 	SK_CHECK(access(engine, X_OK) == 0);
 	write_rules_file();
 	d = opendir(SCAP_DIR);
@@ -226,6 +235,7 @@ SK_TEST(replay_matches_sysdig_and_golden_files)
 SK_TEST(replay_reports_bad_input)
 {
 	char cmd[1024];
+	find_engine();
 	snprintf(cmd, sizeof(cmd), "'%s' -e /nonexistent.scap -r '%s' 2>&1; echo rc=$?", engine, rules_path);
 	write_rules_file();
 	char *out = run(cmd);
@@ -262,6 +272,7 @@ SK_TEST(replay_reports_bad_input)
 SK_TEST(replay_through_engine_kind)
 {
 	char cmd[1024];
+	find_engine();
 	write_rules_file();
 	snprintf(cmd, sizeof(cmd), "'%s' -e %s/cat_write.scap -r '%s' 2>&1; echo rc=$?", engine, SCAP_DIR, rules_path);
 	char *by_flag = run(cmd);
@@ -280,6 +291,77 @@ SK_TEST(replay_through_engine_kind)
 	SK_CHECK_CONTAINS(out, "rc=2");
 	free(out);
 	unlink(rules_path);
+}
+
+/* Which of the three selection rules alerted in out: "e" (etc open),
+ * "x" (exec), "c" (close), in that order. */
+static const char *which_alerted(const char *out)
+{
+	static char got[4];
+	snprintf(got, sizeof(got), "%s%s%s", strstr(out, "sel-etc ") ? "e" : "", strstr(out, "sel-exec ") ? "x" : "",
+		 strstr(out, "sel-close ") ? "c" : "");
+	return got;
+}
+
+/* falco.yaml's `rules` selection, from a file, from a config_files file
+ * (appended, Falco's default strategy) and from -o, on a real replay. */
+SK_TEST(rules_selection_enables_and_disables)
+{
+	char dir[] = "/tmp/sk_replay_sel_XXXXXX", sel_rules[128], conf[128], confd[128], extra[160], text[256];
+	char cmd[1024];
+	find_engine();
+	SK_CHECK(mkdtemp(dir) != NULL);
+	snprintf(sel_rules, sizeof(sel_rules), "%s/rules.yaml", dir);
+	snprintf(conf, sizeof(conf), "%s/saker.yaml", dir);
+	snprintf(confd, sizeof(confd), "%s/config.d", dir);
+	snprintf(extra, sizeof(extra), "%s/config.d/10-process.yaml", dir);
+	SK_CHECK(sk_live_write_file(
+		sel_rules,
+		"- rule: Sel etc open\n  desc: d\n  condition: evt.type in (open, openat) and evt.dir=< and fd.name "
+		"startswith /etc\n  output: \"sel-etc %fd.name\"\n  priority: WARNING\n  tags: [filesystem, sel]\n"
+		"- rule: Sel exec\n  desc: d\n  condition: evt.type=execve and evt.dir=<\n"
+		"  output: \"sel-exec %proc.name\"\n  priority: WARNING\n  tags: [process, sel]\n"
+		"- rule: Sel close\n  desc: d\n  condition: evt.type=close and evt.dir=> and fd.num>=3\n"
+		"  output: \"sel-close %fd.name\"\n  priority: WARNING\n  tags: [filesystem]\n"));
+	SK_CHECK(mkdir(confd, 0755) == 0);
+	snprintf(text, sizeof(text),
+		 "rules:\n  - disable:\n      rule: \"*\"\n  - enable:\n      rule: Sel c*\nconfig_files: [%s]\n", confd);
+	SK_CHECK(sk_live_write_file(conf, text));
+
+	static const struct {
+		const char *args;
+		const char *want;
+	} cases[] = {
+		{"", "exc"},
+		{"-o 'rules[].disable.tag=filesystem'", "x"},
+		{"-o 'rules[].disable.rule=*' -o 'rules[].enable.tag=sel' -o 'rules[].disable.rule=Sel e*c'", "e"},
+		{"-c CONF", "c"},
+		{"-c CONF -o 'rules[].enable.rule=Sel etc open'", "ec"},
+		/* a config_files file appends its entries (append strategy) */
+		{"-c CONF EXTRA:rules: [{enable: {tag: process}}]", "xc"},
+		/* a malformed entry stops the start and says where */
+		{"-c CONF EXTRA:priority: debug\nrules:\n  - enable: process\n", "10-process.yaml:3: rules: expected"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *extra_text = strstr(cases[i].args, " EXTRA:");
+		bool with_conf = strncmp(cases[i].args, "-c CONF", 7) == 0;
+		if (extra_text != NULL) {
+			SK_CHECK(sk_live_write_file(extra, extra_text + 7));
+		}
+		snprintf(cmd, sizeof(cmd), "'%s' -e %s/cat_write.scap -r '%s' %s%s %s 2>&1; echo rc=$?", engine, SCAP_DIR,
+			 sel_rules, with_conf ? "-c " : "", with_conf ? conf : "",
+			 with_conf ? (extra_text != NULL ? "" : cases[i].args + 7) : cases[i].args);
+		char *out = run(cmd);
+		if (strchr(cases[i].want, ':') != NULL) {
+			SK_CHECK_CONTAINS(out, cases[i].want);
+			SK_CHECK_CONTAINS(out, "rc=2");
+		} else {
+			SK_CHECK_STR(which_alerted(out), cases[i].want);
+			SK_CHECK_CONTAINS(out, "rc=0");
+		}
+		free(out);
+	}
+	sk_live_remove_dir(dir);
 }
 
 SK_TEST_MAIN()

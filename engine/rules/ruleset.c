@@ -466,6 +466,55 @@ static void warn_unused(sk_ruleset *rs)
 	}
 }
 
+/* Falco's rule-name wildcard: '*' matches any run of characters, every
+ * other character itself. Backtracks to the last '*' only, which is
+ * enough for a pattern made of literal runs and stars. */
+static bool wildcard_match(const char *pattern, const char *name)
+{
+	const char *star = NULL, *resume = NULL;
+	while (*name != '\0') {
+		if (*pattern == '*') {
+			star = pattern++;
+			resume = name;
+		} else if (*pattern == *name) {
+			pattern++;
+			name++;
+		} else if (star != NULL) {
+			pattern = star + 1;
+			name = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*pattern == '*') {
+		pattern++;
+	}
+	return *pattern == '\0';
+}
+
+sk_err sk_ruleset_select(sk_ruleset *rs, bool enable, const char *name_pattern, const char *tag, size_t *matched)
+{
+	size_t n = 0;
+	if (rs == NULL || rs->compiled) {
+		return SK_EINVAL;
+	}
+	for (size_t i = 0; i < rs->nrules; i++) {
+		sk_rule_def *rd = &rs->rules[i];
+		bool hit = name_pattern != NULL && wildcard_match(name_pattern, rd->name);
+		for (uint32_t t = 0; !hit && tag != NULL && t < rd->ntags; t++) {
+			hit = strcmp(rd->tags[t], tag) == 0;
+		}
+		if (hit) {
+			rd->enabled = enable;
+			n++;
+		}
+	}
+	if (matched != NULL) {
+		*matched = n;
+	}
+	return SK_OK;
+}
+
 sk_err sk_ruleset_compile(sk_ruleset *rs)
 {
 	if (rs->compiled) {

@@ -80,6 +80,13 @@ sk_err sk_ruleset_load_path(sk_ruleset *rs, const char *path);
 #define SK_RULES_MAX_DIR_FILES 4096u
 /* Loads rules from memory; name is used in diagnostics. */
 sk_err sk_ruleset_load_string(sk_ruleset *rs, const char *name, const char *text, size_t len);
+/* falco.yaml's `rules` selection, after the last load and before
+ * compiling: enables (or disables) every rule whose name matches
+ * name_pattern ('*' matches any run of characters; NULL: none) and every
+ * rule tagged tag (NULL: none), overriding the files' enabled. Applied in
+ * the configuration's order. *matched (optional) gets how many rules it
+ * touched. SK_EINVAL once compiled. */
+sk_err sk_ruleset_select(sk_ruleset *rs, bool enable, const char *name_pattern, const char *tag, size_t *matched);
 /* Compiles every enabled rule and builds the event-type index. Returns
  * SK_EPARSE when any rule or macro failed to compile. */
 sk_err sk_ruleset_compile(sk_ruleset *rs);

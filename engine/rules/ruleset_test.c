@@ -291,6 +291,63 @@ SK_TEST(priorities_and_min_priority)
 	sk_ruleset_free(rs);
 }
 
+#define TAGGED(name, tags, enabled)                                                                          \
+	"- rule: " name "\n  desc: d\n  output: o\n  priority: INFO\n  condition: t.s = bash\n  tags: " tags \
+	"\n  enabled: " enabled "\n"
+
+/* Loads the tagged rules, applies the selections ("+pattern" / "-pattern"
+ * by name, "+#tag" / "-#tag" by tag) in order, compiles; the rules left. */
+static const char *selected(const char *const *steps, size_t n, size_t *last_matched)
+{
+	const char *yaml = TAGGED("Read sensitive file", "[filesystem, mitre_credential_access]", "true")
+		TAGGED("Write below etc", "[filesystem]", "true") TAGGED("Netcat started", "[network, process]", "true")
+			TAGGED("Sudo run", "[process]", "false");
+	sk_ruleset *rs = NULL;
+	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .match_all = true, .env = &tev_env};
+	SK_CHECK_INT(sk_ruleset_new(&opts, &rs), SK_OK);
+	SK_CHECK_INT(sk_ruleset_load_string(rs, "t.yaml", yaml, strlen(yaml)), SK_OK);
+	for (size_t i = 0; i < n; i++) {
+		bool by_tag = steps[i][1] == '#';
+		const char *what = steps[i] + (by_tag ? 2 : 1);
+		SK_CHECK_INT(sk_ruleset_select(rs, steps[i][0] == '+', by_tag ? NULL : what, by_tag ? what : NULL,
+					       last_matched),
+			     SK_OK);
+	}
+	SK_CHECK_INT(sk_ruleset_compile(rs), SK_OK);
+	SK_CHECK_INT(sk_ruleset_select(rs, true, "*", NULL, NULL), SK_EINVAL); /* too late */
+	static char names[256];
+	names[0] = '\0';
+	for (size_t i = 0; i < sk_ruleset_rule_count(rs); i++) {
+		size_t len = strlen(names);
+		snprintf(names + len, sizeof(names) - len, "%s%s", i ? "," : "", sk_ruleset_rule(rs, i)->name);
+	}
+	sk_ruleset_free(rs);
+	return names;
+}
+
+SK_TEST(rules_selection_by_name_wildcard_and_tag)
+{
+	size_t matched = 0;
+	SK_CHECK_STR(selected(NULL, 0, NULL), "Read sensitive file,Write below etc,Netcat started");
+	/* Falco's example: everything off, then two on by name */
+	static const char *const only_two[] = {"-*", "+Netcat started", "+Sudo run"};
+	SK_CHECK_STR(selected(only_two, 3, &matched), "Netcat started,Sudo run");
+	SK_CHECK_INT(matched, 1);
+	static const char *const by_tag[] = {"-#filesystem"};
+	SK_CHECK_STR(selected(by_tag, 1, &matched), "Netcat started");
+	SK_CHECK_INT(matched, 2);
+	static const char *const tag_on[] = {"-*", "+#process"};
+	SK_CHECK_STR(selected(tag_on, 2, NULL), "Netcat started,Sudo run");
+	/* wildcards anywhere; order decides */
+	static const char *const wild[] = {"-*e*", "+W*etc", "+*file"};
+	SK_CHECK_STR(selected(wild, 3, NULL), "Read sensitive file,Write below etc");
+	static const char *const none[] = {"-Write", "-etc", "-*x*y*", "-#nosuchtag"};
+	SK_CHECK_STR(selected(none, 4, &matched), "Read sensitive file,Write below etc,Netcat started");
+	SK_CHECK_INT(matched, 0);
+	static const char *const exact_star[] = {"-Netcat*started", "-**Read*file**"};
+	SK_CHECK_STR(selected(exact_star, 2, NULL), "Write below etc");
+}
+
 SK_TEST(list_override_append_replace_and_legacy_append)
 {
 	const char *yaml = "- list: L\n  items: [a]\n"
