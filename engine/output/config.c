@@ -909,6 +909,75 @@ static sk_err walk_map(walk *w, yaml_node_t *map, const char *prefix)
 	return err;
 }
 
+#define ENV_MAX_VALUE (1u << 20) /* a scalar after ${VAR} expansion */
+
+/* Falco's environment references in a configuration value: "${NAME}"
+ * becomes NAME's value (nothing when unset), "$${" a literal "${"; a "${"
+ * with no "}" after it leaves the rest as it is. */
+static sk_err expand_env(const char *in, size_t len, sk_strbuf *out)
+{
+	size_t i = 0;
+	while (i < len && out->len <= ENV_MAX_VALUE) {
+		const char *close = NULL;
+		bool ref = in[i] == '$' && i + 1 < len && in[i + 1] == '{';
+		bool escaped = in[i] == '$' && i + 2 < len && in[i + 1] == '$' && in[i + 2] == '{';
+		if (ref || escaped) {
+			close = memchr(in + i, '}', len - i);
+		}
+		if ((ref || escaped) && close == NULL) {
+			sk_strbuf_append(out, in + i, len - i);
+			break;
+		}
+		if (ref) {
+			char name[256];
+			size_t n = (size_t)(close - (in + i + 2));
+			const char *value = NULL;
+			if (n < sizeof(name)) {
+				memcpy(name, in + i + 2, n);
+				name[n] = '\0';
+				value = getenv(name);
+			}
+			sk_strbuf_puts(out, value != NULL ? value : "");
+			i = (size_t)(close - in) + 1;
+		} else if (escaped) {
+			sk_strbuf_puts(out, "$");
+			i += 2; /* on to the "{", copied as text */
+		} else {
+			sk_strbuf_append(out, in + i, 1);
+			i++;
+		}
+	}
+	return out->len <= ENV_MAX_VALUE ? SK_OK : SK_ERANGE;
+}
+
+/* Replaces every scalar of doc holding a "$" with its expansion, as Falco
+ * does once a configuration file is read (the rules files are not). */
+static sk_err expand_document(yaml_document_t *doc, const char *name, sk_strbuf *why)
+{
+	for (yaml_node_t *n = doc->nodes.start; n < doc->nodes.top; n++) {
+		if (n->type != YAML_SCALAR_NODE || memchr(n->data.scalar.value, '$', n->data.scalar.length) == NULL) {
+			continue;
+		}
+		sk_strbuf out = SK_STRBUF_INIT;
+		if (expand_env((const char *)n->data.scalar.value, n->data.scalar.length, &out) != SK_OK) {
+			sk_strbuf_printf(why, "%s:%lu: longer than %u bytes once ${...} is expanded", name,
+					 (unsigned long)n->start_mark.line + 1, ENV_MAX_VALUE);
+			sk_strbuf_free(&out);
+			return SK_ERANGE;
+		}
+		char *copy = strdup(sk_strbuf_str(&out));
+		size_t copy_len = out.len;
+		sk_strbuf_free(&out);
+		if (copy == NULL) {
+			return SK_ENOMEM;
+		}
+		free(n->data.scalar.value); /* libyaml allocates with malloc and frees with free */
+		n->data.scalar.value = (yaml_char_t *)copy;
+		n->data.scalar.length = copy_len;
+	}
+	return SK_OK;
+}
+
 /* One file's text merged into c as how says. */
 static sk_err load_text(sk_engine_config *c, const char *name, const char *text, size_t len, merge *how,
 			sk_strbuf *why)
@@ -934,9 +1003,10 @@ static sk_err load_text(sk_engine_config *c, const char *name, const char *text,
 		return SK_EPARSE;
 	}
 	root = yaml_document_get_root_node(&doc);
-	if (root != NULL && root->type == YAML_MAPPING_NODE) {
+	err = expand_document(&doc, name, why);
+	if (err == SK_OK && root != NULL && root->type == YAML_MAPPING_NODE) {
 		err = walk_map(&w, root, "");
-	} else if (root != NULL) {
+	} else if (err == SK_OK && root != NULL) {
 		sk_strbuf_printf(why, "%s:%lu: the configuration must be a mapping", name,
 				 (unsigned long)root->start_mark.line + 1);
 		err = SK_EPARSE;

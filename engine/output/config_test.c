@@ -218,6 +218,31 @@ SK_TEST(values_and_overrides)
 	sk_strbuf_free(&why);
 }
 
+SK_TEST(environment_references_expand)
+{
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	setenv("SK_TEST_HOOK", "https://hooks.example/abc", 1);
+	setenv("SK_TEST_DIR", "/etc/saker", 1);
+	unsetenv("SK_TEST_UNSET");
+	static const char yaml[] = "http_output:\n  url: ${SK_TEST_HOOK}/in\nrules_files:\n  - ${SK_TEST_DIR}/rules.d\n"
+				   "  - /x/${SK_TEST_UNSET}y\nprogram_output:\n  program: echo $${HOME} $HOME ${broken\n"
+				   "file_output:\n  filename: a$$${SK_TEST_DIR}\n";
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "env.yaml", yaml, sizeof(yaml) - 1, &why), SK_OK);
+	SK_CHECK_STR(c.out.http_url, "https://hooks.example/abc/in");
+	SK_CHECK(c.nrules_files == 2);
+	SK_CHECK_STR(c.rules_files[0], "/etc/saker/rules.d");
+	SK_CHECK_STR(c.rules_files[1], "/x/y"); /* unset: nothing */
+	SK_CHECK_STR(c.out.program, "echo ${HOME} $HOME ${broken"); /* $${ is a literal ${ */
+	SK_CHECK_STR(c.out.file_name, "a$${SK_TEST_DIR}");
+	/* -o values are taken as typed, as Falco's */
+	SK_CHECK_INT(sk_engine_config_set(&c, "http_output.url", "${SK_TEST_HOOK}", &why), SK_OK);
+	SK_CHECK_STR(c.out.http_url, "${SK_TEST_HOOK}");
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
 static void check_bad(const char *yaml, const char *want);
 
 SK_TEST(rules_selection_entries)
