@@ -2,6 +2,7 @@
  * and http outputs, plus nng PUSH to saker-sidekick). Each runs on the
  * output worker thread only. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/push.h>
 #include <nng/supplemental/util/platform.h>
@@ -164,6 +165,10 @@ typedef struct http_ch {
 	CURL *curl;
 	struct curl_slist *headers;
 	bool json;
+	uint32_t timeout_retries; /* http_output.max_consecutive_timeouts */
+	bool echo;		  /* http_output.echo */
+	size_t echoed;		  /* bytes of the current answer echoed */
+	char echoed_last;	  /* and the last of them */
 } http_ch;
 
 static size_t discard(char *ptr, size_t size, size_t n, void *user)
@@ -181,6 +186,18 @@ static sk_err http_emit(sk_output_channel *ch, const char *line, size_t len, con
 	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, h->json ? json : line);
 	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)(h->json ? json_len : len));
 	rc = curl_easy_perform(h->curl);
+	/* a slow receiver gets a few more tries, as Falco gives it */
+	for (uint32_t retry = 0; rc == CURLE_OPERATION_TIMEDOUT && retry < h->timeout_retries; retry++) {
+		rc = curl_easy_perform(h->curl);
+	}
+	if (h->echo && h->echoed > 0) {
+		/* one answer per line, so the next alert on stdout starts its own */
+		if (h->echoed_last != '\n') {
+			fputc('\n', stdout);
+		}
+		fflush(stdout);
+		h->echoed = 0;
+	}
 	if (rc != CURLE_OK) {
 		return SK_EIO;
 	}
@@ -197,6 +214,68 @@ static void http_close(sk_output_channel *ch)
 }
 
 static const sk_output_channel_ops http_ops = {.name = "http", .emit = http_emit, .close = http_close};
+
+/* echo: the server's answer on stdout. */
+static size_t echo_answer(char *ptr, size_t size, size_t n, void *user)
+{
+	http_ch *h = user;
+	size_t len = size * n;
+	if (len > 0) {
+		fwrite(ptr, 1, len, stdout);
+		h->echoed += len;
+		h->echoed_last = ptr[len - 1];
+	}
+	return len;
+}
+
+/* A file http_output names must be readable now, not at the first alert. */
+static bool readable(const char *key, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		sk_error("http_output.%s: %s: %s", key, path, strerror(errno));
+		return false;
+	}
+	fclose(f);
+	return true;
+}
+
+/* The TLS and transfer settings, as Falco's http output sets them. */
+static bool http_tls_setup(http_ch *h, const sk_output_config *cfg)
+{
+	CURL *c = h->curl;
+	if (cfg->http_mtls) {
+		if (!readable("client_cert", cfg->http_client_cert) || !readable("client_key", cfg->http_client_key)) {
+			return false;
+		}
+		curl_easy_setopt(c, CURLOPT_SSLCERT, cfg->http_client_cert);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->http_client_key);
+	}
+	if (cfg->http_ca_cert[0] != '\0') {
+		if (!readable("ca_cert", cfg->http_ca_cert)) {
+			return false;
+		}
+		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->http_ca_cert);
+	} else if (cfg->http_ca_bundle[0] != '\0') {
+		if (!readable("ca_bundle", cfg->http_ca_bundle)) {
+			return false;
+		}
+		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->http_ca_bundle);
+	} else if (cfg->http_ca_path[0] != '\0') {
+		curl_easy_setopt(c, CURLOPT_CAPATH, cfg->http_ca_path);
+	}
+	h->echo = cfg->http_echo;
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, cfg->http_echo ? echo_answer : discard);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	if (cfg->http_compress_uploads) {
+		curl_easy_setopt(c, CURLOPT_TRANSFER_ENCODING, 1L);
+	}
+	if (cfg->http_keep_alive) {
+		curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	}
+	h->timeout_retries = cfg->http_max_consecutive_timeouts < 255 ? cfg->http_max_consecutive_timeouts : 255;
+	return true;
+}
 
 sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out)
 {
@@ -222,7 +301,6 @@ sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out)
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
 	curl_easy_setopt(h->curl, CURLOPT_USERAGENT,
 			 cfg->http_user_agent != NULL ? cfg->http_user_agent : "falcosecurity/falco");
-	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
 	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, 5000L);
@@ -230,6 +308,10 @@ sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out)
 	if (cfg->http_insecure) {
 		curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (!http_tls_setup(h, cfg)) {
+		http_close(&h->base);
+		return SK_EINVAL;
 	}
 	*out = &h->base;
 	return SK_OK;

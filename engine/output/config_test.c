@@ -30,6 +30,11 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK_STR(c.out.file_name, "./events.txt");
 	SK_CHECK(!c.out.http_enabled);
 	SK_CHECK_STR(c.out.http_user_agent, "falcosecurity/falco");
+	SK_CHECK_STR(c.out.http_ca_path, "/etc/ssl/certs");
+	SK_CHECK_STR(c.out.http_ca_cert, "");
+	SK_CHECK_STR(c.out.http_client_key, "/etc/ssl/certs/client.key");
+	SK_CHECK(!c.out.http_mtls && !c.out.http_echo && !c.out.http_compress_uploads && !c.out.http_keep_alive);
+	SK_CHECK_INT(c.out.http_max_consecutive_timeouts, 5);
 	SK_CHECK_INT(c.out.queue_capacity, 0);
 	/* syscall_event_drops and base_syscalls as upstream ships them */
 	SK_CHECK(c.drops.threshold > 0.099 && c.drops.threshold < 0.101);

@@ -20,9 +20,16 @@ sk_err sk_output_config_defaults(sk_output_config *cfg)
 	cfg->program = strdup("jq '{text: .output}' | curl -d @- -X POST https://hooks.slack.com/services/XXX");
 	cfg->http_url = strdup("http://some.url/some/path/");
 	cfg->http_user_agent = strdup("falcosecurity/falco");
+	cfg->http_ca_cert = strdup("");
+	cfg->http_ca_bundle = strdup("");
+	cfg->http_ca_path = strdup("/etc/ssl/certs");
+	cfg->http_client_cert = strdup("/etc/ssl/certs/client.crt");
+	cfg->http_client_key = strdup("/etc/ssl/certs/client.key");
+	cfg->http_max_consecutive_timeouts = 5;
 	cfg->nng_url = strdup(SK_OUTPUT_NNG_DEFAULT_URL);
 	if (cfg->file_name == NULL || cfg->program == NULL || cfg->http_url == NULL || cfg->http_user_agent == NULL ||
-	    cfg->nng_url == NULL) {
+	    cfg->http_ca_cert == NULL || cfg->http_ca_bundle == NULL || cfg->http_ca_path == NULL ||
+	    cfg->http_client_cert == NULL || cfg->http_client_key == NULL || cfg->nng_url == NULL) {
 		sk_output_config_free(cfg);
 		return SK_ENOMEM;
 	}
@@ -38,8 +45,15 @@ void sk_output_config_free(sk_output_config *cfg)
 	free(cfg->program);
 	free(cfg->http_url);
 	free(cfg->http_user_agent);
+	free(cfg->http_ca_cert);
+	free(cfg->http_ca_bundle);
+	free(cfg->http_ca_path);
+	free(cfg->http_client_cert);
+	free(cfg->http_client_key);
 	free(cfg->nng_url);
 	cfg->file_name = cfg->program = cfg->http_url = cfg->http_user_agent = cfg->nng_url = NULL;
+	cfg->http_ca_cert = cfg->http_ca_bundle = cfg->http_ca_path = NULL;
+	cfg->http_client_cert = cfg->http_client_key = NULL;
 }
 
 /* ---- formats ------------------------------------------------------------ */

@@ -47,6 +47,18 @@ typedef struct sk_output_config {
 	char *http_url;                    /* http_output.url */
 	char *http_user_agent;             /* http_output.user_agent */
 	bool http_insecure;                /* http_output.insecure */
+	/* http_output TLS and transfer settings, as Falco's: the server is
+	 * verified against ca_cert, else ca_bundle, else the ca_path
+	 * directory; mtls presents client_cert/client_key; echo copies the
+	 * server's answer to stdout; compress_uploads asks for a compressed
+	 * answer (curl's TE, what Falco sets); keep_alive sends TCP
+	 * keep-alives; a post timing out is retried max_consecutive_timeouts
+	 * times. */
+	char *http_ca_cert, *http_ca_bundle, *http_ca_path;
+	bool http_mtls;
+	char *http_client_cert, *http_client_key;
+	bool http_echo, http_compress_uploads, http_keep_alive;
+	uint32_t http_max_consecutive_timeouts;
 	bool nng_enabled;                  /* nng_output.enabled (Saker) */
 	char *nng_url;                     /* nng_output.url */
 } sk_output_config;

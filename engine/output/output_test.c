@@ -1,11 +1,13 @@
 /* output_test.c: Falco's JSON and text formats byte for byte, and every
  * channel against a real peer: a file, a program, an HTTP server on
- * loopback (libmicrohttpd, random port) and an nng PULL socket (single
+ * loopback (libmicrohttpd, random port; over TLS too, with a CA and client
+ * certificates made by openssl) and an nng PULL socket (single
  * alerts when idle, '\n'-separated batches under a backlog, every alert of a
  * failed batch counted); plus the bounded queue counting what it drops. */
 #define _GNU_SOURCE
 #include "output.h"
 
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/pull.h>
@@ -174,15 +176,31 @@ SK_TEST(file_and_program_channels)
 	sk_output_config_free(&c);
 }
 
-/* A loopback HTTP receiver that keeps what it was sent. */
+/* A loopback HTTP receiver that keeps what it was sent. Over TLS (a
+ * daemon started with MHD_OPTION_HTTPS_MEM_TRUST) it wants a client
+ * certificate signed by its CA: a post without one is counted as refused
+ * and answered 403. */
 typedef struct receiver {
 	pthread_mutex_t mu;
 	int posts;
 	char body[8192];
 	char content_type[128];
 	char user_agent[128];
-	int status; /* answer with this */
+	char te[64];	      /* the TE header (http_output.compress_uploads) */
+	int status;	      /* answer with this */
+	long stall_ms;	      /* the next answer waits this long (once) */
+	int verified, refused; /* TLS client certificates */
 } receiver;
+
+/* Whether conn is TLS with a client certificate its CA signed. */
+static bool client_verified(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	gnutls_session_t tls = ci != NULL ? (gnutls_session_t)ci->tls_session : NULL;
+	unsigned status = 1, npeers = 0;
+	return tls != NULL && gnutls_certificate_verify_peers2(tls, &status) == 0 && status == 0 &&
+	       gnutls_certificate_get_peers(tls, &npeers) != NULL && npeers > 0;
+}
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *data, size_t *size, void **state)
@@ -209,32 +227,56 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	pthread_mutex_lock(&r->mu);
 	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	const char *ua = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
+	const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "TE");
 	snprintf(r->content_type, sizeof(r->content_type), "%s", ct != NULL ? ct : "");
 	snprintf(r->user_agent, sizeof(r->user_agent), "%s", ua != NULL ? ua : "");
+	snprintf(r->te, sizeof(r->te), "%s", te != NULL ? te : "");
 	if (strcmp(method, "POST") == 0) {
 		r->posts++;
 	}
 	int status = r->status;
+	if (MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION) != NULL) {
+		bool ok = client_verified(conn);
+		r->verified += ok;
+		r->refused += !ok;
+		status = ok ? status : 403;
+	}
+	long stall = r->stall_ms;
+	r->stall_ms = 0;
 	pthread_mutex_unlock(&r->mu);
+	if (stall > 0) {
+		struct timespec ts = {stall / 1000, (stall % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
 	struct MHD_Response *resp = MHD_create_response_from_buffer(2, (void *)"{}", MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
 
+/* Starts a plain HTTP receiver on a loopback port (extra MHD flags
+ * added) and writes its URL; NULL when it cannot start. */
+static struct MHD_Daemon *start_receiver(receiver *r, unsigned flags, char *url, size_t cap)
+{
+	pthread_mutex_init(&r->mu, NULL);
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | flags, 0, NULL,
+						NULL, on_request, r, MHD_OPTION_END);
+	SK_CHECK(d != NULL);
+	if (d != NULL) {
+		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+		snprintf(url, cap, "http://127.0.0.1:%u/", info->port);
+	}
+	return d;
+}
+
 SK_TEST(http_channel_posts_each_alert)
 {
 	receiver r = {.status = 200};
-	pthread_mutex_init(&r.mu, NULL);
-	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-						on_request, &r, MHD_OPTION_END);
-	SK_CHECK(d != NULL);
+	char url[64];
+	struct MHD_Daemon *d = start_receiver(&r, 0, url, sizeof(url));
 	if (d == NULL) {
 		return;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	char url[64];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/", info->port);
 	sk_output_config c = config();
 	sk_outputs *o = NULL;
 	sk_alert a = sample_alert();
@@ -263,6 +305,179 @@ SK_TEST(http_channel_posts_each_alert)
 	SK_CHECK_INT(st.sent, 4);
 	SK_CHECK_INT(st.failed, 1);
 	sk_outputs_close(o);
+	MHD_stop_daemon(d);
+	pthread_mutex_destroy(&r.mu);
+	sk_output_config_free(&c);
+}
+
+/* A CA, a server certificate for 127.0.0.1 and a client certificate it
+ * signed, made with openssl in dir (ca.pem, server.pem/.key,
+ * client.pem/.key). */
+static bool make_certificates(const char *dir)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && P='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes' && "
+		 "openssl req -x509 $P -keyout ca.key -out ca.pem -days 1 -subj /CN=saker-test-ca && "
+		 "printf 'subjectAltName=IP:127.0.0.1\\n' > server.ext && "
+		 "openssl req $P -keyout server.key -out server.csr -subj /CN=127.0.0.1 && "
+		 "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 "
+		 "-extfile server.ext -out server.pem && "
+		 "openssl req $P -keyout client.key -out client.csr -subj /CN=saker-engine && "
+		 "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -out client.pem",
+		 dir);
+	return system(cmd) == 0;
+}
+
+/* Posts n alerts through an http channel set by c; returns sent, failed. */
+static void post_alerts(sk_output_config *c, int n, uint64_t *sent, uint64_t *failed)
+{
+	sk_outputs *o = NULL;
+	sk_alert a = sample_alert();
+	sk_outputs_stats st = {0};
+	SK_CHECK_INT(sk_outputs_open(c, &o), SK_OK);
+	for (int i = 0; o != NULL && i < n; i++) {
+		SK_CHECK_INT(sk_outputs_submit(o, &a), SK_OK);
+	}
+	if (o != NULL) {
+		sk_outputs_drain(o);
+		sk_outputs_stats_get(o, &st);
+		sk_outputs_close(o);
+	}
+	*sent = st.sent;
+	*failed = st.failed;
+}
+
+static void set_str(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = strdup(value);
+}
+
+SK_TEST(http_channel_tls_ca_and_client_certificates)
+{
+	char dir[] = "/tmp/sk_output_tls_XXXXXX", path[256], key[65536], cert[65536], ca[65536];
+	SK_CHECK(mkdtemp(dir) != NULL);
+	SK_CHECK(make_certificates(dir));
+	snprintf(path, sizeof(path), "%s/server.key", dir);
+	snprintf(key, sizeof(key), "%s", slurp(path));
+	snprintf(path, sizeof(path), "%s/server.pem", dir);
+	snprintf(cert, sizeof(cert), "%s", slurp(path));
+	snprintf(path, sizeof(path), "%s/ca.pem", dir);
+	snprintf(ca, sizeof(ca), "%s", slurp(path));
+	receiver r = {.status = 200};
+	pthread_mutex_init(&r.mu, NULL);
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_ERROR_LOG, 0,
+						NULL, NULL, on_request, &r, MHD_OPTION_HTTPS_MEM_KEY, key,
+						MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_TRUST, ca,
+						MHD_OPTION_END);
+	SK_CHECK(d != NULL);
+	if (d == NULL) {
+		return;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char url[64], file[256];
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u/", info->port);
+	sk_output_config c = config();
+	uint64_t sent = 0, failed = 0;
+	c.stdout_enabled = false;
+	c.http_enabled = true;
+	c.json_output = true;
+	set_str(&c.http_url, url);
+	snprintf(file, sizeof(file), "%s/ca.pem", dir);
+	set_str(&c.http_ca_cert, file);
+	c.http_mtls = true;
+	snprintf(file, sizeof(file), "%s/client.pem", dir);
+	set_str(&c.http_client_cert, file);
+	snprintf(file, sizeof(file), "%s/client.key", dir);
+	set_str(&c.http_client_key, file);
+
+	/* ca_cert verifies the server, mtls presents the client certificate */
+	post_alerts(&c, 2, &sent, &failed);
+	SK_CHECK(sent == 2 && failed == 0);
+	pthread_mutex_lock(&r.mu);
+	SK_CHECK(r.verified == 2 && r.refused == 0);
+	SK_CHECK_STR(r.te, "");
+	pthread_mutex_unlock(&r.mu);
+
+	/* ca_bundle does the same when ca_cert is empty */
+	snprintf(file, sizeof(file), "%s/ca.pem", dir);
+	set_str(&c.http_ca_bundle, file);
+	set_str(&c.http_ca_cert, "");
+	c.http_compress_uploads = true; /* Falco's meaning: a TE request header */
+	post_alerts(&c, 1, &sent, &failed);
+	SK_CHECK(sent == 1 && failed == 0);
+	pthread_mutex_lock(&r.mu);
+	SK_CHECK(r.verified == 3);
+	SK_CHECK_CONTAINS(r.te, "gzip");
+	pthread_mutex_unlock(&r.mu);
+
+	/* without the CA (an empty ca_path) the server is not trusted */
+	set_str(&c.http_ca_bundle, "");
+	set_str(&c.http_ca_path, dir);
+	post_alerts(&c, 1, &sent, &failed);
+	SK_CHECK(sent == 0 && failed == 1);
+
+	/* without mtls the receiver refuses the post */
+	set_str(&c.http_ca_cert, file);
+	c.http_mtls = false;
+	post_alerts(&c, 1, &sent, &failed);
+	SK_CHECK(sent == 0 && failed == 1);
+	pthread_mutex_lock(&r.mu);
+	SK_CHECK(r.verified == 3 && r.refused == 1);
+	pthread_mutex_unlock(&r.mu);
+
+	/* echo: the receiver's answer on stdout, a line per post */
+	c.http_mtls = true;
+	c.http_echo = true;
+	snprintf(file, sizeof(file), "%s/stdout.txt", dir);
+	fflush(stdout);
+	int saved = dup(1);
+	FILE *capture = freopen(file, "w", stdout);
+	SK_CHECK(capture != NULL);
+	post_alerts(&c, 2, &sent, &failed);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	SK_CHECK(sent == 2);
+	SK_CHECK_STR(slurp(file), "{}\n{}\n");
+
+	/* a certificate file that is not there stops the start */
+	snprintf(file, sizeof(file), "%s/nothing.key", dir);
+	set_str(&c.http_client_key, file);
+	sk_outputs *o = NULL;
+	SK_CHECK_INT(sk_outputs_open(&c, &o), SK_EINVAL);
+	SK_CHECK(o == NULL);
+	MHD_stop_daemon(d);
+	pthread_mutex_destroy(&r.mu);
+	sk_output_config_free(&c);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	SK_CHECK(system(path) == 0);
+}
+
+/* http_output.max_consecutive_timeouts: a post the receiver leaves
+ * unanswered past the 5 s timeout is posted again (about 6 s). */
+SK_TEST(http_channel_retries_a_timed_out_post)
+{
+	receiver r = {.status = 200, .stall_ms = 6000};
+	char url[64];
+	/* a thread per connection: the retry is answered while the first waits */
+	struct MHD_Daemon *d = start_receiver(&r, MHD_USE_THREAD_PER_CONNECTION, url, sizeof(url));
+	if (d == NULL) {
+		return;
+	}
+	sk_output_config c = config();
+	uint64_t sent = 0, failed = 0;
+	c.stdout_enabled = false;
+	c.http_enabled = true;
+	free(c.http_url);
+	c.http_url = strdup(url);
+	c.http_max_consecutive_timeouts = 1;
+	post_alerts(&c, 1, &sent, &failed);
+	SK_CHECK(sent == 1 && failed == 0);
+	pthread_mutex_lock(&r.mu);
+	SK_CHECK_INT(r.posts, 2); /* the stalled one and its retry */
+	pthread_mutex_unlock(&r.mu);
 	MHD_stop_daemon(d);
 	pthread_mutex_destroy(&r.mu);
 	sk_output_config_free(&c);
