@@ -1,4 +1,4 @@
-/* channels.c: the built-in output channels (Falco's stdout, file, program
+/* channels.c: the built-in output channels (Falco's stdout, syslog, file, program
  * and http outputs, plus nng PUSH to saker-sidekick). Each runs on the
  * output worker thread only. */
 #include <curl/curl.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "output.h"
 #include "sk_log.h"
@@ -35,10 +36,10 @@ static sk_err write_line(FILE *f, const char *line, size_t len, bool buffered)
 	return SK_OK;
 }
 
-static sk_err stdout_emit(sk_output_channel *ch, const char *line, size_t len, const char *json, size_t json_len)
+static sk_err stdout_emit(sk_output_channel *ch, const sk_output_item *item)
 {
 	stream_ch *s = (stream_ch *)ch;
-	return write_line(stdout, line, len, s->buffered);
+	return write_line(stdout, item->line, item->line_len, s->buffered);
 }
 
 static void stream_close(sk_output_channel *ch)
@@ -98,7 +99,7 @@ static FILE *stream_open(stream_ch *s)
 	return s->is_program ? popen(s->target, "w") : fopen(s->target, "a");
 }
 
-static sk_err stream_emit(sk_output_channel *ch, const char *line, size_t len, const char *json, size_t json_len)
+static sk_err stream_emit(sk_output_channel *ch, const sk_output_item *item)
 {
 	stream_ch *s = (stream_ch *)ch;
 	sk_err err;
@@ -109,7 +110,7 @@ static sk_err stream_emit(sk_output_channel *ch, const char *line, size_t len, c
 			return SK_EIO;
 		}
 	}
-	err = write_line(s->f, line, len, s->buffered && s->keep_alive);
+	err = write_line(s->f, item->line, item->line_len, s->buffered && s->keep_alive);
 	if (!s->keep_alive || err != SK_OK) {
 		int rc = s->is_program ? pclose(s->f) : fclose(s->f);
 		s->f = NULL;
@@ -158,6 +159,35 @@ sk_err sk_output_program_open(const sk_output_config *cfg, sk_output_channel **o
 	return stream_new(&program_ops, cfg, cfg->program, cfg->program_keep_alive, true, out);
 }
 
+/* ---- syslog ---------------------------------------------------------------- */
+
+static sk_err syslog_emit(sk_output_channel *ch, const sk_output_item *item)
+{
+	(void)ch;
+	/* no delivery report: syslog(3) drops what no daemon takes, as in Falco */
+	syslog(LOG_USER | (item->severity & 7), "%.*s", (int)item->line_len, item->line);
+	return SK_OK;
+}
+
+static void syslog_close(sk_output_channel *ch)
+{
+	free(ch);
+}
+
+static const sk_output_channel_ops syslog_ops = {.name = "syslog", .emit = syslog_emit, .close = syslog_close};
+
+sk_err sk_output_syslog_open(const sk_output_config *cfg, sk_output_channel **out)
+{
+	(void)cfg;
+	sk_output_channel *ch = calloc(1, sizeof(*ch));
+	if (ch == NULL) {
+		return SK_ENOMEM;
+	}
+	ch->ops = &syslog_ops;
+	*out = ch;
+	return SK_OK;
+}
+
 /* ---- http ------------------------------------------------------------------ */
 
 typedef struct http_ch {
@@ -176,15 +206,15 @@ static size_t discard(char *ptr, size_t size, size_t n, void *user)
 	return size * n;
 }
 
-static sk_err http_emit(sk_output_channel *ch, const char *line, size_t len, const char *json, size_t json_len)
+static sk_err http_emit(sk_output_channel *ch, const sk_output_item *item)
 {
 	http_ch *h = (http_ch *)ch;
 	long code = 0;
 	CURLcode rc;
 
 	/* Falco posts the JSON document when json_output is on, else the text. */
-	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, h->json ? json : line);
-	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)(h->json ? json_len : len));
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, h->json ? item->json : item->line);
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)(h->json ? item->json_len : item->line_len));
 	rc = curl_easy_perform(h->curl);
 	/* a slow receiver gets a few more tries, as Falco gives it */
 	for (uint32_t retry = 0; rc == CURLE_OPERATION_TIMEDOUT && retry < h->timeout_retries; retry++) {
@@ -363,9 +393,11 @@ static void nng_ch_flush(sk_output_channel *ch)
 	n->nbatch = 0;
 }
 
-static sk_err nng_emit(sk_output_channel *ch, const char *line, size_t len, const char *json, size_t json_len)
+static sk_err nng_emit(sk_output_channel *ch, const sk_output_item *item)
 {
 	nng_ch *n = (nng_ch *)ch;
+	const char *json = item->json;
+	size_t json_len = item->json_len;
 
 	if (n->batch != NULL && (n->nbatch >= SK_OUTPUT_NNG_BATCH_ALERTS ||
 				 nng_msg_len(n->batch) + 1 + json_len > SK_OUTPUT_NNG_BATCH_BYTES)) {

@@ -80,6 +80,7 @@ static const key_def keys[] = {
 	{"buffered_outputs", KEY_BOOL, OUT(buffered_outputs)},
 	{"outputs_queue.capacity", KEY_U32, OUT(queue_capacity)},
 	{"stdout_output.enabled", KEY_BOOL, OUT(stdout_enabled)},
+	{"syslog_output.enabled", KEY_BOOL, OUT(syslog_enabled)},
 	{"file_output.enabled", KEY_BOOL, OUT(file_enabled)},
 	{"file_output.keep_alive", KEY_BOOL, OUT(file_keep_alive)},
 	{"file_output.filename", KEY_STRING, OUT(file_name)},

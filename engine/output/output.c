@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "sk_log.h"
@@ -216,13 +217,14 @@ sk_err sk_alert_format_json(const sk_alert *a, const sk_output_config *cfg, sk_s
 /* ---- queue and worker --------------------------------------------------- */
 
 typedef struct queued {
-	char *line; /* what stdout/file/program write */
+	char *line; /* what stdout/file/program/syslog write */
 	size_t line_len;
 	char *json; /* what http/nng send */
 	size_t json_len;
+	int severity; /* sk_output_item.severity */
 } queued;
 
-#define MAX_CHANNELS 5
+#define MAX_CHANNELS 6
 
 struct sk_outputs {
 	sk_output_config cfg; /* copies of the flags only (strings not owned) */
@@ -253,7 +255,8 @@ static void emit_all(sk_outputs *o, const queued *q)
 {
 	for (size_t i = 0; i < o->nch; i++) {
 		sk_output_channel *ch = o->ch[i];
-		sk_err err = ch->ops->emit(ch, q->line, q->line_len, q->json, q->json_len);
+		sk_output_item item = {q->line, q->line_len, q->json, q->json_len, q->severity};
+		sk_err err = ch->ops->emit(ch, &item);
 		if (err == SK_OK) {
 			ch->sent++;
 		} else if (err != SK_EAGAIN) {
@@ -314,9 +317,9 @@ sk_err sk_outputs_open(const sk_output_config *cfg, sk_outputs **out)
 		bool on;
 		open_fn open;
 	} wanted[MAX_CHANNELS] = {
-		{cfg->stdout_enabled, sk_output_stdout_open}, {cfg->file_enabled, sk_output_file_open},
-		{cfg->program_enabled, sk_output_program_open}, {cfg->http_enabled, sk_output_http_open},
-		{cfg->nng_enabled, sk_output_nng_open},
+		{cfg->stdout_enabled, sk_output_stdout_open}, {cfg->syslog_enabled, sk_output_syslog_open},
+		{cfg->file_enabled, sk_output_file_open},     {cfg->program_enabled, sk_output_program_open},
+		{cfg->http_enabled, sk_output_http_open},     {cfg->nng_enabled, sk_output_nng_open},
 	};
 	sk_err err = SK_OK;
 
@@ -359,6 +362,19 @@ cleanup:
 	return err;
 }
 
+/* Falco's priorities are syslog's severities, in the same order. */
+static int severity_of(const char *priority)
+{
+	static const char *const names[] = {"emergency", "alert",	  "critical", "error",
+					    "warning",	 "notice",	  "informational", "debug"};
+	for (int i = 0; i < 8; i++) {
+		if (strcasecmp(priority, names[i]) == 0) {
+			return i;
+		}
+	}
+	return strcasecmp(priority, "info") == 0 ? 6 : 5;
+}
+
 sk_err sk_outputs_submit(sk_outputs *o, const sk_alert *a)
 {
 	sk_strbuf json = SK_STRBUF_INIT, line = SK_STRBUF_INIT;
@@ -383,6 +399,7 @@ sk_err sk_outputs_submit(sk_outputs *o, const sk_alert *a)
 	}
 	q.json_len = json.len;
 	q.json = json.data;
+	q.severity = severity_of(a->priority);
 	if (o->cfg.json_output) {
 		q.line = strdup(sk_strbuf_str(&json));
 		q.line_len = json.len;

@@ -8,7 +8,7 @@
  *         sorted by name and typed, tags sorted, time UTC with 9 fractional
  *         digits and "Z"; "output", "output_fields" and "tags" can be left
  *         out and "message" (the output without time and priority) added.
- * and handed to every enabled channel (stdout, file, program, http, nng)
+ * and handed to every enabled channel (stdout, syslog, file, program, http, nng)
  * through one bounded queue and one worker thread, so a slow receiver never
  * stalls evaluation. A full queue drops the alert and counts it; the count
  * is reported by sk_outputs_stats() and logged at close. */
@@ -37,6 +37,7 @@ typedef struct sk_output_config {
 	bool buffered_outputs;             /* buffered_outputs: no flush per alert */
 	uint32_t queue_capacity;           /* outputs_queue.capacity (0: SK_OUTPUT_QUEUE_DEFAULT) */
 	bool stdout_enabled;               /* stdout_output.enabled (default true) */
+	bool syslog_enabled;               /* syslog_output.enabled (Falco's default true; Saker's false) */
 	bool file_enabled;                 /* file_output.enabled */
 	bool file_keep_alive;              /* file_output.keep_alive */
 	char *file_name;                   /* file_output.filename */
@@ -88,9 +89,19 @@ void sk_alert_format_text(const sk_alert *a, const sk_output_config *cfg, sk_str
  * output_fields is not a JSON object. */
 sk_err sk_alert_format_json(const sk_alert *a, const sk_output_config *cfg, sk_strbuf *out);
 
-/* A channel: the vtable every output implements. emit gets the line the
- * channel should write (text or JSON per json_output) and the JSON
- * document (for http/nng, which always send JSON unless noted).
+/* What every channel gets of one alert: the line to write (text or JSON
+ * per json_output), the JSON document (for http/nng, which always send
+ * JSON unless noted) and the priority as a syslog severity (0 for
+ * Emergency .. 7 for Debug, as Falco maps them). */
+typedef struct sk_output_item {
+	const char *line;
+	size_t line_len;
+	const char *json;
+	size_t json_len;
+	int severity;
+} sk_output_item;
+
+/* A channel: the vtable every output implements.
  *
  * emit returns SK_OK (delivered: the worker counts it sent), an error (the
  * worker counts it failed) or SK_EAGAIN: the channel copied the alert into
@@ -101,7 +112,7 @@ sk_err sk_alert_format_json(const sk_alert *a, const sk_output_config *cfg, sk_s
 typedef struct sk_output_channel sk_output_channel;
 typedef struct sk_output_channel_ops {
 	const char *name;
-	sk_err (*emit)(sk_output_channel *ch, const char *line, size_t line_len, const char *json, size_t json_len);
+	sk_err (*emit)(sk_output_channel *ch, const sk_output_item *item);
 	void (*flush)(sk_output_channel *ch);
 	void (*close)(sk_output_channel *ch);
 } sk_output_channel_ops;
@@ -116,6 +127,9 @@ sk_err sk_output_stdout_open(const sk_output_config *cfg, sk_output_channel **ou
 sk_err sk_output_file_open(const sk_output_config *cfg, sk_output_channel **out);
 sk_err sk_output_program_open(const sk_output_config *cfg, sk_output_channel **out);
 sk_err sk_output_http_open(const sk_output_config *cfg, sk_output_channel **out);
+/* syslog_output: each line to syslog (facility user, the alert's
+ * severity), as Falco's; nothing is sent where no syslog daemon listens. */
+sk_err sk_output_syslog_open(const sk_output_config *cfg, sk_output_channel **out);
 /* nng_output batches (docs/protocol.md, "Alerts"): one message carries up
  * to SK_OUTPUT_NNG_BATCH_ALERTS alerts separated by '\n', and is sent once
  * adding the next alert would pass SK_OUTPUT_NNG_BATCH_BYTES (an alert
