@@ -27,6 +27,32 @@ static void count_alert(sk_pipeline *p, sk_priority prio, sk_err err)
 	}
 }
 
+/* append_output's fields with a format: their text joins the
+ * output_fields object in p->fields (which ends in '}'). */
+static sk_err add_extra_fields(sk_pipeline *p, const sk_rule *rule)
+{
+	sk_strbuf text = SK_STRBUF_INIT;
+	sk_err err = SK_OK;
+	for (size_t i = 0; i < rule->nextra && err == SK_OK; i++) {
+		sk_strbuf_reset(&text);
+		err = sk_fmt_render_text(rule->extra_formats[i], &p->ctx, &text);
+		if (p->fields.len < 2 || sk_strbuf_failed(&p->fields)) {
+			err = SK_ENOMEM;
+			break;
+		}
+		p->fields.len--; /* the closing brace */
+		if (p->fields.len > 1) {
+			sk_strbuf_putc(&p->fields, ',');
+		}
+		sk_strbuf_json_string(&p->fields, rule->extra_names[i], strlen(rule->extra_names[i]));
+		sk_strbuf_putc(&p->fields, ':');
+		sk_strbuf_json_string(&p->fields, sk_strbuf_str(&text), text.len);
+		sk_strbuf_putc(&p->fields, '}');
+	}
+	sk_strbuf_free(&text);
+	return err;
+}
+
 static bool on_match(const sk_rule *rule, void *user)
 {
 	sk_pipeline *p = user;
@@ -36,7 +62,8 @@ static bool on_match(const sk_rule *rule, void *user)
 	sk_strbuf_reset(&p->msg);
 	sk_strbuf_reset(&p->fields);
 	if (sk_fmt_render_text(rule->output, &p->ctx, &p->msg) != SK_OK ||
-	    sk_fmt_render_json(rule->output, &p->ctx, &p->fields) != SK_OK) {
+	    sk_fmt_render_json(rule->output_json, &p->ctx, &p->fields) != SK_OK ||
+	    add_extra_fields(p, rule) != SK_OK) {
 		p->failed++;
 		return true;
 	}
@@ -79,10 +106,77 @@ static void select_rules(sk_ruleset *rs, const sk_engine_config *cfg)
 	}
 }
 
+/* Checks one append_output format (a field name when as_field) against
+ * the fields Saker knows; logs what is wrong with it. */
+static bool addition_format_ok(size_t entry, const char *what, const char *text, bool as_field)
+{
+	sk_strbuf why = SK_STRBUF_INIT;
+	sk_strbuf field = SK_STRBUF_INIT;
+	sk_fmt *fmt = NULL;
+	uint32_t pos = 0;
+	if (as_field) {
+		sk_strbuf_printf(&field, "%%%s", text);
+		text = sk_strbuf_str(&field);
+	}
+	sk_err err = sk_fmt_compile(sk_rules_env_default(), text, strlen(text), &fmt, &pos, &why);
+	if (err != SK_OK) {
+		sk_error("configuration: append_output entry %zu: %s '%s': %s", entry + 1, what, text,
+			 sk_strbuf_str(&why));
+	}
+	sk_fmt_free(fmt);
+	sk_strbuf_free(&why);
+	sk_strbuf_free(&field);
+	return err == SK_OK;
+}
+
+/* falco.yaml's append_output as the rules compiler takes it, pointing into
+ * cfg; every format checked first so a typo stops the start with the
+ * entry's number. *out is allocated (NULL when there are none). */
+static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **out)
+{
+	*out = NULL;
+	if (cfg->nappend_output == 0) {
+		return SK_OK;
+	}
+	sk_output_addition *adds = calloc(cfg->nappend_output, sizeof(*adds));
+	if (adds == NULL) {
+		return SK_ENOMEM;
+	}
+	bool ok = true;
+	for (size_t i = 0; i < cfg->nappend_output; i++) {
+		const sk_append_output *a = &cfg->append_output[i];
+		adds[i] = (sk_output_addition){
+			.rule = a->rule,
+			.source = a->source,
+			.tags = (const char *const *)a->tags,
+			.ntags = a->ntags,
+			.extra_output = a->extra_output,
+			.field_names = (const char *const *)a->field_names,
+			.field_formats = (const char *const *)a->field_formats,
+			.nfields = a->nfields,
+		};
+		if (a->extra_output != NULL) {
+			ok &= addition_format_ok(i, "extra_output", a->extra_output, false);
+		}
+		for (size_t f = 0; f < a->nfields; f++) {
+			bool by_name = a->field_formats[f] == NULL;
+			ok &= addition_format_ok(i, by_name ? "extra_fields field" : "extra_fields format",
+						 by_name ? a->field_names[f] : a->field_formats[f], by_name);
+		}
+	}
+	if (!ok) {
+		free(adds);
+		return SK_EINVAL;
+	}
+	*out = adds;
+	return SK_OK;
+}
+
 sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 {
 	sk_rules_opts opts = {0};
 	sk_ruleset *rs = NULL;
+	sk_output_addition *additions = NULL;
 	const sk_diags *ds;
 	bool errors = false;
 	sk_err err;
@@ -93,8 +187,15 @@ sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 		sk_error("configuration: priority: unknown priority '%s'", cfg->priority);
 		return SK_EINVAL;
 	}
+	err = build_additions(cfg, &additions);
+	if (err != SK_OK) {
+		return err;
+	}
+	opts.additions = additions;
+	opts.nadditions = cfg->nappend_output;
 	err = sk_ruleset_new(&opts, &rs);
 	if (err != SK_OK) {
+		free(additions);
 		return err;
 	}
 	for (size_t i = 0; i < cfg->nrules_files; i++) {
@@ -102,6 +203,7 @@ sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 	}
 	select_rules(rs, cfg);
 	err = sk_ruleset_compile(rs);
+	free(additions); /* the compiled rules keep what they need */
 	ds = sk_ruleset_diags(rs);
 	for (size_t i = 0; i < ds->n; i++) {
 		errors |= ds->v[i].error;

@@ -30,6 +30,7 @@ typedef enum key_kind {
 	KEY_DURATION, /* uint64_t ms from a Prometheus duration ("1h30m"), at least 100 ms */
 	KEY_LOG_LEVEL, /* int sk_log_level from Falco's severity names */
 	KEY_SELECT,    /* rules: a list of enable/disable entries */
+	KEY_APPEND,    /* append_output: a list of entries */
 } key_kind;
 
 typedef struct key_def {
@@ -44,6 +45,7 @@ static const key_def keys[] = {
 	{"rules_files", KEY_RULES, 0},
 	{"rules_file", KEY_RULES, 0}, /* Falco's older spelling */
 	{"rules", KEY_SELECT, 0},
+	{"append_output", KEY_APPEND, 0},
 	{"priority", KEY_STRING, offsetof(sk_engine_config, priority)},
 	{"rule_matching", KEY_MATCHING, offsetof(sk_engine_config, rule_matching_all)},
 	{"base_syscalls.custom_set", KEY_SYSCALLS, 0},
@@ -136,6 +138,24 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	return sk_output_config_defaults(&c->out);
 }
 
+static void clear_append_output(sk_engine_config *c)
+{
+	for (size_t i = 0; i < c->nappend_output; i++) {
+		sk_append_output *a = &c->append_output[i];
+		free(a->rule);
+		free(a->source);
+		free(a->extra_output);
+		for (size_t k = 0; k < a->ntags; k++) {
+			free(a->tags[k]);
+		}
+		for (size_t k = 0; k < a->nfields; k++) {
+			free(a->field_names[k]);
+			free(a->field_formats[k]);
+		}
+	}
+	c->nappend_output = 0;
+}
+
 static void clear_rule_selections(sk_engine_config *c)
 {
 	for (size_t i = 0; i < c->nrule_selections; i++) {
@@ -173,6 +193,9 @@ void sk_engine_config_free(sk_engine_config *c)
 	clear_base_syscalls(c);
 	clear_config_files(c);
 	clear_rule_selections(c);
+	clear_append_output(c);
+	free(c->append_output);
+	c->append_output = NULL;
 	free(c->priority);
 	c->priority = NULL;
 	free(c->replay_capture_file);
@@ -227,7 +250,8 @@ static size_t setting_of(const key_def *k)
 
 static bool is_list_key(const key_def *k)
 {
-	return k->kind == KEY_RULES || k->kind == KEY_SYSCALLS || k->kind == KEY_ACTIONS || k->kind == KEY_SELECT;
+	return k->kind == KEY_RULES || k->kind == KEY_SYSCALLS || k->kind == KEY_ACTIONS || k->kind == KEY_SELECT ||
+	       k->kind == KEY_APPEND;
 }
 
 /* Appends a `rules` entry; rule and tag are copied (either may be NULL,
@@ -602,6 +626,13 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 		}
 		sk_strbuf_printf(why, "%s: expected a list of enable: or disable: entries", k->key);
 		return SK_EINVAL;
+	case KEY_APPEND:
+		if (value[0] == '\0') {
+			clear_append_output(c);
+			return SK_OK;
+		}
+		sk_strbuf_printf(why, "%s: expected a list of entries (match, extra_output, extra_fields)", k->key);
+		return SK_EINVAL;
 	}
 	return SK_EINTERNAL;
 }
@@ -811,11 +842,153 @@ static sk_err walk_selection(walk *w, yaml_node_t *item)
 	return err == SK_OK ? SK_OK : fail_at(w, item, err == SK_ENOMEM ? err : SK_EPARSE);
 }
 
+/* A scalar node's text copied into *slot (replacing it); not a scalar:
+ * an error naming what. */
+static sk_err take_scalar(walk *w, yaml_node_t *n, const char *what, char **slot)
+{
+	if (n == NULL || n->type != YAML_SCALAR_NODE) {
+		sk_strbuf_printf(w->why, "append_output: %s must be a single value", what);
+		return n != NULL ? fail_at(w, n, SK_EPARSE) : SK_EPARSE;
+	}
+	char *copy = strdup(scalar(n));
+	if (copy == NULL) {
+		return SK_ENOMEM;
+	}
+	free(*slot);
+	*slot = copy;
+	return SK_OK;
+}
+
+/* append_output's match: {rule: R, source: S, tags: [T, ...]}. */
+static sk_err walk_append_match(walk *w, yaml_node_t *m, sk_append_output *a)
+{
+	if (m->type != YAML_MAPPING_NODE) {
+		sk_strbuf_puts(w->why, "append_output: match must be a map of rule, source and tags");
+		return fail_at(w, m, SK_EPARSE);
+	}
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
+		const char *name = k != NULL && k->type == YAML_SCALAR_NODE ? scalar(k) : "";
+		sk_err err = SK_OK;
+		if (strcmp(name, "rule") == 0) {
+			err = take_scalar(w, v, "match.rule", &a->rule);
+		} else if (strcmp(name, "source") == 0) {
+			err = take_scalar(w, v, "match.source", &a->source);
+		} else if (strcmp(name, "tags") == 0 && v != NULL && v->type == YAML_SEQUENCE_NODE) {
+			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top && err == SK_OK;
+			     it++) {
+				if (a->ntags >= SK_CONFIG_MAX_APPEND_ITEMS) {
+					sk_strbuf_printf(w->why, "append_output: more than %d tags", SK_CONFIG_MAX_APPEND_ITEMS);
+					return fail_at(w, v, SK_EPARSE);
+				}
+				err = take_scalar(w, yaml_document_get_node(w->doc, *it), "each of match.tags",
+						  &a->tags[a->ntags]);
+				a->ntags += err == SK_OK;
+			}
+		} else {
+			sk_strbuf_printf(w->why, "append_output: match.%s is none of rule, source, tags (a list)", name);
+			return fail_at(w, k != NULL ? k : m, SK_EPARSE);
+		}
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
+}
+
+/* append_output's extra_fields: each a field name, or {name: format}. */
+static sk_err walk_extra_fields(walk *w, yaml_node_t *list, sk_append_output *a)
+{
+	if (list->type != YAML_SEQUENCE_NODE) {
+		sk_strbuf_puts(w->why, "append_output: extra_fields must be a list");
+		return fail_at(w, list, SK_EPARSE);
+	}
+	for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+		yaml_node_t *name = item, *format = NULL;
+		sk_err err;
+		if (a->nfields >= SK_CONFIG_MAX_APPEND_ITEMS) {
+			sk_strbuf_printf(w->why, "append_output: more than %d extra_fields", SK_CONFIG_MAX_APPEND_ITEMS);
+			return fail_at(w, list, SK_EPARSE);
+		}
+		if (item != NULL && item->type == YAML_MAPPING_NODE &&
+		    item->data.mapping.pairs.top - item->data.mapping.pairs.start == 1) {
+			name = yaml_document_get_node(w->doc, item->data.mapping.pairs.start->key);
+			format = yaml_document_get_node(w->doc, item->data.mapping.pairs.start->value);
+		}
+		err = take_scalar(w, name, "each of extra_fields (a field, or name: format)", &a->field_names[a->nfields]);
+		if (err == SK_OK && format != NULL) {
+			err = take_scalar(w, format, "an extra_fields format", &a->field_formats[a->nfields]);
+		}
+		a->nfields++; /* what was taken is freed with the entry */
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
+}
+
+/* One append_output entry. */
+static sk_err walk_append_entry(walk *w, yaml_node_t *item)
+{
+	sk_engine_config *c = w->c;
+	if (item->type != YAML_MAPPING_NODE) {
+		sk_strbuf_puts(w->why, "append_output: each entry is a map (match, extra_output, extra_fields)");
+		return fail_at(w, item, SK_EPARSE);
+	}
+	if (c->append_output == NULL) {
+		c->append_output = calloc(SK_CONFIG_MAX_APPEND_OUTPUT, sizeof(*c->append_output));
+		if (c->append_output == NULL) {
+			return SK_ENOMEM;
+		}
+	}
+	if (c->nappend_output >= SK_CONFIG_MAX_APPEND_OUTPUT) {
+		sk_strbuf_printf(w->why, "append_output: more than %d entries", SK_CONFIG_MAX_APPEND_OUTPUT);
+		return fail_at(w, item, SK_EPARSE);
+	}
+	sk_append_output *a = &c->append_output[c->nappend_output++];
+	memset(a, 0, sizeof(*a));
+	for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
+		const char *name = k != NULL && k->type == YAML_SCALAR_NODE ? scalar(k) : "";
+		bool flag = false;
+		sk_err err;
+		if (v == NULL) {
+			continue;
+		}
+		if (strcmp(name, "match") == 0) {
+			err = walk_append_match(w, v, a);
+		} else if (strcmp(name, "extra_output") == 0) {
+			err = take_scalar(w, v, "extra_output", &a->extra_output);
+		} else if (strcmp(name, "extra_fields") == 0) {
+			err = walk_extra_fields(w, v, a);
+		} else if (strcmp(name, "suggested_output") == 0) {
+			/* plugins' suggested fields: Saker loads no plugins */
+			err = v->type == YAML_SCALAR_NODE && parse_bool(scalar(v), &flag) ? SK_OK : SK_EPARSE;
+			if (err != SK_OK) {
+				sk_strbuf_printf(w->why, "append_output: suggested_output: expected true or false");
+				err = fail_at(w, v, err);
+			}
+		} else {
+			sk_strbuf_printf(w->why,
+					 "append_output: '%s' is none of match, extra_output, extra_fields, suggested_output",
+					 name);
+			err = fail_at(w, k != NULL ? k : item, SK_EPARSE);
+		}
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
+}
+
 /* A list key's scalar added to what earlier files listed (append). */
 static sk_err append_scalar(walk *w, const key_def *k, const char *value)
 {
 	sk_err err;
-	if (k->kind == KEY_SELECT) {
+	if (k->kind == KEY_SELECT || k->kind == KEY_APPEND) {
 		err = value[0] == '\0' ? SK_OK : apply(w->c, k, value, w->why);
 	} else if (k->kind == KEY_RULES) {
 		err = add_rules_file(w->c, value, w->why);
@@ -859,6 +1032,18 @@ static sk_err walk_value(walk *w, const char *path, yaml_node_t *v)
 	}
 	if (k->kind == KEY_ACTIONS) {
 		return walk_actions(w, path, v, append);
+	}
+	if (k->kind == KEY_APPEND) {
+		if (!append) {
+			clear_append_output(w->c);
+		}
+		sk_err err = SK_OK;
+		for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top && err == SK_OK;
+		     it++) {
+			yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+			err = item != NULL ? walk_append_entry(w, item) : SK_OK;
+		}
+		return err;
 	}
 	if (k->kind == KEY_SELECT) {
 		if (!append) {

@@ -20,7 +20,9 @@
  *   config_files (files or directories read after the main file, each with
  *   a merge strategy), watch_config_files (engine/watch.h),
  *   log_level, log_stderr, log_syslog,
- *   rules (enable/disable rules by name or tag)
+ *   rules (enable/disable rules by name or tag),
+ *   append_output (match.{rule,source,tags}, extra_output, extra_fields;
+ *   suggested_output is accepted and has nothing to add)
  *
  * `-o key=value` sets the same dotted keys after the files are read. */
 #ifndef SK_OUTPUT_CONFIG_H
@@ -41,6 +43,8 @@
 #define SK_CONFIG_MAX_INCLUDES 64 /* config_files entries */
 #define SK_CONFIG_MAX_DIR_FILES 256 /* files read from one config_files directory */
 #define SK_CONFIG_MAX_RULE_SELECTIONS 256 /* rules: entries */
+#define SK_CONFIG_MAX_APPEND_OUTPUT 64    /* append_output entries */
+#define SK_CONFIG_MAX_APPEND_ITEMS 64     /* match.tags or extra_fields of one entry */
 
 /* syscall_event_drops.actions (engine/drops.h) */
 enum {
@@ -94,11 +98,25 @@ typedef struct sk_rule_selection {
 	char *tag;
 } sk_rule_selection;
 
+/* One entry of falco.yaml's append_output (engine/rules/ruleset.h,
+ * sk_output_addition, says what it does). NULL or 0: not given. */
+typedef struct sk_append_output {
+	char *rule, *source;
+	char *tags[SK_CONFIG_MAX_APPEND_ITEMS];
+	size_t ntags;
+	char *extra_output;
+	char *field_names[SK_CONFIG_MAX_APPEND_ITEMS];
+	char *field_formats[SK_CONFIG_MAX_APPEND_ITEMS]; /* NULL: the name is a field */
+	size_t nfields;
+} sk_append_output;
+
 typedef struct sk_engine_config {
 	char *rules_files[SK_CONFIG_MAX_RULES_FILES];
 	size_t nrules_files;
 	sk_rule_selection rule_selections[SK_CONFIG_MAX_RULE_SELECTIONS]; /* `rules`, in order */
 	size_t nrule_selections;
+	sk_append_output *append_output; /* SK_CONFIG_MAX_APPEND_OUTPUT, allocated at the first entry */
+	size_t nappend_output;
 	char *priority;          /* minimum priority name, as written ("debug") */
 	bool rule_matching_all;  /* rule_matching: all */
 	/* base_syscalls (Falco): syscall names to capture, "!name" to leave

@@ -250,6 +250,44 @@ SK_TEST(environment_references_expand)
 
 static void check_bad(const char *yaml, const char *want);
 
+SK_TEST(append_output_entries)
+{
+	static const char yaml[] = "append_output:\n  - suggested_output: true\n  - match:\n      rule: R\n"
+				   "      source: syscall\n      tags: [a, b]\n    extra_output: \"on %evt.cpu\"\n"
+				   "    extra_fields:\n      - evt.hostname\n      - home: \"x%proc.name\"\n";
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "a.yaml", yaml, sizeof(yaml) - 1, &why), SK_OK);
+	SK_CHECK_INT(c.nappend_output, 2);
+	if (c.nappend_output == 2) {
+		const sk_append_output *a = &c.append_output[1];
+		SK_CHECK(c.append_output[0].extra_output == NULL && c.append_output[0].nfields == 0);
+		SK_CHECK_STR(a->rule, "R");
+		SK_CHECK_STR(a->source, "syscall");
+		SK_CHECK(a->ntags == 2 && strcmp(a->tags[1], "b") == 0);
+		SK_CHECK_STR(a->extra_output, "on %evt.cpu");
+		SK_CHECK(a->nfields == 2 && a->field_formats[0] == NULL);
+		SK_CHECK_STR(a->field_names[0], "evt.hostname");
+		SK_CHECK_STR(a->field_names[1], "home");
+		SK_CHECK_STR(a->field_formats[1], "x%proc.name");
+	}
+	/* the upstream falco.yaml's one entry loads */
+	sk_engine_config_free(&c);
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(sk_engine_config_load(&c, "../shared/upstream/falco.yaml", &why), SK_OK);
+	SK_CHECK_INT(c.nappend_output, 1);
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+	check_bad("append_output:\n  - extra_out: x\n", "bad.yaml:2: append_output: 'extra_out' is none of match");
+	check_bad("append_output:\n  - match: {tag: x}\n", "bad.yaml:2: append_output: match.tag is none of rule");
+	check_bad("append_output:\n  - extra_fields: evt.type\n", "bad.yaml:2: append_output: extra_fields must be a list");
+	check_bad("append_output:\n  - extra_output: [a]\n", "bad.yaml:2: append_output: extra_output must be a single");
+	check_bad("append_output:\n  - suggested_output: maybe\n", "bad.yaml:2: append_output: suggested_output");
+	check_bad("append_output: everything\n", "bad.yaml:1: append_output: expected a list of entries");
+	check_bad("append_output:\n  - plain\n", "bad.yaml:2: append_output: each entry is a map");
+}
+
 SK_TEST(rules_selection_entries)
 {
 	static const char yaml[] = "rules:\n  - disable:\n      rule: \"*\"\n  - enable:\n      rule: Netcat*\n"

@@ -364,4 +364,53 @@ SK_TEST(rules_selection_enables_and_disables)
 	sk_live_remove_dir(dir);
 }
 
+/* falco.yaml's append_output on a replay: extra_output joins the text of
+ * the rules an entry matches (by tag, by rule and source; an entry for
+ * another source matches none), extra_fields join output_fields only (a
+ * field with its value, a name with a format's text, ${HOME} expanded),
+ * and an unknown field stops the start. */
+SK_TEST(append_output_extends_outputs)
+{
+	char dir[] = "/tmp/sk_replay_ao_XXXXXX", ao_rules[128], conf[128], text[1024], cmd[1024];
+	find_engine();
+	SK_CHECK(mkdtemp(dir) != NULL);
+	snprintf(ao_rules, sizeof(ao_rules), "%s/rules.yaml", dir);
+	snprintf(conf, sizeof(conf), "%s/saker.yaml", dir);
+	SK_CHECK(sk_live_write_file(
+		ao_rules, "- rule: AO exec\n  desc: d\n  condition: evt.type=execve and evt.dir=<\n"
+			  "  output: \"ao-exec %proc.name\"\n  priority: WARNING\n  tags: [process]\n"
+			  "- rule: AO etc\n  desc: d\n  condition: evt.type in (open, openat) and evt.dir=< and "
+			  "fd.name startswith /etc\n  output: \"ao-etc %fd.name\"\n  priority: WARNING\n"
+			  "  tags: [filesystem]\n"));
+	SK_CHECK(sk_live_write_file(
+		conf, "append_output:\n  - suggested_output: true\n  - match:\n      tags: [process]\n"
+		      "    extra_output: \"parent=%proc.pname\"\n    extra_fields:\n      - evt.type\n"
+		      "      - home_directory: \"${HOME}\"\n      - cmd: \"%proc.cmdline (pid %proc.pid)\"\n"
+		      "  - match:\n      rule: AO etc\n      source: syscall\n    extra_output: \"by %proc.name\"\n"
+		      "  - match:\n      source: k8s_audit\n    extra_output: never\n"));
+	snprintf(cmd, sizeof(cmd), "HOME=/home/ao '%s' -e %s/cat_write.scap -r '%s' -c '%s' 2>&1", engine, SCAP_DIR,
+		 ao_rules, conf);
+	char *out = run(cmd);
+	SK_CHECK_CONTAINS(out, ": Warning ao-exec cat parent=bash\n");
+	SK_CHECK_CONTAINS(out, ": Warning ao-etc /etc/ld.so.cache by cat\n");
+	SK_CHECK(strstr(out, "never") == NULL);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "HOME=/home/ao '%s' -e %s/cat_write.scap -r '%s' -c '%s' -o json_output=true 2>&1",
+		 engine, SCAP_DIR, ao_rules, conf);
+	out = run(cmd);
+	SK_CHECK_CONTAINS(out, "\"output_fields\":{\"cmd\":\"cat /dev/null (pid 20072)\",\"evt.type\":\"execve\","
+			       "\"home_directory\":\"/home/ao\",\"proc.name\":\"cat\",\"proc.pname\":\"bash\"}");
+	SK_CHECK_CONTAINS(out, "\"output_fields\":{\"fd.name\":\"/etc/ld.so.cache\",\"proc.name\":\"cat\"}");
+	free(out);
+	snprintf(text, sizeof(text), "append_output:\n  - extra_output: ok\n  - extra_fields: [proc.nosuch]\n");
+	SK_CHECK(sk_live_write_file(conf, text));
+	snprintf(cmd, sizeof(cmd), "'%s' -e %s/cat_write.scap -r '%s' -c '%s' 2>&1; echo rc=$?", engine, SCAP_DIR,
+		 ao_rules, conf);
+	out = run(cmd);
+	SK_CHECK_CONTAINS(out, "append_output entry 2: extra_fields field '%proc.nosuch'");
+	SK_CHECK_CONTAINS(out, "rc=2");
+	free(out);
+	sk_live_remove_dir(dir);
+}
+
 SK_TEST_MAIN()

@@ -313,8 +313,16 @@ static void crules_free(sk_ruleset *rs)
 {
 	for (size_t i = 0; i < rs->ncrules; i++) {
 		sk_cc_free(rs->crules[i].root);
-		sk_fmt_free(rs->crules[i].fmt);
-		free(rs->crules[i].evtypes);
+		sk_crule *cr = &rs->crules[i];
+		sk_fmt_free(cr->fmt);
+		sk_fmt_free(cr->json_fmt);
+		for (size_t k = 0; k < cr->nextra; k++) {
+			free(cr->extra_names[k]);
+			sk_fmt_free(cr->extra_fmts[k]);
+		}
+		free(cr->extra_names);
+		free(cr->extra_fmts);
+		free(cr->evtypes);
 	}
 	free(rs->crules);
 	rs->crules = NULL;
@@ -388,11 +396,111 @@ static void rule_report(sk_ruleset *rs, const sk_rule_def *rd, sk_loc loc, bool 
 	sk_diag_add(&rs->diags, &rs->srcs, error, code, loc, item, "%s", msg);
 }
 
-static sk_err compile_output(sk_ruleset *rs, const sk_rule_def *rd, sk_fmt **fmt)
+/* Whether append_output entry add applies to rule rd. */
+static bool addition_matches(const sk_output_addition *add, const sk_rule_def *rd)
+{
+	const char *source = rd->source != NULL ? rd->source : "syscall";
+	if ((add->rule != NULL && strcmp(add->rule, rd->name) != 0) ||
+	    (add->source != NULL && strcmp(add->source, source) != 0)) {
+		return false;
+	}
+	for (size_t t = 0; t < add->ntags; t++) {
+		bool has = false;
+		for (uint32_t k = 0; k < rd->ntags && !has; k++) {
+			has = strcmp(rd->tags[k], add->tags[t]) == 0;
+		}
+		if (!has) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* rd's output with append_output's extra_output joined (*json_text gets
+ * that plus the fields by name, for output_fields; empty when none). */
+static void output_texts(const sk_ruleset *rs, const sk_rule_def *rd, sk_strbuf *text, sk_strbuf *json_text)
+{
+	bool by_name = false;
+	sk_strbuf_append(text, sk_strbuf_str(&rd->output.s), rd->output.s.len);
+	for (size_t i = 0; i < rs->opts.nadditions; i++) {
+		const sk_output_addition *add = &rs->opts.additions[i];
+		if (add->extra_output != NULL && add->extra_output[0] != '\0' && addition_matches(add, rd)) {
+			sk_strbuf_printf(text, " %s", add->extra_output);
+		}
+	}
+	sk_strbuf_append(json_text, sk_strbuf_str(text), text->len);
+	for (size_t i = 0; i < rs->opts.nadditions; i++) {
+		const sk_output_addition *add = &rs->opts.additions[i];
+		for (size_t f = 0; f < add->nfields && addition_matches(add, rd); f++) {
+			if (add->field_formats[f] == NULL) {
+				sk_strbuf_printf(json_text, " %%%s", add->field_names[f]);
+				by_name = true;
+			}
+		}
+	}
+	if (!by_name) {
+		sk_strbuf_reset(json_text);
+	}
+}
+
+/* append_output's fields with a format, for rule rd, into cr. The
+ * pipeline checked every format before compiling, so an error here is
+ * memory. */
+static sk_err compile_named_extras(sk_ruleset *rs, const sk_rule_def *rd, sk_crule *cr)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rs->opts.nadditions; i++) {
+		const sk_output_addition *add = &rs->opts.additions[i];
+		for (size_t f = 0; f < add->nfields && addition_matches(add, rd); f++) {
+			n += add->field_formats[f] != NULL;
+		}
+	}
+	if (n == 0) {
+		return SK_OK;
+	}
+	cr->extra_names = calloc(n, sizeof(*cr->extra_names));
+	cr->extra_fmts = calloc(n, sizeof(*cr->extra_fmts));
+	if (cr->extra_names == NULL || cr->extra_fmts == NULL) {
+		return SK_ENOMEM;
+	}
+	for (size_t i = 0; i < rs->opts.nadditions; i++) {
+		const sk_output_addition *add = &rs->opts.additions[i];
+		for (size_t f = 0; f < add->nfields && addition_matches(add, rd); f++) {
+			const char *format = add->field_formats[f];
+			uint32_t pos = 0;
+			sk_strbuf why = SK_STRBUF_INIT;
+			if (format == NULL) {
+				continue;
+			}
+			sk_err err = sk_fmt_compile(rs->env, format, strlen(format), &cr->extra_fmts[cr->nextra], &pos, &why);
+			sk_strbuf_free(&why);
+			cr->extra_names[cr->nextra] = strdup(add->field_names[f]);
+			cr->nextra++;
+			if (err != SK_OK || cr->extra_names[cr->nextra - 1] == NULL) {
+				return err != SK_OK ? err : SK_ENOMEM;
+			}
+		}
+	}
+	return SK_OK;
+}
+
+static sk_err compile_output(sk_ruleset *rs, const sk_rule_def *rd, sk_fmt **fmt, sk_fmt **json_fmt)
 {
 	uint32_t pos = 0;
-	sk_strbuf why = SK_STRBUF_INIT;
-	sk_err err = sk_fmt_compile(rs->env, sk_strbuf_str(&rd->output.s), rd->output.s.len, fmt, &pos, &why);
+	sk_strbuf why = SK_STRBUF_INIT, text = SK_STRBUF_INIT, json_text = SK_STRBUF_INIT;
+	output_texts(rs, rd, &text, &json_text);
+	sk_err err = sk_fmt_compile(rs->env, sk_strbuf_str(&text), text.len, fmt, &pos, &why);
+	if (err == SK_OK && json_text.len > 0) {
+		err = sk_fmt_compile(rs->env, sk_strbuf_str(&json_text), json_text.len, json_fmt, &pos, &why);
+	}
+	/* an append_output addition past the rule's own text: at the rule */
+	pos = pos < rd->output.s.len ? pos : 0;
+	sk_strbuf_free(&text);
+	sk_strbuf_free(&json_text);
+	if (err != SK_OK) {
+		sk_fmt_free(*fmt);
+		*fmt = NULL;
+	}
 	if (err == SK_ENOENT && rd->skip_if_unknown) {
 		rule_report(rs, rd, sk_text_loc(&rd->output, &rs->srcs, pos), false, "LOAD_UNKNOWN_FILTER",
 			    sk_strbuf_str(&why));
@@ -408,7 +516,7 @@ static sk_err compile_rule(sk_ruleset *rs, const sk_rule_def *rd, bool *failed)
 {
 	sk_cnode *root = NULL;
 	uint64_t *evtypes = NULL;
-	sk_fmt *fmt = NULL;
+	sk_fmt *fmt = NULL, *json_fmt = NULL;
 	if (rd->source != NULL && strcmp(rd->source, "syscall") != 0) {
 		rule_report(rs, rd, rd->loc, false, "LOAD_UNKNOWN_SOURCE",
 			    "rule source is not 'syscall': Saker has no such event source, rule skipped");
@@ -416,7 +524,7 @@ static sk_err compile_rule(sk_ruleset *rs, const sk_rule_def *rd, bool *failed)
 	}
 	sk_err err = sk_cc_rule(rs, rd, &root, &evtypes);
 	if (err == SK_OK) {
-		err = compile_output(rs, rd, &fmt);
+		err = compile_output(rs, rd, &fmt, &json_fmt);
 	}
 	if (err != SK_OK) {
 		sk_cc_free(root);
@@ -433,6 +541,7 @@ static sk_err compile_rule(sk_ruleset *rs, const sk_rule_def *rd, bool *failed)
 	memset(cr, 0, sizeof(*cr));
 	cr->root = root;
 	cr->fmt = fmt;
+	cr->json_fmt = json_fmt;
 	cr->evtypes = evtypes;
 	cr->pub.name = rd->name;
 	cr->pub.desc = rd->desc != NULL ? rd->desc : "";
@@ -441,10 +550,15 @@ static sk_err compile_rule(sk_ruleset *rs, const sk_rule_def *rd, bool *failed)
 	cr->pub.tags = (const char *const *)rd->tags;
 	cr->pub.ntags = rd->ntags;
 	cr->pub.output = fmt;
+	cr->pub.output_json = json_fmt != NULL ? json_fmt : fmt;
 	cr->pub.order = (uint32_t)(rs->ncrules - 1);
 	cr->pub.capture = rd->capture;
 	cr->pub.capture_duration_ms = rd->capture_duration_ms;
-	return SK_OK;
+	err = compile_named_extras(rs, rd, cr);
+	cr->pub.extra_names = (const char *const *)cr->extra_names;
+	cr->pub.extra_formats = (const sk_fmt *const *)cr->extra_fmts;
+	cr->pub.nextra = cr->nextra;
+	return err;
 }
 
 static void warn_unused(sk_ruleset *rs)
@@ -515,12 +629,9 @@ sk_err sk_ruleset_select(sk_ruleset *rs, bool enable, const char *name_pattern, 
 	return SK_OK;
 }
 
-sk_err sk_ruleset_compile(sk_ruleset *rs)
+/* sk_ruleset_compile's work, once marked compiled. */
+static sk_err compile_all(sk_ruleset *rs)
 {
-	if (rs->compiled) {
-		return SK_EINVAL;
-	}
-	rs->compiled = true;
 	rs->crules = calloc(rs->nrules + 1, sizeof(*rs->crules));
 	if (rs->crules == NULL) {
 		return SK_ENOMEM;
@@ -558,6 +669,19 @@ sk_err sk_ruleset_compile(sk_ruleset *rs)
 		failed |= rs->macros[i].parse_failed;
 	}
 	return failed || sk_diags_count(&rs->diags, -1, true) > 0 ? SK_EPARSE : SK_OK;
+}
+
+sk_err sk_ruleset_compile(sk_ruleset *rs)
+{
+	if (rs->compiled) {
+		return SK_EINVAL;
+	}
+	rs->compiled = true;
+	sk_err done = compile_all(rs);
+	/* the caller's append_output entries are not kept past this call */
+	rs->opts.additions = NULL;
+	rs->opts.nadditions = 0;
+	return done;
 }
 
 sk_err sk_ruleset_match(sk_ruleset *rs, uint16_t evtype, struct sk_eval_ctx *ctx, sk_rule_match_fn fn, void *user)

@@ -41,6 +41,22 @@ sk_err sk_priority_parse(const char *s, size_t len, sk_priority *out);
 /* Falco's spelling: "Emergency", ..., "Informational", "Debug". */
 const char *sk_priority_name(sk_priority p);
 
+/* One entry of falco.yaml's append_output: for the rules it matches (all
+ * of rule name, source and every tag that are given; none given: every
+ * rule), extra_output joins the rule's output after a space, and the
+ * extra fields join output_fields only: a field by name (format NULL:
+ * its typed value) or a name with a format (its text). */
+typedef struct sk_output_addition {
+	const char *rule;   /* NULL: any */
+	const char *source; /* NULL: any */
+	const char *const *tags;
+	size_t ntags;
+	const char *extra_output; /* NULL: none */
+	const char *const *field_names;
+	const char *const *field_formats; /* [i] NULL: field_names[i] is a field */
+	size_t nfields;
+} sk_output_addition;
+
 typedef struct sk_rules_opts {
 	const sk_rules_env *env;   /* NULL: sk_rules_env_default() */
 	sk_priority min_priority;  /* rules less severe are not loaded (default Debug: all) */
@@ -48,6 +64,10 @@ typedef struct sk_rules_opts {
 	bool verbose;              /* also report LOAD_UNUSED_MACRO/LIST */
 	bool no_index;             /* run every rule for every event type (baseline for benchmarks) */
 	bool no_field_cache;       /* extract a field at every use (baseline for benchmarks) */
+	/* append_output, applied when compiling; must stay valid until
+	 * sk_ruleset_compile() returns (what the rules need is copied) */
+	const sk_output_addition *additions;
+	size_t nadditions;
 } sk_rules_opts;
 
 /* A compiled, enabled rule. */
@@ -59,6 +79,12 @@ typedef struct sk_rule {
 	const char *const *tags;
 	size_t ntags;
 	const sk_fmt *output;
+	/* output_fields: from output_json (output plus append_output's
+	 * fields by name), then each named extra field's text */
+	const sk_fmt *output_json;
+	const char *const *extra_names;
+	const sk_fmt *const *extra_formats;
+	size_t nextra;
 	uint32_t order; /* position in definition order */
 	bool capture;
 	uint64_t capture_duration_ms;

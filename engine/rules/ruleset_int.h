@@ -78,6 +78,10 @@ typedef struct sk_crule {
 	sk_rule pub;
 	sk_cnode *root;
 	sk_fmt *fmt;
+	sk_fmt *json_fmt; /* NULL: fmt (no append_output field by name) */
+	char **extra_names;
+	sk_fmt **extra_fmts;
+	size_t nextra;
 	uint64_t *evtypes; /* bitset over event ids; NULL = every type */
 } sk_crule;
 
