@@ -4,6 +4,7 @@
  * through the pipeline (state, rules, outputs). SIGHUP reloads the rules
  * (on an error the old ones stay active), and so does a change to the
  * configuration or rules files with watch_config_files (engine/watch.h);
+ * SIGUSR1 reopens the file and program outputs (log rotation);
  * SIGINT/SIGTERM drain the outputs
  * and exit. Capture drops call for falco.yaml's syscall_event_drops
  * actions (engine/drops.h): an internal alert, as Falco's "syscall event
@@ -45,11 +46,14 @@
 
 static volatile sig_atomic_t live_stop;
 static volatile sig_atomic_t live_reload;
+static volatile sig_atomic_t live_reopen;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP) {
 		live_reload = 1;
+	} else if (sig == SIGUSR1) {
+		live_reopen = 1;
 	} else {
 		live_stop = 1;
 	}
@@ -712,6 +716,7 @@ int cmd_live(const sk_cli *cli)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	sk_info("listening for saker-capture on %s (control %s)", events_url, control_url);
 
 	while (!live_stop && !lv.drop_exit) {
@@ -722,6 +727,11 @@ int cmd_live(const sk_cli *cli)
 		if (live_reload) {
 			live_reload = 0;
 			live_reload_rules(&lv, cli, "SIGHUP");
+		}
+		if (live_reopen) {
+			live_reopen = 0;
+			sk_info("SIGUSR1: reopening the file and program outputs");
+			sk_outputs_reopen(lv.pipe.outputs);
 		}
 		live_tick(&lv, cli);
 		rv = nng_recv(events, &msg, &len, NNG_FLAG_ALLOC);

@@ -119,7 +119,8 @@ int cmd_help(const sk_cli *cli)
 	printf("usage: saker-engine [options]\n\nSaker's engine: process state and Falco-language rules.\n"
 	       "Without -V, -e or --list it runs live: events from saker-capture over nng go through\n"
 	       "the rules to the configured outputs; SIGHUP reloads the rules, and so does a change\n"
-	       "to the configuration or rules files (watch_config_files, on by default).\n\n");
+	       "to the configuration or rules files (watch_config_files, on by default); SIGUSR1\n"
+	       "reopens the file and program outputs (after a log rotation).\n\n");
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const cli_opt *o = &options[i];
 		char spec[64];

@@ -1,4 +1,6 @@
-/* webserver_test.c: falco.yaml's webserver in saker-engine.
+/* webserver_test.c: falco.yaml's webserver in saker-engine, and the live
+ * engine's other outside-facing behaviour a capture pushed to its events
+ * socket shows.
  *
  * 1. The /metrics text of a snapshot: Falco's names and labels, escaping,
  *    and promtool accepts it.
@@ -12,7 +14,9 @@
  *    Prometheus scrape) and in the periodic snapshot
  *    (metrics.output_file's lines, output_rule's alert); HTTPS from one
  *    PEM (ssl_enabled, ssl_certificate), and a port in use or a missing
- *    certificate stop the start with status 2. */
+ *    certificate stop the start with status 2.
+ * 4. SIGUSR1 after a log rotation: file_output and program_output kept
+ *    open (keep_alive) are reopened, the next alerts go to the new file. */
 #define _GNU_SOURCE
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -596,6 +600,80 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	status = sk_live_reap(start_engine(rules, ssl, log), 10000);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
 	SK_CHECK(sk_live_file_contains(log, "webserver.ssl_certificate /nonexistent/saker.pem"));
+}
+
+/* Lines of path (0 when missing). */
+static int count_lines_of(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int n = 0;
+	char line[4096];
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		n++;
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	return n;
+}
+
+/* Waits (up to 10 s) until path has at least want lines. */
+static bool wait_lines(const char *path, int want)
+{
+	for (int i = 0; i < 100; i++) {
+		if (count_lines_of(path) >= want) {
+			return true;
+		}
+		sk_live_sleep_ms(100);
+	}
+	return false;
+}
+
+/* SIGUSR1, as after a log rotation: the file kept open (keep_alive) is
+ * closed, so the next alerts go to a new file by the same name, and the
+ * kept program is started again. */
+SK_TEST(engine_reopens_outputs_on_sigusr1)
+{
+	char rules[128], log[128], events[160], file[160], started[160], piped[160];
+	char file_opt[200], prog_opt[400];
+	snprintf(rules, sizeof(rules), "%s/usr1_rules.yaml", dir);
+	snprintf(log, sizeof(log), "%s/usr1.log", dir);
+	snprintf(events, sizeof(events), "%s/events.sock", dir);
+	snprintf(file, sizeof(file), "%s/events.txt", dir);
+	snprintf(started, sizeof(started), "%s/program-starts", dir);
+	snprintf(piped, sizeof(piped), "%s/program-out", dir);
+	SK_CHECK(sk_live_write_file(rules, "- rule: exec seen\n  desc: d\n  condition: evt.type=execve and evt.dir=<\n"
+					   "  output: exec %proc.name\n  priority: WARNING\n"));
+	snprintf(file_opt, sizeof(file_opt), "file_output.filename=%s", file);
+	snprintf(prog_opt, sizeof(prog_opt), "program_output.program=echo started >> '%s'; cat >> '%s'", started,
+		 piped);
+	const char *const opts[] = {"-o", "file_output.enabled=true", "-o", "file_output.keep_alive=true", "-o", file_opt,
+				    "-o", "program_output.enabled=true", "-o", "program_output.keep_alive=true", "-o",
+				    prog_opt, NULL};
+	unlink(events);
+	pid_t engine = start_engine(rules, opts, log);
+	for (int i = 0; i < 100 && access(events, F_OK) != 0; i++) {
+		sk_live_sleep_ms(100);
+	}
+	SK_CHECK(push_capture("../shared/upstream/scap/cat_write.scap"));
+	SK_CHECK(wait_lines(file, 1) && wait_lines(piped, 1));
+	int first = count_lines_of(file);
+	char rotated[200];
+	snprintf(rotated, sizeof(rotated), "%s.1", file);
+	SK_CHECK(rename(file, rotated) == 0); /* what logrotate does */
+	kill(engine, SIGUSR1);
+	for (int i = 0; i < 100 && !sk_live_file_contains(log, "SIGUSR1: reopening"); i++) {
+		sk_live_sleep_ms(100);
+	}
+	SK_CHECK(push_capture("../shared/upstream/scap/cat_write.scap"));
+	SK_CHECK(wait_lines(file, 1)); /* a new file by the old name */
+	SK_CHECK_INT(count_lines_of(rotated), first);
+	SK_CHECK(wait_lines(started, 2)); /* the program started again */
+	SK_CHECK(wait_lines(piped, 2));
+	kill(engine, SIGTERM);
+	int status = sk_live_reap(engine, 10000);
+	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	SK_CHECK_INT(count_lines_of(started), 2);
 }
 
 int main(void)

@@ -121,8 +121,24 @@ static sk_err stream_emit(sk_output_channel *ch, const sk_output_item *item)
 	return err;
 }
 
-static const sk_output_channel_ops file_ops = {.name = "file", .emit = stream_emit, .close = stream_close};
-static const sk_output_channel_ops program_ops = {.name = "program", .emit = stream_emit, .close = stream_close};
+/* SIGUSR1: the file (or the program's pipe) kept open is closed; the next
+ * alert opens it again by name (a rotated log gets a new file). */
+static void stream_reopen(sk_output_channel *ch)
+{
+	stream_ch *s = (stream_ch *)ch;
+	if (s->f != NULL) {
+		int rc = s->is_program ? pclose(s->f) : fclose(s->f);
+		s->f = NULL;
+		if (rc != 0) {
+			sk_warn("%s output: closing %s for SIGUSR1 failed", s->is_program ? "program" : "file", s->target);
+		}
+	}
+}
+
+static const sk_output_channel_ops file_ops = {
+	.name = "file", .emit = stream_emit, .reopen = stream_reopen, .close = stream_close};
+static const sk_output_channel_ops program_ops = {
+	.name = "program", .emit = stream_emit, .reopen = stream_reopen, .close = stream_close};
 
 sk_err sk_output_file_open(const sk_output_config *cfg, sk_output_channel **out)
 {

@@ -233,6 +233,7 @@ struct sk_outputs {
 	queued *ring;
 	size_t cap, head, count;
 	bool stopping, busy;
+	bool reopen; /* sk_outputs_reopen() asked, the worker has not yet */
 	pthread_mutex_t mu;
 	pthread_cond_t nonempty, idle;
 	pthread_t worker;
@@ -247,6 +248,16 @@ static void flush_channels(sk_outputs *o)
 		sk_output_channel *ch = o->ch[i];
 		if (ch->ops->flush != NULL) {
 			ch->ops->flush(ch);
+		}
+	}
+}
+
+static void reopen_channels(sk_outputs *o)
+{
+	for (size_t i = 0; i < o->nch; i++) {
+		sk_output_channel *ch = o->ch[i];
+		if (ch->ops->reopen != NULL) {
+			ch->ops->reopen(ch);
 		}
 	}
 }
@@ -273,6 +284,16 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&o->mu);
 	for (;;) {
 		queued q;
+		if (o->reopen) {
+			/* between two alerts: every alert queued after the request
+			 * goes to what is opened next */
+			o->reopen = false;
+			pthread_mutex_unlock(&o->mu);
+			flush_channels(o);
+			reopen_channels(o);
+			pthread_mutex_lock(&o->mu);
+			continue;
+		}
 		if (o->count == 0 && held) {
 			/* Flush before sleeping: at a low rate every alert leaves at
 			 * once, at a high rate the backlog forms the batches. */
@@ -438,6 +459,17 @@ void sk_outputs_drain(sk_outputs *o)
 	while (o->count > 0 || o->busy) {
 		pthread_cond_wait(&o->idle, &o->mu);
 	}
+	pthread_mutex_unlock(&o->mu);
+}
+
+void sk_outputs_reopen(sk_outputs *o)
+{
+	if (o == NULL || !o->worker_started) {
+		return;
+	}
+	pthread_mutex_lock(&o->mu);
+	o->reopen = true;
+	pthread_cond_signal(&o->nonempty);
 	pthread_mutex_unlock(&o->mu);
 }
 

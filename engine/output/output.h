@@ -114,6 +114,9 @@ typedef struct sk_output_channel_ops {
 	const char *name;
 	sk_err (*emit)(sk_output_channel *ch, const sk_output_item *item);
 	void (*flush)(sk_output_channel *ch);
+	/* optional: let go of the file or program held open, so the next
+	 * alert opens it anew (SIGUSR1, after a log rotation) */
+	void (*reopen)(sk_output_channel *ch);
 	void (*close)(sk_output_channel *ch);
 } sk_output_channel_ops;
 struct sk_output_channel {
@@ -157,6 +160,12 @@ sk_err sk_outputs_submit(sk_outputs *o, const sk_alert *a);
 
 /* Waits until every queued alert went through the channels. */
 void sk_outputs_drain(sk_outputs *o);
+
+/* Asks the worker to close the file and program outputs it keeps open
+ * (keep_alive): the alerts queued after this call go to a newly opened
+ * file and a newly started program, as Falco does on SIGUSR1. Safe from
+ * any thread; does not wait. */
+void sk_outputs_reopen(sk_outputs *o);
 
 void sk_outputs_stats_get(sk_outputs *o, sk_outputs_stats *out);
 
