@@ -23,6 +23,15 @@ typedef struct sk_cli {
 	bool list;
 	bool json;
 	bool verbose;
+	bool dry_run;		   /* --dry-run: configuration and rules only */
+	bool list_rules;	   /* -L */
+	const char *describe_rule; /* -l RULE */
+	bool list_events;	   /* --list-events */
+	bool names_only;	   /* -N, with --list */
+	bool page_size;		   /* --page-size */
+	bool unbuffered;	   /* -U: buffered_outputs=false */
+	const char *pidfile;	   /* -P FILE (cmd_live.c) */
+	unsigned long duration_s;  /* -M SECONDS: stop after them (0: no limit) */
 	const char *config_file; /* -c FILE (cmd_config.c) */
 	const char *replay_file; /* -e FILE.scap (cmd_replay.c) */
 	const char *events_url;  /* --events URL (cmd_live.c) */
@@ -40,6 +49,16 @@ int cmd_version(const sk_cli *cli);
 int cmd_list(const sk_cli *cli);
 /* -V: validate rules files like `falco -V`. */
 int cmd_validate(const sk_cli *cli);
+/* --list-events: every event type Saker decodes, Falco's layout. */
+int cmd_list_events(const sk_cli *cli);
+/* --page-size: the system page size. */
+int cmd_page_size(const sk_cli *cli);
+/* -L and -l RULE: the loaded rules' names and descriptions (JSON with
+ * json_output). */
+int cmd_list_rules(const sk_cli *cli);
+/* --dry-run: reads the configuration and loads the rules as a start
+ * would, then exits (0, or 2 with what is wrong). */
+int cmd_dry_run(const sk_cli *cli);
 
 struct sk_engine_config;
 /* Loads -c, applies -o and -r into cfg (engine/output/config.h) and sets

@@ -37,6 +37,9 @@ int cmd_config_load(const sk_cli *cli, sk_engine_config *cfg)
 	for (size_t i = 0; err == SK_OK && i < cli->nrules; i++) {
 		err = sk_engine_config_set(cfg, i == 0 ? "rules_files" : "rules_files[]", cli->rules[i], &why);
 	}
+	if (err == SK_OK && cli->unbuffered) {
+		cfg->out.buffered_outputs = false; /* -U, as Falco's */
+	}
 	if (err != SK_OK) {
 		sk_error("configuration: %s", why.len > 0 ? sk_strbuf_str(&why) : sk_strerror(err));
 		sk_strbuf_free(&why);

@@ -1,8 +1,10 @@
-/* cmd_info: --version and --list. */
+/* cmd_info: --version, --list, --list-events and --page-size. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "event_table.h"
 #include "field.h"
 #include "ruleset.h"
 #include "sk_strbuf.h"
@@ -27,6 +29,10 @@ int cmd_list(const sk_cli *cli)
 		if (d->flags & SK_FF_HIDDEN) {
 			continue;
 		}
+		if (!cli->json && cli->names_only) {
+			sk_strbuf_printf(&out, "%s\n", d->name);
+			continue;
+		}
 		if (!cli->json) {
 			sk_strbuf_printf(&out, "%-40s %-10s %s\n", d->name, sk_ftype_name(d->type), d->desc);
 			continue;
@@ -49,4 +55,37 @@ int cmd_list(const sk_cli *cli)
 	bool ok = !sk_strbuf_failed(&out) && fwrite(out.data, 1, out.len, stdout) == out.len;
 	sk_strbuf_free(&out);
 	return ok ? 0 : 1;
+}
+
+int cmd_list_events(const sk_cli *cli)
+{
+	static const char *const kinds[] = {"Syscall events", "Tracepoint events", "Metaevents"};
+	sk_strbuf out = SK_STRBUF_INIT;
+	(void)cli;
+	for (uint8_t kind = SK_EK_SYSCALL; kind <= SK_EK_META; kind++) {
+		sk_strbuf_printf(&out, "%s%s:\n", kind > SK_EK_SYSCALL ? "\n" : "", kinds[kind]);
+		for (uint16_t t = 0; t < sk_event_type_count(); t++) {
+			const sk_event_info *info = sk_event_info_get(t);
+			if (info->kind != kind || (info->flags & SK_EF_OLD_VERSION) != 0) {
+				continue;
+			}
+			/* "> open(...)" for an enter event, "< open(...)" for its exit */
+			sk_strbuf_printf(&out, "%c %s(", sk_event_is_exit(t) ? '<' : '>', info->name);
+			for (uint8_t i = 0; i < info->nparams; i++) {
+				sk_strbuf_printf(&out, "%s%s %s", i > 0 ? ", " : "",
+						 sk_ptype_name((sk_ptype)info->params[i].type), info->params[i].name);
+			}
+			sk_strbuf_puts(&out, ")\n");
+		}
+	}
+	bool ok = !sk_strbuf_failed(&out) && fwrite(out.data, 1, out.len, stdout) == out.len;
+	sk_strbuf_free(&out);
+	return ok ? 0 : 1;
+}
+
+int cmd_page_size(const sk_cli *cli)
+{
+	(void)cli;
+	printf("Your system page size is: %ld bytes\n", sysconf(_SC_PAGESIZE));
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include <nng/nng.h>
 #include <nng/protocol/pipeline0/pull.h>
 #include <nng/protocol/reqrep0/rep.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "drops.h"
@@ -349,6 +351,21 @@ static void live_reload_rules(live *lv, const sk_cli *cli, const char *reason)
 	sk_engine_config_free(&cfg);
 }
 
+/* -P: the process id in path, for init systems; false after logging why
+ * it cannot be written. */
+static bool write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "we");
+	bool ok = f != NULL && fprintf(f, "%ld\n", (long)getpid()) > 0;
+	if (f != NULL && fclose(f) != 0) {
+		ok = false;
+	}
+	if (!ok) {
+		sk_error("-P %s: cannot write the pid file: %s", path, strerror(errno));
+	}
+	return ok;
+}
+
 /* engine.kind: replay, run as -e engine.replay.capture_file. Takes cfg. */
 static int replay_configured_file(const sk_cli *cli, sk_engine_config *cfg)
 {
@@ -639,7 +656,7 @@ int cmd_live(const sk_cli *cli)
 	nng_socket events = NNG_SOCKET_INITIALIZER;
 	sk_scap_reader *rd = NULL;
 	struct sigaction sa;
-	bool control_started = false;
+	bool control_started = false, pidfile_written = false;
 	int rc = 1;
 	int rv;
 	sk_err err;
@@ -718,8 +735,14 @@ int cmd_live(const sk_cli *cli)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sk_info("listening for saker-capture on %s (control %s)", events_url, control_url);
+	if (cli->pidfile != NULL && !write_pidfile(cli->pidfile)) {
+		rc = 2;
+		goto cleanup;
+	}
+	pidfile_written = cli->pidfile != NULL;
+	uint64_t stop_at = cli->duration_s > 0 ? mono_ns() + cli->duration_s * 1000000000ull : 0;
 
-	while (!live_stop && !lv.drop_exit) {
+	while (!live_stop && !lv.drop_exit && (stop_at == 0 || mono_ns() < stop_at)) {
 		char *msg = NULL;
 		size_t len = 0;
 		sk_event evt;
@@ -771,6 +794,9 @@ cleanup:
 	}
 	sk_web_stop(lv.web);
 	sk_watch_close(lv.watch);
+	if (pidfile_written) {
+		unlink(cli->pidfile);
+	}
 	free(lv.metrics_file);
 	if (lv.metrics_json_ready) {
 		sk_output_config_free(&lv.metrics_json);

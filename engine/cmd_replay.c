@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "config.h"
@@ -44,8 +45,20 @@ int cmd_replay(const sk_cli *cli)
 		sk_error("%s: cannot read capture: %s", cli->replay_file, sk_strerror(err));
 		goto cleanup;
 	}
-	for (;;) {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	time_t stop_at = cli->duration_s > 0 ? now.tv_sec + (time_t)cli->duration_s : 0;
+	for (uint64_t n = 1;; n++) {
 		sk_event evt;
+		if (stop_at != 0 && n % 1024 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec >= stop_at) {
+				err = SK_ENOENT; /* -M: stop here as at the end */
+				sk_info("-M %lu: stopping the replay after %llu events", cli->duration_s,
+					(unsigned long long)pipe.events);
+				break;
+			}
+		}
 		err = sk_scap_reader_next(rd, &evt);
 		if (err != SK_OK) {
 			break;

@@ -1,6 +1,8 @@
 /* saker-engine: state + rules. Parses the command line through one option
  * table, then runs exactly one cmd_* function. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -92,6 +94,59 @@ static void opt_verbose(sk_cli *c, const char *a)
 	c->verbose = true;
 }
 
+static void opt_dry_run(sk_cli *c, const char *a)
+{
+	c->dry_run = true;
+}
+
+static void opt_list_rules(sk_cli *c, const char *a)
+{
+	c->list_rules = true;
+}
+
+static void opt_describe_rule(sk_cli *c, const char *a)
+{
+	c->describe_rule = a;
+}
+
+static void opt_list_events(sk_cli *c, const char *a)
+{
+	c->list_events = true;
+}
+
+static void opt_names_only(sk_cli *c, const char *a)
+{
+	c->names_only = true;
+}
+
+static void opt_page_size(sk_cli *c, const char *a)
+{
+	c->page_size = true;
+}
+
+static void opt_unbuffered(sk_cli *c, const char *a)
+{
+	c->unbuffered = true;
+}
+
+static void opt_pidfile(sk_cli *c, const char *a)
+{
+	c->pidfile = a;
+}
+
+static void opt_duration(sk_cli *c, const char *a)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long v = strtoul(a, &end, 10);
+	if (a[0] == '\0' || a[0] == '-' || *end != '\0' || errno != 0 || v > 31536000ul) {
+		sk_error("-M expects a number of seconds (0 for no limit), got '%s'", a);
+		parse_failed = true;
+		return;
+	}
+	c->duration_s = v;
+}
+
 static const cli_opt options[] = {
 	{'r', "rules", "FILE|DIR", "load a rules file, or every *.yaml of a directory in name order (repeatable)",
 	 opt_rules},
@@ -106,8 +161,19 @@ static const cli_opt options[] = {
 	 opt_events},
 	{0, "control", "URL", "live mode: nng URL for the capture's control requests (default " SK_ENGINE_CONTROL_URL ")",
 	 opt_control},
+	{0, "dry-run", NULL, "read the configuration and load the rules as a start would, then exit", opt_dry_run},
+	{'L', NULL, NULL, "print every loaded rule's name and description and exit (JSON with json_output)",
+	 opt_list_rules},
+	{'l', NULL, "RULE", "print one rule's name and description and exit (JSON with json_output)",
+	 opt_describe_rule},
+	{'M', NULL, "SECONDS", "stop after SECONDS (live mode and -e; 0: no limit)", opt_duration},
+	{'P', "pidfile", "FILE", "live mode: write the process id to FILE (removed at exit)", opt_pidfile},
+	{'U', "unbuffered", NULL, "flush the outputs after every alert (buffered_outputs: false)", opt_unbuffered},
 	{0, "list", NULL, "list every supported field (name, type, description) and exit", opt_list},
 	{0, "json", NULL, "with --list: print JSON", opt_json},
+	{'N', NULL, NULL, "with --list: print the field names only", opt_names_only},
+	{0, "list-events", NULL, "list every event type the engine decodes and exit", opt_list_events},
+	{0, "page-size", NULL, "print the system page size and exit", opt_page_size},
 	{'v', "verbose", NULL, "more diagnostics (unused macros and lists with -V)", opt_verbose},
 	{0, "version", NULL, "print the version and exit", opt_version},
 	{'h', "help", NULL, "print this help and exit", opt_help},
@@ -124,9 +190,10 @@ int cmd_help(const sk_cli *cli)
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const cli_opt *o = &options[i];
 		char spec[64];
-		snprintf(spec, sizeof(spec), "%c%c%s--%s%s%s", o->short_name ? '-' : ' ',
-			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->long_name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
+		snprintf(spec, sizeof(spec), "%c%c%s%s%s%s%s", o->short_name ? '-' : ' ',
+			 o->short_name ? o->short_name : ' ', o->short_name && o->long_name ? ", " : "  ",
+			 o->long_name ? "--" : "", o->long_name ? o->long_name : "", o->arg ? " " : "",
+			 o->arg ? o->arg : "");
 		printf("  %-28s %s\n", spec, o->help);
 	}
 	return 0;
@@ -142,7 +209,7 @@ static const cli_opt *find_option(const char *a, const char **inline_arg)
 			*inline_arg = a[2] != '\0' ? a + 2 : NULL;
 			return (a[2] == '\0' || o->arg != NULL) ? o : NULL;
 		}
-		if (a[0] == '-' && a[1] == '-' && o->long_name != NULL) {
+		if (a[0] == '-' && a[1] == '-' && a[2] != '\0' && o->long_name != NULL) {
 			size_t n = strlen(o->long_name);
 			if (strncmp(a + 2, o->long_name, n) == 0 && (a[2 + n] == '\0' || a[2 + n] == '=')) {
 				*inline_arg = a[2 + n] == '=' ? a + 3 + n : NULL;
@@ -196,8 +263,20 @@ int main(int argc, char **argv)
 	if (cli.list) {
 		return cmd_list(&cli);
 	}
+	if (cli.list_events) {
+		return cmd_list_events(&cli);
+	}
+	if (cli.page_size) {
+		return cmd_page_size(&cli);
+	}
 	if (cli.nvalidate > 0) {
 		return cmd_validate(&cli);
+	}
+	if (cli.list_rules || cli.describe_rule != NULL) {
+		return cmd_list_rules(&cli);
+	}
+	if (cli.dry_run) {
+		return cmd_dry_run(&cli);
 	}
 	if (cli.replay_file != NULL) {
 		return cmd_replay(&cli);

@@ -1,0 +1,173 @@
+/* cli_test: Falco's command-line conveniences on saker-engine, run as a
+ * user types them: -L and -l (text and JSON), --dry-run (good and broken
+ * configuration and rules), --list -N, --list-events, --page-size, -M with
+ * -P in live mode, and bad arguments. Bounded: every run has a 20 s
+ * timeout(1). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sk_live.h"
+#include "sk_strbuf.h"
+#include "sk_test.h"
+
+static char dir[] = "/tmp/sk_cli_XXXXXX";
+static char rules[128];
+
+static char engine_path[1024];
+
+/* Runs saker-engine with args (a shell fragment, in the test directory)
+ * and returns stdout and stderr together, ending with "rc=N"
+ * (malloc'ed). */
+static char *engine(const char *args)
+{
+	char cmd[2048], buf[4096];
+	sk_strbuf out = SK_STRBUF_INIT;
+	snprintf(cmd, sizeof(cmd), "cd '%s' && { timeout 20 '%s' %s; } 2>&1; echo rc=$?", dir, engine_path, args);
+	FILE *p = popen(cmd, "r");
+	size_t n;
+	while (p != NULL && (n = fread(buf, 1, sizeof(buf), p)) > 0) {
+		sk_strbuf_append(&out, buf, n);
+	}
+	if (p != NULL) {
+		pclose(p);
+	}
+	char *text = strdup(sk_strbuf_str(&out));
+	sk_strbuf_free(&out);
+	return text;
+}
+
+SK_TEST(list_and_describe_rules)
+{
+	char *out = engine("-L -r rules.yaml");
+	SK_CHECK_CONTAINS(out, "Rule                 Description\n");
+	SK_CHECK_CONTAINS(out, "Shell in a container A shell started in a container. Rare in production.\n");
+	SK_CHECK_CONTAINS(out, "Read of shadow       The password hash file read.\n");
+	SK_CHECK(strstr(out, "Disabled one") == NULL); /* enabled: false */
+	SK_CHECK_CONTAINS(out, "rc=0");
+	free(out);
+	/* the rules selection applies, as at a start */
+	out = engine("-L -r rules.yaml -o 'rules[].disable.tag=shell'");
+	SK_CHECK(strstr(out, "Shell in a container") == NULL);
+	SK_CHECK_CONTAINS(out, "Read of shadow");
+	free(out);
+	out = engine("-l 'Read of shadow' -r rules.yaml -o json_output=true");
+	SK_CHECK_CONTAINS(out, "[\n{\"name\":\"Read of shadow\",\"desc\":\"The password hash file read.\","
+			       "\"priority\":\"Warning\",\"source\":\"syscall\",\"tags\":[\"filesystem\"]}\n]\nrc=0");
+	free(out);
+	out = engine("-l 'Disabled one' -r rules.yaml");
+	SK_CHECK_CONTAINS(out, "no loaded rule is named 'Disabled one'");
+	SK_CHECK_CONTAINS(out, "rc=1");
+	free(out);
+}
+
+SK_TEST(dry_run_checks_configuration_and_rules)
+{
+	char *out = engine("--dry-run -r rules.yaml");
+	SK_CHECK_CONTAINS(out, "dry run: configuration read, 2 rules loaded");
+	SK_CHECK_CONTAINS(out, "rc=0");
+	free(out);
+	out = engine("--dry-run -r broken.yaml");
+	SK_CHECK_CONTAINS(out, "broken.yaml:4:");
+	SK_CHECK_CONTAINS(out, "rc=2");
+	free(out);
+	out = engine("--dry-run -r rules.yaml -o priority=loud");
+	SK_CHECK_CONTAINS(out, "rc=2");
+	free(out);
+	out = engine("--dry-run -r rules.yaml -o 'append_output[].extra_output=x'");
+	SK_CHECK_CONTAINS(out, "unknown configuration key");
+	SK_CHECK_CONTAINS(out, "rc=2");
+	free(out);
+}
+
+SK_TEST(listings)
+{
+	char *out = engine("--list -N");
+	SK_CHECK(strncmp(out, "evt.num\n", 8) == 0);
+	SK_CHECK_CONTAINS(out, "\nproc.name\n");
+	SK_CHECK(strstr(out, " ") == NULL);
+	free(out);
+	out = engine("--list-events");
+	SK_CHECK(strncmp(out, "Syscall events:\n", 16) == 0);
+	SK_CHECK_CONTAINS(out, "\n< execve(");
+	SK_CHECK_CONTAINS(out, "\nTracepoint events:\n");
+	SK_CHECK_CONTAINS(out, "\n> procexit(");
+	SK_CHECK_CONTAINS(out, "\nMetaevents:\n");
+	free(out);
+	out = engine("--page-size");
+	char want[64];
+	snprintf(want, sizeof(want), "Your system page size is: %ld bytes\nrc=0", sysconf(_SC_PAGESIZE));
+	SK_CHECK_CONTAINS(out, want);
+	free(out);
+}
+
+SK_TEST(live_stops_after_M_seconds_and_keeps_a_pidfile)
+{
+	char cmd[512], pidfile[160];
+	snprintf(pidfile, sizeof(pidfile), "%s/saker.pid", dir);
+	/* the pid file exists while it runs, and is gone afterwards */
+	snprintf(cmd, sizeof(cmd),
+		 "-r rules.yaml --events ipc://%s/e.sock --control ipc://%s/c.sock -M 2 -P '%s' & "
+		 "sleep 1; cat '%s'; wait $!",
+		 dir, dir, pidfile, pidfile);
+	char *out = engine(cmd);
+	SK_CHECK_CONTAINS(out, "listening for saker-capture");
+	SK_CHECK_CONTAINS(out, "stopping: draining outputs");
+	SK_CHECK_CONTAINS(out, "rc=0");
+	long pid = 0;
+	const char *nl = strchr(out, '\n');
+	for (const char *line = out; line != NULL && *line != '\0' && pid == 0; line = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		pid = strtol(line, NULL, 10); /* the line cat printed */
+	}
+	SK_CHECK(pid > 1);
+	SK_CHECK(access(pidfile, F_OK) != 0);
+	free(out);
+	out = engine("-r rules.yaml -M soon");
+	SK_CHECK_CONTAINS(out, "-M expects a number of seconds");
+	SK_CHECK_CONTAINS(out, "rc=2");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "-r rules.yaml --events ipc://%s/e.sock --control ipc://%s/c.sock "
+		 "-P /nonexistent-dir/x.pid -M 5", dir, dir);
+	out = engine(cmd);
+	SK_CHECK_CONTAINS(out, "-P /nonexistent-dir/x.pid: cannot write the pid file: No such file or directory");
+	SK_CHECK_CONTAINS(out, "rc=2");
+	free(out);
+}
+
+int main(void)
+{
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char cwd[512];
+	if (build == NULL || build[0] != '/') {
+		snprintf(engine_path, sizeof(engine_path), "%s/%s/bin/saker-engine",
+			 getcwd(cwd, sizeof(cwd)) != NULL ? cwd : ".", build != NULL ? build : "build");
+	} else {
+		snprintf(engine_path, sizeof(engine_path), "%s/bin/saker-engine", build);
+	}
+	snprintf(rules, sizeof(rules), "%s/rules.yaml", dir);
+	char broken[160];
+	snprintf(broken, sizeof(broken), "%s/broken.yaml", dir);
+	if (!sk_live_write_file(rules, "- rule: Shell in a container\n  desc: >\n    A shell started in a container.\n"
+				       "    Rare in production.\n  condition: evt.type=execve and evt.dir=< and "
+				       "proc.name=bash and container.id!=host\n  output: shell %proc.name\n"
+				       "  priority: NOTICE\n  tags: [shell, container]\n"
+				       "- rule: Read of shadow\n  desc: The password hash file read.\n"
+				       "  condition: evt.type=openat and evt.dir=< and fd.name=/etc/shadow\n"
+				       "  output: read %fd.name\n  priority: WARNING\n  tags: [filesystem]\n"
+				       "- rule: Disabled one\n  desc: off\n  condition: evt.type=close\n  output: x\n"
+				       "  priority: INFO\n  enabled: false\n") ||
+	    !sk_live_write_file(broken, "- rule: Broken\n  desc: d\n  output: x\n  condition: evt.type=openat and "
+					"fd.nosuch=1\n  priority: INFO\n")) {
+		return 1;
+	}
+	int rc = sk_test_run();
+	sk_live_remove_dir(dir);
+	return rc;
+}
