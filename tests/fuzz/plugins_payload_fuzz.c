@@ -1,12 +1,15 @@
-/* Fuzzes the slack and loki payload builders with alerts whose strings come
- * from the input (any bytes, invalid UTF-8 included): every payload must be
- * strict, valid-UTF-8 JSON, and valid-UTF-8 text must decode back to itself. */
+/* Fuzzes the slack, loki and alertmanager payload builders with alerts
+ * whose strings come from the input (any bytes, invalid UTF-8 included;
+ * the alert's JSON, which alertmanager parses for typed output fields, is
+ * one of them): every payload must be strict, valid-UTF-8 JSON, and
+ * valid-UTF-8 text must decode back to itself. */
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alertmanager.h"
 #include "loki.h"
 #include "slack.h"
 
@@ -111,6 +114,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_strbuf_reset(&sb);
 	loki_payload(&sb, &lcfg, one, 1);
 	json_object_put(parse_strict(&sb));
+	sk_strbuf_reset(&sb);
+	am_config acfg;
+	am_config_defaults(&acfg);
+	acfg.expires_after_s = (int64_t)(size % 5) * 1000;
+	if (am_payload(&sb, &acfg, &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
 	sk_strbuf_free(&sb);
 	free(buf);
 	return 0;
