@@ -18,6 +18,8 @@ struct spl_http {
 	char *url;
 	long last_status;
 	char curl_err[CURL_ERROR_SIZE];
+	char *answer; /* spl_http_keep_answer(): SPL_HTTP_MAX_ANSWER + 1 bytes */
+	size_t answer_len;
 };
 
 static sk_err spl_http_append_line(spl_http *h, const char *line);
@@ -223,6 +225,49 @@ sk_err spl_http_add_header(spl_http *h, const char *name, const char *value)
 	return spl_http_append_line(h, line);
 }
 
+sk_err spl_http_set_url(spl_http *h, const char *url)
+{
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		return SK_EINVAL;
+	}
+	char *copy = strdup(url);
+	if (copy == NULL) {
+		return SK_ENOMEM;
+	}
+	free(h->url);
+	h->url = copy;
+	curl_easy_setopt(h->curl, CURLOPT_URL, h->url);
+	return SK_OK;
+}
+
+/* Keeps what fits of the answer's body. */
+static size_t spl_http_keep(char *ptr, size_t size, size_t nmemb, void *user)
+{
+	spl_http *h = user;
+	size_t n = size * nmemb, room = SPL_HTTP_MAX_ANSWER - h->answer_len;
+	size_t take = n < room ? n : room;
+	memcpy(h->answer + h->answer_len, ptr, take);
+	h->answer_len += take;
+	h->answer[h->answer_len] = '\0';
+	return n;
+}
+
+void spl_http_keep_answer(spl_http *h)
+{
+	if (h->answer == NULL) {
+		h->answer = calloc(1, SPL_HTTP_MAX_ANSWER + 1);
+	}
+	if (h->answer != NULL) {
+		curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, spl_http_keep);
+		curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
+	}
+}
+
+const char *spl_http_last_answer(const spl_http *h)
+{
+	return h->answer != NULL ? h->answer : "";
+}
+
 sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *password)
 {
 	curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
@@ -237,6 +282,10 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 
 	h->last_status = 0;
 	h->curl_err[0] = '\0';
+	if (h->answer != NULL) {
+		h->answer_len = 0;
+		h->answer[0] = '\0';
+	}
 	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	cc = curl_easy_perform(h->curl);
@@ -280,5 +329,6 @@ void spl_http_free(spl_http *h)
 	}
 	curl_slist_free_all(h->headers);
 	free(h->url);
+	free(h->answer);
 	free(h);
 }

@@ -26,6 +26,19 @@ sk_err spl_http_set_method(spl_http *h, const char *method);
 /* Adds one request header "name: value" sent with every request. */
 sk_err spl_http_add_header(spl_http *h, const char *name, const char *value);
 
+/* Sends the next requests to url (an output whose address changes, such
+ * as a dated index); SK_EINVAL unless http:// or https://. */
+sk_err spl_http_set_url(spl_http *h, const char *url);
+
+/* Keeps the first SPL_HTTP_MAX_ANSWER bytes of each answer's body for
+ * spl_http_last_answer() (they are dropped otherwise). */
+#define SPL_HTTP_MAX_ANSWER (64u * 1024u)
+void spl_http_keep_answer(spl_http *h);
+
+/* The body of the last answer (NUL-terminated, possibly cut), "" when none
+ * was kept. */
+const char *spl_http_last_answer(const spl_http *h);
+
 /* Sends every request with HTTP basic authentication. */
 sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *password);
 

@@ -1,8 +1,9 @@
-/* Fuzzes the slack, loki and alertmanager payload builders with alerts
- * whose strings come from the input (any bytes, invalid UTF-8 included;
- * the alert's JSON, which alertmanager parses for typed output fields, is
- * one of them): every payload must be strict, valid-UTF-8 JSON, and
- * valid-UTF-8 text must decode back to itself. */
+/* Fuzzes the slack, loki, alertmanager and elasticsearch payload builders
+ * with alerts whose strings come from the input (any bytes, invalid UTF-8
+ * included; the alert's JSON, which alertmanager and elasticsearch's
+ * flattenfields parse, is one of them): every payload must be strict,
+ * valid-UTF-8 JSON, and valid-UTF-8 text must decode back to itself. The
+ * same string is read as an Elasticsearch _bulk answer. */
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "alertmanager.h"
+#include "elasticsearch.h"
 #include "loki.h"
 #include "slack.h"
 
@@ -121,6 +123,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (am_payload(&sb, &acfg, &a) == SK_OK) {
 		json_object_put(parse_strict(&sb));
 	}
+	sk_strbuf_reset(&sb);
+	es_config ecfg = {"http://es:9200", "falco", "_doc", "", ES_SUFFIX_DAILY, true};
+	(void)es_document(&sb, &ecfg, &a);
+	char why[256];
+	(void)es_bulk_failed(s[1], why, sizeof(why));
 	sk_strbuf_free(&sb);
 	free(buf);
 	return 0;

@@ -17,6 +17,7 @@ struct hp_peer {
 	int status;
 	int delay_ms;
 	int require_client_cert;
+	char reply_body[4096]; /* "" : "ok" */
 	size_t nreq;
 	size_t nconn;
 	hp_request req[HP_MAX_REQUESTS];
@@ -27,6 +28,17 @@ typedef struct hp_conn {
 	size_t cap;
 	int too_big;
 } hp_conn;
+
+/* Query arguments go back onto the recorded URL: "?k=v&k2=v2". */
+static enum MHD_Result hp_query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	hp_request *r = cls;
+	size_t len = strlen(r->url);
+	(void)kind;
+	snprintf(r->url + len, sizeof(r->url) - len, "%c%s=%s", strchr(r->url, '?') != NULL ? '&' : '?', key,
+		 value != NULL ? value : "");
+	return MHD_YES;
+}
 
 static enum MHD_Result hp_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
@@ -70,6 +82,7 @@ static enum MHD_Result hp_handle(void *cls, struct MHD_Connection *conn, const c
 		}
 		snprintf(c->r.method, sizeof(c->r.method), "%s", method);
 		snprintf(c->r.url, sizeof(c->r.url), "%s", url);
+		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, hp_query_arg, &c->r);
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, hp_header, &c->r);
 		if (p->require_client_cert) {
 			c->r.client_cert_ok = hp_client_cert_ok(conn);
@@ -104,6 +117,8 @@ static enum MHD_Result hp_handle(void *cls, struct MHD_Connection *conn, const c
 		status = 403;
 	}
 	delay_ms = p->delay_ms;
+	char body[sizeof(p->reply_body)];
+	snprintf(body, sizeof(body), "%s", p->reply_body[0] != '\0' ? p->reply_body : "ok");
 	if (p->nreq < HP_MAX_REQUESTS) {
 		p->req[p->nreq++] = c->r;
 		c->r.body = NULL; /* moved */
@@ -114,7 +129,7 @@ static enum MHD_Result hp_handle(void *cls, struct MHD_Connection *conn, const c
 
 		nanosleep(&ts, NULL);
 	}
-	resp = MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_PERSISTENT);
+	resp = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL) {
 		return MHD_NO;
 	}
@@ -224,6 +239,13 @@ void hp_set_reply(hp_peer *p, int status, int delay_ms)
 	pthread_mutex_lock(&p->lock);
 	p->status = status;
 	p->delay_ms = delay_ms;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void hp_set_reply_body(hp_peer *p, const char *body)
+{
+	pthread_mutex_lock(&p->lock);
+	snprintf(p->reply_body, sizeof(p->reply_body), "%s", body != NULL ? body : "");
 	pthread_mutex_unlock(&p->lock);
 }
 

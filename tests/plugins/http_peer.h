@@ -12,7 +12,7 @@
 
 typedef struct hp_request {
 	char method[16];
-	char url[256];
+	char url[256];	    /* the path, then "?k=v&..." when there were query arguments */
 	char headers[4096]; /* "Name: value\n" per header, as received */
 	char *body;         /* NUL-terminated */
 	size_t body_len;
@@ -38,6 +38,10 @@ int hp_port(const hp_peer *p);
 
 /* Changes the status and delay for the next requests. */
 void hp_set_reply(hp_peer *p, int status, int delay_ms);
+
+/* Answers the next requests with body (copied, at most 4 KiB; NULL or ""
+ * for the default "ok"). */
+void hp_set_reply_body(hp_peer *p, const char *body);
 
 /* Returns how many requests were recorded (capped at HP_MAX_REQUESTS). */
 size_t hp_count(hp_peer *p);
