@@ -1,9 +1,10 @@
-/* Fuzzes the slack, loki, alertmanager and elasticsearch payload builders
- * with alerts whose strings come from the input (any bytes, invalid UTF-8
- * included; the alert's JSON, which alertmanager and elasticsearch's
- * flattenfields parse, is one of them): every payload must be strict,
- * valid-UTF-8 JSON, and valid-UTF-8 text must decode back to itself. The
- * same string is read as an Elasticsearch _bulk answer. */
+/* Fuzzes the slack, loki, alertmanager, elasticsearch, teams and discord
+ * payload builders with alerts whose strings come from the input (any
+ * bytes, invalid UTF-8 included; the alert's JSON, which alertmanager,
+ * elasticsearch's flattenfields, teams and discord parse, is one of them):
+ * every payload must be strict, valid-UTF-8 JSON, and valid-UTF-8 text
+ * must decode back to itself. The same string is read as an Elasticsearch
+ * _bulk answer. */
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,9 +12,11 @@
 #include <string.h>
 
 #include "alertmanager.h"
+#include "discord.h"
 #include "elasticsearch.h"
 #include "loki.h"
 #include "slack.h"
+#include "teams.h"
 
 #define NSTR 8
 
@@ -128,6 +131,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)es_document(&sb, &ecfg, &a);
 	char why[256];
 	(void)es_bulk_failed(s[1], why, sizeof(why));
+	sk_strbuf_reset(&sb);
+	teams_config tcfg = {s[3], (teams_format)(size % 3)};
+	if (teams_payload(&sb, &tcfg, &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	if (discord_payload(&sb, s[2], &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
 	sk_strbuf_free(&sb);
 	free(buf);
 	return 0;
