@@ -1,5 +1,5 @@
-/* Fuzzes the slack, loki, alertmanager, elasticsearch, teams and discord
- * payload builders with alerts whose strings come from the input (any
+/* Fuzzes the slack, loki, alertmanager, elasticsearch, teams, discord and
+ * googlechat payload builders with alerts whose strings come from the input (any
  * bytes, invalid UTF-8 included; the alert's JSON, which alertmanager,
  * elasticsearch's flattenfields, teams and discord parse, is one of them):
  * every payload must be strict, valid-UTF-8 JSON, and valid-UTF-8 text
@@ -14,6 +14,7 @@
 #include "alertmanager.h"
 #include "discord.h"
 #include "elasticsearch.h"
+#include "googlechat.h"
 #include "loki.h"
 #include "slack.h"
 #include "teams.h"
@@ -138,6 +139,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sk_strbuf_reset(&sb);
 	if (discord_payload(&sb, s[2], &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	googlechat_config gcfg = {size % 2 == 1, NULL};
+	if (googlechat_payload(&sb, &gcfg, &a) == SK_OK) {
 		json_object_put(parse_strict(&sb));
 	}
 	sk_strbuf_free(&sb);

@@ -1,6 +1,7 @@
-/* teams and discord plugins against a real HTTP receiver on loopback: the
- * webhook URL's path gets one POST per alert with the JSON body
- * (parsed back), statuses map to outcomes, and bad settings stop init. */
+/* teams, discord and googlechat plugins against a real HTTP receiver on
+ * loopback: the webhook URL's path gets one POST per alert with the JSON
+ * body (parsed back), statuses map to outcomes, and bad settings stop
+ * init. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,15 @@ static const char *first_of(json_object *root, const char *k1, const char *k2)
 static const char *or_empty(const char *s)
 {
 	return s != NULL ? s : "";
+}
+
+/* init of plugin name with config fails, saying want. */
+static void expect_refused(const char *name, const char *const *config, const char *want)
+{
+	ph_plugin p = {0};
+	SK_CHECK(!ph_open(&p, name, config));
+	SK_CHECK_CONTAINS(p.err, want);
+	ph_unload(&p);
 }
 
 /* Posts one alert through plugin name to a receiver at path; returns the
@@ -70,11 +80,8 @@ SK_TEST(teams_posts_a_message_card)
 	SK_CHECK_STR(first_of(root, "sections", "activityImage"), "https://img/falco.png");
 	SK_CHECK_CONTAINS(or_empty(first_of(root, "sections", "text")), "cmdline=bash -i #2");
 	json_object_put(root);
-	ph_plugin p = {0};
 	static const char *const bad[] = {"webhookurl", "http://127.0.0.1:9/", "outputformat", "fields", NULL};
-	SK_CHECK(!ph_open(&p, "teams", bad));
-	SK_CHECK_CONTAINS(p.err, "outputformat 'fields': want all, text or facts");
-	ph_unload(&p);
+	expect_refused("teams", bad, "outputformat 'fields': want all, text or facts");
 }
 
 SK_TEST(discord_posts_an_embed)
@@ -87,11 +94,22 @@ SK_TEST(discord_posts_an_embed)
 	SK_CHECK_STR(first_of(root, "embeds", "color"), "12745742");
 	SK_CHECK_CONTAINS(or_empty(first_of(root, "embeds", "description")), "cmdline=bash -i #2");
 	json_object_put(root);
-	ph_plugin p = {0};
 	static const char *const bad[] = {"webhookurl", "discord.example/api", NULL};
-	SK_CHECK(!ph_open(&p, "discord", bad));
-	SK_CHECK_CONTAINS(p.err, "want http:// or https://");
-	ph_unload(&p);
+	expect_refused("discord", bad, "want http:// or https://");
+}
+
+SK_TEST(googlechat_posts_a_card)
+{
+	static const char *const extra[] = {"messageformat", "{{ .Priority }}: {{ .Rule }}", NULL};
+	json_object *root = post_through("googlechat", "/v1/spaces/AAA/messages", extra);
+	json_object *text = NULL, *cards = NULL;
+	SK_CHECK(root != NULL && json_object_object_get_ex(root, "text", &text));
+	SK_CHECK_STR(text != NULL ? json_object_get_string(text) : "", "Warning: Terminal shell in container");
+	SK_CHECK(root != NULL && json_object_object_get_ex(root, "cards", &cards) &&
+		 json_object_array_length(cards) == 1);
+	json_object_put(root);
+	static const char *const bad[] = {"webhookurl", "http://127.0.0.1:9/", "messageformat", "{{ range }}", NULL};
+	expect_refused("googlechat", bad, "messageformat: ");
 }
 
 SK_TEST_MAIN()
