@@ -2,12 +2,90 @@
 #include "spl_fields.h"
 
 #include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void spl_json_go_value(sk_strbuf *sb, struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		sk_strbuf_puts(sb, "null");
+		return;
+	case json_type_boolean:
+		sk_strbuf_puts(sb, json_object_get_boolean(v) ? "true" : "false");
+		return;
+	case json_type_int:
+		sk_strbuf_printf(sb, "%lld", (long long)json_object_get_int64(v));
+		return;
+	case json_type_double: {
+		double d = json_object_get_double(v);
+		if (isfinite(d)) {
+			/* the shortest of %.15g and %.17g that reads back the same, close
+			 * to Go's shortest form (0.1, not 0.10000000000000001) */
+			char text[40];
+			snprintf(text, sizeof(text), "%.15g", d);
+			if (strtod(text, NULL) != d) {
+				snprintf(text, sizeof(text), "%.17g", d);
+			}
+			sk_strbuf_puts(sb, text);
+		} else {
+			sk_strbuf_puts(sb, "null");
+		}
+		return;
+	}
+	case json_type_string:
+		spl_json_go_stringn(sb, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+		return;
+	case json_type_array:
+		sk_strbuf_putc(sb, '[');
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			sk_strbuf_puts(sb, i > 0 ? "," : "");
+			spl_json_go_value(sb, json_object_array_get_idx(v, i));
+		}
+		sk_strbuf_putc(sb, ']');
+		return;
+	case json_type_object: {
+		size_t n = (size_t)json_object_object_length(v), k = 0;
+		const char **keys = calloc(n + 1, sizeof(*keys));
+		if (keys == NULL) {
+			sk_strbuf_puts(sb, "null");
+			return;
+		}
+		json_object_object_foreach(v, key, unused)
+		{
+			(void)unused;
+			keys[k++] = key;
+		}
+		if (k > 1) {
+			qsort(keys, k, sizeof(*keys), by_key);
+		}
+		sk_strbuf_putc(sb, '{');
+		for (size_t i = 0; i < k; i++) {
+			json_object *member = NULL;
+			sk_strbuf_puts(sb, i > 0 ? "," : "");
+			spl_json_go_string(sb, keys[i]);
+			sk_strbuf_putc(sb, ':');
+			json_object_object_get_ex(v, keys[i], &member);
+			spl_json_go_value(sb, member);
+		}
+		sk_strbuf_putc(sb, '}');
+		free(keys);
+		return;
+	}
+	}
+	sk_strbuf_puts(sb, "null");
 }
 
 sk_err spl_string_fields(const saker_alert *alert, spl_strlist *names)

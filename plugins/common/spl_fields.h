@@ -12,4 +12,11 @@
  * failed; an alert without output_fields gives an empty list. */
 sk_err spl_string_fields(const saker_alert *alert, spl_strlist *names);
 
+struct json_object;
+/* Appends v (json-c, NULL for null) as Go's encoding/json writes what it
+ * decoded: strings escaped Go's way, objects' keys sorted, numbers as
+ * written (a non-finite one as null), so the result is always valid
+ * JSON. */
+void spl_json_go_value(sk_strbuf *sb, struct json_object *v);
+
 #endif

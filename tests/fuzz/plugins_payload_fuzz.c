@@ -1,5 +1,5 @@
-/* Fuzzes the slack, loki, alertmanager, elasticsearch, teams, discord and
- * googlechat payload builders with alerts whose strings come from the input (any
+/* Fuzzes the slack, loki, alertmanager, elasticsearch, teams, discord,
+ * googlechat, pagerduty and opsgenie payload builders with alerts whose strings come from the input (any
  * bytes, invalid UTF-8 included; the alert's JSON, which alertmanager,
  * elasticsearch's flattenfields, teams and discord parse, is one of them):
  * every payload must be strict, valid-UTF-8 JSON, and valid-UTF-8 text
@@ -15,6 +15,8 @@
 #include "discord.h"
 #include "elasticsearch.h"
 #include "googlechat.h"
+#include "opsgenie.h"
+#include "pagerduty.h"
 #include "loki.h"
 #include "slack.h"
 #include "teams.h"
@@ -144,6 +146,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_strbuf_reset(&sb);
 	googlechat_config gcfg = {size % 2 == 1, NULL};
 	if (googlechat_payload(&sb, &gcfg, &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	if (pagerduty_payload(&sb, s[5], &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	if (opsgenie_payload(&sb, &a) == SK_OK) {
 		json_object_put(parse_strict(&sb));
 	}
 	sk_strbuf_free(&sb);
