@@ -2,61 +2,29 @@
 #include "pagerduty.h"
 
 #include <json-c/json.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "spl_fields.h"
 #include "spl_util.h"
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* custom_details: the output fields and hostname, keys sorted. */
+/* custom_details: the output fields and hostname (Falcosidekick adds it
+ * to the fields), as Go re-encodes them. */
 static sk_err details(sk_strbuf *sb, const saker_alert *alert)
 {
 	json_object *root = json_tokener_parse(alert->json), *fields = NULL;
-	bool have = root != NULL && json_object_object_get_ex(root, "output_fields", &fields) &&
-		    json_object_is_type(fields, json_type_object);
-	size_t n = have ? (size_t)json_object_object_length(fields) : 0;
-	const char **names = calloc(n + 1, sizeof(*names));
-	size_t k = 0;
-	if (names == NULL) {
+	if (root == NULL || !json_object_object_get_ex(root, "output_fields", &fields) ||
+	    !json_object_is_type(fields, json_type_object)) {
 		json_object_put(root);
+		root = json_object_new_object();
+		fields = root;
+	}
+	if (root == NULL) {
 		return SK_ENOMEM;
 	}
-	if (have) {
-		json_object_object_foreach(fields, key, val)
-		{
-			(void)val;
-			if (strcmp(key, "hostname") != 0 || alert->hostname[0] == '\0') {
-				names[k++] = key;
-			}
-		}
-	}
 	if (alert->hostname[0] != '\0') {
-		names[k++] = "hostname"; /* Falcosidekick adds it to the fields */
+		json_object_object_add(fields, "hostname", json_object_new_string(alert->hostname));
 	}
-	if (k > 1) {
-		qsort(names, k, sizeof(*names), by_name);
-	}
-	sk_strbuf_putc(sb, '{');
-	for (size_t i = 0; i < k; i++) {
-		json_object *v = NULL;
-		sk_strbuf_puts(sb, i > 0 ? "," : "");
-		spl_json_go_string(sb, names[i]);
-		sk_strbuf_putc(sb, ':');
-		if (strcmp(names[i], "hostname") == 0 && alert->hostname[0] != '\0') {
-			spl_json_go_string(sb, alert->hostname);
-		} else {
-			json_object_object_get_ex(fields, names[i], &v);
-			spl_json_go_value(sb, v);
-		}
-	}
-	sk_strbuf_putc(sb, '}');
-	free(names);
+	spl_json_go_value(sb, fields);
 	json_object_put(root);
 	return SK_OK;
 }
