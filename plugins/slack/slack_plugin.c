@@ -1,4 +1,7 @@
-/* slack plugin glue: config keys -> slack_config, one POST per alert. */
+/* slack plugin glue: config keys -> slack_config, one POST per alert.
+ * The same file builds the mattermost and rocketchat plugins (CMake
+ * defines SLACK_FLAVOUR_MATTERMOST or SLACK_FLAVOUR_ROCKETCHAT): their
+ * sections take the same keys (no channel; rocketchat no footer). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,22 @@
 
 #define SLACK_DEFAULT_FOOTER "https://github.com/falcosecurity/falcosidekick"
 #define SLACK_DEFAULT_ICON "https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick.png"
+/* Falcosidekick's DefaultIconURL, what mattermost and rocketchat use */
+#define CHAT_DEFAULT_ICON "https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick_color.png"
+
+#if defined(SLACK_FLAVOUR_MATTERMOST)
+#define FLAVOUR_NAME "mattermost"
+#define FLAVOUR_LAYOUT SLACK_LAYOUT_MATTERMOST
+#define FLAVOUR_DESCRIPTION "Mattermost incoming webhook, Falcosidekick's attachment layout"
+#elif defined(SLACK_FLAVOUR_ROCKETCHAT)
+#define FLAVOUR_NAME "rocketchat"
+#define FLAVOUR_LAYOUT SLACK_LAYOUT_ROCKETCHAT
+#define FLAVOUR_DESCRIPTION "Rocket.Chat incoming webhook, Falcosidekick's attachment layout"
+#else
+#define FLAVOUR_NAME "slack"
+#define FLAVOUR_LAYOUT SLACK_LAYOUT_SLACK
+#define FLAVOUR_DESCRIPTION "Slack incoming webhook, Falcosidekick's attachment layout"
+#endif
 
 typedef struct slack_state {
 	slack_config cfg;
@@ -42,12 +61,21 @@ static bool slack_init(const saker_plugin_host *host, void **state, char *err, s
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
+	st->cfg.layout = FLAVOUR_LAYOUT;
 	st->cfg.username = host->config_string(host->ctx, "username", "Falcosidekick");
-	st->cfg.icon = host->config_string(host->ctx, "icon", SLACK_DEFAULT_ICON);
-	st->cfg.channel = host->config_string(host->ctx, "channel", "");
+	st->cfg.icon = host->config_string(host->ctx, "icon",
+					   FLAVOUR_LAYOUT == SLACK_LAYOUT_SLACK ? SLACK_DEFAULT_ICON : CHAT_DEFAULT_ICON);
+	if (*st->cfg.icon == '\0' && FLAVOUR_LAYOUT != SLACK_LAYOUT_SLACK) {
+		st->cfg.icon = CHAT_DEFAULT_ICON; /* Falcosidekick's "when empty, the default" */
+	}
+	/* Mattermost and Rocket.Chat take the webhook's own channel */
+	st->cfg.channel = FLAVOUR_LAYOUT == SLACK_LAYOUT_SLACK ? host->config_string(host->ctx, "channel", "") : "";
 	st->cfg.footer = host->config_string(host->ctx, "footer", "");
 	if (*st->cfg.footer == '\0') {
 		st->cfg.footer = SLACK_DEFAULT_FOOTER;
+	}
+	if (FLAVOUR_LAYOUT == SLACK_LAYOUT_ROCKETCHAT) {
+		st->cfg.footer = ""; /* Falcosidekick sets none for Rocket.Chat */
 	}
 	if (slack_parse_format(format, &st->cfg.format) != SK_OK) {
 		snprintf(err, errlen, "outputformat '%s': want all, text or fields", format);
@@ -88,8 +116,8 @@ static saker_send_result slack_send(void *state, const saker_alert *alert, char 
 
 static const saker_output_plugin slack_plugin = {
 	.abi_version = SAKER_OUTPUT_ABI_VERSION,
-	.name = "slack",
-	.description = "Slack incoming webhook, Falcosidekick's attachment layout",
+	.name = FLAVOUR_NAME,
+	.description = FLAVOUR_DESCRIPTION,
 	.required_key = "webhookurl",
 	.max_batch = 1,
 	.init = slack_init,

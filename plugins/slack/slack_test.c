@@ -32,7 +32,7 @@ static char *render(const slack_config *cfg, const saker_alert *a)
 SK_TEST(slack_payload_all_matches_falcosidekick)
 {
 	ph_alert a;
-	slack_config cfg = {"Falcosidekick", "https://i/icon.png", "", "https://f", SLACK_FORMAT_ALL, NULL};
+	slack_config cfg = {"Falcosidekick", "https://i/icon.png", "", "https://f", SLACK_FORMAT_ALL, NULL, SLACK_LAYOUT_SLACK};
 
 	ph_alert_make(&a, 0);
 	SK_CHECK_STR(render(&cfg, &a.a),
@@ -44,8 +44,8 @@ SK_TEST(slack_payload_all_matches_falcosidekick)
 SK_TEST(slack_payload_text_and_fields_formats)
 {
 	ph_alert a;
-	slack_config text = {"", "", "#sec", "https://f", SLACK_FORMAT_TEXT, NULL};
-	slack_config fields = {"", "", "", "https://f", SLACK_FORMAT_FIELDS, NULL};
+	slack_config text = {"", "", "#sec", "https://f", SLACK_FORMAT_TEXT, NULL, SLACK_LAYOUT_SLACK};
+	slack_config fields = {"", "", "", "https://f", SLACK_FORMAT_FIELDS, NULL, SLACK_LAYOUT_SLACK};
 
 	ph_alert_make(&a, 0);
 	a.a.priority_num = SAKER_PRIORITY_CRITICAL;
@@ -62,7 +62,7 @@ SK_TEST(slack_messageformat_text_and_long_fields)
 	char err[128];
 	const char *src = "Alert : rule *{{ .Rule }}* triggered by user *{{ index .OutputFields \"user.name\" }}*";
 	const char *longval = "a value that is thirty-six characters";
-	slack_config cfg = {"", "", "", "", SLACK_FORMAT_ALL, NULL};
+	slack_config cfg = {"", "", "", "", SLACK_FORMAT_ALL, NULL, SLACK_LAYOUT_SLACK};
 
 	SK_CHECK_INT(spl_template_compile(src, strlen(src), &t, err, sizeof(err)), SK_OK);
 	cfg.message = t;
@@ -74,6 +74,49 @@ SK_TEST(slack_messageformat_text_and_long_fields)
 			  "{\"title\":\"proc.cmdline\",\"value\":\"a value that is thirty-six characters\","
 			  "\"short\":false}");
 	spl_template_free(t);
+}
+
+/* Mattermost's and Rocket.Chat's payloads: Slack's structure with their
+ * own field order, string fields only, and Rocket.Chat's text format
+ * without an attachment. */
+SK_TEST(mattermost_and_rocketchat_layouts)
+{
+	ph_alert a;
+	slack_config mm = {"Falcosidekick", "https://i/c.png", "", "https://f", SLACK_FORMAT_ALL, NULL,
+			   SLACK_LAYOUT_MATTERMOST};
+	ph_alert_make(&a, 0);
+#define F(t, v, s) "{\"title\":\"" t "\",\"value\":\"" v "\",\"short\":" s "}"
+#define TIME0 "2026-11-29 22:00:00.000000789 +0000 UTC"
+	SK_CHECK_STR(render(&mm, &a.a),
+		     "{\"username\":\"Falcosidekick\",\"icon_url\":\"https://i/c.png\",\"attachments\":[{"
+		     "\"fallback\":\"" OUTPUT0 "\",\"color\":\"#ffc700\",\"text\":\"" OUTPUT0 "\",\"fields\":["
+		     F("rule", "Terminal shell in container", "true") "," F("hostname", "node-1", "true") ","
+		     F("priority", "Warning", "true") "," F("source", "syscall", "true") ","
+		     F("tags", "container, shell", "true") "," F("container.id", "abc123", "true") ","
+		     F("proc.cmdline", "bash -i #0", "true") "," F("user.name", "root", "true") ","
+		     F("time", TIME0, "false") "],\"footer\":\"https://f\"}]}");
+	slack_config rc = {"Falcosidekick", "https://i/c.png", "", "", SLACK_FORMAT_ALL, NULL, SLACK_LAYOUT_ROCKETCHAT};
+	SK_CHECK_CONTAINS(render(&rc, &a.a),
+			  "\"fields\":[" F("rule", "Terminal shell in container", "true") ","
+			  F("priority", "Warning", "true") "," F("source", "syscall", "true") ","
+			  F("tags", "container, shell", "true") "," F("container.id", "abc123", "true") ","
+			  F("proc.cmdline", "bash -i #0", "true") "," F("user.name", "root", "true") ","
+			  F("time", TIME0, "false") "," F("hostname", "node-1", "true") "]}]}");
+	rc.format = SLACK_FORMAT_TEXT;
+	SK_CHECK_STR(render(&rc, &a.a), "{\"username\":\"Falcosidekick\",\"icon_url\":\"https://i/c.png\"}");
+	/* numbers are not listed by these two (Slack's lists every field) */
+	snprintf(a.json, sizeof(a.json), "{\"output_fields\":{\"container.id\":\"abc123\",\"proc.pid\":42}}");
+	static const char *const names[] = {"container.id", "proc.pid"};
+	static const char *const values[] = {"abc123", "42"};
+	a.a.field_names = names;
+	a.a.field_values = values;
+	a.a.nfields = 2;
+	SK_CHECK(strstr(render(&mm, &a.a), "proc.pid") == NULL);
+	SK_CHECK_CONTAINS(render(&mm, &a.a), F("container.id", "abc123", "true"));
+	mm.layout = SLACK_LAYOUT_SLACK;
+	SK_CHECK_CONTAINS(render(&mm, &a.a), F("proc.pid", "42", "true"));
+#undef F
+#undef TIME0
 }
 
 SK_TEST(slack_colors_per_priority)

@@ -1,5 +1,5 @@
-/* teams, discord and googlechat plugins against a real HTTP receiver on
- * loopback: the webhook URL's path gets one POST per alert with the JSON
+/* teams, discord, googlechat, mattermost and rocketchat plugins against a
+ * real HTTP receiver on loopback: the webhook URL's path gets one POST per alert with the JSON
  * body (parsed back), statuses map to outcomes, and bad settings stop
  * init. */
 #include <json-c/json.h>
@@ -110,6 +110,23 @@ SK_TEST(googlechat_posts_a_card)
 	json_object_put(root);
 	static const char *const bad[] = {"webhookurl", "http://127.0.0.1:9/", "messageformat", "{{ range }}", NULL};
 	expect_refused("googlechat", bad, "messageformat: ");
+}
+
+SK_TEST(mattermost_and_rocketchat_post_attachments)
+{
+	static const char *const names[] = {"mattermost", "rocketchat"};
+	for (size_t i = 0; i < 2; i++) {
+		static const char *const extra[] = {"username", "falco-bot", NULL};
+		json_object *root = post_through(names[i], "/hooks/xyz", extra);
+		json_object *user = NULL;
+		SK_CHECK(root != NULL && json_object_object_get_ex(root, "username", &user));
+		SK_CHECK_STR(user != NULL ? json_object_get_string(user) : "", "falco-bot");
+		SK_CHECK_STR(or_empty(first_of(root, "attachments", "color")), "#ffc700");
+		SK_CHECK_CONTAINS(or_empty(first_of(root, "attachments", "text")), "cmdline=bash -i #2");
+		json_object_put(root);
+	}
+	static const char *const bad[] = {"webhookurl", "http://127.0.0.1:9/", "outputformat", "facts", NULL};
+	expect_refused("rocketchat", bad, "outputformat 'facts'");
 }
 
 SK_TEST_MAIN()
