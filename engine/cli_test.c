@@ -2,7 +2,7 @@
  * user types them: -L and -l (text and JSON), --dry-run (good and broken
  * configuration and rules), --list -N, --list-events, --page-size, -M with
  * -P in live mode, and bad arguments. Bounded: every run has a 20 s
- * timeout(1). */
+ * timeout(1), the wait for the pid file 5 s. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,13 +105,13 @@ SK_TEST(listings)
 
 SK_TEST(live_stops_after_M_seconds_and_keeps_a_pidfile)
 {
-	char cmd[512], pidfile[160];
+	char cmd[1024], pidfile[160];
 	snprintf(pidfile, sizeof(pidfile), "%s/saker.pid", dir);
 	/* the pid file exists while it runs, and is gone afterwards */
 	snprintf(cmd, sizeof(cmd),
-		 "-r rules.yaml --events ipc://%s/e.sock --control ipc://%s/c.sock -M 2 -P '%s' & "
-		 "sleep 1; cat '%s'; wait $!",
-		 dir, dir, pidfile, pidfile);
+		 "-r rules.yaml --events ipc://%s/e.sock --control ipc://%s/c.sock -M 4 -P '%s' & "
+		 "for i in $(seq 50); do [ -s '%s' ] && break; sleep 0.1; done; cat '%s'; wait $!",
+		 dir, dir, pidfile, pidfile, pidfile);
 	char *out = engine(cmd);
 	SK_CHECK_CONTAINS(out, "listening for saker-capture");
 	SK_CHECK_CONTAINS(out, "stopping: draining outputs");
