@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "spl_fields.h"
 #include "spl_util.h"
 
 static const char *const prio_names[8] = {"Emergency", "Alert",  "Critical",	  "Error",
@@ -180,32 +180,6 @@ static void map_json(sk_strbuf *sb, am_map *m)
 	sk_strbuf_putc(sb, '}');
 }
 
-/* Go's RFC 3339 with nanoseconds, trailing zeros of the fraction trimmed
- * (time.Time's JSON form), in UTC. */
-static void go_rfc3339(sk_strbuf *sb, int64_t ns)
-{
-	time_t secs = (time_t)(ns / 1000000000);
-	long frac = (long)(ns % 1000000000);
-	if (frac < 0) {
-		frac += 1000000000;
-		secs--;
-	}
-	struct tm tm;
-	char buf[40];
-	gmtime_r(&secs, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	sk_strbuf_puts(sb, buf);
-	if (frac != 0) {
-		char digits[16];
-		int n = snprintf(digits, sizeof(digits), "%09ld", frac);
-		while (n > 0 && digits[n - 1] == '0') {
-			n--;
-		}
-		sk_strbuf_printf(sb, ".%.*s", n, digits);
-	}
-	sk_strbuf_putc(sb, 'Z');
-}
-
 /* A syscall-drop count (n_drops*): its label and how far it raises the
  * alert's priority, as Falcosidekick grades drops. */
 static void drop_label(am_map *labels, const am_config *cfg, const char *name, const char *text,
@@ -237,10 +211,9 @@ static void drop_label(am_map *labels, const am_config *cfg, const char *name, c
  * become labels, other types are left out (as Falcosidekick does). */
 static void field_labels(am_map *labels, const am_config *cfg, const saker_alert *alert, saker_priority *prio)
 {
-	json_object *root = json_tokener_parse(alert->json), *fields = NULL;
+	json_object *root = NULL, *fields = spl_output_fields(alert, &root);
 	sk_strbuf safe = SK_STRBUF_INIT;
-	if (root == NULL || !json_object_object_get_ex(root, "output_fields", &fields) ||
-	    !json_object_is_type(fields, json_type_object)) {
+	if (fields == NULL) {
 		json_object_put(root);
 		return;
 	}
@@ -305,7 +278,7 @@ sk_err am_payload(sk_strbuf *sb, const am_config *cfg, const saker_alert *alert)
 	map_json(sb, &annotations);
 	sk_strbuf_puts(sb, ",\"endsAt\":\"");
 	if (cfg->expires_after_s != 0) {
-		go_rfc3339(sb, alert->time_ns + cfg->expires_after_s * 1000000000);
+		spl_go_rfc3339(sb, alert->time_ns + cfg->expires_after_s * 1000000000, true);
 	} else {
 		sk_strbuf_puts(sb, "0001-01-01T00:00:00Z"); /* Go's zero time: no end */
 	}

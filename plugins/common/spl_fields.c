@@ -7,14 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
+/* qsort order of C strings, byte-wise as Go's sort.Strings */
 static int by_key(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+json_object *spl_output_fields(const saker_alert *alert, json_object **root)
+{
+	json_object *fields = NULL;
+	*root = json_tokener_parse(alert->json);
+	if (*root == NULL || !json_object_object_get_ex(*root, "output_fields", &fields) ||
+	    !json_object_is_type(fields, json_type_object)) {
+		return NULL;
+	}
+	return fields;
 }
 
 void spl_json_go_value(sk_strbuf *sb, struct json_object *v)
@@ -90,13 +97,12 @@ void spl_json_go_value(sk_strbuf *sb, struct json_object *v)
 
 sk_err spl_string_fields(const saker_alert *alert, spl_strlist *names)
 {
-	json_object *root = json_tokener_parse(alert->json), *fields = NULL;
+	json_object *root = NULL, *fields = spl_output_fields(alert, &root);
 	sk_err err = SK_OK;
 	names->items = NULL;
 	names->n = 0;
 	names->failed = false;
-	if (root == NULL || !json_object_object_get_ex(root, "output_fields", &fields) ||
-	    !json_object_is_type(fields, json_type_object)) {
+	if (fields == NULL) {
 		json_object_put(root);
 		return SK_OK;
 	}
@@ -115,7 +121,7 @@ sk_err spl_string_fields(const saker_alert *alert, spl_strlist *names)
 		}
 	}
 	if (names->n > 1) { /* qsort wants a non-NULL base even for nothing */
-		qsort(names->items, names->n, sizeof(*names->items), by_name);
+		qsort(names->items, names->n, sizeof(*names->items), by_key);
 	}
 	json_object_put(root);
 	return err;

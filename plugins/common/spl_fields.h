@@ -13,6 +13,11 @@
 sk_err spl_string_fields(const saker_alert *alert, spl_strlist *names);
 
 struct json_object;
+/* Parses the alert's JSON into *root (NULL when it is not JSON; free it
+ * with json_object_put) and returns its output_fields object, or NULL when
+ * there is none. */
+struct json_object *spl_output_fields(const saker_alert *alert, struct json_object **root);
+
 /* Appends v (json-c, NULL for null) as Go's encoding/json writes what it
  * decoded: strings escaped Go's way, objects' keys sorted, numbers as
  * written (a non-finite one as null), so the result is always valid

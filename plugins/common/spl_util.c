@@ -106,12 +106,14 @@ saker_send_result spl_check_buf(const sk_strbuf *sb, char *err, size_t errlen)
 	return SAKER_SEND_OK;
 }
 
-void spl_go_time(sk_strbuf *sb, int64_t ns)
+/* ns in UTC as date, sep, time, then (with_fraction) the nanoseconds with
+ * their trailing zeros trimmed (none when zero), as Go prints times. */
+static void go_utc(sk_strbuf *sb, int64_t ns, char sep, bool with_fraction)
 {
 	int64_t sec = ns / 1000000000, frac = ns % 1000000000;
 	time_t t;
 	struct tm tm;
-	char date[32];
+	char date[40];
 	char digits[16];
 	int n;
 
@@ -121,9 +123,10 @@ void spl_go_time(sk_strbuf *sb, int64_t ns)
 	}
 	t = (time_t)sec;
 	gmtime_r(&t, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(date, sizeof(date), "%04d-%02d-%02d%c%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, sep,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec);
 	sk_strbuf_puts(sb, date);
-	if (frac != 0) {
+	if (with_fraction && frac != 0) {
 		n = snprintf(digits, sizeof(digits), "%09lld", (long long)frac);
 		while (n > 0 && digits[n - 1] == '0') {
 			n--;
@@ -131,7 +134,18 @@ void spl_go_time(sk_strbuf *sb, int64_t ns)
 		sk_strbuf_putc(sb, '.');
 		sk_strbuf_append(sb, digits, (size_t)n);
 	}
+}
+
+void spl_go_time(sk_strbuf *sb, int64_t ns)
+{
+	go_utc(sb, ns, ' ', true);
 	sk_strbuf_puts(sb, " +0000 UTC");
+}
+
+void spl_go_rfc3339(sk_strbuf *sb, int64_t ns, bool with_fraction)
+{
+	go_utc(sb, ns, 'T', with_fraction);
+	sk_strbuf_putc(sb, 'Z');
 }
 
 saker_send_result spl_build_lines(sk_strbuf *sb, const saker_alert *const *alerts, size_t n, char *err,

@@ -55,6 +55,11 @@ void spl_strlist_free(spl_strlist *list);
  * text Falcosidekick shows in chat outputs. */
 void spl_go_time(sk_strbuf *sb, int64_t ns);
 
+/* Appends ns (UTC) as Go's time.RFC3339Nano writes it
+ * ("2026-11-29T22:00:00.000000789Z", trailing zeros trimmed: a time.Time in
+ * JSON) with with_fraction, else as time.RFC3339 ("2026-11-29T22:00:00Z"). */
+void spl_go_rfc3339(sk_strbuf *sb, int64_t ns, bool with_fraction);
+
 /* Finishes a send error: copies sb's failure into err as "out of memory"
  * and returns RETRY when sb failed, else OK. */
 saker_send_result spl_check_buf(const sk_strbuf *sb, char *err, size_t errlen);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "spl_fields.h"
+
 sk_err es_parse_suffix(const char *text, es_suffix *out)
 {
 	static const char *const names[] = {"daily", "monthly", "annually", "none"};
@@ -43,11 +45,11 @@ void es_url(sk_strbuf *sb, const es_config *cfg, time_t now, bool bulk)
 /* The alert's JSON with output_fields' names flattened. */
 static sk_err flattened(sk_strbuf *sb, const saker_alert *alert)
 {
-	json_object *root = json_tokener_parse(alert->json), *fields = NULL;
+	json_object *root = NULL, *fields = spl_output_fields(alert, &root);
 	if (root == NULL) {
 		return SK_EINVAL;
 	}
-	if (json_object_object_get_ex(root, "output_fields", &fields) && json_object_is_type(fields, json_type_object)) {
+	if (fields != NULL) {
 		json_object *flat = json_object_new_object();
 		if (flat == NULL) {
 			json_object_put(root);

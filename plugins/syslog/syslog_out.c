@@ -10,16 +10,12 @@ void syslog_cef(sk_strbuf *sb, const saker_alert *alert)
 {
 	/* CEF severity of each Falco priority, Emergency first */
 	static const char *const severity[8] = {"10", "9", "8", "7", "6", "4", "3", "0"};
-	time_t secs = (time_t)(alert->time_ns / 1000000000);
-	struct tm tm;
-	char start[32];
-	gmtime_r(&secs, &tm);
-	strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	size_t from = sb->len;
-	sk_strbuf_printf(sb, "CEF:0|Falcosecurity|Falco|1.0|Falco Event|%s|%s|uuid=%s start=%s msg=%s source=%s",
-			 alert->rule,
+	sk_strbuf_printf(sb, "CEF:0|Falcosecurity|Falco|1.0|Falco Event|%s|%s|uuid=%s start=", alert->rule,
 			 alert->priority_num <= SAKER_PRIORITY_DEBUG ? severity[alert->priority_num] : "Uknown",
-			 alert->uuid, start, alert->output, alert->source);
+			 alert->uuid);
+	spl_go_rfc3339(sb, alert->time_ns, false);
+	sk_strbuf_printf(sb, " msg=%s source=%s", alert->output, alert->source);
 	if (alert->hostname[0] != '\0') {
 		sk_strbuf_printf(sb, " hostname=%s", alert->hostname);
 	}
