@@ -431,7 +431,8 @@ static void output_texts(const sk_ruleset *rs, const sk_rule_def *rd, sk_strbuf 
 	sk_strbuf_append(json_text, sk_strbuf_str(text), text->len);
 	for (size_t i = 0; i < rs->opts.nadditions; i++) {
 		const sk_output_addition *add = &rs->opts.additions[i];
-		for (size_t f = 0; f < add->nfields && addition_matches(add, rd); f++) {
+		bool hit = add->nfields > 0 && addition_matches(add, rd);
+		for (size_t f = 0; hit && f < add->nfields; f++) {
 			if (add->field_formats[f] == NULL) {
 				sk_strbuf_printf(json_text, " %%%s", add->field_names[f]);
 				by_name = true;
@@ -451,7 +452,8 @@ static sk_err compile_named_extras(sk_ruleset *rs, const sk_rule_def *rd, sk_cru
 	size_t n = 0;
 	for (size_t i = 0; i < rs->opts.nadditions; i++) {
 		const sk_output_addition *add = &rs->opts.additions[i];
-		for (size_t f = 0; f < add->nfields && addition_matches(add, rd); f++) {
+		bool hit = add->nfields > 0 && addition_matches(add, rd);
+		for (size_t f = 0; hit && f < add->nfields; f++) {
 			n += add->field_formats[f] != NULL;
 		}
 	}
@@ -465,7 +467,8 @@ static sk_err compile_named_extras(sk_ruleset *rs, const sk_rule_def *rd, sk_cru
 	}
 	for (size_t i = 0; i < rs->opts.nadditions; i++) {
 		const sk_output_addition *add = &rs->opts.additions[i];
-		for (size_t f = 0; f < add->nfields && addition_matches(add, rd); f++) {
+		bool hit = add->nfields > 0 && addition_matches(add, rd);
+		for (size_t f = 0; hit && f < add->nfields; f++) {
 			const char *format = add->field_formats[f];
 			uint32_t pos = 0;
 			sk_strbuf why = SK_STRBUF_INIT;
