@@ -16,9 +16,7 @@
 	"{\"title\":\"user.name\",\"value\":\"root\",\"short\":true},"                                     \
 	"{\"title\":\"time\",\"value\":\"2026-11-29 22:00:00.000000789 +0000 UTC\",\"short\":false}]"
 
-#define OUTPUT0                                                                                           \
-	"22:00:00.000000789: Warning A shell was spawned in a container (user=root container_id=abc123 "   \
-	"shell=bash cmdline=bash -i #0)"
+#define OUTPUT0 PH_OUTPUT0
 
 static char *render(const slack_config *cfg, const saker_alert *a)
 {

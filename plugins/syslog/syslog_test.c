@@ -8,9 +8,7 @@
 #include "plugin_host.h"
 #include "sk_test.h"
 
-#define OUTPUT0                                                                                           \
-	"22:00:00.000000789: Warning A shell was spawned in a container (user=root container_id=abc123 "   \
-	"shell=bash cmdline=bash -i #0)"
+#define OUTPUT0 PH_OUTPUT0
 
 SK_TEST(cef_and_framing)
 {

@@ -5,9 +5,7 @@
 #include "plugin_host.h"
 #include "sk_test.h"
 
-#define OUTPUT0                                                                                           \
-	"22:00:00.000000789: Warning A shell was spawned in a container (user=root container_id=abc123 "   \
-	"shell=bash cmdline=bash -i #0)"
+#define OUTPUT0 PH_OUTPUT0
 #define HEAD0                                                                                             \
 	"{\"@type\":\"MessageCard\",\"summary\":\"" OUTPUT0 "\",\"themeColor\":\"ffff00\",\"sections\":[{"  \
 	"\"activityTitle\":\"Falco Sidekick\",\"activitySubtitle\":\"2026-11-29 22:00:00.000000789 +0000 UTC\""

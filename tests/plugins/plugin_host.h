@@ -59,6 +59,11 @@ typedef struct ph_alert {
  * (uuid, output, proc.cmdline and time all carry seq). */
 void ph_alert_make(ph_alert *pa, int seq);
 
+/* The output line ph_alert_make() gives seq 0, for payload expectations. */
+#define PH_OUTPUT0                                                                                        \
+	"22:00:00.000000789: Warning A shell was spawned in a container (user=root container_id=abc123 "   \
+	"shell=bash cmdline=bash -i #0)"
+
 /* Returns a TCP port on 127.0.0.1 that was free a moment ago (0 on error). */
 int ph_free_port(void);
 
