@@ -6,11 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "spl_util.h"
 
 #define SPL_HTTP_DEFAULT_TIMEOUT_MS 10000
 #define SPL_HTTP_MAX_HEADER 8192
+/* how much of a refusal's body an error message quotes (InfluxDB, Loki and
+ * Elasticsearch say there what was wrong with the request) */
+#define SPL_HTTP_ERROR_BODY 200
 
 struct spl_http {
 	CURL *curl;
@@ -20,6 +24,8 @@ struct spl_http {
 	char curl_err[CURL_ERROR_SIZE];
 	char *answer; /* spl_http_keep_answer(): SPL_HTTP_MAX_ANSWER + 1 bytes */
 	size_t answer_len;
+	char head[SPL_HTTP_ERROR_BODY + 1]; /* the answer's first bytes, for error messages */
+	size_t head_len;
 };
 
 static sk_err spl_http_append_line(spl_http *h, const char *line);
@@ -34,9 +40,21 @@ static void spl_http_global_init(void)
 	spl_http_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* Replies are only read for their status; the body is dropped. */
+/* Keeps the first bytes of the answer's body for an error message. */
+static void spl_http_keep_head(spl_http *h, const char *ptr, size_t n)
+{
+	size_t take = SPL_HTTP_ERROR_BODY - h->head_len;
+
+	take = n < take ? n : take;
+	memcpy(h->head + h->head_len, ptr, take);
+	h->head_len += take;
+	h->head[h->head_len] = '\0';
+}
+
+/* Replies are read for their status and the head of their body. */
 static size_t spl_http_discard(char *ptr, size_t size, size_t nmemb, void *user)
 {
+	spl_http_keep_head(user, ptr, size * nmemb);
 	return size * nmemb;
 }
 
@@ -147,6 +165,7 @@ sk_err spl_http_new(const saker_plugin_host *host, const char *url, spl_http **o
 	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "Saker/" SAKER_VERSION);
 	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, spl_http_discard);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
 	curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
 	rc = spl_http_setup_tls(h, host, err, errlen);
 	if (rc != SK_OK) {
@@ -204,6 +223,37 @@ static sk_err spl_http_append_line(spl_http *h, const char *line)
 	return SK_OK;
 }
 
+/* Removes the header lines named name (any case), so a later value (a
+ * plugin's own Content-Type, a customheaders entry) replaces an earlier one
+ * instead of both being sent. */
+static sk_err spl_http_drop_header(spl_http *h, const char *name)
+{
+	size_t len = strlen(name);
+	struct curl_slist *kept = NULL;
+	bool dropped = false;
+
+	for (const struct curl_slist *l = h->headers; l != NULL; l = l->next) {
+		if (strncasecmp(l->data, name, len) == 0 && (l->data[len] == ':' || l->data[len] == ';')) {
+			dropped = true;
+			continue;
+		}
+		struct curl_slist *next = curl_slist_append(kept, l->data);
+		if (next == NULL) {
+			curl_slist_free_all(kept);
+			return SK_ENOMEM;
+		}
+		kept = next;
+	}
+	if (!dropped) {
+		curl_slist_free_all(kept);
+		return SK_OK;
+	}
+	curl_slist_free_all(h->headers);
+	h->headers = kept;
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
+	return SK_OK;
+}
+
 sk_err spl_http_add_header(spl_http *h, const char *name, const char *value)
 {
 	char line[SPL_HTTP_MAX_HEADER];
@@ -221,6 +271,10 @@ sk_err spl_http_add_header(spl_http *h, const char *name, const char *value)
 	}
 	if (n < 0 || (size_t)n >= sizeof(line)) {
 		return SK_ERANGE;
+	}
+	sk_err rc = spl_http_drop_header(h, name);
+	if (rc != SK_OK) {
+		return rc;
 	}
 	return spl_http_append_line(h, line);
 }
@@ -245,6 +299,8 @@ static size_t spl_http_keep(char *ptr, size_t size, size_t nmemb, void *user)
 {
 	spl_http *h = user;
 	size_t n = size * nmemb, room = SPL_HTTP_MAX_ANSWER - h->answer_len;
+
+	spl_http_keep_head(h, ptr, n);
 	size_t take = n < room ? n : room;
 	memcpy(h->answer + h->answer_len, ptr, take);
 	h->answer_len += take;
@@ -282,6 +338,8 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 
 	h->last_status = 0;
 	h->curl_err[0] = '\0';
+	h->head_len = 0;
+	h->head[0] = '\0';
 	if (h->answer != NULL) {
 		h->answer_len = 0;
 		h->answer[0] = '\0';
@@ -307,7 +365,15 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 	if (h->last_status >= 200 && h->last_status < 300) {
 		return SAKER_SEND_OK;
 	}
-	snprintf(err, errlen, "HTTP %ld from %s", h->last_status, h->url);
+	/* the body's head on one line, control bytes as spaces */
+	for (size_t i = 0; i < h->head_len; i++) {
+		if ((unsigned char)h->head[i] < 0x20 || h->head[i] == 0x7f) {
+			h->head[i] = ' ';
+		}
+	}
+	/* the URL without its query, which may hold credentials (InfluxDB's u, p) */
+	snprintf(err, errlen, "HTTP %ld from %.*s%s%.*s", h->last_status, (int)strcspn(h->url, "?"), h->url,
+		 h->head_len > 0 ? ": " : "", (int)h->head_len, h->head);
 	if (h->last_status == 429 || h->last_status >= 500 || h->last_status < 200) {
 		return SAKER_SEND_RETRY;
 	}

@@ -23,7 +23,8 @@ sk_err spl_http_new(const saker_plugin_host *host, const char *url, spl_http **o
 /* Sets the request method ("POST" or "PUT"); anything else is SK_EINVAL. */
 sk_err spl_http_set_method(spl_http *h, const char *method);
 
-/* Adds one request header "name: value" sent with every request. */
+/* Adds one request header "name: value" sent with every request, replacing
+ * an earlier header of the same name (any case). */
 sk_err spl_http_add_header(spl_http *h, const char *name, const char *value);
 
 /* Sends the next requests to url (an output whose address changes, such

@@ -291,3 +291,13 @@ void spl_json_go_stringn(sk_strbuf *sb, const char *s, size_t len)
 	sk_strbuf_append(sb, run, (size_t)(p - run));
 	sk_strbuf_putc(sb, '"');
 }
+
+void spl_put_base_url(sk_strbuf *sb, const char *base)
+{
+	size_t len = strlen(base);
+
+	while (len > 0 && base[len - 1] == '/') {
+		len--;
+	}
+	sk_strbuf_append(sb, base, len);
+}

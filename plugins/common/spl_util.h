@@ -60,6 +60,10 @@ void spl_go_time(sk_strbuf *sb, int64_t ns);
  * JSON) with with_fraction, else as time.RFC3339 ("2026-11-29T22:00:00Z"). */
 void spl_go_rfc3339(sk_strbuf *sb, int64_t ns, bool with_fraction);
 
+/* Appends base (a configured http[s]://host:port) without its trailing
+ * slashes, so that a path appended next does not start with "//". */
+void spl_put_base_url(sk_strbuf *sb, const char *base);
+
 /* Finishes a send error: copies sb's failure into err as "out of memory"
  * and returns RETRY when sb failed, else OK. */
 saker_send_result spl_check_buf(const sk_strbuf *sb, char *err, size_t errlen);

@@ -23,7 +23,6 @@ void es_url(sk_strbuf *sb, const es_config *cfg, time_t now, bool bulk)
 {
 	struct tm tm;
 	char date[32] = "";
-	size_t len = strlen(cfg->hostport);
 	localtime_r(&now, &tm);
 	/* Go's layouts 2006.01.02, 2006.01 and 2006 */
 	if (cfg->suffix == ES_SUFFIX_DAILY) {
@@ -33,10 +32,8 @@ void es_url(sk_strbuf *sb, const es_config *cfg, time_t now, bool bulk)
 	} else if (cfg->suffix == ES_SUFFIX_ANNUALLY) {
 		snprintf(date, sizeof(date), "-%04d", tm.tm_year + 1900);
 	}
-	while (len > 0 && cfg->hostport[len - 1] == '/') {
-		len--;
-	}
-	sk_strbuf_printf(sb, "%.*s/%s%s/%s", (int)len, cfg->hostport, cfg->index, date, bulk ? "_bulk" : cfg->type);
+	spl_put_base_url(sb, cfg->hostport);
+	sk_strbuf_printf(sb, "/%s%s/%s", cfg->index, date, bulk ? "_bulk" : cfg->type);
 	if (cfg->pipeline[0] != '\0') {
 		sk_strbuf_printf(sb, "?pipeline=%s", cfg->pipeline);
 	}

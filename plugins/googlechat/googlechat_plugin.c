@@ -4,68 +4,61 @@
 #include <string.h>
 
 #include "googlechat.h"
-#include "spl_http.h"
+#include "spl_post.h"
 #include "spl_util.h"
 
-typedef struct googlechat_state {
+/* The payload's settings and the compiled messageformat they point to. */
+typedef struct googlechat_setup {
 	googlechat_config cfg;
 	spl_template *message;
-	spl_http *http;
-	sk_strbuf body;
-} googlechat_state;
+} googlechat_setup;
 
-static void googlechat_close(void *state)
+static void googlechat_setup_free(void *p)
 {
-	googlechat_state *st = state;
-	if (st != NULL) {
-		spl_http_free(st->http);
-		spl_template_free(st->message);
-		sk_strbuf_free(&st->body);
-		free(st);
+	googlechat_setup *setup = p;
+	if (setup != NULL) {
+		spl_template_free(setup->message);
+		free(setup);
 	}
+}
+
+static sk_err googlechat_build(sk_strbuf *sb, const void *setup, const saker_alert *alert)
+{
+	return googlechat_payload(sb, &((const googlechat_setup *)setup)->cfg, alert);
 }
 
 static bool googlechat_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
 {
 	const char *format = host->config_string(host->ctx, "outputformat", "all");
 	const char *message = host->config_string(host->ctx, "messageformat", "");
-	googlechat_state *st = calloc(1, sizeof(*st));
+	googlechat_setup *setup = calloc(1, sizeof(*setup));
+	spl_post *post = NULL;
 	char why[256];
-	if (st == NULL) {
+
+	if (setup == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	bool ok = true;
 	if (format[0] != '\0' && strcmp(format, "all") != 0 && strcmp(format, "text") != 0) {
 		snprintf(err, errlen, "outputformat '%s': want all or text", format);
-		ok = false;
-	}
-	st->cfg.text_only = strcmp(format, "text") == 0;
-	if (ok && message[0] != '\0') {
-		ok = spl_template_compile(message, strlen(message), &st->message, why, sizeof(why)) == SK_OK;
-		if (!ok) {
-			snprintf(err, errlen, "messageformat: %s", why);
-		}
-		st->cfg.message = st->message;
-	}
-	ok = ok && spl_http_new(host, host->config_string(host->ctx, "webhookurl", ""), &st->http, err, errlen) == SK_OK;
-	if (!ok) {
-		googlechat_close(st);
+		googlechat_setup_free(setup);
 		return false;
 	}
-	*state = st;
-	return true;
-}
-
-static saker_send_result googlechat_send(void *state, const saker_alert *alert, char *err, size_t errlen)
-{
-	googlechat_state *st = state;
-	sk_strbuf_reset(&st->body);
-	if (googlechat_payload(&st->body, &st->cfg, alert) != SK_OK) {
-		snprintf(err, errlen, "out of memory building the payload");
-		return SAKER_SEND_RETRY;
+	setup->cfg.text_only = strcmp(format, "text") == 0;
+	if (message[0] != '\0') {
+		if (spl_template_compile(message, strlen(message), &setup->message, why, sizeof(why)) != SK_OK) {
+			snprintf(err, errlen, "messageformat: %s", why);
+			googlechat_setup_free(setup);
+			return false;
+		}
+		setup->cfg.message = setup->message;
 	}
-	return spl_http_send(st->http, st->body.data, st->body.len, err, errlen);
+	if (spl_post_new(host, host->config_string(host->ctx, "webhookurl", ""), googlechat_build, setup,
+			 googlechat_setup_free, &post, err, errlen) != SK_OK) {
+		return false;
+	}
+	*state = post;
+	return true;
 }
 
 static const saker_output_plugin googlechat_plugin = {
@@ -75,9 +68,9 @@ static const saker_output_plugin googlechat_plugin = {
 	.required_key = "webhookurl",
 	.max_batch = 1,
 	.init = googlechat_init,
-	.send = googlechat_send,
+	.send = spl_post_send,
 	.send_batch = NULL,
-	.close = googlechat_close,
+	.close = spl_post_close,
 };
 
 SPL_PLUGIN_ENTRY(googlechat_plugin)

@@ -1,65 +1,37 @@
 /* pagerduty plugin glue: routingkey, region (us or eu); one event per
  * alert. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "pagerduty.h"
-#include "spl_http.h"
+#include "spl_post.h"
 #include "spl_util.h"
 
-typedef struct pagerduty_state {
-	const char *routing_key;
-	spl_http *http;
-	sk_strbuf body;
-} pagerduty_state;
-
-static void pagerduty_close(void *state)
+static sk_err pagerduty_build(sk_strbuf *sb, const void *routing_key, const saker_alert *alert)
 {
-	pagerduty_state *st = state;
-	if (st != NULL) {
-		spl_http_free(st->http);
-		sk_strbuf_free(&st->body);
-		free(st);
-	}
+	return pagerduty_payload(sb, routing_key, alert);
 }
 
 static bool pagerduty_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
 {
 	const char *region = host->config_string(host->ctx, "region", "us");
-	pagerduty_state *st = calloc(1, sizeof(*st));
-	if (st == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return false;
-	}
-	st->routing_key = host->config_string(host->ctx, "routingkey", "");
-	bool ok = true;
+	const char *routing_key = host->config_string(host->ctx, "routingkey", "");
+	spl_post *post = NULL;
+
 	if (strcasecmp(region, "us") != 0 && strcasecmp(region, "eu") != 0 && region[0] != '\0') {
 		snprintf(err, errlen, "region '%s': want us or eu", region);
-		ok = false;
+		return false;
 	}
 	/* endpoint (Saker): the events API's URL, for a proxy or a test receiver */
 	const char *endpoint = host->config_string(
 		host->ctx, "endpoint", strcasecmp(region, "eu") == 0 ? PAGERDUTY_EU_ENDPOINT : PAGERDUTY_US_ENDPOINT);
-	ok = ok && spl_http_new(host, endpoint, &st->http, err, errlen) == SK_OK;
-	if (!ok) {
-		pagerduty_close(st);
+	/* the host keeps its strings for the instance's life: the key is not copied */
+	if (spl_post_new(host, endpoint, pagerduty_build, (void *)routing_key, NULL, &post, err, errlen) != SK_OK) {
 		return false;
 	}
-	*state = st;
+	*state = post;
 	return true;
-}
-
-static saker_send_result pagerduty_send(void *state, const saker_alert *alert, char *err, size_t errlen)
-{
-	pagerduty_state *st = state;
-	sk_strbuf_reset(&st->body);
-	if (pagerduty_payload(&st->body, st->routing_key, alert) != SK_OK) {
-		snprintf(err, errlen, "out of memory building the payload");
-		return SAKER_SEND_RETRY;
-	}
-	return spl_http_send(st->http, st->body.data, st->body.len, err, errlen);
 }
 
 static const saker_output_plugin pagerduty_plugin = {
@@ -69,9 +41,9 @@ static const saker_output_plugin pagerduty_plugin = {
 	.required_key = "routingkey",
 	.max_batch = 1,
 	.init = pagerduty_init,
-	.send = pagerduty_send,
+	.send = spl_post_send,
 	.send_batch = NULL,
-	.close = pagerduty_close,
+	.close = spl_post_close,
 };
 
 SPL_PLUGIN_ENTRY(pagerduty_plugin)

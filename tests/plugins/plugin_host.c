@@ -1,6 +1,7 @@
 #include "plugin_host.h"
 
 #include <arpa/inet.h>
+#include <signal.h>
 #include <dlfcn.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -239,4 +241,25 @@ long long ph_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ph_stop_child(pid_t pid, int grace_ms)
+{
+	long long deadline = ph_now_ms() + grace_ms;
+	int status;
+
+	if (pid <= 0) {
+		return;
+	}
+	kill(pid, SIGTERM);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		struct timespec nap = {0, 20 * 1000000L};
+
+		if (ph_now_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		nanosleep(&nap, NULL);
+	}
 }

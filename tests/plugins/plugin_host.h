@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "saker/output_plugin.h"
 #include "sk_err.h"
@@ -69,5 +70,9 @@ int ph_free_port(void);
 
 /* Returns the current CLOCK_MONOTONIC time in milliseconds. */
 long long ph_now_ms(void);
+
+/* Stops a child server the test started: SIGTERM, SIGKILL after grace_ms,
+ * then reaps it. A pid <= 0 is ignored. */
+void ph_stop_child(pid_t pid, int grace_ms);
 
 #endif

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,22 +93,6 @@ sk_err rp_start(rp_server *s, int port, const char *password)
 
 void rp_stop(rp_server *s)
 {
-	long long deadline = ph_now_ms() + 3000;
-	int status;
-
-	if (s->pid <= 0) {
-		return;
-	}
-	kill(s->pid, SIGTERM);
-	while (waitpid(s->pid, &status, WNOHANG) == 0) {
-		struct timespec nap = {0, 20 * 1000000L};
-
-		if (ph_now_ms() > deadline) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &status, 0);
-			break;
-		}
-		nanosleep(&nap, NULL);
-	}
+	ph_stop_child(s->pid, 3000);
 	s->pid = 0;
 }

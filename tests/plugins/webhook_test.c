@@ -39,13 +39,15 @@ SK_TEST(webhook_posts_exact_json_on_one_connection)
 	hp_stop(peer);
 }
 
-SK_TEST(webhook_put_method)
+SK_TEST(webhook_put_method_and_own_content_type)
 {
 	ph_plugin p = {0};
 	ph_alert a;
 	char url[128];
 	hp_peer *peer = hp_start_url(201, 0, "/", url, sizeof(url));
-	const char *const config[] = {"address", url, "method", "PUT", NULL};
+	/* a customheaders Content-Type replaces the default one, not joins it */
+	const char *const config[] = {"address", url, "method", "PUT", "customheaders.content-type", "text/x-falco",
+				      NULL};
 
 	ph_alert_make(&a, 7);
 	SK_CHECK(peer != NULL && ph_open(&p, "webhook", config));
@@ -55,6 +57,8 @@ SK_TEST(webhook_put_method)
 	if (peer != NULL && hp_count(peer) == 1) {
 		SK_CHECK_STR(hp_get(peer, 0)->method, "PUT");
 		SK_CHECK_STR(hp_get(peer, 0)->body, a.json);
+		SK_CHECK_CONTAINS(hp_get(peer, 0)->headers, "content-type: text/x-falco\n");
+		SK_CHECK(strstr(hp_get(peer, 0)->headers, "application/json") == NULL);
 	}
 	hp_stop(peer);
 }
@@ -85,6 +89,17 @@ SK_TEST(webhook_status_codes_map_to_outcomes)
 			SK_CHECK_CONTAINS(p.err, code);
 		}
 	}
+	/* a refusal's body is quoted, on one line, cut at 200 bytes */
+	char long_reason[400];
+	memset(long_reason, 'x', sizeof(long_reason) - 1);
+	long_reason[sizeof(long_reason) - 1] = '\0';
+	const char *reason = "{\"error\":\"bad\nfield\"}";
+	memcpy(long_reason, reason, strlen(reason));
+	hp_set_reply(peer, 400, 0);
+	hp_set_reply_body(peer, long_reason);
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a.a) : SAKER_SEND_OK, SAKER_SEND_FAIL);
+	SK_CHECK_CONTAINS(p.err, "/: {\"error\":\"bad field\"}xxx");
+	SK_CHECK(strlen(strstr(p.err, ": {") != NULL ? strstr(p.err, ": {") : "") == 2 + 200);
 	ph_unload(&p);
 	hp_stop(peer);
 }
