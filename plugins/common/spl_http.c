@@ -20,6 +20,7 @@ struct spl_http {
 	CURL *curl;
 	struct curl_slist *headers;
 	char *url;
+	char *shown_url; /* spl_http_hide_url(): what errors name instead of url */
 	long last_status;
 	char curl_err[CURL_ERROR_SIZE];
 	char *answer; /* spl_http_keep_answer(): SPL_HTTP_MAX_ANSWER + 1 bytes */
@@ -38,6 +39,16 @@ static void spl_http_global_init(void)
 	/* Never cleaned up: the .so may be unloaded while another plugin still
 	 * uses libcurl, and the global state is reference-counted by libcurl. */
 	spl_http_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+sk_err spl_curl_global(char *err, size_t errlen)
+{
+	pthread_once(&spl_http_once, spl_http_global_init);
+	if (spl_http_global_rc != CURLE_OK) {
+		snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(spl_http_global_rc));
+		return SK_EINTERNAL;
+	}
+	return SK_OK;
 }
 
 /* Keeps the first bytes of the answer's body for an error message. */
@@ -86,7 +97,7 @@ static void spl_http_tls_path(char *dst, size_t n, const char *explicit_path, co
  * the host answers these keys from the top level when the output's section
  * lacks them. tlsclient.cacertfile adds a CA to the system ones (libcurl's
  * CA path stays); with mutual TLS only the mutual TLS CA is trusted. */
-static sk_err spl_http_setup_tls(spl_http *h, const saker_plugin_host *host, char *err, size_t errlen)
+sk_err spl_curl_tls(void *curl, const saker_plugin_host *host, char *err, size_t errlen)
 {
 	bool mutual = host->config_bool(host->ctx, "mutualtls", false);
 	bool checkcert = host->config_bool(host->ctx, "checkcert", true);
@@ -108,18 +119,18 @@ static sk_err spl_http_setup_tls(spl_http *h, const saker_plugin_host *host, cha
 				return SK_ENOENT;
 			}
 		}
-		curl_easy_setopt(h->curl, CURLOPT_SSLCERT, path[0]);
-		curl_easy_setopt(h->curl, CURLOPT_SSLKEY, path[1]);
-		curl_easy_setopt(h->curl, CURLOPT_CAPATH, NULL);
+		curl_easy_setopt(curl, CURLOPT_SSLCERT, path[0]);
+		curl_easy_setopt(curl, CURLOPT_SSLKEY, path[1]);
+		curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
 		ca = path[2];
 		/* With mutual TLS the server certificate is always verified. */
 		checkcert = true;
 	}
 	if (*ca != '\0') {
-		curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
+		curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
 	}
-	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, checkcert ? 1L : 0L);
-	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, checkcert ? 2L : 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, checkcert ? 1L : 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, checkcert ? 2L : 0L);
 	return SK_OK;
 }
 
@@ -131,9 +142,7 @@ sk_err spl_http_new(const saker_plugin_host *host, const char *url, spl_http **o
 	int64_t timeout_ms = host->config_int(host->ctx, "timeout", SPL_HTTP_DEFAULT_TIMEOUT_MS);
 
 	*out = NULL;
-	pthread_once(&spl_http_once, spl_http_global_init);
-	if (spl_http_global_rc != CURLE_OK) {
-		snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(spl_http_global_rc));
+	if (spl_curl_global(err, errlen) != SK_OK) {
 		return SK_EINTERNAL;
 	}
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
@@ -167,7 +176,7 @@ sk_err spl_http_new(const saker_plugin_host *host, const char *url, spl_http **o
 	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, spl_http_discard);
 	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
 	curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
-	rc = spl_http_setup_tls(h, host, err, errlen);
+	rc = spl_curl_tls(h->curl, host, err, errlen);
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
@@ -279,6 +288,18 @@ sk_err spl_http_add_header(spl_http *h, const char *name, const char *value)
 	return spl_http_append_line(h, line);
 }
 
+sk_err spl_http_hide_url(spl_http *h, const char *shown)
+{
+	char *copy = strdup(shown);
+
+	if (copy == NULL) {
+		return SK_ENOMEM;
+	}
+	free(h->shown_url);
+	h->shown_url = copy;
+	return SK_OK;
+}
+
 sk_err spl_http_set_url(spl_http *h, const char *url)
 {
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
@@ -372,7 +393,8 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 		}
 	}
 	/* the URL without its query, which may hold credentials (InfluxDB's u, p) */
-	snprintf(err, errlen, "HTTP %ld from %.*s%s%.*s", h->last_status, (int)strcspn(h->url, "?"), h->url,
+	const char *shown = h->shown_url != NULL ? h->shown_url : h->url;
+	snprintf(err, errlen, "HTTP %ld from %.*s%s%.*s", h->last_status, (int)strcspn(shown, "?"), shown,
 		 h->head_len > 0 ? ": " : "", (int)h->head_len, h->head);
 	if (h->last_status == 429 || h->last_status >= 500 || h->last_status < 200) {
 		return SAKER_SEND_RETRY;
@@ -395,6 +417,7 @@ void spl_http_free(spl_http *h)
 	}
 	curl_slist_free_all(h->headers);
 	free(h->url);
+	free(h->shown_url);
 	free(h->answer);
 	free(h);
 }

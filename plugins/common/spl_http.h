@@ -20,6 +20,19 @@ typedef struct spl_http spl_http;
  * writes a one-line reason to err. */
 sk_err spl_http_new(const saker_plugin_host *host, const char *url, spl_http **out, char *err, size_t errlen);
 
+/* Initializes libcurl once per process (never cleaned up: another plugin
+ * may still use it). SK_EINTERNAL with the reason in err when it failed. */
+sk_err spl_curl_global(char *err, size_t errlen);
+
+/* Sets up TLS on a libcurl easy handle (a CURL *) from the keys every
+ * output shares: checkcert, tlsclient.cacertfile, and mutualtls with
+ * mutualtlsclient.* or mutualtlsfilespath's client.crt, client.key and
+ * ca.crt (Falcosidekick's keys; the host answers them from the top level
+ * when the section lacks them). spl_http_new() calls it; outputs with
+ * their own libcurl handle (smtp) do too. SK_ENOENT with the file named in
+ * err when a mutual TLS file cannot be read. */
+sk_err spl_curl_tls(void *curl, const saker_plugin_host *host, char *err, size_t errlen);
+
 /* Sets the request method ("POST" or "PUT"); anything else is SK_EINVAL. */
 sk_err spl_http_set_method(spl_http *h, const char *method);
 
@@ -30,6 +43,11 @@ sk_err spl_http_add_header(spl_http *h, const char *name, const char *value);
 /* Sends the next requests to url (an output whose address changes, such
  * as a dated index); SK_EINVAL unless http:// or https://. */
 sk_err spl_http_set_url(spl_http *h, const char *url);
+
+/* Makes error messages name shown instead of the URL, for a URL that
+ * holds a secret outside its query (Telegram's bot token is in the path).
+ * Error messages never show a URL's query. */
+sk_err spl_http_hide_url(spl_http *h, const char *shown);
 
 /* Keeps the first SPL_HTTP_MAX_ANSWER bytes of each answer's body for
  * spl_http_last_answer() (they are dropped otherwise). */

@@ -1,10 +1,16 @@
 /* Fuzzes the slack, loki, alertmanager, elasticsearch, teams, discord,
- * googlechat, pagerduty and opsgenie payload builders with alerts whose strings come from the input (any
- * bytes, invalid UTF-8 included; the alert's JSON, which alertmanager,
- * elasticsearch's flattenfields, teams and discord parse, is one of them):
- * every payload must be strict, valid-UTF-8 JSON, and valid-UTF-8 text
- * must decode back to itself. The same string is read as an Elasticsearch
- * _bulk answer. */
+ * googlechat, pagerduty, opsgenie, datadog, datadoglogs, grafana, grafanaoncall
+ * and influxdb payload builders with alerts whose strings come from the input (any bytes,
+ * invalid UTF-8 included; the alert's JSON, which several of them parse,
+ * is one of them): every JSON payload must be strict, valid-UTF-8 JSON, and
+ * valid-UTF-8 text must decode back to itself. The same string is read as
+ * an Elasticsearch _bulk answer. The InfluxDB point must keep line
+ * protocol's shape: tags of one key=value each, no line end before the
+ * quoted value, the time last. The smtp message must be 7-bit CRLF lines
+ * (header lines of at most 998 characters, body lines of at most 78) whose
+ * header section holds only the headers it
+ * writes (so alert text never adds one); the statsd datagram must be three
+ * lines. */
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,13 +18,19 @@
 #include <string.h>
 
 #include "alertmanager.h"
+#include "datadog.h"
 #include "discord.h"
 #include "elasticsearch.h"
 #include "googlechat.h"
+#include "grafana.h"
+#include "influxdb.h"
 #include "opsgenie.h"
 #include "pagerduty.h"
 #include "loki.h"
 #include "slack.h"
+#include "spl_summary.h"
+#include "smtp.h"
+#include "statsd.h"
 #include "teams.h"
 
 #define NSTR 8
@@ -59,6 +71,122 @@ static bool is_ascii(const char *s)
 		}
 	}
 	return true;
+}
+
+/* Reads a tag key or value up to the unescaped delimiter it must end at
+ * (one of stops); aborts when it is empty, holds a line end, ends in a
+ * backslash (InfluxDB refuses that) or stops elsewhere. */
+static const char *influx_part(const char *p, const char *stops)
+{
+	size_t len = 0;
+	bool ends_in_backslash = false;
+
+	while (*p != ',' && *p != '=' && *p != ' ') {
+		if (*p == '\0' || *p == '\n' || *p == '\r') {
+			abort();
+		}
+		if (*p == '\\') {
+			p++;
+			if (*p == '\0' || *p == '\n' || *p == '\r') {
+				abort();
+			}
+		}
+		ends_in_backslash = *p == '\\';
+		len++;
+		p++;
+	}
+	if (len == 0 || ends_in_backslash || strchr(stops, *p) == NULL) {
+		abort();
+	}
+	return p;
+}
+
+/* Aborts unless sb holds "events[,k=v...] value=\"...\" DIGITS\n", reading
+ * escapes as InfluxDB does (a backslash takes the next byte with it). */
+static void check_influx_point(const sk_strbuf *sb)
+{
+	const char *p = sk_strbuf_str(sb);
+
+	if (strncmp(p, "events", 6) != 0) {
+		abort();
+	}
+	for (p += 6; *p == ',';) {
+		p = influx_part(p + 1, "=");
+		p = influx_part(p + 1, ", ");
+	}
+	if (strncmp(p, " value=\"", 8) != 0) {
+		abort();
+	}
+	for (p += 8; *p != '"'; p++) {
+		if (*p == '\0') {
+			abort();
+		}
+		if (*p == '\\') {
+			p++;
+		}
+	}
+	p++;
+	if (*p != ' ' || p[1] == '\n') {
+		abort();
+	}
+	for (p++; *p != '\n'; p++) {
+		if (*p < '0' || *p > '9') {
+			abort();
+		}
+	}
+	if (p[1] != '\0') {
+		abort();
+	}
+}
+
+/* Aborts unless msg is 7-bit CRLF lines of at most 78 characters and its
+ * header section has only smtp_message's headers (or continuations). */
+static void check_smtp_message(const sk_strbuf *sb)
+{
+	static const char *const names[] = {"Date: ", "From: ", "To: ", "Subject: ", "Message-ID: ",
+					    "MIME-Version: ", "Content-Type: ", "Content-Transfer-Encoding: "};
+	const char *msg = sk_strbuf_str(sb);
+	const char *end = strstr(msg, "\r\n\r\n");
+	size_t col = 0;
+	if (end == NULL || strlen(msg) != sb->len) {
+		abort();
+	}
+	for (size_t i = 0; i < sb->len; i++) {
+		unsigned char c = (unsigned char)msg[i];
+		bool bad_cr = c == '\r' && msg[i + 1] != '\n';
+		bool bad_lf = c == '\n' && (i == 0 || msg[i - 1] != '\r');
+		col = c == '\n' ? 0 : col + 1;
+		/* with the CR: header lines within 998, body lines within 78 */
+		size_t limit = msg + i < end ? 999 : 79;
+		if (c >= 0x80 || bad_cr || bad_lf || col > limit) {
+			abort();
+		}
+	}
+	for (const char *line = msg; line < end + 2; line = strstr(line, "\r\n") + 2) {
+		bool known = line[0] == ' ';
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !known; i++) {
+			known = strncmp(line, names[i], strlen(names[i])) == 0;
+		}
+		if (!known) {
+			abort();
+		}
+	}
+}
+
+/* Aborts if a MarkdownV2 special character other than '*' (the message's
+ * bold labels) appears without its backslash. */
+static void check_markdownv2(const sk_strbuf *sb)
+{
+	for (const char *p = sk_strbuf_str(sb); *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (p[1] == '\0') {
+				abort();
+			}
+			p++;
+		} else if (*p != '*' && strchr("_[]()~`>#+-=|{}.!", *p) != NULL) {
+			abort();
+		}
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -155,6 +283,46 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_strbuf_reset(&sb);
 	if (opsgenie_payload(&sb, &a) == SK_OK) {
 		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	if (datadog_payload(&sb, &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	if (datadog_logs_payload(&sb, s[6], &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	grafana_config grcfg = {(int64_t)size, 0, size % 2 == 0};
+	if (grafana_annotation(&sb, &grcfg, &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	if (grafana_oncall_alert(&sb, &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	spl_summary(&sb, &a, (spl_summary_style)(size % 2));
+	sk_strbuf_reset(&sb);
+	spl_summary(&sb, &a, SPL_SUMMARY_MARKDOWNV2);
+	check_markdownv2(&sb);
+	sk_strbuf_reset(&sb);
+	influxdb_config icfg = {.ns_per_unit = size % 2 == 0 ? 1 : 1000000000};
+	if (influxdb_line(&sb, &icfg, &a) == SK_OK) {
+		check_influx_point(&sb);
+	}
+	sk_strbuf_reset(&sb);
+	smtp_config mcfg = {"saker@example.com", "ops@example.com", size % 2 == 0, s[3]};
+	if (smtp_message(&sb, &mcfg, &a) == SK_OK) {
+		check_smtp_message(&sb);
+	}
+	sk_strbuf_reset(&sb);
+	statsd_config dcfg = {size % 2 == 1, "falcosidekick.", &extra};
+	if (statsd_payload(&sb, &dcfg, &a) == SK_OK) {
+		const char *nl = strchr(sk_strbuf_str(&sb), '\n');
+		if (nl == NULL || strchr(nl + 1, '\n') == NULL || strchr(strchr(nl + 1, '\n') + 1, '\n') != NULL) {
+			abort(); /* newlines in tags are dropped: always three lines */
+		}
 	}
 	sk_strbuf_free(&sb);
 	free(buf);

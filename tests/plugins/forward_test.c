@@ -1,0 +1,150 @@
+/* nodered, n8n, tekton, talon, sumologic, zincsearch, openobserve and
+ * quickwit against a loopback receiver: each POSTs the Falco alert as it is
+ * to its URL, with its own authentication headers, as Falcosidekick does. */
+#include <stdio.h>
+#include <string.h>
+
+#include "http_peer.h"
+#include "plugin_host.h"
+#include "sk_test.h"
+
+/* Sends one alert through plugin name configured with config (the URL at
+ * config[1]) and returns the recorded request, or NULL. */
+static const hp_request *post_one(hp_peer *peer, const char *name, const char *const *config, ph_alert *a)
+{
+	ph_plugin p = {0};
+	size_t before = peer != NULL ? hp_count(peer) : 0;
+
+	ph_alert_make(a, (int)before);
+	SK_CHECK(peer != NULL && ph_open(&p, name, config));
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a->a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
+	ph_unload(&p);
+	if (peer == NULL || hp_count(peer) != before + 1) {
+		return NULL;
+	}
+	const hp_request *r = hp_get(peer, before);
+	SK_CHECK_STR(r->method, "POST");
+	SK_CHECK_STR(r->body, a->json);
+	SK_CHECK_CONTAINS(r->headers, "Content-Type: application/json\n");
+	return r;
+}
+
+SK_TEST(each_forwards_the_alert_with_its_own_auth)
+{
+	ph_alert a;
+	char url[128];
+	hp_peer *peer = hp_start_url(200, 0, "/hook", url, sizeof(url));
+	const hp_request *r;
+
+	/* base64("nr:pw") and base64("n8:pw") */
+	const char *const nodered[] = {"address", url, "user", "nr", "password", "pw", "customheaders.X-Flow", "f1",
+				       NULL};
+	r = post_one(peer, "nodered", nodered, &a);
+	if (r != NULL) {
+		SK_CHECK_CONTAINS(r->headers, "Authorization: Basic bnI6cHc=\n");
+		SK_CHECK_CONTAINS(r->headers, "X-Flow: f1\n");
+	}
+	/* a user without a password sends no authorization, as Falcosidekick */
+	const char *const nodered_half[] = {"address", url, "user", "nr", NULL};
+	r = post_one(peer, "nodered", nodered_half, &a);
+	if (r != NULL) {
+		SK_CHECK(strstr(r->headers, "Authorization") == NULL);
+	}
+	const char *const n8n[] = {"address", url, "user", "n8", "password", "pw", "headerauthname", "X-N8N-Key",
+				   "headerauthvalue", "s3cret", NULL};
+	r = post_one(peer, "n8n", n8n, &a);
+	if (r != NULL) {
+		SK_CHECK_CONTAINS(r->headers, "Authorization: Basic bjg6cHc=\n");
+		SK_CHECK_CONTAINS(r->headers, "X-N8N-Key: s3cret\n");
+	}
+	const char *const tekton[] = {"eventlistener", url, NULL};
+	r = post_one(peer, "tekton", tekton, &a);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/hook");
+	}
+	const char *const talon[] = {"address", url, NULL};
+	r = post_one(peer, "talon", talon, &a);
+	if (r != NULL) {
+		SK_CHECK(strstr(r->headers, "Authorization") == NULL);
+	}
+	const char *const sumo[] = {"receiverurl", url, "sourcecategory", "k8s/falco", "sourcehost", "node-1", "name",
+				    "falco", NULL};
+	r = post_one(peer, "sumologic", sumo, &a);
+	if (r != NULL) {
+		SK_CHECK_CONTAINS(r->headers, "X-Sumo-Category: k8s/falco\n");
+		SK_CHECK_CONTAINS(r->headers, "X-Sumo-Host: node-1\n");
+		SK_CHECK_CONTAINS(r->headers, "X-Sumo-Name: falco\n");
+	}
+	hp_stop(peer);
+}
+
+SK_TEST(search_backends_build_their_paths)
+{
+	ph_alert a;
+	char url[128];
+	hp_peer *peer = hp_start_url(200, 0, "", url, sizeof(url));
+	const hp_request *r;
+
+	const char *const zinc[] = {"hostport", url, "index", "alerts", "username", "zu", "password", "pw", NULL};
+	r = post_one(peer, "zincsearch", zinc, &a);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/api/alerts/_doc");
+		SK_CHECK_CONTAINS(r->headers, "Authorization: Basic enU6cHc=\n");
+	}
+	const char *const zinc_default[] = {"hostport", url, NULL};
+	r = post_one(peer, "zincsearch", zinc_default, &a);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/api/falco/_doc");
+		SK_CHECK(strstr(r->headers, "Authorization") == NULL);
+	}
+	const char *const o2[] = {"hostport", url, "organizationname", "sec", "streamname", "k8s", "username", "zu",
+				  "password", "pw", NULL};
+	r = post_one(peer, "openobserve", o2, &a);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/api/sec/k8s/_multi");
+		SK_CHECK_CONTAINS(r->headers, "Authorization: Basic enU6cHc=\n");
+	}
+	const char *const o2_default[] = {"hostport", url, NULL};
+	r = post_one(peer, "openobserve", o2_default, &a);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/api/default/falco/_multi");
+	}
+	/* Falcosidekick's default apiendpoint "/api/v1" does not double the slash */
+	const char *const qw[] = {"hostport", url, "customheaders.Authorization", "Bearer q", "autocreateindex", "true",
+				  NULL};
+	r = post_one(peer, "quickwit", qw, &a);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/api/v1/falco/ingest");
+		SK_CHECK_CONTAINS(r->headers, "Authorization: Bearer q\n");
+	}
+	hp_stop(peer);
+}
+
+SK_TEST(refusals_and_bad_settings)
+{
+	ph_plugin p = {0};
+	ph_alert a;
+	char url[128];
+	hp_peer *peer = hp_start_url(401, 0, "/", url, sizeof(url));
+	const char *const talon[] = {"address", url, NULL};
+	const char *const bad_header[] = {"address", "http://127.0.0.1:1/", "headerauthname", "X-Key", "headerauthvalue",
+					  "a\r\nb", NULL};
+	const char *const no_scheme[] = {"eventlistener", "el-falco:8080", NULL};
+
+	ph_alert_make(&a, 0);
+	SK_CHECK(peer != NULL && ph_open(&p, "talon", talon));
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a.a) : SAKER_SEND_OK, SAKER_SEND_FAIL);
+	SK_CHECK_CONTAINS(p.err, "HTTP 401");
+	ph_unload(&p);
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "n8n", bad_header));
+	SK_CHECK_CONTAINS(p.err, "headerauthname");
+	ph_unload(&p);
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "tekton", no_scheme));
+	SK_CHECK_CONTAINS(p.err, "el-falco:8080");
+	ph_unload(&p);
+	hp_stop(peer);
+}
+
+SK_TEST_MAIN()
