@@ -301,3 +301,23 @@ void spl_put_base_url(sk_strbuf *sb, const char *base)
 	}
 	sk_strbuf_append(sb, base, len);
 }
+
+void spl_base64(sk_strbuf *sb, const void *data, size_t len)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *in = data;
+
+	for (size_t i = 0; i < len; i += 3) {
+		size_t left = len - i;
+		uint32_t v = (uint32_t)in[i] << 16;
+		char quad[4];
+
+		v |= left > 1 ? (uint32_t)in[i + 1] << 8 : 0;
+		v |= left > 2 ? (uint32_t)in[i + 2] : 0;
+		quad[0] = alphabet[(v >> 18) & 63];
+		quad[1] = alphabet[(v >> 12) & 63];
+		quad[2] = left > 1 ? alphabet[(v >> 6) & 63] : '=';
+		quad[3] = left > 2 ? alphabet[v & 63] : '=';
+		sk_strbuf_append(sb, quad, 4);
+	}
+}

@@ -76,6 +76,9 @@ void spl_json_go_string(sk_strbuf *sb, const char *s);
 /* The same for len bytes (NUL bytes become \u0000). */
 void spl_json_go_stringn(sk_strbuf *sb, const char *s, size_t len);
 
+/* Appends len bytes of data in standard base64 (RFC 4648, padded). */
+void spl_base64(sk_strbuf *sb, const void *data, size_t len);
+
 /* Returns the number of UTF-8 characters in s (invalid bytes count one). */
 size_t spl_utf8_len(const char *s);
 

@@ -1,6 +1,8 @@
 /* JSON escaping as Go writes it, Go's time text, UTF-8 counting, fields. */
 #include "spl_util.h"
 
+#include <string.h>
+
 #include "plugin_host.h"
 #include "sk_test.h"
 
@@ -72,6 +74,22 @@ SK_TEST(alert_field_lookup)
 	SK_CHECK_STR(spl_alert_field(&a.a, "container.id"), "abc123");
 	SK_CHECK_STR(spl_alert_field(&a.a, "proc.cmdline"), "bash -i #3");
 	SK_CHECK(spl_alert_field(&a.a, "proc.name") == NULL);
+}
+
+SK_TEST(base64_rfc4648_vectors)
+{
+	static const char *const vectors[][2] = {{"", ""},	      {"f", "Zg=="},	     {"fo", "Zm8="},
+						 {"foo", "Zm9v"},     {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+						 {"foobar", "Zm9vYmFy"}, {"\xff\xfe\x00", "//4A"}};
+	sk_strbuf sb = SK_STRBUF_INIT;
+
+	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+		size_t len = i == 7 ? 3 : strlen(vectors[i][0]);
+		sk_strbuf_reset(&sb);
+		spl_base64(&sb, vectors[i][0], len);
+		SK_CHECK_STR(sk_strbuf_str(&sb), vectors[i][1]);
+	}
+	sk_strbuf_free(&sb);
 }
 
 SK_TEST_MAIN()

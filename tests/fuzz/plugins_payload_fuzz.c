@@ -1,16 +1,17 @@
-/* Fuzzes the slack, loki, alertmanager, elasticsearch, teams, discord,
- * googlechat, pagerduty, opsgenie, datadog, datadoglogs, grafana, grafanaoncall
- * and influxdb payload builders with alerts whose strings come from the input (any bytes,
- * invalid UTF-8 included; the alert's JSON, which several of them parse,
- * is one of them): every JSON payload must be strict, valid-UTF-8 JSON, and
+/* Fuzzes the payload builders of the slack, loki, alertmanager,
+ * elasticsearch, teams, discord, googlechat, pagerduty, opsgenie, datadog,
+ * datadoglogs, grafana, grafanaoncall, dynatrace, logstash, influxdb, smtp and
+ * statsd outputs with alerts whose strings come from the input (any bytes, invalid
+ * UTF-8 included; the alert's JSON, which several of them parse, is one of
+ * them): every JSON payload must be strict, valid-UTF-8 JSON, and
  * valid-UTF-8 text must decode back to itself. The same string is read as
  * an Elasticsearch _bulk answer. The InfluxDB point must keep line
  * protocol's shape: tags of one key=value each, no line end before the
- * quoted value, the time last. The smtp message must be 7-bit CRLF lines
- * (header lines of at most 998 characters, body lines of at most 78) whose
- * header section holds only the headers it
- * writes (so alert text never adds one); the statsd datagram must be three
- * lines. */
+ * quoted value, the time last. The Telegram (MarkdownV2) message must escape
+ * every special character but its own bold marks. The smtp message must be
+ * 7-bit CRLF lines (header lines of at most 998 characters, body lines of
+ * at most 78) whose header section holds only the headers it writes (so
+ * alert text never adds one); the statsd datagram must be three lines. */
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,12 +21,14 @@
 #include "alertmanager.h"
 #include "datadog.h"
 #include "discord.h"
+#include "dynatrace.h"
 #include "elasticsearch.h"
 #include "googlechat.h"
 #include "grafana.h"
 #include "influxdb.h"
 #include "opsgenie.h"
 #include "pagerduty.h"
+#include "logstash.h"
 #include "loki.h"
 #include "slack.h"
 #include "spl_summary.h"
@@ -300,6 +303,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_strbuf_reset(&sb);
 	if (grafana_oncall_alert(&sb, &a) == SK_OK) {
 		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	if (dynatrace_payload(&sb, &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	/* one JSON line; an alert JSON that is not an object passes as it is */
+	if (logstash_line(&sb, &a, &extra) == SK_OK) {
+		if (sb.len == 0 || sb.data[sb.len - 1] != '\n') {
+			abort();
+		}
+		sb.len--;
+		if (sb.len != a.json_len || memcmp(sb.data, a.json, sb.len) != 0) {
+			json_object_put(parse_strict(&sb));
+		}
 	}
 	sk_strbuf_reset(&sb);
 	spl_summary(&sb, &a, (spl_summary_style)(size % 2));
