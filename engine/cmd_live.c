@@ -685,6 +685,15 @@ int cmd_live(const sk_cli *cli)
 	}
 	sk_drops_init(&lv.drops, &cfg.drops);
 	lv.start_ns = now_ns();
+	/* Before the webserver and the sockets exist: a supervisor may signal as
+	 * soon as it sees them, and the default action would stop the engine
+	 * without draining its outputs. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	if (live_setup_metrics(&lv, &cfg) != 0 || live_start_web(&lv, &cfg) != 0) {
 		rc = 2;
 		goto cleanup;
@@ -728,12 +737,6 @@ int cmd_live(const sk_cli *cli)
 		goto cleanup;
 	}
 	control_started = true;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
 	sk_info("listening for saker-capture on %s (control %s)", events_url, control_url);
 	if (cli->pidfile != NULL && !write_pidfile(cli->pidfile)) {
 		rc = 2;
