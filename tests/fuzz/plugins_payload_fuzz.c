@@ -1,7 +1,7 @@
 /* Fuzzes the payload builders of the slack, loki, alertmanager,
  * elasticsearch, teams, discord, googlechat, pagerduty, opsgenie, datadog,
- * datadoglogs, grafana, grafanaoncall, dynatrace, logstash, influxdb, smtp and
- * statsd outputs with alerts whose strings come from the input (any bytes, invalid
+ * datadoglogs, grafana, grafanaoncall, dynatrace, logstash, cliq, influxdb,
+ * smtp and statsd outputs with alerts whose strings come from the input (any bytes, invalid
  * UTF-8 included; the alert's JSON, which several of them parse, is one of
  * them): every JSON payload must be strict, valid-UTF-8 JSON, and
  * valid-UTF-8 text must decode back to itself. The same string is read as
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "alertmanager.h"
+#include "cliq.h"
 #include "datadog.h"
 #include "discord.h"
 #include "dynatrace.h"
@@ -302,6 +303,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sk_strbuf_reset(&sb);
 	if (grafana_oncall_alert(&sb, &a) == SK_OK) {
+		json_object_put(parse_strict(&sb));
+	}
+	sk_strbuf_reset(&sb);
+	cliq_config ccfg = {(cliq_format)(size % 3), size % 2 == 0, s[5], NULL};
+	if (cliq_payload(&sb, &ccfg, &a) == SK_OK) {
 		json_object_put(parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);

@@ -1,4 +1,4 @@
-/* webex, gotify and telegram against a loopback receiver: URLs, headers and
+/* webex, gotify, telegram and cliq against a loopback receiver: URLs, headers and
  * the exact JSON around the message (the message itself is checked by
  * spl_summary_test), settings refused with the key named, and the Telegram
  * token kept out of error messages. */
@@ -139,6 +139,31 @@ SK_TEST(telegram_send_message_and_hidden_token)
 	SK_CHECK_CONTAINS(p.err, "token");
 	ph_unload(&p);
 	sk_strbuf_free(&want);
+}
+
+SK_TEST(cliq_message_with_template_and_emoji)
+{
+	ph_alert a;
+	char url[160];
+	hp_peer *peer = hp_start_url(200, 0, "/api/v2/channelsbyname/sec/message", url, sizeof(url));
+	strncat(url, "?zapikey=Z", sizeof(url) - strlen(url) - 1);
+	const char *const config[] = {"webhookurl", url, "useemoji", "true", "messageformat",
+				      "Rule *{{ .Rule }}* by {{ index .OutputFields \"user.name\" }}", NULL};
+	const hp_request *r = only_request(peer, "cliq", config, &a);
+
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/api/v2/channelsbyname/sec/message?zapikey=Z");
+		SK_CHECK_CONTAINS(r->body, "{\"text\":\"\xF0\x9F\x9F\xA1 Rule *Terminal shell in container* by root\","
+					   "\"bot\":{\"name\":\"Falco Sidekick\",");
+		SK_CHECK_CONTAINS(r->body, "\"slides\":[{\"type\":\"text\",\"data\":");
+		SK_CHECK_CONTAINS(r->body, "{\"field\":\"user.name\",\"value\":\"root\"}");
+	}
+	hp_stop(peer);
+	ph_plugin p = {0};
+	const char *const bad[] = {"webhookurl", "http://127.0.0.1:1/", "outputformat", "cards", NULL};
+	SK_CHECK(!ph_open(&p, "cliq", bad));
+	SK_CHECK_CONTAINS(p.err, "outputformat 'cards'");
+	ph_unload(&p);
 }
 
 SK_TEST_MAIN()
