@@ -4,9 +4,8 @@
  *
  * libcurl opens the connection (CONNECT_ONLY: TCP, and the TLS handshake
  * with the keys every output shares), then its raw send carries the lines:
- * no TLS code of our own. Logstash never answers on this connection, so
- * anything readable on it (its close, a TLS alert) means it is gone: the
- * connection is dropped and dialled again before sending. */
+ * no TLS code of our own. Logstash never answers on this connection: before
+ * each write, a close seen on it drops the connection and dials again. */
 #include <curl/curl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -148,13 +147,36 @@ static int active_socket(CURL *curl)
 	return (int)fd;
 }
 
-/* True when the server has closed (or written to) the kept connection. */
+/* True when the server has closed the kept connection. Readable bytes are
+ * read through libcurl: TLS records such as TLS 1.3 session tickets are
+ * taken by the TLS layer (CURLE_AGAIN), an end of stream or an error means
+ * the connection is gone. */
 static bool connection_gone(CURL *curl)
 {
 	int fd = active_socket(curl);
 	struct pollfd p = {fd, POLLIN | POLLRDHUP, 0};
+	char buf[512];
 
-	return fd < 0 || poll(&p, 1, 0) != 0;
+	if (fd < 0) {
+		return true;
+	}
+	if (poll(&p, 1, 0) == 0) {
+		return false;
+	}
+	if ((p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+		return true;
+	}
+	for (int i = 0; i < 16; i++) {
+		size_t n = 0;
+		CURLcode cc = curl_easy_recv(curl, buf, sizeof(buf), &n);
+		if (cc == CURLE_AGAIN) {
+			return false;
+		}
+		if (cc != CURLE_OK || n == 0) {
+			return true;
+		}
+	}
+	return false; /* Logstash does not write; whatever it was, it is read */
 }
 
 /* Writes len bytes within the deadline; RETRY with err set when it cannot. */

@@ -140,16 +140,18 @@ SK_TEST(lines_over_tcp_and_a_dropped_connection)
 }
 
 /* Starts openssl s_server on d (certificates in d->dir), writing what it
- * receives to d->dir/received; verify asks for a client certificate. Its
- * stdin is a FIFO it holds open itself: at end of input it would stop. */
-static bool tls_server(dp_daemon *d, bool verify)
+ * receives to d->dir/received; verify asks for a client certificate; with
+ * once it serves one connection after dp_start()'s readiness probe, so a
+ * client that dials again is refused.
+ * Its stdin is a FIFO it holds open itself: at end of input it would stop. */
+static bool tls_server(dp_daemon *d, bool verify, bool once)
 {
 	char script[1024];
 
 	snprintf(script, sizeof(script),
-		 "cd '%s' && rm -f stdin && mkfifo stdin && exec openssl s_server -quiet -accept 127.0.0.1:%d "
+		 "cd '%s' && rm -f stdin && mkfifo stdin && exec openssl s_server -quiet %s -accept 127.0.0.1:%d "
 		 "-cert server.crt -key server.key %s <> stdin > received",
-		 d->dir, d->port, verify ? "-Verify 1 -CAfile ca.crt -verify_return_error" : "");
+		 d->dir, once ? "-naccept 2" : "", d->port, verify ? "-Verify 1 -CAfile ca.crt -verify_return_error" : "");
 	char *const argv[] = {"sh", "-c", script, NULL};
 	return dp_start(d, argv, 5000);
 }
@@ -190,24 +192,32 @@ SK_TEST(tls_checkcert_and_mutual_tls)
 	snprintf(ca, sizeof(ca), "%s/ca.crt", d.dir);
 	snprintf(crt, sizeof(crt), "%s/client.crt", d.dir);
 	snprintf(key, sizeof(key), "%s/client.key", d.dir);
-	SK_CHECK(tls_server(&d, false));
+	/* two alerts on one kept connection: the server serves only one */
+	SK_CHECK(tls_server(&d, false, true));
+	const char *const trusted[] = {"address", "localhost", "port", port_s, "tls", "true",
+				       "tlsclient.cacertfile", ca, "tags", "lab", NULL};
+	ph_alert b;
+	make_alert(&b, 1);
+	SK_CHECK(ph_open(&p, "logstash", trusted));
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a.a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
+	poll(NULL, 0, 300); /* TLS 1.3 session tickets arrive after the handshake */
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &b.a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
+	ph_unload(&p);
+	SK_CHECK_INT(tls_received(&d, buf, sizeof(buf), 2), 2);
+	check_event(buf, &a);
+	check_event(strchr(buf, '\n') != NULL ? strchr(buf, '\n') + 1 : "", &b);
+	dp_stop(&d);
 	/* an unknown CA is refused: retried */
+	SK_CHECK(tls_server(&d, false, false));
 	const char *const untrusted[] = {"address", "localhost", "port", port_s, "tls", "true", "tags", "lab", NULL};
+	memset(&p, 0, sizeof(p));
 	SK_CHECK(ph_open(&p, "logstash", untrusted));
 	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a.a) : SAKER_SEND_OK, SAKER_SEND_RETRY);
 	ph_unload(&p);
-	const char *const trusted[] = {"address", "localhost", "port", port_s, "tls", "true",
-				       "tlsclient.cacertfile", ca, "tags", "lab", NULL};
-	memset(&p, 0, sizeof(p));
-	SK_CHECK(ph_open(&p, "logstash", trusted));
-	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a.a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
-	ph_unload(&p);
-	SK_CHECK_INT(tls_received(&d, buf, sizeof(buf), 1), 1);
-	check_event(buf, &a);
 	dp_stop(&d);
 
 	/* mutual TLS with logstash's own files; without a certificate refused */
-	SK_CHECK(tls_server(&d, true));
+	SK_CHECK(tls_server(&d, true, true));
 	const char *const mutual[] = {"address", "127.0.0.1", "port", port_s, "mutualtls", "true", "certfile", crt,
 				      "keyfile", key, "cacertfile", ca, "mutualtlsfilespath", "/nonexistent",
 				      "tags", "lab", NULL};
