@@ -83,15 +83,6 @@ static void spl_http_custom_header(void *user, const char *key, const char *valu
 	}
 }
 
-static void spl_http_tls_path(char *dst, size_t n, const char *explicit_path, const char *dir, const char *file)
-{
-	if (*explicit_path != '\0') {
-		snprintf(dst, n, "%s", explicit_path);
-	} else {
-		snprintf(dst, n, "%s/%s", dir, file);
-	}
-}
-
 /* Mutual TLS: explicit files in mutualtlsclient.* win over the folder
  * mutualtlsfilespath (client.crt, client.key, ca.crt), as in Falcosidekick;
  * the host answers these keys from the top level when the output's section
@@ -99,30 +90,19 @@ static void spl_http_tls_path(char *dst, size_t n, const char *explicit_path, co
  * CA path stays); with mutual TLS only the mutual TLS CA is trusted. */
 sk_err spl_curl_tls(void *curl, const saker_plugin_host *host, char *err, size_t errlen)
 {
-	bool mutual = host->config_bool(host->ctx, "mutualtls", false);
 	bool checkcert = host->config_bool(host->ctx, "checkcert", true);
 	const char *ca = host->config_string(host->ctx, "tlsclient.cacertfile", "");
-	char path[3][4096];
+	spl_tls_files files;
 
-	if (mutual) {
-		const char *dir = host->config_string(host->ctx, "mutualtlsfilespath", "/etc/certs");
-		const char *cert = host->config_string(host->ctx, "mutualtlsclient.certfile", "");
-		const char *key = host->config_string(host->ctx, "mutualtlsclient.keyfile", "");
-		const char *mca = host->config_string(host->ctx, "mutualtlsclient.cacertfile", "");
-
-		spl_http_tls_path(path[0], sizeof(path[0]), cert, dir, "client.crt");
-		spl_http_tls_path(path[1], sizeof(path[1]), key, dir, "client.key");
-		spl_http_tls_path(path[2], sizeof(path[2]), mca, dir, "ca.crt");
-		for (int i = 0; i < 3; i++) {
-			if (!spl_file_readable(path[i])) {
-				snprintf(err, errlen, "mutualtls: cannot read %s", path[i]);
-				return SK_ENOENT;
-			}
+	if (host->config_bool(host->ctx, "mutualtls", false)) {
+		sk_err rc = spl_mutual_tls_files(host, &files, err, errlen);
+		if (rc != SK_OK) {
+			return rc;
 		}
-		curl_easy_setopt(curl, CURLOPT_SSLCERT, path[0]);
-		curl_easy_setopt(curl, CURLOPT_SSLKEY, path[1]);
+		curl_easy_setopt(curl, CURLOPT_SSLCERT, files.cert);
+		curl_easy_setopt(curl, CURLOPT_SSLKEY, files.key);
 		curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
-		ca = path[2];
+		ca = files.ca;
 		/* With mutual TLS the server certificate is always verified. */
 		checkcert = true;
 	}

@@ -321,3 +321,33 @@ void spl_base64(sk_strbuf *sb, const void *data, size_t len)
 		sk_strbuf_append(sb, quad, 4);
 	}
 }
+
+/* path: explicit_path when set, else dir/file. */
+static void tls_path(char *dst, size_t n, const char *explicit_path, const char *dir, const char *file)
+{
+	if (*explicit_path != '\0') {
+		snprintf(dst, n, "%s", explicit_path);
+	} else {
+		snprintf(dst, n, "%s/%s", dir, file);
+	}
+}
+
+sk_err spl_mutual_tls_files(const saker_plugin_host *host, spl_tls_files *files, char *err, size_t errlen)
+{
+	const char *dir = host->config_string(host->ctx, "mutualtlsfilespath", "/etc/certs");
+	char *paths[3] = {files->cert, files->key, files->ca};
+
+	tls_path(files->cert, sizeof(files->cert), host->config_string(host->ctx, "mutualtlsclient.certfile", ""), dir,
+		 "client.crt");
+	tls_path(files->key, sizeof(files->key), host->config_string(host->ctx, "mutualtlsclient.keyfile", ""), dir,
+		 "client.key");
+	tls_path(files->ca, sizeof(files->ca), host->config_string(host->ctx, "mutualtlsclient.cacertfile", ""), dir,
+		 "ca.crt");
+	for (int i = 0; i < 3; i++) {
+		if (!spl_file_readable(paths[i])) {
+			snprintf(err, errlen, "mutualtls: cannot read %s", paths[i]);
+			return SK_ENOENT;
+		}
+	}
+	return SK_OK;
+}

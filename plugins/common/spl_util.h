@@ -76,6 +76,21 @@ void spl_json_go_string(sk_strbuf *sb, const char *s);
 /* The same for len bytes (NUL bytes become \u0000). */
 void spl_json_go_stringn(sk_strbuf *sb, const char *s, size_t len);
 
+/* The client files of mutual TLS, as Falcosidekick finds them: each
+ * mutualtlsclient.* key (certfile, keyfile, cacertfile), else the file
+ * client.crt, client.key or ca.crt in mutualtlsfilespath (default
+ * /etc/certs). The host answers these keys from the top level when the
+ * output's section lacks them. */
+typedef struct spl_tls_files {
+	char cert[4096];
+	char key[4096];
+	char ca[4096];
+} spl_tls_files;
+
+/* Fills files; SK_ENOENT with "mutualtls: cannot read PATH" in err when one
+ * of them is not a readable file. */
+sk_err spl_mutual_tls_files(const saker_plugin_host *host, spl_tls_files *files, char *err, size_t errlen);
+
 /* Appends len bytes of data in standard base64 (RFC 4648, padded). */
 void spl_base64(sk_strbuf *sb, const void *data, size_t len);
 

@@ -113,15 +113,6 @@ static void nats_close(void *state)
 	free(st);
 }
 
-static void nats_tls_path(char *dst, size_t n, const char *explicit_path, const char *dir, const char *file)
-{
-	if (*explicit_path != '\0') {
-		snprintf(dst, n, "%s", explicit_path);
-	} else {
-		snprintf(dst, n, "%s/%s", dir, file);
-	}
-}
-
 /* TLS when a URL is tls:// or mutualtls is set. Files follow the HTTP
  * outputs: mutualtlsclient.* or mutualtlsfilespath (client.crt,
  * client.key, ca.crt); tlsclient.cacertfile adds a CA. */
@@ -131,7 +122,7 @@ static natsStatus nats_setup_tls(nats_state *st, bool tls_url, char *err, size_t
 	bool mutual = host->config_bool(host->ctx, "mutualtls", false);
 	bool checkcert = host->config_bool(host->ctx, "checkcert", true);
 	const char *ca = host->config_string(host->ctx, "tlsclient.cacertfile", "");
-	char path[3][4096];
+	spl_tls_files files;
 	natsStatus s = NATS_OK;
 
 	if (!tls_url && !mutual) {
@@ -139,22 +130,11 @@ static natsStatus nats_setup_tls(nats_state *st, bool tls_url, char *err, size_t
 	}
 	s = natsOptions_SetSecure(st->opts, true);
 	if (s == NATS_OK && mutual) {
-		const char *dir = host->config_string(host->ctx, "mutualtlsfilespath", "/etc/certs");
-
-		nats_tls_path(path[0], sizeof(path[0]), host->config_string(host->ctx, "mutualtlsclient.certfile", ""),
-			      dir, "client.crt");
-		nats_tls_path(path[1], sizeof(path[1]), host->config_string(host->ctx, "mutualtlsclient.keyfile", ""),
-			      dir, "client.key");
-		nats_tls_path(path[2], sizeof(path[2]),
-			      host->config_string(host->ctx, "mutualtlsclient.cacertfile", ""), dir, "ca.crt");
-		for (int i = 0; i < 3; i++) {
-			if (!spl_file_readable(path[i])) {
-				snprintf(err, errlen, "mutualtls: cannot read %s", path[i]);
-				return NATS_NOT_FOUND;
-			}
+		if (spl_mutual_tls_files(host, &files, err, errlen) != SK_OK) {
+			return NATS_NOT_FOUND;
 		}
-		s = natsOptions_LoadCertificatesChain(st->opts, path[0], path[1]);
-		ca = path[2];
+		s = natsOptions_LoadCertificatesChain(st->opts, files.cert, files.key);
+		ca = files.ca;
 		/* With mutual TLS the server certificate is always verified. */
 		checkcert = true;
 	}
