@@ -760,6 +760,7 @@ int cmd_live(const sk_cli *cli)
 			sk_outputs_reopen(lv.pipe.outputs);
 		}
 		live_tick(&lv, cli);
+		sk_outputs_check_timeout(lv.pipe.outputs);
 		rv = nng_recv(events, &msg, &len, NNG_FLAG_ALLOC);
 		if (rv == NNG_ETIMEDOUT || rv == NNG_EINTR) {
 			continue;

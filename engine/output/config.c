@@ -81,6 +81,7 @@ static const key_def keys[] = {
 	{"time_format_iso_8601", KEY_BOOL, OUT(time_format_iso_8601)},
 	{"buffered_outputs", KEY_BOOL, OUT(buffered_outputs)},
 	{"outputs_queue.capacity", KEY_U32, OUT(queue_capacity)},
+	{"output_timeout", KEY_U32, OUT(timeout_ms)},
 	{"stdout_output.enabled", KEY_BOOL, OUT(stdout_enabled)},
 	{"syslog_output.enabled", KEY_BOOL, OUT(syslog_enabled)},
 	{"file_output.enabled", KEY_BOOL, OUT(file_enabled)},

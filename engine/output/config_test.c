@@ -36,6 +36,7 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK(!c.out.http_mtls && !c.out.http_echo && !c.out.http_compress_uploads && !c.out.http_keep_alive);
 	SK_CHECK_INT(c.out.http_max_consecutive_timeouts, 5);
 	SK_CHECK_INT(c.out.queue_capacity, 0);
+	SK_CHECK_INT(c.out.timeout_ms, 2000);
 	/* syscall_event_drops and base_syscalls as upstream ships them */
 	SK_CHECK(c.drops.threshold > 0.099 && c.drops.threshold < 0.101);
 	SK_CHECK_INT(c.drops.actions, SK_DROPS_LOG | SK_DROPS_ALERT);
@@ -186,7 +187,7 @@ SK_TEST(values_and_overrides)
 	static const char yaml[] = "rules_files:\n  - /a.yaml\n  - /b.yaml\n"
 				   "priority: warning\nrule_matching: all\njson_output: true\n"
 				   "json_include_tags_property: false\ntime_format_iso_8601: yes\n"
-				   "outputs_queue:\n  capacity: 42\n"
+				   "outputs_queue:\n  capacity: 42\noutput_timeout: 750\n"
 				   "file_output:\n  enabled: true\n  keep_alive: true\n  filename: /tmp/x.txt\n"
 				   "http_output:\n  enabled: true\n  url: http://127.0.0.1:2801/\n"
 				   "nng_output:\n  enabled: true\n  url: ipc:///tmp/a.sock\n"
@@ -201,6 +202,7 @@ SK_TEST(values_and_overrides)
 	SK_CHECK(c.rule_matching_all);
 	SK_CHECK(c.out.json_output && !c.out.json_include_tags_property && c.out.time_format_iso_8601);
 	SK_CHECK_INT(c.out.queue_capacity, 42);
+	SK_CHECK_INT(c.out.timeout_ms, 750);
 	SK_CHECK(c.out.file_enabled && c.out.file_keep_alive);
 	SK_CHECK_STR(c.out.file_name, "/tmp/x.txt");
 	SK_CHECK_STR(c.out.http_url, "http://127.0.0.1:2801/");

@@ -3,6 +3,7 @@
 
 #include <json-c/json.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +28,7 @@ sk_err sk_output_config_defaults(sk_output_config *cfg)
 	cfg->http_client_cert = strdup("/etc/ssl/certs/client.crt");
 	cfg->http_client_key = strdup("/etc/ssl/certs/client.key");
 	cfg->http_max_consecutive_timeouts = 5;
+	cfg->timeout_ms = 2000;
 	cfg->nng_url = strdup(SK_OUTPUT_NNG_DEFAULT_URL);
 	if (cfg->file_name == NULL || cfg->program == NULL || cfg->http_url == NULL || cfg->http_user_agent == NULL ||
 	    cfg->http_ca_cert == NULL || cfg->http_ca_bundle == NULL || cfg->http_ca_path == NULL ||
@@ -239,7 +241,21 @@ struct sk_outputs {
 	pthread_t worker;
 	bool worker_started;
 	sk_outputs_stats stats;
+	/* output_timeout watch: when the channel emit_channel began delivering
+	 * the current alert (CLOCK_MONOTONIC ns, 0 when it is not), and the
+	 * start already reported (read and written by the checker only) */
+	_Atomic uint64_t emit_since_ns;
+	_Atomic size_t emit_channel;
+	uint64_t reported_since_ns;
 };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /* Sends what the batching channels hold; called with the lock released. */
 static void flush_channels(sk_outputs *o)
@@ -267,7 +283,10 @@ static void emit_all(sk_outputs *o, const queued *q)
 	for (size_t i = 0; i < o->nch; i++) {
 		sk_output_channel *ch = o->ch[i];
 		sk_output_item item = {q->line, q->line_len, q->json, q->json_len, q->severity};
+		atomic_store_explicit(&o->emit_channel, i, memory_order_relaxed);
+		atomic_store_explicit(&o->emit_since_ns, mono_ns(), memory_order_release);
 		sk_err err = ch->ops->emit(ch, &item);
+		atomic_store_explicit(&o->emit_since_ns, 0, memory_order_release);
 		if (err == SK_OK) {
 			ch->sent++;
 		} else if (err != SK_EAGAIN) {
@@ -457,8 +476,39 @@ void sk_outputs_drain(sk_outputs *o)
 	}
 	pthread_mutex_lock(&o->mu);
 	while (o->count > 0 || o->busy) {
-		pthread_cond_wait(&o->idle, &o->mu);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&o->idle, &o->mu, &until);
+		pthread_mutex_unlock(&o->mu);
+		sk_outputs_check_timeout(o);
+		pthread_mutex_lock(&o->mu);
 	}
+	pthread_mutex_unlock(&o->mu);
+}
+
+void sk_outputs_check_timeout(sk_outputs *o)
+{
+	if (o == NULL || o->cfg.timeout_ms == 0) {
+		return;
+	}
+	size_t channel = atomic_load_explicit(&o->emit_channel, memory_order_relaxed);
+	uint64_t since = atomic_load_explicit(&o->emit_since_ns, memory_order_acquire);
+	if (since == 0 || since == o->reported_since_ns ||
+	    mono_ns() - since < (uint64_t)o->cfg.timeout_ms * 1000000u ||
+	    channel != atomic_load_explicit(&o->emit_channel, memory_order_relaxed) || channel >= o->nch) {
+		return;
+	}
+	o->reported_since_ns = since;
+	sk_warn("output_timeout: the %s output has been delivering one alert for more than %u ms; the alerts "
+		"behind it wait in the queue",
+		o->ch[channel]->ops->name, o->cfg.timeout_ms);
+	pthread_mutex_lock(&o->mu);
+	o->stats.timeouts++;
 	pthread_mutex_unlock(&o->mu);
 }
 

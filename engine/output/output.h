@@ -36,6 +36,7 @@ typedef struct sk_output_config {
 	bool time_format_iso_8601;         /* time_format_iso_8601 */
 	bool buffered_outputs;             /* buffered_outputs: no flush per alert */
 	uint32_t queue_capacity;           /* outputs_queue.capacity (0: SK_OUTPUT_QUEUE_DEFAULT) */
+	uint32_t timeout_ms;               /* output_timeout (default 2000; 0: never reported) */
 	bool stdout_enabled;               /* stdout_output.enabled (default true) */
 	bool syslog_enabled;               /* syslog_output.enabled (Falco's default true; Saker's false) */
 	bool file_enabled;                 /* file_output.enabled */
@@ -148,6 +149,7 @@ typedef struct sk_outputs_stats {
 	uint64_t queue_full; /* dropped because the queue was full */
 	uint64_t sent;       /* channel deliveries that succeeded */
 	uint64_t failed;     /* channel deliveries that failed */
+	uint64_t timeouts;   /* deliveries reported for passing output_timeout */
 } sk_outputs_stats;
 
 /* Opens every enabled channel and starts the worker. */
@@ -158,8 +160,16 @@ sk_err sk_outputs_open(const sk_output_config *cfg, sk_outputs **out);
  * counted), SK_ENOMEM, or SK_EINVAL for bad output_fields. */
 sk_err sk_outputs_submit(sk_outputs *o, const sk_alert *a);
 
-/* Waits until every queued alert went through the channels. */
+/* Waits until every queued alert went through the channels, checking
+ * output_timeout (sk_outputs_check_timeout) while it waits. */
 void sk_outputs_drain(sk_outputs *o);
+
+/* output_timeout, as Falco's: when one channel has been delivering one
+ * alert for longer than the timeout, logs a warning naming the channel
+ * (once per such delivery) and counts it in the stats' timeouts. Nothing
+ * is dropped: the alerts behind it wait in the queue. Call it
+ * periodically, from one thread; cheap when the worker is idle. */
+void sk_outputs_check_timeout(sk_outputs *o);
 
 /* Asks the worker to close the file and program outputs it keeps open
  * (keep_alive): the alerts queued after this call go to a newly opened
