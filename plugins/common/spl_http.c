@@ -126,7 +126,8 @@ sk_err spl_http_new(const saker_plugin_host *host, const char *url, spl_http **o
 		return SK_EINTERNAL;
 	}
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-		snprintf(err, errlen, "url '%s': want http:// or https://", url);
+		/* without its query, which may hold credentials */
+		snprintf(err, errlen, "url '%.*s': want http:// or https://", (int)strcspn(url, "?"), url);
 		return SK_EINVAL;
 	}
 	if (timeout_ms <= 0 || timeout_ms > 600000) {

@@ -63,14 +63,21 @@ static bool telegram_init(const saker_plugin_host *host, void **state, char *err
 		free(cfg);
 		return false;
 	}
-	spl_put_base_url(&url, host->config_string(host->ctx, "host", "https://api.telegram.org"));
+	const char *api = host->config_string(host->ctx, "host", "https://api.telegram.org");
+	/* checked here: spl_http's message would show the URL, token and all */
+	if (strncmp(api, "http://", 7) != 0 && strncmp(api, "https://", 8) != 0) {
+		snprintf(err, errlen, "host '%s': want http:// or https://", api);
+		free(cfg);
+		return false;
+	}
+	spl_put_base_url(&url, api);
 	sk_strbuf_printf(&url, "/bot%s/sendMessage", token);
 	if (sk_strbuf_failed(&url)) {
 		snprintf(err, errlen, "out of memory");
 		free(cfg);
 	} else if (spl_post_new(host, sk_strbuf_str(&url), telegram_build, cfg, free, &post, err, errlen) == SK_OK) {
 		sk_strbuf_reset(&url);
-		spl_put_base_url(&url, host->config_string(host->ctx, "host", "https://api.telegram.org"));
+		spl_put_base_url(&url, api);
 		sk_strbuf_puts(&url, "/bot<token>/sendMessage");
 		if (sk_strbuf_failed(&url) || spl_http_hide_url(post->http, sk_strbuf_str(&url)) != SK_OK) {
 			snprintf(err, errlen, "out of memory");

@@ -84,6 +84,7 @@ SK_TEST(bad_settings_stop_the_start)
 	ph_plugin p = {0};
 	const char *const precision[] = {"hostport", "http://127.0.0.1:1", "precision", "days", NULL};
 	const char *const nowhere[] = {"hostport", "http://127.0.0.1:1", "database", "", NULL};
+	const char *const no_scheme[] = {"hostport", "db:8086", "user", "me", "password", "pw5ecret", NULL};
 
 	SK_CHECK(!ph_open(&p, "influxdb", precision));
 	SK_CHECK_CONTAINS(p.err, "precision 'days'");
@@ -91,6 +92,12 @@ SK_TEST(bad_settings_stop_the_start)
 	memset(&p, 0, sizeof(p));
 	SK_CHECK(!ph_open(&p, "influxdb", nowhere));
 	SK_CHECK_CONTAINS(p.err, "database");
+	ph_unload(&p);
+	/* the refusal names the URL without its query, which holds the password */
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "influxdb", no_scheme));
+	SK_CHECK_CONTAINS(p.err, "url 'db:8086/write': want http://");
+	SK_CHECK(strstr(p.err, "pw5ecret") == NULL);
 	ph_unload(&p);
 }
 

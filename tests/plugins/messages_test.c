@@ -126,6 +126,7 @@ SK_TEST(telegram_send_message_and_hidden_token)
 	const char *const no_chat[] = {"token", "1:x", NULL};
 	const char *const bad_thread[] = {"token", "1:x", "chatid", "5", "messagethreadid", "7x", NULL};
 	const char *const bad_token[] = {"token", "1:x/../y", "chatid", "5", NULL};
+	const char *const bad_host[] = {"token", "1:s3cr3t", "chatid", "5", "host", "api.telegram.org", NULL};
 	memset(&p, 0, sizeof(p));
 	SK_CHECK(!ph_open(&p, "telegram", no_chat));
 	SK_CHECK_CONTAINS(p.err, "chatid");
@@ -137,6 +138,11 @@ SK_TEST(telegram_send_message_and_hidden_token)
 	memset(&p, 0, sizeof(p));
 	SK_CHECK(!ph_open(&p, "telegram", bad_token));
 	SK_CHECK_CONTAINS(p.err, "token");
+	ph_unload(&p);
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "telegram", bad_host));
+	SK_CHECK_CONTAINS(p.err, "host 'api.telegram.org'");
+	SK_CHECK(strstr(p.err, "s3cr3t") == NULL);
 	ph_unload(&p);
 	sk_strbuf_free(&want);
 }
