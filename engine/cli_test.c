@@ -137,6 +137,29 @@ SK_TEST(live_stops_after_M_seconds_and_keeps_a_pidfile)
 	free(out);
 }
 
+/* syscall_event_timeouts.max_consecutives: receives without an event (no
+ * saker-capture here) raise Debug timeouts notifications; the default
+ * (1000, about 200 s) stays quiet in 3 s. */
+SK_TEST(event_timeouts_notify)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "-r rules.yaml --events ipc://%s/e.sock --control ipc://%s/c.sock -M 3 -o json_output=true "
+		 "-o syscall_event_timeouts.max_consecutives=5",
+		 dir, dir);
+	char *out = engine(cmd);
+	SK_CHECK_CONTAINS(out, ": Debug Saker internal: timeouts notification. 5 consecutive timeouts without event.\","
+			       "\"output_fields\":{\"last_event_time\":\"none\"},\"priority\":\"Debug\",\"rule\":"
+			       "\"Saker internal: timeouts notification\",\"source\":\"internal\"");
+	SK_CHECK_CONTAINS(out, "rc=0");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "-r rules.yaml --events ipc://%s/e.sock --control ipc://%s/c.sock -M 3", dir, dir);
+	out = engine(cmd);
+	SK_CHECK(strstr(out, "timeouts notification") == NULL);
+	SK_CHECK_CONTAINS(out, "rc=0");
+	free(out);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL) {

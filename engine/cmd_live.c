@@ -73,6 +73,10 @@ typedef struct live {
 	atomic_bool stopping;
 	sk_drops drops;  /* syscall_event_drops */
 	bool drop_exit;  /* the exit action fired: stop with status 1 */
+	/* syscall_event_timeouts: receives in a row without a syscall event,
+	 * and when the last one came (ns since the epoch, 0: none yet) */
+	uint32_t timeouts_without_event;
+	uint64_t last_event_ns;
 	sk_web *web;	 /* webserver, NULL when off */
 	bool metrics;	 /* serve /metrics */
 	const char *engine_kind;
@@ -268,6 +272,32 @@ static sk_err on_capture_stats(void *ctx, const sk_scap_capture_stats *st)
 		lv->drop_exit = true;
 	}
 	return SK_OK;
+}
+
+/* syscall_event_timeouts: one more receive (LIVE_RECV_TIMEOUT_MS) without
+ * a syscall event. At max_consecutives of them in a row a Debug internal
+ * alert says so, as Falco's timeouts notification, and the count starts
+ * over; 0 never alerts. */
+static void live_no_event(live *lv, uint32_t max)
+{
+	char msg[160], fields[128], when[64] = "none", secs_text[32];
+
+	if (max == 0 || ++lv->timeouts_without_event < max) {
+		return;
+	}
+	lv->timeouts_without_event = 0;
+	if (lv->last_event_ns != 0) {
+		time_t secs = (time_t)(lv->last_event_ns / 1000000000u);
+		struct tm tm;
+		gmtime_r(&secs, &tm);
+		strftime(secs_text, sizeof(secs_text), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(when, sizeof(when), "%s.%09uZ", secs_text, (unsigned)(lv->last_event_ns % 1000000000u));
+	}
+	snprintf(msg, sizeof(msg), "Saker internal: timeouts notification. %u consecutive timeouts without event.",
+		 max);
+	snprintf(fields, sizeof(fields), "{\"last_event_time\":\"%s\"}", when);
+	(void)sk_pipeline_internal_alert(&lv->pipe, now_ns(), "Saker internal: timeouts notification", SK_PRIO_DEBUG,
+					 msg, fields);
 }
 
 static const sk_scap_callbacks live_callbacks = {
@@ -762,7 +792,11 @@ int cmd_live(const sk_cli *cli)
 		live_tick(&lv, cli);
 		sk_outputs_check_timeout(lv.pipe.outputs);
 		rv = nng_recv(events, &msg, &len, NNG_FLAG_ALLOC);
-		if (rv == NNG_ETIMEDOUT || rv == NNG_EINTR) {
+		if (rv == NNG_ETIMEDOUT) {
+			live_no_event(&lv, cfg.event_timeouts_max);
+			continue;
+		}
+		if (rv == NNG_EINTR) {
 			continue;
 		}
 		if (rv != 0) {
@@ -770,11 +804,20 @@ int cmd_live(const sk_cli *cli)
 			break;
 		}
 		err = sk_scap_reader_feed(rd, msg, len);
+		size_t nevents = 0;
 		while (err == SK_OK) {
 			err = sk_scap_reader_next(rd, &evt);
 			if (err == SK_OK) {
 				(void)sk_pipeline_event(&lv.pipe, &evt);
+				nevents++;
 			}
+		}
+		/* a message may carry only the capture's counters */
+		if (nevents > 0) {
+			lv.timeouts_without_event = 0;
+			lv.last_event_ns = now_ns();
+		} else {
+			live_no_event(&lv, cfg.event_timeouts_max);
 		}
 		nng_free(msg, len);
 		if (err != SK_ENOENT) {

@@ -107,6 +107,7 @@ static const key_def keys[] = {
 	{"nng_output.enabled", KEY_BOOL, OUT(nng_enabled)},
 	{"nng_output.url", KEY_STRING, OUT(nng_url)},
 	{"watch_config_files", KEY_BOOL, offsetof(sk_engine_config, watch_config_files)},
+	{"syscall_event_timeouts.max_consecutives", KEY_U32, offsetof(sk_engine_config, event_timeouts_max)},
 	{"log_level", KEY_LOG_LEVEL, offsetof(sk_engine_config, log_level)},
 	{"log_stderr", KEY_BOOL, offsetof(sk_engine_config, log_stderr)},
 	{"log_syslog", KEY_BOOL, offsetof(sk_engine_config, log_syslog)},
@@ -129,6 +130,7 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	c->metrics_interval_ms = 3600000; /* 1h */
 	c->metrics_output_rule = true;
 	c->watch_config_files = true; /* as Falco */
+	c->event_timeouts_max = 1000;  /* as Falco */
 	c->log_level = SK_LOG_INFO;
 	c->log_stderr = true;
 	c->log_syslog = true; /* as Falco; nothing is sent where no syslog listens */

@@ -154,6 +154,10 @@ typedef struct sk_engine_config {
 	sk_config_include config_files[SK_CONFIG_MAX_INCLUDES];
 	size_t nconfig_files;
 	bool watch_config_files;
+	/* syscall_event_timeouts.max_consecutives: receives (200 ms each)
+	 * without a syscall event before a Debug "timeouts notification" alert;
+	 * 0: never */
+	uint32_t event_timeouts_max;
 	/* log_level (an sk_log_level; Falco's eight names map onto four),
 	 * log_stderr, log_syslog: where saker-engine's own messages go */
 	int log_level;
