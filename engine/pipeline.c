@@ -243,6 +243,7 @@ sk_err sk_pipeline_open(sk_pipeline *p, const sk_engine_config *cfg)
 	sc.docker_root = env_path("SAKER_DOCKER_ROOT");
 	sc.containerd_root = env_path("SAKER_CONTAINERD_ROOT");
 	sc.crio_root = env_path("SAKER_CRIO_ROOT");
+	sc.max_threads = cfg->thread_table_size;
 	err = sk_pipeline_build_rules(cfg, &p->rules);
 	if (err == SK_OK) {
 		p->rule_matches = calloc(sk_ruleset_rule_count(p->rules) + 1, sizeof(*p->rule_matches));

@@ -108,6 +108,7 @@ static const key_def keys[] = {
 	{"nng_output.url", KEY_STRING, OUT(nng_url)},
 	{"watch_config_files", KEY_BOOL, offsetof(sk_engine_config, watch_config_files)},
 	{"syscall_event_timeouts.max_consecutives", KEY_U32, offsetof(sk_engine_config, event_timeouts_max)},
+	{"falco_libs.thread_table_size", KEY_U32, offsetof(sk_engine_config, thread_table_size)},
 	{"log_level", KEY_LOG_LEVEL, offsetof(sk_engine_config, log_level)},
 	{"log_stderr", KEY_BOOL, offsetof(sk_engine_config, log_stderr)},
 	{"log_syslog", KEY_BOOL, offsetof(sk_engine_config, log_syslog)},

@@ -158,6 +158,9 @@ typedef struct sk_engine_config {
 	 * without a syscall event before a Debug "timeouts notification" alert;
 	 * 0: never */
 	uint32_t event_timeouts_max;
+	/* falco_libs.thread_table_size: most threads the state keeps (least
+	 * recently used ones go first); 0: Saker's 131072 */
+	uint32_t thread_table_size;
 	/* log_level (an sk_log_level; Falco's eight names map onto four),
 	 * log_stderr, log_syslog: where saker-engine's own messages go */
 	int log_level;

@@ -37,6 +37,8 @@ SK_TEST(upstream_falco_yaml_loads)
 	SK_CHECK_INT(c.out.http_max_consecutive_timeouts, 5);
 	SK_CHECK_INT(c.out.queue_capacity, 0);
 	SK_CHECK_INT(c.out.timeout_ms, 2000);
+	SK_CHECK_INT(c.event_timeouts_max, 1000);
+	SK_CHECK_INT(c.thread_table_size, 262144);
 	/* syscall_event_drops and base_syscalls as upstream ships them */
 	SK_CHECK(c.drops.threshold > 0.099 && c.drops.threshold < 0.101);
 	SK_CHECK_INT(c.drops.actions, SK_DROPS_LOG | SK_DROPS_ALERT);
