@@ -216,7 +216,7 @@ static sk_err spl_http_append_line(spl_http *h, const char *line)
 /* Removes the header lines named name (any case), so a later value (a
  * plugin's own Content-Type, a customheaders entry) replaces an earlier one
  * instead of both being sent. */
-static sk_err spl_http_drop_header(spl_http *h, const char *name)
+sk_err spl_http_drop_header(spl_http *h, const char *name)
 {
 	size_t len = strlen(name);
 	struct curl_slist *kept = NULL;

@@ -40,6 +40,10 @@ sk_err spl_http_set_method(spl_http *h, const char *method);
  * an earlier header of the same name (any case). */
 sk_err spl_http_add_header(spl_http *h, const char *name, const char *value);
 
+/* Stops sending the header named name (any case); SK_OK when there was
+ * none. */
+sk_err spl_http_drop_header(spl_http *h, const char *name);
+
 /* Sends the next requests to url (an output whose address changes, such
  * as a dated index); SK_EINVAL unless http:// or https://. */
 sk_err spl_http_set_url(spl_http *h, const char *url);

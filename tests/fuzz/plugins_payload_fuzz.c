@@ -1,7 +1,7 @@
 /* Fuzzes the payload builders of the slack, loki, alertmanager,
  * elasticsearch, teams, discord, googlechat, pagerduty, opsgenie, datadog,
- * datadoglogs, grafana, grafanaoncall, dynatrace, logstash, cliq, influxdb,
- * smtp and statsd outputs with alerts whose strings come from the input (any bytes, invalid
+ * datadoglogs, grafana, grafanaoncall, dynatrace, logstash, cliq, cloudevents,
+ * influxdb, smtp and statsd outputs with alerts whose strings come from the input (any bytes, invalid
  * UTF-8 included; the alert's JSON, which several of them parse, is one of
  * them): every JSON payload must be strict, valid-UTF-8 JSON, and
  * valid-UTF-8 text must decode back to itself. The same string is read as
@@ -20,6 +20,7 @@
 
 #include "alertmanager.h"
 #include "cliq.h"
+#include "cloudevents.h"
 #include "datadog.h"
 #include "discord.h"
 #include "dynatrace.h"
@@ -304,6 +305,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_strbuf_reset(&sb);
 	if (grafana_oncall_alert(&sb, &a) == SK_OK) {
 		json_object_put(parse_strict(&sb));
+	}
+	/* a CloudEvents header value: printable ASCII only, no space, quote or
+	 * bare percent, and it decodes back to the input */
+	sk_strbuf_reset(&sb);
+	cloudevents_header_value(&sb, s[0]);
+	for (size_t i = 0, j = 0; i < sb.len; i++, j++) {
+		unsigned char c = (unsigned char)sb.data[i];
+		unsigned v = c;
+		if (c <= 0x20 || c >= 0x7f || c == '"') {
+			abort();
+		}
+		if (c == '%') {
+			const char *digits = "0123456789ABCDEF";
+			const char *hi = i + 2 < sb.len ? strchr(digits, sb.data[i + 1]) : NULL;
+			const char *lo = i + 2 < sb.len ? strchr(digits, sb.data[i + 2]) : NULL;
+			if (hi == NULL || lo == NULL || *hi == '\0' || *lo == '\0') {
+				abort();
+			}
+			v = (unsigned)((hi - digits) * 16 + (lo - digits));
+			i += 2;
+		}
+		if ((unsigned char)s[0][j] != v) {
+			abort();
+		}
 	}
 	sk_strbuf_reset(&sb);
 	cliq_config ccfg = {(cliq_format)(size % 3), size % 2 == 0, s[5], NULL};
