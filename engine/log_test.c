@@ -66,6 +66,23 @@ static void drain_syslog(sk_strbuf *out)
 	}
 }
 
+/* The engine's exit code, or -1 when a signal ended it: then which signal
+ * and what it logged go to stderr (seen rarely in CI, not yet explained). */
+static int exit_code(int status, const char *log)
+{
+	char cmd[256];
+
+	if (WIFEXITED(status)) {
+		return WEXITSTATUS(status);
+	}
+	fprintf(stderr, "saker-engine died of signal %d; its log:\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	snprintf(cmd, sizeof(cmd), "cat '%s' >&2", log);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "(no log)\n");
+	}
+	return -1;
+}
+
 /* Runs saker-engine live with the -o settings (NULL-ended) until its
  * control socket exists, stops it, and returns its exit code (-1 for a
  * signal), or the code it stopped with at the start; its
@@ -95,7 +112,7 @@ static int run_engine(const char *const *settings, sk_strbuf *sys)
 		sk_live_sleep_ms(100);
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			drain_syslog(sys);
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1; /* stopped at the start */
+			return exit_code(status, log); /* stopped at the start */
 		}
 		up = access(sock, F_OK) == 0;
 	}
@@ -104,7 +121,7 @@ static int run_engine(const char *const *settings, sk_strbuf *sys)
 	kill(pid, SIGTERM);
 	status = sk_live_reap(pid, 10000);
 	drain_syslog(sys);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return exit_code(status, log);
 }
 
 static bool logged(const char *needle)
