@@ -27,6 +27,7 @@
 
 #include "control.h"
 #include "ctr_users.h"
+#include "ev_order.h"
 #include "event_table.h"
 #include "proc_snap.h"
 #include "sc_table.h"
@@ -72,20 +73,11 @@ struct options {
 	uint32_t block_after_us; /* silence after which the reader blocks until an event */
 };
 
-/* Where one event block sits in the batch, for ordering by time. */
-struct block_ref {
-	uint64_t ts;
-	size_t off, len;
-};
-
 struct capture {
 	struct options opt;
 	struct sensor *sensor;
-	sk_strbuf batch;
-	uint32_t batch_events;
-	struct block_ref *refs; /* one per block in batch */
-	size_t nrefs, refs_cap;
-	sk_strbuf sorted; /* the batch in time order */
+	evo_batch batch;  /* events read, shipped in time order (ev_order.h) */
+	sk_strbuf outgoing; /* the blocks one flush ships */
 	FILE *file;
 	nng_socket push;
 	bool push_open;
@@ -314,66 +306,17 @@ static void interest_from_types(const struct control_set *set, bool want[SKC_MAX
 	}
 }
 
-/* Records the event blocks from offset start to the end of the batch. */
-static void remember_blocks(struct capture *cap, size_t start)
-{
-	while (start + 18 <= cap->batch.len && !sk_strbuf_failed(&cap->batch)) {
-		uint32_t blen;
-		uint64_t ts;
-		memcpy(&blen, cap->batch.data + start + 4, 4);
-		memcpy(&ts, cap->batch.data + start + 10, 8);
-		if (cap->nrefs == cap->refs_cap) {
-			size_t ncap = cap->refs_cap ? cap->refs_cap * 2 : 4096;
-			struct block_ref *r = realloc(cap->refs, ncap * sizeof(*r));
-			if (r == NULL) {
-				return; /* flush falls back to arrival order */
-			}
-			cap->refs = r;
-			cap->refs_cap = ncap;
-		}
-		cap->refs[cap->nrefs++] = (struct block_ref){ts, start, blen};
-		start += blen;
-	}
-}
-
-static int by_time(const void *a, const void *b)
-{
-	const struct block_ref *x = a, *y = b;
-	return x->ts < y->ts ? -1 : x->ts > y->ts;
-}
-
-/* Per-CPU rings are drained one after the other: put the batch back in time
- * order (a process that migrates CPUs must keep its event order). */
-static const sk_strbuf *ordered_batch(struct capture *cap)
-{
-	size_t covered = 0;
-	for (size_t i = 0; i < cap->nrefs; i++) {
-		covered += cap->refs[i].len;
-	}
-	if (covered != cap->batch.len) {
-		return &cap->batch;
-	}
-	if (cap->nrefs > 1) {
-		qsort(cap->refs, cap->nrefs, sizeof(*cap->refs), by_time);
-	}
-	sk_strbuf_reset(&cap->sorted);
-	for (size_t i = 0; i < cap->nrefs; i++) {
-		sk_strbuf_append(&cap->sorted, cap->batch.data + cap->refs[i].off, cap->refs[i].len);
-	}
-	return sk_strbuf_failed(&cap->sorted) ? &cap->batch : &cap->sorted;
-}
-
 /* Moves the blocks in data (len bytes) in front of the block that starts at
  * offset at, the last block of the batch (blocks are moved, not
  * re-encoded). False when the batch could not grow. */
 static bool insert_before(struct capture *cap, size_t at, const char *data, size_t len)
 {
-	size_t tail = cap->batch.len - at;
-	sk_strbuf_append(&cap->batch, data, len); /* grow, then rotate */
-	if (sk_strbuf_failed(&cap->batch)) {
+	size_t tail = cap->batch.data.len - at;
+	sk_strbuf_append(&cap->batch.data, data, len); /* grow, then rotate */
+	if (sk_strbuf_failed(&cap->batch.data)) {
 		return false;
 	}
-	char *base = cap->batch.data + at;
+	char *base = cap->batch.data.data + at;
 	memmove(base + len, base, tail);
 	memcpy(base, data, len);
 	return true;
@@ -387,8 +330,8 @@ static void add_enter_event(struct capture *cap, uint16_t cpu, size_t exit_block
 	size_t b = scap_block_begin(&enter, SCAP_BLOCK_EV_V2);
 	scap_put_u16(&enter, cpu);
 	bool added = false;
-	const uint8_t *exit_ev = (const uint8_t *)cap->batch.data + exit_block + 10;
-	size_t exit_len = cap->batch.len - exit_block - 10 - 4;
+	const uint8_t *exit_ev = (const uint8_t *)cap->batch.data.data + exit_block + 10;
+	size_t exit_len = cap->batch.data.len - exit_block - 10 - 4;
 	if (sc_synth_enter(exit_ev, exit_len, cap->opt.enter_events, &enter, &added) == SK_OK && added) {
 		scap_block_end(&enter, b);
 		(void)insert_before(cap, exit_block, enter.data, enter.len); /* out of memory: the exit goes alone */
@@ -403,7 +346,7 @@ static void add_enter_event(struct capture *cap, uint16_t cpu, size_t exit_block
 static size_t add_container_users(struct capture *cap, uint16_t cpu, size_t exec_block)
 {
 	static int pid_param = -2, ppid_param, cgroups_param, uid_param;
-	const uint8_t *raw = (const uint8_t *)cap->batch.data + exec_block + 10;
+	const uint8_t *raw = (const uint8_t *)cap->batch.data.data + exec_block + 10;
 	uint16_t type;
 	uint32_t len;
 	memcpy(&type, raw + 20, 2);
@@ -455,21 +398,20 @@ static void on_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
 	if (cap->opt.max_events && cap->written >= cap->opt.max_events) {
 		return;
 	}
-	size_t b = scap_block_begin(&cap->batch, SCAP_BLOCK_EV_V2);
-	scap_put_u16(&cap->batch, cpu);
-	if (sc_reencode(ev, len, &cap->batch) != SK_OK) {
-		cap->batch.len = b; /* malformed: a kernel-side bug, count and skip */
+	size_t b = scap_block_begin(&cap->batch.data, SCAP_BLOCK_EV_V2);
+	scap_put_u16(&cap->batch.data, cpu);
+	if (sc_reencode(ev, len, &cap->batch.data) != SK_OK) {
+		cap->batch.data.len = b; /* malformed: a kernel-side bug, count and skip */
 		cap->bad_events++;
 		return;
 	}
-	scap_block_end(&cap->batch, b);
-	cap->batch_events++;
+	scap_block_end(&cap->batch.data, b);
 	cap->written++;
 	/* both insert before the exit block: users first, the enter event (if
 	 * any) then right before the exit, wherever the users moved it */
 	size_t moved = add_container_users(cap, cpu, b);
 	add_enter_event(cap, cpu, b + moved);
-	remember_blocks(cap, b);
+	evo_index(&cap->batch, b);
 }
 
 /* Sets one snapshot path: host_root + rel when host_root is set and that
@@ -556,12 +498,16 @@ static int wait_timeout_ms(const struct options *o, uint64_t t, uint64_t started
 	return (int)((limit + 999999u) / 1000000u);
 }
 
-static void flush_batch(struct capture *cap)
+/* Ships the events stamped at or before upto (UINT64_MAX: all of them);
+ * the others wait in the batch for a later flush (ev_order.h). */
+static void flush_batch(struct capture *cap, uint64_t upto)
 {
-	if (cap->batch.len == 0) {
+	uint32_t events = 0;
+	evo_release(&cap->batch, upto, &cap->outgoing, &events);
+	const sk_strbuf *out = &cap->outgoing;
+	if (out->len == 0) {
 		return;
 	}
-	const sk_strbuf *out = ordered_batch(cap);
 	if (cap->file != NULL) {
 		if (fwrite(out->data, 1, out->len, cap->file) != out->len) {
 			sk_error("writing %s: %s", cap->opt.write_path, strerror(errno));
@@ -575,11 +521,8 @@ static void flush_batch(struct capture *cap)
 			}
 			sk_strbuf_free(&snap);
 		}
-		send_message(cap, out->data, out->len, cap->batch_events);
+		send_message(cap, out->data, out->len, events);
 	}
-	sk_strbuf_reset(&cap->batch);
-	cap->batch_events = 0;
-	cap->nrefs = 0;
 }
 
 static void on_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg)
@@ -754,7 +697,7 @@ static int open_output(struct capture *cap, nng_socket *req, bool *req_open)
 
 int main(int argc, char **argv)
 {
-	struct capture cap = {.batch = SK_STRBUF_INIT, .sorted = SK_STRBUF_INIT, .user_events = SK_STRBUF_INIT};
+	struct capture cap = {.batch = EVO_BATCH_INIT, .outgoing = SK_STRBUF_INIT, .user_events = SK_STRBUF_INIT};
 	nng_socket req = NNG_SOCKET_INITIALIZER;
 	bool req_open = false;
 	int rc = 1;
@@ -810,6 +753,8 @@ int main(int argc, char **argv)
 	uint64_t last_event = started, block_after_ns = (uint64_t)cap.opt.block_after_us * 1000u;
 	while (!stop_requested) {
 		int n = 0;
+		/* what the pass below reads may go out if stamped before now */
+		uint64_t pass_start = sensor_clock_ns(cap.sensor);
 		sk_err perr = block ? sensor_wait(cap.sensor,
 						  wait_timeout_ms(&cap.opt, now_ns(), started, last_control, last_stats),
 						  &n)
@@ -825,10 +770,10 @@ int main(int argc, char **argv)
 		/* Ship as soon as the rings are drained (a poll drains them; with
 		 * poll_us 0 a poll that finds nothing says so): batching only ever
 		 * waits for events already in the rings, never for future ones. */
-		bool batch_full = cap.batch.len >= BATCH_BYTES;
+		bool batch_full = cap.batch.data.len >= BATCH_BYTES;
 		bool drained = n == 0 || poll_us > 0;
-		if (batch_full || (cap.batch.len > 0 && (drained || t - last_flush >= flush_ns))) {
-			flush_batch(&cap);
+		if (batch_full || (cap.batch.data.len > 0 && (drained || t - last_flush >= flush_ns))) {
+			flush_batch(&cap, pass_start);
 			last_flush = t;
 		}
 		if (t - last_control >= CONTROL_NS) {
@@ -850,26 +795,28 @@ int main(int argc, char **argv)
 		 * small machine), back off further when idle; a full batch means the
 		 * rings hold more, so read on at once. */
 		if (n > 0) {
-			idle_us = batch_full ? 0 : poll_us;
+			/* events a wait woke up for are all kept back: release them now */
+			idle_us = batch_full || block ? 0 : poll_us;
 		} else if (had_events || idle_us < idle_min) {
 			idle_us = idle_min; /* the back-off starts over after traffic */
 		} else {
 			idle_us = idle_us * 2 > idle_max ? idle_max : idle_us * 2;
 		}
 		had_events = n > 0;
-		/* the batch is shipped (drained rings ship it): nothing waits */
-		block = n == 0 && cap.batch.len == 0 && t - last_event >= block_after_ns;
+		/* the batch is shipped (a pass that found nothing releases what
+		 * earlier passes kept back): nothing waits */
+		block = n == 0 && cap.batch.data.len == 0 && t - last_event >= block_after_ns;
 		if (!block && idle_us > 0) {
 			usleep(idle_us);
 		}
 	}
 	int n = 0;
 	sensor_poll(cap.sensor, &n); /* what is left in the rings */
-	flush_batch(&cap);
+	flush_batch(&cap, UINT64_MAX);
 	print_stats(&cap, &last_events, last_stats);
 	rc = 0;
 cleanup:
-	flush_batch(&cap);
+	flush_batch(&cap, UINT64_MAX);
 	if (cap.file != NULL && fclose(cap.file) != 0) {
 		sk_error("closing %s: %s", cap.opt.write_path, strerror(errno));
 		rc = 1;
@@ -882,11 +829,10 @@ cleanup:
 	 * (nanomsg/nng#1543, fixed after 1.5.2); seen here when SIGINT came
 	 * under full load. Queued batches are dropped either way. */
 	sensor_close(cap.sensor);
-	sk_strbuf_free(&cap.batch);
-	sk_strbuf_free(&cap.sorted);
+	evo_free(&cap.batch);
+	sk_strbuf_free(&cap.outgoing);
 	sk_strbuf_free(&cap.user_events);
 	ctr_users_free(cap.users);
-	free(cap.refs);
 	if (rc == 0) {
 		sk_info("detached: %llu events written, %llu lost while the engine was away",
 			(unsigned long long)cap.written, (unsigned long long)cap.lost_events);

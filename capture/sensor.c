@@ -44,6 +44,7 @@ struct sensor {
 	/* the exit programs loaded: with bpf_rdonly_cast, or probe reads only */
 	struct bpf_program *sys_exit, *tp_exit;
 	struct bpf_link **sys_exit_link;
+	uint64_t boot_to_epoch; /* what the programs add to boot-time ns */
 };
 
 /* The verifier's last lines, kept for the error report. */
@@ -352,7 +353,8 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 		goto cleanup;
 	}
 	s->skel->rodata->self_tgid = (uint32_t)getpid();
-	s->skel->rodata->boot_to_epoch = boot_to_epoch_ns();
+	s->boot_to_epoch = boot_to_epoch_ns();
+	s->skel->rodata->boot_to_epoch = s->boot_to_epoch;
 	bpf_program__set_autoattach(s->skel->progs.sk_clone_exit_tail, false);
 	bpf_program__set_autoattach(s->skel->progs.sk_exec_exit_tail, false);
 	/* attached by hand: per-syscall tracepoints, or the generic ones */
@@ -530,6 +532,13 @@ sk_err sensor_counters(struct sensor *s, struct skc_counters *per_cpu, uint32_t 
 cleanup:
 	free(all);
 	return err;
+}
+
+uint64_t sensor_clock_ns(const struct sensor *s)
+{
+	struct timespec bt;
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (uint64_t)bt.tv_sec * 1000000000ull + (uint64_t)bt.tv_nsec + s->boot_to_epoch;
 }
 
 uint32_t sensor_ncpus(const struct sensor *s)

@@ -62,6 +62,11 @@ sk_err sensor_counters(struct sensor *s, struct skc_counters *per_cpu, uint32_t 
  * SK_ENOMEM. */
 sk_err sensor_task_records(struct sensor *s, sk_strbuf *out);
 
+/* Now on the clock the events are stamped with (epoch ns, as the scap ts):
+ * an event stamped at or before it was committed, if ever, before any read
+ * of the rings started after this call. */
+uint64_t sensor_clock_ns(const struct sensor *s);
+
 /* Number of CPUs with a ring buffer. */
 uint32_t sensor_ncpus(const struct sensor *s);
 
