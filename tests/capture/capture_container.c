@@ -90,7 +90,7 @@ static const char rules_fmt[] =
     "  priority: WARNING\n"
     "- rule: late exec in container\n"
     "  desc: test\n"
-    "  condition: evt.type in (execve, execveat) and evt.dir = < and container and proc.name = late_true\n"
+    "  condition: evt.type in (execve, execveat) and evt.dir = < and container and proc.name = late_sleep\n"
     "  output: \"LATE id=%%container.id pid=%%proc.pid user=%%user.name group=%%group.name\"\n"
     "  priority: WARNING\n";
 
@@ -199,16 +199,18 @@ static bool line_with(const char *path, const char *needle, char *line, size_t c
 /* Joins the cgroup first and only then sets the mounts up, as a shell
  * would: sh (in the cgroup, the node's mounts) execs unshare, whose sh
  * (own mount namespace, not yet its files) bind-mounts the container's
- * passwd and group and execs late_true as CTR_UID. The first execs in the
- * cgroup see the node's files; late_true must still get the container's
- * names. Returns the shell's exit status. */
-static int run_late_true(const char *procs)
+ * passwd and group and execs late_sleep as CTR_UID. The first execs in the
+ * cgroup see the node's files; late_sleep must still get the container's
+ * names. It lives 300 ms: the names are read through its root when the
+ * reader meets its exec, and a command gone by then leaves none to read
+ * (docs/capture.md). Returns the shell's exit status. */
+static int run_late_sleep(const char *procs)
 {
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd),
 		 "sh -c 'echo $$ > %s; exec unshare -m sh -c \"mount --make-rprivate /; "
 		 "mount --bind %s/ctr-passwd /etc/passwd; mount --bind %s/ctr-group /etc/group; "
-		 "exec setpriv --reuid %d --regid %d --clear-groups %s/late_true\"'",
+		 "exec setpriv --reuid %d --regid %d --clear-groups %s/late_sleep 0.3\"'",
 		 procs, dir, dir, CTR_UID, CTR_UID, dir);
 	return system(cmd);
 }
@@ -442,7 +444,7 @@ static void check_container(const struct test_cgroup *cg, const char *pod_procs)
 static const char *cgroup2_root(void);
 
 /* A container the capture first meets through a shell that joined its
- * cgroup before setting its mounts up (run_late_true): the first execs
+ * cgroup before setting its mounts up (run_late_sleep): the first execs
  * there see the node's /etc/passwd, the command run as CTR_UID must still
  * get the container's names. */
 static void check_late_mounts(const struct test_cgroup *cg)
@@ -451,7 +453,7 @@ static void check_late_mounts(const struct test_cgroup *cg)
 	char line[512], want[128];
 	scenario_files(&f, "late", cg, "/nonexistent");
 	start_capture(&f, NULL);
-	SK_CHECK_INT(run_late_true(f.procs), 0);
+	SK_CHECK_INT(run_late_sleep(f.procs), 0);
 	sk_live_sleep_ms(500); /* the capture drains its rings every few ms */
 	stop_capture();
 	SK_CHECK_INT(capture_replay("", f.scap, f.rules_path, f.out), 0);
@@ -577,9 +579,9 @@ int main(void)
 	bool files = sk_live_write_file(path, CTR_USERS);
 	snprintf(path, sizeof(path), "%s/ctr-group", dir);
 	files = files && sk_live_write_file(path, CTR_GROUPS);
-	/* run_late_true's command, named apart from the others */
+	/* run_late_sleep's command, named apart from the others */
 	char late[256];
-	snprintf(late, sizeof(late), "cp /bin/true '%s/late_true' && chmod 755 '%s/late_true'", dir, dir);
+	snprintf(late, sizeof(late), "cp /bin/sleep '%s/late_sleep' && chmod 755 '%s/late_sleep'", dir, dir);
 	files = files && system(late) == 0;
 	/* the container's uid passes through to its marker and working directory */
 	if (!files || chmod(dir, 0711) != 0) {
