@@ -35,11 +35,12 @@ typedef struct evo_batch {
 	sk_strbuf data;     /* the blocks in arrival order; callers append here */
 	evo_block *blocks;  /* one per indexed block */
 	size_t n, cap;
+	evo_block *scratch; /* cap of them, for merging */
 	bool unindexed;     /* out of memory while indexing: ship in arrival order */
 	sk_strbuf spare;    /* scratch for the blocks kept back */
 } evo_batch;
 
-#define EVO_BATCH_INIT {SK_STRBUF_INIT, NULL, 0, 0, false, SK_STRBUF_INIT}
+#define EVO_BATCH_INIT {SK_STRBUF_INIT, NULL, 0, 0, NULL, false, SK_STRBUF_INIT}
 
 /* Indexes the EV v2 blocks appended to b->data from offset start to its
  * end; the last of them is counted as one captured event (the others are

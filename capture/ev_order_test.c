@@ -92,6 +92,16 @@ SK_TEST(equal_stamps_keep_arrival_order_and_added_blocks_are_not_counted)
 		SK_CHECK_INT(got[i], 10 + i);
 	}
 
+	/* equal stamps in different runs: still arrival order */
+	evo_index(&b, put_event(&b, 0, 60, 21));
+	evo_index(&b, put_event(&b, 1, 50, 20));
+	evo_index(&b, put_event(&b, 1, 60, 22));
+	evo_release(&b, UINT64_MAX, &out, &events);
+	SK_CHECK_INT(tids(&out, got, 8), 3);
+	for (int i = 0; i < 3; i++) {
+		SK_CHECK_INT(got[i], 20 + i);
+	}
+
 	evo_release(&b, UINT64_MAX, &out, &events); /* nothing left */
 	SK_CHECK_INT(out.len, 0);
 	SK_CHECK_INT(events, 0);
