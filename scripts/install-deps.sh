@@ -9,7 +9,7 @@ packages="
   clang llvm lld bpftool libbpf-dev libelf-dev libcap-dev
   libyaml-dev libnng-dev libcurl4-openssl-dev libjson-c-dev librdkafka-dev
   libhiredis-dev libpcre2-dev libmicrohttpd-dev libgnutls28-dev zlib1g-dev libssl-dev
-  libnats-dev nats-server libmosquitto-dev mosquitto
+  libnats-dev nats-server libmosquitto-dev mosquitto libpq-dev postgresql
   libclang-rt-14-dev
   redis-server redis-tools influxdb prometheus sysdig procps iproute2 mount util-linux curl openssl
   chromium
@@ -33,10 +33,10 @@ if [ -n "$missing" ]; then
   apt-get update -qq
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
-  # Debian starts redis-server, influxdb, prometheus, nats-server and mosquitto
-  # as services on install; the test suite starts its own instances on
-  # private ports, so stop the system ones.
-  for svc in redis-server influxdb prometheus nats-server mosquitto; do
+  # Debian starts redis-server, influxdb, prometheus, nats-server, mosquitto
+  # and postgresql as services on install; the test suite starts its own
+  # instances on private ports, so stop the system ones.
+  for svc in redis-server influxdb prometheus nats-server mosquitto postgresql; do
     if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
     if command -v service >/dev/null 2>&1; then service "$svc" stop >/dev/null 2>&1 || true; fi
   done

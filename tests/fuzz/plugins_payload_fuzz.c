@@ -11,10 +11,14 @@
  * every special character but its own bold marks. The smtp message must be
  * 7-bit CRLF lines (header lines of at most 998 characters, body lines of
  * at most 78) whose header section holds only the headers it writes (so
- * alert text never adds one); the statsd datagram must be three lines. */
+ * alert text never adds one); the statsd datagram must be three lines. The
+ * timescaledb INSERT must be quoted identifiers and $N placeholders only,
+ * one per value, whatever the table and field names (no name reaches the
+ * statement unquoted). */
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +40,7 @@
 #include "spl_summary.h"
 #include "smtp.h"
 #include "statsd.h"
+#include "timescaledb.h"
 #include "teams.h"
 
 #define NSTR 8
@@ -175,6 +180,64 @@ static void check_smtp_message(const sk_strbuf *sb)
 		if (!known) {
 			abort();
 		}
+	}
+}
+
+/* Skips one quoted identifier at p ('"', doubled '"' inside, '"'); aborts
+ * when there is none. */
+static const char *skip_identifier(const char *p)
+{
+	if (*p++ != '"') {
+		abort();
+	}
+	for (;;) {
+		if (*p == '\0') {
+			abort();
+		}
+		if (*p == '"' && p[1] != '"') {
+			return p + 1;
+		}
+		p += *p == '"' ? 2 : 1;
+	}
+}
+
+/* Aborts unless sql is INSERT INTO "t"[."t"] ("c",...) VALUES ($1,...,$n). */
+static void check_tsdb_insert(const char *sql, int n)
+{
+	const char *p = sql;
+	char want[16];
+
+	if (strncmp(p, "INSERT INTO ", 12) != 0) {
+		abort();
+	}
+	p = skip_identifier(p + 12);
+	if (*p == '.') {
+		p = skip_identifier(p + 1);
+	}
+	if (strncmp(p, " (", 2) != 0) {
+		abort();
+	}
+	p += 2;
+	for (int i = 0; i < n; i++) {
+		p = skip_identifier(p);
+		if (*p != (i + 1 < n ? ',' : ')')) {
+			abort();
+		}
+		p++;
+	}
+	if (strncmp(p, " VALUES (", 9) != 0) {
+		abort();
+	}
+	p += 9;
+	for (int i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "$%d%c", i + 1, i + 1 < n ? ',' : ')');
+		if (strncmp(p, want, strlen(want)) != 0) {
+			abort();
+		}
+		p += strlen(want);
+	}
+	if (*p != '\0') {
+		abort();
 	}
 }
 
@@ -373,6 +436,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* newlines in tags are dropped: always three lines */
 		}
 	}
+	tsdb_config qcfg = {SK_STRBUF_INIT, extra};
+	tsdb_row row = {SK_STRBUF_INIT, SK_STRBUF_INIT, {0}, 0};
+	char terr[128];
+	if (tsdb_set_table(&qcfg, s[6], terr, sizeof(terr)) == SK_OK && tsdb_row_build(&row, &qcfg, &a) == SK_OK) {
+		check_tsdb_insert(sk_strbuf_str(&row.sql), row.n);
+		if (row.n < 5 || row.n > 5 + (int)a.ntags + (*a.hostname != '\0') + (int)a.nfields) {
+			abort();
+		}
+	}
+	tsdb_row_free(&row);
+	sk_strbuf_free(&qcfg.table); /* the columns are extra's */
 	sk_strbuf_free(&sb);
 	free(buf);
 	return 0;
