@@ -10,6 +10,7 @@ packages="
   libyaml-dev libnng-dev libcurl4-openssl-dev libjson-c-dev librdkafka-dev
   libhiredis-dev libpcre2-dev libmicrohttpd-dev libgnutls28-dev zlib1g-dev libssl-dev
   libnats-dev nats-server libmosquitto-dev mosquitto libpq-dev postgresql
+  librabbitmq-dev rabbitmq-server
   libclang-rt-14-dev
   redis-server redis-tools influxdb prometheus sysdig procps iproute2 mount util-linux curl openssl
   chromium
@@ -33,10 +34,11 @@ if [ -n "$missing" ]; then
   apt-get update -qq
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
-  # Debian starts redis-server, influxdb, prometheus, nats-server, mosquitto
-  # and postgresql as services on install; the test suite starts its own
-  # instances on private ports, so stop the system ones.
-  for svc in redis-server influxdb prometheus nats-server mosquitto postgresql; do
+  # Debian starts redis-server, influxdb, prometheus, nats-server, mosquitto,
+  # postgresql and rabbitmq-server (with epmd) as services on install; the
+  # test suite starts its own instances on private ports, so stop the
+  # system ones.
+  for svc in redis-server influxdb prometheus nats-server mosquitto postgresql rabbitmq-server epmd; do
     if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
     if command -v service >/dev/null 2>&1; then service "$svc" stop >/dev/null 2>&1 || true; fi
   done

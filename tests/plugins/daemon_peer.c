@@ -60,8 +60,6 @@ static void exec_quietly(char *const argv[])
 
 bool dp_start(dp_daemon *d, char *const argv[], long wait_ms)
 {
-	long long deadline;
-
 	d->pid = fork();
 	if (d->pid < 0) {
 		d->pid = 0;
@@ -71,16 +69,25 @@ bool dp_start(dp_daemon *d, char *const argv[], long wait_ms)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		exec_quietly(argv);
 	}
-	deadline = ph_now_ms() + wait_ms;
+	if (dp_wait_port(d->port, wait_ms)) {
+		return true;
+	}
+	dp_stop(d);
+	return false;
+}
+
+bool dp_wait_port(int port, long wait_ms)
+{
+	long long deadline = ph_now_ms() + wait_ms;
+
 	while (ph_now_ms() < deadline) {
 		struct timespec nap = {0, 50 * 1000000L};
 
-		if (port_open(d->port)) {
+		if (port_open(port)) {
 			return true;
 		}
 		nanosleep(&nap, NULL);
 	}
-	dp_stop(d);
 	return false;
 }
 

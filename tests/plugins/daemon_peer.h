@@ -23,6 +23,10 @@ bool dp_prepare(dp_daemon *d, const char *name, int port);
  * d->port to accept connections; on timeout stops it and returns false. */
 bool dp_start(dp_daemon *d, char *const argv[], long wait_ms);
 
+/* Waits up to wait_ms for 127.0.0.1:port to accept connections (a second
+ * listener of a daemon already started); true once it does. */
+bool dp_wait_port(int port, long wait_ms);
+
 /* Stops the process (SIGTERM, SIGKILL after 3 s) and reaps it. */
 void dp_stop(dp_daemon *d);
 
