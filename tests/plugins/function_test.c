@@ -1,0 +1,149 @@
+/* openfaas, fission and kubeless against a loopback receiver reached
+ * through the in-cluster names Falcosidekick builds: the test runs in a
+ * private mount namespace whose /etc/hosts (a file of the test's, bound
+ * over the machine's, which stays untouched) maps those names to 127.0.0.1,
+ * so the plugins' URLs are resolved and called as in a cluster. Each POSTs
+ * the Falco alert as it is to its path with its headers (event-id is the
+ * alert's uuid); a 503 is RETRY; kubeconfig mode, a kubeless function
+ * without namespace and a bad port are refused at start. Needs root. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "http_peer.h"
+#include "plugin_host.h"
+#include "sk_test.h"
+
+static char hosts[] = "/tmp/saker-hosts-XXXXXX";
+
+/* /etc/hosts, in a mount namespace of this process only, naming the
+ * services the three outputs call. */
+static bool private_hosts(void)
+{
+	int fd = mkstemp(hosts);
+	static const char text[] = "127.0.0.1 localhost\n"
+				   "127.0.0.1 gateway.openfaas faas-gw.team-a\n"
+				   "127.0.0.1 router.fission.svc.cluster.local\n"
+				   "127.0.0.1 falco-hook.falco.svc.cluster.local\n";
+
+	if (fd < 0 || write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1)) {
+		return false;
+	}
+	close(fd);
+	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL) != 0) {
+		fprintf(stderr, "private /etc/hosts: %s (function_test needs root)\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Sends alert seq through plugin name with config; returns the request the
+ * receiver recorded, or NULL. */
+static const hp_request *call(hp_peer *peer, const char *name, const char *const *config, ph_alert *a, int seq)
+{
+	ph_plugin p = {0};
+	size_t before = hp_count(peer);
+
+	ph_alert_make(a, seq);
+	SK_CHECK(ph_open(&p, name, config));
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a->a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
+	ph_unload(&p);
+	if (hp_count(peer) != before + 1) {
+		return NULL;
+	}
+	const hp_request *r = hp_get(peer, before);
+	SK_CHECK_STR(r->method, "POST");
+	SK_CHECK_STR(r->body, a->json);
+	SK_CHECK_CONTAINS(r->headers, "Content-Type: application/json\n");
+	return r;
+}
+
+SK_TEST(functions_called_at_their_in_cluster_urls)
+{
+	ph_alert a;
+	char port[16], want[128];
+	hp_peer *peer = NULL;
+	const hp_request *r;
+
+	if (!private_hosts() || hp_start(&peer, 200, 0) != SK_OK) {
+		SK_CHECK(!"private /etc/hosts and a receiver");
+		unlink(hosts);
+		return;
+	}
+	snprintf(port, sizeof(port), "%d", hp_port(peer));
+
+	/* OpenFaaS: Falcosidekick's default gateway, then every key set */
+	const char *const faas[] = {"functionname", "falco-hook", "gatewayport", port, NULL};
+	r = call(peer, "openfaas", faas, &a, 0);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/function/falco-hook.openfaas-fn");
+		SK_CHECK(strstr(r->headers, "event-id") == NULL);
+	}
+	const char *const faas_all[] = {"functionname",	    "respond", "functionnamespace", "fn-team-a",
+					"gatewayservice",   "faas-gw", "gatewaynamespace",  "team-a",
+					"gatewayport",	    port,      "customheaders.X-Trace", "t1",
+					NULL};
+	r = call(peer, "openfaas", faas_all, &a, 1);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/function/respond.fn-team-a");
+		SK_CHECK_CONTAINS(r->headers, "X-Trace: t1\n");
+	}
+
+	/* Fission: the router's Service, event-id the alert's uuid */
+	const char *const fission[] = {"function", "falco-hook", "routerport", port, NULL};
+	r = call(peer, "fission", fission, &a, 2);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/fission-function/falco-hook");
+		snprintf(want, sizeof(want), "event-id: %s\n", a.uuid);
+		SK_CHECK_CONTAINS(r->headers, want);
+	}
+
+	/* Kubeless: the function's own Service */
+	const char *const kubeless[] = {"function", "falco-hook", "namespace", "falco", "port", port, NULL};
+	r = call(peer, "kubeless", kubeless, &a, 3);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/");
+		snprintf(want, sizeof(want), "event-id: %s\n", a.uuid);
+		SK_CHECK_CONTAINS(r->headers, want);
+		SK_CHECK_CONTAINS(r->headers, "event-type: falco\n");
+		SK_CHECK_CONTAINS(r->headers, "event-namespace: falco\n");
+	}
+
+	/* the function's Service answering 503: RETRY, same event-id next time */
+	ph_plugin p = {0};
+	hp_set_reply(peer, 503, 0);
+	SK_CHECK(ph_open(&p, "kubeless", kubeless));
+	ph_alert_make(&a, 4);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_RETRY);
+	SK_CHECK_CONTAINS(p.err, "503");
+	hp_set_reply(peer, 200, 0);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	size_t n = hp_count(peer);
+	SK_CHECK(n >= 2 && strcmp(hp_get(peer, n - 1)->headers, hp_get(peer, n - 2)->headers) == 0);
+	ph_unload(&p);
+
+	/* refused at start, with the key and the reason */
+	const char *const kubeconfig[] = {"functionname", "f", "kubeconfig", "~/.kube/config", NULL};
+	SK_CHECK(!ph_open(&p, "openfaas", kubeconfig));
+	SK_CHECK_CONTAINS(p.err, "kubeconfig '~/.kube/config': calling the function through the Kubernetes API");
+	ph_unload(&p);
+	const char *const nonamespace[] = {"function", "f", NULL};
+	SK_CHECK(!ph_open(&p, "kubeless", nonamespace));
+	SK_CHECK_CONTAINS(p.err, "namespace: required with function");
+	ph_unload(&p);
+	const char *const badport[] = {"function", "f", "routerport", "70000", NULL};
+	SK_CHECK(!ph_open(&p, "fission", badport));
+	SK_CHECK_CONTAINS(p.err, "routerport 70000: want 1..65535");
+	ph_unload(&p);
+
+	hp_stop(peer);
+	unlink(hosts);
+}
+
+SK_TEST_MAIN()
