@@ -6,27 +6,13 @@
 
 #include "http_peer.h"
 #include "plugin_host.h"
+#include "post_check.h"
 #include "sk_test.h"
 
-/* Sends one alert through plugin name configured with config (the URL at
- * config[1]) and returns the recorded request, or NULL. */
+/* Sends one alert (numbered by the requests so far) through plugin name. */
 static const hp_request *post_one(hp_peer *peer, const char *name, const char *const *config, ph_alert *a)
 {
-	ph_plugin p = {0};
-	size_t before = peer != NULL ? hp_count(peer) : 0;
-
-	ph_alert_make(a, (int)before);
-	SK_CHECK(peer != NULL && ph_open(&p, name, config));
-	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a->a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
-	ph_unload(&p);
-	if (peer == NULL || hp_count(peer) != before + 1) {
-		return NULL;
-	}
-	const hp_request *r = hp_get(peer, before);
-	SK_CHECK_STR(r->method, "POST");
-	SK_CHECK_STR(r->body, a->json);
-	SK_CHECK_CONTAINS(r->headers, "Content-Type: application/json\n");
-	return r;
+	return pc_post_one(peer, name, config, a, peer != NULL ? (int)hp_count(peer) : 0);
 }
 
 SK_TEST(each_forwards_the_alert_with_its_own_auth)

@@ -17,6 +17,7 @@
 
 #include "http_peer.h"
 #include "plugin_host.h"
+#include "post_check.h"
 #include "sk_test.h"
 
 static char hosts[] = "/tmp/saker-hosts-XXXXXX";
@@ -43,27 +44,6 @@ static bool private_hosts(void)
 	return true;
 }
 
-/* Sends alert seq through plugin name with config; returns the request the
- * receiver recorded, or NULL. */
-static const hp_request *call(hp_peer *peer, const char *name, const char *const *config, ph_alert *a, int seq)
-{
-	ph_plugin p = {0};
-	size_t before = hp_count(peer);
-
-	ph_alert_make(a, seq);
-	SK_CHECK(ph_open(&p, name, config));
-	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a->a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
-	ph_unload(&p);
-	if (hp_count(peer) != before + 1) {
-		return NULL;
-	}
-	const hp_request *r = hp_get(peer, before);
-	SK_CHECK_STR(r->method, "POST");
-	SK_CHECK_STR(r->body, a->json);
-	SK_CHECK_CONTAINS(r->headers, "Content-Type: application/json\n");
-	return r;
-}
-
 SK_TEST(functions_called_at_their_in_cluster_urls)
 {
 	ph_alert a;
@@ -80,7 +60,7 @@ SK_TEST(functions_called_at_their_in_cluster_urls)
 
 	/* OpenFaaS: Falcosidekick's default gateway, then every key set */
 	const char *const faas[] = {"functionname", "falco-hook", "gatewayport", port, NULL};
-	r = call(peer, "openfaas", faas, &a, 0);
+	r = pc_post_one(peer, "openfaas", faas, &a, 0);
 	if (r != NULL) {
 		SK_CHECK_STR(r->url, "/function/falco-hook.openfaas-fn");
 		SK_CHECK(strstr(r->headers, "event-id") == NULL);
@@ -89,7 +69,7 @@ SK_TEST(functions_called_at_their_in_cluster_urls)
 					"gatewayservice",   "faas-gw", "gatewaynamespace",  "team-a",
 					"gatewayport",	    port,      "customheaders.X-Trace", "t1",
 					NULL};
-	r = call(peer, "openfaas", faas_all, &a, 1);
+	r = pc_post_one(peer, "openfaas", faas_all, &a, 1);
 	if (r != NULL) {
 		SK_CHECK_STR(r->url, "/function/respond.fn-team-a");
 		SK_CHECK_CONTAINS(r->headers, "X-Trace: t1\n");
@@ -97,7 +77,7 @@ SK_TEST(functions_called_at_their_in_cluster_urls)
 
 	/* Fission: the router's Service, event-id the alert's uuid */
 	const char *const fission[] = {"function", "falco-hook", "routerport", port, NULL};
-	r = call(peer, "fission", fission, &a, 2);
+	r = pc_post_one(peer, "fission", fission, &a, 2);
 	if (r != NULL) {
 		SK_CHECK_STR(r->url, "/fission-function/falco-hook");
 		snprintf(want, sizeof(want), "event-id: %s\n", a.uuid);
@@ -106,7 +86,7 @@ SK_TEST(functions_called_at_their_in_cluster_urls)
 
 	/* Kubeless: the function's own Service */
 	const char *const kubeless[] = {"function", "falco-hook", "namespace", "falco", "port", port, NULL};
-	r = call(peer, "kubeless", kubeless, &a, 3);
+	r = pc_post_one(peer, "kubeless", kubeless, &a, 3);
 	if (r != NULL) {
 		SK_CHECK_STR(r->url, "/");
 		snprintf(want, sizeof(want), "event-id: %s\n", a.uuid);
