@@ -132,15 +132,32 @@ static bool addition_format_ok(size_t entry, const char *what, const char *text,
 /* falco.yaml's append_output as the rules compiler takes it, pointing into
  * cfg; every format checked first so a typo stops the start with the
  * entry's number. *out is allocated (NULL when there are none). */
-static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **out)
+static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **out, size_t *nout,
+			      sk_strbuf *suggested)
 {
+	bool suggest = cfg->suggested_output && cfg->nstatic > 0;
 	*out = NULL;
-	if (cfg->nappend_output == 0) {
+	*nout = 0;
+	if (cfg->nappend_output == 0 && !suggest) {
 		return SK_OK;
 	}
-	sk_output_addition *adds = calloc(cfg->nappend_output, sizeof(*adds));
+	sk_output_addition *adds = calloc(cfg->nappend_output + 1, sizeof(*adds));
 	if (adds == NULL) {
 		return SK_ENOMEM;
+	}
+	/* suggested_output: every static field as static_<name>=<value> after
+	 * each rule's output (Falco's form), and in its output_fields */
+	for (size_t i = 0; suggest && i < cfg->nstatic; i++) {
+		sk_strbuf_printf(suggested, "%sstatic_%s=%%static.%s", i > 0 ? " " : "", cfg->static_names[i],
+				 cfg->static_names[i]);
+	}
+	if (sk_strbuf_failed(suggested)) {
+		free(adds);
+		return SK_ENOMEM;
+	}
+	if (suggest) {
+		adds[cfg->nappend_output].extra_output = sk_strbuf_str(suggested);
+		*nout = 1;
 	}
 	bool ok = true;
 	for (size_t i = 0; i < cfg->nappend_output; i++) {
@@ -166,9 +183,11 @@ static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **
 	}
 	if (!ok) {
 		free(adds);
+		*nout = 0;
 		return SK_EINVAL;
 	}
 	*out = adds;
+	*nout += cfg->nappend_output;
 	return SK_OK;
 }
 
@@ -177,6 +196,7 @@ sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 	sk_rules_opts opts = {0};
 	sk_ruleset *rs = NULL;
 	sk_output_addition *additions = NULL;
+	sk_strbuf suggested = SK_STRBUF_INIT;
 	const sk_diags *ds;
 	bool errors = false;
 	sk_err err;
@@ -187,15 +207,16 @@ sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 		sk_error("configuration: priority: unknown priority '%s'", cfg->priority);
 		return SK_EINVAL;
 	}
-	err = build_additions(cfg, &additions);
+	err = build_additions(cfg, &additions, &opts.nadditions, &suggested);
 	if (err != SK_OK) {
+		sk_strbuf_free(&suggested);
 		return err;
 	}
 	opts.additions = additions;
-	opts.nadditions = cfg->nappend_output;
 	err = sk_ruleset_new(&opts, &rs);
 	if (err != SK_OK) {
 		free(additions);
+		sk_strbuf_free(&suggested);
 		return err;
 	}
 	for (size_t i = 0; i < cfg->nrules_files; i++) {
@@ -204,6 +225,7 @@ sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 	select_rules(rs, cfg);
 	err = sk_ruleset_compile(rs);
 	free(additions); /* the compiled rules keep what they need */
+	sk_strbuf_free(&suggested);
 	ds = sk_ruleset_diags(rs);
 	for (size_t i = 0; i < ds->n; i++) {
 		errors |= ds->v[i].error;
@@ -221,6 +243,43 @@ sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 		return err != SK_OK ? err : SK_EPARSE;
 	}
 	*out = rs;
+	return SK_OK;
+}
+
+static void free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++) {
+		free(v[i]);
+	}
+	free(v);
+}
+
+/* Copies cfg's static_fields where the rules read them (static.<name>);
+ * the previous copy goes only once the new one is complete. */
+static sk_err take_static_fields(sk_pipeline *p, const sk_engine_config *cfg)
+{
+	char **names = calloc(cfg->nstatic + 1, sizeof(*names));
+	char **values = calloc(cfg->nstatic + 1, sizeof(*values));
+	bool ok = names != NULL && values != NULL;
+
+	for (size_t i = 0; ok && i < cfg->nstatic; i++) {
+		names[i] = strdup(cfg->static_names[i]);
+		values[i] = strdup(cfg->static_values[i]);
+		ok = names[i] != NULL && values[i] != NULL;
+	}
+	if (!ok) {
+		free_strings(names, cfg->nstatic);
+		free_strings(values, cfg->nstatic);
+		return SK_ENOMEM;
+	}
+	free_strings(p->static_names, p->nstatic);
+	free_strings(p->static_values, p->nstatic);
+	p->static_names = names;
+	p->static_values = values;
+	p->nstatic = cfg->nstatic;
+	p->ctx.static_names = (const char *const *)names;
+	p->ctx.static_values = (const char *const *)values;
+	p->ctx.nstatic = cfg->nstatic;
 	return SK_OK;
 }
 
@@ -255,6 +314,9 @@ sk_err sk_pipeline_open(sk_pipeline *p, const sk_engine_config *cfg)
 	if (err == SK_OK) {
 		err = sk_eval_ctx_init(&p->ctx, p->state, hostname_override());
 		p->ctx_ready = err == SK_OK;
+	}
+	if (err == SK_OK) {
+		err = take_static_fields(p, cfg);
 	}
 	if (err == SK_OK) {
 		err = sk_outputs_open(&cfg->out, &p->outputs);
@@ -311,7 +373,8 @@ sk_err sk_pipeline_reload(sk_pipeline *p, const sk_engine_config *cfg)
 		return err;
 	}
 	uint64_t *matches = calloc(sk_ruleset_rule_count(rs) + 1, sizeof(*matches));
-	if (matches == NULL) {
+	if (matches == NULL || take_static_fields(p, cfg) != SK_OK) {
+		free(matches);
 		sk_ruleset_free(rs);
 		return SK_ENOMEM;
 	}
@@ -349,6 +412,10 @@ void sk_pipeline_close(sk_pipeline *p)
 	p->rules = NULL;
 	free(p->rule_matches);
 	p->rule_matches = NULL;
+	free_strings(p->static_names, p->nstatic);
+	free_strings(p->static_values, p->nstatic);
+	p->static_names = p->static_values = NULL;
+	p->nstatic = 0;
 	sk_strbuf_free(&p->msg);
 	sk_strbuf_free(&p->fields);
 }

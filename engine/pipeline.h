@@ -29,6 +29,9 @@ typedef struct sk_pipeline {
 	uint64_t by_priority[SK_PRIO_COUNT];
 	uint64_t *rule_matches; /* per rule of rules (by sk_rule.order), since it loaded */
 	uint64_t generation; /* bumped on every successful rules (re)load */
+	/* static_fields (static.<name>), copied from the configuration */
+	char **static_names, **static_values;
+	size_t nstatic;
 } sk_pipeline;
 
 /* Loads and compiles cfg's rules files (a directory loads its *.yaml in name

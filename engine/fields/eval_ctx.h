@@ -46,6 +46,10 @@ struct sk_eval_ctx {
 	uint64_t prev_ts;  /* previous event's time (evt.deltatime) */
 	uint64_t cur_ts;   /* this event's time (the event itself may be gone later) */
 	const char *hostname;
+	/* falco.yaml's static_fields (static.<name>), owned by the caller */
+	const char *const *static_names;
+	const char *const *static_values;
+	size_t nstatic;
 	sk_arena arena;
 	/* thread.exectime: the previous switch's time per CPU, and this
 	 * switch's time since it (0 for other events or a CPU's first switch). */

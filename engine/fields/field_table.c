@@ -45,6 +45,7 @@ static const sk_field_def field_table[] = {
 	{"evt.plugininfo", STR, 0, "plugin's own summary of the event (plugin events only)", NULL},
 	{"evt.source", STR, 0, "event source the event belongs to (syscall)", sk_xf_evt_source},
 	{"evt.hostname", STR, 0, "name of the host the event was captured on", sk_xf_evt_hostname},
+	{"static", STR, KEY | REQ, "a value of falco.yaml's static_fields, as static.<name>", sk_xf_static_field},
 	{"evt.is_async", BOL, 0, "true for events not caused by the thread's own syscall", sk_xf_evt_is_async},
 	{"evt.asynctype", STR, 0, "type name of an asynchronous event", NULL},
 	/* evt: syscall events */

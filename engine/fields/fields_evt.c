@@ -330,6 +330,19 @@ SK_XF(evt_hostname)
 	return sk_out_cstr(out, ctx->hostname);
 }
 
+/* static.<name>: falco.yaml's static_fields; a name it does not set has
+ * no value. */
+SK_XF(static_field)
+{
+	for (size_t i = 0; ref->arg_key != NULL && i < ctx->nstatic; i++) {
+		if (strcmp(ctx->static_names[i], ref->arg_key) == 0) {
+			return sk_out_cstr(out, ctx->static_values[i]);
+		}
+	}
+	out->count = 0;
+	return SK_OK;
+}
+
 SK_XF(evt_is_async)
 {
 	const sk_event_info *info = sk_event_info_get(ctx->evt->type);

@@ -144,6 +144,7 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 
 static void clear_append_output(sk_engine_config *c)
 {
+	c->suggested_output = false;
 	for (size_t i = 0; i < c->nappend_output; i++) {
 		sk_append_output *a = &c->append_output[i];
 		free(a->rule);
@@ -200,6 +201,11 @@ void sk_engine_config_free(sk_engine_config *c)
 	clear_append_output(c);
 	free(c->append_output);
 	c->append_output = NULL;
+	for (size_t i = 0; i < c->nstatic; i++) {
+		free(c->static_names[i]);
+		free(c->static_values[i]);
+	}
+	c->nstatic = 0;
 	free(c->priority);
 	c->priority = NULL;
 	free(c->replay_capture_file);
@@ -228,6 +234,42 @@ bool sk_engine_config_drop_failed_exit(const sk_engine_config *c)
 		break;
 	}
 	return false;
+}
+
+/* static_fields.<name>: sets (or replaces) one static field. */
+static sk_err set_static_field(sk_engine_config *c, const char *name, const char *value, sk_strbuf *why)
+{
+	size_t i = 0;
+	while (i < c->nstatic && strcmp(c->static_names[i], name) != 0) {
+		i++;
+	}
+	/* the name becomes static.<name> in rules and static_<name> in outputs */
+	if (name[0] == '\0' || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+				    strlen(name)) {
+		sk_strbuf_printf(why, "static_fields: '%s': want letters, digits, '_', '-' and '.'", name);
+		return SK_EINVAL;
+	}
+	if (i == SK_CONFIG_MAX_STATIC_FIELDS) {
+		sk_strbuf_printf(why, "static_fields: more than %d fields", SK_CONFIG_MAX_STATIC_FIELDS);
+		return SK_EINVAL;
+	}
+	char *v = strdup(value);
+	char *n = i == c->nstatic ? strdup(name) : c->static_names[i];
+	if (v == NULL || n == NULL) {
+		free(v);
+		if (i == c->nstatic) {
+			free(n);
+		}
+		return SK_ENOMEM;
+	}
+	if (i == c->nstatic) {
+		c->static_names[i] = n;
+		c->nstatic++;
+	} else {
+		free(c->static_values[i]);
+	}
+	c->static_values[i] = v;
+	return SK_OK;
 }
 
 static const key_def *find_key(const char *key)
@@ -662,6 +704,9 @@ sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *va
 		}
 		return err;
 	}
+	if (strncmp(key, "static_fields.", 14) == 0) {
+		return set_static_field(c, key + 14, value, why);
+	}
 	k = find_key(key);
 	if (k == NULL) {
 		sk_strbuf_printf(why, "unknown configuration key '%s'", key);
@@ -969,12 +1014,13 @@ static sk_err walk_append_entry(walk *w, yaml_node_t *item)
 		} else if (strcmp(name, "extra_fields") == 0) {
 			err = walk_extra_fields(w, v, a);
 		} else if (strcmp(name, "suggested_output") == 0) {
-			/* plugins' suggested fields: Saker loads no plugins */
+			/* the fields sources suggest: here static_fields' */
 			err = v->type == YAML_SCALAR_NODE && parse_bool(scalar(v), &flag) ? SK_OK : SK_EPARSE;
 			if (err != SK_OK) {
 				sk_strbuf_printf(w->why, "append_output: suggested_output: expected true or false");
 				err = fail_at(w, v, err);
 			}
+			w->c->suggested_output |= flag;
 		} else {
 			sk_strbuf_printf(w->why,
 					 "append_output: '%s' is none of match, extra_output, extra_fields, suggested_output",
@@ -1014,6 +1060,14 @@ static sk_err walk_value(walk *w, const char *path, yaml_node_t *v)
 	}
 	if (v->type == YAML_MAPPING_NODE) {
 		return walk_map(w, v, path);
+	}
+	if (strncmp(path, "static_fields.", 14) == 0) {
+		if (v->type != YAML_SCALAR_NODE) {
+			sk_strbuf_printf(w->why, "%s: expected a single value", path);
+			return fail_at(w, v, SK_EPARSE);
+		}
+		sk_err err = set_static_field(w->c, path + 14, scalar(v), w->why);
+		return err == SK_OK ? SK_OK : fail_at(w, v, err == SK_ENOMEM ? err : SK_EPARSE);
 	}
 	k = find_key(path);
 	if (k == NULL) {

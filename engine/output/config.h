@@ -45,6 +45,7 @@
 #define SK_CONFIG_MAX_RULE_SELECTIONS 256 /* rules: entries */
 #define SK_CONFIG_MAX_APPEND_OUTPUT 64    /* append_output entries */
 #define SK_CONFIG_MAX_APPEND_ITEMS 64     /* match.tags or extra_fields of one entry */
+#define SK_CONFIG_MAX_STATIC_FIELDS 64    /* static_fields entries */
 
 /* syscall_event_drops.actions (engine/drops.h) */
 enum {
@@ -117,6 +118,12 @@ typedef struct sk_engine_config {
 	size_t nrule_selections;
 	sk_append_output *append_output; /* SK_CONFIG_MAX_APPEND_OUTPUT, allocated at the first entry */
 	size_t nappend_output;
+	bool suggested_output; /* an append_output entry has suggested_output: true */
+	/* static_fields: static.<name> fields with constant values, in the
+	 * order the files name them (a name named again keeps its place) */
+	char *static_names[SK_CONFIG_MAX_STATIC_FIELDS];
+	char *static_values[SK_CONFIG_MAX_STATIC_FIELDS];
+	size_t nstatic;
 	char *priority;          /* minimum priority name, as written ("debug") */
 	bool rule_matching_all;  /* rule_matching: all */
 	/* base_syscalls (Falco): syscall names to capture, "!name" to leave

@@ -413,4 +413,58 @@ SK_TEST(append_output_extends_outputs)
 	sk_live_remove_dir(dir);
 }
 
+/* falco.yaml's static_fields: static.<name> in a condition and an output;
+ * with append_output's suggested_output every rule's output ends with
+ * static_<name>=<value> and its output_fields carry static.<name>; a
+ * name static_fields does not set has no value (<NA>); -o sets one; a name
+ * that cannot be a field stops the start with where. */
+SK_TEST(static_fields_in_conditions_and_outputs)
+{
+	char dir[] = "/tmp/sk_replay_sf_XXXXXX", sf_rules[128], conf[128], cmd[1024];
+	find_engine();
+	SK_CHECK(mkdtemp(dir) != NULL);
+	snprintf(sf_rules, sizeof(sf_rules), "%s/rules.yaml", dir);
+	snprintf(conf, sizeof(conf), "%s/saker.yaml", dir);
+	SK_CHECK(sk_live_write_file(
+		sf_rules, "- rule: SF exec\n  desc: d\n  condition: evt.type=execve and evt.dir=< and static.env=prod\n"
+			  "  output: \"sf-exec %proc.name in %static.env (%static.unset)\"\n  priority: WARNING\n"
+			  "- rule: SF never\n  desc: d\n  condition: evt.type=execve and evt.dir=< and static.env=dev\n"
+			  "  output: \"sf-never\"\n  priority: WARNING\n"));
+	SK_CHECK(sk_live_write_file(conf, "static_fields:\n  env: prod\n  cluster: ${SF_CLUSTER}\n"));
+	snprintf(cmd, sizeof(cmd), "SF_CLUSTER=eu-1 '%s' -e %s/cat_write.scap -r '%s' -c '%s' 2>&1", engine, SCAP_DIR,
+		 sf_rules, conf);
+	char *out = run(cmd);
+	SK_CHECK_CONTAINS(out, ": Warning sf-exec cat in prod (<NA>)\n");
+	SK_CHECK(strstr(out, "sf-never") == NULL);
+	free(out);
+
+	SK_CHECK(sk_live_write_file(conf, "static_fields:\n  env: prod\n  cluster: ${SF_CLUSTER}\n"
+					  "append_output:\n  - suggested_output: true\n"));
+	snprintf(cmd, sizeof(cmd), "SF_CLUSTER=eu-1 '%s' -e %s/cat_write.scap -r '%s' -c '%s' -o json_output=true 2>&1",
+		 engine, SCAP_DIR, sf_rules, conf);
+	out = run(cmd);
+	SK_CHECK_CONTAINS(out, ": Warning sf-exec cat in prod (<NA>) static_env=prod static_cluster=eu-1\"");
+	SK_CHECK_CONTAINS(out, "\"output_fields\":{\"proc.name\":\"cat\",\"static.cluster\":\"eu-1\","
+			       "\"static.env\":\"prod\",\"static.unset\":null}");
+	free(out);
+
+	/* -o static_fields.<name>: dev instead of prod, so the other rule */
+	snprintf(cmd, sizeof(cmd), "'%s' -e %s/cat_write.scap -r '%s' -c '%s' -o static_fields.env=dev 2>&1", engine,
+		 SCAP_DIR, sf_rules, conf);
+	out = run(cmd);
+	SK_CHECK_CONTAINS(out, ": Warning sf-never static_env=dev static_cluster=\n");
+	SK_CHECK(strstr(out, "sf-exec") == NULL);
+	free(out);
+
+	SK_CHECK(sk_live_write_file(conf, "static_fields:\n  \"bad name\": x\n"));
+	snprintf(cmd, sizeof(cmd), "'%s' -e %s/cat_write.scap -r '%s' -c '%s' 2>&1; echo rc=$?", engine, SCAP_DIR,
+		 sf_rules, conf);
+	out = run(cmd);
+	SK_CHECK_CONTAINS(out, "saker.yaml:2");
+	SK_CHECK_CONTAINS(out, "static_fields: 'bad name': want letters, digits");
+	SK_CHECK_CONTAINS(out, "rc=2");
+	free(out);
+	sk_live_remove_dir(dir);
+}
+
 SK_TEST_MAIN()
