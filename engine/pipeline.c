@@ -130,8 +130,10 @@ static bool addition_format_ok(size_t entry, const char *what, const char *text,
 }
 
 /* falco.yaml's append_output as the rules compiler takes it, pointing into
- * cfg; every format checked first so a typo stops the start with the
- * entry's number. *out is allocated (NULL when there are none). */
+ * cfg, plus with suggested_output one entry for the static fields (its
+ * format in *suggested); every format checked first so a typo stops the
+ * start with the entry's number. *out is allocated (NULL when there are
+ * none), *nout entries. */
 static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **out, size_t *nout,
 			      sk_strbuf *suggested)
 {
