@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "env.h"
 #include "sk_log.h"
 
 /* Alerts carry this machine's name, or FALCO_HOSTNAME / SAKER_HOSTNAME when
@@ -215,6 +216,12 @@ sk_err sk_pipeline_build_rules(const sk_engine_config *cfg, sk_ruleset **out)
 		return err;
 	}
 	opts.additions = additions;
+	/* static.<name> must name one of static_fields, as in Falco */
+	sk_rules_env env = *sk_rules_env_default();
+	env.static_names = (const char *const *)cfg->static_names;
+	env.nstatic = cfg->nstatic;
+	env.static_checked = true;
+	opts.env = &env;
 	err = sk_ruleset_new(&opts, &rs);
 	if (err != SK_OK) {
 		free(additions);

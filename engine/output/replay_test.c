@@ -415,9 +415,9 @@ SK_TEST(append_output_extends_outputs)
 
 /* falco.yaml's static_fields: static.<name> in a condition and an output;
  * with append_output's suggested_output every rule's output ends with
- * static_<name>=<value> and its output_fields carry static.<name>; a
- * name static_fields does not set has no value (<NA>); -o sets one; a name
- * that cannot be a field stops the start with where. */
+ * static_<name>=<value> and its output_fields carry static.<name>; -o
+ * sets one; a rule naming one static_fields does not set is refused with
+ * file:line:col; a name that cannot be a field stops the start with where. */
 SK_TEST(static_fields_in_conditions_and_outputs)
 {
 	char dir[] = "/tmp/sk_replay_sf_XXXXXX", sf_rules[128], conf[128], cmd[1024];
@@ -427,14 +427,14 @@ SK_TEST(static_fields_in_conditions_and_outputs)
 	snprintf(conf, sizeof(conf), "%s/saker.yaml", dir);
 	SK_CHECK(sk_live_write_file(
 		sf_rules, "- rule: SF exec\n  desc: d\n  condition: evt.type=execve and evt.dir=< and static.env=prod\n"
-			  "  output: \"sf-exec %proc.name in %static.env (%static.unset)\"\n  priority: WARNING\n"
+			  "  output: \"sf-exec %proc.name in %static.env\"\n  priority: WARNING\n"
 			  "- rule: SF never\n  desc: d\n  condition: evt.type=execve and evt.dir=< and static.env=dev\n"
 			  "  output: \"sf-never\"\n  priority: WARNING\n"));
 	SK_CHECK(sk_live_write_file(conf, "static_fields:\n  env: prod\n  cluster: ${SF_CLUSTER}\n"));
 	snprintf(cmd, sizeof(cmd), "SF_CLUSTER=eu-1 '%s' -e %s/cat_write.scap -r '%s' -c '%s' 2>&1", engine, SCAP_DIR,
 		 sf_rules, conf);
 	char *out = run(cmd);
-	SK_CHECK_CONTAINS(out, ": Warning sf-exec cat in prod (<NA>)\n");
+	SK_CHECK_CONTAINS(out, ": Warning sf-exec cat in prod\n");
 	SK_CHECK(strstr(out, "sf-never") == NULL);
 	free(out);
 
@@ -443,9 +443,9 @@ SK_TEST(static_fields_in_conditions_and_outputs)
 	snprintf(cmd, sizeof(cmd), "SF_CLUSTER=eu-1 '%s' -e %s/cat_write.scap -r '%s' -c '%s' -o json_output=true 2>&1",
 		 engine, SCAP_DIR, sf_rules, conf);
 	out = run(cmd);
-	SK_CHECK_CONTAINS(out, ": Warning sf-exec cat in prod (<NA>) static_env=prod static_cluster=eu-1\"");
+	SK_CHECK_CONTAINS(out, ": Warning sf-exec cat in prod static_env=prod static_cluster=eu-1\"");
 	SK_CHECK_CONTAINS(out, "\"output_fields\":{\"proc.name\":\"cat\",\"static.cluster\":\"eu-1\","
-			       "\"static.env\":\"prod\",\"static.unset\":null}");
+			       "\"static.env\":\"prod\"}");
 	free(out);
 
 	/* -o static_fields.<name>: dev instead of prod, so the other rule */
@@ -454,6 +454,18 @@ SK_TEST(static_fields_in_conditions_and_outputs)
 	out = run(cmd);
 	SK_CHECK_CONTAINS(out, ": Warning sf-never static_env=dev static_cluster=\n");
 	SK_CHECK(strstr(out, "sf-exec") == NULL);
+	free(out);
+
+	/* a static field static_fields does not set: the rule is refused, as
+	 * in Falco, at its place in the file */
+	SK_CHECK(sk_live_write_file(sf_rules, "- rule: SF unset\n  desc: d\n  condition: evt.type=execve and "
+					      "static.unset=x\n  output: o\n  priority: WARNING\n"));
+	snprintf(cmd, sizeof(cmd), "'%s' -e %s/cat_write.scap -r '%s' -c '%s' 2>&1; echo rc=$?", engine, SCAP_DIR,
+		 sf_rules, conf);
+	out = run(cmd);
+	SK_CHECK_CONTAINS(out, "rules.yaml:3:");
+	SK_CHECK_CONTAINS(out, "unknown field 'static.unset' (static_fields does not set 'unset')");
+	SK_CHECK(strstr(out, "rc=0") == NULL);
 	free(out);
 
 	SK_CHECK(sk_live_write_file(conf, "static_fields:\n  \"bad name\": x\n"));

@@ -31,6 +31,12 @@ typedef struct sk_rules_env {
 	 * names syscall_id() knows). */
 	uint16_t generic_types[2];
 	uint16_t ngeneric_types;
+	/* falco.yaml's static_fields: with static_checked, a static.<name> the
+	 * list lacks is an unknown field (Falco's behaviour); without, any name
+	 * compiles and has no value. Read only while compiling. */
+	const char *const *static_names;
+	size_t nstatic;
+	bool static_checked;
 } sk_rules_env;
 
 /* Returns the environment backed by Saker's field registry and event table. */

@@ -35,6 +35,16 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+static bool static_known(const sk_rules_env *env, const char *key)
+{
+	for (size_t i = 0; i < env->nstatic; i++) {
+		if (strcmp(env->static_names[i], key) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 sk_err sk_fmt_field_resolve(const sk_rules_env *env, const char *name, const char *arg, sk_field_ref *ref,
 			    sk_strbuf *why)
 {
@@ -82,6 +92,10 @@ sk_err sk_fmt_field_resolve(const sk_rules_env *env, const char *name, const cha
 	if (arg == NULL && key == NULL && (def->flags & SK_FF_ARG_REQUIRED)) {
 		sk_strbuf_printf(why, "field '%s' requires an argument", name);
 		return SK_EINVAL;
+	}
+	if (key != NULL && env->static_checked && strcmp(def->name, "static") == 0 && !static_known(env, key)) {
+		sk_strbuf_printf(why, "unknown field 'static.%s' (static_fields does not set '%s')", key, key);
+		return SK_ENOENT;
 	}
 	if (key != NULL) {
 		char *k = strdup(key);

@@ -147,7 +147,9 @@ sk_err sk_ruleset_new(const sk_rules_opts *opts, sk_ruleset **out)
 	} else {
 		rs->opts.min_priority = SK_PRIO_DEBUG;
 	}
-	rs->env = rs->opts.env != NULL ? rs->opts.env : sk_rules_env_default();
+	/* a copy: the caller's environment may be a local of its own */
+	rs->env_copy = rs->opts.env != NULL ? *rs->opts.env : *sk_rules_env_default();
+	rs->env = &rs->env_copy;
 	rs->ntypes = rs->env->evtype_count != NULL ? rs->env->evtype_count() : 0;
 	*out = rs;
 	return SK_OK;

@@ -100,7 +100,8 @@ typedef struct sk_plugin_req {
 
 struct sk_ruleset {
 	sk_rules_opts opts;
-	const sk_rules_env *env;
+	const sk_rules_env *env; /* &env_copy */
+	sk_rules_env env_copy;
 	sk_srcs srcs;
 	sk_diags diags;
 	sk_list_def *lists;
