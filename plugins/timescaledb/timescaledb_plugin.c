@@ -19,7 +19,6 @@
 #define TSDB_DEFAULT_TIMEOUT_MS 10000
 
 typedef struct tsdb_state {
-	const saker_plugin_host *host;
 	tsdb_config cfg;
 	tsdb_row row;
 	PGconn *conn;
@@ -42,31 +41,17 @@ static void tsdb_close(void *state)
 	free(s);
 }
 
-static bool tsdb_add_columns(tsdb_state *s, char *err, size_t errlen)
+/* One column per customfields and templatedfields key (both lists append
+ * to the same one). */
+static bool tsdb_add_columns(const saker_plugin_host *host, tsdb_config *cfg, char *err, size_t errlen)
 {
-	spl_strlist templated = {0};
-	sk_err e = spl_strlist_keys_from_config(s->host, "customfields", &s->cfg.columns);
-
-	if (e == SK_OK) {
-		e = spl_strlist_keys_from_config(s->host, "templatedfields", &templated);
-	}
-	for (size_t i = 0; e == SK_OK && i < templated.n; i++) {
-		char **grown = realloc(s->cfg.columns.items, (s->cfg.columns.n + 1) * sizeof(*grown));
-		if (grown == NULL) {
-			e = SK_ENOMEM;
-			break;
-		}
-		s->cfg.columns.items = grown;
-		s->cfg.columns.items[s->cfg.columns.n++] = templated.items[i];
-		templated.items[i] = NULL;
-	}
-	spl_strlist_free(&templated);
-	if (e != SK_OK) {
+	if (spl_strlist_keys_from_config(host, "customfields", &cfg->columns) != SK_OK ||
+	    spl_strlist_keys_from_config(host, "templatedfields", &cfg->columns) != SK_OK) {
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	if (s->cfg.columns.n > TSDB_MAX_CUSTOM) {
-		snprintf(err, errlen, "customfields + templatedfields: %zu columns, at most %d", s->cfg.columns.n,
+	if (cfg->columns.n > TSDB_MAX_CUSTOM) {
+		snprintf(err, errlen, "customfields + templatedfields: %zu columns, at most %d", cfg->columns.n,
 			 TSDB_MAX_CUSTOM);
 		return false;
 	}
@@ -90,7 +75,6 @@ static bool tsdb_init(const saker_plugin_host *host, void **state, char *err, si
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	s->host = host;
 	if (end == port || *end != '\0' || port_num < 1 || port_num > 65535) {
 		snprintf(err, errlen, "port '%s': want a number in 1..65535", port);
 		goto fail;
@@ -99,7 +83,7 @@ static bool tsdb_init(const saker_plugin_host *host, void **state, char *err, si
 		snprintf(err, errlen, "timeout %lld ms: want 1..3600000", (long long)timeout_ms);
 		goto fail;
 	}
-	if (tsdb_set_table(&s->cfg, table, err, errlen) != SK_OK || !tsdb_add_columns(s, err, errlen)) {
+	if (tsdb_set_table(&s->cfg, table, err, errlen) != SK_OK || !tsdb_add_columns(host, &s->cfg, err, errlen)) {
 		goto fail;
 	}
 	snprintf(s->port, sizeof(s->port), "%ld", port_num);
