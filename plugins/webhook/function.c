@@ -17,7 +17,6 @@
  * service proxy from outside the cluster), is refused at start with the
  * reason. customheaders, checkcert and mutual TLS come from spl_http. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "saker/output_plugin.h"
@@ -28,22 +27,20 @@
 #define FUNCTION_NAME "openfaas"
 #define FUNCTION_KEY "functionname"
 #define FUNCTION_DESCRIPTION "OpenFaaS function through its gateway, the Falco JSON alert"
+#define FUNCTION_EVENT_ID false /* Falcosidekick sends it only through the API server */
 #elif defined(FUNCTION_FISSION)
 #define FUNCTION_NAME "fission"
 #define FUNCTION_KEY "function"
 #define FUNCTION_DESCRIPTION "Fission function through its router, the Falco JSON alert"
+#define FUNCTION_EVENT_ID true
 #elif defined(FUNCTION_KUBELESS)
 #define FUNCTION_NAME "kubeless"
 #define FUNCTION_KEY "function"
 #define FUNCTION_DESCRIPTION "Kubeless function Service, the Falco JSON alert"
+#define FUNCTION_EVENT_ID true
 #else
 #error "define one FUNCTION_<NAME>"
 #endif
-
-typedef struct function_state {
-	spl_http *http;
-	bool event_id; /* send the alert's uuid as event-id */
-} function_state;
 
 /* Reads a port key (default def) into *port; false, with why in err, for
  * anything but 1..65535. */
@@ -99,25 +96,16 @@ static bool function_url(const saker_plugin_host *host, sk_strbuf *url, char *er
 
 static void function_close(void *state)
 {
-	function_state *st = state;
-
-	if (st != NULL) {
-		spl_http_free(st->http);
-		free(st);
-	}
+	spl_http_free(state);
 }
 
 static bool function_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
 {
 	const char *kubeconfig = host->config_string(host->ctx, "kubeconfig", "");
 	sk_strbuf url = SK_STRBUF_INIT;
-	function_state *st = calloc(1, sizeof(*st));
+	spl_http *http = NULL;
 	bool ok = false;
 
-	if (st == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return false;
-	}
 	if (kubeconfig[0] != '\0') {
 		snprintf(err, errlen,
 			 "kubeconfig '%s': calling the function through the Kubernetes API server is not supported; "
@@ -126,40 +114,35 @@ static bool function_init(const saker_plugin_host *host, void **state, char *err
 		goto cleanup;
 	}
 	if (!function_url(host, &url, err, errlen) ||
-	    spl_http_new(host, sk_strbuf_str(&url), &st->http, err, errlen) != SK_OK) {
+	    spl_http_new(host, sk_strbuf_str(&url), &http, err, errlen) != SK_OK) {
 		goto cleanup;
 	}
 #if defined(FUNCTION_KUBELESS)
-	if (spl_http_add_header(st->http, "event-type", "falco") != SK_OK ||
-	    spl_http_add_header(st->http, "event-namespace", host->config_string(host->ctx, "namespace", "")) !=
-		    SK_OK) {
+	if (spl_http_add_header(http, "event-type", "falco") != SK_OK ||
+	    spl_http_add_header(http, "event-namespace", host->config_string(host->ctx, "namespace", "")) != SK_OK) {
 		snprintf(err, errlen, "namespace: not a header value");
 		goto cleanup;
 	}
 #endif
-#if defined(FUNCTION_OPENFAAS)
-	st->event_id = false; /* Falcosidekick sends it only through the API server */
-#else
-	st->event_id = true;
-#endif
-	*state = st;
-	st = NULL;
+	*state = http;
+	http = NULL;
 	ok = true;
 cleanup:
-	function_close(st);
+	spl_http_free(http);
 	sk_strbuf_free(&url);
 	return ok;
 }
 
 static saker_send_result function_send(void *state, const saker_alert *alert, char *err, size_t errlen)
 {
-	function_state *st = state;
+	spl_http *http = state;
 
-	if (st->event_id && spl_http_add_header(st->http, "event-id", alert->uuid) != SK_OK) {
+	/* the alert's uuid: a retried call keeps its id */
+	if (FUNCTION_EVENT_ID && spl_http_add_header(http, "event-id", alert->uuid) != SK_OK) {
 		snprintf(err, errlen, "out of memory");
 		return SAKER_SEND_RETRY;
 	}
-	return spl_http_send(st->http, alert->json, alert->json_len, err, errlen);
+	return spl_http_send(http, alert->json, alert->json_len, err, errlen);
 }
 
 static const saker_output_plugin function_plugin = {
