@@ -249,7 +249,7 @@ static sk_err compile_regex(cc *c, check *k, uint32_t pos)
 static sk_err resolve(cc *c, const sk_ast_field *f, sk_field_ref *ref)
 {
 	sk_strbuf why = SK_STRBUF_INIT;
-	sk_err err = sk_fmt_field_resolve(c->rs->env, f->name, f->arg, ref, &why);
+	sk_err err = sk_fmt_field_resolve(&c->rs->env, f->name, f->arg, ref, &why);
 	if (err == SK_ENOENT && c->rd->skip_if_unknown) {
 		cc_report(c, false, "LOAD_UNKNOWN_FILTER", f->pos, "%s: rule skipped (skip-if-unknown-filter)",
 			  sk_strbuf_str(&why));
@@ -287,7 +287,7 @@ static bool evtype_add_sysid(sk_cnode *n, const sk_rules_env *env, const char *n
 
 static sk_cnode *compile_evtype(cc *c, const sk_ast *a, const strv *names)
 {
-	const sk_rules_env *env = c->rs->env;
+	const sk_rules_env *env = &c->rs->env;
 	sk_cnode *n = node_new(CN_EVTYPE, 0);
 	if (n == NULL || (n->bits = calloc(bitset_words(c->ntypes), sizeof(uint64_t))) == NULL) {
 		sk_cc_free(n);
@@ -421,7 +421,7 @@ static sk_cnode *compile_check(cc *c, const sk_ast *a)
 	}
 	bool evtype = (k->lhs.def->flags & SK_FF_EVTTYPE) && k->nxf == 0 && !k->rhs_is_field &&
 		      (a->op == SK_OP_EQ || a->op == SK_OP_NE || a->op == SK_OP_IN) &&
-		      c->rs->env->evtypes_by_name != NULL && c->ntypes > 0;
+		      c->rs->env.evtypes_by_name != NULL && c->ntypes > 0;
 	if (evtype) {
 		n = compile_evtype(c, a, &vals);
 		check_free(k);

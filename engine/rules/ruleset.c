@@ -147,10 +147,9 @@ sk_err sk_ruleset_new(const sk_rules_opts *opts, sk_ruleset **out)
 	} else {
 		rs->opts.min_priority = SK_PRIO_DEBUG;
 	}
-	/* a copy: the caller's environment may be a local of its own */
-	rs->env_copy = rs->opts.env != NULL ? *rs->opts.env : *sk_rules_env_default();
-	rs->env = &rs->env_copy;
-	rs->ntypes = rs->env->evtype_count != NULL ? rs->env->evtype_count() : 0;
+	rs->env = rs->opts.env != NULL ? *rs->opts.env : *sk_rules_env_default();
+	rs->opts.env = NULL; /* may dangle once this returns: rs->env is the one */
+	rs->ntypes = rs->env.evtype_count != NULL ? rs->env.evtype_count() : 0;
 	*out = rs;
 	return SK_OK;
 }
@@ -477,7 +476,7 @@ static sk_err compile_named_extras(sk_ruleset *rs, const sk_rule_def *rd, sk_cru
 			if (format == NULL) {
 				continue;
 			}
-			sk_err err = sk_fmt_compile(rs->env, format, strlen(format), &cr->extra_fmts[cr->nextra], &pos, &why);
+			sk_err err = sk_fmt_compile(&rs->env, format, strlen(format), &cr->extra_fmts[cr->nextra], &pos, &why);
 			sk_strbuf_free(&why);
 			cr->extra_names[cr->nextra] = strdup(add->field_names[f]);
 			cr->nextra++;
@@ -494,9 +493,9 @@ static sk_err compile_output(sk_ruleset *rs, const sk_rule_def *rd, sk_fmt **fmt
 	uint32_t pos = 0;
 	sk_strbuf why = SK_STRBUF_INIT, text = SK_STRBUF_INIT, json_text = SK_STRBUF_INIT;
 	output_texts(rs, rd, &text, &json_text);
-	sk_err err = sk_fmt_compile(rs->env, sk_strbuf_str(&text), text.len, fmt, &pos, &why);
+	sk_err err = sk_fmt_compile(&rs->env, sk_strbuf_str(&text), text.len, fmt, &pos, &why);
 	if (err == SK_OK && json_text.len > 0) {
-		err = sk_fmt_compile(rs->env, sk_strbuf_str(&json_text), json_text.len, json_fmt, &pos, &why);
+		err = sk_fmt_compile(&rs->env, sk_strbuf_str(&json_text), json_text.len, json_fmt, &pos, &why);
 	}
 	/* an append_output addition past the rule's own text: at the rule */
 	pos = pos < rd->output.s.len ? pos : 0;

@@ -100,8 +100,7 @@ typedef struct sk_plugin_req {
 
 struct sk_ruleset {
 	sk_rules_opts opts;
-	const sk_rules_env *env; /* &env_copy */
-	sk_rules_env env_copy;
+	sk_rules_env env; /* a copy: the caller's may be a local of its own */
 	sk_srcs srcs;
 	sk_diags diags;
 	sk_list_def *lists;
