@@ -1067,7 +1067,9 @@ sk_err sal_cursor_open(sal_log *log, const char *name, sal_cursor **out)
 	size_t len = strlen(name);
 
 	*out = NULL;
-	if (len == 0 || len >= 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != len) {
+	/* an output's name ("aws.sqs"): a file name after "cursor.", never a path */
+	if (len == 0 || len >= 64 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != len) {
 		return SK_EINVAL;
 	}
 	sal_cursor *c = calloc(1, sizeof(*c));

@@ -96,6 +96,7 @@ SK_TEST(log_cursor_persists)
 	sal_cursor_set(c, 3);               /* never moves backwards */
 	SK_CHECK_INT(sal_cursor_get(c), 6);
 	SK_CHECK_INT(sal_cursor_open(log, "bad/name", &c), SK_EINVAL);
+	SK_CHECK_INT(sal_cursor_open(log, "../up", &c), SK_EINVAL);
 	sal_close(log);
 	SK_CHECK_INT(sal_open(&o, &log, err, sizeof(err)), SK_OK);
 	append_n(log, 5, 5);

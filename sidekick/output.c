@@ -31,6 +31,7 @@ struct sko_host_ctx {
 
 struct sko_output {
 	char name[64];
+	char destination[64]; /* name without dots: Falcosidekick's metric label ("awssqs") */
 	const skp_plugin *plugin;
 	void *state;
 	bool initialized;
@@ -80,10 +81,33 @@ static bool sko_inherited(const char *path)
 	return false;
 }
 
+/* The section that answers path: the output's own, else, for a dotted
+ * section such as "aws.sqs", the nearest parent section that sets it
+ * (Falcosidekick's aws.region and aws.accesskeyid serve every aws.<service>
+ * output). buf (n bytes) holds the answer; the own section when none does. */
+static const char *sko_key_section(const struct sko_host_ctx *h, const char *path, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", h->section);
+	for (;;) {
+		const skc_node *node = skc_find(h->cfg, buf, path);
+		/* a set scalar (or its variable), or a map or list; an empty
+		 * scalar counts as unset, as everywhere */
+		if (skc_string(h->cfg, buf, path, NULL) != NULL || (node != NULL && node->kind != SKC_SCALAR)) {
+			return buf;
+		}
+		char *dot = strrchr(buf, '.');
+		if (dot == NULL) {
+			return h->section;
+		}
+		*dot = '\0';
+	}
+}
+
 static const char *sko_host_string(const void *ctx, const char *path, const char *def)
 {
 	const struct sko_host_ctx *h = ctx;
-	const char *own = skc_string(h->cfg, h->section, path, NULL);
+	char section[sizeof(h->section)];
+	const char *own = skc_string(h->cfg, sko_key_section(h, path, section, sizeof(section)), path, NULL);
 	if (own == NULL && sko_inherited(path)) {
 		return skc_string(h->cfg, NULL, path, def);
 	}
@@ -93,9 +117,10 @@ static const char *sko_host_string(const void *ctx, const char *path, const char
 static int64_t sko_host_int(const void *ctx, const char *path, int64_t def)
 {
 	const struct sko_host_ctx *h = ctx;
-	char err[512];
+	char err[512], section[sizeof(h->section)];
+	const char *where = sko_key_section(h, path, section, sizeof(section));
 	int64_t v;
-	if (skc_int(h->cfg, h->section, path, def, &v, err, sizeof(err)) != SK_OK) {
+	if (skc_int(h->cfg, where, path, def, &v, err, sizeof(err)) != SK_OK) {
 		sk_warn("%s (using %lld)", err, (long long)def);
 	}
 	return v;
@@ -104,9 +129,10 @@ static int64_t sko_host_int(const void *ctx, const char *path, int64_t def)
 static bool sko_host_bool(const void *ctx, const char *path, bool def)
 {
 	const struct sko_host_ctx *h = ctx;
-	char err[512];
+	char err[512], section[sizeof(h->section)];
+	const char *where = sko_key_section(h, path, section, sizeof(section));
 	bool v;
-	if (skc_bool(h->cfg, h->section, path, def, &v, err, sizeof(err)) != SK_OK) {
+	if (skc_bool(h->cfg, where, path, def, &v, err, sizeof(err)) != SK_OK) {
 		sk_warn("%s (using %s)", err, def ? "true" : "false");
 	}
 	return v;
@@ -116,7 +142,8 @@ static size_t sko_host_map(const void *ctx, const char *path,
 			   void (*fn)(void *user, const char *key, const char *value), void *user)
 {
 	const struct sko_host_ctx *h = ctx;
-	size_t n = skc_map(h->cfg, h->section, path, fn, user);
+	char section[sizeof(h->section)];
+	size_t n = skc_map(h->cfg, sko_key_section(h, path, section, sizeof(section)), path, fn, user);
 	if (n == 0 && sko_inherited(path)) {
 		n = skc_map(h->cfg, NULL, path, fn, user);
 	}
@@ -127,7 +154,8 @@ static size_t sko_host_list(const void *ctx, const char *path, void (*fn)(void *
 			    void *user)
 {
 	const struct sko_host_ctx *h = ctx;
-	return skc_list(h->cfg, h->section, path, fn, user);
+	char section[sizeof(h->section)];
+	return skc_list(h->cfg, sko_key_section(h, path, section, sizeof(section)), path, fn, user);
 }
 
 __attribute__((format(printf, 3, 4))) static void sko_host_log(const void *ctx, saker_log_level level,
@@ -342,7 +370,14 @@ sk_err sko_create(const skc_config *cfg, const skp_plugin *plugin, sal_log *log,
 	pthread_mutex_init(&o->last_error_mu, NULL);
 	pthread_cond_init(&o->wake, NULL);
 	o->rng = (uint64_t)sko_now_ms() * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)o;
-	o->metrics.destination = o->name;
+	size_t d = 0;
+	for (const char *c = o->name; *c != '\0'; c++) {
+		if (*c != '.') {
+			o->destination[d++] = *c;
+		}
+	}
+	o->destination[d] = '\0';
+	o->metrics.destination = o->destination;
 	e = sko_options_load(cfg, o->name, &o->opt, err, errlen);
 	if (e != SK_OK) {
 		goto cleanup;

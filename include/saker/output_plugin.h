@@ -96,7 +96,10 @@ typedef struct saker_plugin_host {
 	 * For the keys Falcosidekick keeps at the top level for every output
 	 * (mutualtlsfilespath, mutualtlsclient.*, tlsclient.*, customfields,
 	 * templatedfields) config_string and config_map fall back to the
-	 * top-level value when the plugin's section lacks the key. */
+	 * top-level value when the plugin's section lacks the key. A plugin
+	 * whose section is dotted ("aws.sqs") reads a key its section lacks
+	 * from the parent section ("aws": region, accesskeyid), as
+	 * Falcosidekick's aws.* keys serve every AWS output. */
 	const char *(*config_string)(const void *ctx, const char *path, const char *def);
 	int64_t (*config_int)(const void *ctx, const char *path, int64_t def);
 	bool (*config_bool)(const void *ctx, const char *path, bool def);
