@@ -334,6 +334,18 @@ sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *passwo
 	return SK_OK;
 }
 
+sk_err spl_http_set_aws_sigv4(spl_http *h, const char *provider, const char *key_id, const char *secret)
+{
+	if (curl_easy_setopt(h->curl, CURLOPT_AWS_SIGV4, provider) != CURLE_OK ||
+	    curl_easy_setopt(h->curl, CURLOPT_USERNAME, key_id) != CURLE_OK ||
+	    curl_easy_setopt(h->curl, CURLOPT_PASSWORD, secret) != CURLE_OK) {
+		return SK_ENOMEM;
+	}
+	/* libcurl signs every line of the header list, the "Expect:" that
+	 * suppresses a header included: AWS would miss a signed header */
+	return spl_http_drop_header(h, "Expect");
+}
+
 saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char *err, size_t errlen)
 {
 	CURLcode cc;

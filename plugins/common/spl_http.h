@@ -65,6 +65,12 @@ const char *spl_http_last_answer(const spl_http *h);
 /* Sends every request with HTTP basic authentication. */
 sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *password);
 
+/* Signs every request with AWS Signature Version 4 (libcurl's): provider
+ * is libcurl's "aws:amz:<region>:<service>", key_id and secret the
+ * credentials (a session token goes in an x-amz-security-token header).
+ * Strings are copied; call again when the credentials change. */
+sk_err spl_http_set_aws_sigv4(spl_http *h, const char *provider, const char *key_id, const char *secret);
+
 /* Sends body (len bytes) in one request on the kept-alive connection and
  * returns how it went; on RETRY/FAIL err holds the reason. */
 saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char *err, size_t errlen);

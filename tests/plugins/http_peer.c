@@ -18,6 +18,12 @@ struct hp_peer {
 	int delay_ms;
 	int require_client_cert;
 	char reply_body[4096]; /* "" : "ok" */
+	struct {
+		char prefix[128];
+		int status;
+		char body[1024];
+	} routes[HP_MAX_ROUTES];
+	size_t nroutes;
 	size_t nreq;
 	size_t nconn;
 	hp_request req[HP_MAX_REQUESTS];
@@ -27,7 +33,20 @@ typedef struct hp_conn {
 	hp_request r;
 	size_t cap;
 	int too_big;
+	int started; /* the first call of hp_handle recorded the request */
 } hp_conn;
+
+/* libmicrohttpd's first look at a request: the target before unescaping. */
+static void *hp_raw_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	hp_conn *c = calloc(1, sizeof(*c));
+	(void)cls;
+	(void)conn;
+	if (c != NULL) {
+		snprintf(c->r.raw_url, sizeof(c->r.raw_url), "%s", uri);
+	}
+	return c;
+}
 
 /* Query arguments go back onto the recorded URL: "?k=v&k2=v2". */
 static enum MHD_Result hp_query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -75,11 +94,12 @@ static enum MHD_Result hp_handle(void *cls, struct MHD_Connection *conn, const c
 	enum MHD_Result ret;
 	int status, delay_ms;
 
-	if (c == NULL) {
-		c = calloc(1, sizeof(*c));
+	if (c == NULL || !c->started) {
+		c = c != NULL ? c : calloc(1, sizeof(*c));
 		if (c == NULL) {
 			return MHD_NO;
 		}
+		c->started = 1;
 		snprintf(c->r.method, sizeof(c->r.method), "%s", method);
 		snprintf(c->r.url, sizeof(c->r.url), "%s", url);
 		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, hp_query_arg, &c->r);
@@ -119,6 +139,13 @@ static enum MHD_Result hp_handle(void *cls, struct MHD_Connection *conn, const c
 	delay_ms = p->delay_ms;
 	char body[sizeof(p->reply_body)];
 	snprintf(body, sizeof(body), "%s", p->reply_body[0] != '\0' ? p->reply_body : "ok");
+	for (size_t i = 0; i < p->nroutes; i++) {
+		if (strncmp(c->r.raw_url, p->routes[i].prefix, strlen(p->routes[i].prefix)) == 0) {
+			status = p->routes[i].status;
+			snprintf(body, sizeof(body), "%s", p->routes[i].body);
+			break;
+		}
+	}
 	if (p->nreq < HP_MAX_REQUESTS) {
 		p->req[p->nreq++] = c->r;
 		c->r.body = NULL; /* moved */
@@ -185,13 +212,15 @@ static sk_err hp_start_any(hp_peer **out, int status, int delay_ms, const char *
 		p->mhd = MHD_start_daemon(flags, 0, NULL, NULL, hp_handle, p, MHD_OPTION_SOCK_ADDR,
 					  (struct sockaddr *)&sin, MHD_OPTION_NOTIFY_COMPLETED, hp_completed, p,
 					  MHD_OPTION_NOTIFY_CONNECTION, hp_notify_conn, p,
-					  MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+					  MHD_OPTION_URI_LOG_CALLBACK, hp_raw_uri, p, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+					  MHD_OPTION_END);
 	} else {
 		/* Options after the first MHD_OPTION_END are ignored, so an
 		 * absent trust CA simply ends the list early. */
 		p->mhd = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, hp_handle, p, MHD_OPTION_SOCK_ADDR,
 					  (struct sockaddr *)&sin, MHD_OPTION_NOTIFY_COMPLETED, hp_completed, p,
 					  MHD_OPTION_NOTIFY_CONNECTION, hp_notify_conn, p,
+					  MHD_OPTION_URI_LOG_CALLBACK, hp_raw_uri, p,
 					  MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
 					  MHD_OPTION_HTTPS_MEM_KEY, key_pem,
 					  trust_pem != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, trust_pem,
@@ -246,6 +275,17 @@ void hp_set_reply_body(hp_peer *p, const char *body)
 {
 	pthread_mutex_lock(&p->lock);
 	snprintf(p->reply_body, sizeof(p->reply_body), "%s", body != NULL ? body : "");
+	pthread_mutex_unlock(&p->lock);
+}
+
+void hp_route(hp_peer *p, const char *prefix, int status, const char *body)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->nroutes < HP_MAX_ROUTES) {
+		snprintf(p->routes[p->nroutes].prefix, sizeof(p->routes[0].prefix), "%s", prefix);
+		snprintf(p->routes[p->nroutes].body, sizeof(p->routes[0].body), "%s", body);
+		p->routes[p->nroutes++].status = status;
+	}
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -13,6 +13,7 @@
 typedef struct hp_request {
 	char method[16];
 	char url[256];	    /* the path, then "?k=v&..." when there were query arguments */
+	char raw_url[512];  /* the request target as sent, escapes kept (SigV4 signs it) */
 	char headers[4096]; /* "Name: value\n" per header, as received */
 	char *body;         /* NUL-terminated */
 	size_t body_len;
@@ -42,6 +43,12 @@ void hp_set_reply(hp_peer *p, int status, int delay_ms);
 /* Answers the next requests with body (copied, at most 4 KiB; NULL or ""
  * for the default "ok"). */
 void hp_set_reply_body(hp_peer *p, const char *body);
+
+/* Answers requests whose target (raw_url) starts with prefix with status
+ * and body (copied, at most 1 KiB) instead of the reply above; the first
+ * matching route of at most HP_MAX_ROUTES wins. */
+#define HP_MAX_ROUTES 8
+void hp_route(hp_peer *p, const char *prefix, int status, const char *body);
 
 /* Returns how many requests were recorded (capped at HP_MAX_REQUESTS). */
 size_t hp_count(hp_peer *p);
