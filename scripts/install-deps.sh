@@ -10,14 +10,14 @@ packages="
   libyaml-dev libnng-dev libcurl4-openssl-dev libjson-c-dev librdkafka-dev
   libhiredis-dev libpcre2-dev libmicrohttpd-dev libgnutls28-dev zlib1g-dev libssl-dev
   libnats-dev nats-server libmosquitto-dev mosquitto libpq-dev postgresql
-  librabbitmq-dev rabbitmq-server
+  librabbitmq-dev rabbitmq-server libxml2-dev
   libclang-rt-14-dev
   redis-server redis-tools influxdb prometheus sysdig procps iproute2 mount util-linux curl openssl
   chromium
   docker-compose
   golang-1.19-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev
   python3 python3-yaml
-  python3-aiosmtpd
+  python3-aiosmtpd python3-botocore
   qemu-system-x86 busybox-static
 "
 

@@ -5,8 +5,9 @@
  *   redis    send_batch(256)      vs raw hiredis RPUSH per alert
  *   kafka    send_batch(256)      vs send (acknowledged one by one)
  *   file     send                 vs raw write() of the same line
+ *   aws.sqs  send (SigV4-signed)  vs webhook send (unsigned), same peer
  * Each pair alternates 5 times and reports the best of each side.
- * Usage: plugins_bench [seconds per pair, default 2] */
+ * Usage: plugins_bench [seconds per pair, default 2] [http|redis|kafka|file|aws: that one only] */
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
@@ -147,6 +148,33 @@ static void bench_http(void)
 	hp_stop(peer);
 }
 
+/* The price of AWS's request signing: aws.sqs (SigV4 by libcurl, a JSON
+ * envelope) against webhook (the bare alert) on the same kept-alive peer. */
+static void bench_aws(void)
+{
+	char url[128], queue[160];
+	hp_peer *peer = hp_start_url(200, 0, "/", url, sizeof(url));
+	ph_plugin aws = {0}, webhook = {0};
+
+	if (peer == NULL) {
+		return;
+	}
+	url[strlen(url) - 1] = '\0'; /* the endpoint, without its '/' */
+	setenv("AWS_ENDPOINT_URL", url, 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	snprintf(queue, sizeof(queue), "%s/123456789012/falco", url);
+	const char *const sqs[] = {"url", queue, "region", "eu-west-3", "accesskeyid", "AKIDBENCH", "secretaccesskey",
+				   "bench-secret", "checkidentity", "false", NULL};
+	const char *const hook[] = {"address", queue, NULL};
+	if (open_plugin(&aws, "aws.sqs", sqs) && open_plugin(&webhook, "webhook", hook)) {
+		compare("aws.sqs", (side){"send, SigV4-signed", plugin_op, &aws, 1},
+			(side){"webhook send, unsigned", plugin_op, &webhook, 1});
+	}
+	ph_unload(&aws);
+	ph_unload(&webhook);
+	hp_stop(peer);
+}
+
 static bool hiredis_op(void *ctx, size_t n)
 {
 	redisReply *r = redisCommand(ctx, "RPUSH raw %b", batch[0]->json, batch[0]->json_len);
@@ -254,7 +282,7 @@ int main(int argc, char **argv)
 	if (argc > 1) {
 		seconds = atof(argv[1]);
 		if (seconds <= 0 || seconds > 60) {
-			fprintf(stderr, "usage: %s [seconds per pair, 0..60]\n", argv[0]);
+			fprintf(stderr, "usage: %s [seconds per pair, 0..60] [http|redis|kafka|file|aws]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -264,10 +292,16 @@ int main(int argc, char **argv)
 		ph_alert_make(&alerts[i], i);
 		batch[i] = &alerts[i].a;
 	}
-	bench_http();
-	bench_redis();
-	bench_kafka();
-	bench_file();
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} benches[] = {{"http", bench_http}, {"redis", bench_redis}, {"kafka", bench_kafka}, {"file", bench_file},
+		       {"aws", bench_aws}};
+	for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+		if (argc <= 2 || strcmp(argv[2], benches[i].name) == 0) {
+			benches[i].fn();
+		}
+	}
 	curl_global_cleanup();
 	return 0;
 }

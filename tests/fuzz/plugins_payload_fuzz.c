@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_json.h"
 #include "alertmanager.h"
 #include "cliq.h"
 #include "cloudevents.h"
@@ -45,20 +46,6 @@
 
 #define NSTR 8
 
-static json_object *parse_strict(const sk_strbuf *sb)
-{
-	json_tokener *tok = json_tokener_new();
-	json_object *obj;
-
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	obj = json_tokener_parse_ex(tok, sb->data, (int)sb->len);
-	if (obj == NULL || json_tokener_get_parse_end(tok) != sb->len) {
-		abort();
-	}
-	json_tokener_free(tok);
-	return obj;
-}
-
 static const char *get_path(json_object *o, const char *k1, const char *k2)
 {
 	json_object *v = NULL;
@@ -71,16 +58,6 @@ static const char *get_path(json_object *o, const char *k1, const char *k2)
 		abort();
 	}
 	return json_object_get_string(v);
-}
-
-static bool is_ascii(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s >= 0x80) {
-			return false;
-		}
-	}
-	return true;
 }
 
 /* Reads a tag key or value up to the unescaped delimiter it must end at
@@ -263,22 +240,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *s[NSTR];
 	const char *tags[1], *names[2], *values[2];
 	sk_strbuf sb = SK_STRBUF_INIT;
-	size_t at = 0;
 	json_object *obj;
 
 	if (buf == NULL) {
 		return 0;
 	}
-	/* NSTR NUL-separated strings; missing ones are "". */
-	memcpy(buf, data, size);
-	memset(buf + size, 0, NSTR);
-	for (int i = 0; i < NSTR; i++) {
-		s[i] = buf + at;
-		at += strlen(buf + at) + 1;
-		if (at > size + NSTR - 1) {
-			at = size + NSTR - 1;
-		}
-	}
+	fz_split(data, size, buf, s, NSTR);
 	tags[0] = s[4];
 	/* field_names must be sorted and distinct, as the ABI promises. */
 	names[0] = strcmp(s[5], s[6]) <= 0 ? s[5] : s[6];
@@ -310,20 +277,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	loki_config lcfg = {.extralabels = &extra, .json_format = size % 2 == 0, .customfields = &extra};
 
 	slack_payload(&sb, &scfg, &a);
-	obj = parse_strict(&sb);
-	if (is_ascii(s[1]) && strcmp(get_path(obj, "attachments", "fallback"), s[1]) != 0) {
+	obj = fz_parse_strict(&sb);
+	if (fz_is_ascii(s[1]) && strcmp(get_path(obj, "attachments", "fallback"), s[1]) != 0) {
 		abort(); /* ASCII text must survive the Go-style escaping */
 	}
 	json_object_put(obj);
 	sk_strbuf_reset(&sb);
 	loki_payload(&sb, &lcfg, one, 1);
-	json_object_put(parse_strict(&sb));
+	json_object_put(fz_parse_strict(&sb));
 	sk_strbuf_reset(&sb);
 	am_config acfg;
 	am_config_defaults(&acfg);
 	acfg.expires_after_s = (int64_t)(size % 5) * 1000;
 	if (am_payload(&sb, &acfg, &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	es_config ecfg = {"http://es:9200", "falco", "_doc", "", ES_SUFFIX_DAILY, true};
@@ -333,41 +300,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_strbuf_reset(&sb);
 	teams_config tcfg = {s[3], (teams_format)(size % 3)};
 	if (teams_payload(&sb, &tcfg, &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	if (discord_payload(&sb, s[2], &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	googlechat_config gcfg = {size % 2 == 1, NULL};
 	if (googlechat_payload(&sb, &gcfg, &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	if (pagerduty_payload(&sb, s[5], &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	if (opsgenie_payload(&sb, &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	if (datadog_payload(&sb, &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	if (datadog_logs_payload(&sb, s[6], &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	grafana_config grcfg = {(int64_t)size, 0, size % 2 == 0};
 	if (grafana_annotation(&sb, &grcfg, &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	if (grafana_oncall_alert(&sb, &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	/* a CloudEvents header value: printable ASCII only, no space, quote or
 	 * bare percent, and it decodes back to the input */
@@ -396,11 +363,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_strbuf_reset(&sb);
 	cliq_config ccfg = {(cliq_format)(size % 3), size % 2 == 0, s[5], NULL};
 	if (cliq_payload(&sb, &ccfg, &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	if (dynatrace_payload(&sb, &a) == SK_OK) {
-		json_object_put(parse_strict(&sb));
+		json_object_put(fz_parse_strict(&sb));
 	}
 	sk_strbuf_reset(&sb);
 	/* one JSON line; an alert JSON that is not an object passes as it is */
@@ -410,7 +377,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		sb.len--;
 		if (sb.len != a.json_len || memcmp(sb.data, a.json, sb.len) != 0) {
-			json_object_put(parse_strict(&sb));
+			json_object_put(fz_parse_strict(&sb));
 		}
 	}
 	sk_strbuf_reset(&sb);

@@ -378,6 +378,46 @@ SK_TEST(fsk_keepalive_requests_start_clean)
 	sidekick_stop();
 }
 
+/* Falcosidekick's aws section: region and keys once under aws, each
+ * output under aws.<service> with its own minimumpriority; the files are
+ * saker_aws.<service>.so, the metrics label awssqs as Falcosidekick's. */
+SK_TEST(fsk_aws_keys_serve_every_aws_output)
+{
+	char body[1024], env_endpoint[96], cmd[512];
+	hp_peer *peer = NULL;
+
+	SK_CHECK(hp_start(&peer, 200, 0) == SK_OK);
+	if (peer == NULL) {
+		return;
+	}
+	snprintf(env_endpoint, sizeof(env_endpoint), "AWS_ENDPOINT_URL=http://127.0.0.1:%d", hp_port(peer));
+	const char *const env[] = {env_endpoint, "AWS_EC2_METADATA_DISABLED=true", NULL};
+	snprintf(body, sizeof(body),
+		 "aws:\n  region: eu-west-3\n  accesskeyid: AKIDFSKTEST\n  secretaccesskey: fsk-secret\n"
+		 "  checkidentity: false\n"
+		 "  sqs:\n    region: \"\"\n    url: http://127.0.0.1:%d/123456789012/falco\n"
+		 "  kinesis:\n    streamname: falco\n    minimumpriority: critical\n",
+		 hp_port(peer));
+	SK_CHECK(sidekick_start(body, env));
+	SK_CHECK(post_alert(shadow));
+	SK_CHECK(wait_requests(peer, 1));
+	sleep_ms(300); /* time for a kinesis request that must not come */
+	SK_CHECK_INT(hp_count(peer), 1);
+	if (hp_count(peer) >= 1) {
+		SK_CHECK_CONTAINS(hp_get(peer, 0)->headers, "X-Amz-Target: AmazonSQS.SendMessage\n");
+		SK_CHECK_CONTAINS(hp_get(peer, 0)->headers, "Credential=AKIDFSKTEST/");
+		SK_CHECK_CONTAINS(hp_get(peer, 0)->headers, "/eu-west-3/sqs/aws4_request");
+		SK_CHECK_CONTAINS(hp_get(peer, 0)->body, "\\\"uuid\\\":\\\"fsk-1\\\"");
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "curl -s -m 5 http://127.0.0.1:%u/metrics | grep -qF "
+		 "'falcosecurity_falcosidekick_outputs_total{destination=\"awssqs\",status=\"ok\"} 1'",
+		 (unsigned)port);
+	SK_CHECK_INT(skt_run(cmd), 0);
+	sidekick_stop();
+	hp_stop(peer);
+}
+
 SK_TEST(fsk_bad_template_or_client_cert_stops_the_start)
 {
 	char cfg[128], cmd[4096];

@@ -1,0 +1,145 @@
+/* Fuzzes what the AWS outputs read from the network and what they build
+ * from alerts. The input, whole, is an AWS answer: its error code must
+ * come out a name and its message one line; credentials read from it (JSON
+ * or STS XML) must have a key id and a secret. Split into NUL-separated
+ * strings it is a Lambda functionname (an accepted one gives a name of
+ * [A-Za-z0-9_-]{1,64}) and an alert: the SQS, Kinesis and CloudWatch Logs
+ * bodies must be strict valid-UTF-8 JSON (the SQS message the alert when
+ * it is ASCII, the Kinesis data its base64), and the SNS body only key=value pairs of
+ * percent-encoded unreserved characters. */
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_json.h"
+#include "aws_answer.h"
+#include "aws_payload.h"
+#include "spl_util.h"
+
+#define NSTR 6
+
+static const char *member(json_object *o, const char *name)
+{
+	json_object *v = NULL;
+	if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_string)) {
+		abort();
+	}
+	return json_object_get_string(v);
+}
+
+static void check_answer(const uint8_t *data, size_t size)
+{
+	char code[96], msg[256];
+	aws_creds cr = {0};
+
+	aws_error_of((const char *)data, size, code, sizeof(code), msg, sizeof(msg));
+	if (strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-") != strlen(code)) {
+		abort();
+	}
+	for (const char *c = msg; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20) {
+			abort();
+		}
+	}
+	(void)aws_code_transient(code);
+	if (aws_creds_from_json(&cr, (const char *)data, size) == SK_OK &&
+	    (cr.key_id[0] == '\0' || cr.secret[0] == '\0')) {
+		abort();
+	}
+	if (aws_creds_from_sts(&cr, (const char *)data, size) == SK_OK && (cr.key_id[0] == '\0' || cr.secret[0] == '\0')) {
+		abort();
+	}
+	aws_creds_clear(&cr);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = malloc(size + NSTR);
+	const char *s[NSTR];
+	sk_strbuf b = SK_STRBUF_INIT;
+
+	if (buf == NULL) {
+		return 0;
+	}
+	check_answer(data, size);
+	fz_split(data, size, buf, s, NSTR);
+
+	aws_lambda_function fn;
+	if (aws_lambda_parse(s[0], &fn) &&
+	    (fn.name[0] == '\0' || strlen(fn.name) > 64 ||
+	     strspn(fn.name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(fn.name))) {
+		abort();
+	}
+	(void)aws_s3_bucket_ok(s[0]);
+
+	const char *names[1] = {s[4]}, *values[1] = {s[5]};
+	const char *tags[1] = {s[3]};
+	saker_alert a = {
+		.uuid = s[2],
+		.json = s[1],
+		.json_len = strlen(s[1]),
+		.rule = s[2],
+		.priority = s[3],
+		.source = s[4],
+		.hostname = s[5],
+		.output = s[0],
+		.time = "",
+		.time_ns = (int64_t)size * 1000003,
+		.tags = tags,
+		.ntags = 1,
+		.field_names = names,
+		.field_values = values,
+		.nfields = 1,
+	};
+	bool ascii = fz_is_ascii(s[1]); /* survives the Go-style escaping unchanged */
+
+	if (aws_sqs_body(&b, s[0], &a) == SK_OK) {
+		json_object *o = fz_parse_strict(&b);
+		if (ascii && strcmp(member(o, "MessageBody"), s[1]) != 0) {
+			abort();
+		}
+		json_object_put(o);
+	}
+	if (aws_kinesis_body(&b, s[0], &a) == SK_OK) {
+		json_object *o = fz_parse_strict(&b);
+		sk_strbuf data64 = SK_STRBUF_INIT;
+		spl_base64(&data64, s[1], strlen(s[1]));
+		if (strcmp(member(o, "Data"), sk_strbuf_str(&data64)) != 0) {
+			abort();
+		}
+		sk_strbuf_free(&data64);
+		json_object_put(o);
+	}
+	if (aws_logs_put_body(&b, s[0], s[2], &a) == SK_OK) {
+		json_object_put(fz_parse_strict(&b));
+	}
+	if (aws_logs_create_body(&b, s[0], s[2]) == SK_OK) {
+		json_object_put(fz_parse_strict(&b));
+	}
+	for (int raw = 0; raw < 2; raw++) {
+		if (aws_sns_body(&b, s[0], raw == 1, &a) != SK_OK) {
+			continue;
+		}
+		/* key=value pairs, nothing outside the unreserved set but the
+		 * separators and escapes */
+		const char *body = sk_strbuf_str(&b);
+		if (strspn(body, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~%&=") != b.len) {
+			abort();
+		}
+		for (const char *pair = body; *pair != '\0';) {
+			size_t len = strcspn(pair, "&");
+			const char *eq = memchr(pair, '=', len);
+			if (eq == NULL || memchr(eq + 1, '=', len - (size_t)(eq + 1 - pair)) != NULL) {
+				abort();
+			}
+			pair += len + (pair[len] == '&');
+		}
+	}
+	if (aws_s3_key(&b, s[0], (int64_t)size * 1000000007) == SK_OK && b.len < 16) {
+		abort();
+	}
+	sk_strbuf_free(&b);
+	free(buf);
+	return 0;
+}
