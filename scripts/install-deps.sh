@@ -17,7 +17,7 @@ packages="
   docker-compose
   golang-1.19-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev
   python3 python3-yaml
-  python3-aiosmtpd python3-botocore
+  python3-aiosmtpd python3-botocore python3-jwt python3-cryptography
   qemu-system-x86 busybox-static
 "
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "spl_fields.h"
+
 void aws_creds_clear(aws_creds *cr)
 {
 	if (cr->secret != NULL) {
@@ -91,23 +93,6 @@ bool aws_xml_find(const char *xml, size_t len, const char *const *names, char **
 	return true;
 }
 
-/* The object of a JSON text of len bytes, NULL when it is not one. */
-static json_object *aws_json(const char *text, size_t len)
-{
-	json_tokener *tok = json_tokener_new();
-	json_object *root = NULL;
-
-	if (tok != NULL && len <= INT32_MAX) {
-		root = json_tokener_parse_ex(tok, text, (int)len);
-		if (root != NULL && !json_object_is_type(root, json_type_object)) {
-			json_object_put(root);
-			root = NULL;
-		}
-	}
-	json_tokener_free(tok);
-	return root;
-}
-
 static const char *aws_json_string(json_object *root, const char *name)
 {
 	json_object *v = NULL;
@@ -119,7 +104,7 @@ static const char *aws_json_string(json_object *root, const char *name)
 
 sk_err aws_creds_from_json(aws_creds *cr, const char *json, size_t len)
 {
-	json_object *root = aws_json(json, len);
+	json_object *root = spl_json_object(json, len);
 	sk_err rc = SK_EPARSE;
 
 	if (root != NULL) {
@@ -162,7 +147,7 @@ void aws_error_of(const char *answer, size_t len, char *code, size_t codelen, ch
 		skip++;
 	}
 	if (skip < len && answer[skip] == '{') {
-		json_object *root = aws_json(answer + skip, len - skip);
+		json_object *root = spl_json_object(answer + skip, len - skip);
 		if (root != NULL) {
 			const char *type = aws_json_string(root, "__type");
 			type = type != NULL ? type : aws_json_string(root, "code");

@@ -13,8 +13,7 @@
 #include "spl_http.h"
 #include "spl_util.h"
 
-#define AWS_FETCH_TIMEOUT_MS 5000L
-#define AWS_MAX_FETCH (64 * 1024) /* credentials and STS answers are a few KiB */
+#define AWS_MAX_FILE (64 * 1024) /* a web identity token is a few KiB */
 #define AWS_RENEW_BEFORE_S 300
 #define AWS_DEFAULT_IMDS "http://169.254.169.254"
 #define AWS_DEFAULT_CONTAINER_HOST "http://169.254.170.2"
@@ -50,73 +49,6 @@ struct aws_client {
 
 /* ---- small helpers ---- */
 
-static size_t aws_fetch_keep(char *ptr, size_t size, size_t nmemb, void *user)
-{
-	sk_strbuf *sb = user;
-	size_t n = size * nmemb;
-	if (sb->len + n > AWS_MAX_FETCH) {
-		return 0; /* too large: the transfer fails */
-	}
-	sk_strbuf_append(sb, ptr, n);
-	return n;
-}
-
-/* One unsigned request of its own (metadata endpoints, web identity):
- * headers are "Name: value" lines, body NULL for a GET. */
-static sk_err aws_fetch(const char *method, const char *url, const char *const *headers, const char *body,
-			sk_strbuf *answer, long *status, char *err, size_t errlen)
-{
-	CURL *curl = curl_easy_init();
-	struct curl_slist *list = NULL;
-	char curl_err[CURL_ERROR_SIZE] = "";
-	sk_err rc = SK_OK;
-
-	*status = 0;
-	sk_strbuf_reset(answer);
-	if (curl == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return SK_ENOMEM;
-	}
-	for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
-		struct curl_slist *next = curl_slist_append(list, headers[i]);
-		if (next == NULL) {
-			rc = SK_ENOMEM;
-			snprintf(err, errlen, "out of memory");
-			goto cleanup;
-		}
-		list = next;
-	}
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, AWS_FETCH_TIMEOUT_MS);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, AWS_FETCH_TIMEOUT_MS / 5);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "Saker/" SAKER_VERSION);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, aws_fetch_keep);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, answer);
-	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-	if (body != NULL) {
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-	}
-	CURLcode cc = curl_easy_perform(curl);
-	if (cc != CURLE_OK) {
-		snprintf(err, errlen, "%s %s: %s", method, url, curl_err[0] != '\0' ? curl_err : curl_easy_strerror(cc));
-		rc = SK_EIO;
-		goto cleanup;
-	}
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
-	if (sk_strbuf_failed(answer)) {
-		snprintf(err, errlen, "out of memory");
-		rc = SK_ENOMEM;
-	}
-cleanup:
-	curl_slist_free_all(list);
-	curl_easy_cleanup(curl);
-	return rc;
-}
-
 /* Passes rc on, saying "out of memory" in err when it is SK_ENOMEM. */
 static sk_err aws_oom(sk_err rc, char *err, size_t errlen)
 {
@@ -142,7 +74,7 @@ static sk_err aws_imds_token(sk_strbuf *token, char *err, size_t errlen)
 	static const char *const headers[] = {"X-aws-ec2-metadata-token-ttl-seconds: 21600", NULL};
 
 	snprintf(url, sizeof(url), "%s/latest/api/token", base != NULL ? base : AWS_DEFAULT_IMDS);
-	sk_err rc = aws_fetch("PUT", url, headers, "", token, &status, err, errlen);
+	sk_err rc = spl_http_fetch("PUT", url, headers, "", token, &status, err, errlen);
 	if (rc == SK_OK && status != 200) {
 		snprintf(err, errlen, "PUT %s: HTTP %ld", url, status);
 		rc = SK_EIO;
@@ -170,7 +102,7 @@ static sk_err aws_imds_get(const char *path, sk_strbuf *answer, char *err, size_
 	sk_strbuf_printf(&header, "X-aws-ec2-metadata-token: %s", sk_strbuf_str(&token));
 	const char *headers[] = {sk_strbuf_str(&header), NULL};
 	snprintf(url, sizeof(url), "%s%s", base != NULL ? base : AWS_DEFAULT_IMDS, path);
-	rc = aws_fetch("GET", url, headers, NULL, answer, &status, err, errlen);
+	rc = spl_http_fetch("GET", url, headers, NULL, answer, &status, err, errlen);
 	if (rc == SK_OK && status != 200) {
 		snprintf(err, errlen, "GET %s: HTTP %ld", url, status);
 		rc = SK_EIO;
@@ -251,7 +183,7 @@ static sk_err aws_read_file(const char *path, sk_strbuf *sb, char *err, size_t e
 		snprintf(err, errlen, "%s: cannot read", path);
 		return SK_ENOENT;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb->len + n <= AWS_MAX_FETCH) {
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb->len + n <= AWS_MAX_FILE) {
 		sk_strbuf_append(sb, buf, n);
 	}
 	fclose(f);
@@ -296,11 +228,11 @@ static sk_err aws_fetch_web_identity(aws_client *c, char *err, size_t errlen)
 		session = name;
 	}
 	sk_strbuf_puts(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=");
-	aws_uri_encode(&body, role, false);
+	spl_uri_encode(&body, role, false);
 	sk_strbuf_puts(&body, "&RoleSessionName=");
-	aws_uri_encode(&body, session, false);
+	spl_uri_encode(&body, session, false);
 	sk_strbuf_puts(&body, "&WebIdentityToken=");
-	aws_uri_encode(&body, sk_strbuf_str(&token), false);
+	spl_uri_encode(&body, sk_strbuf_str(&token), false);
 	rc = aws_endpoint_for("sts", "STS", c->region, &sts, &custom);
 	if (rc != SK_OK || sk_strbuf_failed(&body)) {
 		snprintf(err, errlen, "out of memory");
@@ -309,7 +241,7 @@ static sk_err aws_fetch_web_identity(aws_client *c, char *err, size_t errlen)
 	}
 	snprintf(url, sizeof(url), "%s/", sts);
 	static const char *const headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-	rc = aws_fetch("POST", url, headers, sk_strbuf_str(&body), &answer, &status, err, errlen);
+	rc = spl_http_fetch("POST", url, headers, sk_strbuf_str(&body), &answer, &status, err, errlen);
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
@@ -359,7 +291,7 @@ static sk_err aws_fetch_container(aws_client *c, char *err, size_t errlen)
 		sk_strbuf_printf(&header, "Authorization: %s", token);
 	}
 	const char *headers[] = {token != NULL ? sk_strbuf_str(&header) : NULL, NULL};
-	rc = aws_fetch("GET", url, headers, NULL, &answer, &status, err, errlen);
+	rc = spl_http_fetch("GET", url, headers, NULL, &answer, &status, err, errlen);
 	if (rc == SK_OK && status != 200) {
 		snprintf(err, errlen, "GET %s: HTTP %ld", url, status);
 		rc = SK_EIO;
@@ -528,11 +460,11 @@ static sk_err aws_assume_role(aws_client *c, char *err, size_t errlen)
 
 	aws_session_name(name, sizeof(name));
 	sk_strbuf_puts(&form, "Action=AssumeRole&Version=2011-06-15&RoleArn=");
-	aws_uri_encode(&form, c->rolearn, false);
+	spl_uri_encode(&form, c->rolearn, false);
 	sk_strbuf_printf(&form, "&RoleSessionName=%s", name);
 	if (c->externalid != NULL) {
 		sk_strbuf_puts(&form, "&ExternalId=");
-		aws_uri_encode(&form, c->externalid, false);
+		spl_uri_encode(&form, c->externalid, false);
 	}
 	if (sk_strbuf_failed(&form)) {
 		sk_strbuf_free(&form);

@@ -180,7 +180,7 @@ static bool aws_out_url(aws_out *o, const saker_plugin_host *host, char *err, si
 	sk_strbuf_printf(&url, "%s/2015-03-31/functions/%s/invocations", endpoint, fn.name);
 	if (fn.qualifier[0] != '\0') {
 		sk_strbuf_puts(&url, "?Qualifier=");
-		aws_uri_encode(&url, fn.qualifier, false);
+		spl_uri_encode(&url, fn.qualifier, false);
 	}
 #elif defined(AWS_S3)
 	/* path style on a custom endpoint (MinIO, LocalStack), the bucket's own
@@ -194,7 +194,7 @@ static bool aws_out_url(aws_out *o, const saker_plugin_host *host, char *err, si
 		}
 		sk_strbuf_append(&url, base, len);
 		sk_strbuf_putc(&url, '/');
-		aws_uri_encode(&url, o->target, false);
+		spl_uri_encode(&url, o->target, false);
 	} else {
 		sk_strbuf_printf(&url, "https://%s.s3.%s.amazonaws.com", o->target, aws_client_region(o->client));
 	}
@@ -344,9 +344,9 @@ static saker_send_result aws_out_send(void *state, const saker_alert *alert, cha
 	struct timespec now;
 	char sha[65];
 	clock_gettime(CLOCK_REALTIME, &now);
-	built = aws_s3_key(&key, o->prefix, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
+	built = spl_dated_key(&key, o->prefix, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
 	sk_strbuf_printf(&url, "%s/", o->url);
-	aws_uri_encode(&url, sk_strbuf_str(&key), true);
+	spl_uri_encode(&url, sk_strbuf_str(&key), true);
 	sk_strbuf_reset(b);
 	sk_strbuf_append(b, alert->json, alert->json_len);
 	if (built == SK_OK && (sk_strbuf_failed(&url) || sk_strbuf_failed(b) || !aws_sha256_hex(alert->json,

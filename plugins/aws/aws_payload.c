@@ -9,27 +9,6 @@
 #include "spl_fields.h"
 #include "spl_util.h"
 
-void aws_uri_encoden(sk_strbuf *sb, const char *s, size_t len, bool keep_slash)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-
-	for (; p < end; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		    *p == '_' || *p == '.' || *p == '~' || (keep_slash && *p == '/')) {
-			sk_strbuf_putc(sb, (char)*p);
-		} else {
-			char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-			sk_strbuf_append(sb, esc, sizeof(esc));
-		}
-	}
-}
-
-void aws_uri_encode(sk_strbuf *sb, const char *s, bool keep_slash)
-{
-	aws_uri_encoden(sb, s, strlen(s), keep_slash);
-}
-
 static sk_err aws_done(const sk_strbuf *b)
 {
 	return sk_strbuf_failed(b) ? SK_ENOMEM : SK_OK;
@@ -67,10 +46,10 @@ static void aws_sns_attribute(sk_strbuf *sb, int *n, const char *name, const cha
 	}
 	(*n)++;
 	sk_strbuf_printf(sb, "&MessageAttributes.entry.%d.Name=", *n);
-	aws_uri_encode(sb, name, false);
+	spl_uri_encode(sb, name, false);
 	sk_strbuf_printf(sb, "&MessageAttributes.entry.%d.Value.DataType=%s", *n, type);
 	sk_strbuf_printf(sb, "&MessageAttributes.entry.%d.Value.StringValue=", *n);
-	aws_uri_encode(sb, value, false);
+	spl_uri_encode(sb, value, false);
 }
 
 static void aws_sns_attributes(sk_strbuf *sb, const saker_alert *alert)
@@ -115,12 +94,12 @@ sk_err aws_sns_body(sk_strbuf *b, const char *topic_arn, bool rawjson, const sak
 {
 	sk_strbuf_reset(b);
 	sk_strbuf_puts(b, "Action=Publish&Version=2010-03-31&TopicArn=");
-	aws_uri_encode(b, topic_arn, false);
+	spl_uri_encode(b, topic_arn, false);
 	sk_strbuf_puts(b, "&Message=");
 	if (rawjson) {
-		aws_uri_encoden(b, alert->json, alert->json_len, false);
+		spl_uri_encoden(b, alert->json, alert->json_len, false);
 	} else {
-		aws_uri_encode(b, alert->output, false);
+		spl_uri_encode(b, alert->output, false);
 		aws_sns_attributes(b, alert);
 	}
 	return aws_done(b);
@@ -163,24 +142,6 @@ sk_err aws_logs_put_body(sk_strbuf *b, const char *group, const char *stream, co
 	spl_json_go_stringn(b, alert->json, alert->json_len);
 	sk_strbuf_puts(b, "}]}");
 	return aws_done(b);
-}
-
-sk_err aws_s3_key(sk_strbuf *key, const char *prefix, int64_t now_ns)
-{
-	time_t secs = (time_t)(now_ns / 1000000000);
-	struct tm day;
-	char date[16];
-
-	sk_strbuf_reset(key);
-	gmtime_r(&secs, &day);
-	strftime(date, sizeof(date), "%Y-%m-%d", &day);
-	if (prefix[0] != '\0') {
-		sk_strbuf_printf(key, "%s/", prefix);
-	}
-	sk_strbuf_printf(key, "%s/", date);
-	spl_go_rfc3339(key, now_ns, true);
-	sk_strbuf_puts(key, ".json");
-	return aws_done(key);
 }
 
 bool aws_s3_bucket_ok(const char *name)

@@ -12,7 +12,7 @@
  *   CloudWatch Logs (1.1)       CreateLogStream, PutLogEvents with one event
  *                               {"timestamp": the alert's time in ms,
  *                               "message": <alert JSON>}
- *   S3 PutObject                key <prefix>/<YYYY-MM-DD>/<RFC 3339 time>.json
+ *   S3 PutObject                the key is spl_dated_key()'s
  *   Lambda Invoke               the function's name and qualifier
  *
  * Strings are written the way Go's encoding/json writes them, so the
@@ -30,11 +30,6 @@
 
 #define AWS_SNS_MAX_ATTRIBUTES 10 /* SNS refuses a message with more */
 
-/* Appends s (len bytes) percent-encoded as SigV4 and form bodies want: all
- * but A-Z a-z 0-9 - _ . ~ (and '/' when keep_slash, for paths). */
-void aws_uri_encoden(sk_strbuf *sb, const char *s, size_t len, bool keep_slash);
-void aws_uri_encode(sk_strbuf *sb, const char *s, bool keep_slash);
-
 /* Each appends its request body for alert to b (reset first); SK_ENOMEM
  * when memory ran out. */
 sk_err aws_sqs_body(sk_strbuf *b, const char *queue_url, const saker_alert *alert);
@@ -42,11 +37,6 @@ sk_err aws_sns_body(sk_strbuf *b, const char *topic_arn, bool rawjson, const sak
 sk_err aws_kinesis_body(sk_strbuf *b, const char *stream, const saker_alert *alert);
 sk_err aws_logs_create_body(sk_strbuf *b, const char *group, const char *stream);
 sk_err aws_logs_put_body(sk_strbuf *b, const char *group, const char *stream, const saker_alert *alert);
-
-/* The S3 object key for an alert sent at now_ns (Falcosidekick keys by the
- * sending time): "<prefix>/" when prefix is not "", then the UTC date and
- * the RFC 3339 time with nanoseconds (trailing zeros trimmed, as Go). */
-sk_err aws_s3_key(sk_strbuf *key, const char *prefix, int64_t now_ns);
 
 /* Whether name is an S3 bucket name: 3..63 of a-z 0-9 . -, starting and
  * ending with a letter or digit. */

@@ -1,5 +1,5 @@
 /* aws_payload: each AWS request body byte for byte, SNS's attribute rules,
- * the S3 key, bucket names and the forms of a Lambda function name. */
+ * bucket names and the forms of a Lambda function name. */
 #include "aws_payload.h"
 
 #include <string.h>
@@ -109,16 +109,8 @@ SK_TEST(json_bodies_are_exact)
 	sk_strbuf_free(&b);
 }
 
-SK_TEST(s3_key_and_bucket_names)
+SK_TEST(s3_bucket_names)
 {
-	sk_strbuf k = SK_STRBUF_INIT;
-
-	SK_CHECK_INT(aws_s3_key(&k, "falco/alerts", 1796126400123400000LL), SK_OK);
-	SK_CHECK_STR(sk_strbuf_str(&k), "falco/alerts/2026-12-01/2026-12-01T12:00:00.1234Z.json");
-	SK_CHECK_INT(aws_s3_key(&k, "", 1796126400000000000LL), SK_OK);
-	SK_CHECK_STR(sk_strbuf_str(&k), "2026-12-01/2026-12-01T12:00:00Z.json");
-	sk_strbuf_free(&k);
-
 	SK_CHECK(aws_s3_bucket_ok("falco-audit.logs"));
 	SK_CHECK(aws_s3_bucket_ok("a1b"));
 	SK_CHECK(!aws_s3_bucket_ok("ab"));
@@ -126,17 +118,6 @@ SK_TEST(s3_key_and_bucket_names)
 	SK_CHECK(!aws_s3_bucket_ok("abc."));
 	SK_CHECK(!aws_s3_bucket_ok("Falco"));
 	SK_CHECK(!aws_s3_bucket_ok("a/b/c"));
-}
-
-SK_TEST(uri_encoding_keeps_only_unreserved)
-{
-	sk_strbuf b = SK_STRBUF_INIT;
-	aws_uri_encode(&b, "a-Z_0.9~ /:+=&%\xc3\xa9", false);
-	SK_CHECK_STR(sk_strbuf_str(&b), "a-Z_0.9~%20%2F%3A%2B%3D%26%25%C3%A9");
-	sk_strbuf_reset(&b);
-	aws_uri_encode(&b, "p/2026-12-01/12:00.json", true);
-	SK_CHECK_STR(sk_strbuf_str(&b), "p/2026-12-01/12%3A00.json");
-	sk_strbuf_free(&b);
 }
 
 SK_TEST(lambda_function_forms)

@@ -2,6 +2,7 @@
 #include "spl_fields.h"
 
 #include <json-c/json.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,4 +126,20 @@ sk_err spl_string_fields(const saker_alert *alert, spl_strlist *names)
 	}
 	json_object_put(root);
 	return err;
+}
+
+json_object *spl_json_object(const char *text, size_t len)
+{
+	json_tokener *tok = json_tokener_new();
+	json_object *root = NULL;
+
+	if (tok != NULL && len <= INT32_MAX) {
+		root = json_tokener_parse_ex(tok, text, (int)len);
+		if (root != NULL && !json_object_is_type(root, json_type_object)) {
+			json_object_put(root);
+			root = NULL;
+		}
+	}
+	json_tokener_free(tok);
+	return root;
 }

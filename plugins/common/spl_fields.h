@@ -18,6 +18,11 @@ struct json_object;
  * there is none. */
 struct json_object *spl_output_fields(const saker_alert *alert, struct json_object **root);
 
+/* Parses len bytes of text as one JSON object (json-c); NULL when it is
+ * not one (another JSON type, invalid, or too long). Free it with
+ * json_object_put. */
+struct json_object *spl_json_object(const char *text, size_t len);
+
 /* Appends v (json-c, NULL for null) as Go's encoding/json writes what it
  * decoded: strings escaped Go's way, objects' keys sorted, numbers as
  * written (a non-finite one as null), so the result is always valid

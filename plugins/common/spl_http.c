@@ -395,6 +395,77 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 	return SAKER_SEND_FAIL;
 }
 
+static size_t spl_http_fetch_keep(char *ptr, size_t size, size_t nmemb, void *user)
+{
+	sk_strbuf *sb = user;
+	size_t n = size * nmemb;
+	if (sb->len + n > SPL_HTTP_MAX_FETCH) {
+		return 0; /* too large: the transfer fails */
+	}
+	sk_strbuf_append(sb, ptr, n);
+	return n;
+}
+
+sk_err spl_http_fetch(const char *method, const char *url, const char *const *headers, const char *body,
+		      sk_strbuf *answer, long *status, char *err, size_t errlen)
+{
+	CURL *curl = NULL;
+	struct curl_slist *list = NULL;
+	char curl_err[CURL_ERROR_SIZE] = "";
+	sk_err rc = spl_curl_global(err, errlen);
+
+	*status = 0;
+	sk_strbuf_reset(answer);
+	if (rc != SK_OK) {
+		return rc;
+	}
+	curl = curl_easy_init();
+	if (curl == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return SK_ENOMEM;
+	}
+	for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
+		struct curl_slist *next = curl_slist_append(list, headers[i]);
+		if (next == NULL) {
+			rc = SK_ENOMEM;
+			snprintf(err, errlen, "out of memory");
+			goto cleanup;
+		}
+		list = next;
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "Saker/" SAKER_VERSION);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, spl_http_fetch_keep);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, answer);
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	if (body != NULL) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	}
+	CURLcode cc = curl_easy_perform(curl);
+	if (cc != CURLE_OK) {
+		/* the URL without its query */
+		snprintf(err, errlen, "%s %.*s: %s", method, (int)strcspn(url, "?"), url,
+			 curl_err[0] != '\0' ? curl_err : curl_easy_strerror(cc));
+		rc = SK_EIO;
+		goto cleanup;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+	if (sk_strbuf_failed(answer)) {
+		snprintf(err, errlen, "out of memory");
+		rc = SK_ENOMEM;
+	}
+cleanup:
+	curl_slist_free_all(list);
+	curl_easy_cleanup(curl);
+	return rc;
+}
+
 long spl_http_last_status(const spl_http *h)
 {
 	return h->last_status;

@@ -12,6 +12,7 @@
 
 #include "saker/output_plugin.h"
 #include "sk_err.h"
+#include "sk_strbuf.h"
 
 typedef struct spl_http spl_http;
 
@@ -77,6 +78,18 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 
 /* Returns the HTTP status of the last response (0 when none arrived). */
 long spl_http_last_status(const spl_http *h);
+
+/* One request on a connection of its own, for an output's side calls
+ * (credentials and metadata endpoints, token exchanges): method with body
+ * (NULL for none) and header lines ("Name: value", NULL-terminated; may be
+ * NULL). The answer's body goes to answer (at most SPL_HTTP_MAX_FETCH
+ * bytes, else the call fails) and its status to *status. 5 s overall, 1 s
+ * to connect (metadata endpoints that are not there must not hold the
+ * start). SK_EIO, with the URL and libcurl's reason in err, when no answer
+ * came. */
+#define SPL_HTTP_MAX_FETCH (64u * 1024u)
+sk_err spl_http_fetch(const char *method, const char *url, const char *const *headers, const char *body,
+		      sk_strbuf *answer, long *status, char *err, size_t errlen);
 
 /* Frees the client and closes its connection; NULL is fine. */
 void spl_http_free(spl_http *h);

@@ -1,6 +1,7 @@
 #include "spl_util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,4 +351,86 @@ sk_err spl_mutual_tls_files(const saker_plugin_host *host, spl_tls_files *files,
 		}
 	}
 	return SK_OK;
+}
+
+sk_err spl_dated_key(sk_strbuf *key, const char *prefix, int64_t now_ns)
+{
+	time_t secs = (time_t)(now_ns / 1000000000);
+	struct tm day;
+	char date[16];
+
+	sk_strbuf_reset(key);
+	gmtime_r(&secs, &day);
+	strftime(date, sizeof(date), "%Y-%m-%d", &day);
+	if (prefix[0] != '\0') {
+		sk_strbuf_printf(key, "%s/", prefix);
+	}
+	sk_strbuf_printf(key, "%s/", date);
+	spl_go_rfc3339(key, now_ns, true);
+	sk_strbuf_puts(key, ".json");
+	return sk_strbuf_failed(key) ? SK_ENOMEM : SK_OK;
+}
+
+void spl_uri_encoden(sk_strbuf *sb, const char *s, size_t len, bool keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	for (; p < end; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		    *p == '_' || *p == '.' || *p == '~' || (keep_slash && *p == '/')) {
+			sk_strbuf_putc(sb, (char)*p);
+		} else {
+			char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			sk_strbuf_append(sb, esc, sizeof(esc));
+		}
+	}
+}
+
+void spl_uri_encode(sk_strbuf *sb, const char *s, bool keep_slash)
+{
+	spl_uri_encoden(sb, s, strlen(s), keep_slash);
+}
+
+sk_err spl_base64_decode(sk_strbuf *out, const char *s, size_t len)
+{
+	uint32_t v = 0;
+	int bits = 0;
+	size_t i = 0, pad = 0;
+
+	sk_strbuf_reset(out);
+	if (len % 4 != 0) {
+		return SK_EPARSE;
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int d;
+		if (c == '=' && i + 2 >= len && len - i <= 2) {
+			pad++;
+			continue;
+		}
+		if (pad > 0) {
+			return SK_EPARSE; /* data after padding */
+		}
+		if (c >= 'A' && c <= 'Z') {
+			d = c - 'A';
+		} else if (c >= 'a' && c <= 'z') {
+			d = c - 'a' + 26;
+		} else if (c >= '0' && c <= '9') {
+			d = c - '0' + 52;
+		} else if (c == '+') {
+			d = 62;
+		} else if (c == '/') {
+			d = 63;
+		} else {
+			return SK_EPARSE;
+		}
+		v = (v << 6) | (uint32_t)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			sk_strbuf_putc(out, (char)((v >> bits) & 0xff));
+		}
+	}
+	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
 }

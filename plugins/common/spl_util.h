@@ -106,4 +106,20 @@ saker_send_result spl_build_lines(sk_strbuf *sb, const saker_alert *const *alert
  * SK_OK, or SK_EIO with errno set and *written the bytes that did go out. */
 sk_err spl_write_all(int fd, const char *buf, size_t len, size_t *written);
 
+/* The object key Falcosidekick's S3 and GCS outputs write for an alert
+ * sent at now_ns: "<prefix>/" when prefix is not "", then the UTC date and
+ * the RFC 3339 time with nanoseconds (trailing zeros trimmed, as Go), and
+ * ".json". SK_ENOMEM when memory ran out. */
+sk_err spl_dated_key(sk_strbuf *key, const char *prefix, int64_t now_ns);
+
+/* Appends s (len bytes) percent-encoded as SigV4, OAuth and form bodies
+ * want: all but A-Z a-z 0-9 - _ . ~ (and '/' when keep_slash, for paths). */
+void spl_uri_encoden(sk_strbuf *sb, const char *s, size_t len, bool keep_slash);
+void spl_uri_encode(sk_strbuf *sb, const char *s, bool keep_slash);
+
+/* Decodes len bytes of standard, padded base64 into out (reset first).
+ * SK_EPARSE when s is not that (other characters, a bad length or
+ * padding). */
+sk_err spl_base64_decode(sk_strbuf *out, const char *s, size_t len);
+
 #endif

@@ -92,4 +92,45 @@ SK_TEST(base64_rfc4648_vectors)
 	sk_strbuf_free(&sb);
 }
 
+SK_TEST(dated_object_keys)
+{
+	sk_strbuf k = SK_STRBUF_INIT;
+
+	SK_CHECK_INT(spl_dated_key(&k, "falco/alerts", 1796126400123400000LL), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&k), "falco/alerts/2026-12-01/2026-12-01T12:00:00.1234Z.json");
+	SK_CHECK_INT(spl_dated_key(&k, "", 1796126400000000000LL), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&k), "2026-12-01/2026-12-01T12:00:00Z.json");
+	sk_strbuf_free(&k);
+}
+
+SK_TEST(uri_encoding_keeps_only_unreserved)
+{
+	sk_strbuf b = SK_STRBUF_INIT;
+	spl_uri_encode(&b, "a-Z_0.9~ /:+=&%\xc3\xa9", false);
+	SK_CHECK_STR(sk_strbuf_str(&b), "a-Z_0.9~%20%2F%3A%2B%3D%26%25%C3%A9");
+	sk_strbuf_reset(&b);
+	spl_uri_encode(&b, "p/2026-12-01/12:00.json", true);
+	SK_CHECK_STR(sk_strbuf_str(&b), "p/2026-12-01/12%3A00.json");
+	sk_strbuf_free(&b);
+}
+
+SK_TEST(base64_decodes_what_it_encodes_and_refuses_the_rest)
+{
+	sk_strbuf enc = SK_STRBUF_INIT, dec = SK_STRBUF_INIT;
+	static const char *const samples[] = {"", "f", "fo", "foo", "foob", "{\"type\": \"service_account\"}\n"};
+
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		sk_strbuf_reset(&enc);
+		spl_base64(&enc, samples[i], strlen(samples[i]));
+		SK_CHECK_INT(spl_base64_decode(&dec, enc.data != NULL ? enc.data : "", enc.len), SK_OK);
+		SK_CHECK_STR(sk_strbuf_str(&dec), samples[i]);
+	}
+	static const char *const bad[] = {"Zm9", "Zm9v!", "Zg=a", "Z===", "=Zm9", "Zm9v\n"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		SK_CHECK_INT(spl_base64_decode(&dec, bad[i], strlen(bad[i])), SK_EPARSE);
+	}
+	sk_strbuf_free(&enc);
+	sk_strbuf_free(&dec);
+}
+
 SK_TEST_MAIN()

@@ -15,6 +15,7 @@
  *                        /api/<organizationname>/<streamname>/_multi;
  *                        username + password (basic auth)
  *   FORWARD_QUICKWIT     quickwit.hostport + /<apiendpoint>/<index>/ingest
+ *   FORWARD_GCPCLOUDRUN  gcp.cloudrun.endpoint; jwt as a bearer token
  *
  * customheaders, checkcert and mutual TLS come from spl_http as for every
  * HTTP output. */
@@ -57,6 +58,10 @@
 #define FORWARD_NAME "quickwit"
 #define FORWARD_URL_KEY "hostport"
 #define FORWARD_DESCRIPTION "Quickwit ingest API, the Falco JSON alert"
+#elif defined(FORWARD_GCPCLOUDRUN)
+#define FORWARD_NAME "gcp.cloudrun"
+#define FORWARD_URL_KEY "endpoint"
+#define FORWARD_DESCRIPTION "Google Cloud Run service, the Falco JSON alert"
 #else
 #error "define one FORWARD_<NAME>"
 #endif
@@ -164,6 +169,23 @@ static bool forward_auth(spl_post *post, const saker_plugin_host *host, char *er
 		host->log(host->ctx, SAKER_LOG_WARNING, "autocreateindex is not supported: create the index first");
 	}
 	return true;
+}
+#elif defined(FORWARD_GCPCLOUDRUN)
+static bool forward_auth(spl_post *post, const saker_plugin_host *host, char *err, size_t errlen)
+{
+	const char *jwt = host->config_string(host->ctx, "jwt", "");
+	sk_strbuf bearer = SK_STRBUF_INIT;
+	bool ok = true;
+
+	if (jwt[0] != '\0') {
+		sk_strbuf_printf(&bearer, "Bearer %s", jwt);
+		ok = !sk_strbuf_failed(&bearer) && spl_http_add_header(post->http, "Authorization", sk_strbuf_str(&bearer)) == SK_OK;
+	}
+	if (!ok) {
+		snprintf(err, errlen, "jwt: not a header value");
+	}
+	sk_strbuf_free(&bearer);
+	return ok;
 }
 #else
 static bool forward_auth(spl_post *post, const saker_plugin_host *host, char *err, size_t errlen)

@@ -1,5 +1,5 @@
-/* nodered, n8n, tekton, talon, sumologic, zincsearch, openobserve and
- * quickwit against a loopback receiver: each POSTs the Falco alert as it is
+/* nodered, n8n, tekton, talon, sumologic, zincsearch, openobserve,
+ * quickwit and gcp.cloudrun against a loopback receiver: each POSTs the Falco alert as it is
  * to its URL, with its own authentication headers, as Falcosidekick does. */
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +102,20 @@ SK_TEST(search_backends_build_their_paths)
 	if (r != NULL) {
 		SK_CHECK_STR(r->url, "/api/v1/falco/ingest");
 		SK_CHECK_CONTAINS(r->headers, "Authorization: Bearer q\n");
+	}
+	/* Cloud Run: the endpoint as given, the jwt as a bearer token */
+	char run_url[160];
+	snprintf(run_url, sizeof(run_url), "%s/falco-handler", url);
+	const char *const run[] = {"endpoint", run_url, "jwt", "eyJhbGciOiJSUzI1NiJ9.e30.sig", NULL};
+	r = post_one(peer, "gcp.cloudrun", run, &a);
+	if (r != NULL) {
+		SK_CHECK_STR(r->url, "/falco-handler");
+		SK_CHECK_CONTAINS(r->headers, "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig\n");
+	}
+	const char *const run_open[] = {"endpoint", run_url, NULL};
+	r = post_one(peer, "gcp.cloudrun", run_open, &a);
+	if (r != NULL) {
+		SK_CHECK(strstr(r->headers, "Authorization") == NULL);
 	}
 	hp_stop(peer);
 }

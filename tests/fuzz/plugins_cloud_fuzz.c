@@ -1,7 +1,10 @@
-/* Fuzzes what the AWS outputs read from the network and what they build
- * from alerts. The input, whole, is an AWS answer: its error code must
- * come out a name and its message one line; credentials read from it (JSON
- * or STS XML) must have a key id and a secret. Split into NUL-separated
+/* Fuzzes what the AWS and GCP outputs read from the network (and from
+ * their keys) and what they build from alerts. The input, whole, is an AWS
+ * answer: its error code must come out a name and its message one line;
+ * credentials read from it (JSON or STS XML) must have a key id and a
+ * secret. It is also a Google answer and a service account key: an
+ * accepted key has its three fields and an http(s) token_uri, an accepted
+ * token is printable ASCII without spaces, an error message one line. Split into NUL-separated
  * strings it is a Lambda functionname (an accepted one gives a name of
  * [A-Za-z0-9_-]{1,64}) and an alert: the SQS, Kinesis and CloudWatch Logs
  * bodies must be strict valid-UTF-8 JSON (the SQS message the alert when
@@ -15,6 +18,8 @@
 #include "fuzz_json.h"
 #include "aws_answer.h"
 #include "aws_payload.h"
+#include "gcp_auth.h"
+#include "gcp_payload.h"
 #include "spl_util.h"
 
 #define NSTR 6
@@ -53,6 +58,35 @@ static void check_answer(const uint8_t *data, size_t size)
 	aws_creds_clear(&cr);
 }
 
+static void check_google(const uint8_t *data, size_t size)
+{
+	gcp_service_account sa;
+	char err[256], msg[300], *token = NULL;
+	int64_t expires = 0;
+
+	if (gcp_service_account_parse((const char *)data, size, &sa, err, sizeof(err)) == SK_OK) {
+		if (sa.client_email[0] == '\0' || sa.private_key[0] == '\0' ||
+		    (strncmp(sa.token_uri, "https://", 8) != 0 && strncmp(sa.token_uri, "http://", 7) != 0)) {
+			abort();
+		}
+		gcp_service_account_free(&sa);
+	}
+	if (gcp_token_parse((const char *)data, size, &token, &expires) == SK_OK) {
+		for (const char *c = token; *c != '\0'; c++) {
+			if (*c <= 0x20 || *c >= 0x7f) {
+				abort();
+			}
+		}
+		free(token);
+	}
+	gcp_error_of((const char *)data, size, msg, sizeof(msg));
+	for (const char *c = msg; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20) {
+			abort();
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + NSTR);
@@ -63,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_answer(data, size);
+	check_google(data, size);
 	fz_split(data, size, buf, s, NSTR);
 
 	aws_lambda_function fn;
@@ -136,7 +171,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pair += len + (pair[len] == '&');
 		}
 	}
-	if (aws_s3_key(&b, s[0], (int64_t)size * 1000000007) == SK_OK && b.len < 16) {
+	const saker_alert *one[1] = {&a};
+	const char *const attr_keys[1] = {s[2]}, *const attr_values[1] = {s[3]};
+	if (gcp_pubsub_body(&b, one, 1, attr_keys, attr_values, 1) == SK_OK) {
+		json_object_put(fz_parse_strict(&b));
+	}
+	if (gcp_function_body(&b, &a) == SK_OK) {
+		json_object *o = fz_parse_strict(&b);
+		if (ascii && strcmp(member(o, "data"), s[1]) != 0) {
+			abort();
+		}
+		json_object_put(o);
+	}
+	if (gcp_function_name_ok(s[0]) && (strncmp(s[0], "projects/", 9) != 0 || strpbrk(s[0], "?#% ") != NULL)) {
+		abort();
+	}
+	if (spl_dated_key(&b, s[0], (int64_t)size * 1000000007) == SK_OK && b.len < 16) {
 		abort();
 	}
 	sk_strbuf_free(&b);
