@@ -26,7 +26,7 @@ typedef enum aws_source {
 	AWS_SOURCE_IMDS,	 /* the EC2 instance profile, IMDSv2 */
 } aws_source;
 
-static const char *const aws_source_names[] = {"aws.accesskeyid", "AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE",
+static const char *const aws_source_names[] = {"accesskeyid", "AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE",
 					       "the container credentials endpoint", "the EC2 instance metadata"};
 
 struct aws_client {
@@ -117,7 +117,7 @@ cleanup:
  * the instance metadata. */
 static sk_err aws_region(aws_client *c, char *err, size_t errlen)
 {
-	const char *region = c->host->config_string(c->host->ctx, "region", "");
+	const char *region = c->host->config_string(c->host->ctx, "region", c->svc.region != NULL ? c->svc.region : "");
 	sk_strbuf answer = SK_STRBUF_INIT;
 	char why[256] = "";
 
@@ -556,7 +556,13 @@ sk_err aws_client_new(const saker_plugin_host *host, const aws_service *svc, aws
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
-	rc = aws_endpoint_for(svc->signing_name, svc->env_id, c->region, &c->endpoint, &c->custom_endpoint);
+	if (svc->endpoint != NULL) {
+		c->custom_endpoint = true;
+		c->endpoint = strdup(host->config_string(host->ctx, "endpoint", svc->endpoint));
+		rc = c->endpoint != NULL ? SK_OK : SK_ENOMEM;
+	} else {
+		rc = aws_endpoint_for(svc->signing_name, svc->env_id, c->region, &c->endpoint, &c->custom_endpoint);
+	}
 	if (rc != SK_OK) {
 		snprintf(err, errlen, "out of memory");
 		goto cleanup;
@@ -584,7 +590,7 @@ sk_err aws_client_new(const saker_plugin_host *host, const aws_service *svc, aws
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
-	if (host->config_bool(host->ctx, "checkidentity", true)) {
+	if (host->config_bool(host->ctx, "checkidentity", svc->endpoint == NULL)) {
 		rc = aws_sts_call(c, aws_current(c), "Action=GetCallerIdentity&Version=2011-06-15", "GetCallerIdentity",
 				  err, errlen);
 		if (rc != SK_OK) {

@@ -20,10 +20,15 @@ typedef struct aws_client aws_client;
 
 /* One AWS API: its SigV4 signing name ("sqs", "logs"), which is also the
  * first label of its endpoint host, and the service id of its
- * AWS_ENDPOINT_URL_<ID> variable ("SQS", "CLOUDWATCH_LOGS"). */
+ * AWS_ENDPOINT_URL_<ID> variable ("SQS", "CLOUDWATCH_LOGS"). Another
+ * provider speaking the same API (Yandex Cloud) sets endpoint and region:
+ * its defaults, which the output's "endpoint" and "region" keys override;
+ * it has no STS, so checkidentity is off unless set. */
 typedef struct aws_service {
 	const char *signing_name;
 	const char *env_id;
+	const char *endpoint; /* NULL for AWS */
+	const char *region;   /* NULL for AWS */
 } aws_service;
 
 /* Creates the client of one output for svc from host's keys. Fails, with

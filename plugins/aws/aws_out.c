@@ -31,37 +31,55 @@
 #include "saker/output_plugin.h"
 #include "spl_util.h"
 
+/* Yandex Cloud's Object Storage and Data Streams speak the S3 and Kinesis
+ * APIs: the same code, Falcosidekick's yandex.* sections and defaults. */
+#if defined(YANDEX_S3)
+#define AWS_S3
+#define AWS_YANDEX "https://storage.yandexcloud.net"
+#elif defined(YANDEX_DATASTREAMS)
+#define AWS_KINESIS
+#define AWS_YANDEX "https://yds.serverless.yandexcloud.net"
+#endif
+
+#if defined(AWS_YANDEX)
+#define AWS_NAME_OF(aws, yandex) yandex
+#define AWS_SERVICE_OF(name, id) {name, id, AWS_YANDEX, "ru-central1"}
+#else
+#define AWS_NAME_OF(aws, yandex) aws
+#define AWS_SERVICE_OF(name, id) {name, id, NULL, NULL}
+#endif
+
 #if defined(AWS_SQS)
 #define AWS_NAME "aws.sqs"
 #define AWS_KEY "url"
 #define AWS_DESCRIPTION "Amazon SQS queue, the Falco JSON alert as the message"
-#define AWS_SERVICE {"sqs", "SQS"}
+#define AWS_SERVICE AWS_SERVICE_OF("sqs", "SQS")
 #elif defined(AWS_SNS)
 #define AWS_NAME "aws.sns"
 #define AWS_KEY "topicarn"
 #define AWS_DESCRIPTION "Amazon SNS topic, the output line with attributes or the Falco JSON alert"
-#define AWS_SERVICE {"sns", "SNS"}
+#define AWS_SERVICE AWS_SERVICE_OF("sns", "SNS")
 #elif defined(AWS_LAMBDA)
 #define AWS_NAME "aws.lambda"
 #define AWS_KEY "functionname"
 #define AWS_DESCRIPTION "AWS Lambda function invoked with the Falco JSON alert"
-#define AWS_SERVICE {"lambda", "LAMBDA"}
+#define AWS_SERVICE AWS_SERVICE_OF("lambda", "LAMBDA")
 #elif defined(AWS_KINESIS)
-#define AWS_NAME "aws.kinesis"
+#define AWS_NAME AWS_NAME_OF("aws.kinesis", "yandex.datastreams")
 #define AWS_KEY "streamname"
-#define AWS_DESCRIPTION "Amazon Kinesis data stream, the Falco JSON alert as a record"
-#define AWS_SERVICE {"kinesis", "KINESIS"}
+#define AWS_DESCRIPTION AWS_NAME_OF("Amazon Kinesis data stream", "Yandex Data Streams stream") ", the Falco JSON alert as a record"
+#define AWS_SERVICE AWS_SERVICE_OF("kinesis", "KINESIS")
 #elif defined(AWS_CLOUDWATCHLOGS)
 #define AWS_NAME "aws.cloudwatchlogs"
 #define AWS_KEY "loggroup"
 #define AWS_DESCRIPTION "Amazon CloudWatch Logs group, the Falco JSON alert as a log event"
-#define AWS_SERVICE {"logs", "CLOUDWATCH_LOGS"}
+#define AWS_SERVICE AWS_SERVICE_OF("logs", "CLOUDWATCH_LOGS")
 #define AWS_DEFAULT_STREAM "falcosidekick-logstream"
 #elif defined(AWS_S3)
-#define AWS_NAME "aws.s3"
+#define AWS_NAME AWS_NAME_OF("aws.s3", "yandex.s3")
 #define AWS_KEY "bucket"
-#define AWS_DESCRIPTION "Amazon S3 bucket, one object per Falco JSON alert"
-#define AWS_SERVICE {"s3", "S3"}
+#define AWS_DESCRIPTION AWS_NAME_OF("Amazon S3", "Yandex Object Storage") " bucket, one object per Falco JSON alert"
+#define AWS_SERVICE AWS_SERVICE_OF("s3", "S3")
 #else
 #error "define one AWS_<SERVICE>"
 #endif

@@ -16,6 +16,9 @@
  *                        username + password (basic auth)
  *   FORWARD_QUICKWIT     quickwit.hostport + /<apiendpoint>/<index>/ingest
  *   FORWARD_GCPCLOUDRUN  gcp.cloudrun.endpoint; jwt as a bearer token
+ *   FORWARD_WEBUI        webui.url + /api/v1/, the alert wrapped as
+ *                        falcosidekick-ui wants it: {"event": <alert>,
+ *                        "outputs": ["WebUI"]}
  *
  * customheaders, checkcert and mutual TLS come from spl_http as for every
  * HTTP output. */
@@ -58,6 +61,10 @@
 #define FORWARD_NAME "quickwit"
 #define FORWARD_URL_KEY "hostport"
 #define FORWARD_DESCRIPTION "Quickwit ingest API, the Falco JSON alert"
+#elif defined(FORWARD_WEBUI)
+#define FORWARD_NAME "webui"
+#define FORWARD_URL_KEY "url"
+#define FORWARD_DESCRIPTION "falcosidekick-ui, the Falco JSON alert as an event"
 #elif defined(FORWARD_GCPCLOUDRUN)
 #define FORWARD_NAME "gcp.cloudrun"
 #define FORWARD_URL_KEY "endpoint"
@@ -103,6 +110,19 @@ static void forward_url(sk_strbuf *url, const saker_plugin_host *host)
 	put_segment(url, host->config_string(host->ctx, "apiendpoint", "/api/v1"));
 	put_segment(url, host->config_string(host->ctx, "index", "falco"));
 	sk_strbuf_puts(url, "/ingest");
+#elif defined(FORWARD_WEBUI)
+	/* the UI's event API under the given address, as Falcosidekick */
+	static const char api[] = "/api/v1";
+	size_t len = strlen(base);
+	(void)put_segment;
+	while (len > 0 && base[len - 1] == '/') {
+		len--;
+	}
+	if (len >= sizeof(api) - 1 && strncmp(base + len - (sizeof(api) - 1), api, sizeof(api) - 1) == 0) {
+		len -= sizeof(api) - 1;
+	}
+	sk_strbuf_append(url, base, len);
+	sk_strbuf_puts(url, "/api/v1/");
 #else
 	(void)put_segment;
 	sk_strbuf_puts(url, base);
@@ -112,7 +132,14 @@ static void forward_url(sk_strbuf *url, const saker_plugin_host *host)
 static sk_err forward_build(sk_strbuf *sb, const void *cfg, const saker_alert *alert)
 {
 	(void)cfg;
+#if defined(FORWARD_WEBUI)
+	/* the plugin ABI does not tell which other outputs are on */
+	sk_strbuf_puts(sb, "{\"event\":");
 	sk_strbuf_append(sb, alert->json, alert->json_len);
+	sk_strbuf_puts(sb, ",\"outputs\":[\"WebUI\"]}");
+#else
+	sk_strbuf_append(sb, alert->json, alert->json_len);
+#endif
 	return sk_strbuf_failed(sb) ? SK_ENOMEM : SK_OK;
 }
 

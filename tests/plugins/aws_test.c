@@ -31,8 +31,8 @@ static char endpoint[64];
 
 /* Checks r's signature with botocore for key/secret/service (token may be
  * NULL); prints botocore's reason on failure. */
-static bool sig_ok(const hp_request *r, const char *key, const char *secret, const char *service,
-		   const char *token)
+static bool sig_ok_region(const hp_request *r, const char *key, const char *secret, const char *region,
+			  const char *service, const char *token)
 {
 	char path[] = "/tmp/saker-aws-req-XXXXXX", cmd[1024], out[4096] = "";
 	int fd = mkstemp(path);
@@ -43,8 +43,8 @@ static bool sig_ok(const hp_request *r, const char *key, const char *secret, con
 	fprintf(f, "%s\n%s\n%s\n", r->method, r->raw_url, r->headers);
 	fwrite(r->body != NULL ? r->body : "", 1, r->body_len, f);
 	fclose(f);
-	snprintf(cmd, sizeof(cmd), "%s %s %s '%s' '%s' %s %s %s 2>&1", PYTHON, SIGCHECK, path,
-		 key, secret, REGION, service, token != NULL ? token : "");
+	snprintf(cmd, sizeof(cmd), "%s %s %s '%s' '%s' %s %s %s 2>&1", PYTHON, SIGCHECK, path, key, secret, region,
+		 service, token != NULL ? token : "");
 	FILE *p = popen(cmd, "r");
 	size_t n = p != NULL ? fread(out, 1, sizeof(out) - 1, p) : 0;
 	int rc = p != NULL ? pclose(p) : -1;
@@ -60,6 +60,12 @@ static bool sig_ok(const hp_request *r, const char *key, const char *secret, con
 static bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* sig_ok_region() for the test's region. */
+static bool sig_ok(const hp_request *r, const char *key, const char *secret, const char *service, const char *token)
+{
+	return sig_ok_region(r, key, secret, REGION, service, token);
 }
 
 /* The string member name of a JSON body ("" when absent). */
@@ -585,6 +591,49 @@ SK_TEST(credentials_from_env_container_web_identity_and_role)
 				 "metadata: disabled by AWS_EC2_METADATA_DISABLED");
 	ph_unload(&p);
 	hp_stop(creds);
+	hp_stop(peer);
+}
+
+/* Yandex Cloud: the same APIs at Yandex's endpoints (the endpoint key
+ * here), signed for ru-central1, and no STS to check the identity with. */
+SK_TEST(yandex_s3_and_datastreams)
+{
+	hp_peer *peer = start_endpoint();
+	ph_plugin p = {0};
+	ph_alert a;
+
+	if (peer == NULL) {
+		return;
+	}
+	setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1", 1); /* AWS's variables do not apply */
+	const char *const s3[] = {"accesskeyid", KEY_ID, "secretaccesskey", SECRET, "bucket", "falco", "prefix", "alerts",
+				  "endpoint", endpoint, NULL};
+	SK_CHECK(ph_open(&p, "yandex.s3", s3));
+	SK_CHECK_INT(hp_count(peer), 0);
+	ph_alert_make(&a, 0);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	const hp_request *r = hp_count(peer) == 1 ? hp_get(peer, 0) : NULL;
+	SK_CHECK(r != NULL);
+	if (r != NULL) {
+		SK_CHECK_STR(r->method, "PUT");
+		SK_CHECK(starts_with(r->raw_url, "/falco/alerts/20"));
+		SK_CHECK_CONTAINS(r->headers, "/ru-central1/s3/aws4_request");
+		SK_CHECK(sig_ok_region(r, KEY_ID, SECRET, "ru-central1", "s3", NULL));
+	}
+	ph_unload(&p);
+	const char *const yds[] = {"accesskeyid", KEY_ID, "secretaccesskey", SECRET, "streamname",
+				   "/ru-central1/b1g/etn/falco", "endpoint", endpoint, NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "yandex.datastreams", yds));
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	r = hp_count(peer) == 2 ? hp_get(peer, 1) : NULL;
+	SK_CHECK(r != NULL);
+	if (r != NULL) {
+		SK_CHECK_CONTAINS(r->headers, "X-Amz-Target: Kinesis_20131202.PutRecord\n");
+		SK_CHECK_CONTAINS(r->body, "\"StreamName\":\"/ru-central1/b1g/etn/falco\"");
+		SK_CHECK(sig_ok_region(r, KEY_ID, SECRET, "ru-central1", "kinesis", NULL));
+	}
+	ph_unload(&p);
 	hp_stop(peer);
 }
 

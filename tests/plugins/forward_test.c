@@ -1,6 +1,7 @@
 /* nodered, n8n, tekton, talon, sumologic, zincsearch, openobserve,
- * quickwit and gcp.cloudrun against a loopback receiver: each POSTs the Falco alert as it is
+ * quickwit, gcp.cloudrun and webui against a loopback receiver: each POSTs the Falco alert as it is
  * to its URL, with its own authentication headers, as Falcosidekick does. */
+#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,6 +117,42 @@ SK_TEST(search_backends_build_their_paths)
 	r = post_one(peer, "gcp.cloudrun", run_open, &a);
 	if (r != NULL) {
 		SK_CHECK(strstr(r->headers, "Authorization") == NULL);
+	}
+	hp_stop(peer);
+}
+
+/* webui: falcosidekick-ui's event API, the alert wrapped as the UI reads it */
+SK_TEST(webui_posts_the_event_to_the_ui_api)
+{
+	char url[128], with_api[160], want[4096];
+	hp_peer *peer = hp_start_url(200, 0, "", url, sizeof(url));
+	ph_plugin p = {0};
+	ph_alert a;
+
+	SK_CHECK(peer != NULL);
+	if (peer == NULL) {
+		return;
+	}
+	snprintf(with_api, sizeof(with_api), "%s/api/v1/", url);
+	const char *const addresses[] = {url, with_api};
+	for (size_t i = 0; i < 2; i++) {
+		const char *const cfg[] = {"url", addresses[i], NULL};
+		memset(&p, 0, sizeof(p));
+		SK_CHECK(ph_open(&p, "webui", cfg));
+		ph_alert_make(&a, (int)i);
+		SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+		ph_unload(&p);
+		SK_CHECK_INT(hp_count(peer), i + 1);
+		if (hp_count(peer) != i + 1) {
+			break;
+		}
+		const hp_request *r = hp_get(peer, i);
+		SK_CHECK_STR(r->raw_url, "/api/v1/");
+		snprintf(want, sizeof(want), "{\"event\":%s,\"outputs\":[\"WebUI\"]}", a.json);
+		SK_CHECK_STR(r->body, want);
+		json_object *o = json_tokener_parse(r->body);
+		SK_CHECK(o != NULL);
+		json_object_put(o);
 	}
 	hp_stop(peer);
 }
