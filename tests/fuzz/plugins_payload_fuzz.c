@@ -14,7 +14,8 @@
  * alert text never adds one); the statsd datagram must be three lines. The
  * timescaledb INSERT must be quoted identifiers and $N placeholders only,
  * one per value, whatever the table and field names (no name reaches the
- * statement unquoted). */
+ * statement unquoted). The OTLP traces and logs requests must be strict
+ * JSON too. */
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,6 +35,7 @@
 #include "grafana.h"
 #include "influxdb.h"
 #include "opsgenie.h"
+#include "otlp.h"
 #include "pagerduty.h"
 #include "logstash.h"
 #include "loki.h"
@@ -414,6 +416,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	tsdb_row_free(&row);
 	sk_strbuf_free(&qcfg.table); /* the columns are extra's */
+	otlp_config ocfg = {s[2], s[3], (int64_t)(size % 5000)};
+	if (otlp_traces_body(&sb, &ocfg, one, 1) == SK_OK) {
+		json_object_put(fz_parse_strict(&sb));
+	}
+	if (otlp_logs_body(&sb, &ocfg, one, 1, (int64_t)size) == SK_OK) {
+		json_object_put(fz_parse_strict(&sb));
+	}
 	sk_strbuf_free(&sb);
 	free(buf);
 	return 0;

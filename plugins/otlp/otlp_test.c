@@ -1,0 +1,107 @@
+/* otlp: the traces and logs requests byte for byte, the trace id (FNV-1a
+ * 128: the published vector for "a" and values computed by a separate
+ * implementation), and which field names the trace. */
+#include "otlp.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+#include "sk_test.h"
+
+static const char *const names[] = {"container.id", "k8s.ns.name", "k8s.pod.name", "proc.name"};
+
+static saker_alert make_alert(const char *const *values, size_t n)
+{
+	static const char *const tags[] = {"T1059", "shell"};
+	saker_alert a = {
+		.uuid = "u-1",
+		.json = "{}",
+		.json_len = 2,
+		.rule = "Shell in <container>",
+		.priority = "Critical",
+		.priority_num = SAKER_PRIORITY_CRITICAL,
+		.source = "syscall",
+		.hostname = "node-1",
+		.output = "12:00:00.000000001: Critical shell",
+		.time = "2026-12-01T12:00:00.000000001Z",
+		.time_ns = 1796126400000000001LL,
+		.tags = tags,
+		.ntags = 2,
+		.field_names = names,
+		.field_values = values,
+		.nfields = n,
+	};
+	return a;
+}
+
+SK_TEST(trace_ids_are_falcosidekicks)
+{
+	char hex[33];
+	static const char *const pod[] = {"abc123", "falco", "my-pod", "bash"};
+	static const char *const container[] = {"abc123", "<NA>", "<NA>", "bash"};
+	static const char *const on_host[] = {"host"};
+	saker_alert a = make_alert(pod, 4);
+
+	otlp_trace_id(&a, hex);
+	SK_CHECK_STR(hex, "eba91b4e44862d5227c1333294f6eea0"); /* "falco:my-pod" */
+	a = make_alert(container, 4);
+	otlp_trace_id(&a, hex);
+	SK_CHECK_STR(hex, "9aeae968fe3c64bf6f0f51e802683e7d"); /* "abc123" */
+	a = make_alert(on_host, 1);
+	otlp_trace_id(&a, hex);
+	SK_CHECK_STR(hex, "a68d993ff28b5822836dbc798e645512"); /* no workload: the uuid "u-1" */
+	a.uuid = "a";
+	otlp_trace_id(&a, hex);
+	SK_CHECK_STR(hex, "d228cb696f1a8caf78912b704e4a8964"); /* FNV's published vector */
+
+	SK_CHECK_INT(otlp_severity(SAKER_PRIORITY_EMERGENCY), 24);
+	SK_CHECK_INT(otlp_severity(SAKER_PRIORITY_WARNING), 13);
+	SK_CHECK_INT(otlp_severity(SAKER_PRIORITY_DEBUG), 5);
+}
+
+SK_TEST(traces_and_logs_bodies_are_exact)
+{
+	static const char *const values[] = {"abc123", "falco", "my-pod", "bash"};
+	saker_alert a = make_alert(values, 4);
+	const saker_alert *two[] = {&a, &a};
+	otlp_config cfg = {"falco", "1.2.3", 1000};
+	sk_strbuf b = SK_STRBUF_INIT;
+
+	SK_CHECK_INT(otlp_traces_body(&b, &cfg, two, 1), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&b),
+		     "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{"
+		     "\"stringValue\":\"falco\"}},{\"key\":\"service.version\",\"value\":{\"stringValue\":\"1.2.3\"}}]},"
+		     "\"scopeSpans\":[{\"scope\":{\"name\":\"falco-event\"},\"spans\":[{\"traceId\":"
+		     "\"eba91b4e44862d5227c1333294f6eea0\",\"spanId\":\"4d8458193ed06a42\",\"name\":\"Shell in "
+		     "\\u003ccontainer\\u003e\",\"kind\":2,\"startTimeUnixNano\":\"1796126400000000001\","
+		     "\"endTimeUnixNano\":\"1796126401000000001\",\"attributes\":[{\"key\":\"uuid\",\"value\":{"
+		     "\"stringValue\":\"u-1\"}},{\"key\":\"source\",\"value\":{\"stringValue\":\"syscall\"}},{\"key\":"
+		     "\"priority\",\"value\":{\"stringValue\":\"Critical\"}},{\"key\":\"rule\",\"value\":{\"stringValue\":"
+		     "\"Shell in \\u003ccontainer\\u003e\"}},{\"key\":\"hostname\",\"value\":{\"stringValue\":\"node-1\"}},"
+		     "{\"key\":\"tags\",\"value\":{\"arrayValue\":{\"values\":[{\"stringValue\":\"T1059\"},{\"stringValue\":"
+		     "\"shell\"}]}}},{\"key\":\"container.id\",\"value\":{\"stringValue\":\"abc123\"}},{\"key\":"
+		     "\"k8s.ns.name\",\"value\":{\"stringValue\":\"falco\"}},{\"key\":\"k8s.pod.name\",\"value\":{"
+		     "\"stringValue\":\"my-pod\"}},{\"key\":\"proc.name\",\"value\":{\"stringValue\":\"bash\"}}],\"events\":"
+		     "[{\"timeUnixNano\":\"1796126400000000001\",\"name\":\"12:00:00.000000001: Critical shell\"}],"
+		     "\"status\":{}}]}]}]}");
+	SK_CHECK_INT(otlp_traces_body(&b, &cfg, two, 2), SK_OK);
+	json_object *o = json_tokener_parse(sk_strbuf_str(&b)), *rs = NULL;
+	SK_CHECK(o != NULL && json_object_object_get_ex(o, "resourceSpans", &rs));
+	json_object_put(o);
+
+	SK_CHECK_INT(otlp_logs_body(&b, &cfg, two, 1, 1796126402000000000LL), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&b),
+		     "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{"
+		     "\"stringValue\":\"falco\"}},{\"key\":\"service.version\",\"value\":{\"stringValue\":\"1.2.3\"}}]},"
+		     "\"scopeLogs\":[{\"scope\":{\"name\":\"falco\"},\"logRecords\":[{\"timeUnixNano\":"
+		     "\"1796126400000000001\",\"observedTimeUnixNano\":\"1796126402000000000\",\"severityNumber\":21,"
+		     "\"severityText\":\"Critical\",\"body\":{\"stringValue\":\"12:00:00.000000001: Critical shell\"},"
+		     "\"attributes\":[{\"key\":\"priority\",\"value\":{\"stringValue\":\"Critical\"}},{\"key\":\"source\","
+		     "\"value\":{\"stringValue\":\"syscall\"}},{\"key\":\"rule\",\"value\":{\"stringValue\":\"Shell in "
+		     "\\u003ccontainer\\u003e\"}},{\"key\":\"hostname\",\"value\":{\"stringValue\":\"node-1\"}},{\"key\":"
+		     "\"tags\",\"value\":{\"stringValue\":\"T1059,shell\"}},{\"key\":\"timestamp\",\"value\":{"
+		     "\"stringValue\":\"2026-12-01 12:00:00.000000001 +0000 UTC\"}}]}]}]}]}");
+	sk_strbuf_free(&b);
+}
+
+SK_TEST_MAIN()

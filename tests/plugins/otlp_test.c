@@ -1,0 +1,146 @@
+/* otlp.traces and otlp.logs against a loopback OTLP/HTTP receiver: the
+ * signal's path added to a bare endpoint (a given path kept), JSON bodies
+ * with the alerts' spans and records, one request per batch, headers from
+ * the headers key, extraenvvars and OTEL_EXPORTER_OTLP_HEADERS, the
+ * service name from OTEL_SERVICE_NAME, outcomes, refusals. */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_peer.h"
+#include "plugin_host.h"
+#include "sk_test.h"
+
+/* The array at root.<a>[0].<b>[0].<c>, NULL when absent. */
+static json_object *inner(json_object *root, const char *a, const char *b, const char *c)
+{
+	json_object *x = NULL;
+	if (!json_object_object_get_ex(root, a, &x) || (x = json_object_array_get_idx(x, 0)) == NULL ||
+	    !json_object_object_get_ex(x, b, &x) || (x = json_object_array_get_idx(x, 0)) == NULL ||
+	    !json_object_object_get_ex(x, c, &x)) {
+		return NULL;
+	}
+	return x;
+}
+
+static const char *str_at(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+	return o != NULL && json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+SK_TEST(traces_batch_with_headers_and_service_name)
+{
+	char url[128];
+	hp_peer *peer = hp_start_url(200, 0, "", url, sizeof(url));
+	ph_plugin p = {0};
+	ph_alert a[3];
+	const saker_alert *batch[3];
+
+	SK_CHECK(peer != NULL);
+	if (peer == NULL) {
+		return;
+	}
+	setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer env-token", 1);
+	const char *const cfg[] = {"endpoint", url, "headers", "x-scope-orgid=tenant-1", "duration", "250",
+				   "extraenvvars.OTEL_SERVICE_NAME", "falco-prod", NULL};
+	SK_CHECK(ph_open(&p, "otlp.traces", cfg));
+	for (int i = 0; i < 3; i++) {
+		ph_alert_make(&a[i], i);
+		batch[i] = &a[i].a;
+	}
+	SK_CHECK(p.state != NULL && p.api->max_batch >= 3);
+	if (p.state != NULL) {
+		SK_CHECK_INT(p.api->send_batch(p.state, batch, 3, p.err, sizeof(p.err)), SAKER_SEND_OK);
+	}
+	SK_CHECK_INT(hp_count(peer), 1);
+	const hp_request *r = hp_count(peer) == 1 ? hp_get(peer, 0) : NULL;
+	if (r != NULL) {
+		SK_CHECK_STR(r->raw_url, "/v1/traces");
+		SK_CHECK_CONTAINS(r->headers, "Content-Type: application/json\n");
+		SK_CHECK_CONTAINS(r->headers, "authorization: Bearer env-token\n");
+		SK_CHECK_CONTAINS(r->headers, "x-scope-orgid: tenant-1\n");
+		json_object *root = json_tokener_parse(r->body);
+		json_object *spans = inner(root, "resourceSpans", "scopeSpans", "spans");
+		SK_CHECK(spans != NULL && json_object_array_length(spans) == 3);
+		SK_CHECK_CONTAINS(r->body, "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"falco-prod\"}}");
+		for (size_t i = 0; spans != NULL && i < 3; i++) {
+			json_object *s = json_object_array_get_idx(spans, i);
+			char want[32];
+			SK_CHECK_STR(str_at(s, "name"), "Terminal shell in container");
+			SK_CHECK_INT(strlen(str_at(s, "traceId")), 32);
+			SK_CHECK_INT(strlen(str_at(s, "spanId")), 16);
+			snprintf(want, sizeof(want), "%lld", (long long)a[i].a.time_ns);
+			SK_CHECK_STR(str_at(s, "startTimeUnixNano"), want);
+			snprintf(want, sizeof(want), "%lld", (long long)(a[i].a.time_ns + 250000000));
+			SK_CHECK_STR(str_at(s, "endTimeUnixNano"), want);
+		}
+		/* one container: one trace */
+		if (spans != NULL && json_object_array_length(spans) == 3) {
+			SK_CHECK_STR(str_at(json_object_array_get_idx(spans, 0), "traceId"),
+				     str_at(json_object_array_get_idx(spans, 2), "traceId"));
+		}
+		json_object_put(root);
+	}
+	/* a collector that is down or refuses */
+	hp_set_reply(peer, 503, 0);
+	SK_CHECK_INT(ph_send(&p, &a[0].a), SAKER_SEND_RETRY);
+	hp_set_reply(peer, 400, 0);
+	SK_CHECK_INT(ph_send(&p, &a[0].a), SAKER_SEND_FAIL);
+	ph_unload(&p);
+	unsetenv("OTEL_EXPORTER_OTLP_HEADERS");
+	hp_stop(peer);
+}
+
+SK_TEST(logs_records_and_refusals)
+{
+	char url[128], with_path[160];
+	hp_peer *peer = hp_start_url(200, 0, "", url, sizeof(url));
+	ph_plugin p = {0};
+	ph_alert a;
+
+	SK_CHECK(peer != NULL);
+	if (peer == NULL) {
+		return;
+	}
+	snprintf(with_path, sizeof(with_path), "%s/otlp/v1/logs", url);
+	const char *const endpoints[] = {url, with_path};
+	const char *const paths[] = {"/v1/logs", "/otlp/v1/logs"};
+	for (size_t i = 0; i < 2; i++) {
+		const char *const cfg[] = {"endpoint", endpoints[i], NULL};
+		memset(&p, 0, sizeof(p));
+		SK_CHECK(ph_open(&p, "otlp.logs", cfg));
+		ph_alert_make(&a, (int)i);
+		SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+		ph_unload(&p);
+		if (hp_count(peer) != i + 1) {
+			SK_CHECK(!"one request");
+			break;
+		}
+		const hp_request *r = hp_get(peer, i);
+		SK_CHECK_STR(r->raw_url, paths[i]);
+		json_object *root = json_tokener_parse(r->body);
+		json_object *records = inner(root, "resourceLogs", "scopeLogs", "logRecords");
+		json_object *rec = records != NULL ? json_object_array_get_idx(records, 0) : NULL, *body = NULL;
+		SK_CHECK(rec != NULL && json_object_object_get_ex(rec, "body", &body));
+		SK_CHECK_STR(str_at(body, "stringValue"), a.output);
+		SK_CHECK_STR(str_at(rec, "severityText"), "Warning");
+		SK_CHECK_CONTAINS(r->body, "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"falco\"}}");
+		json_object_put(root);
+	}
+
+	const char *const grpc[] = {"endpoint", url, "protocol", "grpc", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "otlp.logs", grpc));
+	SK_CHECK_CONTAINS(p.err, "protocol 'grpc': only http/json is supported");
+	ph_unload(&p);
+	const char *const bad_headers[] = {"endpoint", url, "headers", "novalue", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "otlp.logs", bad_headers));
+	SK_CHECK_CONTAINS(p.err, "headers 'novalue': want key=value pairs separated by commas");
+	ph_unload(&p);
+	hp_stop(peer);
+}
+
+SK_TEST_MAIN()
