@@ -434,3 +434,37 @@ sk_err spl_base64_decode(sk_strbuf *out, const char *s, size_t len)
 	}
 	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
 }
+
+sk_err spl_bearer_set(spl_bearer *b, const char *token, int64_t expires_in)
+{
+	char *header = NULL;
+	int64_t now = (int64_t)time(NULL);
+
+	if (asprintf(&header, "Bearer %s", token) < 0) {
+		return SK_ENOMEM;
+	}
+	free(b->header);
+	b->header = header;
+	b->fetched = now;
+	b->expires = now + (expires_in > 0 ? expires_in : 3600);
+	return SK_OK;
+}
+
+bool spl_bearer_due(const spl_bearer *b)
+{
+	int64_t margin = (b->expires - b->fetched) / 2;
+	margin = margin < 300 ? margin : 300;
+	return b->header == NULL || (int64_t)time(NULL) >= b->expires - margin;
+}
+
+void spl_bearer_expire(spl_bearer *b)
+{
+	b->expires = 0;
+	b->fetched = 0;
+}
+
+void spl_bearer_free(spl_bearer *b)
+{
+	free(b->header);
+	memset(b, 0, sizeof(*b));
+}

@@ -122,4 +122,25 @@ void spl_uri_encode(sk_strbuf *sb, const char *s, bool keep_slash);
  * padding). */
 sk_err spl_base64_decode(sk_strbuf *out, const char *s, size_t len);
 
+/* An OAuth bearer token of a cloud output and when to renew it. */
+typedef struct spl_bearer {
+	char *header;	 /* "Bearer <token>", NULL before the first */
+	int64_t expires; /* Unix seconds */
+	int64_t fetched;
+} spl_bearer;
+
+/* Keeps "Bearer <token>", valid for expires_in seconds from now (an hour
+ * when expires_in <= 0). SK_ENOMEM leaves b as it was. */
+sk_err spl_bearer_set(spl_bearer *b, const char *token, int64_t expires_in);
+
+/* Whether to fetch a new one: none yet, or 5 minutes before it expires
+ * (halfway through a life shorter than 10 minutes). */
+bool spl_bearer_due(const spl_bearer *b);
+
+/* Makes it due (after a 401). */
+void spl_bearer_expire(spl_bearer *b);
+
+/* Frees the token. */
+void spl_bearer_free(spl_bearer *b);
+
 #endif

@@ -14,16 +14,13 @@
 #include "spl_http.h"
 #include "spl_util.h"
 
-#define GCP_RENEW_BEFORE_S 300
 #define GCP_MAX_KEY_FILE (64 * 1024)
 #define GCP_DEFAULT_METADATA "metadata.google.internal"
 
 struct gcp_auth {
 	char *scope;
 	gcp_service_account sa; /* client_email NULL: the metadata server */
-	char *header;		/* "Bearer <token>" */
-	int64_t expires;	/* Unix seconds */
-	int64_t fetched;
+	spl_bearer bearer;
 };
 
 /* A copy of the string member name, NULL when absent or not a non-empty
@@ -224,7 +221,7 @@ static const char *gcp_env(const char *name)
 }
 
 /* Exchanges a fresh JWT at the key's token_uri, or asks the metadata
- * server; sets a->header and the expiry. */
+ * server; keeps the token in a->bearer. */
 static sk_err gcp_fetch_token(gcp_auth *a, char *err, size_t errlen)
 {
 	sk_strbuf jwt = SK_STRBUF_INIT, body = SK_STRBUF_INIT, answer = SK_STRBUF_INIT, url = SK_STRBUF_INIT;
@@ -282,16 +279,10 @@ static sk_err gcp_fetch_token(gcp_auth *a, char *err, size_t errlen)
 		rc = SK_EIO;
 		goto cleanup;
 	}
-	char *header = NULL;
-	if (asprintf(&header, "Bearer %s", token) < 0) {
+	rc = spl_bearer_set(&a->bearer, token, expires_in);
+	if (rc != SK_OK) {
 		snprintf(err, errlen, "out of memory");
-		rc = SK_ENOMEM;
-		goto cleanup;
 	}
-	free(a->header);
-	a->header = header;
-	a->fetched = now;
-	a->expires = now + (expires_in > 0 ? expires_in : 3600);
 cleanup:
 	free(token);
 	sk_strbuf_free(&jwt);
@@ -392,22 +383,16 @@ cleanup:
 
 sk_err gcp_auth_header(gcp_auth *a, const char **value, char *err, size_t errlen)
 {
-	int64_t margin = (a->expires - a->fetched) / 2;
-	margin = margin < GCP_RENEW_BEFORE_S ? margin : GCP_RENEW_BEFORE_S;
-	if (a->header == NULL || (int64_t)time(NULL) >= a->expires - margin) {
-		sk_err rc = gcp_fetch_token(a, err, errlen);
-		if (rc != SK_OK) {
-			return SK_EIO;
-		}
+	if (spl_bearer_due(&a->bearer) && gcp_fetch_token(a, err, errlen) != SK_OK) {
+		return SK_EIO;
 	}
-	*value = a->header;
+	*value = a->bearer.header;
 	return SK_OK;
 }
 
 void gcp_auth_expire(gcp_auth *a)
 {
-	a->expires = 0;
-	a->fetched = 0;
+	spl_bearer_expire(&a->bearer);
 }
 
 const char *gcp_auth_project(const gcp_auth *a)
@@ -422,6 +407,6 @@ void gcp_auth_free(gcp_auth *a)
 	}
 	gcp_service_account_free(&a->sa);
 	free(a->scope);
-	free(a->header);
+	spl_bearer_free(&a->bearer);
 	free(a);
 }

@@ -2,7 +2,7 @@
  * their keys) and what they build from alerts. The input, whole, is an AWS
  * answer: its error code must come out a name and its message one line;
  * credentials read from it (JSON or STS XML) must have a key id and a
- * secret. It is also a Google answer and a service account key: an
+ * secret. It is also a Google or Entra ID answer and a service account key: an
  * accepted key has its three fields and an http(s) token_uri, an accepted
  * token is printable ASCII without spaces, an error message one line. Split into NUL-separated
  * strings it is a Lambda functionname (an accepted one gives a name of
@@ -18,6 +18,7 @@
 #include "fuzz_json.h"
 #include "aws_answer.h"
 #include "aws_payload.h"
+#include "azure_eventhub.h"
 #include "gcp_auth.h"
 #include "gcp_payload.h"
 #include "spl_util.h"
@@ -72,6 +73,14 @@ static void check_google(const uint8_t *data, size_t size)
 		gcp_service_account_free(&sa);
 	}
 	if (gcp_token_parse((const char *)data, size, &token, &expires) == SK_OK) {
+		for (const char *c = token; *c != '\0'; c++) {
+			if (*c <= 0x20 || *c >= 0x7f) {
+				abort();
+			}
+		}
+		free(token);
+	}
+	if (azure_token_parse((const char *)data, size, &token, &expires) == SK_OK) {
 		for (const char *c = token; *c != '\0'; c++) {
 			if (*c <= 0x20 || *c >= 0x7f) {
 				abort();
@@ -175,6 +184,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *const attr_keys[1] = {s[2]}, *const attr_values[1] = {s[3]};
 	if (gcp_pubsub_body(&b, one, 1, attr_keys, attr_values, 1) == SK_OK) {
 		json_object_put(fz_parse_strict(&b));
+	}
+	if (azure_eventhub_body(&b, one, 1) == SK_OK) {
+		json_object_put(fz_parse_strict(&b));
+	}
+	if (azure_eventhub_url(&b, s[0], s[2]) == SK_OK && strncmp(b.data, "http", 4) != 0) {
+		abort();
 	}
 	if (gcp_function_body(&b, &a) == SK_OK) {
 		json_object *o = fz_parse_strict(&b);
