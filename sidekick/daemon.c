@@ -683,10 +683,10 @@ static void skd_print_plugin(void *user, const char *name)
 		return;
 	}
 	if (skp_load(path, &p, err, sizeof(err)) != SK_OK) {
-		printf("%-16s (unusable: %s)\n", name, err);
+		printf("%-18s (unusable: %s)\n", name, err);
 		return;
 	}
-	printf("%-16s %s (enabled by %s.%s)\n", p->vt->name, p->vt->description != NULL ? p->vt->description : "",
+	printf("%-18s %s (enabled by %s.%s)\n", p->vt->name, p->vt->description != NULL ? p->vt->description : "",
 	       p->vt->name, p->vt->required_key);
 	skp_unload(p);
 }
