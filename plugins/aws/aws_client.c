@@ -172,27 +172,6 @@ static sk_err aws_endpoint_for(const char *signing_name, const char *env_id, con
 	return SK_OK;
 }
 
-static sk_err aws_read_file(const char *path, sk_strbuf *sb, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char buf[4096];
-	size_t n;
-
-	sk_strbuf_reset(sb);
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: cannot read", path);
-		return SK_ENOENT;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb->len + n <= AWS_MAX_FILE) {
-		sk_strbuf_append(sb, buf, n);
-	}
-	fclose(f);
-	while (sb->len > 0 && (sb->data[sb->len - 1] == '\n' || sb->data[sb->len - 1] == '\r')) {
-		sb->data[--sb->len] = '\0';
-	}
-	return sk_strbuf_failed(sb) ? SK_ENOMEM : SK_OK;
-}
-
 /* A RoleSessionName: "saker-" and 16 hex digits (STS wants [\w+=,.@-]{2,64}). */
 static void aws_session_name(char *buf, size_t n)
 {
@@ -219,7 +198,7 @@ static sk_err aws_fetch_web_identity(aws_client *c, char *err, size_t errlen)
 		snprintf(err, errlen, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
 		return SK_EINVAL;
 	}
-	rc = aws_read_file(token_file, &token, err, errlen);
+	rc = spl_read_file(token_file, AWS_MAX_FILE, true, &token, err, errlen);
 	if (rc != SK_OK) {
 		goto cleanup;
 	}
@@ -281,7 +260,7 @@ static sk_err aws_fetch_container(aws_client *c, char *err, size_t errlen)
 		snprintf(url, sizeof(url), "%s%s", AWS_DEFAULT_CONTAINER_HOST, relative);
 	}
 	if (token_file != NULL) {
-		rc = aws_read_file(token_file, &file, err, errlen);
+		rc = spl_read_file(token_file, AWS_MAX_FILE, true, &file, err, errlen);
 		if (rc != SK_OK) {
 			goto cleanup;
 		}

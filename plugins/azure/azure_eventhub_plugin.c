@@ -43,28 +43,6 @@ static const char *az_env(const char *name)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-/* The client assertion of workload identity: the federated token file. */
-static sk_err az_read_file(const char *path, sk_strbuf *sb, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char buf[4096];
-	size_t n;
-
-	sk_strbuf_reset(sb);
-	if (f == NULL) {
-		snprintf(err, errlen, "AZURE_FEDERATED_TOKEN_FILE %s: cannot read", path);
-		return SK_ENOENT;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb->len + n <= AZ_MAX_FILE) {
-		sk_strbuf_append(sb, buf, n);
-	}
-	fclose(f);
-	while (sb->len > 0 && (sb->data[sb->len - 1] == '\n' || sb->data[sb->len - 1] == '\r')) {
-		sb->data[--sb->len] = '\0';
-	}
-	return sk_strbuf_failed(sb) ? SK_ENOMEM : SK_OK;
-}
-
 /* One token from the source, into o->bearer. */
 static sk_err az_fetch_token(az_out *o, char *err, size_t errlen)
 {
@@ -97,7 +75,7 @@ static sk_err az_fetch_token(az_out *o, char *err, size_t errlen)
 			sk_strbuf_puts(&body, "&client_secret=");
 			spl_uri_encode(&body, getenv("AZURE_CLIENT_SECRET"), false);
 		} else {
-			rc = az_read_file(getenv("AZURE_FEDERATED_TOKEN_FILE"), &file, err, errlen);
+			rc = spl_read_file(getenv("AZURE_FEDERATED_TOKEN_FILE"), AZ_MAX_FILE, true, &file, err, errlen);
 			if (rc != SK_OK) {
 				goto cleanup;
 			}

@@ -1,6 +1,7 @@
 #include "spl_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,4 +468,45 @@ void spl_bearer_free(spl_bearer *b)
 {
 	free(b->header);
 	memset(b, 0, sizeof(*b));
+}
+
+sk_err spl_read_file(const char *path, size_t max, bool trim, sk_strbuf *sb, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	char buf[4096];
+	ssize_t n;
+	sk_err rc = SK_OK;
+
+	sk_strbuf_reset(sb);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot read (%s)", path, strerror(errno));
+		return SK_ENOENT;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return SK_EINVAL;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (sb->len + (size_t)n > max) {
+			snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
+			rc = SK_ERANGE;
+			break;
+		}
+		sk_strbuf_append(sb, buf, (size_t)n);
+	}
+	if (rc == SK_OK && n < 0) {
+		snprintf(err, errlen, "%s: cannot read (%s)", path, strerror(errno));
+		rc = SK_EIO;
+	}
+	close(fd);
+	if (rc == SK_OK && sk_strbuf_failed(sb)) {
+		snprintf(err, errlen, "out of memory");
+		rc = SK_ENOMEM;
+	}
+	while (rc == SK_OK && trim && sb->len > 0 && (sb->data[sb->len - 1] == '\n' || sb->data[sb->len - 1] == '\r')) {
+		sb->data[--sb->len] = '\0';
+	}
+	return rc;
 }

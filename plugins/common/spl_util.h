@@ -143,4 +143,12 @@ void spl_bearer_expire(spl_bearer *b);
 /* Frees the token. */
 void spl_bearer_free(spl_bearer *b);
 
+/* Reads the regular file path (never a FIFO or device, which could block)
+ * of at most max bytes into sb (reset first), without the line ends it
+ * ends with when trim. On failure err names the file and what is wrong
+ * (SK_ENOENT unreadable, SK_EINVAL not a regular file, SK_ERANGE too
+ * large). For the secrets and configs cloud outputs read: tokens, keys,
+ * kubeconfigs. */
+sk_err spl_read_file(const char *path, size_t max, bool trim, sk_strbuf *sb, char *err, size_t errlen);
+
 #endif

@@ -1,7 +1,11 @@
 /* JSON escaping as Go writes it, Go's time text, UTF-8 counting, fields. */
 #include "spl_util.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "plugin_host.h"
 #include "sk_test.h"
@@ -131,6 +135,39 @@ SK_TEST(base64_decodes_what_it_encodes_and_refuses_the_rest)
 	}
 	sk_strbuf_free(&enc);
 	sk_strbuf_free(&dec);
+}
+
+SK_TEST(read_file_takes_regular_files_only)
+{
+	char dir[] = "/tmp/saker-readfile-XXXXXX", path[64], fifo[64], err[256];
+	sk_strbuf sb = SK_STRBUF_INIT;
+
+	SK_CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/token", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	FILE *f = fopen(path, "w");
+	SK_CHECK(f != NULL);
+	if (f != NULL) {
+		fputs("secret-token\r\n", f);
+		fclose(f);
+	}
+	SK_CHECK_INT(spl_read_file(path, 1024, true, &sb, err, sizeof(err)), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "secret-token");
+	SK_CHECK_INT(spl_read_file(path, 1024, false, &sb, err, sizeof(err)), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "secret-token\r\n");
+	SK_CHECK_INT(spl_read_file(path, 4, false, &sb, err, sizeof(err)), SK_ERANGE);
+	SK_CHECK_CONTAINS(err, "larger than 4 bytes");
+	/* a FIFO nobody writes to: refused at once, not waited on */
+	SK_CHECK(mkfifo(fifo, 0600) == 0);
+	SK_CHECK_INT(spl_read_file(fifo, 1024, false, &sb, err, sizeof(err)), SK_EINVAL);
+	SK_CHECK_CONTAINS(err, "not a regular file");
+	SK_CHECK_INT(spl_read_file(dir, 1024, false, &sb, err, sizeof(err)), SK_EINVAL);
+	SK_CHECK_INT(spl_read_file("/nonexistent/x", 1024, false, &sb, err, sizeof(err)), SK_ENOENT);
+	SK_CHECK_CONTAINS(err, "/nonexistent/x: cannot read");
+	unlink(path);
+	unlink(fifo);
+	rmdir(dir);
+	sk_strbuf_free(&sb);
 }
 
 SK_TEST_MAIN()

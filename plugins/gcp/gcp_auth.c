@@ -316,18 +316,11 @@ static sk_err gcp_read_key(const saker_plugin_host *host, gcp_service_account *s
 			goto cleanup;
 		}
 	} else if (file != NULL) {
-		FILE *f = fopen(file, "r");
-		char buf[4096];
-		size_t n;
-		if (f == NULL) {
-			snprintf(err, errlen, "GOOGLE_APPLICATION_CREDENTIALS %s: cannot read", file);
-			rc = SK_ENOENT;
+		rc = spl_read_file(file, GCP_MAX_KEY_FILE, false, &json, why, sizeof(why));
+		if (rc != SK_OK) {
+			snprintf(err, errlen, "GOOGLE_APPLICATION_CREDENTIALS %s", why);
 			goto cleanup;
 		}
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && json.len + n <= GCP_MAX_KEY_FILE) {
-			sk_strbuf_append(&json, buf, n);
-		}
-		fclose(f);
 	} else {
 		goto cleanup;
 	}

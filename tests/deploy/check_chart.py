@@ -93,7 +93,7 @@ class Checker:
                 continue
             if len(name) > 63 or not NAME_RE.match(name):
                 self.fail(f"{kind}/{name}: not a DNS-1123 label")
-            if not meta.get("namespace"):
+            if kind not in ("ClusterRole", "ClusterRoleBinding") and not meta.get("namespace"):
                 self.fail(f"{kind}/{name}: no metadata.namespace")
             if (kind, name) in seen:
                 self.fail(f"{kind}/{name}: defined twice")
@@ -142,11 +142,17 @@ class Checker:
         web, metrics = cfg.get("webserver") or {}, cfg.get("metrics") or {}
         return bool(web.get("enabled") and web.get("prometheus_metrics_enabled") and metrics.get("enabled"))
 
+    def policy_reports(self):
+        """Whether the sidekick writes PolicyReports (and needs API rights)."""
+        sk = self.values["sidekick"]
+        return bool(sk["enabled"] and (sk["config"].get("policyreport") or {}).get("enabled"))
+
     def expected_kinds(self):
         v, sk = self.values, self.values["sidekick"]
         engine_sm = self.engine_metrics() and v["serviceMonitor"]["create"]
         kinds = {"DaemonSet": True, "ConfigMap": True,
-                 "ServiceAccount": v["serviceAccount"]["create"],
+                 "ServiceAccount": v["serviceAccount"]["create"] or self.policy_reports(),
+                 "ClusterRole": self.policy_reports(), "ClusterRoleBinding": self.policy_reports(),
                  "Deployment": sk["enabled"], "Service": sk["enabled"] or self.engine_metrics(),
                  "Secret": sk["enabled"],
                  "ServiceMonitor": (sk["enabled"] and sk["serviceMonitor"]["enabled"]) or engine_sm,
@@ -414,6 +420,7 @@ class Checker:
         c = pod["containers"][0]
         if (c.get("securityContext") or {}).get("privileged"):
             self.fail("sidekick: privileged")
+        self.check_sidekick_rights(name, pod)
         refs = [e["secretRef"]["name"] for e in c.get("envFrom") or []]
         expect_refs = [name] + ([sk["config"]["existingSecret"]] if sk["config"]["existingSecret"] else [])
         if refs != expect_refs:
@@ -431,6 +438,28 @@ class Checker:
             self.fail("sidekick: persistence enabled but the spool is not on the claim")
         if sk["persistence"]["enabled"] and dep["spec"].get("strategy", {}).get("type") != "Recreate":
             self.fail("sidekick: a ReadWriteOnce spool needs strategy Recreate")
+
+    def check_sidekick_rights(self, name, pod):
+        """No API token unless policyreport is on; then exactly the rights
+        on the report CRDs, bound to the sidekick's own account."""
+        on = self.policy_reports()
+        if bool(pod.get("automountServiceAccountToken")) != on:
+            self.fail(f"sidekick: automountServiceAccountToken is {pod.get('automountServiceAccountToken')!r} "
+                      f"with policyreport {'on' if on else 'off'}")
+        if not on:
+            return
+        if pod.get("serviceAccountName") != name or self.one("ServiceAccount", name) is None:
+            self.fail(f"sidekick: not running as its own ServiceAccount {name}")
+        role, binding = self.one("ClusterRole", name), self.one("ClusterRoleBinding", name)
+        if role is None or binding is None:
+            return
+        want = [{"apiGroups": ["wgpolicyk8s.io"], "resources": ["policyreports", "clusterpolicyreports"],
+                 "verbs": ["get", "create", "patch", "update"]}]
+        if role.get("rules") != want:
+            self.fail(f"ClusterRole {name}: rules {role.get('rules')} != {want}")
+        subjects = [(s.get("kind"), s.get("name")) for s in binding.get("subjects") or []]
+        if binding.get("roleRef", {}).get("name") != name or subjects != [("ServiceAccount", name)]:
+            self.fail(f"ClusterRoleBinding {name}: does not bind {name} to its ClusterRole")
 
     def check_sidekick_file(self, name, dep):
         """sidekick.yaml must listen where the pod's ports and Services point

@@ -196,6 +196,22 @@ class BrokenRenderings(unittest.TestCase):
                       lambda cfg: cfg["webui"].update(listenaddress="127.0.0.1"))
         self.assert_caught("webui.listenaddress is '127.0.0.1'", mutate, everything=True)
 
+    def test_sidekick_token_without_policyreport(self):
+        def mutate(docs):
+            find(docs, "Deployment", "test-saker-sidekick")["spec"]["template"]["spec"][
+                "automountServiceAccountToken"] = True
+        self.assert_caught("automountServiceAccountToken is True with policyreport off", mutate)
+
+    def test_policyreport_role_too_wide(self):
+        def mutate(docs):
+            find(docs, "ClusterRole", "test-saker-sidekick")["rules"][0]["verbs"].append("delete")
+        self.assert_caught("ClusterRole test-saker-sidekick: rules", mutate, everything=True)
+
+    def test_policyreport_binding_elsewhere(self):
+        def mutate(docs):
+            find(docs, "ClusterRoleBinding", "test-saker-sidekick")["subjects"][0]["name"] = "default"
+        self.assert_caught("does not bind test-saker-sidekick", mutate, everything=True)
+
     def test_spool_not_on_volume(self):
         def mutate(docs):
             cm = find(docs, "ConfigMap", "test-saker-sidekick")

@@ -4,7 +4,9 @@
  * credentials read from it (JSON or STS XML) must have a key id and a
  * secret. It is also a Google or Entra ID answer and a service account key: an
  * accepted key has its three fields and an http(s) token_uri, an accepted
- * token is printable ASCII without spaces, an error message one line. Split into NUL-separated
+ * token is printable ASCII without spaces, an error message one line; an
+ * accepted kubeconfig names its server. A PolicyReport holding the alert's
+ * result must be strict JSON. Split into NUL-separated
  * strings it is a Lambda functionname (an accepted one gives a name of
  * [A-Za-z0-9_-]{1,64}) and an alert: the SQS, Kinesis and CloudWatch Logs
  * bodies must be strict valid-UTF-8 JSON (the SQS message the alert when
@@ -21,6 +23,8 @@
 #include "azure_eventhub.h"
 #include "gcp_auth.h"
 #include "gcp_payload.h"
+#include "k8s_client.h"
+#include "policyreport.h"
 #include "spl_util.h"
 
 #define NSTR 6
@@ -87,6 +91,12 @@ static void check_google(const uint8_t *data, size_t size)
 			}
 		}
 		free(token);
+	}
+	char server[256];
+	if (size < 65536 && k8s_kubeconfig_check((const char *)data, size, server, sizeof(server), err, sizeof(err)) ==
+				    SK_OK &&
+	    server[0] == '\0') {
+		abort(); /* an accepted kubeconfig has a server */
 	}
 	gcp_error_of((const char *)data, size, msg, sizeof(msg));
 	for (const char *c = msg; *c != '\0'; c++) {
@@ -190,6 +200,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (azure_eventhub_url(&b, s[0], s[2]) == SK_OK && strncmp(b.data, "http", 4) != 0) {
 		abort();
+	}
+	pr_result res;
+	char ns[128];
+	if (pr_result_new(&a, &res, ns, sizeof(ns)) == SK_OK) {
+		pr_report rep = {.name = "falco-policy-report-0"};
+		rep.namespace_ = ns[0] != '\0' ? ns : NULL;
+		if (pr_object(&b, &rep, rep.n, &res) == SK_OK) {
+			json_object_put(fz_parse_strict(&b));
+		}
+		free(res.json);
 	}
 	if (gcp_function_body(&b, &a) == SK_OK) {
 		json_object *o = fz_parse_strict(&b);
