@@ -302,7 +302,8 @@ static struct curl_slist *k8s_append(struct curl_slist *list, const char *line, 
 }
 
 sk_err k8s_request(k8s_client *c, const char *method, const char *path, const char *content_type,
-		   const char *body, size_t len, long *status, sk_strbuf *answer, char *err, size_t errlen)
+		   const char *const *extra, const char *body, size_t len, long *status, sk_strbuf *answer,
+		   char *err, size_t errlen)
 {
 	sk_strbuf url = SK_STRBUF_INIT, auth = SK_STRBUF_INIT, type = SK_STRBUF_INIT, token = SK_STRBUF_INIT;
 	struct curl_slist *headers = NULL;
@@ -324,6 +325,9 @@ sk_err k8s_request(k8s_client *c, const char *method, const char *path, const ch
 		headers = k8s_append(headers, sk_strbuf_str(&type), &oom);
 	}
 	headers = k8s_append(headers, "Accept: application/json", &oom);
+	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
+		headers = k8s_append(headers, extra[i], &oom);
+	}
 	sk_strbuf_printf(&url, "%s%s", c->server, path);
 	if (rc != SK_OK || oom || sk_strbuf_failed(&url) || sk_strbuf_failed(&auth) || sk_strbuf_failed(&type)) {
 		if (rc == SK_OK) {

@@ -31,11 +31,13 @@ sk_err k8s_client_new(const char *kubeconfig, int64_t timeout_ms, k8s_client **o
 /* The API server's URL. */
 const char *k8s_client_server(const k8s_client *c);
 
-/* One call: method on path (from "/apis/..."), body of content_type (NULL
- * for none). *status gets the HTTP status, answer the body (kept up to
- * 64 KiB). SK_EIO with the reason in err when no answer came. */
+/* One call: method on path (from "/api..."), body of content_type (NULL
+ * for none), more header lines ("Name: value", NULL-terminated; may be
+ * NULL). *status gets the HTTP status, answer the body (kept up to 64 KiB).
+ * SK_EIO with the reason in err when no answer came. */
 sk_err k8s_request(k8s_client *c, const char *method, const char *path, const char *content_type,
-		   const char *body, size_t len, long *status, sk_strbuf *answer, char *err, size_t errlen);
+		   const char *const *headers, const char *body, size_t len, long *status, sk_strbuf *answer,
+		   char *err, size_t errlen);
 
 /* Parses kubeconfig text (len bytes) as k8s_client_new() would, keeping
  * nothing but its server's URL (into server): the files it names are read,

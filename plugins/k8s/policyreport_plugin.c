@@ -143,7 +143,7 @@ static saker_send_result pr_send(void *state, const saker_alert *alert, char *er
 		snprintf(err, errlen, "out of memory");
 		goto cleanup;
 	}
-	if (k8s_request(o->k8s, "PATCH", sk_strbuf_str(&o->path), "application/apply-patch+yaml", o->body.data,
+	if (k8s_request(o->k8s, "PATCH", sk_strbuf_str(&o->path), "application/apply-patch+yaml", NULL, o->body.data,
 			o->body.len, &status, &o->answer, err, errlen) != SK_OK) {
 		goto cleanup; /* no answer: RETRY */
 	}

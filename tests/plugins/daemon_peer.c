@@ -143,3 +143,20 @@ bool dp_make_certs(const char *dir)
 	char *const argv[] = {"sh", "-c", script, NULL};
 	return dp_run_quietly(argv);
 }
+
+char *dp_slurp(const char *dir, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+	size_t n = f != NULL && buf != NULL ? fread(buf, 1, 65535, f) : 0;
+	if (f != NULL) {
+		fclose(f);
+	}
+	if (n == 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

@@ -40,4 +40,8 @@ bool dp_run_quietly(char *const argv[]);
  * for localhost and 127.0.0.1, client.crt/.key (P-256, valid one day). */
 bool dp_make_certs(const char *dir);
 
+/* The text of dir/name (at most 64 KiB, NUL-terminated, malloc'd), NULL
+ * when it cannot be read or is empty. */
+char *dp_slurp(const char *dir, const char *name);
+
 #endif

@@ -4,8 +4,10 @@
  * over the machine's, which stays untouched) maps those names to 127.0.0.1,
  * so the plugins' URLs are resolved and called as in a cluster. Each POSTs
  * the Falco alert as it is to its path with its headers (event-id is the
- * alert's uuid); a 503 is RETRY; kubeconfig mode, a kubeless function
- * without namespace and a bad port are refused at start. Needs root. */
+ * alert's uuid); a 503 is RETRY; a kubeless function without namespace,
+ * a bad port and an unreadable kubeconfig are refused at start. With a
+ * kubeconfig, each is called through an HTTPS API server stand-in's
+ * service proxy. Needs root. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -13,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "daemon_peer.h"
 #include "http_peer.h"
 #include "plugin_host.h"
 #include "post_check.h"
@@ -109,9 +113,10 @@ SK_TEST(functions_called_at_their_in_cluster_urls)
 	ph_unload(&p);
 
 	/* refused at start, with the key and the reason */
-	const char *const kubeconfig[] = {"functionname", "f", "kubeconfig", "~/.kube/config", NULL};
+	const char *const kubeconfig[] = {"functionname", "f", "kubeconfig", "/nonexistent/kubeconfig", NULL};
+	unsetenv("KUBERNETES_SERVICE_HOST");
 	SK_CHECK(!ph_open(&p, "openfaas", kubeconfig));
-	SK_CHECK_CONTAINS(p.err, "kubeconfig '~/.kube/config': calling the function through the Kubernetes API");
+	SK_CHECK_CONTAINS(p.err, "/nonexistent/kubeconfig: cannot read");
 	ph_unload(&p);
 	const char *const nonamespace[] = {"function", "f", NULL};
 	SK_CHECK(!ph_open(&p, "kubeless", nonamespace));
@@ -124,6 +129,89 @@ SK_TEST(functions_called_at_their_in_cluster_urls)
 
 	hp_stop(peer);
 	unlink(hosts);
+}
+
+static int run(const char *cmd)
+{
+	int rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* kubeconfig mode: each function called through an HTTPS API server
+ * stand-in's service proxy, as the kubeconfig's user. */
+SK_TEST(functions_called_through_the_api_server_proxy)
+{
+	char dir[] = "/tmp/saker-fn-k8s-XXXXXX", cmd[2048], kubeconfig[96], want[128];
+	hp_peer *api = NULL;
+	ph_plugin p = {0};
+	ph_alert a;
+
+	SK_CHECK(mkdtemp(dir) != NULL);
+	SK_CHECK(dp_make_certs(dir));
+	char *crt = dp_slurp(dir, "server.crt"), *key = dp_slurp(dir, "server.key");
+	if (crt == NULL || key == NULL || hp_start_tls(&api, 200, crt, key, NULL) != SK_OK) {
+		SK_CHECK(!"the TLS receiver");
+		free(crt);
+		free(key);
+		return;
+	}
+	free(crt);
+	free(key);
+	snprintf(kubeconfig, sizeof(kubeconfig), "%s/kubeconfig", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && printf 'current-context: c\\ncontexts:\\n- name: c\\n  context: {cluster: k, user: u}\\n"
+		 "clusters:\\n- name: k\\n  cluster:\\n    server: https://127.0.0.1:%d\\n    certificate-authority: "
+		 "%s/ca.crt\\nusers:\\n- name: u\\n  user: {token: fn-token}\\n' > kubeconfig",
+		 dir, hp_port(api), dir);
+	SK_CHECK_INT(run(cmd), 0);
+
+	static const struct {
+		const char *plugin;
+		const char *path;
+	} cases[] = {
+		{"openfaas", "/api/v1/namespaces/openfaas/services/gateway:8080/proxy/function/falco-hook.openfaas-fn"},
+		{"fission", "/api/v1/namespaces/fission/services/router:80/proxy/fission-function/falco-hook"},
+		{"kubeless", "/api/v1/namespaces/falco/services/falco-hook:8080/proxy/"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const cfg[] = {i == 0 ? "functionname" : "function", "falco-hook", "namespace", "falco",
+					   "kubeconfig", kubeconfig, NULL};
+		memset(&p, 0, sizeof(p));
+		SK_CHECK(ph_open(&p, cases[i].plugin, cfg));
+		ph_alert_make(&a, (int)i);
+		SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a.a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
+		ph_unload(&p);
+		if (hp_count(api) != i + 1) {
+			SK_CHECK(!"one call per function");
+			break;
+		}
+		const hp_request *r = hp_get(api, i);
+		SK_CHECK_STR(r->method, "POST");
+		SK_CHECK_STR(r->raw_url, cases[i].path);
+		SK_CHECK_STR(r->body, a.json);
+		SK_CHECK_CONTAINS(r->headers, "Authorization: Bearer fn-token\n");
+		SK_CHECK_CONTAINS(r->headers, "Content-Type: application/json\n");
+		snprintf(want, sizeof(want), "event-id: %s\n", a.uuid);
+		SK_CHECK_CONTAINS(r->headers, want);
+		if (i == 2) {
+			SK_CHECK_CONTAINS(r->headers, "event-type: falco\n");
+			SK_CHECK_CONTAINS(r->headers, "event-namespace: falco\n");
+		}
+	}
+	/* the proxy answering 503 (no endpoints yet): RETRY; 403: FAIL */
+	const char *const cfg[] = {"function", "f", "kubeconfig", kubeconfig, NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "fission", cfg));
+	ph_alert_make(&a, 9);
+	hp_set_reply(api, 503, 0);
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a.a) : SAKER_SEND_OK, SAKER_SEND_RETRY);
+	hp_set_reply(api, 403, 0);
+	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a.a) : SAKER_SEND_OK, SAKER_SEND_FAIL);
+	SK_CHECK_CONTAINS(p.err, "HTTP 403 from https://127.0.0.1:");
+	ph_unload(&p);
+	hp_stop(api);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)run(cmd);
 }
 
 SK_TEST_MAIN()

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon_peer.h"
 #include "http_peer.h"
 #include "plugin_host.h"
 #include "sk_test.h"
@@ -34,27 +35,11 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static char *slurp(const char *name)
-{
-	char path[160];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "r");
-	char *buf = calloc(1, 16384);
-	if (f == NULL || buf == NULL || fread(buf, 1, 16383, f) == 0) {
-		free(buf);
-		buf = NULL;
-	}
-	if (f != NULL) {
-		fclose(f);
-	}
-	return buf;
-}
-
 /* An API server stand-in on TLS (trusting client certs from the CA when
  * mtls) and a kubeconfig for it with user lines user_yaml. */
 static hp_peer *start_api(bool mtls, const char *user_yaml)
 {
-	char *crt = slurp("server.crt"), *key = slurp("server.key"), *ca = slurp("ca.crt"), cmd[2048];
+	char *crt = dp_slurp(dir, "server.crt"), *key = dp_slurp(dir, "server.key"), *ca = dp_slurp(dir, "ca.crt"), cmd[2048];
 	hp_peer *peer = NULL;
 
 	if (crt == NULL || key == NULL || ca == NULL || hp_start_tls(&peer, 200, crt, key, mtls ? ca : NULL) != SK_OK) {
@@ -172,7 +157,7 @@ SK_TEST(client_certificate_and_refused_kubeconfigs)
 	/* the client certificate as data, the API server checking it */
 	snprintf(cmd, sizeof(cmd), "cd %s && base64 -w0 client.crt > client.b64 && base64 -w0 client.key > key.b64", dir);
 	SK_CHECK_INT(run(cmd), 0);
-	char *crt64 = slurp("client.b64"), *key64 = slurp("key.b64");
+	char *crt64 = dp_slurp(dir, "client.b64"), *key64 = dp_slurp(dir, "key.b64");
 	SK_CHECK(crt64 != NULL && key64 != NULL);
 	snprintf(user, sizeof(user), "    client-certificate-data: %s\\n    client-key-data: %s\\n",
 		 crt64 != NULL ? crt64 : "", key64 != NULL ? key64 : "");
@@ -215,7 +200,7 @@ SK_TEST(client_certificate_and_refused_kubeconfigs)
  * process's own mount namespace holding the service account's files. */
 SK_TEST(in_a_pod_with_its_service_account)
 {
-	char *ca = slurp("ca.crt"), port[16];
+	char *ca = dp_slurp(dir, "ca.crt"), port[16];
 	ph_plugin p = {0};
 	ph_alert a;
 
@@ -277,19 +262,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && K='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes' && "
-		 "openssl req -x509 $K -keyout ca.key -out ca.crt -days 1 -subj /CN=saker-k8s-ca 2>/dev/null && "
-		 "printf 'subjectAltName=IP:127.0.0.1\\n' > server.ext && "
-		 "printf 'extendedKeyUsage=clientAuth\\n' > client.ext && "
-		 "openssl req $K -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null && "
-		 "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 "
-		 "-extfile server.ext -out server.crt 2>/dev/null && "
-		 "openssl req $K -keyout client.key -out client.csr -subj /CN=falco 2>/dev/null && "
-		 "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 "
-		 "-extfile client.ext -out client.crt 2>/dev/null",
-		 dir);
-	if (run(cmd) != 0) {
+	if (!dp_make_certs(dir)) {
 		fprintf(stderr, "openssl could not make the test certificates\n");
 		return 1;
 	}

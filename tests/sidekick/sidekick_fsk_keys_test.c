@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon_peer.h"
 #include "http_peer.h"
 #include "sidekick_harness.h"
 #include "sk_test.h"
@@ -32,44 +33,6 @@ static void sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 	nanosleep(&ts, NULL);
-}
-
-static char *slurp(const char *name)
-{
-	char path[128];
-	char *buf = calloc(1, 16384);
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmp, name);
-	f = fopen(path, "r");
-	if (f == NULL || buf == NULL || fread(buf, 1, 16383, f) == 0) {
-		free(buf);
-		buf = NULL;
-	}
-	if (f != NULL) {
-		fclose(f);
-	}
-	return buf;
-}
-
-/* A CA, a server cert for 127.0.0.1 and a client cert, named as
- * mutualtlsfilespath wants them (client.crt, client.key, ca.crt). */
-static bool make_certs(void)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && K='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes' && "
-		 "openssl req -x509 $K -keyout ca.key -out ca.crt -days 1 -subj /CN=sk-fsk-ca 2>/dev/null && "
-		 "printf 'subjectAltName=IP:127.0.0.1\\n' > server.ext && "
-		 "printf 'extendedKeyUsage=clientAuth\\n' > client.ext && "
-		 "openssl req $K -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null && "
-		 "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 "
-		 "-extfile server.ext -out server.crt 2>/dev/null && "
-		 "openssl req $K -keyout client.key -out client.csr -subj /CN=sk-fsk-client 2>/dev/null && "
-		 "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 "
-		 "-extfile client.ext -out client.crt 2>/dev/null",
-		 tmp);
-	return skt_run(cmd) == 0;
 }
 
 static void sidekick_stop(void)
@@ -186,7 +149,7 @@ static void expect_metrics_labels(void)
 
 	snprintf(cmd, sizeof(cmd), "curl -s -m 5 -o '%s/metrics.txt' http://127.0.0.1:%u/metrics", tmp, (unsigned)port);
 	SK_CHECK_INT(skt_run(cmd), 0);
-	text = slurp("metrics.txt");
+	text = dp_slurp(tmp, "metrics.txt");
 	SK_CHECK(text != NULL);
 	if (text != NULL) {
 		SK_CHECK_CONTAINS(text, "\nfalcosecurity_falcosidekick_falco_events_total{hostname=\"node-1\","
@@ -243,7 +206,7 @@ SK_TEST(fsk_templatedfields_and_output_format_exact_payload)
  * TLS receiver demanding a client certificate from our CA got it. */
 static void expect_mtls_delivery(const char *what, const char *head, const char *own, const char *const *env)
 {
-	char *crt = slurp("server.crt"), *key = slurp("server.key"), *ca = slurp("ca.crt");
+	char *crt = dp_slurp(tmp, "server.crt"), *key = dp_slurp(tmp, "server.key"), *ca = dp_slurp(tmp, "ca.crt");
 	char body[2048];
 	hp_peer *peer = NULL;
 
@@ -304,7 +267,7 @@ SK_TEST(fsk_global_mutual_tls_client_for_webhook)
 
 SK_TEST(fsk_global_tlsclient_cacertfile_trusts_the_server)
 {
-	char *crt = slurp("server.crt"), *key = slurp("server.key");
+	char *crt = dp_slurp(tmp, "server.crt"), *key = dp_slurp(tmp, "server.key");
 	char body[1024];
 	hp_peer *peer = NULL;
 
@@ -367,7 +330,7 @@ SK_TEST(fsk_keepalive_requests_start_clean)
 		 "> '%s/codes.txt'",
 		 big, (unsigned)port, bad, (unsigned)port, good, (unsigned)port, tmp);
 	SK_CHECK_INT(skt_run(cmd), 0);
-	char *codes = slurp("codes.txt");
+	char *codes = dp_slurp(tmp, "codes.txt");
 	SK_CHECK_STR(codes != NULL ? codes : "", "400 1\n400 0\n200 0\n");
 	free(codes);
 	snprintf(cmd, sizeof(cmd),
@@ -460,7 +423,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	if (!make_certs()) {
+	if (!dp_make_certs(tmp)) {
 		fprintf(stderr, "openssl failed making test certificates\n");
 		rc = 1;
 	} else {
