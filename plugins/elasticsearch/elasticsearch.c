@@ -119,3 +119,51 @@ bool es_bulk_failed(const char *answer, char *why, size_t whylen)
 	json_object_put(root);
 	return failed;
 }
+
+/* "name":{"type":"text","fields":{"keyword":{"type":"keyword","ignore_above":N}}} */
+static void es_text_keyword(sk_strbuf *sb, const char *name, int ignore_above)
+{
+	sk_strbuf_printf(sb, "\"%s\":{\"type\":\"text\",\"fields\":{\"keyword\":{\"type\":\"keyword\",\"ignore_above\":%d}}}",
+			 name, ignore_above);
+}
+
+sk_err es_template_body(sk_strbuf *sb, const es_config *cfg, int64_t shards, int64_t replicas)
+{
+	static const char *const texts[] = {"hostname", "priority", "rule", "source", "tags", "uuid"};
+
+	/* the index name has no character JSON would escape (es_index_ok) */
+	sk_strbuf_printf(sb, "{\"index_patterns\":[\"%s%s\"],\"template\":{\"settings\":{\"number_of_shards\":%lld,"
+			     "\"number_of_replicas\":%lld},\"mappings\":{\"dynamic_templates\":[{\"output_fields\":{"
+			     "\"path_match\":\"output_fields.*\",\"match_mapping_type\":\"string\",\"mapping\":{"
+			     "\"type\":\"text\",\"fields\":{\"keyword\":{\"type\":\"keyword\",\"ignore_above\":256}}}}}],"
+			     "\"properties\":{\"time\":{\"type\":\"date\"},\"@timestamp\":{\"type\":\"date\"},",
+			 cfg->index, cfg->suffix == ES_SUFFIX_NONE ? "" : "-*", (long long)shards, (long long)replicas);
+	es_text_keyword(sb, "output", 2048);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		sk_strbuf_putc(sb, ',');
+		es_text_keyword(sb, texts[i], 256);
+	}
+	sk_strbuf_puts(sb, "}}}}");
+	return sk_strbuf_failed(sb) ? SK_ENOMEM : SK_OK;
+}
+
+bool es_index_ok(const char *index)
+{
+	/* Elasticsearch's rules: lower case, none of \\ / * ? " < > | , # or
+	 * space, not starting with - _ +, not . or .. */
+	if (index[0] == '\0' || strlen(index) > 255 || strchr("-_+", index[0]) != NULL || strcmp(index, ".") == 0 ||
+	    strcmp(index, "..") == 0) {
+		return false;
+	}
+	for (const unsigned char *c = (const unsigned char *)index; *c != '\0'; c++) {
+		if (*c < 0x21 || *c >= 0x7f || (*c >= 'A' && *c <= 'Z') || strchr("\\/*?\"<>|,#:", *c) != NULL) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool es_template_exists(const char *answer)
+{
+	return strstr(answer, "resource_already_exists_exception") != NULL || strstr(answer, "already exists") != NULL;
+}

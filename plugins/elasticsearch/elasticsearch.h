@@ -6,6 +6,7 @@
 #define ELASTICSEARCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "saker/output_plugin.h"
@@ -47,5 +48,20 @@ sk_err es_bulk_body(sk_strbuf *sb, const es_config *cfg, const saker_alert *cons
 /* Whether a _bulk answer says an item failed ("errors": true); why gets
  * the first item's error type and reason. */
 bool es_bulk_failed(const char *answer, char *why, size_t whylen);
+
+/* Appends the index template createindextemplate puts at
+ * hostport/_index_template/<index>: for index-* (or the index itself with
+ * suffix none), number_of_shards and number_of_replicas, time and
+ * @timestamp as dates, the alert's text fields (and, by a dynamic
+ * template, every string of the flattened output_fields) as text with a
+ * keyword (the output line's up to 2048 characters, the others' 256). */
+sk_err es_template_body(sk_strbuf *sb, const es_config *cfg, int64_t shards, int64_t replicas);
+
+/* Whether index is a name Elasticsearch takes (lower-case ASCII, none of
+ * \\ / * ? " < > | , # : or spaces, not starting with - _ +). */
+bool es_index_ok(const char *index);
+
+/* Whether an answer to the template's creation says it exists already. */
+bool es_template_exists(const char *answer);
 
 #endif

@@ -14,6 +14,8 @@
 typedef struct es_state {
 	es_config cfg;
 	bool batching;
+	bool template_pending; /* createindextemplate, not done yet */
+	int64_t shards, replicas;
 	const saker_plugin_host *host;
 	spl_http *http;
 	sk_strbuf url, body;
@@ -53,9 +55,21 @@ static bool es_init(const saker_plugin_host *host, void **state, char *err, size
 	if (es_parse_suffix(suffix, &st->cfg.suffix) != SK_OK) {
 		snprintf(err, errlen, "suffix '%s': want daily, monthly, annually or none", suffix);
 		rc = SK_EINVAL;
-	} else if (st->cfg.index[0] == '\0' || strpbrk(st->cfg.index, "/?# ") != NULL) {
-		snprintf(err, errlen, "index '%s': want a plain index name", st->cfg.index);
+	} else if (!es_index_ok(st->cfg.index)) {
+		snprintf(err, errlen, "index '%s': not an Elasticsearch index name (lower case, none of \\/*?\"<>|,#: or "
+			 "spaces)", st->cfg.index);
 		rc = SK_EINVAL;
+	}
+	st->template_pending = host->config_bool(host->ctx, "createindextemplate", false);
+	st->shards = host->config_int(host->ctx, "numberofshards", 3);
+	st->replicas = host->config_int(host->ctx, "numberofreplicas", 3);
+	if (rc == SK_OK && st->template_pending) {
+		st->cfg.flatten = true; /* as Falcosidekick: the template maps flat names */
+		if (st->shards < 1 || st->shards > 1024 || st->replicas < 0 || st->replicas > 1024) {
+			snprintf(err, errlen, "numberofshards %lld / numberofreplicas %lld: want 1..1024 / 0..1024",
+				 (long long)st->shards, (long long)st->replicas);
+			rc = SK_EINVAL;
+		}
 	}
 	if (rc == SK_OK) {
 		es_url(&st->url, &st->cfg, time(NULL), st->batching);
@@ -74,10 +88,6 @@ static bool es_init(const saker_plugin_host *host, void **state, char *err, size
 	}
 	if (rc == SK_OK) {
 		spl_http_keep_answer(st->http);
-		if (host->config_bool(host->ctx, "createindextemplate", false)) {
-			host->log(host->ctx, SAKER_LOG_WARNING,
-				  "createindextemplate: not supported, create the index template in Elasticsearch");
-		}
 		if (host->config_bool(host->ctx, "enablecompression", false)) {
 			host->log(host->ctx, SAKER_LOG_WARNING, "enablecompression: not supported, bodies go uncompressed");
 		}
@@ -90,9 +100,46 @@ static bool es_init(const saker_plugin_host *host, void **state, char *err, size
 	return true;
 }
 
+/* createindextemplate: puts the index template before the first
+ * document (an existing template of that name is kept), so an
+ * Elasticsearch that is down at start only delays it. */
+static saker_send_result es_put_template(es_state *st, char *err, size_t errlen)
+{
+	saker_send_result res = SAKER_SEND_RETRY;
+
+	sk_strbuf_reset(&st->url);
+	spl_put_base_url(&st->url, st->cfg.hostport);
+	sk_strbuf_printf(&st->url, "/_index_template/%s?create=true", st->cfg.index);
+	sk_strbuf_reset(&st->body);
+	if (es_template_body(&st->body, &st->cfg, st->shards, st->replicas) != SK_OK || sk_strbuf_failed(&st->url) ||
+	    spl_http_set_url(st->http, sk_strbuf_str(&st->url)) != SK_OK || spl_http_set_method(st->http, "PUT") != SK_OK) {
+		snprintf(err, errlen, "out of memory");
+		return SAKER_SEND_RETRY;
+	}
+	res = spl_http_send(st->http, st->body.data, st->body.len, err, errlen);
+	spl_http_set_method(st->http, "POST");
+	if (res == SAKER_SEND_OK || (spl_http_last_status(st->http) == 400 &&
+				     es_template_exists(spl_http_last_answer(st->http)))) {
+		st->template_pending = false;
+		st->host->log(st->host->ctx, SAKER_LOG_INFO, "index template %s %s", st->cfg.index,
+			      res == SAKER_SEND_OK ? "created" : "exists already, kept");
+		return SAKER_SEND_OK;
+	}
+	char why[512];
+	snprintf(why, sizeof(why), "%s", err);
+	snprintf(err, errlen, "index template: %s", why);
+	return res;
+}
+
 /* Points the client at today's index (the date may have turned). */
 static saker_send_result es_target(es_state *st, bool bulk, char *err, size_t errlen)
 {
+	if (st->template_pending) {
+		saker_send_result res = es_put_template(st, err, errlen);
+		if (res != SAKER_SEND_OK) {
+			return res;
+		}
+	}
 	sk_strbuf_reset(&st->url);
 	es_url(&st->url, &st->cfg, time(NULL), bulk);
 	if (sk_strbuf_failed(&st->url) || spl_http_set_url(st->http, sk_strbuf_str(&st->url)) != SK_OK) {

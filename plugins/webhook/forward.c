@@ -14,7 +14,8 @@
  *   FORWARD_OPENOBSERVE  openobserve.hostport +
  *                        /api/<organizationname>/<streamname>/_multi;
  *                        username + password (basic auth)
- *   FORWARD_QUICKWIT     quickwit.hostport + /<apiendpoint>/<index>/ingest
+ *   FORWARD_QUICKWIT     quickwit.hostport + /<apiendpoint>/<index>/ingest;
+ *                        autocreateindex creates the index first
  *   FORWARD_GCPCLOUDRUN  gcp.cloudrun.endpoint; jwt as a bearer token
  *   FORWARD_WEBUI        webui.url + /api/v1/, the alert wrapped as
  *                        falcosidekick-ui wants it: {"event": <alert>,
@@ -23,6 +24,7 @@
  * customheaders, checkcert and mutual TLS come from spl_http as for every
  * HTTP output. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "saker/output_plugin.h"
@@ -186,16 +188,97 @@ static bool forward_auth(spl_post *post, const saker_plugin_host *host, char *er
 	return true;
 }
 #elif defined(FORWARD_QUICKWIT)
+/* autocreateindex: the index to create before the first alert */
+typedef struct quickwit_index {
+	bool pending;
+	sk_strbuf indexes_url; /* hostport/<apiendpoint>/indexes */
+	sk_strbuf ingest_url;
+	sk_strbuf config;      /* the index config, JSON */
+	const saker_plugin_host *host;
+} quickwit_index;
+
+static void quickwit_index_free(void *cfg)
+{
+	quickwit_index *q = cfg;
+	if (q != NULL) {
+		sk_strbuf_free(&q->indexes_url);
+		sk_strbuf_free(&q->ingest_url);
+		sk_strbuf_free(&q->config);
+		free(q);
+	}
+}
+
+/* Quickwit's index config for the Falco document: dynamic mode keeping the
+ * source, `time` the timestamp, the alert's fields fast, output_fields as
+ * JSON, the usual fields searched by default. */
+static void quickwit_index_config(sk_strbuf *sb, const char *index, const char *version)
+{
+	static const char *const fast_texts[] = {"uuid", "hostname", "priority", "source", "rule"};
+	sk_strbuf_puts(sb, "{\"version\":");
+	spl_json_go_string(sb, version);
+	sk_strbuf_puts(sb, ",\"index_id\":");
+	spl_json_go_string(sb, index);
+	sk_strbuf_puts(sb, ",\"doc_mapping\":{\"mode\":\"dynamic\",\"store_source\":true,\"timestamp_field\":\"time\","
+			   "\"dynamic_mapping\":{\"indexed\":true,\"stored\":true,\"fast\":true,\"expand_dots\":true,"
+			   "\"tokenizer\":\"raw\",\"record\":\"basic\"},\"field_mappings\":["
+			   "{\"name\":\"time\",\"type\":\"datetime\",\"fast\":true}");
+	for (size_t i = 0; i < sizeof(fast_texts) / sizeof(fast_texts[0]); i++) {
+		sk_strbuf_printf(sb, ",{\"name\":\"%s\",\"type\":\"text\",\"fast\":true}", fast_texts[i]);
+	}
+	sk_strbuf_puts(sb, ",{\"name\":\"output\",\"type\":\"text\"},{\"name\":\"tags\",\"type\":\"array<text>\","
+			   "\"fast\":true},{\"name\":\"output_fields\",\"type\":\"json\",\"fast\":true}]},"
+			   "\"search_settings\":{\"default_search_fields\":[\"rule\",\"source\",\"output\",\"priority\","
+			   "\"hostname\",\"tags\"]}}");
+}
+
 static bool forward_auth(spl_post *post, const saker_plugin_host *host, char *err, size_t errlen)
 {
-	(void)post;
-	(void)err;
-	(void)errlen;
-	/* creating the index needs its mapping sent first; not done */
-	if (host->config_bool(host->ctx, "autocreateindex", false)) {
-		host->log(host->ctx, SAKER_LOG_WARNING, "autocreateindex is not supported: create the index first");
+	quickwit_index *q = post->cfg;
+	if (q == NULL || !host->config_bool(host->ctx, "autocreateindex", false)) {
+		return true;
+	}
+	q->pending = true;
+	q->host = host;
+	spl_put_base_url(&q->indexes_url, host->config_string(host->ctx, FORWARD_URL_KEY, ""));
+	put_segment(&q->indexes_url, host->config_string(host->ctx, "apiendpoint", "/api/v1"));
+	sk_strbuf_puts(&q->indexes_url, "/indexes");
+	quickwit_index_config(&q->config, host->config_string(host->ctx, "index", "falco"),
+			      host->config_string(host->ctx, "version", "0.7"));
+	if (sk_strbuf_failed(&q->indexes_url) || sk_strbuf_failed(&q->config)) {
+		snprintf(err, errlen, "out of memory");
+		return false;
 	}
 	return true;
+}
+
+/* Creates the index before the first alert (one that exists already is
+ * kept: Quickwit answers 400), then sends as the other outputs do. */
+static saker_send_result quickwit_send(void *state, const saker_alert *alert, char *err, size_t errlen)
+{
+	spl_post *post = state;
+	quickwit_index *q = post->cfg;
+
+	if (q != NULL && q->pending) {
+		if (spl_http_set_url(post->http, sk_strbuf_str(&q->indexes_url)) != SK_OK) {
+			snprintf(err, errlen, "out of memory");
+			return SAKER_SEND_RETRY;
+		}
+		saker_send_result res = spl_http_send(post->http, q->config.data, q->config.len, err, errlen);
+		long status = spl_http_last_status(post->http);
+		if (spl_http_set_url(post->http, sk_strbuf_str(&q->ingest_url)) != SK_OK) {
+			snprintf(err, errlen, "out of memory");
+			return SAKER_SEND_RETRY;
+		}
+		if (res != SAKER_SEND_OK && status != 400) {
+			char why[512];
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "autocreateindex: %s", why);
+			return res;
+		}
+		q->pending = false;
+		q->host->log(q->host->ctx, SAKER_LOG_INFO, "index %s", res == SAKER_SEND_OK ? "created" : "exists, kept");
+	}
+	return spl_post_send(state, alert, err, errlen);
 }
 #elif defined(FORWARD_GCPCLOUDRUN)
 static bool forward_auth(spl_post *post, const saker_plugin_host *host, char *err, size_t errlen)
@@ -236,7 +319,18 @@ static bool forward_init(const saker_plugin_host *host, void **state, char *err,
 		sk_strbuf_free(&url);
 		return false;
 	}
+#if defined(FORWARD_QUICKWIT)
+	quickwit_index *q = calloc(1, sizeof(*q));
+	if (q == NULL) {
+		snprintf(err, errlen, "out of memory");
+		sk_strbuf_free(&url);
+		return false;
+	}
+	sk_strbuf_puts(&q->ingest_url, sk_strbuf_str(&url));
+	sk_err rc = spl_post_new(host, sk_strbuf_str(&url), forward_build, q, quickwit_index_free, &post, err, errlen);
+#else
 	sk_err rc = spl_post_new(host, sk_strbuf_str(&url), forward_build, NULL, NULL, &post, err, errlen);
+#endif
 	sk_strbuf_free(&url);
 	if (rc != SK_OK) {
 		return false;
@@ -256,7 +350,11 @@ static const saker_output_plugin forward_plugin = {
 	.required_key = FORWARD_URL_KEY,
 	.max_batch = 1,
 	.init = forward_init,
+#if defined(FORWARD_QUICKWIT)
+	.send = quickwit_send,
+#else
 	.send = spl_post_send,
+#endif
 	.send_batch = NULL,
 	.close = spl_post_close,
 };

@@ -296,6 +296,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sk_strbuf_reset(&sb);
 	es_config ecfg = {"http://es:9200", "falco", "_doc", "", ES_SUFFIX_DAILY, true};
+	es_config template_cfg = {"http://es:9200", s[5], "_doc", "", (es_suffix)(size % 4), true};
+	if (es_index_ok(s[5])) {
+		sk_strbuf_reset(&sb);
+		if (es_template_body(&sb, &template_cfg, 3, 1) == SK_OK) {
+			json_object_put(fz_parse_strict(&sb));
+		}
+	}
 	(void)es_document(&sb, &ecfg, &a);
 	char why[256];
 	(void)es_bulk_failed(s[1], why, sizeof(why));

@@ -1,7 +1,9 @@
 /* elasticsearch plugin against a real HTTP receiver on loopback: _bulk
  * batches (Falcosidekick's default) with basic auth, an answer reporting a
  * failed item failing the batch, single documents with a pipeline and an
- * API key, the dated index name, and bad settings. */
+ * API key, the dated index name, the index template (createindextemplate),
+ * and bad settings. */
+#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -93,6 +95,84 @@ SK_TEST(single_documents_into_the_dated_index)
 	hp_stop(peer);
 }
 
+/* createindextemplate: the template goes first, once; one that exists is
+ * kept; field names are flattened as the template maps them. */
+SK_TEST(index_template_put_before_the_first_document)
+{
+	ph_plugin p = {0};
+	ph_alert a;
+	hp_peer *peer = NULL;
+	char hostport[64];
+
+	SK_CHECK_INT(hp_start(&peer, 200, 0), SK_OK);
+	if (peer == NULL) {
+		return;
+	}
+	hp_set_reply_body(peer, ok_answer);
+	snprintf(hostport, sizeof(hostport), "http://127.0.0.1:%d/", hp_port(peer));
+	const char *const config[] = {"hostport", hostport, "createindextemplate", "true", "numberofshards", "1",
+				      "numberofreplicas", "0", NULL};
+	SK_CHECK(ph_open(&p, "elasticsearch", config));
+	ph_alert_make(&a, 0);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK_INT(hp_count(peer), 3); /* the template once, then two _bulk */
+	if (hp_count(peer) == 3) {
+		const hp_request *t = hp_get(peer, 0);
+		SK_CHECK_STR(t->method, "PUT");
+		SK_CHECK_STR(t->raw_url, "/_index_template/falco?create=true");
+		json_object *o = json_tokener_parse(t->body), *v = NULL, *settings = NULL;
+		SK_CHECK(o != NULL && json_object_object_get_ex(o, "index_patterns", &v) &&
+			 strcmp(json_object_get_string(json_object_array_get_idx(v, 0)), "falco-*") == 0);
+		SK_CHECK(o != NULL && json_object_object_get_ex(o, "template", &v) &&
+			 json_object_object_get_ex(v, "settings", &settings));
+		SK_CHECK_CONTAINS(t->body, "\"number_of_shards\":1,\"number_of_replicas\":0");
+		SK_CHECK_CONTAINS(t->body, "\"time\":{\"type\":\"date\"}");
+		SK_CHECK_CONTAINS(t->body, "\"path_match\":\"output_fields.*\"");
+		json_object_put(o);
+		SK_CHECK_STR(hp_get(peer, 1)->method, "POST");
+		SK_CHECK(strncmp(hp_get(peer, 1)->url, "/falco-", 7) == 0); /* the pattern's index */
+		SK_CHECK_CONTAINS(hp_get(peer, 1)->url, "/_bulk");
+		SK_CHECK_CONTAINS(hp_get(peer, 1)->body, "\"container_id\":\"abc123\""); /* flattened */
+	}
+	ph_unload(&p);
+
+	/* a template of that name already there: kept, documents go on */
+	hp_stop(peer);
+	peer = NULL;
+	SK_CHECK_INT(hp_start(&peer, 200, 0), SK_OK);
+	if (peer == NULL) {
+		return;
+	}
+	hp_route(peer, "/_index_template/", 400,
+		 "{\"error\":{\"type\":\"resource_already_exists_exception\",\"reason\":\"index template [falco] "
+		 "already exists\"},\"status\":400}");
+	hp_set_reply_body(peer, ok_answer);
+	snprintf(hostport, sizeof(hostport), "http://127.0.0.1:%d", hp_port(peer));
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "elasticsearch", config));
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK_INT(hp_count(peer), 2);
+	ph_unload(&p);
+
+	/* refused for another reason: the documents wait */
+	hp_stop(peer);
+	peer = NULL;
+	SK_CHECK_INT(hp_start(&peer, 200, 0), SK_OK);
+	if (peer == NULL) {
+		return;
+	}
+	hp_route(peer, "/_index_template/", 503, "{\"error\":\"unavailable\"}");
+	snprintf(hostport, sizeof(hostport), "http://127.0.0.1:%d", hp_port(peer));
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "elasticsearch", config));
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_RETRY);
+	SK_CHECK_CONTAINS(p.err, "index template: HTTP 503");
+	SK_CHECK_INT(hp_count(peer), 1);
+	ph_unload(&p);
+	hp_stop(peer);
+}
+
 SK_TEST(bad_settings_stop_init)
 {
 	static const char *const bad[][4] = {
@@ -101,7 +181,7 @@ SK_TEST(bad_settings_stop_init)
 		{"hostport", "ftp://127.0.0.1:9", "index", "falco"},
 	};
 	static const char *const why[] = {"suffix 'weekly': want daily, monthly, annually or none",
-					  "index 'a/b': want a plain index name", "want http:// or https://"};
+					  "index 'a/b': not an Elasticsearch index name", "want http:// or https://"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ph_plugin p = {0};
 		const char *const config[] = {bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL};

@@ -97,8 +97,7 @@ SK_TEST(search_backends_build_their_paths)
 		SK_CHECK_STR(r->url, "/api/default/falco/_multi");
 	}
 	/* Falcosidekick's default apiendpoint "/api/v1" does not double the slash */
-	const char *const qw[] = {"hostport", url, "customheaders.Authorization", "Bearer q", "autocreateindex", "true",
-				  NULL};
+	const char *const qw[] = {"hostport", url, "customheaders.Authorization", "Bearer q", NULL};
 	r = post_one(peer, "quickwit", qw, &a);
 	if (r != NULL) {
 		SK_CHECK_STR(r->url, "/api/v1/falco/ingest");
@@ -118,6 +117,74 @@ SK_TEST(search_backends_build_their_paths)
 	if (r != NULL) {
 		SK_CHECK(strstr(r->headers, "Authorization") == NULL);
 	}
+	hp_stop(peer);
+}
+
+/* quickwit's autocreateindex: the index config first, once; an index that
+ * exists (400) is kept; a Quickwit that is down holds the alert back. */
+SK_TEST(quickwit_creates_its_index_first)
+{
+	char url[128];
+	hp_peer *peer = hp_start_url(200, 0, "", url, sizeof(url));
+	ph_plugin p = {0};
+	ph_alert a;
+
+	SK_CHECK(peer != NULL);
+	if (peer == NULL) {
+		return;
+	}
+	const char *const cfg[] = {"hostport", url, "index", "falco-lab", "autocreateindex", "true", "version", "0.8",
+				   NULL};
+	SK_CHECK(ph_open(&p, "quickwit", cfg));
+	ph_alert_make(&a, 0);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK_INT(hp_count(peer), 3);
+	if (hp_count(peer) == 3) {
+		const hp_request *r = hp_get(peer, 0);
+		SK_CHECK_STR(r->raw_url, "/api/v1/indexes");
+		json_object *o = json_tokener_parse(r->body), *v = NULL, *dm = NULL;
+		SK_CHECK(o != NULL && json_object_object_get_ex(o, "index_id", &v) &&
+			 strcmp(json_object_get_string(v), "falco-lab") == 0);
+		SK_CHECK(o != NULL && json_object_object_get_ex(o, "version", &v) &&
+			 strcmp(json_object_get_string(v), "0.8") == 0);
+		SK_CHECK(o != NULL && json_object_object_get_ex(o, "doc_mapping", &dm) &&
+			 json_object_object_get_ex(dm, "timestamp_field", &v) && strcmp(json_object_get_string(v), "time") == 0);
+		json_object_put(o);
+		SK_CHECK_STR(hp_get(peer, 1)->raw_url, "/api/v1/falco-lab/ingest");
+		SK_CHECK_STR(hp_get(peer, 1)->body, a.json);
+		SK_CHECK_STR(hp_get(peer, 2)->raw_url, "/api/v1/falco-lab/ingest");
+	}
+	ph_unload(&p);
+	hp_stop(peer);
+
+	/* the index exists: Quickwit says 400, the alert goes on */
+	peer = hp_start_url(200, 0, "", url, sizeof(url));
+	SK_CHECK(peer != NULL);
+	if (peer == NULL) {
+		return;
+	}
+	hp_route(peer, "/api/v1/indexes", 400, "{\"message\":\"index `falco` already exists\"}");
+	const char *const again[] = {"hostport", url, "autocreateindex", "true", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "quickwit", again));
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK_INT(hp_count(peer), 2);
+	ph_unload(&p);
+	hp_stop(peer);
+
+	peer = hp_start_url(200, 0, "", url, sizeof(url));
+	SK_CHECK(peer != NULL);
+	if (peer == NULL) {
+		return;
+	}
+	hp_route(peer, "/api/v1/indexes", 503, "starting");
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "quickwit", again));
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_RETRY);
+	SK_CHECK_CONTAINS(p.err, "autocreateindex: HTTP 503");
+	SK_CHECK_INT(hp_count(peer), 1);
+	ph_unload(&p);
 	hp_stop(peer);
 }
 
