@@ -3,10 +3,12 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "spl_util.h"
 
@@ -27,6 +29,8 @@ struct spl_http {
 	size_t answer_len;
 	char head[SPL_HTTP_ERROR_BODY + 1]; /* the answer's first bytes, for error messages */
 	size_t head_len;
+	bool gzip;	/* spl_http_set_gzip() */
+	sk_strbuf gz; /* the compressed body */
 };
 
 static sk_err spl_http_append_line(spl_http *h, const char *line);
@@ -346,9 +350,62 @@ sk_err spl_http_set_aws_sigv4(spl_http *h, const char *provider, const char *key
 	return spl_http_drop_header(h, "Expect");
 }
 
+sk_err spl_http_set_gzip(spl_http *h, bool on)
+{
+	h->gzip = on;
+	return on ? spl_http_add_header(h, "Content-Encoding", "gzip") : spl_http_drop_header(h, "Content-Encoding");
+}
+
+/* body (len bytes) as a gzip member into out. */
+static sk_err spl_http_deflate(const char *body, size_t len, sk_strbuf *out)
+{
+	z_stream z;
+	int zr;
+
+	memset(&z, 0, sizeof(z));
+	sk_strbuf_reset(out);
+	/* 15 + 16: a gzip header and trailer around the deflate stream */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		return SK_ENOMEM;
+	}
+	uLong bound = deflateBound(&z, (uLong)len);
+	if (len > UINT32_MAX || bound > UINT32_MAX) {
+		deflateEnd(&z);
+		return SK_ERANGE;
+	}
+	char *buf = malloc(bound);
+	if (buf == NULL) {
+		deflateEnd(&z);
+		return SK_ENOMEM;
+	}
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)buf;
+	z.avail_out = (uInt)bound;
+	zr = deflate(&z, Z_FINISH);
+	if (zr == Z_STREAM_END) {
+		sk_strbuf_append(out, buf, z.total_out);
+	}
+	free(buf);
+	deflateEnd(&z);
+	if (zr != Z_STREAM_END) {
+		return SK_EINTERNAL;
+	}
+	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+}
+
 saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char *err, size_t errlen)
 {
 	CURLcode cc;
+
+	if (h->gzip) {
+		if (spl_http_deflate(body, len, &h->gz) != SK_OK) {
+			snprintf(err, errlen, "gzip: out of memory");
+			return SAKER_SEND_RETRY;
+		}
+		body = h->gz.data;
+		len = h->gz.len;
+	}
 
 	h->last_status = 0;
 	h->curl_err[0] = '\0';
@@ -480,6 +537,7 @@ void spl_http_free(spl_http *h)
 		curl_easy_cleanup(h->curl);
 	}
 	curl_slist_free_all(h->headers);
+	sk_strbuf_free(&h->gz);
 	free(h->url);
 	free(h->shown_url);
 	free(h->answer);

@@ -8,6 +8,7 @@
 #ifndef SPL_HTTP_H
 #define SPL_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "saker/output_plugin.h"
@@ -71,6 +72,10 @@ sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *passwo
  * credentials (a session token goes in an x-amz-security-token header).
  * Strings are copied; call again when the credentials change. */
 sk_err spl_http_set_aws_sigv4(spl_http *h, const char *provider, const char *key_id, const char *secret);
+
+/* Sends every body gzip-compressed, with Content-Encoding: gzip (an
+ * output's enablecompression). */
+sk_err spl_http_set_gzip(spl_http *h, bool on);
 
 /* Sends body (len bytes) in one request on the kept-alive connection and
  * returns how it went; on RETRY/FAIL err holds the reason. */

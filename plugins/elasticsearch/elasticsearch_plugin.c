@@ -89,7 +89,7 @@ static bool es_init(const saker_plugin_host *host, void **state, char *err, size
 	if (rc == SK_OK) {
 		spl_http_keep_answer(st->http);
 		if (host->config_bool(host->ctx, "enablecompression", false)) {
-			host->log(host->ctx, SAKER_LOG_WARNING, "enablecompression: not supported, bodies go uncompressed");
+			rc = spl_http_set_gzip(st->http, true);
 		}
 	}
 	if (rc != SK_OK) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #include "http_peer.h"
 #include "plugin_host.h"
@@ -170,6 +171,45 @@ SK_TEST(index_template_put_before_the_first_document)
 	SK_CHECK_CONTAINS(p.err, "index template: HTTP 503");
 	SK_CHECK_INT(hp_count(peer), 1);
 	ph_unload(&p);
+	hp_stop(peer);
+}
+
+/* enablecompression: the body gzip-compressed, Content-Encoding: gzip */
+SK_TEST(compressed_bodies)
+{
+	ph_plugin p = {0};
+	ph_alert a;
+	hp_peer *peer = NULL;
+	char hostport[64], out[8192], want[4096];
+
+	SK_CHECK_INT(hp_start(&peer, 200, 0), SK_OK);
+	if (peer == NULL) {
+		return;
+	}
+	hp_set_reply_body(peer, ok_answer);
+	snprintf(hostport, sizeof(hostport), "http://127.0.0.1:%d", hp_port(peer));
+	const char *const config[] = {"hostport", hostport, "enablecompression", "true", NULL};
+	SK_CHECK(ph_open(&p, "elasticsearch", config));
+	ph_alert_make(&a, 0);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	ph_unload(&p);
+	SK_CHECK_INT(hp_count(peer), 1);
+	if (hp_count(peer) == 1) {
+		const hp_request *r = hp_get(peer, 0);
+		SK_CHECK_CONTAINS(r->headers, "Content-Encoding: gzip\n");
+		z_stream z = {0};
+		SK_CHECK(inflateInit2(&z, 15 + 16) == Z_OK);
+		z.next_in = (Bytef *)r->body;
+		z.avail_in = (uInt)r->body_len;
+		z.next_out = (Bytef *)out;
+		z.avail_out = sizeof(out) - 1;
+		SK_CHECK_INT(inflate(&z, Z_FINISH), Z_STREAM_END);
+		out[z.total_out] = '\0';
+		inflateEnd(&z);
+		snprintf(want, sizeof(want), "{\"create\":{}}\n%s\n", a.json);
+		SK_CHECK_STR(out, want);
+		SK_CHECK(r->body_len < strlen(want));
+	}
 	hp_stop(peer);
 }
 
