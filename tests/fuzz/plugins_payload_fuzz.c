@@ -14,8 +14,8 @@
  * alert text never adds one); the statsd datagram must be three lines. The
  * timescaledb INSERT must be quoted identifiers and $N placeholders only,
  * one per value, whatever the table and field names (no name reaches the
- * statement unquoted). The OTLP traces and logs requests must be strict
- * JSON too. */
+ * statement unquoted). The OTLP traces and logs requests and the
+ * Spyderbat record must be strict JSON too. */
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,6 +41,7 @@
 #include "loki.h"
 #include "slack.h"
 #include "spl_summary.h"
+#include "spyderbat.h"
 #include "smtp.h"
 #include "statsd.h"
 #include "timescaledb.h"
@@ -423,6 +424,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	tsdb_row_free(&row);
 	sk_strbuf_free(&qcfg.table); /* the columns are extra's */
+	char sb_err[256];
+	if (sb_record(&sb, &a, (int64_t)size * 1000003, sb_err, sizeof(sb_err)) == SK_OK) {
+		if (sb.len == 0 || sb.data[sb.len - 1] != '\n') {
+			abort(); /* one line */
+		}
+		sb.len--;
+		json_object_put(fz_parse_strict(&sb));
+	}
+	(void)sb_has_source(s[1], strlen(s[1]), s[2]);
 	otlp_config ocfg = {s[2], s[3], (int64_t)(size % 5000)};
 	if (otlp_traces_body(&sb, &ocfg, one, 1) == SK_OK) {
 		json_object_put(fz_parse_strict(&sb));
