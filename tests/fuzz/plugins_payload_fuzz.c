@@ -41,6 +41,7 @@
 #include "loki.h"
 #include "slack.h"
 #include "spl_summary.h"
+#include "splunk.h"
 #include "spyderbat.h"
 #include "smtp.h"
 #include "statsd.h"
@@ -424,6 +425,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	tsdb_row_free(&row);
 	sk_strbuf_free(&qcfg.table); /* the columns are extra's */
+	/* a Splunk batch: the events one after the other, each valid JSON
+	 * (the alert JSON is the sidekick's; here only when s[1] is JSON) */
+	json_tokener *tk = json_tokener_new();
+	json_tokener_set_flags(tk, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_object *probe = json_tokener_parse_ex(tk, s[1], (int)strlen(s[1]));
+	bool whole = probe != NULL && json_tokener_get_parse_end(tk) == strlen(s[1]);
+	json_tokener_free(tk);
+	if (whole && json_object_is_type(probe, json_type_object) && strchr(s[1], '\n') == NULL &&
+	    splunk_body(&sb, one, 1) == SK_OK) {
+		if (sb.len == 0 || sb.data[sb.len - 1] != '\n') {
+			abort();
+		}
+		sb.len--;
+		json_object_put(fz_parse_strict(&sb));
+	}
+	json_object_put(probe);
 	char sb_err[256];
 	if (sb_record(&sb, &a, (int64_t)size * 1000003, sb_err, sizeof(sb_err)) == SK_OK) {
 		if (sb.len == 0 || sb.data[sb.len - 1] != '\n') {
