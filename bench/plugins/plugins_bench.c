@@ -6,8 +6,9 @@
  *   kafka    send_batch(256)      vs send (acknowledged one by one)
  *   file     send                 vs raw write() of the same line
  *   aws.sqs  send (SigV4-signed)  vs webhook send (unsigned), same peer
+ *   splunk, otlp.traces  send_batch vs send (1 per request), same peer
  * Each pair alternates 5 times and reports the best of each side.
- * Usage: plugins_bench [seconds per pair, default 2] [http|redis|kafka|file|aws: that one only] */
+ * Usage: plugins_bench [seconds per pair, default 2] [http|redis|kafka|file|aws|batch: that one only] */
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
@@ -175,6 +176,33 @@ static void bench_aws(void)
 	hp_stop(peer);
 }
 
+/* The batched HTTP outputs added for Falcosidekick parity: one request per
+ * batch against one per alert, on the same kept-alive peer. */
+static void bench_batches(void)
+{
+	char url[128], hec[160];
+	hp_peer *peer = hp_start_url(200, 0, "", url, sizeof(url));
+	ph_plugin p = {0};
+
+	if (peer == NULL) {
+		return;
+	}
+	snprintf(hec, sizeof(hec), "%s/services/collector/event", url);
+	const char *const splunk[] = {"host", hec, "token", "t", NULL};
+	const char *const otlp[] = {"endpoint", url, NULL};
+	if (open_plugin(&p, "splunk", splunk)) {
+		compare("splunk", (side){"send_batch(256)", plugin_op, &p, BATCH_MAX},
+			(side){"send (1 per request)", plugin_op, &p, 1});
+	}
+	ph_unload(&p);
+	if (open_plugin(&p, "otlp.traces", otlp)) {
+		compare("otlp", (side){"send_batch(100)", plugin_op, &p, 100},
+			(side){"send (1 per request)", plugin_op, &p, 1});
+	}
+	ph_unload(&p);
+	hp_stop(peer);
+}
+
 static bool hiredis_op(void *ctx, size_t n)
 {
 	redisReply *r = redisCommand(ctx, "RPUSH raw %b", batch[0]->json, batch[0]->json_len);
@@ -282,7 +310,7 @@ int main(int argc, char **argv)
 	if (argc > 1) {
 		seconds = atof(argv[1]);
 		if (seconds <= 0 || seconds > 60) {
-			fprintf(stderr, "usage: %s [seconds per pair, 0..60] [http|redis|kafka|file|aws]\n", argv[0]);
+			fprintf(stderr, "usage: %s [seconds per pair, 0..60] [http|redis|kafka|file|aws|batch]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -296,7 +324,7 @@ int main(int argc, char **argv)
 		const char *name;
 		void (*fn)(void);
 	} benches[] = {{"http", bench_http}, {"redis", bench_redis}, {"kafka", bench_kafka}, {"file", bench_file},
-		       {"aws", bench_aws}};
+		       {"aws", bench_aws}, {"batch", bench_batches}};
 	for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
 		if (argc <= 2 || strcmp(argv[2], benches[i].name) == 0) {
 			benches[i].fn();

@@ -19,6 +19,7 @@
 #include "spl_util.h"
 
 #define PR_MAX_NAMESPACES 4096
+#define PR_MAX_NAMESPACES_TEXT "4096"
 
 typedef struct pr_out {
 	k8s_client *k8s;
@@ -135,7 +136,11 @@ static saker_send_result pr_send(void *state, const saker_alert *alert, char *er
 	}
 	pr_report *r = pr_find(o, ns);
 	if (r == NULL) {
-		snprintf(err, errlen, "namespace %s: out of memory or more than %d namespaces", ns, PR_MAX_NAMESPACES);
+		/* more namespaces than kept is not going to heal; memory might */
+		bool full = o->nreports >= PR_MAX_NAMESPACES;
+		snprintf(err, errlen, "namespace %s: %s", ns,
+			 full ? "more namespaces than the " PR_MAX_NAMESPACES_TEXT " reports kept" : "out of memory");
+		res = full ? SAKER_SEND_FAIL : SAKER_SEND_RETRY;
 		goto cleanup;
 	}
 	size_t drop = pr_drop_index(r, (size_t)o->max_events, o->by_priority);
