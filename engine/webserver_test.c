@@ -16,7 +16,9 @@
  *    PEM (ssl_enabled, ssl_certificate), and a port in use or a missing
  *    certificate stop the start with status 2.
  * 4. SIGUSR1 after a log rotation: file_output and program_output kept
- *    open (keep_alive) are reopened, the next alerts go to the new file. */
+ *    open (keep_alive) are reopened, the next alerts go to the new file.
+ * 5. SIGHUP after static_fields changed in the config file: the next
+ *    alerts carry the new value. */
 #define _GNU_SOURCE
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -674,6 +676,49 @@ SK_TEST(engine_reopens_outputs_on_sigusr1)
 	int status = sk_live_reap(engine, 10000);
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	SK_CHECK_INT(count_lines_of(started), 2);
+}
+
+/* static_fields are part of the configuration SIGHUP re-reads: alerts
+ * after the reload carry the new values (in conditions and outputs), the
+ * ones before kept the old. */
+SK_TEST(engine_reloads_static_fields_on_sighup)
+{
+	char rules[128], log[128], events[160], file[160], conf[160], file_opt[200];
+	snprintf(rules, sizeof(rules), "%s/sf_rules.yaml", dir);
+	snprintf(log, sizeof(log), "%s/sf.log", dir);
+	snprintf(events, sizeof(events), "%s/events.sock", dir);
+	snprintf(file, sizeof(file), "%s/sf-events.txt", dir);
+	snprintf(conf, sizeof(conf), "%s/sf.yaml", dir);
+	SK_CHECK(sk_live_write_file(rules, "- rule: exec in env\n  desc: d\n  condition: evt.type=execve and evt.dir=< "
+					   "and static.env in (prod, staging)\n  output: exec %proc.name in %static.env\n"
+					   "  priority: WARNING\n"));
+	SK_CHECK(sk_live_write_file(conf, "static_fields:\n  env: prod\n"));
+	snprintf(file_opt, sizeof(file_opt), "file_output.filename=%s", file);
+	const char *const opts[] = {"-c", conf, "-o", "file_output.enabled=true", "-o", file_opt, NULL};
+	unlink(events);
+	unlink(file);
+	pid_t engine = start_engine(rules, opts, log);
+	for (int i = 0; i < 100 && access(events, F_OK) != 0; i++) {
+		sk_live_sleep_ms(100);
+	}
+	SK_CHECK(push_capture("../shared/upstream/scap/cat_write.scap"));
+	SK_CHECK(wait_lines(file, 1));
+	int before = count_lines_of(file);
+	SK_CHECK(sk_live_file_contains(file, "exec cat in prod"));
+	SK_CHECK(sk_live_write_file(conf, "static_fields:\n  env: staging\n"));
+	kill(engine, SIGHUP);
+	for (int i = 0; i < 100 && !sk_live_file_contains(log, "SIGHUP: reloading rules"); i++) {
+		sk_live_sleep_ms(100);
+	}
+	SK_CHECK(push_capture("../shared/upstream/scap/cat_write.scap"));
+	for (int i = 0; i < 100 && !sk_live_file_contains(file, "exec cat in staging"); i++) {
+		sk_live_sleep_ms(100);
+	}
+	SK_CHECK(sk_live_file_contains(file, "exec cat in staging"));
+	SK_CHECK(count_lines_of(file) == 2 * before); /* as many alerts, the new value */
+	kill(engine, SIGTERM);
+	int status = sk_live_reap(engine, 10000);
+	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 int main(void)
