@@ -162,6 +162,10 @@ SK_TEST(bodies_names_and_errors)
 					"\"cluster\":\"prod-1\",\"env\":\"p\\\"q\"}}]}");
 	SK_CHECK_INT(gcp_pubsub_body(&b, two, 1, NULL, NULL, 0), SK_OK);
 	SK_CHECK_STR(sk_strbuf_str(&b), "{\"messages\":[{\"data\":\"eyJydWxlIjoiciJ9\"}]}");
+	a.time_ns = 1796126400000000001LL;
+	SK_CHECK_INT(gcp_chronicle_body(&b, two, 1, 1796126400500000000LL), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&b), "{\"inline_source\":{\"logs\":[{\"data\":\"eyJydWxlIjoiciJ9\",\"log_entry_time\":"
+					"\"2026-12-01T12:00:00.000000001Z\",\"collection_time\":\"2026-12-01T12:00:00.5Z\"}]}}");
 	SK_CHECK_INT(gcp_function_body(&b, &a), SK_OK);
 	SK_CHECK_STR(sk_strbuf_str(&b), "{\"data\":\"{\\\"rule\\\":\\\"r\\\"}\"}");
 	sk_strbuf_free(&b);

@@ -9,6 +9,9 @@
  *                       <prefix>/<YYYY-MM-DD>/<RFC 3339 time>.json
  *   GCP_CLOUDFUNCTIONS  gcp.cloudfunctions.name: the v1 functions.call API
  *                       with the alert as the data
+ *   GCP_CHRONICLE       gcp.chronicle.instanceid (with projectid, region,
+ *                       logtype FALCO_IDS): Google SecOps' logs:import,
+ *                       batches of up to 100 alerts
  *
  * Access tokens are gcp_auth's (gcp.credentials, read from the gcp section,
  * or the metadata server). The Google client libraries' emulator variables
@@ -50,6 +53,13 @@
 #define GCP_SCOPE "https://www.googleapis.com/auth/cloud-platform"
 #define GCP_ENDPOINT "https://cloudfunctions.googleapis.com"
 #define GCP_MAX_BATCH 1
+#elif defined(GCP_CHRONICLE)
+#define GCP_NAME "gcp.chronicle"
+#define GCP_KEY "instanceid"
+#define GCP_DESCRIPTION "Google SecOps (Chronicle) logs:import of Falco JSON alerts, batched"
+#define GCP_SCOPE "https://www.googleapis.com/auth/cloud-platform"
+#define GCP_ENDPOINT NULL /* https://<region>-chronicle.googleapis.com */
+#define GCP_MAX_BATCH 100
 #else
 #error "define one GCP_<SERVICE>"
 #endif
@@ -111,14 +121,15 @@ static void gcp_add_attribute(void *user, const char *key, const char *value)
 
 /* The endpoint: the emulator's (http, no token), else "endpoint", else
  * Google's. */
-static bool gcp_endpoint(gcp_out *o, const saker_plugin_host *host, bool *emulator, char *err, size_t errlen)
+static bool gcp_endpoint(gcp_out *o, const saker_plugin_host *host, const char *google, bool *emulator, char *err,
+			 size_t errlen)
 {
 	const char *emulated = NULL;
 #if defined(GCP_EMULATOR_ENV)
 	emulated = getenv(GCP_EMULATOR_ENV);
 	emulated = emulated != NULL && emulated[0] != '\0' ? emulated : NULL;
 #endif
-	const char *endpoint = host->config_string(host->ctx, "endpoint", GCP_ENDPOINT);
+	const char *endpoint = host->config_string(host->ctx, "endpoint", google);
 	int n;
 
 	*emulator = emulated != NULL;
@@ -153,7 +164,18 @@ static bool gcp_out_init(const saker_plugin_host *host, void **state, char *err,
 		snprintf(err, errlen, "out of memory");
 		goto cleanup;
 	}
-	if (!gcp_endpoint(o, host, &emulator, err, errlen)) {
+#if defined(GCP_CHRONICLE)
+	const char *region = host->config_string(host->ctx, "region", "us");
+	char google[128];
+	if (strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(region) || strlen(region) > 40) {
+		snprintf(err, errlen, "region '%.60s': want a Chronicle region such as us or europe-west1", region);
+		goto cleanup;
+	}
+	snprintf(google, sizeof(google), "https://%s-chronicle.googleapis.com", region);
+#else
+	const char *google = GCP_ENDPOINT;
+#endif
+	if (!gcp_endpoint(o, host, google, &emulator, err, errlen)) {
 		goto cleanup;
 	}
 	if (!emulator && gcp_auth_new(host, GCP_SCOPE, &o->auth, err, errlen) != SK_OK) {
@@ -182,6 +204,20 @@ static bool gcp_out_init(const saker_plugin_host *host, void **state, char *err,
 		goto cleanup;
 	}
 	sk_strbuf_printf(&url, "%s/upload/storage/v1/b/%s/o?uploadType=media", o->base, o->target);
+#elif defined(GCP_CHRONICLE)
+	const char *project = host->config_string(host->ctx, "projectid", "");
+	const char *logtype = host->config_string(host->ctx, "logtype", "FALCO_IDS");
+	if (project[0] == '\0' && o->auth != NULL) {
+		project = gcp_auth_project(o->auth);
+	}
+	if (project[0] == '\0' || strpbrk(project, "/?#% ") != NULL || strpbrk(o->target, "/?#% ") != NULL ||
+	    strpbrk(logtype, "/?#% ") != NULL || logtype[0] == '\0') {
+		snprintf(err, errlen, "projectid '%s', instanceid '%s', logtype '%s': want a project id (or a key with "
+			 "project_id), the instance id and a log type", project, o->target, logtype);
+		goto cleanup;
+	}
+	sk_strbuf_printf(&url, "%s/v1alpha/projects/%s/locations/%s/instances/%s/logTypes/%s/logs:import", o->base,
+			 project, region, o->target, logtype);
 #else
 	if (!gcp_function_name_ok(o->target)) {
 		snprintf(err, errlen, "name '%s': want projects/<project>/locations/<region>/functions/<function>",
@@ -250,13 +286,20 @@ static saker_send_result gcp_post(gcp_out *o, char *err, size_t errlen)
 	return SAKER_SEND_OK;
 }
 
-#if defined(GCP_PUBSUB)
+#if defined(GCP_PUBSUB) || defined(GCP_CHRONICLE)
 static saker_send_result gcp_out_send_batch(void *state, const saker_alert *const *alerts, size_t n, char *err,
 					    size_t errlen)
 {
 	gcp_out *o = state;
-	if (gcp_pubsub_body(&o->body, alerts, n, (const char *const *)o->attr_keys,
-			    (const char *const *)o->attr_values, o->nattr) != SK_OK) {
+#if defined(GCP_PUBSUB)
+	sk_err built = gcp_pubsub_body(&o->body, alerts, n, (const char *const *)o->attr_keys,
+				       (const char *const *)o->attr_values, o->nattr);
+#else
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	sk_err built = gcp_chronicle_body(&o->body, alerts, n, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
+#endif
+	if (built != SK_OK) {
 		snprintf(err, errlen, "out of memory");
 		return SAKER_SEND_RETRY;
 	}
@@ -306,7 +349,7 @@ static const saker_output_plugin gcp_plugin = {
 	.max_batch = GCP_MAX_BATCH,
 	.init = gcp_out_init,
 	.send = gcp_out_send,
-#if defined(GCP_PUBSUB)
+#if defined(GCP_PUBSUB) || defined(GCP_CHRONICLE)
 	.send_batch = gcp_out_send_batch,
 #else
 	.send_batch = NULL,

@@ -34,6 +34,23 @@ sk_err gcp_pubsub_body(sk_strbuf *b, const saker_alert *const *alerts, size_t n,
 	return sk_strbuf_failed(b) ? SK_ENOMEM : SK_OK;
 }
 
+sk_err gcp_chronicle_body(sk_strbuf *b, const saker_alert *const *alerts, size_t n, int64_t now_ns)
+{
+	sk_strbuf_reset(b);
+	sk_strbuf_puts(b, "{\"inline_source\":{\"logs\":[");
+	for (size_t i = 0; i < n; i++) {
+		sk_strbuf_puts(b, i > 0 ? ",{\"data\":\"" : "{\"data\":\"");
+		spl_base64(b, alerts[i]->json, alerts[i]->json_len);
+		sk_strbuf_puts(b, "\",\"log_entry_time\":\"");
+		spl_go_rfc3339(b, alerts[i]->time_ns, true);
+		sk_strbuf_puts(b, "\",\"collection_time\":\"");
+		spl_go_rfc3339(b, now_ns, true);
+		sk_strbuf_puts(b, "\"}");
+	}
+	sk_strbuf_puts(b, "]}}");
+	return sk_strbuf_failed(b) ? SK_ENOMEM : SK_OK;
+}
+
 sk_err gcp_function_body(sk_strbuf *b, const saker_alert *alert)
 {
 	sk_strbuf_reset(b);

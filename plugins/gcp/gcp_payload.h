@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "saker/output_plugin.h"
 #include "sk_err.h"
@@ -22,6 +23,11 @@
  * (attr_keys[i]: attr_values[i]). SK_ENOMEM when memory ran out. */
 sk_err gcp_pubsub_body(sk_strbuf *b, const saker_alert *const *alerts, size_t n, const char *const *attr_keys,
 		       const char *const *attr_values, size_t nattr);
+
+/* The logs:import body of Google SecOps (Chronicle) for n alerts:
+ * {"inline_source":{"logs":[{"data": base64(alert JSON), "log_entry_time":
+ * the alert's time, "collection_time": now}, ...]}}. */
+sk_err gcp_chronicle_body(sk_strbuf *b, const saker_alert *const *alerts, size_t n, int64_t now_ns);
 
 /* The call body of a Cloud Function. */
 sk_err gcp_function_body(sk_strbuf *b, const saker_alert *alert);

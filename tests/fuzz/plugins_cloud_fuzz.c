@@ -195,6 +195,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (gcp_pubsub_body(&b, one, 1, attr_keys, attr_values, 1) == SK_OK) {
 		json_object_put(fz_parse_strict(&b));
 	}
+	if (gcp_chronicle_body(&b, one, 1, (int64_t)size * 999983) == SK_OK) {
+		json_object_put(fz_parse_strict(&b));
+	}
 	if (azure_eventhub_body(&b, one, 1) == SK_OK) {
 		json_object_put(fz_parse_strict(&b));
 	}

@@ -1,4 +1,4 @@
-/* gcp.pubsub, gcp.storage and gcp.cloudfunctions against loopback
+/* gcp.pubsub, gcp.storage, gcp.cloudfunctions and gcp.chronicle against loopback
  * receivers standing in for Google's APIs and token endpoint: a service
  * account key made for the test (openssl), whose token_uri is the
  * receiver, gives a JWT that PyJWT (jwt_check.py, Debian's python3-jwt)
@@ -269,6 +269,61 @@ SK_TEST(cloudfunctions_calls_and_reads_the_function_error)
 	SK_CHECK(!ph_open(&p, "gcp.cloudfunctions", bad));
 	SK_CHECK_CONTAINS(p.err, "name 'respond': want projects/<project>/locations/<region>/functions/<function>");
 	ph_unload(&p);
+	hp_stop(peer);
+}
+
+/* Google SecOps (Chronicle): logs:import under the instance, batched */
+SK_TEST(chronicle_imports_batches_of_logs)
+{
+	hp_peer *peer = start_google();
+	ph_plugin p = {0};
+	ph_alert a[2];
+	sk_strbuf data = SK_STRBUF_INIT;
+
+	if (peer == NULL) {
+		return;
+	}
+	hp_set_reply_body(peer, "{}");
+	const char *const cfg[] = {"credentials", key_b64, "instanceid", "0f1e2d3c", "region", "europe-west1",
+				   "endpoint", endpoint, NULL};
+	SK_CHECK(ph_open(&p, "gcp.chronicle", cfg));
+	if (hp_count(peer) == 1) {
+		check_token_request(hp_get(peer, 0), "https://www.googleapis.com/auth/cloud-platform");
+	}
+	const saker_alert *batch[2];
+	for (int i = 0; i < 2; i++) {
+		ph_alert_make(&a[i], i);
+		batch[i] = &a[i].a;
+	}
+	SK_CHECK(p.state != NULL && p.api->max_batch >= 2);
+	if (p.state != NULL) {
+		SK_CHECK_INT(p.api->send_batch(p.state, batch, 2, p.err, sizeof(p.err)), SAKER_SEND_OK);
+	}
+	SK_CHECK_INT(hp_count(peer), 2);
+	if (hp_count(peer) == 2) {
+		const hp_request *r = hp_get(peer, 1);
+		SK_CHECK_STR(r->raw_url, "/v1alpha/projects/falco-prod/locations/europe-west1/instances/0f1e2d3c/logTypes/"
+					 "FALCO_IDS/logs:import");
+		SK_CHECK_CONTAINS(r->headers, "Authorization: Bearer ya29.saker-test\n");
+		json_object *root = json_tokener_parse(r->body), *src = NULL, *logs = NULL;
+		SK_CHECK(root != NULL && json_object_object_get_ex(root, "inline_source", &src) &&
+			 json_object_object_get_ex(src, "logs", &logs) && json_object_array_length(logs) == 2);
+		for (size_t i = 0; logs != NULL && i < 2 && i < json_object_array_length(logs); i++) {
+			json_object *log = json_object_array_get_idx(logs, i);
+			const char *b64 = json_str(log, "data");
+			SK_CHECK_INT(spl_base64_decode(&data, b64, strlen(b64)), SK_OK);
+			SK_CHECK_STR(sk_strbuf_str(&data), a[i].json);
+			SK_CHECK_STR(json_str(log, "log_entry_time"), a[i].time);
+		}
+		json_object_put(root);
+	}
+	ph_unload(&p);
+	const char *const bad[] = {"credentials", key_b64, "instanceid", "i", "region", "Europe West", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "gcp.chronicle", bad));
+	SK_CHECK_CONTAINS(p.err, "region 'Europe West': want a Chronicle region");
+	ph_unload(&p);
+	sk_strbuf_free(&data);
 	hp_stop(peer);
 }
 
