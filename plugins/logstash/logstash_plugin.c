@@ -1,58 +1,34 @@
 /* logstash plugin glue: logstash.address, port (5044), tls, mutualtls with
  * certfile, keyfile and cacertfile (over the shared mutual TLS files),
- * checkcert, tags. One JSON line per alert on a kept TCP connection.
- *
- * libcurl opens the connection (CONNECT_ONLY: TCP, and the TLS handshake
- * with the keys every output shares), then its raw send carries the lines:
- * no TLS code of our own. Logstash never answers on this connection: before
- * each write, a close seen on it drops the connection and dials again. */
+ * checkcert, tags. One JSON line per alert on a kept TCP connection
+ * (spl_stream: libcurl dials it, TCP and the TLS handshake with the keys
+ * every output shares, so no TLS code of our own). */
 #include <curl/curl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 
 #include "logstash.h"
 #include "spl_http.h"
+#include "spl_stream.h"
 #include "spl_util.h"
 
 #define LOGSTASH_DEFAULT_TIMEOUT_MS 5000
 
 typedef struct logstash_state {
 	const saker_plugin_host *host;
-	char url[600];
 	bool tls;
-	int64_t timeout_ms;
 	spl_strlist tags;
-	CURL *curl; /* connected, or NULL */
-	char curl_err[CURL_ERROR_SIZE];
+	spl_stream *stream;
 	sk_strbuf line;
 } logstash_state;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void drop_connection(logstash_state *st)
-{
-	if (st->curl != NULL) {
-		curl_easy_cleanup(st->curl);
-		st->curl = NULL;
-	}
-}
 
 static void logstash_close(void *state)
 {
 	logstash_state *st = state;
 
 	if (st != NULL) {
-		drop_connection(st);
+		spl_stream_free(st->stream);
 		spl_strlist_free(&st->tags);
 		sk_strbuf_free(&st->line);
 		free(st);
@@ -103,134 +79,22 @@ static sk_err tls_setup(const saker_plugin_host *host, CURL *curl, char *err, si
 	return SK_OK;
 }
 
-/* Dials the server (and does the TLS handshake); RETRY with err set when
- * it cannot, FAIL when the TLS setup itself is wrong. */
-static saker_send_result dial(logstash_state *st, char *err, size_t errlen)
+/* spl_stream's setup: TLS from logstash's keys (user is the host). */
+static sk_err logstash_tls(void *user, void *curl, char *err, size_t errlen)
 {
-	CURL *curl = curl_easy_init();
-	CURLcode cc;
-
-	if (curl == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return SAKER_SEND_RETRY;
-	}
-	st->curl_err[0] = '\0';
-	curl_easy_setopt(curl, CURLOPT_URL, st->url);
-	curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, st->curl_err);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)st->timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-	/* the files were checked by init; they may have gone since */
-	if (st->tls && tls_setup(st->host, curl, err, errlen) != SK_OK) {
-		curl_easy_cleanup(curl);
-		return SAKER_SEND_FAIL;
-	}
-	cc = curl_easy_perform(curl);
-	if (cc != CURLE_OK) {
-		snprintf(err, errlen, "%s: %s: %s", st->url, curl_easy_strerror(cc), st->curl_err[0] ? st->curl_err : "-");
-		curl_easy_cleanup(curl);
-		return SAKER_SEND_RETRY;
-	}
-	st->curl = curl;
-	return SAKER_SEND_OK;
-}
-
-/* The connection's socket, or -1. */
-static int active_socket(CURL *curl)
-{
-	curl_socket_t fd = CURL_SOCKET_BAD;
-
-	if (curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD) {
-		return -1;
-	}
-	return (int)fd;
-}
-
-/* True when the server has closed the kept connection. Readable bytes are
- * read through libcurl: TLS records such as TLS 1.3 session tickets are
- * taken by the TLS layer (CURLE_AGAIN), an end of stream or an error means
- * the connection is gone. */
-static bool connection_gone(CURL *curl)
-{
-	int fd = active_socket(curl);
-	struct pollfd p = {fd, POLLIN | POLLRDHUP, 0};
-	char buf[512];
-
-	if (fd < 0) {
-		return true;
-	}
-	if (poll(&p, 1, 0) == 0) {
-		return false;
-	}
-	if ((p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
-		return true;
-	}
-	for (int i = 0; i < 16; i++) {
-		size_t n = 0;
-		CURLcode cc = curl_easy_recv(curl, buf, sizeof(buf), &n);
-		if (cc == CURLE_AGAIN) {
-			return false;
-		}
-		if (cc != CURLE_OK || n == 0) {
-			return true;
-		}
-	}
-	return false; /* Logstash does not write; whatever it was, it is read */
-}
-
-/* Writes len bytes within the deadline; RETRY with err set when it cannot. */
-static saker_send_result write_all(logstash_state *st, const char *data, size_t len, long long deadline, char *err,
-				   size_t errlen)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		size_t n = 0;
-		CURLcode cc = curl_easy_send(st->curl, data + done, len - done, &n);
-		if (cc == CURLE_AGAIN) {
-			struct pollfd p = {active_socket(st->curl), POLLOUT, 0};
-			long long left = deadline - now_ms();
-			if (left <= 0 || p.fd < 0 || poll(&p, 1, (int)left) <= 0) {
-				snprintf(err, errlen, "%s: send timed out", st->url);
-				return SAKER_SEND_RETRY;
-			}
-			continue;
-		}
-		if (cc != CURLE_OK) {
-			snprintf(err, errlen, "%s: %s", st->url, curl_easy_strerror(cc));
-			return SAKER_SEND_RETRY;
-		}
-		done += n;
-	}
-	return SAKER_SEND_OK;
+	return tls_setup(user, curl, err, errlen);
 }
 
 static saker_send_result logstash_send(void *state, const saker_alert *alert, char *err, size_t errlen)
 {
 	logstash_state *st = state;
-	long long deadline = now_ms() + st->timeout_ms;
-	saker_send_result r;
 
 	sk_strbuf_reset(&st->line);
 	if (logstash_line(&st->line, alert, &st->tags) != SK_OK) {
 		snprintf(err, errlen, "out of memory building the event");
 		return SAKER_SEND_RETRY;
 	}
-	if (st->curl != NULL && connection_gone(st->curl)) {
-		drop_connection(st);
-	}
-	if (st->curl == NULL) {
-		r = dial(st, err, errlen);
-		if (r != SAKER_SEND_OK) {
-			return r;
-		}
-	}
-	r = write_all(st, st->line.data, st->line.len, deadline, err, errlen);
-	if (r != SAKER_SEND_OK) {
-		drop_connection(st);
-	}
-	return r;
+	return spl_stream_write(st->stream, st->line.data, st->line.len, err, errlen);
 }
 
 static bool logstash_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
@@ -259,11 +123,17 @@ static bool logstash_init(const saker_plugin_host *host, void **state, char *err
 	}
 	st->host = host;
 	st->tls = host->config_bool(host->ctx, "tls", false) || host->config_bool(host->ctx, "mutualtls", false);
-	st->timeout_ms = host->config_int(host->ctx, "timeout", LOGSTASH_DEFAULT_TIMEOUT_MS);
+	int64_t timeout_ms = host->config_int(host->ctx, "timeout", LOGSTASH_DEFAULT_TIMEOUT_MS);
 	/* an IPv6 literal needs its brackets in the URL */
 	bool v6 = strchr(address, ':') != NULL && address[0] != '[';
-	snprintf(st->url, sizeof(st->url), "%s://%s%s%s:%lld", st->tls ? "https" : "http", v6 ? "[" : "", address,
-		 v6 ? "]" : "", (long long)port);
+	char url[600];
+	snprintf(url, sizeof(url), "%s://%s%s%s:%lld", st->tls ? "https" : "http", v6 ? "[" : "", address, v6 ? "]" : "",
+		 (long long)port);
+	if (spl_stream_new(url, timeout_ms, st->tls ? logstash_tls : NULL, (void *)host, &st->stream, err, errlen) !=
+	    SK_OK) {
+		logstash_close(st);
+		return false;
+	}
 	if (spl_strlist_from_config(host, "tags", &st->tags) != SK_OK) {
 		snprintf(err, errlen, "out of memory");
 		logstash_close(st);
@@ -283,7 +153,7 @@ static bool logstash_init(const saker_plugin_host *host, void **state, char *err
 		}
 	}
 	/* Falcosidekick connects at start; a server not there yet is retried */
-	if (dial(st, why, sizeof(why)) != SAKER_SEND_OK) {
+	if (spl_stream_dial(st->stream, why, sizeof(why)) != SAKER_SEND_OK) {
 		host->log(host->ctx, SAKER_LOG_WARNING, "%s (retried with the first alert)", why);
 	}
 	*state = st;

@@ -15,7 +15,7 @@
  * timescaledb INSERT must be quoted identifiers and $N placeholders only,
  * one per value, whatever the table and field names (no name reaches the
  * statement unquoted). The OTLP traces and logs requests and the
- * Spyderbat record must be strict JSON too. */
+ * Spyderbat record must be strict JSON too; a Wavefront point one line. */
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,6 +47,7 @@
 #include "statsd.h"
 #include "timescaledb.h"
 #include "teams.h"
+#include "wavefront.h"
 
 #define NSTR 8
 
@@ -441,6 +442,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_put(fz_parse_strict(&sb));
 	}
 	json_object_put(probe);
+	sk_strbuf_reset(&sb);
+	if (wavefront_line(&sb, s[3], &a) == SK_OK) {
+		/* one line: the only newline ends it */
+		const char *nl = strchr(sb.data, '\n');
+		if (nl == NULL || (size_t)(nl - sb.data) != sb.len - 1 || memchr(sb.data, '\r', sb.len) != NULL) {
+			abort();
+		}
+	}
 	char sb_err[256];
 	if (sb_record(&sb, &a, (int64_t)size * 1000003, sb_err, sizeof(sb_err)) == SK_OK) {
 		if (sb.len == 0 || sb.data[sb.len - 1] != '\n') {
