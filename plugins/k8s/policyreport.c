@@ -6,6 +6,10 @@
 
 #include "spl_util.h"
 
+const pr_api pr_wgpolicy = {"wgpolicyk8s.io/v1alpha2", "PolicyReport", "ClusterPolicyReport", "policyreports",
+			   "clusterpolicyreports"};
+const pr_api pr_openreports = {"openreports.io/v1alpha1", "Report", "ClusterReport", "reports", "clusterreports"};
+
 /* The kinds of the resources the k8s audit rules name (ka.target.resource). */
 static const struct {
 	const char *resource, *api_version, *kind;
@@ -132,8 +136,8 @@ sk_err pr_object(sk_strbuf *b, const pr_report *r, size_t drop, const pr_result 
 	}
 	pr_count(&fail, &warn, &skip, add->result, 1);
 	sk_strbuf_reset(b);
-	sk_strbuf_printf(b, "{\"apiVersion\":\"wgpolicyk8s.io/v1alpha2\",\"kind\":\"%s\",\"metadata\":{\"name\":\"%s\",",
-			 r->namespace_ != NULL ? "PolicyReport" : "ClusterPolicyReport", r->name);
+	sk_strbuf_printf(b, "{\"apiVersion\":\"%s\",\"kind\":\"%s\",\"metadata\":{\"name\":\"%s\",", r->api->group_version,
+			 r->namespace_ != NULL ? r->api->kind : r->api->cluster_kind, r->name);
 	if (r->namespace_ != NULL) {
 		sk_strbuf_puts(b, "\"namespace\":");
 		spl_json_go_string(b, r->namespace_);
@@ -183,11 +187,11 @@ sk_err pr_path(sk_strbuf *b, const pr_report *r)
 {
 	sk_strbuf_reset(b);
 	if (r->namespace_ != NULL) {
-		sk_strbuf_puts(b, "/apis/wgpolicyk8s.io/v1alpha2/namespaces/");
+		sk_strbuf_printf(b, "/apis/%s/namespaces/", r->api->group_version);
 		spl_uri_encode(b, r->namespace_, false);
-		sk_strbuf_printf(b, "/policyreports/%s", r->name);
+		sk_strbuf_printf(b, "/%s/%s", r->api->plural, r->name);
 	} else {
-		sk_strbuf_printf(b, "/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/%s", r->name);
+		sk_strbuf_printf(b, "/apis/%s/%s/%s", r->api->group_version, r->api->cluster_plural, r->name);
 	}
 	sk_strbuf_puts(b, "?fieldManager=saker-sidekick&force=true");
 	return sk_strbuf_failed(b) ? SK_ENOMEM : SK_OK;

@@ -1,7 +1,8 @@
-/* policyreport: Falcosidekick's policyreport output's objects, the
- * wgpolicyk8s.io/v1alpha2 PolicyReport of a namespace (alerts with
- * ka.target.namespace or k8s.ns.name) or the ClusterPolicyReport (the
- * others), as Kyverno's Policy Reporter reads them.
+/* policyreport: Falcosidekick's policyreport and openreport outputs'
+ * objects, the wgpolicyk8s.io/v1alpha2 PolicyReport (or openreports.io/
+ * v1alpha1 Report) of a namespace (alerts with ka.target.namespace or
+ * k8s.ns.name) or the cluster one (the others), as Kyverno's Policy
+ * Reporter reads them.
  *
  * Each alert is a result: policy = the rule, source "Falco", category
  * "SI - System and Information Integrity", result fail/warn/skip and
@@ -27,7 +28,21 @@ typedef struct pr_result {
 	bool low;     /* severity medium, low or info: pruned first by priority */
 } pr_result;
 
+/* The report API: wgpolicyk8s.io's PolicyReports (Falcosidekick's
+ * policyreport) or openreports.io's Reports (its openreport). */
+typedef struct pr_api {
+	const char *group_version; /* "wgpolicyk8s.io/v1alpha2" */
+	const char *kind;	   /* "PolicyReport" */
+	const char *cluster_kind;  /* "ClusterPolicyReport" */
+	const char *plural;	   /* "policyreports" */
+	const char *cluster_plural;
+} pr_api;
+
+extern const pr_api pr_wgpolicy;
+extern const pr_api pr_openreports;
+
 typedef struct pr_report {
+	const pr_api *api;
 	char name[64];
 	char *namespace_; /* NULL for the cluster report */
 	pr_result *results;

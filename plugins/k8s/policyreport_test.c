@@ -69,7 +69,7 @@ SK_TEST(results_map_priority_namespace_and_resource)
 
 SK_TEST(full_reports_drop_the_oldest_or_the_oldest_low)
 {
-	pr_report rep = {.name = "falco-policy-report-0000abcd"};
+	pr_report rep = {.api = &pr_wgpolicy, .name = "falco-policy-report-0000abcd"};
 	sk_strbuf b = SK_STRBUF_INIT;
 	char ns[8];
 	static const saker_priority order[] = {SAKER_PRIORITY_ERROR, SAKER_PRIORITY_NOTICE, SAKER_PRIORITY_CRITICAL};
@@ -109,10 +109,19 @@ SK_TEST(full_reports_drop_the_oldest_or_the_oldest_low)
 	SK_CHECK_INT(pr_path(&b, &rep), SK_OK);
 	SK_CHECK_STR(sk_strbuf_str(&b), "/apis/wgpolicyk8s.io/v1alpha2/namespaces/web/policyreports/"
 					"falco-policy-report-0000abcd?fieldManager=saker-sidekick&force=true");
-	pr_report cluster = {.name = "falco-cluster-policy-report-1"};
+	pr_report cluster = {.api = &pr_wgpolicy, .name = "falco-cluster-policy-report-1"};
 	SK_CHECK_INT(pr_path(&b, &cluster), SK_OK);
 	SK_CHECK_STR(sk_strbuf_str(&b), "/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/"
 					"falco-cluster-policy-report-1?fieldManager=saker-sidekick&force=true");
+	pr_report open_ns = {.api = &pr_openreports, .name = "falco-report", .namespace_ = (char *)"web"};
+	SK_CHECK_INT(pr_path(&b, &open_ns), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&b), "/apis/openreports.io/v1alpha1/namespaces/web/reports/falco-report"
+					"?fieldManager=saker-sidekick&force=true");
+	cluster.api = &pr_openreports;
+	snprintf(cluster.name, sizeof(cluster.name), "falco-cluster-report");
+	SK_CHECK_INT(pr_path(&b, &cluster), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&b), "/apis/openreports.io/v1alpha1/clusterreports/falco-cluster-report"
+					"?fieldManager=saker-sidekick&force=true");
 	pr_report_clear(&rep);
 	sk_strbuf_free(&b);
 }

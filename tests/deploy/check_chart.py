@@ -28,7 +28,7 @@ SIDEKICK_EXAMPLE = "../shared/upstream/falcosidekick/config_example.yaml"
 # saker-sidekick's settings beyond Falcosidekick's (spool.maxbytes -> SPOOL_MAXBYTES, ...).
 SAKER_SIDEKICK_SECTIONS = {"SPOOL", "NNG", "HTTP", "WEBUI", "PLUGINDIR", "DRAINMS"}
 # Falcosidekick outputs newer than the reference config_example.yaml
-NEWER_FALCOSIDEKICK_SECTIONS = {"SPLUNK"}
+NEWER_FALCOSIDEKICK_SECTIONS = {"SPLUNK", "OPENREPORT"}
 
 
 def merge(dst, src):
@@ -144,10 +144,16 @@ class Checker:
         web, metrics = cfg.get("webserver") or {}, cfg.get("metrics") or {}
         return bool(web.get("enabled") and web.get("prometheus_metrics_enabled") and metrics.get("enabled"))
 
-    def policy_reports(self):
-        """Whether the sidekick writes PolicyReports (and needs API rights)."""
+    def report_outputs(self):
+        """Which report outputs (policyreport, openreport) the sidekick runs."""
         sk = self.values["sidekick"]
-        return bool(sk["enabled"] and (sk["config"].get("policyreport") or {}).get("enabled"))
+        if not sk["enabled"]:
+            return []
+        return [o for o in ("policyreport", "openreport") if (sk["config"].get(o) or {}).get("enabled")]
+
+    def policy_reports(self):
+        """Whether the sidekick writes reports (and needs API rights)."""
+        return bool(self.report_outputs())
 
     def expected_kinds(self):
         v, sk = self.values, self.values["sidekick"]
@@ -447,7 +453,7 @@ class Checker:
         on = self.policy_reports()
         if bool(pod.get("automountServiceAccountToken")) != on:
             self.fail(f"sidekick: automountServiceAccountToken is {pod.get('automountServiceAccountToken')!r} "
-                      f"with policyreport {'on' if on else 'off'}")
+                      f"with the report outputs {'on' if on else 'off'}")
         if not on:
             return
         if pod.get("serviceAccountName") != name or self.one("ServiceAccount", name) is None:
@@ -455,8 +461,12 @@ class Checker:
         role, binding = self.one("ClusterRole", name), self.one("ClusterRoleBinding", name)
         if role is None or binding is None:
             return
-        want = [{"apiGroups": ["wgpolicyk8s.io"], "resources": ["policyreports", "clusterpolicyreports"],
-                 "verbs": ["get", "create", "patch", "update"]}]
+        rules = {"policyreport": {"apiGroups": ["wgpolicyk8s.io"],
+                                  "resources": ["policyreports", "clusterpolicyreports"],
+                                  "verbs": ["get", "create", "patch", "update"]},
+                 "openreport": {"apiGroups": ["openreports.io"], "resources": ["reports", "clusterreports"],
+                                "verbs": ["get", "create", "patch", "update"]}}
+        want = [rules[o] for o in self.report_outputs()]
         if role.get("rules") != want:
             self.fail(f"ClusterRole {name}: rules {role.get('rules')} != {want}")
         subjects = [(s.get("kind"), s.get("name")) for s in binding.get("subjects") or []]

@@ -200,7 +200,7 @@ class BrokenRenderings(unittest.TestCase):
         def mutate(docs):
             find(docs, "Deployment", "test-saker-sidekick")["spec"]["template"]["spec"][
                 "automountServiceAccountToken"] = True
-        self.assert_caught("automountServiceAccountToken is True with policyreport off", mutate)
+        self.assert_caught("automountServiceAccountToken is True with the report outputs off", mutate)
 
     def test_policyreport_role_too_wide(self):
         def mutate(docs):

@@ -207,7 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pr_result res;
 	char ns[128];
 	if (pr_result_new(&a, &res, ns, sizeof(ns)) == SK_OK) {
-		pr_report rep = {.name = "falco-policy-report-0"};
+		pr_report rep = {.api = size % 2 == 0 ? &pr_wgpolicy : &pr_openreports, .name = "falco-policy-report-0"};
 		rep.namespace_ = ns[0] != '\0' ? ns : NULL;
 		if (pr_object(&b, &rep, rep.n, &res) == SK_OK) {
 			json_object_put(fz_parse_strict(&b));

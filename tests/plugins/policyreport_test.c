@@ -1,4 +1,4 @@
-/* policyreport against an HTTPS receiver standing in for the API server
+/* policyreport and openreport against an HTTPS receiver standing in for the API server
  * (certificates made by openssl for the test): through a kubeconfig with a
  * token or a client certificate, and in a pod's layout (the service
  * account's token and CA in a private mount namespace). Checks the server
@@ -136,7 +136,7 @@ SK_TEST(reports_applied_through_a_kubeconfig_token)
 	hp_set_reply(peer, 404, 0);
 	hp_set_reply_body(peer, "{\"kind\":\"Status\",\"message\":\"the server could not find the requested resource\"}");
 	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_FAIL);
-	SK_CHECK_CONTAINS(p.err, "is the wgpolicyk8s.io/v1alpha2 PolicyReport CRD installed?");
+	SK_CHECK_CONTAINS(p.err, "is the wgpolicyk8s.io/v1alpha2 PolicyReport CRD installed");
 	hp_set_reply(peer, 200, 0);
 	make_alert(&a, 5, "web");
 	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
@@ -144,6 +144,45 @@ SK_TEST(reports_applied_through_a_kubeconfig_token)
 	SK_CHECK_INT(nresults(o), 2);
 	SK_CHECK_CONTAINS(hp_get(peer, hp_count(peer) - 1)->body, "\"summary\":{\"pass\":0,\"fail\":0,\"warn\":2,");
 	json_object_put(o);
+	ph_unload(&p);
+	hp_stop(peer);
+}
+
+/* openreport: openreports.io Reports named as Falcosidekick's, and
+ * falconamespace taking the alerts of a namespace that is not there */
+SK_TEST(openreport_reports_and_falconamespace)
+{
+	hp_peer *peer = start_api(false, "    token: t0k3n\n");
+	ph_plugin p = {0};
+	ph_alert a;
+
+	if (peer == NULL) {
+		return;
+	}
+	hp_route(peer, "/apis/openreports.io/v1alpha1/namespaces/gone/", 404,
+		 "{\"kind\":\"Status\",\"message\":\"namespaces \\\"gone\\\" not found\"}");
+	const char *const cfg[] = {"enabled", "true", "kubeconfig", kubeconfig, "falconamespace", "falco", NULL};
+	SK_CHECK(ph_open(&p, "openreport", cfg));
+	make_alert(&a, 0, "web");
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	make_alert(&a, 1, "");
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	make_alert(&a, 2, "gone");
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK_INT(hp_count(peer), 4);
+	if (hp_count(peer) == 4) {
+		SK_CHECK_STR(hp_get(peer, 0)->raw_url, "/apis/openreports.io/v1alpha1/namespaces/web/reports/falco-report"
+						       "?fieldManager=saker-sidekick&force=true");
+		json_object *o = results_of(hp_get(peer, 0), "Report");
+		SK_CHECK_INT(nresults(o), 1);
+		json_object_put(o);
+		SK_CHECK_STR(hp_get(peer, 1)->raw_url, "/apis/openreports.io/v1alpha1/clusterreports/falco-cluster-report"
+						       "?fieldManager=saker-sidekick&force=true");
+		o = results_of(hp_get(peer, 1), "ClusterReport");
+		json_object_put(o);
+		SK_CHECK(starts_with(hp_get(peer, 2)->raw_url, "/apis/openreports.io/v1alpha1/namespaces/gone/"));
+		SK_CHECK(starts_with(hp_get(peer, 3)->raw_url, "/apis/openreports.io/v1alpha1/namespaces/falco/reports/"));
+	}
 	ph_unload(&p);
 	hp_stop(peer);
 }
