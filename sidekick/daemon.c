@@ -421,6 +421,35 @@ static void skd_consider_plugin(void *user, const char *name)
 	sk_info("output %s enabled (%s)", name, path);
 }
 
+/* Falcosidekick outputs Saker does not provide, each with the key that
+ * turns it on there: a migrated config that sets one gets told, instead of
+ * its alerts going nowhere without a word. */
+static const struct {
+	const char *section;
+	const char *key;
+	const char *why;
+} skd_unprovided[] = {
+	{"stan", "hostport", "NATS Streaming is deprecated upstream; the nats output remains"},
+	{"aws.securitylake", "bucket", "it writes Parquet files, and Debian packages no Parquet library"},
+	{"otlp.metrics", "endpoint", "the sidekick's metrics are served on /metrics for Prometheus"},
+};
+
+static void skd_warn_unprovided(const skc_config *cfg)
+{
+	char where[300];
+
+	for (size_t i = 0; i < sizeof(skd_unprovided) / sizeof(skd_unprovided[0]); i++) {
+		if (skc_string(cfg, skd_unprovided[i].section, skd_unprovided[i].key, NULL) == NULL) {
+			continue;
+		}
+		skc_where(cfg, skd_unprovided[i].section, skd_unprovided[i].key, where, sizeof(where));
+		sk_warn("%s: %s.%s is set, but Saker has no %s output (%s); nothing is sent there "
+			"(docs/outputs.md)",
+			where, skd_unprovided[i].section, skd_unprovided[i].key, skd_unprovided[i].section,
+			skd_unprovided[i].why);
+	}
+}
+
 /* ---- lifecycle ---- */
 
 static void skd_add_notls_path(void *user, const char *value)
@@ -559,6 +588,7 @@ sk_err skd_start(const skc_config *cfg, const char *plugin_dir, skd_daemon **out
 	if (e != SK_OK) {
 		goto cleanup;
 	}
+	skd_warn_unprovided(cfg);
 	if (d->noutputs == 0) {
 		sk_warn("no output enabled (plugin directory %s); alerts are spooled until one is configured",
 			d->set.plugin_dir);

@@ -6,7 +6,9 @@
  * mutualtlsclient.* / mutualtlsfilespath / MUTUALTLSCLIENT_* and
  * tlsclient.cacertfile reach a TLS receiver that verifies the client
  * certificate, an output's own keys win over them; a bad template or a
- * missing top-level client certificate stops the start with the reason.
+ * missing top-level client certificate stops the start with the reason;
+ * a key that turns on an output Saker lacks (stan, aws.securitylake,
+ * otlp.metrics) is named in a warning.
  * Certificates are made per run with openssl; every wait is bounded and
  * every process and receiver started here is stopped at the end. */
 #include <signal.h>
@@ -410,6 +412,43 @@ SK_TEST(fsk_bad_template_or_client_cert_stops_the_start)
 		 "grep -qF 'webhook: output init failed: mutualtls: cannot read /nonexistent/c.crt'",
 		 build_dir, cfg, build_dir);
 	SK_CHECK_INT(skt_run(cmd), 0);
+}
+
+/* Falcosidekick outputs Saker does not have (stan, aws.securitylake,
+ * otlp.metrics): a config or environment that turns one on gets a warning
+ * naming the key and where it was set; the sidekick still starts and
+ * serves the outputs it has. */
+SK_TEST(fsk_unprovided_outputs_are_named_at_start)
+{
+	char cfg[128], cmd[4096], logf[160];
+
+	snprintf(cfg, sizeof(cfg), "%s/unprovided.yaml", tmp);
+	snprintf(logf, sizeof(logf), "%s/unprovided.log", tmp);
+	SK_CHECK(write_config(cfg, skt_free_port(),
+			      "stan:\n  hostport: nats://127.0.0.1:4222\n  clusterid: c\n"
+			      "aws:\n  securitylake:\n    bucket: \"\"\n"
+			      "otlp:\n  metrics:\n    endpoint: http://127.0.0.1:4318/v1/metrics\n"));
+	/* it runs until timeout(1) stops it after 2 s (124: not exited early) */
+	snprintf(cmd, sizeof(cmd),
+		 "AWS_SECURITYLAKE_BUCKET=lake timeout -s TERM 2 '%s/bin/saker-sidekick' -c '%s' "
+		 "--plugin-dir '%s/lib/saker/plugins' > '%s' 2>&1",
+		 build_dir, cfg, build_dir, logf);
+	SK_CHECK_INT(skt_run(cmd), 124);
+	char *log = dp_slurp(tmp, "unprovided.log");
+	const char *text = log != NULL ? log : "";
+	SK_CHECK_CONTAINS(text, "unprovided.yaml:7: stan.hostport is set, but Saker has no stan output (NATS Streaming");
+	SK_CHECK_CONTAINS(text, "environment AWS_SECURITYLAKE_BUCKET: aws.securitylake.bucket is set, but Saker has no "
+				"aws.securitylake output (it writes Parquet");
+	SK_CHECK_CONTAINS(text, "unprovided.yaml:14: otlp.metrics.endpoint is set");
+	SK_CHECK_CONTAINS(text, "info: ready");
+	free(log);
+	/* a section present but left empty turns nothing on: no warning */
+	SK_CHECK(write_config(cfg, skt_free_port(), "stan:\n  hostport: \"\"\n"));
+	snprintf(cmd, sizeof(cmd),
+		 "timeout -s TERM 2 '%s/bin/saker-sidekick' -c '%s' --plugin-dir '%s/lib/saker/plugins' 2>&1 | "
+		 "grep -q 'Saker has no'",
+		 build_dir, cfg, build_dir);
+	SK_CHECK_INT(skt_run(cmd), 1);
 }
 
 int main(void)
