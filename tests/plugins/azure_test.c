@@ -41,7 +41,6 @@ SK_TEST(client_secret_token_and_batches)
 	hp_peer *peer = start_azure();
 	ph_plugin p = {0};
 	ph_alert a[3];
-	const saker_alert *batch[3];
 
 	if (peer == NULL) {
 		return;
@@ -59,14 +58,7 @@ SK_TEST(client_secret_token_and_batches)
 		SK_CHECK_STR(r->body, "grant_type=client_credentials&client_id=client-1&scope=https%3A%2F%2Feventhubs."
 				      "azure.net%2F.default&client_secret=s3cret%2F%2B%3D");
 	}
-	for (int i = 0; i < 3; i++) {
-		ph_alert_make(&a[i], i);
-		batch[i] = &a[i].a;
-	}
-	SK_CHECK(p.state != NULL && p.api->max_batch >= 3);
-	if (p.state != NULL) {
-		SK_CHECK_INT(p.api->send_batch(p.state, batch, 3, p.err, sizeof(p.err)), SAKER_SEND_OK);
-	}
+	SK_CHECK_INT(ph_send_made_batch(&p, a, 3), SAKER_SEND_OK);
 	SK_CHECK_INT(hp_count(peer), 2);
 	if (hp_count(peer) == 2) {
 		const hp_request *r = hp_get(peer, 1);

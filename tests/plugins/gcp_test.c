@@ -290,15 +290,7 @@ SK_TEST(chronicle_imports_batches_of_logs)
 	if (hp_count(peer) == 1) {
 		check_token_request(hp_get(peer, 0), "https://www.googleapis.com/auth/cloud-platform");
 	}
-	const saker_alert *batch[2];
-	for (int i = 0; i < 2; i++) {
-		ph_alert_make(&a[i], i);
-		batch[i] = &a[i].a;
-	}
-	SK_CHECK(p.state != NULL && p.api->max_batch >= 2);
-	if (p.state != NULL) {
-		SK_CHECK_INT(p.api->send_batch(p.state, batch, 2, p.err, sizeof(p.err)), SAKER_SEND_OK);
-	}
+	SK_CHECK_INT(ph_send_made_batch(&p, a, 2), SAKER_SEND_OK);
 	SK_CHECK_INT(hp_count(peer), 2);
 	if (hp_count(peer) == 2) {
 		const hp_request *r = hp_get(peer, 1);

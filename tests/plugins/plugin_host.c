@@ -156,6 +156,22 @@ saker_send_result ph_send(ph_plugin *p, const saker_alert *alert)
 	return p->api->send(p->state, alert, p->err, sizeof(p->err));
 }
 
+saker_send_result ph_send_made_batch(ph_plugin *p, ph_alert *alerts, size_t n)
+{
+	const saker_alert *batch[16];
+
+	p->err[0] = '\0';
+	if (p->state == NULL || p->api->send_batch == NULL || p->api->max_batch < n || n > 16) {
+		snprintf(p->err, sizeof(p->err), "no instance, or no batches of %zu", n);
+		return SAKER_SEND_FAIL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ph_alert_make(&alerts[i], (int)i);
+		batch[i] = &alerts[i].a;
+	}
+	return p->api->send_batch(p->state, batch, n, p->err, sizeof(p->err));
+}
+
 void ph_unload(ph_plugin *p)
 {
 	if (p->state != NULL) {

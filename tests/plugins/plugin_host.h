@@ -60,6 +60,11 @@ typedef struct ph_alert {
  * (uuid, output, proc.cmdline and time all carry seq). */
 void ph_alert_make(ph_alert *pa, int seq);
 
+/* Fills alerts[0..n-1] with ph_alert_make(seq i) and sends them as one
+ * send_batch(); FAIL (p->err says why) when there is no instance or the
+ * plugin takes fewer than n alerts a batch. */
+saker_send_result ph_send_made_batch(ph_plugin *p, ph_alert *alerts, size_t n);
+
 /* The output line ph_alert_make() gives seq 0, for payload expectations. */
 #define PH_OUTPUT0                                                                                        \
 	"22:00:00.000000789: Warning A shell was spawned in a container (user=root container_id=abc123 "   \

@@ -15,7 +15,6 @@ SK_TEST(events_batched_with_the_token)
 	hp_peer *peer = hp_start_url(200, 0, "", url, sizeof(url));
 	ph_plugin p = {0};
 	ph_alert a[3];
-	const saker_alert *batch[3];
 
 	SK_CHECK(peer != NULL);
 	if (peer == NULL) {
@@ -25,14 +24,7 @@ SK_TEST(events_batched_with_the_token)
 	snprintf(hec, sizeof(hec), "%s/services/collector/event", url);
 	const char *const cfg[] = {"host", hec, "token", "hec-t0ken", NULL};
 	SK_CHECK(ph_open(&p, "splunk", cfg));
-	for (int i = 0; i < 3; i++) {
-		ph_alert_make(&a[i], i);
-		batch[i] = &a[i].a;
-	}
-	SK_CHECK(p.state != NULL && p.api->max_batch >= 3);
-	if (p.state != NULL) {
-		SK_CHECK_INT(p.api->send_batch(p.state, batch, 3, p.err, sizeof(p.err)), SAKER_SEND_OK);
-	}
+	SK_CHECK_INT(ph_send_made_batch(&p, a, 3), SAKER_SEND_OK);
 	SK_CHECK_INT(hp_count(peer), 1);
 	if (hp_count(peer) == 1) {
 		const hp_request *r = hp_get(peer, 0);
