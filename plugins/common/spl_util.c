@@ -436,6 +436,26 @@ sk_err spl_base64_decode(sk_strbuf *out, const char *s, size_t len)
 	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
 }
 
+sk_err spl_base64_decode_text(sk_strbuf *out, const char *s)
+{
+	sk_strbuf clean = SK_STRBUF_INIT;
+	sk_err rc = SK_ENOMEM;
+
+	for (const char *c = s; *c != '\0'; c++) {
+		if (*c != ' ' && *c != '\t' && *c != '\r' && *c != '\n') {
+			sk_strbuf_putc(&clean, *c);
+		}
+	}
+	if (!sk_strbuf_failed(&clean)) {
+		rc = spl_base64_decode(out, clean.data != NULL ? clean.data : "", clean.len);
+	}
+	if (clean.data != NULL) {
+		explicit_bzero(clean.data, clean.len); /* keys and credentials pass here */
+	}
+	sk_strbuf_free(&clean);
+	return rc;
+}
+
 sk_err spl_bearer_set(spl_bearer *b, const char *token, int64_t expires_in)
 {
 	char *header = NULL;

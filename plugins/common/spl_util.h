@@ -122,6 +122,11 @@ void spl_uri_encode(sk_strbuf *sb, const char *s, bool keep_slash);
  * padding). */
 sk_err spl_base64_decode(sk_strbuf *out, const char *s, size_t len);
 
+/* The same for a NUL-terminated text that may be wrapped: spaces, tabs
+ * and line ends anywhere are skipped (base64 values in configs, keys in
+ * kubeconfigs). SK_ENOMEM when memory ran out. */
+sk_err spl_base64_decode_text(sk_strbuf *out, const char *s);
+
 /* An OAuth bearer token of a cloud output and when to renew it. */
 typedef struct spl_bearer {
 	char *header;	 /* "Bearer <token>", NULL before the first */

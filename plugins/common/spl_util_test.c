@@ -133,6 +133,13 @@ SK_TEST(base64_decodes_what_it_encodes_and_refuses_the_rest)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		SK_CHECK_INT(spl_base64_decode(&dec, bad[i], strlen(bad[i])), SK_EPARSE);
 	}
+	/* wrapped text: whitespace anywhere is skipped, the rest still checked */
+	SK_CHECK_INT(spl_base64_decode_text(&dec, " Zm9v\r\n Ym Fy\t\n"), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&dec), "foobar");
+	SK_CHECK_INT(spl_base64_decode_text(&dec, " \n"), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&dec), "");
+	SK_CHECK_INT(spl_base64_decode_text(&dec, "Zm9v\nYm!y"), SK_EPARSE);
+	SK_CHECK_INT(spl_base64_decode_text(&dec, "Zm9\nv Ym"), SK_EPARSE);
 	sk_strbuf_free(&enc);
 	sk_strbuf_free(&dec);
 }

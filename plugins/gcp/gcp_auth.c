@@ -299,20 +299,16 @@ static sk_err gcp_read_key(const saker_plugin_host *host, gcp_service_account *s
 {
 	const char *b64 = host->config_string(host->ctx, "credentials", "");
 	const char *file = gcp_env("GOOGLE_APPLICATION_CREDENTIALS");
-	sk_strbuf json = SK_STRBUF_INIT, clean = SK_STRBUF_INIT;
+	sk_strbuf json = SK_STRBUF_INIT;
 	char why[256];
 	sk_err rc = SK_OK;
 
 	*found = b64[0] != '\0' || file != NULL;
 	if (b64[0] != '\0') {
-		for (const char *c = b64; *c != '\0'; c++) {
-			if (*c != '\n' && *c != '\r' && *c != ' ' && *c != '\t') {
-				sk_strbuf_putc(&clean, *c);
-			}
-		}
-		if (spl_base64_decode(&json, clean.data != NULL ? clean.data : "", clean.len) != SK_OK) {
-			snprintf(err, errlen, "credentials: not base64 (want the key file's JSON in base64)");
-			rc = SK_EPARSE;
+		rc = spl_base64_decode_text(&json, b64);
+		if (rc != SK_OK) {
+			snprintf(err, errlen, "%s", rc == SK_ENOMEM ? "out of memory"
+					     : "credentials: not base64 (want the key file's JSON in base64)");
 			goto cleanup;
 		}
 	} else if (file != NULL) {
@@ -338,7 +334,6 @@ cleanup:
 		explicit_bzero(json.data, json.len);
 	}
 	sk_strbuf_free(&json);
-	sk_strbuf_free(&clean);
 	return rc;
 }
 

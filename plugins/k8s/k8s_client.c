@@ -67,16 +67,9 @@ static yaml_node_t *kc_named(yaml_document_t *d, yaml_node_t *list, const char *
 /* base64 (whitespace allowed) of key into out; SK_EPARSE names the key. */
 static sk_err kc_data(const char *b64, const char *key, sk_strbuf *out, char *err, size_t errlen)
 {
-	sk_strbuf clean = SK_STRBUF_INIT;
-	for (const char *c = b64; *c != '\0'; c++) {
-		if (*c != ' ' && *c != '\n' && *c != '\r' && *c != '\t') {
-			sk_strbuf_putc(&clean, *c);
-		}
-	}
-	sk_err rc = spl_base64_decode(out, clean.data != NULL ? clean.data : "", clean.len);
-	sk_strbuf_free(&clean);
+	sk_err rc = spl_base64_decode_text(out, b64);
 	if (rc != SK_OK) {
-		snprintf(err, errlen, "%s: not base64", key);
+		snprintf(err, errlen, "%s: %s", key, rc == SK_ENOMEM ? "out of memory" : "not base64");
 	}
 	return rc;
 }
