@@ -76,6 +76,7 @@ void sk_eval_ctx_free(sk_eval_ctx *ctx)
 		c = next;
 	}
 	memset(&ctx->arena, 0, sizeof(ctx->arena));
+	sk_strbuf_free(&ctx->flags_text);
 }
 
 void sk_eval_ctx_set_event(sk_eval_ctx *ctx, const sk_event *evt, const sk_state_view *view)
@@ -97,7 +98,9 @@ void sk_eval_ctx_set_event(sk_eval_ctx *ctx, const sk_event *evt, const sk_state
 	ctx->failed_pathraw_len = view != NULL ? view->failed_pathraw_len : 0;
 	ctx->exectime = 0;
 	/* Falco's thread.exectime: time between two switches on one CPU. */
-	if (evt->info != NULL && strcmp(evt->info->name, "switch") == 0 && evt->cpu < SK_EVAL_MAX_CPUS) {
+	const sk_event_info *info = evt->info;
+	bool is_switch = info != NULL && info->category == SK_EC_SCHEDULER && strcmp(info->name, "switch") == 0;
+	if (is_switch && evt->cpu < SK_EVAL_MAX_CPUS) {
 		uint64_t last = ctx->last_switch_ts[evt->cpu];
 		ctx->exectime = last != 0 && evt->ts >= last ? evt->ts - last : 0;
 		ctx->last_switch_ts[evt->cpu] = evt->ts;

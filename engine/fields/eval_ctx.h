@@ -12,6 +12,7 @@
 
 #include "event.h"
 #include "sk_err.h"
+#include "sk_strbuf.h"
 #include "state.h"
 
 typedef struct sk_arena_chunk {
@@ -51,6 +52,7 @@ struct sk_eval_ctx {
 	const char *const *static_values;
 	size_t nstatic;
 	sk_arena arena;
+	sk_strbuf flags_text; /* reused to name flag bits (evt.arg.flags); grows once */
 	/* thread.exectime: the previous switch's time per CPU, and this
 	 * switch's time since it (0 for other events or a CPU's first switch). */
 	uint64_t last_switch_ts[SK_EVAL_MAX_CPUS];

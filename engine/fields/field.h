@@ -104,6 +104,9 @@ typedef struct sk_field_def {
 	uint32_t flags;    /* SK_FF_* */
 	const char *desc;  /* one line, Saker's own words */
 	sk_extract_fn extract; /* NULL: known field, value not available yet (<NA>) */
+	uint16_t sub;      /* which of the fields sharing one extractor this is
+			    * (SK_SUB_*; 0 where the extractor serves one field),
+			    * so evaluation switches on a number, not the name */
 } sk_field_def;
 
 /* Looks a field up by name (without its argument: "proc.aname", not

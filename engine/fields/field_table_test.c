@@ -1,5 +1,6 @@
 /* field_table_test: the registry resolves every field the upstream rules use,
- * names are unique, and the lookup agrees with the table. */
+ * names are unique, the lookup agrees with the table, and fields sharing an
+ * extractor carry distinct subs. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +77,33 @@ SK_TEST(names_unique_and_lookup_consistent)
 		SK_CHECK(table[i].desc != NULL && table[i].desc[0] != '\0');
 		SK_CHECK(strcmp(sk_ftype_name(table[i].type), "UNKNOWN") != 0);
 	}
+}
+
+/* An extractor that serves several fields tells them apart by sub: when one
+ * of its fields names a sub, all must, each a different one. */
+SK_TEST(shared_extractors_have_distinct_subs)
+{
+	size_t count = 0;
+	const sk_field_def *table = sk_field_table(&count);
+	size_t with_sub = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (table[i].sub == 0) {
+			continue;
+		}
+		with_sub++;
+		for (size_t j = 0; j < count; j++) {
+			if (j == i || table[j].extract != table[i].extract) {
+				continue;
+			}
+			if (table[j].sub == 0 || table[j].sub == table[i].sub) {
+				fprintf(stderr, "%s and %s share an extractor but not distinct subs\n", table[i].name,
+					table[j].name);
+			}
+			SK_CHECK(table[j].sub != 0 && table[j].sub != table[i].sub);
+		}
+	}
+	SK_CHECK(with_sub >= 40);
+	SK_CHECK(sk_field_lookup("fd.name", 7)->sub != 0);
 }
 
 SK_TEST(lookup_misses)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -110,9 +111,9 @@ static void render_addr(tbuf *b, const uint8_t *p, uint32_t len, bool tuple)
 static void put_resolved(tbuf *b, bool only_resolved, const char *raw, const char *resolved)
 {
 	if (resolved == NULL) {
-		tb_printf(b, "%s", raw);
+		tb_put(b, raw, strlen(raw));
 	} else if (only_resolved) {
-		tb_printf(b, "%s", resolved);
+		tb_put(b, resolved, strlen(resolved));
 	} else {
 		tb_printf(b, "%s(%s)", raw, resolved);
 	}
@@ -142,9 +143,9 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, bool only_resolved, 
 	uint64_t u = sk_param_u64(ev, i, 0);
 	int64_t s = sk_param_i64(ev, i, 0);
 	char raw[32];
-	snprintf(raw, sizeof(raw), "%" PRId64, s);
 	switch (pi->type) {
 	case SK_PT_FD: {
+		snprintf(raw, sizeof(raw), "%" PRId64, s);
 		const sk_fd *fd = NULL;
 		if (s >= 0 && ctx->thread != NULL && ctx->thread->fdt != NULL) {
 			fd = sk_imap_get(&ctx->thread->fdt->fds, s);
@@ -161,11 +162,13 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, bool only_resolved, 
 		break;
 	}
 	case SK_PT_PID: {
+		snprintf(raw, sizeof(raw), "%" PRId64, s);
 		const sk_thread *t = ctx->state != NULL ? sk_state_thread(ctx->state, s) : NULL;
 		put_resolved(&b, only_resolved, raw, t != NULL && t->comm.ptr != NULL ? t->comm.ptr : NULL);
 		break;
 	}
 	case SK_PT_ERRNO:
+		snprintf(raw, sizeof(raw), "%" PRId64, s);
 		put_resolved(&b, only_resolved, raw, s < 0 ? errno_name(s) : NULL);
 		break;
 	case SK_PT_UID:
@@ -191,12 +194,17 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, bool only_resolved, 
 	case SK_PT_ENUMFLAGS16:
 	case SK_PT_ENUMFLAGS32:
 	case SK_PT_MODE: {
-		/* A mode is octal ("04755", "0") resolved to its S_I* bits. */
-		sk_strbuf sb = SK_STRBUF_INIT;
-		bool named = sk_event_render_flags(pi, (uint32_t)u, &sb);
+		/* A mode is octal ("04755", "0") resolved to its S_I* bits. Rules
+		 * test evt.arg.flags on every open: no allocation, no printf then. */
+		sk_strbuf *sb = &ctx->flags_text;
+		sk_strbuf_reset(sb);
+		bool named = sk_event_render_flags(pi, (uint32_t)u, sb) && !sk_strbuf_failed(sb);
+		if (named && only_resolved) {
+			tb_put(&b, sk_strbuf_str(sb), sb->len);
+			break;
+		}
 		snprintf(raw, sizeof(raw), pi->type == SK_PT_MODE ? "%#" PRIo64 : "%" PRIu64, u);
-		put_resolved(&b, only_resolved, raw, named && !sk_strbuf_failed(&sb) ? sk_strbuf_str(&sb) : NULL);
-		sk_strbuf_free(&sb);
+		put_resolved(&b, only_resolved, raw, named ? sk_strbuf_str(sb) : NULL);
 		break;
 	}
 	case SK_PT_INT8:
@@ -771,28 +779,53 @@ SK_XF(evt_abspath)
 	return sk_out_str(out, buf, n);
 }
 
+/* Where open-type events keep their flags and mode, by event type: found
+ * once, not by name on every event. -1: the event has no such parameter. */
+static int8_t open_flags_at[SK_EVENT_TYPE_MAX];
+static int8_t open_mode_at[SK_EVENT_TYPE_MAX];
+static pthread_once_t open_params_once = PTHREAD_ONCE_INIT;
+
+static void open_params_index(void)
+{
+	for (uint16_t t = 0; t < SK_EVENT_TYPE_MAX; t++) {
+		const sk_event_info *info = sk_event_info_get(t);
+		open_flags_at[t] = (int8_t)sk_event_param_index(info, "flags");
+		open_mode_at[t] = (int8_t)sk_event_param_index(info, "mode");
+	}
+}
+
 SK_XF(evt_is_open)
 {
-	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
-	int fi = sk_event_param_index(info, "flags");
-	if (!sk_event_is_exit(ctx->evt->type) || (info->flags & SK_EF_CREATES_FD) == 0 || fi < 0 ||
+	uint16_t type = ctx->evt->type;
+	const sk_event_info *info = sk_event_info_get(type);
+	if (!sk_event_is_exit(type) || (info->flags & SK_EF_CREATES_FD) == 0 || type >= SK_EVENT_TYPE_MAX ||
 	    strncmp(info->name, "open", 4) != 0) {
 		return sk_out_bool(out, false);
 	}
+	pthread_once(&open_params_once, open_params_index);
+	int fi = open_flags_at[type];
+	if (fi < 0) {
+		return sk_out_bool(out, false);
+	}
 	uint32_t flags = (uint32_t)sk_param_u64(ctx->evt, (uint32_t)fi, 0);
-	const char *name = ref->def->name;
 	bool v;
-	if (strcmp(name, "evt.is_open_read") == 0) {
+	switch (ref->def->sub) {
+	case SK_SUB_OPEN_READ:
 		v = (flags & 1u) != 0;
-	} else if (strcmp(name, "evt.is_open_write") == 0) {
+		break;
+	case SK_SUB_OPEN_WRITE:
 		v = (flags & 2u) != 0;
-	} else if (strcmp(name, "evt.is_open_create") == 0) {
+		break;
+	case SK_SUB_OPEN_CREATE:
 		v = (flags & (1u << 2)) != 0;
-	} else {
+		break;
+	default: {
 		/* evt.is_open_exec: created with an execute bit in the mode */
-		int mi = sk_event_param_index(info, "mode");
+		int mi = open_mode_at[type];
 		uint64_t mode = mi >= 0 ? sk_param_u64(ctx->evt, (uint32_t)mi, 0) : 0;
 		v = (flags & (1u << 2)) != 0 && (mode & 0111u) != 0;
+		break;
+	}
 	}
 	return sk_out_bool(out, v);
 }

@@ -63,25 +63,24 @@ static bool is_socket(const sk_fd *fd)
 
 SK_XF(fd_num)
 {
-	const char *what = ref->def->name + 3;
-	if (strcmp(what, "num") == 0) {
+	if (ref->def->sub == SK_SUB_FD_NUM) {
 		return ctx->fd_num >= 0 ? sk_out_i64(out, ctx->fd_num) : sk_out_none(out);
 	}
 	const sk_fd *fd = ctx->fd;
 	if (fd == NULL) {
 		return sk_out_none(out);
 	}
-	if (strcmp(what, "ino") == 0) {
-		return sk_out_i64(out, (int64_t)fd->ino);
-	}
 	/* Linux dev_t encoding: 12 bits of major above 20 bits of minor. */
-	if (strcmp(what, "dev.major") == 0) {
+	switch (ref->def->sub) {
+	case SK_SUB_FD_INO:
+		return sk_out_i64(out, (int64_t)fd->ino);
+	case SK_SUB_FD_DEV_MAJOR:
 		return sk_out_num(out, SK_FT_UINT64, fd->dev >> 20);
-	}
-	if (strcmp(what, "dev.minor") == 0) {
+	case SK_SUB_FD_DEV_MINOR:
 		return sk_out_num(out, SK_FT_UINT64, fd->dev & 0xfffff);
+	default:
+		return sk_out_num(out, SK_FT_UINT64, fd->dev);
 	}
-	return sk_out_num(out, SK_FT_UINT64, fd->dev);
 }
 
 /* Splits a path into directory (its first dir_len bytes) and file name. */
@@ -123,42 +122,62 @@ static const char *l4_name(uint8_t l4)
 /* fd.* of a failed open, which has no fd: Falco still reports the path it
  * asked for in fd.name/nameraw/directory (and the container forms) and 'f'
  * as fd.typechar; every other fd field stays null. */
-static sk_err failed_open_str(struct sk_eval_ctx *ctx, const char *what, sk_values *out)
+static sk_err failed_open_str(struct sk_eval_ctx *ctx, uint16_t sub, sk_values *out)
 {
 	const char *path = ctx->failed_path;
 	size_t len = ctx->failed_path_len;
-	if (strcmp(what, "typechar") == 0) {
+	size_t file_len;
+	const char *file;
+	switch (sub) {
+	case SK_SUB_FD_TYPECHAR:
 		return sk_out_str(out, "f", 1);
-	}
-	if (strcmp(what, "nameraw") == 0) {
+	case SK_SUB_FD_NAMERAW:
 		return sk_out_str(out, ctx->failed_pathraw, ctx->failed_pathraw_len);
-	}
-	bool container = strncmp(what, "container", 9) == 0;
-	const char *kind = container ? what + 9 : what;
-	if (strcmp(kind, "directory") == 0) {
-		size_t file_len;
-		const char *file;
+	case SK_SUB_FD_NAME:
+		return sk_out_str(out, path, len);
+	case SK_SUB_FD_DIRECTORY:
 		split_path(path, len, &len, &file, &file_len); /* the path is absolute */
-	} else if (strcmp(kind, "name") != 0) {
+		return sk_out_str(out, path, len);
+	case SK_SUB_FD_CONTAINERNAME:
+		return out_container_path(ctx, path, len, out);
+	case SK_SUB_FD_CONTAINERDIRECTORY:
+		split_path(path, len, &len, &file, &file_len);
+		return out_container_path(ctx, path, len, out);
+	default:
 		return sk_out_none(out);
 	}
-	return container ? out_container_path(ctx, path, len, out) : sk_out_str(out, path, len);
+}
+
+/* fd.directory / fd.filename of an fd. */
+static sk_err dir_or_file(const sk_fd *fd, bool dir, sk_values *out)
+{
+	if (fd->type == SK_FD_UNKNOWN && fd->name_len == 0 && dir) {
+		return sk_out_str(out, "/", 1); /* an fd of unknown kind sits at the root */
+	}
+	if (fd->type != SK_FD_FILE && fd->type != SK_FD_DIRECTORY) {
+		return sk_out_none(out);
+	}
+	if (fd->type == SK_FD_DIRECTORY && dir) {
+		return sk_out_str(out, fd->name, fd->name_len);
+	}
+	size_t dir_len, file_len;
+	const char *file;
+	split_path(fd->name, fd->name_len, &dir_len, &file, &file_len);
+	return dir ? sk_out_str(out, fd->name, dir_len) : sk_out_str(out, file, file_len);
 }
 
 SK_XF(fd_str)
 {
 	const sk_fd *fd = ctx->fd;
-	const char *what = ref->def->name + 3;
 	if (fd == NULL) {
-		return ctx->failed_path != NULL ? failed_open_str(ctx, what, out) : sk_out_none(out);
+		return ctx->failed_path != NULL ? failed_open_str(ctx, ref->def->sub, out) : sk_out_none(out);
 	}
-	if (strcmp(what, "name") == 0) {
+	switch (ref->def->sub) {
+	case SK_SUB_FD_NAME:
 		return sk_out_str(out, fd->name, fd->name_len);
-	}
-	if (strcmp(what, "type") == 0) {
+	case SK_SUB_FD_TYPE:
 		return fd->type != SK_FD_UNKNOWN ? sk_out_cstr(out, sk_fd_type_name(fd->type)) : sk_out_none(out);
-	}
-	if (strcmp(what, "typechar") == 0) {
+	case SK_SUB_FD_TYPECHAR: {
 		char *c = sk_arena_alloc(&ctx->arena, 2);
 		if (c == NULL) {
 			return sk_out_none(out);
@@ -167,34 +186,20 @@ SK_XF(fd_str)
 		c[1] = '\0';
 		return sk_out_str(out, c, 1);
 	}
-	if (strcmp(what, "nameraw") == 0) {
+	case SK_SUB_FD_NAMERAW:
 		return fd->nameraw != NULL && fd->nameraw_len > 0 ? sk_out_str(out, fd->nameraw, fd->nameraw_len)
 								 : sk_out_str(out, fd->name, fd->name_len);
-	}
-	if (strcmp(what, "directory") == 0 || strcmp(what, "filename") == 0) {
-		if (fd->type == SK_FD_UNKNOWN && fd->name_len == 0 && what[0] == 'd') {
-			return sk_out_str(out, "/", 1); /* an fd of unknown kind sits at the root */
-		}
-		if (fd->type != SK_FD_FILE && fd->type != SK_FD_DIRECTORY) {
-			return sk_out_none(out);
-		}
-		if (fd->type == SK_FD_DIRECTORY && what[0] == 'd') {
-			return sk_out_str(out, fd->name, fd->name_len);
-		}
-		size_t dir_len, file_len;
-		const char *file;
-		split_path(fd->name, fd->name_len, &dir_len, &file, &file_len);
-		return what[0] == 'd' ? sk_out_str(out, fd->name, dir_len) : sk_out_str(out, file, file_len);
-	}
-	if (strcmp(what, "l4proto") == 0) {
+	case SK_SUB_FD_DIRECTORY:
+	case SK_SUB_FD_FILENAME:
+		return dir_or_file(fd, ref->def->sub == SK_SUB_FD_DIRECTORY, out);
+	case SK_SUB_FD_L4PROTO: {
 		const char *n = is_socket(fd) && fd->endpoints != 0 ? l4_name(fd->l4proto) : NULL;
 		return n != NULL ? sk_out_cstr(out, n) : sk_out_none(out);
 	}
-	if (strcmp(what, "sockfamily") == 0) {
+	case SK_SUB_FD_SOCKFAMILY:
 		return is_socket(fd) ? sk_out_cstr(out, "ip")
 				     : (fd->type == SK_FD_UNIX ? sk_out_cstr(out, "unix") : sk_out_none(out));
-	}
-	if (strcmp(what, "uid") == 0) {
+	case SK_SUB_FD_UID: {
 		char *buf = sk_arena_alloc(&ctx->arena, 64);
 		if (buf == NULL) {
 			return sk_out_none(out);
@@ -202,14 +207,17 @@ SK_XF(fd_str)
 		int n = snprintf(buf, 64, "%" PRId64 "%" PRId64, ctx->thread != NULL ? ctx->thread->pid : 0, fd->num);
 		return sk_out_str(out, buf, n > 0 ? (size_t)n : 0);
 	}
-	/* fd.containername / fd.containerdirectory */
-	size_t len = fd->name_len;
-	if (strcmp(what, "containerdirectory") == 0) {
-		size_t file_len;
+	case SK_SUB_FD_CONTAINERDIRECTORY: {
+		size_t len, file_len;
 		const char *file;
 		split_path(fd->name, fd->name_len, &len, &file, &file_len);
+		return out_container_path(ctx, fd->name, len, out);
 	}
-	return out_container_path(ctx, fd->name, len, out);
+	case SK_SUB_FD_CONTAINERNAME:
+		return out_container_path(ctx, fd->name, fd->name_len, out);
+	default:
+		return sk_out_none(out);
+	}
 }
 
 /* The local end of a connection is the client when the client address

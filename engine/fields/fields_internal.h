@@ -11,6 +11,50 @@
 #include "eval_ctx.h"
 #include "field.h"
 
+/* sk_field_def.sub of fields that share an extractor: the table sets it,
+ * the extractor switches on it (field_table_test checks none is left 0). */
+enum {
+	/* sk_xf_fd_str */
+	SK_SUB_FD_NAME = 1,
+	SK_SUB_FD_TYPE,
+	SK_SUB_FD_TYPECHAR,
+	SK_SUB_FD_NAMERAW,
+	SK_SUB_FD_DIRECTORY,
+	SK_SUB_FD_FILENAME,
+	SK_SUB_FD_L4PROTO,
+	SK_SUB_FD_SOCKFAMILY,
+	SK_SUB_FD_UID,
+	SK_SUB_FD_CONTAINERNAME,
+	SK_SUB_FD_CONTAINERDIRECTORY,
+};
+enum {
+	/* sk_xf_fd_num */
+	SK_SUB_FD_NUM = 1,
+	SK_SUB_FD_INO,
+	SK_SUB_FD_DEV,
+	SK_SUB_FD_DEV_MAJOR,
+	SK_SUB_FD_DEV_MINOR,
+};
+enum {
+	/* sk_xf_proc_str (the process), sk_xf_proc_parent (its parent),
+	 * sk_xf_proc_ancestor and sk_xf_proc_leader */
+	SK_SUB_PROC_NAME = 1,
+	SK_SUB_PROC_EXE,
+	SK_SUB_PROC_EXEPATH,
+	SK_SUB_PROC_ARGS,
+	SK_SUB_PROC_CMDLINE,
+	SK_SUB_PROC_EXELINE,
+	SK_SUB_PROC_CWD,
+	SK_SUB_PROC_PID, /* proc.apid only */
+};
+enum {
+	/* sk_xf_evt_is_open */
+	SK_SUB_OPEN_READ = 1,
+	SK_SUB_OPEN_WRITE,
+	SK_SUB_OPEN_EXEC,
+	SK_SUB_OPEN_CREATE,
+};
+
 #define SK_XF(fname) sk_err sk_xf_##fname(struct sk_eval_ctx *ctx, const sk_field_ref *ref, sk_values *out)
 
 static inline sk_err sk_out_str(sk_values *out, const char *p, size_t len)

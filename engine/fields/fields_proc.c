@@ -76,31 +76,27 @@ static sk_err cwd_of(struct sk_eval_ctx *ctx, const sk_thread *t, sk_values *out
 	return sk_out_str(out, buf, t->cwd.len + 1);
 }
 
-/* String fields of one process, by which field asked. */
-static sk_err proc_string(struct sk_eval_ctx *ctx, const sk_thread *t, const char *what, sk_values *out)
+/* String fields of one process, by which field asked (SK_SUB_PROC_*). */
+static sk_err proc_string(struct sk_eval_ctx *ctx, const sk_thread *t, uint16_t sub, sk_values *out)
 {
-	if (strcmp(what, "name") == 0) {
+	switch (sub) {
+	case SK_SUB_PROC_NAME:
 		return bstr_out(out, &t->comm, true);
-	}
-	if (strcmp(what, "exe") == 0) {
+	case SK_SUB_PROC_EXE:
 		return bstr_out(out, &t->exe, true);
-	}
-	if (strcmp(what, "exepath") == 0) {
+	case SK_SUB_PROC_EXEPATH:
 		return bstr_out(out, &t->exepath, false);
-	}
-	if (strcmp(what, "args") == 0) {
+	case SK_SUB_PROC_ARGS:
 		return args_of(ctx, t, out);
-	}
-	if (strcmp(what, "cmdline") == 0) {
+	case SK_SUB_PROC_CMDLINE:
 		return cmdline_of(ctx, t, false, out);
-	}
-	if (strcmp(what, "exeline") == 0) {
+	case SK_SUB_PROC_EXELINE:
 		return cmdline_of(ctx, t, true, out);
-	}
-	if (strcmp(what, "cwd") == 0) {
+	case SK_SUB_PROC_CWD:
 		return cwd_of(ctx, t, out);
+	default:
+		return sk_out_none(out);
 	}
-	return sk_out_none(out);
 }
 
 SK_XF(proc_str)
@@ -108,9 +104,9 @@ SK_XF(proc_str)
 	if (ctx->thread == NULL) {
 		return sk_out_none(out);
 	}
-	const char *what = ref->def->name + 5; /* after "proc." */
-	const sk_thread *t = strcmp(what, "cwd") == 0 ? main_thread(ctx) : ctx->thread;
-	return proc_string(ctx, t, what, out);
+	uint16_t sub = ref->def->sub;
+	const sk_thread *t = sub == SK_SUB_PROC_CWD ? main_thread(ctx) : ctx->thread;
+	return proc_string(ctx, t, sub, out);
 }
 
 SK_XF(proc_parent)
@@ -122,15 +118,14 @@ SK_XF(proc_parent)
 	if (p == NULL) {
 		return sk_out_none(out);
 	}
-	const char *what = ref->def->name + 6; /* after "proc.p" */
-	return proc_string(ctx, p, what, out);
+	return proc_string(ctx, p, ref->def->sub, out);
 }
 
 /* One ancestor's value for proc.a* (name/exe/exepath/cmdline/pid). */
-static sk_err ancestor_value(struct sk_eval_ctx *ctx, const sk_thread *a, const char *what, sk_value *v)
+static sk_err ancestor_value(struct sk_eval_ctx *ctx, const sk_thread *a, uint16_t what, sk_value *v)
 {
 	sk_values one;
-	if (strcmp(what, "pid") == 0) {
+	if (what == SK_SUB_PROC_PID) {
 		v->type = SK_FT_INT64;
 		v->u.i64 = a->pid;
 		return SK_OK;
@@ -148,7 +143,7 @@ SK_XF(proc_ancestor)
 	if (ctx->thread == NULL) {
 		return SK_OK;
 	}
-	const char *what = ref->def->name + 6; /* after "proc.a" */
+	uint16_t what = ref->def->sub;
 	if (ref->arg_index >= 0) {
 		/* [0] is the process itself, [1] its parent... */
 		const sk_thread *a = ref->arg_index == 0 ? ctx->thread
@@ -193,20 +188,27 @@ static const sk_thread *leader_of(struct sk_eval_ctx *ctx, const sk_thread *t, b
 	return sk_state_thread(ctx->state, want);
 }
 
-SK_XF(proc_leader)
+/* proc.sname, proc.sid.exe*, proc.vpgid.*: the leader's own string field. */
+static sk_err leader_string(struct sk_eval_ctx *ctx, const sk_field_ref *ref, bool session, sk_values *out)
 {
 	if (ctx->thread == NULL) {
 		return sk_out_none(out);
 	}
-	const char *name = ref->def->name;
-	bool session = strncmp(name, "proc.s", 6) == 0;
 	const sk_thread *l = leader_of(ctx, ctx->thread, session);
 	if (l == NULL) {
 		return sk_out_none(out);
 	}
-	const char *dot = strrchr(name, '.');
-	const char *what = strcmp(name, "proc.sname") == 0 ? "name" : dot + 1;
-	return proc_string(ctx, l, what, out);
+	return proc_string(ctx, l, ref->def->sub, out);
+}
+
+SK_XF(proc_session_leader)
+{
+	return leader_string(ctx, ref, true, out);
+}
+
+SK_XF(proc_group_leader)
+{
+	return leader_string(ctx, ref, false, out);
 }
 
 SK_XF(proc_env)

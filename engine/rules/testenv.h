@@ -158,21 +158,21 @@ static sk_err tx_none(struct sk_eval_ctx *c, const sk_field_ref *r, sk_values *o
 }
 
 static const sk_field_def tev_fields[] = {
-	{"evt.type", SK_FT_STRING, SK_FF_EVTTYPE, "event type", tx_type},
-	{"evt.arg", SK_FT_STRING, SK_FF_ARG_INDEX | SK_FF_ARG_KEY | SK_FF_ARG_REQUIRED, "argument", tx_key},
-	{"t.s", SK_FT_STRING, 0, "string", tx_s},
-	{"t.s2", SK_FT_STRING, 0, "second string", tx_s2},
-	{"t.i", SK_FT_INT64, 0, "int64", tx_scalar},
-	{"t.u", SK_FT_UINT64, 0, "uint64", tx_scalar},
-	{"t.b", SK_FT_BOOL, 0, "bool", tx_scalar},
-	{"t.d", SK_FT_DOUBLE, 0, "double", tx_scalar},
-	{"t.ip", SK_FT_IPADDR, 0, "ip", tx_ip},
-	{"t.net", SK_FT_IPNET, 0, "network", tx_net},
-	{"t.buf", SK_FT_BYTES, 0, "buffer", tx_buf},
-	{"t.multi", SK_FT_STRING, SK_FF_ARG_INDEX | SK_FF_LIST, "several strings", tx_multi},
-	{"t.key", SK_FT_STRING, SK_FF_ARG_KEY | SK_FF_ARG_REQUIRED, "keyed", tx_key},
-	{"t.none", SK_FT_STRING, 0, "never has a value", tx_none},
-	{"t.later", SK_FT_STRING, 0, "known, no extractor yet", NULL},
+	{"evt.type", SK_FT_STRING, SK_FF_EVTTYPE, "event type", tx_type, 0},
+	{"evt.arg", SK_FT_STRING, SK_FF_ARG_INDEX | SK_FF_ARG_KEY | SK_FF_ARG_REQUIRED, "argument", tx_key, 0},
+	{"t.s", SK_FT_STRING, 0, "string", tx_s, 0},
+	{"t.s2", SK_FT_STRING, 0, "second string", tx_s2, 0},
+	{"t.i", SK_FT_INT64, 0, "int64", tx_scalar, 0},
+	{"t.u", SK_FT_UINT64, 0, "uint64", tx_scalar, 0},
+	{"t.b", SK_FT_BOOL, 0, "bool", tx_scalar, 0},
+	{"t.d", SK_FT_DOUBLE, 0, "double", tx_scalar, 0},
+	{"t.ip", SK_FT_IPADDR, 0, "ip", tx_ip, 0},
+	{"t.net", SK_FT_IPNET, 0, "network", tx_net, 0},
+	{"t.buf", SK_FT_BYTES, 0, "buffer", tx_buf, 0},
+	{"t.multi", SK_FT_STRING, SK_FF_ARG_INDEX | SK_FF_LIST, "several strings", tx_multi, 0},
+	{"t.key", SK_FT_STRING, SK_FF_ARG_KEY | SK_FF_ARG_REQUIRED, "keyed", tx_key, 0},
+	{"t.none", SK_FT_STRING, 0, "never has a value", tx_none, 0},
+	{"t.later", SK_FT_STRING, 0, "known, no extractor yet", NULL, 0},
 };
 
 static const sk_field_def *tev_lookup(const char *name, size_t len)
