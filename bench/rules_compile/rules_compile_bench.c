@@ -5,8 +5,9 @@
  * trees of the same bytes. Rounds alternate so machine noise hits both.
  *
  * Then evaluation: ns per sk_ruleset_match() of the loaded rules on an
- * openat event (real registry and state), as configured, without the
- * per-event field cache, and without the event-type index either. */
+ * openat event (real registry and state), as configured, without the trees
+ * specialised per event type, without the per-event field cache as well,
+ * and without the event-type index either. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,9 +139,12 @@ static int make_event(sk_state **st, sk_evbuild *b, sk_state_view *view, const c
 	return sk_state_apply(*st, &b->ev, view) == SK_OK ? 0 : -1;
 }
 
-static sk_ruleset *load_upstream(bool no_index, bool no_cache)
+static sk_ruleset *load_upstream(bool no_index, bool no_cache, bool no_fold)
 {
-	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .no_index = no_index, .no_field_cache = no_cache};
+	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG,
+			      .no_index = no_index,
+			      .no_field_cache = no_cache,
+			      .no_type_fold = no_fold};
 	sk_ruleset *rs = NULL;
 	if (sk_ruleset_new(&opts, &rs) != SK_OK) {
 		return NULL;
@@ -174,37 +178,44 @@ static double time_match(sk_ruleset *rs, sk_eval_ctx *ctx, const sk_evbuild *b, 
 
 static int bench_eval(int iters)
 {
-	/* Saker as configured; without the field cache; without the index either. */
-	sk_ruleset *rs[3] = {load_upstream(false, false), load_upstream(false, true), load_upstream(true, true)};
+	/* Saker as configured; each next one without one more of: trees per
+	 * event type, the field cache, the index. */
+	enum { NCONF = 4 };
+	sk_ruleset *rs[NCONF] = {load_upstream(false, false, false), load_upstream(false, false, true),
+				 load_upstream(false, true, true), load_upstream(true, true, true)};
 	const char *paths[] = {"/tmp/notes.txt", "/etc/shadow"};
-	int rc = rs[0] != NULL && rs[1] != NULL && rs[2] != NULL ? 0 : -1;
-	printf("  eval (ns per event; full / no field cache / no cache and no index):\n");
+	int rc = 0;
+	for (int k = 0; k < NCONF; k++) {
+		rc |= rs[k] != NULL ? 0 : -1;
+	}
+	printf("  eval (ns per event; full / no type fold / no fold, no field cache / no fold, cache or index):\n");
 	for (int p = 0; rc == 0 && p < 2; p++) {
 		sk_state *st = NULL;
 		sk_evbuild b;
 		sk_state_view view;
 		sk_eval_ctx ctx;
-		uint64_t alerts[3] = {0};
-		double ns[3];
+		uint64_t alerts[NCONF] = {0};
+		double ns[NCONF];
 		if (make_event(&st, &b, &view, paths[p]) != 0 || sk_eval_ctx_init(&ctx, st, "bench") != SK_OK) {
 			sk_state_free(st);
 			rc = -1;
 			break;
 		}
-		for (int k = 0; k < 3; k++) {
+		bool agree = true;
+		for (int k = 0; k < NCONF; k++) {
 			ns[k] = time_match(rs[k], &ctx, &b, &view, iters, &alerts[k]);
+			agree &= (alerts[k] > 0) == (alerts[0] > 0);
 		}
-		bool agree = (alerts[0] > 0) == (alerts[1] > 0) && (alerts[1] > 0) == (alerts[2] > 0);
-		printf("    openat %-15s %6.0f / %6.0f / %6.0f  (cache %.1fx, cache+index %.1fx; %zu of %zu rules "
-		       "indexed; alert: %s)\n",
-		       paths[p], ns[0], ns[1], ns[2], ns[1] / ns[0], ns[2] / ns[0],
+		printf("    openat %-15s %5.0f / %5.0f / %5.0f / %5.0f  (fold %.2fx, +cache %.1fx, +index %.1fx; "
+		       "%zu of %zu rules indexed; alert: %s)\n",
+		       paths[p], ns[0], ns[1], ns[2], ns[3], ns[1] / ns[0], ns[2] / ns[0], ns[3] / ns[0],
 		       sk_ruleset_rules_for_type(rs[0], b.ev.type), sk_ruleset_rule_count(rs[0]),
 		       agree ? (alerts[0] > 0 ? "yes" : "no") : "DIFFERS");
 		rc |= agree ? 0 : -1;
 		sk_eval_ctx_free(&ctx);
 		sk_state_free(st);
 	}
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < NCONF; k++) {
 		sk_ruleset_free(rs[k]);
 	}
 	return rc;

@@ -627,6 +627,260 @@ static uint64_t *evtypes_of(const sk_cnode *n, bool neg, uint32_t words, bool *o
 	}
 }
 
+/* ---- trees specialised per event type ----
+ *
+ * Rules test evt.type inside their macros again and again (open_read,
+ * spawned_process...), though the index already picked the rules by type.
+ * For one event type those tests are constants: folding them away (and the
+ * and/or nodes they leave with one kid, and and-inside-and) leaves a tree
+ * that visits about half the nodes. Only the inner nodes are copied; the
+ * leaves (field checks, evt.type tests a generic event still needs) stay
+ * the rule's own. */
+
+enum { FOLD_FALSE = 0, FOLD_TRUE = 1, FOLD_KEEP = 2 };
+
+typedef struct sk_cspec {
+	uint8_t *outcome; /* FOLD_* of each evt.type leaf (evleaves order) */
+	sk_cnode *root;   /* NULL: the rule never matches these types */
+} sk_cspec;
+
+static bool is_inner(const sk_cnode *n)
+{
+	return n->kind == CN_AND || n->kind == CN_OR || n->kind == CN_NOT;
+}
+
+/* Frees a specialised tree: its inner nodes only. */
+static void spec_tree_free(sk_cnode *n)
+{
+	if (n == NULL || !is_inner(n)) {
+		return;
+	}
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		spec_tree_free(n->kids[i]);
+	}
+	free(n->kids);
+	free(n);
+}
+
+/* What an evt.type leaf says about every event of type t. */
+static uint8_t evtype_outcome(const sk_cnode *n, uint16_t t)
+{
+	if (t >= n->nbits || ((n->bits[t / 64] >> (t % 64)) & 1) == 0) {
+		return FOLD_FALSE;
+	}
+	for (uint16_t g = 0; g < n->ngeneric && evtype_by_sysid(n); g++) {
+		if (n->generic[g] == t) {
+			return FOLD_KEEP; /* decided by the syscall each event carries */
+		}
+	}
+	return FOLD_TRUE;
+}
+
+static sk_err collect_evleaves(const sk_cnode *n, const sk_cnode ***v, uint32_t *len, uint32_t *cap)
+{
+	if (n->kind == CN_EVTYPE) {
+		if (*len == *cap) {
+			uint32_t ncap = *cap != 0 ? *cap * 2 : 8;
+			const sk_cnode **nv = realloc(*v, ncap * sizeof(*nv));
+			if (nv == NULL) {
+				return SK_ENOMEM;
+			}
+			*v = nv;
+			*cap = ncap;
+		}
+		(*v)[(*len)++] = n;
+		return SK_OK;
+	}
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		sk_err err = collect_evleaves(n->kids[i], v, len, cap);
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
+}
+
+/* Appends kid to the kids being gathered for a new and/or node. */
+static bool kids_push(sk_cnode ***kids, uint32_t *len, uint32_t *cap, sk_cnode *kid)
+{
+	if (*len == *cap) {
+		uint32_t ncap = *cap != 0 ? *cap * 2 : 4;
+		sk_cnode **nv = realloc(*kids, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			return false;
+		}
+		*kids = nv;
+		*cap = ncap;
+	}
+	(*kids)[(*len)++] = kid;
+	return true;
+}
+
+/* Folds n with its evt.type leaves decided by outcome (*next: the next
+ * leaf's index). Returns FOLD_TRUE/FOLD_FALSE for a constant, FOLD_KEEP
+ * with *out set to the specialised tree, or -1 when out of memory. */
+static int fold(const sk_cnode *n, const uint8_t *outcome, uint32_t *next, sk_cnode **out)
+{
+	*out = NULL;
+	if (n->kind == CN_EVTYPE) {
+		uint8_t o = outcome[(*next)++];
+		if (o == FOLD_KEEP) {
+			*out = (sk_cnode *)n;
+		}
+		return o;
+	}
+	if (n->kind == CN_CHECK) {
+		*out = (sk_cnode *)n;
+		return FOLD_KEEP;
+	}
+	if (n->kind == CN_NOT) {
+		sk_cnode *kid = NULL;
+		int r = fold(n->kids[0], outcome, next, &kid);
+		if (r != FOLD_KEEP) {
+			return r < 0 ? r : !r;
+		}
+		sk_cnode *neg = node_new(CN_NOT, 1);
+		if (neg == NULL) {
+			spec_tree_free(kid);
+			return -1;
+		}
+		neg->kids[0] = kid;
+		*out = neg;
+		return FOLD_KEEP;
+	}
+	/* and/or: a kid equal to the short-circuit value decides the node;
+	 * kids equal to the other value drop out. The rest of the leaves are
+	 * still walked so *next stays in step. */
+	int decides = n->kind == CN_OR ? FOLD_TRUE : FOLD_FALSE;
+	bool decided = false;
+	sk_cnode **kids = NULL;
+	uint32_t len = 0, cap = 0;
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		sk_cnode *kid = NULL;
+		int r = fold(n->kids[i], outcome, next, &kid);
+		if (r < 0) {
+			goto oom;
+		}
+		if (r == decides) {
+			decided = true;
+		}
+		if (r != FOLD_KEEP || decided) {
+			spec_tree_free(kid);
+			continue;
+		}
+		if (kid->kind == n->kind) {
+			/* (a and b) and c: one node with three kids */
+			bool ok = true;
+			for (uint32_t k = 0; k < kid->nkids && ok; k++) {
+				ok = kids_push(&kids, &len, &cap, kid->kids[k]);
+			}
+			if (!ok) {
+				spec_tree_free(kid);
+				goto oom;
+			}
+			free(kid->kids);
+			free(kid);
+		} else if (!kids_push(&kids, &len, &cap, kid)) {
+			spec_tree_free(kid);
+			goto oom;
+		}
+	}
+	if (decided || len == 0) {
+		for (uint32_t i = 0; i < len; i++) {
+			spec_tree_free(kids[i]);
+		}
+		free(kids);
+		return decided ? decides : !decides;
+	}
+	if (len == 1) {
+		*out = kids[0];
+		free(kids);
+		return FOLD_KEEP;
+	}
+	sk_cnode *node = node_new(n->kind, 0);
+	if (node == NULL) {
+		goto oom;
+	}
+	node->kids = kids;
+	node->nkids = len;
+	*out = node;
+	return FOLD_KEEP;
+oom:
+	for (uint32_t i = 0; i < len; i++) {
+		spec_tree_free(kids[i]);
+	}
+	free(kids);
+	return -1;
+}
+
+sk_err sk_cc_for_type(sk_crule *cr, uint16_t t, const sk_cnode **root)
+{
+	*root = NULL;
+	if (!cr->evleaves_known) {
+		uint32_t cap = 0;
+		sk_err err = collect_evleaves(cr->root, &cr->evleaves, &cr->nevleaves, &cap);
+		if (err != SK_OK) {
+			free(cr->evleaves);
+			cr->evleaves = NULL;
+			cr->nevleaves = 0;
+			return err;
+		}
+		cr->evleaves_known = true;
+	}
+	uint32_t nleaves = cr->nevleaves;
+	uint8_t *outcome = malloc(nleaves > 0 ? nleaves : 1);
+	if (outcome == NULL) {
+		return SK_ENOMEM;
+	}
+	for (uint32_t i = 0; i < nleaves; i++) {
+		outcome[i] = evtype_outcome(cr->evleaves[i], t);
+	}
+	for (uint32_t s = 0; s < cr->nspecs; s++) {
+		if (memcmp(cr->specs[s].outcome, outcome, nleaves) == 0) {
+			free(outcome);
+			*root = cr->specs[s].root;
+			return SK_OK;
+		}
+	}
+	sk_cspec *nv = realloc(cr->specs, (cr->nspecs + 1) * sizeof(*nv));
+	if (nv == NULL) {
+		free(outcome);
+		return SK_ENOMEM;
+	}
+	cr->specs = nv;
+	uint32_t next = 0;
+	sk_cnode *tree = NULL;
+	int r = fold(cr->root, outcome, &next, &tree);
+	if (r == FOLD_TRUE) {
+		tree = node_new(CN_AND, 0); /* an empty "and" is true */
+		r = tree != NULL ? FOLD_KEEP : -1;
+	}
+	if (r < 0) {
+		free(outcome);
+		return SK_ENOMEM;
+	}
+	cr->specs[cr->nspecs].outcome = outcome;
+	cr->specs[cr->nspecs].root = tree;
+	cr->nspecs++;
+	*root = tree;
+	return SK_OK;
+}
+
+void sk_cc_specs_free(sk_crule *cr)
+{
+	for (uint32_t s = 0; s < cr->nspecs; s++) {
+		free(cr->specs[s].outcome);
+		spec_tree_free(cr->specs[s].root);
+	}
+	free(cr->specs);
+	free(cr->evleaves);
+	cr->specs = NULL;
+	cr->nspecs = 0;
+	cr->evleaves = NULL;
+	cr->nevleaves = 0;
+	cr->evleaves_known = false;
+}
+
 /* Builds "f1 c1 v1 and f2 c2 v2" for one exception row. */
 static void exc_row_text(const sk_ruleset *rs, const sk_exc_def *e, uint32_t row, sk_strbuf *sb)
 {

@@ -313,8 +313,9 @@ sk_err sk_ruleset_load_path(sk_ruleset *rs, const char *path)
 static void crules_free(sk_ruleset *rs)
 {
 	for (size_t i = 0; i < rs->ncrules; i++) {
-		sk_cc_free(rs->crules[i].root);
 		sk_crule *cr = &rs->crules[i];
+		sk_cc_specs_free(cr);
+		sk_cc_free(cr->root);
 		sk_fmt_free(cr->fmt);
 		sk_fmt_free(cr->json_fmt);
 		for (size_t k = 0; k < cr->nextra; k++) {
@@ -348,7 +349,19 @@ static bool indexed_under(const sk_ruleset *rs, const sk_crule *cr, uint16_t t)
 	return rs->opts.no_index || has_type(cr, t);
 }
 
-/* Per event type, the compiled rules that apply, in definition order. */
+/* The tree rule i runs for type t (NULL: it cannot match t). */
+static sk_err type_root(sk_ruleset *rs, size_t i, uint16_t t, const sk_cnode **root)
+{
+	sk_crule *cr = &rs->crules[i];
+	if (rs->opts.no_index || rs->opts.no_type_fold) {
+		*root = cr->root;
+		return SK_OK;
+	}
+	return sk_cc_for_type(cr, t, root);
+}
+
+/* Per event type, the compiled rules that may match, in definition order,
+ * each with its tree specialised for the type. */
 static sk_err build_index(sk_ruleset *rs)
 {
 	rs->all_types = calloc(rs->ncrules + 1, sizeof(uint32_t));
@@ -376,13 +389,23 @@ static sk_err build_index(sk_ruleset *rs)
 		if (n == 0) {
 			continue;
 		}
-		rs->by_type[t] = malloc(n * sizeof(uint32_t));
+		rs->by_type[t] = malloc(n * sizeof(*rs->by_type[t]));
 		if (rs->by_type[t] == NULL) {
 			return SK_ENOMEM;
 		}
 		for (size_t i = 0; i < rs->ncrules; i++) {
-			if (indexed_under(rs, &rs->crules[i], (uint16_t)t)) {
-				rs->by_type[t][rs->by_type_n[t]++] = (uint32_t)i;
+			if (!indexed_under(rs, &rs->crules[i], (uint16_t)t)) {
+				continue;
+			}
+			const sk_cnode *root = NULL;
+			sk_err err = type_root(rs, i, (uint16_t)t, &root);
+			if (err != SK_OK) {
+				return err;
+			}
+			if (root != NULL) {
+				sk_type_entry *e = &rs->by_type[t][rs->by_type_n[t]++];
+				e->rule = (uint32_t)i;
+				e->root = root;
 			}
 		}
 	}
@@ -690,10 +713,11 @@ sk_err sk_ruleset_compile(sk_ruleset *rs)
 
 sk_err sk_ruleset_match(sk_ruleset *rs, uint16_t evtype, struct sk_eval_ctx *ctx, sk_rule_match_fn fn, void *user)
 {
+	const sk_type_entry *entries = NULL;
 	const uint32_t *idx = rs->all_types;
 	uint32_t n = rs->nall_types;
 	if (rs->by_type != NULL && evtype < rs->ntypes) {
-		idx = rs->by_type[evtype];
+		entries = rs->by_type[evtype];
 		n = rs->by_type_n[evtype];
 	}
 	/* A new generation empties the field cache for this event. */
@@ -703,9 +727,9 @@ sk_err sk_ruleset_match(sk_ruleset *rs, uint16_t evtype, struct sk_eval_ctx *ctx
 	}
 	sk_cc_state st = {ctx, evtype, &rs->scratch, rs->cache, rs->cache_gen, rs->gen};
 	for (uint32_t i = 0; i < n; i++) {
-		const sk_crule *cr = &rs->crules[idx[i]];
+		const sk_crule *cr = &rs->crules[entries != NULL ? entries[i].rule : idx[i]];
 		bool hit = false;
-		sk_err err = sk_cc_eval(cr->root, &st, &hit);
+		sk_err err = sk_cc_eval(entries != NULL ? entries[i].root : cr->root, &st, &hit);
 		if (err != SK_OK) {
 			return err;
 		}
@@ -727,6 +751,9 @@ void sk_ruleset_stats_get(const sk_ruleset *rs, sk_ruleset_stats *out)
 	}
 	out->compiled = rs->ncrules;
 	out->all_types = rs->nall_types;
+	for (size_t i = 0; i < rs->ncrules; i++) {
+		out->type_trees += rs->crules[i].nspecs;
+	}
 }
 
 size_t sk_ruleset_rule_count(const sk_ruleset *rs)

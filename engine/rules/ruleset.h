@@ -64,6 +64,8 @@ typedef struct sk_rules_opts {
 	bool verbose;              /* also report LOAD_UNUSED_MACRO/LIST */
 	bool no_index;             /* run every rule for every event type (baseline for benchmarks) */
 	bool no_field_cache;       /* extract a field at every use (baseline for benchmarks) */
+	bool no_type_fold;         /* run each rule's full tree, evt.type tests and all, rather
+				    * than its copy specialised for the event's type (baseline) */
 	/* append_output, applied when compiling; must stay valid until
 	 * sk_ruleset_compile() returns (what the rules need is copied) */
 	const sk_output_addition *additions;
@@ -134,6 +136,7 @@ typedef struct sk_ruleset_stats {
 	size_t enabled;  /* enabled after toggles and min priority */
 	size_t compiled; /* compiled and indexed */
 	size_t all_types; /* compiled rules without event-type restriction */
+	size_t type_trees; /* trees specialised per event type (shared by types alike) */
 } sk_ruleset_stats;
 /* Fills out with the rule set's counts (after sk_ruleset_compile). */
 void sk_ruleset_stats_get(const sk_ruleset *rs, sk_ruleset_stats *out);

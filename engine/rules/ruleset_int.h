@@ -83,7 +83,20 @@ typedef struct sk_crule {
 	sk_fmt **extra_fmts;
 	size_t nextra;
 	uint64_t *evtypes; /* bitset over event ids; NULL = every type */
+	/* root specialised for event types, one per distinct outcome of its
+	 * evt.type tests (see sk_cc_for_type); leaves are root's own */
+	struct sk_cspec *specs;
+	uint32_t nspecs;
+	const sk_cnode **evleaves; /* root's evt.type tests, depth first */
+	uint32_t nevleaves;
+	bool evleaves_known;
 } sk_crule;
+
+/* One rule to run for an event type, and the tree to run for it. */
+typedef struct sk_type_entry {
+	uint32_t rule; /* index into crules */
+	const sk_cnode *root;
+} sk_type_entry;
 
 /* Open-addressing name -> index table over one of the definition arrays. */
 typedef struct sk_name_index {
@@ -113,7 +126,7 @@ struct sk_ruleset {
 	bool compiled;
 	sk_crule *crules;
 	size_t ncrules;
-	uint32_t **by_type; /* per event type: indexes into crules, definition order */
+	sk_type_entry **by_type; /* per event type: the rules that may match, definition order */
 	uint32_t *by_type_n;
 	uint32_t *all_types; /* rules running for every type */
 	uint32_t nall_types;
@@ -160,6 +173,12 @@ sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out);
 void sk_cc_slots_free(sk_ruleset *rs);
 /* Frees a compiled tree (NULL is fine). */
 void sk_cc_free(sk_cnode *n);
+/* The tree to run for events of type t: cr->root with its evt.type tests
+ * decided for t (and nested and/or merged), built once and shared by the
+ * types that decide them alike. *root is NULL when cr cannot match t. */
+sk_err sk_cc_for_type(sk_crule *cr, uint16_t t, const sk_cnode **root);
+/* Frees what sk_cc_for_type() built for cr. */
+void sk_cc_specs_free(sk_crule *cr);
 /* Parses (once) a macro's condition; reports syntax errors. */
 sk_err sk_cc_macro_parse(sk_ruleset *rs, sk_macro_def *m);
 

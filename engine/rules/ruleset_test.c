@@ -3,6 +3,7 @@
  * the event-type index, output formats, and the exact file:line:col and
  * message of invalid inputs. Fields come from testenv.h. */
 #define _GNU_SOURCE
+#include <inttypes.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -204,6 +205,71 @@ SK_TEST(eval_lists_and_macros)
 	SK_CHECK_INT(cond("m_bash", &ev0), 1);
 	SK_CHECK_INT(cond("m_nested and not m_bash", &ev0), 0);
 	SK_CHECK_INT(cond("m_nested", &ev0), 1);
+}
+
+/* Trees specialised per event type match exactly what the full trees
+ * match, for every type and field value, and rules that cannot match a
+ * type are left out of its index. */
+SK_TEST(type_fold_agrees_with_full_trees)
+{
+	const char *yaml =
+		"- macro: m_open\n  condition: evt.type in (open, openat) and t.i > 0\n"
+		"- macro: m_exec\n  condition: (evt.type = execve and t.s = bash)\n"
+		"- rule: r_macros\n  desc: d\n  output: o\n  priority: INFO\n"
+		"  condition: (m_open or m_exec) and not t.s = x\n"
+		"- rule: r_nested\n  desc: d\n  output: o\n  priority: INFO\n"
+		"  condition: evt.type in (open, execve) and (evt.type = execve or t.s = x) and evt.type != connect\n"
+		"- rule: r_not\n  desc: d\n  output: o\n  priority: INFO\n"
+		"  condition: not (evt.type = open or (evt.type = connect and t.i = 0))\n"
+		"- rule: r_or_true\n  desc: d\n  output: o\n  priority: INFO\n"
+		"  condition: evt.type = openat or t.s = bash\n"
+		"- rule: r_exc\n  desc: d\n  output: o\n  priority: INFO\n"
+		"  condition: evt.type in (open, openat, connect) and (m_open or t.i = 0)\n"
+		"  exceptions:\n  - name: e\n    fields: [t.s]\n    values: [[x]]\n";
+	sk_err err = SK_OK;
+	sk_ruleset *folded = load(yaml, &err);
+	SK_CHECK_INT(err, SK_OK);
+	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .match_all = true, .no_type_fold = true};
+	sk_ruleset *full = load_opts(yaml, opts, &err);
+	SK_CHECK_INT(err, SK_OK);
+	SK_CHECK_INT(sk_ruleset_rule_count(folded), 5);
+	static const char *const strs[] = {"bash", "x", "other"};
+	static const int64_t ints[] = {0, 5};
+	int compared = 0, nonempty = 0;
+	for (uint16_t t = 0; t < TEV_NTYPES; t++) {
+		for (size_t si = 0; si < 3; si++) {
+			for (size_t ii = 0; ii < 2; ii++) {
+				tev e = ev0;
+				e.type = t;
+				e.s = strs[si];
+				e.i = ints[ii];
+				char want[512];
+				snprintf(want, sizeof(want), "%s", matches(full, &e));
+				const char *got = matches(folded, &e);
+				if (strcmp(want, got) != 0) {
+					fprintf(stderr, "type %u s=%s i=%" PRId64 ": full [%s], folded [%s]\n", t, e.s,
+						e.i, want, got);
+				}
+				SK_CHECK_STR(got, want);
+				compared++;
+				nonempty += want[0] != '\0';
+			}
+		}
+	}
+	SK_CHECK_INT(compared, TEV_NTYPES * 6);
+	SK_CHECK(nonempty > 10);
+	/* Types that decide the evt.type tests alike share a tree: fewer trees
+	 * than rules times types; none without folding. */
+	sk_ruleset_stats fs, us;
+	sk_ruleset_stats_get(folded, &fs);
+	sk_ruleset_stats_get(full, &us);
+	SK_CHECK(fs.type_trees > 5 && fs.type_trees < 5 * TEV_NTYPES);
+	SK_CHECK_INT(us.type_trees, 0);
+	for (uint16_t t = 0; t < TEV_NTYPES; t++) {
+		SK_CHECK_INT(sk_ruleset_rules_for_type(folded, t), sk_ruleset_rules_for_type(full, t));
+	}
+	sk_ruleset_free(folded);
+	sk_ruleset_free(full);
 }
 
 SK_TEST(event_type_index)
