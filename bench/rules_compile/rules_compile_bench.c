@@ -5,9 +5,9 @@
  * trees of the same bytes. Rounds alternate so machine noise hits both.
  *
  * Then evaluation: ns per sk_ruleset_match() of the loaded rules on an
- * openat event (real registry and state), as configured, without the trees
- * specialised per event type, without the per-event field cache as well,
- * and without the event-type index either. */
+ * openat event (real registry and state), as configured, then without one
+ * more of: the per-event macro results, the trees specialised per event
+ * type, the per-event field cache, the event-type index. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,12 +139,14 @@ static int make_event(sk_state **st, sk_evbuild *b, sk_state_view *view, const c
 	return sk_state_apply(*st, &b->ev, view) == SK_OK ? 0 : -1;
 }
 
-static sk_ruleset *load_upstream(bool no_index, bool no_cache, bool no_fold)
+/* Saker as configured with the first `without` of memo, fold, cache, index off. */
+static sk_ruleset *load_upstream(int without)
 {
 	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG,
-			      .no_index = no_index,
-			      .no_field_cache = no_cache,
-			      .no_type_fold = no_fold};
+			      .no_macro_memo = without >= 1,
+			      .no_type_fold = without >= 2,
+			      .no_field_cache = without >= 3,
+			      .no_index = without >= 4};
 	sk_ruleset *rs = NULL;
 	if (sk_ruleset_new(&opts, &rs) != SK_OK) {
 		return NULL;
@@ -178,17 +180,15 @@ static double time_match(sk_ruleset *rs, sk_eval_ctx *ctx, const sk_evbuild *b, 
 
 static int bench_eval(int iters)
 {
-	/* Saker as configured; each next one without one more of: trees per
-	 * event type, the field cache, the index. */
-	enum { NCONF = 4 };
-	sk_ruleset *rs[NCONF] = {load_upstream(false, false, false), load_upstream(false, false, true),
-				 load_upstream(false, true, true), load_upstream(true, true, true)};
+	enum { NCONF = 5 };
+	sk_ruleset *rs[NCONF];
 	const char *paths[] = {"/tmp/notes.txt", "/etc/shadow"};
 	int rc = 0;
 	for (int k = 0; k < NCONF; k++) {
+		rs[k] = load_upstream(k);
 		rc |= rs[k] != NULL ? 0 : -1;
 	}
-	printf("  eval (ns per event; full / no type fold / no fold, no field cache / no fold, cache or index):\n");
+	printf("  eval (ns per event; full / no macro memo / nor type fold / nor field cache / nor index):\n");
 	for (int p = 0; rc == 0 && p < 2; p++) {
 		sk_state *st = NULL;
 		sk_evbuild b;
@@ -206,9 +206,10 @@ static int bench_eval(int iters)
 			ns[k] = time_match(rs[k], &ctx, &b, &view, iters, &alerts[k]);
 			agree &= (alerts[k] > 0) == (alerts[0] > 0);
 		}
-		printf("    openat %-15s %5.0f / %5.0f / %5.0f / %5.0f  (fold %.2fx, +cache %.1fx, +index %.1fx; "
+		printf("    openat %-15s %4.0f / %4.0f / %4.0f / %4.0f / %4.0f  (x%.2f x%.2f x%.2f x%.2f; "
 		       "%zu of %zu rules indexed; alert: %s)\n",
-		       paths[p], ns[0], ns[1], ns[2], ns[3], ns[1] / ns[0], ns[2] / ns[0], ns[3] / ns[0],
+		       paths[p], ns[0], ns[1], ns[2], ns[3], ns[4], ns[1] / ns[0], ns[2] / ns[0], ns[3] / ns[0],
+		       ns[4] / ns[0],
 		       sk_ruleset_rules_for_type(rs[0], b.ev.type), sk_ruleset_rule_count(rs[0]),
 		       agree ? (alerts[0] > 0 ? "yes" : "no") : "DIFFERS");
 		rc |= agree ? 0 : -1;

@@ -13,7 +13,9 @@
 
 #include "ruleset_int.h"
 
-enum { CN_AND, CN_OR, CN_NOT, CN_CHECK, CN_EVTYPE };
+/* CN_MEMO: a macro's tree, its result kept per event (memo slot = the
+ * macro's index) so the rules sharing the macro evaluate it once. */
+enum { CN_AND, CN_OR, CN_NOT, CN_CHECK, CN_EVTYPE, CN_MEMO };
 
 typedef struct check {
 	sk_field_ref lhs;
@@ -46,6 +48,7 @@ struct sk_cnode {
 	int (*sysid_of)(const struct sk_eval_ctx *ctx);
 	uint16_t generic[2];
 	uint16_t ngeneric;
+	uint32_t memo; /* CN_MEMO: slot */
 };
 
 typedef struct cc {
@@ -368,6 +371,8 @@ void sk_cc_slots_free(sk_ruleset *rs)
 	free(rs->slots);
 	free(rs->cache);
 	free(rs->cache_gen);
+	free(rs->memo_gen);
+	free(rs->memo_val);
 }
 
 static sk_cnode *compile_check(cc *c, const sk_ast *a)
@@ -505,7 +510,17 @@ static sk_cnode *compile_macro(cc *c, const sk_ast *a)
 	m->expanding = false;
 	c->text = saved_text;
 	c->macro = saved_macro;
-	return n;
+	if (n == NULL || n->kind == CN_CHECK || n->kind == CN_EVTYPE) {
+		return n; /* one test: the field cache already makes a repeat cheap */
+	}
+	sk_cnode *memo = node_new(CN_MEMO, 1);
+	if (memo == NULL) {
+		sk_cc_free(n);
+		return NULL;
+	}
+	memo->kids[0] = n;
+	memo->memo = (uint32_t)(m - c->rs->macros);
+	return memo;
 }
 
 static sk_cnode *compile_ast(cc *c, const sk_ast *a)
@@ -593,6 +608,8 @@ static uint64_t *evtypes_of(const sk_cnode *n, bool neg, uint32_t words, bool *o
 		return acc;
 	case CN_NOT:
 		return evtypes_of(n->kids[0], !neg, words, oom);
+	case CN_MEMO:
+		return evtypes_of(n->kids[0], neg, words, oom);
 	case CN_AND:
 	case CN_OR: {
 		bool intersect = (n->kind == CN_AND) != neg;
@@ -646,7 +663,7 @@ typedef struct sk_cspec {
 
 static bool is_inner(const sk_cnode *n)
 {
-	return n->kind == CN_AND || n->kind == CN_OR || n->kind == CN_NOT;
+	return n->kind == CN_AND || n->kind == CN_OR || n->kind == CN_NOT || n->kind == CN_MEMO;
 }
 
 /* Frees a specialised tree: its inner nodes only. */
@@ -733,19 +750,26 @@ static int fold(const sk_cnode *n, const uint8_t *outcome, uint32_t *next, sk_cn
 		*out = (sk_cnode *)n;
 		return FOLD_KEEP;
 	}
-	if (n->kind == CN_NOT) {
+	if (n->kind == CN_NOT || n->kind == CN_MEMO) {
 		sk_cnode *kid = NULL;
 		int r = fold(n->kids[0], outcome, next, &kid);
 		if (r != FOLD_KEEP) {
-			return r < 0 ? r : !r;
+			return r < 0 || n->kind == CN_MEMO ? r : !r;
 		}
-		sk_cnode *neg = node_new(CN_NOT, 1);
-		if (neg == NULL) {
+		if (n->kind == CN_MEMO && !is_inner(kid)) {
+			*out = kid; /* folded to one test: nothing left to remember */
+			return FOLD_KEEP;
+		}
+		/* One macro folds alike wherever it is used for one type, so the
+		 * memo slot stays valid across the rules of an event. */
+		sk_cnode *wrap = node_new(n->kind, 1);
+		if (wrap == NULL) {
 			spec_tree_free(kid);
 			return -1;
 		}
-		neg->kids[0] = kid;
-		*out = neg;
+		wrap->kids[0] = kid;
+		wrap->memo = n->memo;
+		*out = wrap;
 		return FOLD_KEEP;
 	}
 	/* and/or: a kid equal to the short-circuit value decides the node;
@@ -1243,6 +1267,20 @@ sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out)
 	case CN_NOT:
 		err = sk_cc_eval(n->kids[0], st, out);
 		*out = !*out;
+		return err;
+	case CN_MEMO:
+		if (st->memo_gen == NULL) {
+			return sk_cc_eval(n->kids[0], st, out);
+		}
+		if (st->memo_gen[n->memo] == st->gen) {
+			*out = st->memo_val[n->memo];
+			return SK_OK;
+		}
+		err = sk_cc_eval(n->kids[0], st, out);
+		if (err == SK_OK) {
+			st->memo_gen[n->memo] = st->gen;
+			st->memo_val[n->memo] = *out;
+		}
 		return err;
 	default:
 		break;

@@ -685,6 +685,13 @@ static sk_err compile_all(sk_ruleset *rs)
 	if (err != SK_OK) {
 		return err;
 	}
+	if (rs->nmacros > 0 && !rs->opts.no_macro_memo) {
+		rs->memo_gen = calloc(rs->nmacros, sizeof(*rs->memo_gen));
+		rs->memo_val = calloc(rs->nmacros, sizeof(*rs->memo_val));
+		if (rs->memo_gen == NULL || rs->memo_val == NULL) {
+			return SK_ENOMEM;
+		}
+	}
 	if (rs->nslots > 0 && !rs->opts.no_field_cache) {
 		rs->cache = calloc(rs->nslots, sizeof(*rs->cache));
 		rs->cache_gen = calloc(rs->nslots, sizeof(*rs->cache_gen));
@@ -721,11 +728,16 @@ sk_err sk_ruleset_match(sk_ruleset *rs, uint16_t evtype, struct sk_eval_ctx *ctx
 		n = rs->by_type_n[evtype];
 	}
 	/* A new generation empties the field cache for this event. */
-	if (++rs->gen == 0 && rs->cache_gen != NULL) {
-		memset(rs->cache_gen, 0, rs->nslots * sizeof(*rs->cache_gen));
+	if (++rs->gen == 0) {
+		if (rs->cache_gen != NULL) {
+			memset(rs->cache_gen, 0, rs->nslots * sizeof(*rs->cache_gen));
+		}
+		if (rs->memo_gen != NULL) {
+			memset(rs->memo_gen, 0, rs->nmacros * sizeof(*rs->memo_gen));
+		}
 		rs->gen = 1;
 	}
-	sk_cc_state st = {ctx, evtype, &rs->scratch, rs->cache, rs->cache_gen, rs->gen};
+	sk_cc_state st = {ctx, evtype, &rs->scratch, rs->cache, rs->cache_gen, rs->gen, rs->memo_gen, rs->memo_val};
 	for (uint32_t i = 0; i < n; i++) {
 		const sk_crule *cr = &rs->crules[entries != NULL ? entries[i].rule : idx[i]];
 		bool hit = false;

@@ -66,6 +66,7 @@ typedef struct sk_rules_opts {
 	bool no_field_cache;       /* extract a field at every use (baseline for benchmarks) */
 	bool no_type_fold;         /* run each rule's full tree, evt.type tests and all, rather
 				    * than its copy specialised for the event's type (baseline) */
+	bool no_macro_memo;        /* evaluate a macro at every use, not once per event (baseline) */
 	/* append_output, applied when compiling; must stay valid until
 	 * sk_ruleset_compile() returns (what the rules need is copied) */
 	const sk_output_addition *additions;

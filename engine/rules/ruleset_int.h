@@ -141,6 +141,9 @@ struct sk_ruleset {
 	sk_values *cache;
 	uint32_t *cache_gen;
 	uint32_t gen;
+	/* Per-event results of macros (see CN_MEMO in compile.c), same gen. */
+	uint32_t *memo_gen;
+	bool *memo_val;
 };
 
 /* Registers the newest list/macro/rule (the last array element) by name. */
@@ -165,6 +168,8 @@ typedef struct sk_cc_state {
 	sk_values *cache;
 	uint32_t *cache_gen;
 	uint32_t gen;
+	uint32_t *memo_gen; /* per macro: result valid while memo_gen[m] == gen (NULL: no memo) */
+	bool *memo_val;
 } sk_cc_state;
 
 /* Evaluates a compiled tree for the event in st->ctx. */

@@ -207,10 +207,10 @@ SK_TEST(eval_lists_and_macros)
 	SK_CHECK_INT(cond("m_nested", &ev0), 1);
 }
 
-/* Trees specialised per event type match exactly what the full trees
- * match, for every type and field value, and rules that cannot match a
- * type are left out of its index. */
-SK_TEST(type_fold_agrees_with_full_trees)
+/* Trees specialised per event type, with macros evaluated once per event,
+ * match exactly what the full trees match, for every type and field value,
+ * and rules that cannot match a type are left out of its index. */
+SK_TEST(type_fold_and_macro_memo_agree_with_full_trees)
 {
 	const char *yaml =
 		"- macro: m_open\n  condition: evt.type in (open, openat) and t.i > 0\n"
@@ -229,7 +229,8 @@ SK_TEST(type_fold_agrees_with_full_trees)
 	sk_err err = SK_OK;
 	sk_ruleset *folded = load(yaml, &err);
 	SK_CHECK_INT(err, SK_OK);
-	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .match_all = true, .no_type_fold = true};
+	sk_rules_opts opts = {
+		.min_priority = SK_PRIO_DEBUG, .match_all = true, .no_type_fold = true, .no_macro_memo = true};
 	sk_ruleset *full = load_opts(yaml, opts, &err);
 	SK_CHECK_INT(err, SK_OK);
 	SK_CHECK_INT(sk_ruleset_rule_count(folded), 5);
