@@ -679,16 +679,26 @@ static void spec_tree_free(sk_cnode *n)
 	free(n);
 }
 
-/* What an evt.type leaf says about every event of type t. */
-static uint8_t evtype_outcome(const sk_cnode *n, uint16_t t)
+/* What an evt.type leaf says about every event of type t; for a generic
+ * type, sysid is the syscall its events carry (-1: left to each event). */
+static uint8_t evtype_outcome(const sk_cnode *n, uint16_t t, int sysid)
 {
 	if (t >= n->nbits || ((n->bits[t / 64] >> (t % 64)) & 1) == 0) {
 		return FOLD_FALSE;
 	}
 	for (uint16_t g = 0; g < n->ngeneric && evtype_by_sysid(n); g++) {
-		if (n->generic[g] == t) {
+		if (n->generic[g] != t) {
+			continue;
+		}
+		if (sysid < 0) {
 			return FOLD_KEEP; /* decided by the syscall each event carries */
 		}
+		for (uint32_t i = 0; i < n->nsysids; i++) {
+			if (n->sysids[i] == sysid) {
+				return FOLD_TRUE;
+			}
+		}
+		return FOLD_FALSE;
 	}
 	return FOLD_TRUE;
 }
@@ -837,19 +847,41 @@ oom:
 	return -1;
 }
 
-sk_err sk_cc_for_type(sk_crule *cr, uint16_t t, const sk_cnode **root)
+static sk_err know_evleaves(sk_crule *cr)
+{
+	if (cr->evleaves_known) {
+		return SK_OK;
+	}
+	uint32_t cap = 0;
+	sk_err err = collect_evleaves(cr->root, &cr->evleaves, &cr->nevleaves, &cap);
+	if (err != SK_OK) {
+		free(cr->evleaves);
+		cr->evleaves = NULL;
+		cr->nevleaves = 0;
+		return err;
+	}
+	cr->evleaves_known = true;
+	return SK_OK;
+}
+
+sk_err sk_cc_max_sysid(sk_crule *cr, int *max)
+{
+	sk_err err = know_evleaves(cr);
+	for (uint32_t i = 0; err == SK_OK && i < cr->nevleaves; i++) {
+		const sk_cnode *n = cr->evleaves[i];
+		for (uint32_t k = 0; k < n->nsysids; k++) {
+			*max = n->sysids[k] > *max ? n->sysids[k] : *max;
+		}
+	}
+	return err;
+}
+
+sk_err sk_cc_for_type(sk_crule *cr, uint16_t t, int sysid, const sk_cnode **root)
 {
 	*root = NULL;
-	if (!cr->evleaves_known) {
-		uint32_t cap = 0;
-		sk_err err = collect_evleaves(cr->root, &cr->evleaves, &cr->nevleaves, &cap);
-		if (err != SK_OK) {
-			free(cr->evleaves);
-			cr->evleaves = NULL;
-			cr->nevleaves = 0;
-			return err;
-		}
-		cr->evleaves_known = true;
+	sk_err err = know_evleaves(cr);
+	if (err != SK_OK) {
+		return err;
 	}
 	uint32_t nleaves = cr->nevleaves;
 	uint8_t *outcome = malloc(nleaves > 0 ? nleaves : 1);
@@ -857,7 +889,7 @@ sk_err sk_cc_for_type(sk_crule *cr, uint16_t t, const sk_cnode **root)
 		return SK_ENOMEM;
 	}
 	for (uint32_t i = 0; i < nleaves; i++) {
-		outcome[i] = evtype_outcome(cr->evleaves[i], t);
+		outcome[i] = evtype_outcome(cr->evleaves[i], t, sysid);
 	}
 	for (uint32_t s = 0; s < cr->nspecs; s++) {
 		if (memcmp(cr->specs[s].outcome, outcome, nleaves) == 0) {

@@ -336,6 +336,15 @@ static void crules_free(sk_ruleset *rs)
 	}
 	free(rs->by_type);
 	free(rs->by_type_n);
+	for (int g = 0; g < 2; g++) {
+		for (uint32_t i = 0; rs->by_sysid[g] != NULL && i < rs->nsysid_lists; i++) {
+			free(rs->by_sysid[g][i]);
+		}
+		free(rs->by_sysid[g]);
+		free(rs->by_sysid_n[g]);
+		rs->by_sysid[g] = NULL;
+		rs->by_sysid_n[g] = NULL;
+	}
 	free(rs->all_types);
 }
 
@@ -349,15 +358,80 @@ static bool indexed_under(const sk_ruleset *rs, const sk_crule *cr, uint16_t t)
 	return rs->opts.no_index || has_type(cr, t);
 }
 
-/* The tree rule i runs for type t (NULL: it cannot match t). */
-static sk_err type_root(sk_ruleset *rs, size_t i, uint16_t t, const sk_cnode **root)
+/* The rules that may match events of type t (carrying syscall sysid, or
+ * -1), each with the tree to run for them: *list stays NULL when none. */
+static sk_err build_list(sk_ruleset *rs, uint16_t t, int sysid, sk_type_entry **list, uint32_t *len)
 {
-	sk_crule *cr = &rs->crules[i];
-	if (rs->opts.no_index || rs->opts.no_type_fold) {
-		*root = cr->root;
+	uint32_t n = 0;
+	for (size_t i = 0; i < rs->ncrules; i++) {
+		n += indexed_under(rs, &rs->crules[i], t);
+	}
+	*list = NULL;
+	*len = 0;
+	if (n == 0) {
 		return SK_OK;
 	}
-	return sk_cc_for_type(cr, t, root);
+	*list = malloc(n * sizeof(**list));
+	if (*list == NULL) {
+		return SK_ENOMEM;
+	}
+	for (size_t i = 0; i < rs->ncrules; i++) {
+		sk_crule *cr = &rs->crules[i];
+		if (!indexed_under(rs, cr, t)) {
+			continue;
+		}
+		const sk_cnode *root = cr->root;
+		if (!rs->opts.no_index && !rs->opts.no_type_fold) {
+			sk_err err = sk_cc_for_type(cr, t, sysid, &root);
+			if (err != SK_OK) {
+				return err;
+			}
+		}
+		if (root != NULL) {
+			(*list)[*len].rule = (uint32_t)i;
+			(*list)[*len].root = root;
+			(*len)++;
+		}
+	}
+	return SK_OK;
+}
+
+/* Generic events name their syscall in a parameter: one list per id a
+ * rule names (plus one for all others), so such an event runs only the
+ * rules that can match its syscall, evt.type tests decided. */
+static sk_err build_sysid_index(sk_ruleset *rs)
+{
+	const sk_rules_env *env = &rs->env;
+	if (env->event_syscall_id == NULL || env->ngeneric_types == 0 || rs->opts.no_index ||
+	    rs->opts.no_type_fold) {
+		return SK_OK;
+	}
+	int max = -1;
+	for (size_t i = 0; i < rs->ncrules; i++) {
+		sk_err err = sk_cc_max_sysid(&rs->crules[i], &max);
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	rs->nsysid_lists = (uint32_t)(max + 2);
+	for (uint16_t g = 0; g < env->ngeneric_types && g < 2; g++) {
+		uint16_t t = env->generic_types[g];
+		if (t >= rs->ntypes) {
+			continue;
+		}
+		rs->by_sysid[g] = calloc(rs->nsysid_lists, sizeof(*rs->by_sysid[g]));
+		rs->by_sysid_n[g] = calloc(rs->nsysid_lists, sizeof(*rs->by_sysid_n[g]));
+		if (rs->by_sysid[g] == NULL || rs->by_sysid_n[g] == NULL) {
+			return SK_ENOMEM;
+		}
+		for (uint32_t sid = 0; sid < rs->nsysid_lists; sid++) {
+			sk_err err = build_list(rs, t, (int)sid, &rs->by_sysid[g][sid], &rs->by_sysid_n[g][sid]);
+			if (err != SK_OK) {
+				return err;
+			}
+		}
+	}
+	return SK_OK;
 }
 
 /* Per event type, the compiled rules that may match, in definition order,
@@ -382,34 +456,12 @@ static sk_err build_index(sk_ruleset *rs)
 		return SK_ENOMEM;
 	}
 	for (uint32_t t = 0; t < rs->ntypes; t++) {
-		uint32_t n = 0;
-		for (size_t i = 0; i < rs->ncrules; i++) {
-			n += indexed_under(rs, &rs->crules[i], (uint16_t)t);
-		}
-		if (n == 0) {
-			continue;
-		}
-		rs->by_type[t] = malloc(n * sizeof(*rs->by_type[t]));
-		if (rs->by_type[t] == NULL) {
-			return SK_ENOMEM;
-		}
-		for (size_t i = 0; i < rs->ncrules; i++) {
-			if (!indexed_under(rs, &rs->crules[i], (uint16_t)t)) {
-				continue;
-			}
-			const sk_cnode *root = NULL;
-			sk_err err = type_root(rs, i, (uint16_t)t, &root);
-			if (err != SK_OK) {
-				return err;
-			}
-			if (root != NULL) {
-				sk_type_entry *e = &rs->by_type[t][rs->by_type_n[t]++];
-				e->rule = (uint32_t)i;
-				e->root = root;
-			}
+		sk_err err = build_list(rs, (uint16_t)t, -1, &rs->by_type[t], &rs->by_type_n[t]);
+		if (err != SK_OK) {
+			return err;
 		}
 	}
-	return SK_OK;
+	return build_sysid_index(rs);
 }
 
 static void rule_report(sk_ruleset *rs, const sk_rule_def *rd, sk_loc loc, bool error, const char *code,
@@ -726,6 +778,17 @@ sk_err sk_ruleset_match(sk_ruleset *rs, uint16_t evtype, struct sk_eval_ctx *ctx
 	if (rs->by_type != NULL && evtype < rs->ntypes) {
 		entries = rs->by_type[evtype];
 		n = rs->by_type_n[evtype];
+		for (int g = 0; g < 2 && rs->by_sysid[g] != NULL; g++) {
+			if (evtype != rs->env.generic_types[g]) {
+				continue;
+			}
+			int sid = rs->env.event_syscall_id(ctx);
+			if (sid >= 0) {
+				uint32_t at = (uint32_t)sid < rs->nsysid_lists ? (uint32_t)sid : rs->nsysid_lists - 1;
+				entries = rs->by_sysid[g][at];
+				n = rs->by_sysid_n[g][at];
+			}
+		}
 	}
 	/* A new generation empties the field cache for this event. */
 	if (++rs->gen == 0) {

@@ -128,6 +128,12 @@ struct sk_ruleset {
 	size_t ncrules;
 	sk_type_entry **by_type; /* per event type: the rules that may match, definition order */
 	uint32_t *by_type_n;
+	/* Generic events (env.generic_types[g]), by the syscall id they carry:
+	 * the same, decided for that syscall. Ids past nsysid_lists - 2 name
+	 * no rule and share the last list. NULL: each event decides. */
+	sk_type_entry **by_sysid[2];
+	uint32_t *by_sysid_n[2];
+	uint32_t nsysid_lists;
 	uint32_t *all_types; /* rules running for every type */
 	uint32_t nall_types;
 	uint16_t ntypes;
@@ -180,8 +186,13 @@ void sk_cc_slots_free(sk_ruleset *rs);
 void sk_cc_free(sk_cnode *n);
 /* The tree to run for events of type t: cr->root with its evt.type tests
  * decided for t (and nested and/or merged), built once and shared by the
- * types that decide them alike. *root is NULL when cr cannot match t. */
-sk_err sk_cc_for_type(sk_crule *cr, uint16_t t, const sk_cnode **root);
+ * types that decide them alike. For a generic type, sysid >= 0 decides
+ * them for the events carrying that syscall (-1: each event decides).
+ * *root is NULL when cr cannot match such events. */
+sk_err sk_cc_for_type(sk_crule *cr, uint16_t t, int sysid, const sk_cnode **root);
+/* Raises *max to the largest syscall id cr's evt.type tests name for
+ * generic events. */
+sk_err sk_cc_max_sysid(sk_crule *cr, int *max);
 /* Frees what sk_cc_for_type() built for cr. */
 void sk_cc_specs_free(sk_crule *cr);
 /* Parses (once) a macro's condition; reports syntax errors. */
