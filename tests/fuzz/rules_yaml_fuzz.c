@@ -1,6 +1,7 @@
 /* rules_yaml_fuzz: arbitrary bytes as a rules file through the whole
  * loader (YAML, overrides, exceptions) and compiler, against Saker's real
- * field registry; then one match on an event type with no rules. */
+ * field registry, including the index with its per-type trees; then the
+ * diagnostics rendered. (Evaluation is rules_fold_fuzz's.) */
 #include <stddef.h>
 #include <stdint.h>
 
