@@ -830,12 +830,14 @@ int cmd_live(const sk_cli *cli)
 	rc = lv.drop_exit ? 1 : 0;
 cleanup:
 	atomic_store(&lv.stopping, true);
-	/* The events socket is left to the process exit, as saker-capture leaves
-	 * its end: nng 1.5.2 (Debian 12) can deadlock in nng_close() while a
-	 * pipe still delivers (nanomsg/nng#1543); seen here when the engine
-	 * stopped (syscall_event_drops exit) under a capture draining a full
-	 * ring. Whatever it still holds is dropped either way. */
-	nng_close(lv.control);
+	/* Both sockets are left to the process exit, as saker-capture leaves
+	 * its ends: nng 1.5.2 (Debian 12) can deadlock in nng_close() while a
+	 * pipe still delivers (nanomsg/nng#1543; seen here when the engine
+	 * stopped under a capture draining a full ring), and closing a socket
+	 * another thread receives on can panic in a worker thread
+	 * ("pthread_mutex_lock: Invalid argument", nanomsg/nng#2238; seen in
+	 * cli_test at shutdown). The control thread notices stopping within
+	 * one receive timeout instead. */
 	if (control_started) {
 		pthread_join(lv.control_thread, NULL);
 	}
