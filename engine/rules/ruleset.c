@@ -393,6 +393,14 @@ static sk_err build_list(sk_ruleset *rs, uint16_t t, int sysid, sk_type_entry **
 			(*len)++;
 		}
 	}
+	/* Folding leaves most generic-event lists short or empty. */
+	if (*len == 0) {
+		free(*list);
+		*list = NULL;
+	} else if (*len < n) {
+		sk_type_entry *fit = realloc(*list, *len * sizeof(**list));
+		*list = fit != NULL ? fit : *list;
+	}
 	return SK_OK;
 }
 
