@@ -50,7 +50,14 @@ struct sk_state {
 	char path_buf[PATH_MAX_LEN];
 	char failed_path[PATH_MAX_LEN]; /* a failed open's path, for the view */
 	char tuple_buf[256];
+	/* fds closed lately, kept with their name buffers for the next open
+	 * (an open+close loop then allocates nothing); bounded in count and in
+	 * the buffers' size */
+	sk_fd *fd_pool[64];
+	uint32_t nfd_pool;
 };
+
+#define FD_POOL_BUF_MAX 4096u
 
 static const struct {
 	const char *name;
@@ -207,9 +214,9 @@ static sk_fd *fd_slot(sk_state *st, sk_fdtable *t, int64_t num)
 		if (t->fds.count >= st->cfg.max_fds_per_process) {
 			return NULL;
 		}
-		fd = calloc(1, sizeof(*fd));
+		fd = st->nfd_pool > 0 ? st->fd_pool[--st->nfd_pool] : calloc(1, sizeof(*fd));
 		if (fd == NULL || sk_imap_put(&t->fds, num, fd) != SK_OK) {
-			free(fd);
+			fd_free(fd);
 			return NULL;
 		}
 	}
@@ -231,9 +238,16 @@ static sk_fd *fd_slot(sk_state *st, sk_fdtable *t, int64_t num)
 	return fd;
 }
 
-static void fd_close(sk_fdtable *t, int64_t num)
+static void fd_close(sk_state *st, sk_fdtable *t, int64_t num)
 {
-	fd_free(sk_imap_remove(&t->fds, num));
+	sk_fd *fd = sk_imap_remove(&t->fds, num);
+	bool keep = fd != NULL && st->nfd_pool < sizeof(st->fd_pool) / sizeof(st->fd_pool[0]) &&
+		    fd->name_cap <= FD_POOL_BUF_MAX && fd->nameraw_cap <= FD_POOL_BUF_MAX;
+	if (keep) {
+		st->fd_pool[st->nfd_pool++] = fd;
+	} else {
+		fd_free(fd);
+	}
 }
 
 /* ---- threads ---- */
@@ -847,6 +861,9 @@ void sk_state_free(sk_state *st)
 	sk_imap_free(&st->ctr_accounts);
 	free(st->acct_order);
 	sk_imap_free(&st->containers);
+	for (uint32_t i = 0; i < st->nfd_pool; i++) {
+		fd_free(st->fd_pool[i]);
+	}
 	free(st);
 }
 
@@ -1195,7 +1212,7 @@ static sk_fd *new_fd(sk_state *st, sk_thread *t, int64_t num, sk_fd_type type, c
 	}
 	fd->type = type;
 	if (buf_set(&fd->name, &fd->name_len, &fd->name_cap, name, strlen(name)) != SK_OK) {
-		fd_close(t->fdt, num);
+		fd_close(st, t->fdt, num);
 		return NULL;
 	}
 	return fd;
@@ -1399,7 +1416,7 @@ static sk_err dup_fd(sk_state *st, sk_thread *t, int64_t oldnum, int64_t newnum,
 	}
 	const sk_fd *old = sk_imap_get(&t->fdt->fds, oldnum);
 	if (old == NULL) {
-		fd_close(t->fdt, newnum);
+		fd_close(st, t->fdt, newnum);
 		return SK_OK;
 	}
 	sk_fd *fd = fd_slot(st, t->fdt, newnum);
@@ -1757,7 +1774,7 @@ sk_err sk_state_apply(sk_state *st, const sk_event *ev, sk_state_view *view)
 	if (st->pending_close_fd >= 0) {
 		sk_thread *closer = sk_imap_get(&st->threads, st->pending_close_tid);
 		if (closer != NULL && closer->fdt != NULL) {
-			fd_close(closer->fdt, st->pending_close_fd);
+			fd_close(st, closer->fdt, st->pending_close_fd);
 		}
 		st->pending_close_fd = -1;
 	}
