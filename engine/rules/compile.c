@@ -876,6 +876,18 @@ sk_err sk_cc_max_sysid(sk_crule *cr, int *max)
 	return err;
 }
 
+void sk_cc_mark_sysids(const sk_crule *cr, uint8_t *named, uint32_t n)
+{
+	for (uint32_t i = 0; i < cr->nevleaves; i++) {
+		const sk_cnode *leaf = cr->evleaves[i];
+		for (uint32_t k = 0; k < leaf->nsysids; k++) {
+			if (leaf->sysids[k] >= 0 && (uint32_t)leaf->sysids[k] < n) {
+				named[leaf->sysids[k]] = 1;
+			}
+		}
+	}
+}
+
 sk_err sk_cc_for_type(sk_crule *cr, uint16_t t, int sysid, const sk_cnode **root)
 {
 	*root = NULL;
@@ -1319,7 +1331,16 @@ sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out)
 	}
 	bool want = n->kind == CN_OR; /* the value that short-circuits */
 	for (uint32_t i = 0; i < n->nkids; i++) {
-		err = sk_cc_eval(n->kids[i], st, out);
+		/* The common kids, a field check or a macro already decided this
+		 * event, are handled here: a call less per kid. */
+		const sk_cnode *kid = n->kids[i];
+		if (kid->kind == CN_CHECK) {
+			err = eval_check(kid->chk, st, out);
+		} else if (kid->kind == CN_MEMO && st->memo_gen != NULL && st->memo_gen[kid->memo] == st->gen) {
+			*out = st->memo_val[kid->memo];
+		} else {
+			err = sk_cc_eval(kid, st, out);
+		}
 		if (err != SK_OK || *out == want) {
 			return err;
 		}

@@ -345,6 +345,9 @@ static void crules_free(sk_ruleset *rs)
 		rs->by_sysid[g] = NULL;
 		rs->by_sysid_n[g] = NULL;
 	}
+	free(rs->sysid_list);
+	rs->sysid_list = NULL;
+	rs->nsysids = 0;
 	free(rs->all_types);
 }
 
@@ -421,24 +424,51 @@ static sk_err build_sysid_index(sk_ruleset *rs)
 			return err;
 		}
 	}
-	rs->nsysid_lists = (uint32_t)(max + 2);
+	if (max < 0 || max >= UINT16_MAX) {
+		return SK_OK; /* no rule names a syscall generic events carry */
+	}
+	rs->nsysids = (uint32_t)max + 1;
+	uint8_t *named = calloc(rs->nsysids, 1);
+	int *ids = calloc(rs->nsysids + 1, sizeof(*ids)); /* the id each list is for */
+	rs->sysid_list = calloc(rs->nsysids, sizeof(*rs->sysid_list));
+	if (named == NULL || ids == NULL || rs->sysid_list == NULL) {
+		free(named);
+		free(ids);
+		return SK_ENOMEM;
+	}
+	for (size_t i = 0; i < rs->ncrules; i++) {
+		sk_cc_mark_sysids(&rs->crules[i], named, rs->nsysids);
+	}
+	uint32_t nlists = 1;
+	ids[0] = (int)rs->nsysids; /* an id no rule names */
+	for (uint32_t sid = 0; sid < rs->nsysids; sid++) {
+		if (named[sid]) {
+			rs->sysid_list[sid] = (uint16_t)nlists;
+			ids[nlists++] = (int)sid;
+		}
+	}
+	free(named);
+	rs->nsysid_lists = nlists;
 	for (uint16_t g = 0; g < env->ngeneric_types && g < 2; g++) {
 		uint16_t t = env->generic_types[g];
 		if (t >= rs->ntypes) {
 			continue;
 		}
-		rs->by_sysid[g] = calloc(rs->nsysid_lists, sizeof(*rs->by_sysid[g]));
-		rs->by_sysid_n[g] = calloc(rs->nsysid_lists, sizeof(*rs->by_sysid_n[g]));
+		rs->by_sysid[g] = calloc(nlists, sizeof(*rs->by_sysid[g]));
+		rs->by_sysid_n[g] = calloc(nlists, sizeof(*rs->by_sysid_n[g]));
 		if (rs->by_sysid[g] == NULL || rs->by_sysid_n[g] == NULL) {
+			free(ids);
 			return SK_ENOMEM;
 		}
-		for (uint32_t sid = 0; sid < rs->nsysid_lists; sid++) {
-			sk_err err = build_list(rs, t, (int)sid, &rs->by_sysid[g][sid], &rs->by_sysid_n[g][sid]);
+		for (uint32_t k = 0; k < nlists; k++) {
+			sk_err err = build_list(rs, t, ids[k], &rs->by_sysid[g][k], &rs->by_sysid_n[g][k]);
 			if (err != SK_OK) {
+				free(ids);
 				return err;
 			}
 		}
 	}
+	free(ids);
 	return SK_OK;
 }
 
@@ -792,7 +822,7 @@ sk_err sk_ruleset_match(sk_ruleset *rs, uint16_t evtype, struct sk_eval_ctx *ctx
 			}
 			int sid = rs->env.event_syscall_id(ctx);
 			if (sid >= 0) {
-				uint32_t at = (uint32_t)sid < rs->nsysid_lists ? (uint32_t)sid : rs->nsysid_lists - 1;
+				uint32_t at = (uint32_t)sid < rs->nsysids ? rs->sysid_list[sid] : 0;
 				entries = rs->by_sysid[g][at];
 				n = rs->by_sysid_n[g][at];
 			}

@@ -129,11 +129,14 @@ struct sk_ruleset {
 	sk_type_entry **by_type; /* per event type: the rules that may match, definition order */
 	uint32_t *by_type_n;
 	/* Generic events (env.generic_types[g]), by the syscall id they carry:
-	 * the same, decided for that syscall. Ids past nsysid_lists - 2 name
-	 * no rule and share the last list. NULL: each event decides. */
+	 * the same, decided for that syscall. sysid_list maps the ids below
+	 * nsysids to a list; list 0 serves every id no rule names (and those
+	 * past nsysids). NULL: each event decides. */
 	sk_type_entry **by_sysid[2];
 	uint32_t *by_sysid_n[2];
 	uint32_t nsysid_lists;
+	uint16_t *sysid_list;
+	uint32_t nsysids;
 	uint32_t *all_types; /* rules running for every type */
 	uint32_t nall_types;
 	uint16_t ntypes;
@@ -193,6 +196,9 @@ sk_err sk_cc_for_type(sk_crule *cr, uint16_t t, int sysid, const sk_cnode **root
 /* Raises *max to the largest syscall id cr's evt.type tests name for
  * generic events. */
 sk_err sk_cc_max_sysid(sk_crule *cr, int *max);
+/* Sets named[id] for each syscall id below n that cr's evt.type tests name
+ * (after sk_cc_max_sysid). */
+void sk_cc_mark_sysids(const sk_crule *cr, uint8_t *named, uint32_t n);
 /* Frees what sk_cc_for_type() built for cr. */
 void sk_cc_specs_free(sk_crule *cr);
 /* Parses (once) a macro's condition; reports syntax errors. */
