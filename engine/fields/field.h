@@ -42,6 +42,8 @@ enum {
 	SK_FF_LIST = 1 << 3,         /* may yield several values (proc.aname, container.mounts) */
 	SK_FF_HIDDEN = 1 << 4,       /* accepted but not shown in --list */
 	SK_FF_EVTTYPE = 1 << 5,      /* evt.type: drives the event-type index */
+	SK_FF_COSTLY = 1 << 6,       /* renders text or walks the state: conditions test
+				      * it after their cheaper checks */
 };
 
 typedef struct sk_ip {

@@ -743,6 +743,34 @@ static bool kids_push(sk_cnode ***kids, uint32_t *len, uint32_t *cap, sk_cnode *
 	return true;
 }
 
+/* A check that renders text, walks the state or runs a regex. */
+static bool costly(const sk_cnode *n)
+{
+	if (n->kind != CN_CHECK) {
+		return false;
+	}
+	const check *k = n->chk;
+	return (k->lhs.def->flags & SK_FF_COSTLY) != 0 || k->re != NULL ||
+	       (k->rhs_is_field && (k->rhs.def->flags & SK_FF_COSTLY) != 0);
+}
+
+/* Moves the costly checks of an and/or behind the others, keeping each
+ * group's order: the operands have no side effects, so the result is the
+ * same, and "fd.directory = /dev" then spares most events the rendering of
+ * "evt.arg.flags contains O_CREAT". */
+static void costly_last(sk_cnode **kids, uint32_t len)
+{
+	uint32_t at = 0;
+	for (uint32_t i = 0; i < len; i++) {
+		if (costly(kids[i])) {
+			continue;
+		}
+		sk_cnode *cheap = kids[i];
+		memmove(&kids[at + 1], &kids[at], (i - at) * sizeof(*kids));
+		kids[at++] = cheap;
+	}
+}
+
 /* Folds n with its evt.type leaves decided by outcome (*next: the next
  * leaf's index). Returns FOLD_TRUE/FOLD_FALSE for a constant, FOLD_KEEP
  * with *out set to the specialised tree, or -1 when out of memory. */
@@ -831,6 +859,7 @@ static int fold(const sk_cnode *n, const uint8_t *outcome, uint32_t *next, sk_cn
 		free(kids);
 		return FOLD_KEEP;
 	}
+	costly_last(kids, len);
 	sk_cnode *node = node_new(n->kind, 0);
 	if (node == NULL) {
 		goto oom;

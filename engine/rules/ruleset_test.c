@@ -273,6 +273,34 @@ SK_TEST(type_fold_and_macro_memo_agree_with_full_trees)
 	sk_ruleset_free(full);
 }
 
+/* In the per-type trees a costly check runs after the cheap ones beside
+ * it; the full trees keep the written order. Same results either way. */
+SK_TEST(costly_checks_run_last)
+{
+	const char *yaml = "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n"
+			   "  condition: evt.type = openat and t.buf bcontains 6162 and t.s = bash\n";
+	sk_err err = SK_OK;
+	sk_ruleset *folded = load(yaml, &err);
+	SK_CHECK_INT(err, SK_OK);
+	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .match_all = true, .no_type_fold = true};
+	sk_ruleset *full = load_opts(yaml, opts, &err);
+	SK_CHECK_INT(err, SK_OK);
+	tev e = ev0;
+	e.s = "zsh";
+	e.buf = "xabx";
+	e.buflen = 4;
+	tev_buf_extractions = 0;
+	SK_CHECK_STR(matches(folded, &e), "");
+	SK_CHECK_INT(tev_buf_extractions, 0); /* t.s decided it */
+	SK_CHECK_STR(matches(full, &e), "");
+	SK_CHECK_INT(tev_buf_extractions, 1);
+	e.s = "bash";
+	SK_CHECK_STR(matches(folded, &e), "r");
+	SK_CHECK_STR(matches(full, &e), "r");
+	sk_ruleset_free(folded);
+	sk_ruleset_free(full);
+}
+
 SK_TEST(event_type_index)
 {
 	const char *yaml = "- rule: r_open\n  desc: d\n  output: o\n  priority: INFO\n  condition: evt.type = open\n"

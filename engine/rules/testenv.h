@@ -110,8 +110,12 @@ static sk_err tx_net(struct sk_eval_ctx *c, const sk_field_ref *r, sk_values *o)
 	return tx_ipnet(TEV(c)->net, SK_FT_IPNET, o);
 }
 
+/* Extractions of t.buf (marked costly), for tests of evaluation order. */
+static int tev_buf_extractions;
+
 static sk_err tx_buf(struct sk_eval_ctx *c, const sk_field_ref *r, sk_values *o)
 {
+	tev_buf_extractions++;
 	o->count = TEV(c)->buf != NULL;
 	o->v[0].type = SK_FT_BYTES;
 	o->v[0].u.str.ptr = TEV(c)->buf;
@@ -168,7 +172,7 @@ static const sk_field_def tev_fields[] = {
 	{"t.d", SK_FT_DOUBLE, 0, "double", tx_scalar, 0},
 	{"t.ip", SK_FT_IPADDR, 0, "ip", tx_ip, 0},
 	{"t.net", SK_FT_IPNET, 0, "network", tx_net, 0},
-	{"t.buf", SK_FT_BYTES, 0, "buffer", tx_buf, 0},
+	{"t.buf", SK_FT_BYTES, SK_FF_COSTLY, "buffer", tx_buf, 0},
 	{"t.multi", SK_FT_STRING, SK_FF_ARG_INDEX | SK_FF_LIST, "several strings", tx_multi, 0},
 	{"t.key", SK_FT_STRING, SK_FF_ARG_KEY | SK_FF_ARG_REQUIRED, "keyed", tx_key, 0},
 	{"t.none", SK_FT_STRING, 0, "never has a value", tx_none, 0},
