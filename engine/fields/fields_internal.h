@@ -1,8 +1,10 @@
 /* fields_internal.h: helpers shared by the extractor files.
  *
- * Every extractor is one small function sk_xf_<field> (dots become
- * underscores), so evaluation calls straight into the code for that field
- * with no dispatch on names. */
+ * Every extractor is one small function sk_xf_<name> (dots become
+ * underscores) that evaluation calls straight through the table. Where one
+ * extractor serves a family of fields, the table gives each a number
+ * (sk_field_def.sub, SK_SUB_* below) for it to switch on; the families not
+ * hot in the upstream rules still tell their fields apart by name. */
 #ifndef SK_FIELDS_INTERNAL_H
 #define SK_FIELDS_INTERNAL_H
 
