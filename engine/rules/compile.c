@@ -703,20 +703,27 @@ static uint8_t evtype_outcome(const sk_cnode *n, uint16_t t, int sysid)
 	return FOLD_TRUE;
 }
 
-static sk_err collect_evleaves(const sk_cnode *n, const sk_cnode ***v, uint32_t *len, uint32_t *cap)
+/* Appends node to a growable array of nodes (kids being gathered for a
+ * new and/or node, a rule's evt.type leaves). */
+static bool nodes_push(sk_cnode ***v, uint32_t *len, uint32_t *cap, sk_cnode *node)
+{
+	if (*len == *cap) {
+		uint32_t ncap = *cap != 0 ? *cap * 2 : 4;
+		sk_cnode **nv = realloc(*v, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			return false;
+		}
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*len)++] = node;
+	return true;
+}
+
+static sk_err collect_evleaves(sk_cnode *n, sk_cnode ***v, uint32_t *len, uint32_t *cap)
 {
 	if (n->kind == CN_EVTYPE) {
-		if (*len == *cap) {
-			uint32_t ncap = *cap != 0 ? *cap * 2 : 8;
-			const sk_cnode **nv = realloc(*v, ncap * sizeof(*nv));
-			if (nv == NULL) {
-				return SK_ENOMEM;
-			}
-			*v = nv;
-			*cap = ncap;
-		}
-		(*v)[(*len)++] = n;
-		return SK_OK;
+		return nodes_push(v, len, cap, n) ? SK_OK : SK_ENOMEM;
 	}
 	for (uint32_t i = 0; i < n->nkids; i++) {
 		sk_err err = collect_evleaves(n->kids[i], v, len, cap);
@@ -727,21 +734,6 @@ static sk_err collect_evleaves(const sk_cnode *n, const sk_cnode ***v, uint32_t 
 	return SK_OK;
 }
 
-/* Appends kid to the kids being gathered for a new and/or node. */
-static bool kids_push(sk_cnode ***kids, uint32_t *len, uint32_t *cap, sk_cnode *kid)
-{
-	if (*len == *cap) {
-		uint32_t ncap = *cap != 0 ? *cap * 2 : 4;
-		sk_cnode **nv = realloc(*kids, ncap * sizeof(*nv));
-		if (nv == NULL) {
-			return false;
-		}
-		*kids = nv;
-		*cap = ncap;
-	}
-	(*kids)[(*len)++] = kid;
-	return true;
-}
 
 /* A check that renders text, walks the state or runs a regex. */
 static bool costly(const sk_cnode *n)
@@ -834,7 +826,7 @@ static int fold(const sk_cnode *n, const uint8_t *outcome, uint32_t *next, sk_cn
 			/* (a and b) and c: one node with three kids */
 			bool ok = true;
 			for (uint32_t k = 0; k < kid->nkids && ok; k++) {
-				ok = kids_push(&kids, &len, &cap, kid->kids[k]);
+				ok = nodes_push(&kids, &len, &cap, kid->kids[k]);
 			}
 			if (!ok) {
 				spec_tree_free(kid);
@@ -842,7 +834,7 @@ static int fold(const sk_cnode *n, const uint8_t *outcome, uint32_t *next, sk_cn
 			}
 			free(kid->kids);
 			free(kid);
-		} else if (!kids_push(&kids, &len, &cap, kid)) {
+		} else if (!nodes_push(&kids, &len, &cap, kid)) {
 			spec_tree_free(kid);
 			goto oom;
 		}
@@ -1325,6 +1317,12 @@ static bool sysid_matches(const sk_cnode *n, const struct sk_eval_ctx *ctx)
 	return false;
 }
 
+/* Whether memo node n's result for this event is already kept. */
+static bool memo_known(const sk_cnode *n, const sk_cc_state *st)
+{
+	return st->memo_gen != NULL && st->memo_gen[n->memo] == st->gen;
+}
+
 sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out)
 {
 	sk_err err = SK_OK;
@@ -1342,15 +1340,12 @@ sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out)
 		*out = !*out;
 		return err;
 	case CN_MEMO:
-		if (st->memo_gen == NULL) {
-			return sk_cc_eval(n->kids[0], st, out);
-		}
-		if (st->memo_gen[n->memo] == st->gen) {
+		if (memo_known(n, st)) {
 			*out = st->memo_val[n->memo];
 			return SK_OK;
 		}
 		err = sk_cc_eval(n->kids[0], st, out);
-		if (err == SK_OK) {
+		if (err == SK_OK && st->memo_gen != NULL) {
 			st->memo_gen[n->memo] = st->gen;
 			st->memo_val[n->memo] = *out;
 		}
@@ -1365,7 +1360,7 @@ sk_err sk_cc_eval(const sk_cnode *n, sk_cc_state *st, bool *out)
 		const sk_cnode *kid = n->kids[i];
 		if (kid->kind == CN_CHECK) {
 			err = eval_check(kid->chk, st, out);
-		} else if (kid->kind == CN_MEMO && st->memo_gen != NULL && st->memo_gen[kid->memo] == st->gen) {
+		} else if (kid->kind == CN_MEMO && memo_known(kid, st)) {
 			*out = st->memo_val[kid->memo];
 		} else {
 			err = sk_cc_eval(kid, st, out);

@@ -87,7 +87,7 @@ typedef struct sk_crule {
 	 * evt.type tests (see sk_cc_for_type); leaves are root's own */
 	struct sk_cspec *specs;
 	uint32_t nspecs;
-	const sk_cnode **evleaves; /* root's evt.type tests, depth first */
+	sk_cnode **evleaves; /* root's evt.type tests, depth first */
 	uint32_t nevleaves;
 	bool evleaves_known;
 } sk_crule;
