@@ -85,6 +85,28 @@ struct skc_counters {
 	__u64 drops_oversize; /* event larger than SKC_EVT_HALF */
 };
 
+/* A lane: one CPU's private event buffer in an mmapable array (sk_lanes),
+ * written only by the programs running on that CPU, read by the loader.
+ * Positions are byte counts since load; an event sits at data + (pos &
+ * (lane bytes - 1)) in one piece, running on into the slack after the lane
+ * when it crosses the end, and takes its length (at offset 16 of the scap
+ * header) rounded up to 8. head and tail live on cache lines of their own:
+ * the programs advance head, the reader tail. busy is set while a program
+ * appends, so a program interrupting it on the same CPU writes to the ring
+ * instead. */
+struct skc_lane_hdr {
+	__u64 head;     /* bytes published; advanced by an atomic add after the copy */
+	__u64 pad0[7];
+	__u64 tail;     /* bytes the reader is done with */
+	__u64 pad1[7];
+	__u32 busy;
+	__u32 pad2[15];
+};
+#define SKC_LANE_DATA_OFF 192u /* sizeof(struct skc_lane_hdr) */
+#define SKC_LANE_SLACK    SKC_EVT_BUF /* >= the largest copy the verifier sees */
+#define SKC_LANE_MIN      (64u * 1024u)
+#define SKC_LANE_MAX      (256u * 1024u * 1024u)
+
 /* Scap ids the kernel side emits itself (process events). */
 #define SKC_EVT_CLONE_20_X 223u
 #define SKC_EVT_FORK_20_X  225u

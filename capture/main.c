@@ -4,7 +4,7 @@
  *                 [-n COUNT] [--duration SEC] [--stats] [--ring-mb N]
  *                 [--flush-us N] [--poll-us N] [--idle-max-us N] [--block-after-us N]
  *                 [--exit-tracepoints] [--probe-reads] [--drop-failed-exit]
- *                 [--buf-size-preset N] [--cpus-for-each-buffer N]
+ *                 [--buf-size-preset N] [--cpus-for-each-buffer N] [--no-lanes]
  *
  * Without -w, events go in batches over nng PUSH to the engine; the interest
  * set comes from the engine over the control link (docs/protocol.md). With
@@ -67,6 +67,7 @@ struct options {
 	bool exit_tracepoints; /* per-syscall exit tracepoints, even with gaps */
 	bool probe_reads;      /* no bpf_rdonly_cast even where the kernel has it */
 	bool drop_failed_exit; /* failed syscalls make no event, whatever the engine says */
+	bool no_lanes;         /* rings only (sensor_opts.no_lanes) */
 	uint32_t flush_us;    /* ship a batch at least this often under traffic */
 	uint32_t poll_us;     /* sleep after a poll that found events (0: poll again at once) */
 	uint32_t idle_max_us; /* back-off ceiling between polls of idle rings */
@@ -122,11 +123,15 @@ static void usage(FILE *f)
 		   "  --duration SEC   stop after SEC seconds\n"
 		   "  --stats          print event rates and drops every second\n"
 		   "  --enter-events   also write enter events (sysdig 0.29 and older readers need them)\n"
-		   "  --ring-mb N      size of each ring buffer in MiB (power of 2, default 8)\n"
-		   "  --buf-size-preset N  falco.yaml's engine.modern_ebpf.buf_size_preset: rings\n"
+		   "  --ring-mb N      event buffer per CPU in MiB (power of 2, default 8): each CPU's\n"
+		   "                   lane, or each ring buffer with --no-lanes\n"
+		   "  --buf-size-preset N  falco.yaml's engine.modern_ebpf.buf_size_preset: buffers\n"
 		   "                   of 2^(N-1) MiB, N from 1 to 10 (4 = 8 MiB, the default)\n"
 		   "  --cpus-for-each-buffer N  CPUs sharing one ring buffer, as falco.yaml's\n"
-		   "                   engine.modern_ebpf.cpus_for_each_buffer; 0: one ring for all (default 1)\n"
+		   "                   engine.modern_ebpf.cpus_for_each_buffer; 0: one ring for all (default 1);\n"
+		   "                   with lanes each CPU's lane gets its share of the buffer size\n"
+		   "  --no-lanes       write events to the ring buffers only, as before lanes (a locked\n"
+		   "                   reservation per event; for comparison and tests)\n"
 		   "  --drop-failed-exit  failed syscalls (result < 0) make no event, as falco.yaml's\n"
 		   "                   engine.modern_ebpf.drop_failed_exit; without it the engine's\n"
 		   "                   configuration decides (a connect in progress is kept)\n"
@@ -155,7 +160,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"poll-us", required_argument, NULL, 'p'}, {"exit-tracepoints", no_argument, NULL, 'x'},
 		{"probe-reads", no_argument, NULL, 'P'},  {"block-after-us", required_argument, NULL, 'b'},
 		{"drop-failed-exit", no_argument, NULL, 'D'}, {"buf-size-preset", required_argument, NULL, 'B'},
-		{"cpus-for-each-buffer", required_argument, NULL, 'c'},
+		{"cpus-for-each-buffer", required_argument, NULL, 'c'}, {"no-lanes", no_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0},
 	};
 	o->events_url = "ipc:///run/saker/events.sock";
@@ -210,6 +215,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'D':
 			o->drop_failed_exit = true;
+			break;
+		case 'L':
+			o->no_lanes = true;
 			break;
 		case 'c': {
 			unsigned long k = strtoul(optarg, &end, 10);
@@ -718,7 +726,8 @@ int main(int argc, char **argv)
 	struct sensor_opts so = {.ring_bytes = cap.opt.ring_mb * 1024u * 1024u,
 				 .cpus_per_ring = cap.opt.cpus_per_ring,
 				 .exit_tracepoints = cap.opt.exit_tracepoints,
-				 .probe_reads = cap.opt.probe_reads};
+				 .probe_reads = cap.opt.probe_reads,
+				 .no_lanes = cap.opt.no_lanes};
 	sk_err err = sensor_open(&so, on_event, &cap, &cap.sensor, why, sizeof(why));
 	if (err != SK_OK) {
 		sk_error("%s", why[0] ? why : sk_strerror(err));

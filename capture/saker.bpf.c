@@ -8,8 +8,9 @@
  * sys_enter keeps paths and addresses (open family, connect) in task storage so
  * the exit event reports what the kernel used, not what user memory holds
  * later. sched_process_exec/fork/exit give execve, child clone and procexit
- * events. Events go to one ring buffer per CPU without wakeups: the loader
- * polls. */
+ * events. Events go to a lane per CPU (an mmapable array, no locks), or
+ * to the CPU's ring buffer when its lane is full or busy, without wakeups:
+ * the loader polls. */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
@@ -39,6 +40,20 @@ struct {
 	__type(key, __u32);
 	__array(values, struct ringbuf_inner);
 } sk_rings SEC(".maps");
+
+/* Per-CPU lanes (capture_shared.h): an append is a copy and an add, where
+ * a ring buffer record costs a locked reservation and a commit. The loader
+ * sizes the map (one lane per CPU) and sets lane_mask; 0 leaves events on
+ * the rings. The value has no BTF type: its size is set at load. */
+const volatile __u32 lane_mask = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__uint(key_size, 4);
+	__uint(value_size, SKC_LANE_DATA_OFF + SKC_LANE_SLACK);
+} sk_lanes SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -247,6 +262,42 @@ static __always_inline void put_kbytes(struct evtbuf *b, const void *kptr, __u32
 	evt_close_param(b, len);
 }
 
+/* Appends len bytes (a whole event, len <= SKC_EVT_HALF) to this CPU's
+ * lane. False when lanes are off, the lane is full, or a program this one
+ * interrupted is appending (programs on one CPU nest, they never run side
+ * by side, so a plain flag is enough): the caller writes to the ring. */
+static __always_inline bool lane_append(__u32 cpu, const void *src, __u32 len)
+{
+	if (lane_mask == 0) {
+		return false;
+	}
+	__u8 *lane = bpf_map_lookup_elem(&sk_lanes, &cpu);
+	if (!lane) {
+		return false;
+	}
+	struct skc_lane_hdr *h = (struct skc_lane_hdr *)lane;
+	if (h->busy) {
+		return false;
+	}
+	h->busy = 1;
+	asm volatile("" ::: "memory");
+	bool ok = false;
+	__u64 head = h->head;
+	__u64 tail = *(volatile __u64 *)&h->tail;
+	__u32 need = (len + 7) & ~7u;
+	if (len <= SKC_EVT_HALF && head - tail + need <= (__u64)lane_mask + 1) {
+		__u32 off = (__u32)head & lane_mask;
+		if (bpf_probe_read_kernel(lane + SKC_LANE_DATA_OFF + off, len & (2 * SKC_EVT_HALF - 1), src) == 0) {
+			/* a locked add: the copy is visible before the new head */
+			__sync_fetch_and_add(&h->head, need);
+			ok = true;
+		}
+	}
+	asm volatile("" ::: "memory");
+	h->busy = 0;
+	return ok;
+}
+
 static __always_inline void evt_submit(struct evtbuf *b)
 {
 	struct skc_counters *c = bpf_map_lookup_elem(&sk_counters, &zero);
@@ -264,18 +315,24 @@ static __always_inline void evt_submit(struct evtbuf *b)
 	/* the high half of nparams: rings may be shared by several CPUs */
 	__u16 cpu16 = (__u16)cpu;
 	__builtin_memcpy(&b->data[24], &cpu16, 2);
-	void *ring = bpf_map_lookup_elem(&sk_rings, &cpu);
-	if (!ring || bpf_ringbuf_output(ring, b->data, len, BPF_RB_NO_WAKEUP) != 0) {
-		c->drops_full++;
-		return;
+	void *ring = NULL;
+	if (!lane_append(cpu, b->data, len)) {
+		ring = bpf_map_lookup_elem(&sk_rings, &cpu);
+		if (!ring || bpf_ringbuf_output(ring, b->data, len, BPF_RB_NO_WAKEUP) != 0) {
+			c->drops_full++;
+			return;
+		}
 	}
-	/* Read the flag only after the commit (a full barrier): either the
-	 * reader's last look at the rings saw this event, or it had set the flag
-	 * before looking and is woken here. The discarded record carries the
-	 * wakeup and is never delivered. */
+	/* Read the flag only after the publication (a full barrier): either the
+	 * reader's last look at the lanes and rings saw this event, or it had
+	 * set the flag before looking and is woken here. The discarded record
+	 * carries the wakeup and is never delivered. */
 	if (reader_waiting) {
 		reader_waiting = 0;
-		void *wake = bpf_ringbuf_reserve(ring, 8, 0);
+		if (!ring) {
+			ring = bpf_map_lookup_elem(&sk_rings, &cpu);
+		}
+		void *wake = ring ? bpf_ringbuf_reserve(ring, 8, 0) : NULL;
 		if (wake) {
 			bpf_ringbuf_discard(wake, BPF_RB_FORCE_WAKEUP);
 		}

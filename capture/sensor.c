@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -22,6 +23,9 @@
 
 #define RING_MAX_CPUS 1024u
 #define MAX_TP_LINKS  256u /* per-syscall tracepoint links: enter and exit */
+/* Rings beside lanes take only what a full or busy lane refuses (and carry
+ * the reader's wakeups). */
+#define LANE_RING_BYTES (256u * 1024u)
 
 struct ring_ctx {
 	struct sensor *s;
@@ -45,6 +49,12 @@ struct sensor {
 	struct bpf_program *sys_exit, *tp_exit;
 	struct bpf_link **sys_exit_link;
 	uint64_t boot_to_epoch; /* what the programs add to boot-time ns */
+	uint8_t *lanes;         /* the mmapped sk_lanes, ncpus of them, or NULL */
+	size_t lanes_len;       /* bytes mapped */
+	size_t lane_stride;     /* bytes from one CPU's lane to the next */
+	uint32_t lane_bytes;    /* data bytes of each lane, power of 2 */
+	uint64_t lane_bad;      /* records of impossible length skipped */
+	uint64_t from_lanes, from_rings; /* events delivered from each */
 };
 
 /* The verifier's last lines, kept for the error report. */
@@ -156,6 +166,7 @@ static int on_ring_event(void *ctx, void *data, size_t size)
 	}
 	rc->s->fn(rc->s->ctx, cpu, data, size);
 	rc->s->delivered++;
+	rc->s->from_rings++;
 	return 0;
 }
 
@@ -165,6 +176,80 @@ static int on_ring_event(void *ctx, void *data, size_t size)
 static uint32_t ring_of_cpu(uint32_t cpus_per_ring, uint32_t cpu)
 {
 	return cpus_per_ring > 1 ? cpu / cpus_per_ring : cpu;
+}
+
+/* Data bytes of each lane: as asked, or what the CPUs sharing a ring
+ * would have had of it. */
+static uint32_t lane_size(const struct sensor_opts *o, uint32_t ncpus)
+{
+	if (o->lane_bytes != 0) {
+		return o->lane_bytes;
+	}
+	uint32_t sharing = o->cpus_per_ring > ncpus ? ncpus : o->cpus_per_ring > 1 ? o->cpus_per_ring : 1;
+	uint32_t bytes = o->ring_bytes / sharing;
+	while ((bytes & (bytes - 1)) != 0) {
+		bytes &= bytes - 1; /* down to a power of 2 */
+	}
+	/* the verifier bounds a variable offset into a map value to 512 MiB */
+	bytes = bytes > SKC_LANE_MAX ? SKC_LANE_MAX : bytes;
+	return bytes < SKC_LANE_MIN ? SKC_LANE_MIN : bytes;
+}
+
+/* Delivers what the programs published in each lane since the last drain,
+ * then hands the space back. Only this thread moves a tail. */
+static void drain_lanes(struct sensor *s)
+{
+	for (uint32_t cpu = 0; cpu < s->ncpus && s->lanes != NULL; cpu++) {
+		uint8_t *lane = s->lanes + (size_t)cpu * s->lane_stride;
+		struct skc_lane_hdr *h = (struct skc_lane_hdr *)lane;
+		uint64_t head = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
+		uint64_t tail = h->tail;
+		const uint8_t *data = lane + SKC_LANE_DATA_OFF;
+		while (tail != head) {
+			const uint8_t *rec = data + (tail & (s->lane_bytes - 1));
+			uint32_t len;
+			memcpy(&len, rec + 16, sizeof(len));
+			uint32_t need = (len + 7) & ~7u;
+			if (len < SKC_HDR_LEN || len > SKC_EVT_HALF || need > head - tail) {
+				/* the programs never write this: skip the rest, keep reading */
+				s->lane_bad++;
+				tail = head;
+				break;
+			}
+			s->fn(s->ctx, (uint16_t)cpu, rec, len);
+			s->delivered++;
+			s->from_lanes++;
+			tail += need;
+		}
+		__atomic_store_n(&h->tail, tail, __ATOMIC_RELEASE);
+	}
+}
+
+/* Sizes sk_lanes (before the load) for ncpus lanes of s->lane_bytes. */
+static void size_lanes(struct sensor *s)
+{
+	struct saker_bpf *k = s->skel;
+	uint32_t value = SKC_LANE_DATA_OFF + s->lane_bytes + SKC_LANE_SLACK;
+	bpf_map__set_value_size(k->maps.sk_lanes, value);
+	bpf_map__set_max_entries(k->maps.sk_lanes, s->ncpus);
+	k->rodata->lane_mask = s->lane_bytes - 1;
+	s->lane_stride = (value + 7) & ~(size_t)7; /* the array's element size */
+}
+
+/* Maps the lanes (after the load). */
+static sk_err map_lanes(struct sensor *s, char *why, size_t why_len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)s->ncpus * s->lane_stride;
+	len = (len + (size_t)page - 1) & ~((size_t)page - 1);
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(s->skel->maps.sk_lanes), 0);
+	if (p == MAP_FAILED) {
+		snprintf(why, why_len, "cannot map the event lanes (%zu bytes): %s", len, strerror(errno));
+		return SK_EIO;
+	}
+	s->lanes = p;
+	s->lanes_len = len;
+	return SK_OK;
 }
 
 static uint64_t boot_to_epoch_ns(void)
@@ -367,14 +452,20 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 	}
 	choose_exit_programs(s, opts->probe_reads);
 	bpf_map__set_max_entries(s->skel->maps.sk_rings, s->ncpus);
+	uint32_t ring_bytes = opts->ring_bytes;
+	if (!opts->no_lanes) {
+		s->lane_bytes = lane_size(opts, s->ncpus);
+		size_lanes(s);
+		ring_bytes = ring_bytes < LANE_RING_BYTES ? ring_bytes : LANE_RING_BYTES;
+	}
 	for (uint32_t i = 0; i < s->nrings; i++) {
-		s->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring", 0, 0, opts->ring_bytes, NULL);
+		s->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sk_ring", 0, 0, ring_bytes, NULL);
 		if (s->ring_fds[i] < 0) {
 			snprintf(why, why_len, "cannot create ring buffer %u of %u (%u bytes each): %s (raise "
 					       "RLIMIT_MEMLOCK or grant CAP_SYS_RESOURCE; in a container, the memory limit "
 					       "must hold the rings: fewer with --cpus-for-each-buffer, smaller with "
 					       "--ring-mb)",
-				 i + 1, s->nrings, opts->ring_bytes, strerror(errno));
+				 i + 1, s->nrings, ring_bytes, strerror(errno));
 			err = SK_EPERM;
 			goto cleanup;
 		}
@@ -386,6 +477,12 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 				       "the kernel version");
 		err = SK_EINVAL;
 		goto cleanup;
+	}
+	if (s->lane_bytes != 0) {
+		err = map_lanes(s, why, why_len);
+		if (err != SK_OK) {
+			goto cleanup;
+		}
 	}
 	for (uint32_t cpu = 0; cpu < s->ncpus; cpu++) {
 		uint32_t ring = ring_of_cpu(opts->cpus_per_ring, cpu);
@@ -492,6 +589,8 @@ sk_err sensor_set_interest(struct sensor *s, const bool want[SKC_MAX_SYSCALLS], 
 sk_err sensor_poll(struct sensor *s, int *n)
 {
 	s->delivered = 0;
+	/* lanes first: a ring holds what came after its CPU's lane filled */
+	drain_lanes(s);
 	int r = ring_buffer__consume(s->rb);
 	*n = s->delivered;
 	return r < 0 && r != -EINTR ? SK_EIO : SK_OK;
@@ -506,7 +605,9 @@ sk_err sensor_wait(struct sensor *s, int timeout_ms, int *n)
 	sk_err err = sensor_poll(s, n);
 	if (err == SK_OK && *n == 0) {
 		s->delivered = 0;
+		/* a lane's event wakes the rings' epoll too (evt_submit) */
 		int r = ring_buffer__poll(s->rb, timeout_ms);
+		drain_lanes(s);
 		*n = s->delivered;
 		err = r < 0 && r != -EINTR ? SK_EIO : SK_OK;
 	}
@@ -541,6 +642,13 @@ uint64_t sensor_clock_ns(const struct sensor *s)
 	return (uint64_t)bt.tv_sec * 1000000000ull + (uint64_t)bt.tv_nsec + s->boot_to_epoch;
 }
 
+void sensor_sources(const struct sensor *s, uint64_t *from_lanes, uint64_t *from_rings, uint64_t *lane_bad)
+{
+	*from_lanes = s->from_lanes;
+	*from_rings = s->from_rings;
+	*lane_bad = s->lane_bad;
+}
+
 uint32_t sensor_ncpus(const struct sensor *s)
 {
 	return s->ncpus;
@@ -553,6 +661,9 @@ void sensor_close(struct sensor *s)
 	}
 	ring_buffer__free(s->rb);
 	detach_tracepoints(s);
+	if (s->lanes != NULL) {
+		munmap(s->lanes, s->lanes_len);
+	}
 	saker_bpf__destroy(s->skel);
 	if (s->ring_fds != NULL) {
 		for (uint32_t i = 0; i < s->nrings; i++) {

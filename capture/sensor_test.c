@@ -6,11 +6,14 @@
  * filters its own process) makes one unlinkat per round after a varying
  * delay, so all three orders occur; each round waits with a 5 s limit, and a
  * wait that times out without the event is a lost wakeup. A wait on idle
- * rings with a short limit returns by its timeout with nothing.
+ * rings with a short limit returns by its timeout with nothing. A burst
+ * from one CPU larger than a small lane ends in the CPU's ring, nothing
+ * lost. With --no-lanes the wakeup checks run on rings alone.
  *
  * Needs root and kernel BTF; exits 77 (ctest SKIP) otherwise. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -70,6 +73,33 @@ static void helper_main(int from_parent)
 	_exit(0);
 }
 
+#define BURST 2000
+static pid_t burster = -1;
+static int burst_seen;
+static uint64_t burst_last_ts;
+static int burst_backwards; /* events older than the one delivered before */
+
+/* Counts the burst child's unlinkat exits and checks they come in order
+ * (lane first, then the ring it overflowed into). */
+static void on_burst_event(void *ctx, uint16_t cpu, const uint8_t *ev, size_t len)
+{
+	(void)ctx;
+	(void)cpu;
+	uint64_t ts, tid;
+	uint16_t type;
+	if (len < SKC_HDR_LEN) {
+		return;
+	}
+	memcpy(&ts, ev, sizeof(ts));
+	memcpy(&tid, ev + 8, sizeof(tid));
+	memcpy(&type, ev + 20, sizeof(type));
+	if (type == unlinkat_row->evt_type && tid == (uint64_t)burster) {
+		burst_seen++;
+		burst_backwards += ts < burst_last_ts;
+		burst_last_ts = ts;
+	}
+}
+
 /* Waits until the helper's event number `want` has been delivered. */
 static int wait_for(int want)
 {
@@ -113,7 +143,57 @@ SK_TEST(idle_wait_ends_by_its_timeout)
 	SK_CHECK(now_ms() - t0 < WAIT_MS);
 }
 
-int main(void)
+SK_TEST(a_full_lane_overflows_into_the_ring)
+{
+	struct sensor_opts so = {.ring_bytes = 1u << 20, .lane_bytes = SKC_LANE_MIN};
+	struct sensor *small = NULL;
+	char why[256] = "";
+	SK_CHECK(sensor_open(&so, on_burst_event, NULL, &small, why, sizeof(why)) == SK_OK);
+	if (small == NULL) {
+		fprintf(stderr, "cannot open a second sensor: %s\n", why);
+		return;
+	}
+	bool want[SKC_MAX_SYSCALLS] = {false};
+	want[unlinkat_row->nr] = true;
+	SK_CHECK(sensor_set_interest(small, want, false) == SK_OK);
+	/* one CPU, so one lane fills: BURST exits of some 80 bytes against 64 KiB */
+	burster = fork();
+	if (burster == 0) {
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+		for (int i = 0; i < BURST; i++) {
+			unlinkat(AT_FDCWD, "/nonexistent/sk_sensor_test_burst", 0);
+		}
+		_exit(0);
+	}
+	SK_CHECK(burster > 0);
+	waitpid(burster, NULL, 0);
+	int n = 1;
+	for (int polls = 0; polls < 100 && n > 0; polls++) {
+		SK_CHECK(sensor_poll(small, &n) == SK_OK);
+	}
+	uint64_t from_lanes, from_rings, bad;
+	sensor_sources(small, &from_lanes, &from_rings, &bad);
+	struct skc_counters per_cpu[64];
+	uint32_t ncpus = 0;
+	uint64_t dropped = 0;
+	SK_CHECK(sensor_counters(small, per_cpu, 64, &ncpus) == SK_OK);
+	for (uint32_t i = 0; i < ncpus; i++) {
+		dropped += per_cpu[i].drops_full + per_cpu[i].drops_oversize;
+	}
+	fprintf(stderr, "burst: %d of %d delivered, %llu from lanes, %llu from rings, %llu dropped\n", burst_seen,
+		BURST, (unsigned long long)from_lanes, (unsigned long long)from_rings, (unsigned long long)dropped);
+	SK_CHECK(burst_seen == BURST);
+	SK_CHECK(burst_backwards == 0);
+	SK_CHECK(dropped == 0);
+	SK_CHECK(bad == 0);
+	SK_CHECK(from_lanes > 0 && from_rings > 0);
+	sensor_close(small);
+}
+
+int main(int argc, char **argv)
 {
 	char why[256] = "";
 	int pre = capture_preflight("sensor_test");
@@ -137,7 +217,8 @@ int main(void)
 	}
 	close(fds[0]);
 	to_helper = fds[1];
-	struct sensor_opts so = {.ring_bytes = 1u << 20};
+	struct sensor_opts so = {.ring_bytes = 1u << 20,
+				 .no_lanes = argc > 1 && strcmp(argv[1], "--no-lanes") == 0};
 	if (helper < 0 || sensor_open(&so, on_event, NULL, &sensor, why, sizeof(why)) != SK_OK) {
 		fprintf(stderr, "sensor_test: cannot start: %s\n", why[0] ? why : "fork failed");
 		return 1;
