@@ -81,7 +81,7 @@ struct skc_spec {
 /* Per-CPU counters, cumulative since load. */
 struct skc_counters {
 	__u64 events;         /* events seen (emitted or dropped) */
-	__u64 drops_full;     /* ring buffer full */
+	__u64 drops_full;     /* lane and ring buffer full */
 	__u64 drops_oversize; /* event larger than SKC_EVT_HALF */
 };
 
