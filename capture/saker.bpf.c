@@ -691,7 +691,9 @@ static __always_inline void put_param(struct evtbuf *b, __u8 kind, __u8 argn, st
 		/* the enter-side copy fails when the page was not yet faulted in:
 		 * then read the argument now */
 		if (st->len > 0) {
-			put_kstr(b, st->data);
+			/* the stash holds the string and its NUL, len bytes: a word-wise
+			 * copy, where a string copy goes byte by byte */
+			put_kbytes(b, st->data, st->len);
 		} else {
 			put_ustr(b, (const void *)a);
 		}
