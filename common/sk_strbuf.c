@@ -37,7 +37,7 @@ static bool sk_strbuf_reserve(sk_strbuf *sb, size_t extra)
 	return true;
 }
 
-void sk_strbuf_append(sk_strbuf *sb, const void *p, size_t n)
+void sk_strbuf_append_grow(sk_strbuf *sb, const void *p, size_t n)
 {
 	if (!sk_strbuf_reserve(sb, n)) {
 		return;

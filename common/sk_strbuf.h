@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct sk_strbuf {
 	char *data;  /* NUL-terminated once anything was appended; may be NULL */
@@ -18,8 +19,23 @@ typedef struct sk_strbuf {
 
 #define SK_STRBUF_INIT {NULL, 0, 0, false}
 
-/* Appends n bytes from p. */
-void sk_strbuf_append(sk_strbuf *sb, const void *p, size_t n);
+/* sk_strbuf_append when the buffer must grow first (or has failed). */
+void sk_strbuf_append_grow(sk_strbuf *sb, const void *p, size_t n);
+
+/* Appends n bytes from p. Inline: the hot callers (event encoders) append
+ * a few bytes at a time to a buffer that rarely grows. */
+static inline void sk_strbuf_append(sk_strbuf *sb, const void *p, size_t n)
+{
+	if (sb->failed || n >= sb->cap - sb->len) { /* room for n bytes and the NUL; cap 0 included */
+		sk_strbuf_append_grow(sb, p, n);
+		return;
+	}
+	if (n > 0) {
+		memcpy(sb->data + sb->len, p, n);
+	}
+	sb->len += n;
+	sb->data[sb->len] = '\0';
+}
 /* Appends a NUL-terminated string. */
 void sk_strbuf_puts(sk_strbuf *sb, const char *s);
 /* Appends one byte. */
