@@ -129,6 +129,44 @@ SK_TEST(reencode_converts_flags_and_resizes)
 	sk_strbuf_free(&out);
 }
 
+/* An openat exit keeps every parameter's length: one copy, then the
+ * flags and the mode converted in place, the rest byte for byte. */
+SK_TEST(reencode_converts_in_place_when_lengths_stay)
+{
+	const struct sc_entry *row = sc_by_name("openat");
+	SK_CHECK(row != NULL);
+	if (row == NULL) {
+		return;
+	}
+	uint8_t raw[256];
+	int64_t fd = 5, dirfd = -100;
+	const char path[] = "/tmp/x";
+	uint32_t flags = 01 | 0100 | 01000, mode = 0100644, dev = 0x801;
+	uint64_t ino = 1234;
+	const void *params[] = {&fd, &dirfd, path, &flags, &mode, &dev, &ino};
+	uint16_t lens[] = {8, 8, sizeof(path), 4, 4, 4, 8};
+	size_t len = make_event(raw, row->evt_type, params, lens, 7);
+	uint16_t cpu = 3; /* the high half of nparams, as the kernel writes it */
+	memcpy(raw + 24, &cpu, 2);
+	sk_strbuf out = SK_STRBUF_INIT;
+	sk_strbuf_append(&out, "ab", 2); /* appended after what is there */
+	SK_CHECK_INT(sc_reencode(raw, len, &out), SK_OK);
+	SK_CHECK_INT(out.len, 2 + len);
+	const uint8_t *ev = (const uint8_t *)out.data + 2;
+	uint32_t nparams = 0, got_flags = 0, got_mode = 0;
+	memcpy(&nparams, ev + 22, 4);
+	size_t flags_at = SKC_HDR_LEN + 2 * 7 + 8 + 8 + sizeof(path);
+	memcpy(&got_flags, ev + flags_at, 4);
+	memcpy(&got_mode, ev + flags_at + 4, 4);
+	SK_CHECK_INT(nparams, 7);
+	SK_CHECK_INT(got_flags, 2 | 4 | 256); /* PPM_O_WRONLY | CREAT | TRUNC */
+	SK_CHECK_INT(got_mode, 0644);
+	SK_CHECK(memcmp(ev, raw, 22) == 0);                                     /* header */
+	SK_CHECK(memcmp(ev + SKC_HDR_LEN, raw + SKC_HDR_LEN, flags_at - SKC_HDR_LEN) == 0); /* lengths .. path */
+	SK_CHECK(memcmp(ev + flags_at + 8, raw + flags_at + 8, 12) == 0);      /* dev, ino */
+	sk_strbuf_free(&out);
+}
+
 /* Turns the NULs between the entries of a scap list (len bytes, the last
  * one a NUL) into spaces, as thread.cgroups shows them. */
 static void join_entries(char *s, size_t len)

@@ -90,6 +90,7 @@ struct capture {
 	char proc_root[PATH_MAX], passwd[PATH_MAX], group[PATH_MAX];
 	struct ctr_users *users; /* containers whose users were sent */
 	sk_strbuf user_events;   /* scratch: the ones an exec needs */
+	sk_strbuf enter_scratch; /* scratch: the enter event add_enter_event builds */
 	bool users_lost;         /* a lost batch may have carried some: send all again */
 	uint64_t users_reset_ns; /* when the list last started over */
 };
@@ -334,17 +335,20 @@ static bool insert_before(struct capture *cap, size_t at, const char *data, size
  * exit_block. */
 static void add_enter_event(struct capture *cap, uint16_t cpu, size_t exit_block)
 {
-	sk_strbuf enter = SK_STRBUF_INIT;
-	size_t b = scap_block_begin(&enter, SCAP_BLOCK_EV_V2);
-	scap_put_u16(&enter, cpu);
-	bool added = false;
 	const uint8_t *exit_ev = (const uint8_t *)cap->batch.data.data + exit_block + 10;
 	size_t exit_len = cap->batch.data.len - exit_block - 10 - 4;
-	if (sc_synth_enter(exit_ev, exit_len, cap->opt.enter_events, &enter, &added) == SK_OK && added) {
-		scap_block_end(&enter, b);
-		(void)insert_before(cap, exit_block, enter.data, enter.len); /* out of memory: the exit goes alone */
+	if (!sc_wants_enter(exit_ev, exit_len, cap->opt.enter_events)) {
+		return; /* most events */
 	}
-	sk_strbuf_free(&enter);
+	sk_strbuf *enter = &cap->enter_scratch;
+	sk_strbuf_reset(enter);
+	size_t b = scap_block_begin(enter, SCAP_BLOCK_EV_V2);
+	scap_put_u16(enter, cpu);
+	bool added = false;
+	if (sc_synth_enter(exit_ev, exit_len, cap->opt.enter_events, enter, &added) == SK_OK && added) {
+		scap_block_end(enter, b);
+		(void)insert_before(cap, exit_block, enter->data, enter->len); /* out of memory: the exit goes alone */
+	}
 }
 
 /* The process of an exec may be the first the capture meets in its
@@ -705,7 +709,8 @@ static int open_output(struct capture *cap, nng_socket *req, bool *req_open)
 
 int main(int argc, char **argv)
 {
-	struct capture cap = {.batch = EVO_BATCH_INIT, .outgoing = SK_STRBUF_INIT, .user_events = SK_STRBUF_INIT};
+	struct capture cap = {.batch = EVO_BATCH_INIT, .outgoing = SK_STRBUF_INIT, .user_events = SK_STRBUF_INIT,
+			      .enter_scratch = SK_STRBUF_INIT};
 	nng_socket req = NNG_SOCKET_INITIALIZER;
 	bool req_open = false;
 	int rc = 1;
@@ -841,6 +846,7 @@ cleanup:
 	evo_free(&cap.batch);
 	sk_strbuf_free(&cap.outgoing);
 	sk_strbuf_free(&cap.user_events);
+	sk_strbuf_free(&cap.enter_scratch);
 	ctr_users_free(cap.users);
 	if (rc == 0) {
 		sk_info("detached: %llu events written, %llu lost while the engine was away",

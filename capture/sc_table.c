@@ -260,6 +260,7 @@ static void index_rows(void)
 }
 
 /* The conversion of parameter i of event type t (process events included). */
+/* The conversion of parameter i of events of type t. */
 static enum sc_conv conv_of(uint16_t t, uint32_t i)
 {
 	bool clone = t == SKC_EVT_CLONE_20_X || t == SKC_EVT_FORK_20_X || t == SKC_EVT_VFORK_20_X || t == SKC_EVT_CLONE3_X;
@@ -416,6 +417,53 @@ size_t sc_proc_cgroups_string(const char *text, char *out, size_t cap)
 	return ok ? len : 0;
 }
 
+/* True when converting a parameter of plen bytes changes its length (the
+ * cgroups list, 4-byte fcntl commands and ptrace requests); other
+ * conversions apply only to 4-byte values and keep them 4 bytes. */
+static bool changes_length(enum sc_conv c, uint16_t plen)
+{
+	return c == SC_CONV_CGROUPS || (plen == 4 && (c == SC_CONV_FCNTL_CMD || c == SC_CONV_PTRACE_REQ));
+}
+
+/* A 4-byte value's scap encoding, for the conversions that keep it 4 bytes
+ * (the value itself for the others). */
+static uint32_t convert_u32(enum sc_conv c, uint32_t v)
+{
+	switch (c) {
+	case SC_CONV_OPEN_FLAGS:
+		return sc_open_flags_to_scap(v);
+	case SC_CONV_MODE:
+		return v & 07777; /* PPM_S_* bits equal the octal mode bits */
+	case SC_CONV_CLONE_FLAGS:
+		return sc_clone_flags_to_scap(v);
+	default:
+		return v;
+	}
+}
+
+/* sc_reencode for events whose parameters keep their lengths (most): one
+ * copy of the whole event, then the converted values patched in place. */
+static sk_err reencode_in_place(const uint8_t *raw, size_t len, uint32_t nparams, const uint16_t *plen,
+				const enum sc_conv *conv, sk_strbuf *out)
+{
+	size_t start = out->len;
+	sk_strbuf_append(out, raw, len);
+	if (sk_strbuf_failed(out)) {
+		return SK_ENOMEM;
+	}
+	uint8_t *ev = (uint8_t *)out->data + start;
+	memcpy(ev + 22, &nparams, 4); /* scap's nparams, without the CPU */
+	uint8_t *p = ev + SKC_HDR_LEN + 2 * (size_t)nparams;
+	for (uint32_t i = 0; i < nparams; p += plen[i], i++) {
+		if (conv[i] == SC_CONV_NONE || plen[i] != 4) {
+			continue;
+		}
+		uint32_t v = convert_u32(conv[i], rd32(p));
+		memcpy(p, &v, 4);
+	}
+	return SK_OK;
+}
+
 sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 {
 	if (len < SKC_HDR_LEN) {
@@ -441,14 +489,23 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 	if (total != len) {
 		return SK_EINVAL;
 	}
+	enum sc_conv conv[32];
+	bool same_lengths = true;
+	for (uint32_t i = 0; i < nparams; i++) {
+		conv[i] = conv_of(type, i);
+		same_lengths &= !changes_length(conv[i], plen[i]);
+	}
 	size_t start = out->len;
+	if (same_lengths) {
+		return reencode_in_place(raw, len, nparams, plen, conv, out);
+	}
 	sk_strbuf_append(out, raw, lens_end);
 	if (!sk_strbuf_failed(out)) {
 		memcpy(out->data + start + 22, &nparams, 4); /* scap's nparams, without the CPU */
 	}
 	const uint8_t *p = raw + lens_end;
 	for (uint32_t i = 0; i < nparams; i++) {
-		enum sc_conv c = conv_of(type, i);
+		enum sc_conv c = conv[i];
 		uint32_t v = plen[i] >= 4 ? rd32(p) : 0;
 		uint8_t buf[4];
 		uint16_t nlen = plen[i];
@@ -458,25 +515,19 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 			src = NULL;
 		} else if (c != SC_CONV_NONE && plen[i] == 4) {
 			switch (c) {
-			case SC_CONV_OPEN_FLAGS:
-				v = sc_open_flags_to_scap(v);
-				break;
-			case SC_CONV_MODE:
-				v &= 07777; /* PPM_S_* bits equal the octal mode bits */
-				break;
-			case SC_CONV_CLONE_FLAGS:
-				v = sc_clone_flags_to_scap(v);
-				break;
 			case SC_CONV_FCNTL_CMD:
 				buf[0] = sc_fcntl_to_scap(v);
 				nlen = 1;
 				break;
-			default: { /* SC_CONV_PTRACE_REQ */
+			case SC_CONV_PTRACE_REQ: {
 				uint16_t r = sc_ptrace_to_scap(v);
 				memcpy(buf, &r, 2);
 				nlen = 2;
 				break;
 			}
+			default:
+				v = convert_u32(c, v);
+				break;
 			}
 			if (nlen == 4) {
 				memcpy(buf, &v, 4);
@@ -526,6 +577,28 @@ static const struct {
 	{285, 1, {1}, false},        /* unshare: flags */
 };
 
+/* The enter_rows entry an exit of type gets an enter event from (all:
+ * also the fd-state ones), or -1. */
+static int enter_row_of(uint16_t type, bool all)
+{
+	for (size_t row = 0; row < sizeof(enter_rows) / sizeof(enter_rows[0]); row++) {
+		if (enter_rows[row].exit_type == type) {
+			return all || enter_rows[row].always ? (int)row : -1;
+		}
+	}
+	return -1;
+}
+
+bool sc_wants_enter(const uint8_t *ev, size_t len, bool all)
+{
+	uint16_t type;
+	if (len < SKC_HDR_LEN) {
+		return false;
+	}
+	memcpy(&type, ev + 20, 2);
+	return enter_row_of(type, all) >= 0;
+}
+
 sk_err sc_synth_enter(const uint8_t *ev, size_t len, bool all, sk_strbuf *out, bool *added)
 {
 	*added = false;
@@ -536,13 +609,11 @@ sk_err sc_synth_enter(const uint8_t *ev, size_t len, bool all, sk_strbuf *out, b
 	uint32_t nparams;
 	memcpy(&type, ev + 20, 2);
 	memcpy(&nparams, ev + 22, 4);
-	size_t row = 0;
-	while (row < sizeof(enter_rows) / sizeof(enter_rows[0]) && enter_rows[row].exit_type != type) {
-		row++;
-	}
-	if (row == sizeof(enter_rows) / sizeof(enter_rows[0]) || !(all || enter_rows[row].always)) {
+	int found = enter_row_of(type, all);
+	if (found < 0) {
 		return SK_OK;
 	}
+	size_t row = (size_t)found;
 	if (nparams > 32 || SKC_HDR_LEN + 2 * (size_t)nparams > len) {
 		return SK_EINVAL;
 	}

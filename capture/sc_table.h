@@ -83,6 +83,10 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out);
  * otherwise. */
 sk_err sc_synth_enter(const uint8_t *ev, size_t len, bool all, sk_strbuf *out, bool *added);
 
+/* True when sc_synth_enter would add an enter event for the exit event ev
+ * (len bytes): a quick test before building one. */
+bool sc_wants_enter(const uint8_t *ev, size_t len, bool all);
+
 /* Appends the scap cgroups string of the kernel's cgroups parameter (p, n
  * bytes; see put_cgroups in saker.bpf.c): "cpuset=<path>" with the cpuset
  * controller's cgroup, on a v1 or hybrid host followed by
