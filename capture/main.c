@@ -609,13 +609,17 @@ static void print_stats(struct capture *cap, uint64_t *last_events, uint64_t las
 	}
 	if (cap->opt.stats) {
 		double secs = (double)(now_ns() - last_ns) / 1e9;
+		uint64_t from_lanes, from_rings, lane_bad;
+		sensor_sources(cap->sensor, &from_lanes, &from_rings, &lane_bad);
+		/* "via rings": events a full lane sent to its ring (with lanes);
+		 * many mean --ring-mb is small for the load */
 		fprintf(stderr,
 			"saker-capture: stats: %.0f events/s, events %llu, written %llu, drops full %llu, "
-			"oversize %llu, lost (engine away) %llu, malformed %llu\n",
+			"oversize %llu, lost (engine away) %llu, malformed %llu, via rings %llu\n",
 			secs > 0 ? (double)(sum.events - *last_events) / secs : 0.0, (unsigned long long)sum.events,
 			(unsigned long long)cap->written, (unsigned long long)sum.drops_full,
 			(unsigned long long)sum.drops_oversize, (unsigned long long)cap->lost_events,
-			(unsigned long long)cap->bad_events);
+			(unsigned long long)(cap->bad_events + lane_bad), (unsigned long long)from_rings);
 	}
 	*last_events = sum.events;
 }
