@@ -471,11 +471,21 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 		}
 	}
 	bpf_map__set_inner_map_fd(s->skel->maps.sk_rings, s->ring_fds[0]);
-	if (saker_bpf__load(s->skel) != 0) {
+	int load = saker_bpf__load(s->skel);
+	if (load != 0) {
 		log_verifier_tail();
-		snprintf(why, why_len, "the kernel rejected the BPF programs (verifier output above); report it with "
-				       "the kernel version");
-		err = SK_EINVAL;
+		if (load == -ENOMEM || load == -EPERM) {
+			/* the maps, the lanes first of all, did not fit the memory limit */
+			snprintf(why, why_len, "cannot create the BPF maps: %s (the event lanes take %u bytes per CPU: "
+					       "smaller with --ring-mb, or raise the memory limit of the container or "
+					       "cgroup, or RLIMIT_MEMLOCK)",
+				 strerror(-load), s->lane_bytes != 0 ? s->lane_bytes : ring_bytes);
+			err = SK_EPERM;
+		} else {
+			snprintf(why, why_len, "the kernel rejected the BPF programs (verifier output above); report "
+					       "it with the kernel version");
+			err = SK_EINVAL;
+		}
 		goto cleanup;
 	}
 	if (s->lane_bytes != 0) {

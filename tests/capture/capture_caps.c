@@ -197,6 +197,74 @@ SK_TEST(deploy_capabilities_load_drop_and_snapshot_other_users)
 	waitpid(other, NULL, 0);
 }
 
+/* A memory cgroup (v1, or v2 with the memory controller) that holds 48 MiB,
+ * made for this test; false when this host has no writable one. */
+static bool make_small_memcg(char *path, size_t cap, char *procs, size_t procs_cap)
+{
+	static const char *const roots[] = {"/sys/fs/cgroup/memory", "/sys/fs/cgroup"};
+	static const char *const limits[] = {"memory.limit_in_bytes", "memory.max"};
+	for (size_t i = 0; i < 2; i++) {
+		char limit[300];
+		snprintf(path, cap, "%s/sk_capture_caps_%d", roots[i], (int)getpid());
+		snprintf(limit, sizeof(limit), "%s/%s", path, limits[i]);
+		snprintf(procs, procs_cap, "%s/cgroup.procs", path);
+		if (mkdir(path, 0755) != 0) {
+			continue;
+		}
+		FILE *f = fopen(limit, "w");
+		bool ok = f != NULL && fprintf(f, "%d\n", 48 << 20) > 0;
+		ok = f != NULL && fclose(f) == 0 && ok;
+		if (ok) {
+			return true;
+		}
+		rmdir(path);
+	}
+	return false;
+}
+
+/* The lanes do not fit the memory limit: one line says so and what to
+ * change, exit 1 (not a verifier report). */
+SK_TEST(lanes_larger_than_the_memory_limit_are_named)
+{
+	char cg[200], procs[300], log[128], capture[512];
+	if (!make_small_memcg(cg, sizeof(cg), procs, sizeof(procs))) {
+		printf("no writable memory cgroup here: not checked\n");
+		return;
+	}
+	snprintf(log, sizeof(log), "%s/memcg.log", dir);
+	capture_exe(capture, sizeof(capture));
+	pid_t pid = fork();
+	if (pid == 0) {
+		char self[32];
+		int fd = open(log, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+		int pfd = open(procs, O_WRONLY);
+		snprintf(self, sizeof(self), "%d\n", (int)getpid());
+		if (fd < 0 || pfd < 0 || write(pfd, self, strlen(self)) < 0) {
+			_exit(126);
+		}
+		close(pfd);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(capture, capture, "-w", "/dev/null", "--ring-mb", "64", "--duration", "5", (char *)NULL);
+		_exit(127);
+	}
+	int status = -1;
+	for (int i = 0; i < 300 && pid > 0; i++) { /* 30 s at most */
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			break;
+		}
+		usleep(100000);
+	}
+	if (pid > 0 && !(WIFEXITED(status) || WIFSIGNALED(status))) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	SK_CHECK(sk_live_file_contains(log, "the event lanes take 67108864 bytes per CPU"));
+	SK_CHECK(!sk_live_file_contains(log, "rejected the BPF programs"));
+	rmdir(cg);
+}
+
 int main(void)
 {
 	int rc = capture_setup("capture_caps", dir);
