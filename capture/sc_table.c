@@ -260,7 +260,6 @@ static void index_rows(void)
 }
 
 /* The conversion of parameter i of event type t (process events included). */
-/* The conversion of parameter i of events of type t. */
 static enum sc_conv conv_of(uint16_t t, uint32_t i)
 {
 	bool clone = t == SKC_EVT_CLONE_20_X || t == SKC_EVT_FORK_20_X || t == SKC_EVT_VFORK_20_X || t == SKC_EVT_CLONE3_X;

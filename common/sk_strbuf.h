@@ -36,6 +36,7 @@ static inline void sk_strbuf_append(sk_strbuf *sb, const void *p, size_t n)
 	sb->len += n;
 	sb->data[sb->len] = '\0';
 }
+
 /* Appends a NUL-terminated string. */
 void sk_strbuf_puts(sk_strbuf *sb, const char *s);
 /* Appends one byte. */
