@@ -204,17 +204,15 @@ static bool make_small_memcg(char *path, size_t cap, char *procs, size_t procs_c
 	static const char *const roots[] = {"/sys/fs/cgroup/memory", "/sys/fs/cgroup"};
 	static const char *const limits[] = {"memory.limit_in_bytes", "memory.max"};
 	for (size_t i = 0; i < 2; i++) {
-		char limit[300];
+		char limit[300], bytes[32];
 		snprintf(path, cap, "%s/sk_capture_caps_%d", roots[i], (int)getpid());
 		snprintf(limit, sizeof(limit), "%s/%s", path, limits[i]);
 		snprintf(procs, procs_cap, "%s/cgroup.procs", path);
+		snprintf(bytes, sizeof(bytes), "%d\n", 48 << 20);
 		if (mkdir(path, 0755) != 0) {
 			continue;
 		}
-		FILE *f = fopen(limit, "w");
-		bool ok = f != NULL && fprintf(f, "%d\n", 48 << 20) > 0;
-		ok = f != NULL && fclose(f) == 0 && ok;
-		if (ok) {
+		if (sk_live_write_file(limit, bytes)) {
 			return true;
 		}
 		rmdir(path);
@@ -236,29 +234,16 @@ SK_TEST(lanes_larger_than_the_memory_limit_are_named)
 	pid_t pid = fork();
 	if (pid == 0) {
 		char self[32];
-		int fd = open(log, O_CREAT | O_WRONLY | O_TRUNC, 0644);
-		int pfd = open(procs, O_WRONLY);
 		snprintf(self, sizeof(self), "%d\n", (int)getpid());
-		if (fd < 0 || pfd < 0 || write(pfd, self, strlen(self)) < 0) {
+		if (!sk_live_write_file(procs, self)) {
 			_exit(126);
 		}
-		close(pfd);
-		dup2(fd, 1);
-		dup2(fd, 2);
+		sk_live_log_to(log);
 		execl(capture, capture, "-w", "/dev/null", "--ring-mb", "64", "--duration", "5", (char *)NULL);
 		_exit(127);
 	}
-	int status = -1;
-	for (int i = 0; i < 300 && pid > 0; i++) { /* 30 s at most */
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			break;
-		}
-		usleep(100000);
-	}
-	if (pid > 0 && !(WIFEXITED(status) || WIFSIGNALED(status))) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-	}
+	SK_CHECK(pid > 0);
+	int status = pid > 0 ? sk_live_reap(pid, 30000) : -1;
 	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	SK_CHECK(sk_live_file_contains(log, "the event lanes take 67108864 bytes per CPU"));
 	SK_CHECK(!sk_live_file_contains(log, "rejected the BPF programs"));
