@@ -259,22 +259,25 @@ static void index_rows(void)
 	}
 }
 
-/* The conversion of parameter i of event type t (process events included). */
-static enum sc_conv conv_of(uint16_t t, uint32_t i)
+/* The conversions of the n parameters of an event of type t (process
+ * events included) into conv; the table is looked up once per event. */
+static void convs_of(uint16_t t, uint32_t n, enum sc_conv *conv)
 {
 	bool clone = t == SKC_EVT_CLONE_20_X || t == SKC_EVT_FORK_20_X || t == SKC_EVT_VFORK_20_X || t == SKC_EVT_CLONE3_X;
-	if (clone || t == SKC_EVT_EXECVE_19_X || t == SKC_EVT_EXECVEAT_X) {
-		if (i == SC_PARAM_CGROUPS) {
-			return SC_CONV_CGROUPS;
+	bool process = clone || t == SKC_EVT_EXECVE_19_X || t == SKC_EVT_EXECVEAT_X;
+	const struct sc_entry *row = NULL;
+	if (!process && t < TYPE_SLOTS) {
+		pthread_once(&rows_once, index_rows);
+		row = row_of_type[t];
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (process) {
+			bool flags = clone && i == SC_PARAM_CGROUPS + 1;
+			conv[i] = i == SC_PARAM_CGROUPS ? SC_CONV_CGROUPS : flags ? SC_CONV_CLONE_FLAGS : SC_CONV_NONE;
+		} else {
+			conv[i] = row != NULL && i < SKC_SPEC_PARAMS ? (enum sc_conv)row->p[i].conv : SC_CONV_NONE;
 		}
-		return clone && i == SC_PARAM_CGROUPS + 1 ? SC_CONV_CLONE_FLAGS : SC_CONV_NONE;
 	}
-	if (i >= SKC_SPEC_PARAMS || t >= TYPE_SLOTS) {
-		return SC_CONV_NONE;
-	}
-	pthread_once(&rows_once, index_rows);
-	const struct sc_entry *row = row_of_type[t];
-	return row != NULL ? (enum sc_conv)row->p[i].conv : SC_CONV_NONE;
 }
 
 static uint32_t rd32(const uint8_t *p)
@@ -489,9 +492,9 @@ sk_err sc_reencode(const uint8_t *raw, size_t len, sk_strbuf *out)
 		return SK_EINVAL;
 	}
 	enum sc_conv conv[32];
+	convs_of(type, nparams, conv);
 	bool same_lengths = true;
 	for (uint32_t i = 0; i < nparams; i++) {
-		conv[i] = conv_of(type, i);
 		same_lengths &= !changes_length(conv[i], plen[i]);
 	}
 	size_t start = out->len;
