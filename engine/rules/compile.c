@@ -734,7 +734,6 @@ static sk_err collect_evleaves(sk_cnode *n, sk_cnode ***v, uint32_t *len, uint32
 	return SK_OK;
 }
 
-
 /* A check that renders text, walks the state or runs a regex. */
 static bool costly(const sk_cnode *n)
 {
