@@ -816,8 +816,9 @@ sk_err sk_ruleset_match(sk_ruleset *rs, uint16_t evtype, struct sk_eval_ctx *ctx
 	if (rs->by_type != NULL && evtype < rs->ntypes) {
 		entries = rs->by_type[evtype];
 		n = rs->by_type_n[evtype];
-		for (int g = 0; g < 2 && rs->by_sysid[g] != NULL; g++) {
-			if (evtype != rs->env.generic_types[g]) {
+		for (int g = 0; g < 2; g++) {
+			/* a generic type the table lacks has no lists; the next may */
+			if (rs->by_sysid[g] == NULL || evtype != rs->env.generic_types[g]) {
 				continue;
 			}
 			int sid = rs->env.event_syscall_id(ctx);

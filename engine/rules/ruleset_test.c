@@ -339,6 +339,56 @@ SK_TEST(event_type_index)
 	sk_ruleset_free(rs);
 }
 
+/* A field source whose type 6 is generic, carrying the syscall id in t.u,
+ * with its first generic type id outside the table. */
+static int generic_sysid_calls;
+
+static int generic_syscall_id(const char *name)
+{
+	if (strcmp(name, "ptrace") == 0) {
+		return 101;
+	}
+	return strcmp(name, "kill") == 0 ? 62 : -1;
+}
+
+static int generic_event_syscall_id(const struct sk_eval_ctx *ctx)
+{
+	generic_sysid_calls++;
+	return TEV(ctx)->type == 6 ? (int)TEV(ctx)->u : -1;
+}
+
+SK_TEST(generic_events_use_the_per_syscall_lists_past_a_missing_generic_type)
+{
+	sk_rules_env env = tev_env;
+	env.syscall_id = generic_syscall_id;
+	env.event_syscall_id = generic_event_syscall_id;
+	env.generic_types[0] = TEV_NTYPES + 40; /* no such type: no list for it */
+	env.generic_types[1] = 6;
+	env.ngeneric_types = 2;
+	sk_rules_opts opts = {.min_priority = SK_PRIO_DEBUG, .match_all = true, .env = &env};
+	sk_ruleset *rs = NULL;
+	SK_CHECK(sk_ruleset_new(&opts, &rs) == SK_OK);
+	const char *yaml = "- rule: r_ptrace\n  desc: d\n  output: o\n  priority: INFO\n"
+			   "  condition: evt.type = ptrace and t.s = bash\n"
+			   "- rule: r_kill\n  desc: d\n  output: o\n  priority: INFO\n"
+			   "  condition: evt.type = kill and t.s = bash\n";
+	SK_CHECK_INT(sk_ruleset_load_string(rs, "g.yaml", yaml, strlen(yaml)), SK_OK);
+	SK_CHECK_INT(sk_ruleset_compile(rs), SK_OK);
+	tev e = ev0;
+	e.type = 6;
+	e.u = 101;
+	SK_CHECK_STR(matches(rs, &e), "r_ptrace");
+	e.u = 62;
+	SK_CHECK_STR(matches(rs, &e), "r_kill");
+	/* a syscall no rule names: its list is empty, so after the one lookup
+	 * of the event's syscall id no condition runs */
+	e.u = 5;
+	generic_sysid_calls = 0;
+	SK_CHECK_STR(matches(rs, &e), "");
+	SK_CHECK_INT(generic_sysid_calls, 1);
+	sk_ruleset_free(rs);
+}
+
 SK_TEST(rule_matching_first_stops_at_the_first_rule)
 {
 	const char *yaml = "- rule: a\n  desc: d\n  output: o\n  priority: INFO\n  condition: evt.type = openat\n"
