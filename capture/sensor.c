@@ -81,11 +81,13 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return 0;
 }
 
-static void log_verifier_tail(void)
+/* Prints the last lines libbpf logged, each after prefix: "verifier" for a
+ * rejected program, "libbpf" when the load failed before verification. */
+static void log_libbpf_tail(const char *prefix)
 {
 	unsigned first = log_next > LOG_KEEP ? log_next - LOG_KEEP : 0;
 	for (unsigned i = first; i < log_next; i++) {
-		sk_error("verifier: %s", log_lines[i % LOG_KEEP]);
+		sk_error("%s: %s", prefix, log_lines[i % LOG_KEEP]);
 	}
 }
 
@@ -473,8 +475,9 @@ sk_err sensor_open(const struct sensor_opts *opts, sensor_event_fn fn, void *ctx
 	bpf_map__set_inner_map_fd(s->skel->maps.sk_rings, s->ring_fds[0]);
 	int load = saker_bpf__load(s->skel);
 	if (load != 0) {
-		log_verifier_tail();
-		if (load == -ENOMEM || load == -EPERM) {
+		bool maps = load == -ENOMEM || load == -EPERM;
+		log_libbpf_tail(maps ? "libbpf" : "verifier");
+		if (maps) {
 			/* the maps, the lanes first of all, did not fit the memory limit */
 			snprintf(why, why_len, "cannot create the BPF maps: %s (the event lanes take %u bytes per CPU: "
 					       "smaller with --ring-mb, or raise the memory limit of the container or "
