@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "container.h"
+#include "sk_asan.h"
 #include "event_table.h"
 #include "params.h"
 #include "scap_ids.h"
@@ -146,6 +147,31 @@ static void fd_free(sk_fd *fd)
 	}
 }
 
+/* A pooled fd and its name buffers are poisoned for ASan, so a stale
+ * pointer to a closed fd is reported as a use after free would be. */
+static void fd_park(sk_fd *fd)
+{
+	if (fd->name != NULL) {
+		SK_POOL_PARK(fd->name, fd->name_cap);
+	}
+	if (fd->nameraw != NULL) {
+		SK_POOL_PARK(fd->nameraw, fd->nameraw_cap);
+	}
+	SK_POOL_PARK(fd, sizeof(*fd));
+}
+
+static sk_fd *fd_unpark(sk_fd *fd)
+{
+	SK_POOL_TAKE(fd, sizeof(*fd));
+	if (fd->name != NULL) {
+		SK_POOL_TAKE(fd->name, fd->name_cap);
+	}
+	if (fd->nameraw != NULL) {
+		SK_POOL_TAKE(fd->nameraw, fd->nameraw_cap);
+	}
+	return fd;
+}
+
 static sk_fdtable *fdtable_new(void)
 {
 	sk_fdtable *t = calloc(1, sizeof(*t));
@@ -214,7 +240,7 @@ static sk_fd *fd_slot(sk_state *st, sk_fdtable *t, int64_t num)
 		if (t->fds.count >= st->cfg.max_fds_per_process) {
 			return NULL;
 		}
-		fd = st->nfd_pool > 0 ? st->fd_pool[--st->nfd_pool] : calloc(1, sizeof(*fd));
+		fd = st->nfd_pool > 0 ? fd_unpark(st->fd_pool[--st->nfd_pool]) : calloc(1, sizeof(*fd));
 		if (fd == NULL || sk_imap_put(&t->fds, num, fd) != SK_OK) {
 			fd_free(fd);
 			return NULL;
@@ -244,6 +270,7 @@ static void fd_close(sk_state *st, sk_fdtable *t, int64_t num)
 	bool keep = fd != NULL && st->nfd_pool < sizeof(st->fd_pool) / sizeof(st->fd_pool[0]) &&
 		    fd->name_cap <= FD_POOL_BUF_MAX && fd->nameraw_cap <= FD_POOL_BUF_MAX;
 	if (keep) {
+		fd_park(fd);
 		st->fd_pool[st->nfd_pool++] = fd;
 	} else {
 		fd_free(fd);
@@ -862,7 +889,7 @@ void sk_state_free(sk_state *st)
 	free(st->acct_order);
 	sk_imap_free(&st->containers);
 	for (uint32_t i = 0; i < st->nfd_pool; i++) {
-		fd_free(st->fd_pool[i]);
+		fd_free(fd_unpark(st->fd_pool[i]));
 	}
 	free(st);
 }

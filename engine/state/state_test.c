@@ -1,9 +1,12 @@
 /* state_test: the thread and fd tables follow fork chains, exec, dup,
  * close, chdir and sockets; the table stays within its bound. */
 #include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "evbuild.h"
 #include "scap_ids.h"
+#include "sk_asan.h"
 #include "sk_test.h"
 #include "state.h"
 
@@ -237,6 +240,38 @@ SK_TEST(relative_paths_chdir_dup_close)
 	syscall_pair(st, 71, 6, 4, 10, 7, 0, &v);
 	SK_CHECK(v.fd != NULL && strcmp(v.fd->name, "/etc/passwd") == 0);
 	sk_state_free(st);
+}
+
+/* A closed fd goes to a pool for reuse; under ASan a stale pointer to it
+ * must still be caught, as after free(). */
+SK_TEST(a_stale_pointer_to_a_closed_fd_is_caught_under_asan)
+{
+#ifndef SK_ASAN
+	printf("not an ASan build: not checked\n");
+#else
+	sk_state *st = new_state(0);
+	sk_state_view v;
+	add_proc(st, 80, 1, "app", "/srv");
+	open_at(st, 80, 3, SK_AT_FDCWD, "data.db", SK_O_RDONLY, &v);
+	syscall_pair(st, 80, SK_EV_CLOSE_E, 3, 0, SK_EV_CLOSE_X, 0, &v);
+	sk_fd *closed = v.fd;
+	SK_CHECK(closed != NULL && strcmp(closed->name, "/srv/data.db") == 0);
+	/* the close takes effect with the next event: then the fd is pooled */
+	syscall_pair(st, 80, 6, 4, 10, 7, 0, &v); /* read(4) */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr); /* the report is expected */
+		volatile char c = closed->name[0];
+		(void)c;
+		_exit(0);
+	}
+	int status = 0;
+	SK_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	/* ASan exits 1 after its report; 0 would mean the read went unnoticed */
+	SK_CHECK(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+	sk_state_free(st);
+#endif
 }
 
 SK_TEST(sockets_connect_accept)
