@@ -431,7 +431,6 @@ static const struct {
 } skd_unprovided[] = {
 	{"stan", "hostport", "NATS Streaming is deprecated upstream; the nats output remains"},
 	{"aws.securitylake", "bucket", "it writes Parquet files, and Debian packages no Parquet library"},
-	{"otlp.metrics", "endpoint", "the sidekick's metrics are served on /metrics for Prometheus"},
 };
 
 static void skd_warn_unprovided(const skc_config *cfg)

@@ -69,7 +69,7 @@ int otlp_severity(saker_priority priority)
 	return (unsigned)priority < sizeof(numbers) / sizeof(numbers[0]) ? numbers[priority] : 9;
 }
 
-static void otlp_attr(sk_strbuf *b, bool *first, const char *key, const char *value)
+void otlp_put_attr(sk_strbuf *b, bool *first, const char *key, const char *value)
 {
 	sk_strbuf_puts(b, *first ? "{\"key\":" : ",{\"key\":");
 	*first = false;
@@ -79,12 +79,23 @@ static void otlp_attr(sk_strbuf *b, bool *first, const char *key, const char *va
 	sk_strbuf_puts(b, "}}");
 }
 
-static void otlp_resource(sk_strbuf *b, const otlp_config *cfg)
+void otlp_put_tags(sk_strbuf *b, const saker_alert *a)
+{
+	sk_strbuf_puts(b, "{\"arrayValue\":{\"values\":[");
+	for (size_t i = 0; i < a->ntags; i++) {
+		sk_strbuf_puts(b, i > 0 ? ",{\"stringValue\":" : "{\"stringValue\":");
+		spl_json_go_string(b, a->tags[i]);
+		sk_strbuf_putc(b, '}');
+	}
+	sk_strbuf_puts(b, "]}}");
+}
+
+void otlp_put_resource(sk_strbuf *b, const otlp_config *cfg)
 {
 	bool first = true;
 	sk_strbuf_puts(b, "{\"resource\":{\"attributes\":[");
-	otlp_attr(b, &first, "service.name", cfg->service_name);
-	otlp_attr(b, &first, "service.version", cfg->service_version);
+	otlp_put_attr(b, &first, "service.name", cfg->service_name);
+	otlp_put_attr(b, &first, "service.version", cfg->service_version);
 	sk_strbuf_puts(b, "]},");
 }
 
@@ -99,20 +110,16 @@ static void otlp_span(sk_strbuf *b, const otlp_config *cfg, const saker_alert *a
 	spl_json_go_string(b, a->rule);
 	sk_strbuf_printf(b, ",\"kind\":2,\"startTimeUnixNano\":\"%lld\",\"endTimeUnixNano\":\"%lld\",\"attributes\":[",
 			 (long long)a->time_ns, (long long)(a->time_ns + cfg->duration_ms * 1000000));
-	otlp_attr(b, &first, "uuid", a->uuid);
-	otlp_attr(b, &first, "source", a->source);
-	otlp_attr(b, &first, "priority", a->priority);
-	otlp_attr(b, &first, "rule", a->rule);
-	otlp_attr(b, &first, "hostname", a->hostname);
-	sk_strbuf_puts(b, ",{\"key\":\"tags\",\"value\":{\"arrayValue\":{\"values\":[");
-	for (size_t i = 0; i < a->ntags; i++) {
-		sk_strbuf_puts(b, i > 0 ? ",{\"stringValue\":" : "{\"stringValue\":");
-		spl_json_go_string(b, a->tags[i]);
-		sk_strbuf_putc(b, '}');
-	}
-	sk_strbuf_puts(b, "]}}}");
+	otlp_put_attr(b, &first, "uuid", a->uuid);
+	otlp_put_attr(b, &first, "source", a->source);
+	otlp_put_attr(b, &first, "priority", a->priority);
+	otlp_put_attr(b, &first, "rule", a->rule);
+	otlp_put_attr(b, &first, "hostname", a->hostname);
+	sk_strbuf_puts(b, ",{\"key\":\"tags\",\"value\":");
+	otlp_put_tags(b, a);
+	sk_strbuf_putc(b, '}');
 	for (size_t i = 0; i < a->nfields; i++) {
-		otlp_attr(b, &first, a->field_names[i], a->field_values[i]);
+		otlp_put_attr(b, &first, a->field_names[i], a->field_values[i]);
 	}
 	sk_strbuf_printf(b, "],\"events\":[{\"timeUnixNano\":\"%lld\",\"name\":", (long long)a->time_ns);
 	spl_json_go_string(b, a->output);
@@ -123,7 +130,7 @@ sk_err otlp_traces_body(sk_strbuf *b, const otlp_config *cfg, const saker_alert 
 {
 	sk_strbuf_reset(b);
 	sk_strbuf_puts(b, "{\"resourceSpans\":[");
-	otlp_resource(b, cfg);
+	otlp_put_resource(b, cfg);
 	sk_strbuf_puts(b, "\"scopeSpans\":[{\"scope\":{\"name\":\"falco-event\"},\"spans\":[");
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0) {
@@ -147,15 +154,15 @@ static void otlp_log(sk_strbuf *b, const saker_alert *a, int64_t now_ns)
 	sk_strbuf_puts(b, ",\"body\":{\"stringValue\":");
 	spl_json_go_string(b, a->output);
 	sk_strbuf_puts(b, "},\"attributes\":[");
-	otlp_attr(b, &first, "priority", a->priority);
-	otlp_attr(b, &first, "source", a->source);
-	otlp_attr(b, &first, "rule", a->rule);
-	otlp_attr(b, &first, "hostname", a->hostname);
+	otlp_put_attr(b, &first, "priority", a->priority);
+	otlp_put_attr(b, &first, "source", a->source);
+	otlp_put_attr(b, &first, "rule", a->rule);
+	otlp_put_attr(b, &first, "hostname", a->hostname);
 	spl_join_tags(&text, a, ",");
-	otlp_attr(b, &first, "tags", sk_strbuf_str(&text));
+	otlp_put_attr(b, &first, "tags", sk_strbuf_str(&text));
 	sk_strbuf_reset(&text);
 	spl_go_time(&text, a->time_ns);
-	otlp_attr(b, &first, "timestamp", sk_strbuf_str(&text));
+	otlp_put_attr(b, &first, "timestamp", sk_strbuf_str(&text));
 	sk_strbuf_puts(b, "]}");
 	if (sk_strbuf_failed(&text)) {
 		b->failed = true;
@@ -168,7 +175,7 @@ sk_err otlp_logs_body(sk_strbuf *b, const otlp_config *cfg, const saker_alert *c
 {
 	sk_strbuf_reset(b);
 	sk_strbuf_puts(b, "{\"resourceLogs\":[");
-	otlp_resource(b, cfg);
+	otlp_put_resource(b, cfg);
 	sk_strbuf_puts(b, "\"scopeLogs\":[{\"scope\":{\"name\":\"falco\"},\"logRecords\":[");
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0) {

@@ -1,5 +1,6 @@
-/* otlp: Falcosidekick's otlp.traces and otlp.logs requests in OTLP/HTTP's
- * JSON encoding (ExportTraceServiceRequest, ExportLogsServiceRequest).
+/* otlp: Falcosidekick's otlp.traces, otlp.logs and otlp.metrics requests in
+ * OTLP/HTTP's JSON encoding (ExportTraceServiceRequest,
+ * ExportLogsServiceRequest, ExportMetricsServiceRequest).
  *
  * Traces: one span per alert, named after the rule, kind SERVER, from the
  * alert's time for `duration` ms, attributes uuid, source, priority, rule,
@@ -21,6 +22,7 @@
 #ifndef OTLP_H
 #define OTLP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +42,51 @@ sk_err otlp_traces_body(sk_strbuf *b, const otlp_config *cfg, const saker_alert 
 /* The logs request for n alerts, observed at now_ns. */
 sk_err otlp_logs_body(sk_strbuf *b, const otlp_config *cfg, const saker_alert *const *alerts, size_t n,
 		      int64_t now_ns);
+
+/* otlp.metrics: Falcosidekick's counter falcosecurity_falco_rules_matches_total,
+ * cumulative, one series per attribute set: source, priority, rule,
+ * hostname ("unknown" when empty), tags (an array), each customfields key
+ * and each extraattributes field (dots as underscores, the alert's output
+ * field as the value, "" when absent), sorted by key as OpenTelemetry's
+ * SDKs export them. Every request carries every series' total so far. A
+ * count is kept only once the collector took the request that carried it
+ * (otlp_counter_settle), so a retried batch is not counted twice. Past
+ * max_series new attribute sets count into one series with the attribute
+ * otel.metric.overflow=true. */
+typedef struct otlp_counter otlp_counter;
+
+/* True when name, its dots made underscores, is a valid metric attribute
+ * name ([a-zA-Z_:][a-zA-Z0-9_:]*, as Falcosidekick checks). */
+bool otlp_attr_name_ok(const char *name);
+
+/* Makes a counter whose series start at start_ns. customfields and extra
+ * name output fields; SK_EINVAL (with *rejected naming it) when one is not
+ * a valid attribute name once its dots are underscores. */
+sk_err otlp_counter_new(char *const *customfields, size_t ncustom, char *const *extra, size_t nextra,
+			size_t max_series, int64_t start_ns, otlp_counter **out, const char **rejected);
+void otlp_counter_free(otlp_counter *c);
+
+/* The metrics request with n more alerts counted (pending until
+ * otlp_counter_settle), observed at now_ns. SK_ENOMEM when memory ran out
+ * (nothing is then pending). */
+sk_err otlp_metrics_body(sk_strbuf *b, const otlp_config *cfg, otlp_counter *c, const saker_alert *const *alerts,
+			 size_t n, int64_t now_ns);
+
+/* Keeps the pending counts when delivered, else drops them. */
+void otlp_counter_settle(otlp_counter *c, bool delivered);
+
+/* Number of series (the overflow one included). */
+size_t otlp_counter_series(const otlp_counter *c);
+
+/* Appends one string attribute {"key":..,"value":{"stringValue":..}},
+ * after a comma unless *first (which it then clears). */
+void otlp_put_attr(sk_strbuf *b, bool *first, const char *key, const char *value);
+
+/* Appends the alert's tags as an OTLP array value. */
+void otlp_put_tags(sk_strbuf *b, const saker_alert *a);
+
+/* Appends {"resource":{"attributes":[service.name, service.version]}, */
+void otlp_put_resource(sk_strbuf *b, const otlp_config *cfg);
 
 /* The trace id of an alert as 32 hex digits (+ NUL) into hex. */
 void otlp_trace_id(const saker_alert *alert, char hex[33]);

@@ -1,9 +1,10 @@
-/* otlp.traces / otlp.logs: OTLP over HTTP with the JSON encoding (otlp.h),
- * one .so each (OTLP_TRACES, OTLP_LOGS). Keys, as Falcosidekick's:
- * endpoint (enabling; "/v1/traces" or "/v1/logs" is added when it has no
- * path), protocol ("" or http/json; http/protobuf and grpc are refused),
- * headers ("k=v,k2=v2"), timeout (ms), duration (ms, traces), checkcert,
- * and the OpenTelemetry variables OTEL_EXPORTER_OTLP[_TRACES|_LOGS]_HEADERS
+/* otlp.traces / otlp.logs / otlp.metrics: OTLP over HTTP with the JSON
+ * encoding (otlp.h), one .so each (OTLP_TRACES, OTLP_LOGS, OTLP_METRICS).
+ * Keys, as Falcosidekick's: endpoint (enabling; "/v1/traces", "/v1/logs" or
+ * "/v1/metrics" is added when it has no path), protocol ("" or http/json;
+ * http/protobuf and grpc are refused), headers ("k=v,k2=v2"), timeout (ms),
+ * duration (ms, traces), extraattributes (metrics), checkcert, and the
+ * OpenTelemetry variables OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS
  * and OTEL_SERVICE_NAME, also from extraenvvars. Batches of up to 100
  * alerts go in one request. */
 #include <stdio.h>
@@ -26,9 +27,17 @@
 #define OTLP_SIGNAL "LOGS"
 #define OTLP_PATH "/v1/logs"
 #define OTLP_DESCRIPTION "OpenTelemetry logs (OTLP/HTTP JSON), one record per Falco alert"
+#elif defined(OTLP_METRICS)
+#define OTLP_NAME "otlp.metrics"
+#define OTLP_SIGNAL "METRICS"
+#define OTLP_PATH "/v1/metrics"
+#define OTLP_DESCRIPTION "OpenTelemetry metrics (OTLP/HTTP JSON), a cumulative count of Falco alerts by rule"
 #else
-#error "define OTLP_TRACES or OTLP_LOGS"
+#error "define OTLP_TRACES, OTLP_LOGS or OTLP_METRICS"
 #endif
+
+/* attribute sets counted apart; more share one overflow series */
+#define OTLP_MAX_SERIES 2000
 
 #define OTLP_MAX_BATCH 100
 
@@ -37,6 +46,7 @@ typedef struct otlp_out {
 	otlp_config cfg;
 	char *service_name;
 	sk_strbuf body;
+	otlp_counter *counter; /* otlp.metrics */
 } otlp_out;
 
 /* extraenvvars entries, which override the environment (Falcosidekick
@@ -88,6 +98,65 @@ static bool otlp_headers(spl_http *http, const char *list, char *err, size_t err
 	return true;
 }
 
+#if defined(OTLP_METRICS)
+/* The counter, with the customfields keys (those that cannot be attribute
+ * names skipped with a warning, as Falcosidekick does: other outputs may
+ * use them) and the extraattributes fields (refused when not names). */
+static bool otlp_make_counter(const saker_plugin_host *host, otlp_out *o, char *err, size_t errlen)
+{
+	spl_strlist custom = {0}, usable = {0}, extra = {0};
+	const char *rejected = NULL;
+	struct timespec now;
+	bool ok = false;
+
+	if (spl_strlist_keys_from_config(host, "customfields", &custom) != SK_OK ||
+	    spl_strlist_from_config(host, "extraattributes", &extra) != SK_OK) {
+		snprintf(err, errlen, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < extra.n; i++) {
+		/* "proc.name, fd.name": the spaces are not part of the names */
+		char *to = extra.items[i];
+		for (const char *from = extra.items[i]; *from != '\0'; from++) {
+			if (*from != ' ') {
+				*to++ = *from;
+			}
+		}
+		*to = '\0';
+	}
+	usable.items = calloc(custom.n + 1, sizeof(*usable.items));
+	if (usable.items == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < custom.n; i++) {
+		if (otlp_attr_name_ok(custom.items[i])) {
+			usable.items[usable.n++] = custom.items[i];
+		} else {
+			host->log(host->ctx, SAKER_LOG_WARNING,
+				  "customfields '%s' is not a valid attribute name: not an attribute of the metric",
+				  custom.items[i]);
+		}
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	sk_err e = otlp_counter_new(usable.items, usable.n, extra.items, extra.n, OTLP_MAX_SERIES,
+				    (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, &o->counter, &rejected);
+	if (e == SK_EINVAL) {
+		snprintf(err, errlen, "extraattributes '%s': not a valid attribute name once its dots are underscores "
+			 "(want letters, digits, '_' and ':', not starting with a digit)", rejected);
+	} else if (e != SK_OK) {
+		snprintf(err, errlen, "out of memory");
+	} else {
+		ok = true;
+	}
+cleanup:
+	free(usable.items); /* its strings are custom's */
+	spl_strlist_free(&custom);
+	spl_strlist_free(&extra);
+	return ok;
+}
+#endif
+
 static void otlp_close(void *state)
 {
 	otlp_out *o = state;
@@ -95,6 +164,7 @@ static void otlp_close(void *state)
 		return;
 	}
 	spl_http_free(o->http);
+	otlp_counter_free(o->counter);
 	free(o->service_name);
 	sk_strbuf_free(&o->body);
 	free(o);
@@ -157,6 +227,11 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 		snprintf(err, errlen, "duration %lld: want 0..86400000 ms", (long long)o->cfg.duration_ms);
 		goto cleanup;
 	}
+#if defined(OTLP_METRICS)
+	if (!otlp_make_counter(host, o, err, errlen)) {
+		goto cleanup;
+	}
+#endif
 	*state = o;
 	o = NULL;
 	ok = true;
@@ -175,13 +250,23 @@ static saker_send_result otlp_send_batch(void *state, const saker_alert *const *
 #else
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	sk_err built = otlp_logs_body(&o->body, &o->cfg, alerts, n, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
+	int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+#if defined(OTLP_LOGS)
+	sk_err built = otlp_logs_body(&o->body, &o->cfg, alerts, n, now_ns);
+#else
+	sk_err built = otlp_metrics_body(&o->body, &o->cfg, o->counter, alerts, n, now_ns);
+#endif
 #endif
 	if (built != SK_OK) {
 		snprintf(err, errlen, "out of memory");
 		return SAKER_SEND_RETRY;
 	}
-	return spl_http_send(o->http, o->body.data, o->body.len, err, errlen);
+	saker_send_result r = spl_http_send(o->http, o->body.data, o->body.len, err, errlen);
+#if defined(OTLP_METRICS)
+	/* counted once the collector has them: a retried batch comes again */
+	otlp_counter_settle(o->counter, r == SAKER_SEND_OK);
+#endif
+	return r;
 }
 
 static saker_send_result otlp_send(void *state, const saker_alert *alert, char *err, size_t errlen)

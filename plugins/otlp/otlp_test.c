@@ -1,6 +1,7 @@
-/* otlp: the traces and logs requests byte for byte, the trace id (FNV-1a
- * 128: the published vector for "a" and values computed by a separate
- * implementation), and which field names the trace. */
+/* otlp: the traces, logs and metrics requests byte for byte, the trace id
+ * (FNV-1a 128: the published vector for "a" and values computed by a
+ * separate implementation), which field names the trace, and the metric
+ * counter's totals, retries and series limit. */
 #include "otlp.h"
 
 #include <json-c/json.h>
@@ -102,6 +103,89 @@ SK_TEST(traces_and_logs_bodies_are_exact)
 		     "\"tags\",\"value\":{\"stringValue\":\"T1059,shell\"}},{\"key\":\"timestamp\",\"value\":{"
 		     "\"stringValue\":\"2026-12-01 12:00:00.000000001 +0000 UTC\"}}]}]}]}]}");
 	sk_strbuf_free(&b);
+}
+
+SK_TEST(metrics_body_counts_by_attribute_set_and_keeps_only_delivered_counts)
+{
+	static const char *const values[] = {"abc123", "falco", "my-pod", "bash"};
+	saker_alert a = make_alert(values, 4), b = make_alert(values, 4);
+	b.rule = "Other";
+	b.hostname = "";
+	b.ntags = 0;
+	const saker_alert *batch[] = {&a, &b, &a};
+	otlp_config cfg = {"falco", "1.2.3", 1000};
+	char *custom[] = {"k8s.ns.name"};
+	char *extra[] = {"proc.name", "fd.name"};
+	otlp_counter *c = NULL;
+	const char *rejected = NULL;
+	sk_strbuf body = SK_STRBUF_INIT;
+
+	SK_CHECK_INT(otlp_counter_new(custom, 1, extra, 2, 3, 1000, &c, &rejected), SK_OK);
+	if (c == NULL) {
+		return;
+	}
+	SK_CHECK_INT(otlp_metrics_body(&body, &cfg, c, batch, 3, 5000), SK_OK);
+	/* attributes sorted by key; "unknown" for an empty hostname; a field the
+	 * alert lacks is "" */
+	const char *want =
+		"{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{"
+		"\"stringValue\":\"falco\"}},{\"key\":\"service.version\",\"value\":{\"stringValue\":\"1.2.3\"}}]},"
+		"\"scopeMetrics\":[{\"scope\":{\"name\":\"falcosecurity.falco.otlpmetrics.meter\"},\"metrics\":[{"
+		"\"name\":\"falcosecurity_falco_rules_matches_total\",\"description\":\"Falco rule matches the "
+		"sidekick received\",\"sum\":{\"dataPoints\":[{\"attributes\":[{\"key\":\"fd_name\",\"value\":{"
+		"\"stringValue\":\"\"}},{\"key\":\"hostname\",\"value\":{\"stringValue\":\"node-1\"}},{\"key\":"
+		"\"k8s_ns_name\",\"value\":{\"stringValue\":\"falco\"}},{\"key\":\"priority\",\"value\":{"
+		"\"stringValue\":\"Critical\"}},{\"key\":\"proc_name\",\"value\":{\"stringValue\":\"bash\"}},{"
+		"\"key\":\"rule\",\"value\":{\"stringValue\":\"Shell in \\u003ccontainer\\u003e\"}},{\"key\":"
+		"\"source\",\"value\":{\"stringValue\":\"syscall\"}},{\"key\":\"tags\",\"value\":{\"arrayValue\":{"
+		"\"values\":[{\"stringValue\":\"T1059\"},{\"stringValue\":\"shell\"}]}}}],\"startTimeUnixNano\":"
+		"\"1000\",\"timeUnixNano\":\"5000\",\"asInt\":\"2\"},{\"attributes\":[{\"key\":\"fd_name\","
+		"\"value\":{\"stringValue\":\"\"}},{\"key\":\"hostname\",\"value\":{\"stringValue\":\"unknown\"}},"
+		"{\"key\":\"k8s_ns_name\",\"value\":{\"stringValue\":\"falco\"}},{\"key\":\"priority\",\"value\":"
+		"{\"stringValue\":\"Critical\"}},{\"key\":\"proc_name\",\"value\":{\"stringValue\":\"bash\"}},{"
+		"\"key\":\"rule\",\"value\":{\"stringValue\":\"Other\"}},{\"key\":\"source\",\"value\":{"
+		"\"stringValue\":\"syscall\"}},{\"key\":\"tags\",\"value\":{\"arrayValue\":{\"values\":[]}}}],"
+		"\"startTimeUnixNano\":\"1000\",\"timeUnixNano\":\"5000\",\"asInt\":\"1\"}],"
+		"\"aggregationTemporality\":2,\"isMonotonic\":true}}]}]}]}";
+	SK_CHECK_STR(sk_strbuf_str(&body), want);
+	json_object *o = json_tokener_parse(sk_strbuf_str(&body));
+	SK_CHECK(o != NULL);
+	json_object_put(o);
+	/* not delivered: the next request counts from the same totals */
+	otlp_counter_settle(c, false);
+	const saker_alert *one[] = {&a};
+	SK_CHECK_INT(otlp_metrics_body(&body, &cfg, c, one, 1, 6000), SK_OK);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "\"asInt\":\"1\"}]");
+	SK_CHECK(strstr(sk_strbuf_str(&body), "\"rule\",\"value\":{\"stringValue\":\"Other\"") == NULL);
+	otlp_counter_settle(c, true);
+	SK_CHECK_INT(otlp_metrics_body(&body, &cfg, c, one, 1, 7000), SK_OK);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "\"timeUnixNano\":\"7000\",\"asInt\":\"2\"}");
+	otlp_counter_settle(c, true);
+	/* a limit of 3 series: the third new set and any after it overflow */
+	saker_alert more[3];
+	const char *rules[] = {"R1", "R2", "R3"};
+	for (size_t i = 0; i < 3; i++) {
+		more[i] = make_alert(values, 4);
+		more[i].rule = rules[i];
+		const saker_alert *m[] = {&more[i]};
+		SK_CHECK_INT(otlp_metrics_body(&body, &cfg, c, m, 1, 8000), SK_OK);
+		otlp_counter_settle(c, true);
+	}
+	SK_CHECK_INT(otlp_counter_series(c), 4);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "{\"attributes\":[{\"key\":\"otel.metric.overflow\",\"value\":{"
+						 "\"boolValue\":true}}],\"startTimeUnixNano\":\"1000\",\"timeUnixNano\":"
+						 "\"8000\",\"asInt\":\"2\"}");
+	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "\"stringValue\":\"R1\"");
+	SK_CHECK(strstr(sk_strbuf_str(&body), "\"stringValue\":\"R2\"") == NULL);
+	otlp_counter_free(c);
+	sk_strbuf_free(&body);
+
+	char *bad[] = {"proc.name", "evt.arg[0]"};
+	SK_CHECK_INT(otlp_counter_new(NULL, 0, bad, 2, 10, 0, &c, &rejected), SK_EINVAL);
+	SK_CHECK(c == NULL);
+	SK_CHECK_STR(rejected != NULL ? rejected : "", "evt.arg[0]");
+	SK_CHECK(otlp_attr_name_ok("k8s.pod.name") && otlp_attr_name_ok("_x:y"));
+	SK_CHECK(!otlp_attr_name_ok("1abc") && !otlp_attr_name_ok("a-b") && !otlp_attr_name_ok(""));
 }
 
 SK_TEST_MAIN()

@@ -466,6 +466,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (otlp_logs_body(&sb, &ocfg, one, 1, (int64_t)size) == SK_OK) {
 		json_object_put(fz_parse_strict(&sb));
 	}
+	/* the fuzzed strings as customfields / extraattributes: the names the
+	 * counter takes are attribute names, the rest refused */
+	char *attr_names[] = {(char *)s[0], (char *)s[4]};
+	otlp_counter *oc = NULL;
+	const char *rejected = NULL;
+	if (otlp_counter_new(attr_names, 1, attr_names + 1, 1, 2, 1, &oc, &rejected) == SK_OK) {
+		const saker_alert *twice[] = {&a, &a};
+		if (otlp_metrics_body(&sb, &ocfg, oc, twice, 2, (int64_t)size) == SK_OK) {
+			json_object_put(fz_parse_strict(&sb));
+		}
+		otlp_counter_settle(oc, true);
+		otlp_counter_free(oc);
+	} else if (rejected == NULL) {
+		abort(); /* only memory could fail otherwise, and the fuzzer has plenty */
+	}
 	sk_strbuf_free(&sb);
 	free(buf);
 	return 0;

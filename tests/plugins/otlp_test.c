@@ -1,8 +1,10 @@
-/* otlp.traces and otlp.logs against a loopback OTLP/HTTP receiver: the
- * signal's path added to a bare endpoint (a given path kept), JSON bodies
- * with the alerts' spans and records, one request per batch, headers from
- * the headers key, extraenvvars and OTEL_EXPORTER_OTLP_HEADERS, the
- * service name from OTEL_SERVICE_NAME, outcomes, refusals. */
+/* otlp.traces, otlp.logs and otlp.metrics against a loopback OTLP/HTTP
+ * receiver: the signal's path added to a bare endpoint (a given path kept),
+ * JSON bodies with the alerts' spans, records and counts, one request per
+ * batch, headers from the headers key, extraenvvars and
+ * OTEL_EXPORTER_OTLP[_METRICS]_HEADERS, the service name from
+ * OTEL_SERVICE_NAME, outcomes (a refused metrics request counts nothing),
+ * refusals. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +133,84 @@ SK_TEST(logs_records_and_refusals)
 	memset(&p, 0, sizeof(p));
 	SK_CHECK(!ph_open(&p, "otlp.logs", bad_headers));
 	SK_CHECK_CONTAINS(p.err, "headers 'novalue': want key=value pairs separated by commas");
+	ph_unload(&p);
+	hp_stop(peer);
+}
+
+/* The asInt of the only data point of the metric in body, -1 when the
+ * body is not one such request. */
+static long long only_count(const char *body, const char **attrs_json)
+{
+	json_object *root = json_tokener_parse(body), *metrics = inner(root, "resourceMetrics", "scopeMetrics",
+									"metrics");
+	json_object *m = metrics != NULL ? json_object_array_get_idx(metrics, 0) : NULL, *sum = NULL, *points = NULL;
+	long long n = -1;
+	static char attrs[1024];
+	if (m != NULL && strcmp(str_at(m, "name"), "falcosecurity_falco_rules_matches_total") == 0 &&
+	    json_object_object_get_ex(m, "sum", &sum) && json_object_object_get_ex(sum, "dataPoints", &points) &&
+	    json_object_array_length(points) == 1) {
+		json_object *pt = json_object_array_get_idx(points, 0), *a = NULL;
+		n = strtoll(str_at(pt, "asInt"), NULL, 10);
+		snprintf(attrs, sizeof(attrs), "%s",
+			 json_object_object_get_ex(pt, "attributes", &a) ? json_object_to_json_string(a) : "");
+	}
+	*attrs_json = attrs;
+	json_object_put(root);
+	return n;
+}
+
+SK_TEST(metrics_count_alerts_cumulatively_and_only_once)
+{
+	char url[128];
+	hp_peer *peer = hp_start_url(200, 0, "", url, sizeof(url));
+	ph_plugin p = {0};
+	ph_alert a[3];
+	const char *attrs = "";
+
+	SK_CHECK(peer != NULL);
+	if (peer == NULL) {
+		return;
+	}
+	setenv("OTEL_EXPORTER_OTLP_METRICS_HEADERS", "authorization=Bearer metrics-token", 1);
+	const char *const cfg[] = {"endpoint", url, "extraattributes", "user.name, container.id", NULL};
+	SK_CHECK(ph_open(&p, "otlp.metrics", cfg));
+	SK_CHECK_INT(ph_send_made_batch(&p, a, 3), SAKER_SEND_OK);
+	SK_CHECK_INT(hp_count(peer), 1);
+	const hp_request *r = hp_count(peer) == 1 ? hp_get(peer, 0) : NULL;
+	if (r != NULL) {
+		SK_CHECK_STR(r->raw_url, "/v1/metrics");
+		SK_CHECK_CONTAINS(r->headers, "Content-Type: application/json\n");
+		SK_CHECK_CONTAINS(r->headers, "authorization: Bearer metrics-token\n");
+		SK_CHECK_INT(only_count(r->body, &attrs), 3);
+		SK_CHECK_CONTAINS(attrs, "\"key\": \"container_id\", \"value\": { \"stringValue\": \"abc123\" }");
+		SK_CHECK_CONTAINS(attrs, "\"key\": \"user_name\", \"value\": { \"stringValue\": \"root\" }");
+		SK_CHECK_CONTAINS(attrs, "\"key\": \"rule\", \"value\": { \"stringValue\": \"Terminal shell in "
+					 "container\" }");
+		SK_CHECK_CONTAINS(r->body, "\"aggregationTemporality\":2,\"isMonotonic\":true");
+	}
+	/* a collector that is down: RETRY, and the alert is not counted until
+	 * the retry gets through */
+	hp_set_reply(peer, 503, 0);
+	SK_CHECK_INT(ph_send(&p, &a[0].a), SAKER_SEND_RETRY);
+	hp_set_reply(peer, 200, 0);
+	SK_CHECK_INT(ph_send(&p, &a[0].a), SAKER_SEND_OK);
+	SK_CHECK_INT(hp_count(peer), 3);
+	if (hp_count(peer) == 3) {
+		SK_CHECK_INT(only_count(hp_get(peer, 1)->body, &attrs), 4);
+		SK_CHECK_INT(only_count(hp_get(peer, 2)->body, &attrs), 4);
+	}
+	ph_unload(&p);
+	unsetenv("OTEL_EXPORTER_OTLP_METRICS_HEADERS");
+
+	const char *const bad[] = {"endpoint", url, "extraattributes", "evt.arg[0]", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "otlp.metrics", bad));
+	SK_CHECK_CONTAINS(p.err, "extraattributes 'evt.arg[0]': not a valid attribute name");
+	ph_unload(&p);
+	const char *const grpc[] = {"endpoint", url, "protocol", "grpc", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "otlp.metrics", grpc));
+	SK_CHECK_CONTAINS(p.err, "protocol 'grpc': only http/json is supported");
 	ph_unload(&p);
 	hp_stop(peer);
 }
