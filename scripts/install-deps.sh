@@ -93,3 +93,9 @@ fi
 if [ ! -d "$(dirname "$0")/../tests/webui/node_modules/playwright-core" ]; then
   (cd "$(dirname "$0")/../tests/webui" && npm ci --no-audit --no-fund >/dev/null)
 fi
+
+# The OTLP schema test's npm package (OpenTelemetry's generated protobuf
+# module, @opentelemetry/otlp-transformer, and protobufjs under it).
+if [ ! -d "$(dirname "$0")/../tests/otlp/node_modules/@opentelemetry/otlp-transformer" ]; then
+  (cd "$(dirname "$0")/../tests/otlp" && npm ci --no-audit --no-fund >/dev/null)
+fi

@@ -1,0 +1,88 @@
+/* otlp_bodies DIR: writes the otlp.* outputs' requests for a few alerts
+ * (tags or none, an empty hostname, quotes, control bytes, non-ASCII text,
+ * a metric past its series limit) as DIR/traces.json, logs.json,
+ * metrics.json and metrics-overflow.json, for schema_check.cjs to hold
+ * against OpenTelemetry's protobuf definitions. Exits 1 on any failure. */
+#include <stdio.h>
+#include <string.h>
+
+#include "otlp.h"
+
+static const char *const names[] = {"container.id", "fd.name", "k8s.ns.name", "proc.cmdline"};
+static const char *const values[] = {"host", "/tmp/\"quoted\"\tname", "<NA>", "python3 -c 'print(\"\xc3\xa9t\xc3\xa9\")'"};
+static const char *const tags[] = {"T1059", "filesystem", "mitre_execution"};
+
+static saker_alert alert(const char *rule, const char *hostname, size_t ntags)
+{
+	saker_alert a = {
+		.uuid = "0b1c2d3e-0000-4000-8000-000000000001",
+		.json = "{}",
+		.json_len = 2,
+		.rule = rule,
+		.priority = "Warning",
+		.priority_num = SAKER_PRIORITY_WARNING,
+		.source = "syscall",
+		.hostname = hostname,
+		.output = "12:00:00.000000001: Warning \x01odd <bytes> & \xe2\x9c\x93 text",
+		.time = "2026-12-01T12:00:00.000000001Z",
+		.time_ns = 1796126400000000001LL,
+		.tags = tags,
+		.ntags = ntags,
+		.field_names = names,
+		.field_values = values,
+		.nfields = 4,
+	};
+	return a;
+}
+
+static int write_body(const char *dir, const char *name, const sk_strbuf *b)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (f == NULL || fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0) {
+		perror(path);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: otlp_bodies DIR\n");
+		return 2;
+	}
+	saker_alert a = alert("Read sensitive file untrusted", "node-1", 3);
+	saker_alert b = alert("Terminal shell in container", "", 0);
+	saker_alert c = alert("Other rule", "node-2", 1);
+	const saker_alert *batch[] = {&a, &b, &a, &c};
+	otlp_config cfg = {"falco", "0.1.0", 1000};
+	char *custom[] = {"k8s.ns.name"};
+	char *extra[] = {"fd.name", "proc.cmdline"};
+	sk_strbuf body = SK_STRBUF_INIT;
+	otlp_counter *counter = NULL;
+	const char *rejected = NULL;
+	int rc = 0;
+
+	rc |= otlp_traces_body(&body, &cfg, batch, 4) != SK_OK || write_body(argv[1], "traces.json", &body);
+	rc |= otlp_logs_body(&body, &cfg, batch, 4, 1796126402000000000LL) != SK_OK ||
+	      write_body(argv[1], "logs.json", &body);
+	/* a limit of two series: the third attribute set overflows */
+	if (otlp_counter_new(custom, 1, extra, 2, 2, 1796126300000000000LL, &counter, &rejected) != SK_OK) {
+		fprintf(stderr, "otlp_counter_new failed\n");
+		return 1;
+	}
+	rc |= otlp_metrics_body(&body, &cfg, counter, batch, 2, 1796126402000000000LL) != SK_OK ||
+	      write_body(argv[1], "metrics.json", &body);
+	otlp_counter_settle(counter, true);
+	rc |= otlp_metrics_body(&body, &cfg, counter, batch, 4, 1796126403000000000LL) != SK_OK ||
+	      write_body(argv[1], "metrics-overflow.json", &body);
+	if (strstr(body.data != NULL ? body.data : "", "otel.metric.overflow") == NULL) {
+		fprintf(stderr, "metrics-overflow.json has no overflow series\n");
+		rc = 1;
+	}
+	otlp_counter_free(counter);
+	sk_strbuf_free(&body);
+	return rc;
+}
