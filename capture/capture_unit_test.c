@@ -129,6 +129,46 @@ SK_TEST(reencode_converts_flags_and_resizes)
 	sk_strbuf_free(&out);
 }
 
+/* Which exits get an enter event: ptrace's always (rules read its
+ * request there), close's only for old readers, an unknown type never; the
+ * enter event is built from the exit's parameters 1 ns earlier. */
+SK_TEST(enter_events_for_the_exits_that_want_them)
+{
+	uint8_t raw[256];
+	int64_t res = 0, fd = 7;
+	const void *params[] = {&res, &fd};
+	uint16_t lens[] = {8, 8};
+	size_t close_len = make_event(raw, 5, params, lens, 2);
+	SK_CHECK(!sc_wants_enter(raw, close_len, false));
+	SK_CHECK(sc_wants_enter(raw, close_len, true));
+	sk_strbuf out = SK_STRBUF_INIT;
+	bool added = false;
+	SK_CHECK_INT(sc_synth_enter(raw, close_len, false, &out, &added), SK_OK);
+	SK_CHECK(!added && out.len == 0);
+	SK_CHECK_INT(sc_synth_enter(raw, close_len, true, &out, &added), SK_OK);
+	SK_CHECK(added);
+	uint16_t type = 0, plen = 0;
+	uint64_t ts_exit = 0, ts_enter = 0;
+	int64_t got_fd = 0;
+	memcpy(&type, out.data + 20, 2);
+	memcpy(&plen, out.data + SKC_HDR_LEN, 2);
+	memcpy(&ts_exit, raw, 8);
+	memcpy(&ts_enter, out.data, 8);
+	memcpy(&got_fd, out.data + SKC_HDR_LEN + 2, 8);
+	SK_CHECK_INT(type, 4);
+	SK_CHECK_INT(plen, 8);
+	SK_CHECK_INT(got_fd, 7);
+	SK_CHECK(ts_enter + 1 == ts_exit);
+	make_event(raw, 169, params, lens, 2); /* ptrace exit: its request is rules' */
+	SK_CHECK(sc_wants_enter(raw, close_len, false));
+	make_event(raw, 1023, params, lens, 2);
+	SK_CHECK(!sc_wants_enter(raw, close_len, true));
+	make_event(raw, 40000, params, lens, 2);
+	SK_CHECK(!sc_wants_enter(raw, close_len, true));
+	SK_CHECK(!sc_wants_enter(raw, 10, true));
+	sk_strbuf_free(&out);
+}
+
 /* An openat exit keeps every parameter's length: one copy, then the
  * flags and the mode converted in place, the rest byte for byte. */
 SK_TEST(reencode_converts_in_place_when_lengths_stay)

@@ -579,16 +579,30 @@ static const struct {
 	{285, 1, {1}, false},        /* unshare: flags */
 };
 
+/* enter_rows by exit type (index + 1; 0: none), built once: the reader
+ * asks for every event it reads. */
+static uint8_t enter_row_plus1[TYPE_SLOTS];
+static pthread_once_t enter_rows_once = PTHREAD_ONCE_INIT;
+
+static void index_enter_rows(void)
+{
+	for (size_t row = 0; row < sizeof(enter_rows) / sizeof(enter_rows[0]); row++) {
+		if (enter_rows[row].exit_type < TYPE_SLOTS) {
+			enter_row_plus1[enter_rows[row].exit_type] = (uint8_t)(row + 1);
+		}
+	}
+}
+
 /* The enter_rows entry an exit of type gets an enter event from (all:
  * also the fd-state ones), or -1. */
 static int enter_row_of(uint16_t type, bool all)
 {
-	for (size_t row = 0; row < sizeof(enter_rows) / sizeof(enter_rows[0]); row++) {
-		if (enter_rows[row].exit_type == type) {
-			return all || enter_rows[row].always ? (int)row : -1;
-		}
+	if (type >= TYPE_SLOTS) {
+		return -1;
 	}
-	return -1;
+	pthread_once(&enter_rows_once, index_enter_rows);
+	int row = (int)enter_row_plus1[type] - 1;
+	return row >= 0 && (all || enter_rows[row].always) ? row : -1;
 }
 
 bool sc_wants_enter(const uint8_t *ev, size_t len, bool all)
