@@ -48,8 +48,11 @@ sk_err otlp_logs_body(sk_strbuf *b, const otlp_config *cfg, const saker_alert *c
  * hostname ("unknown" when empty), tags (an array), each customfields key
  * and each extraattributes field (dots as underscores, the alert's output
  * field as the value, "" when absent), sorted by key as OpenTelemetry's
- * SDKs export them. Every request carries every series' total so far. A
- * count is kept only once the collector took the request that carried it
+ * SDKs export them. A request carries the totals so far of the series its
+ * alerts changed, and of every series when the last request that did is a
+ * minute old (the SDKs' default export interval), so a busy sidekick does
+ * not resend thousands of idle series with each batch. A count is kept
+ * only once the collector took the request that carried it
  * (otlp_counter_settle), so a retried batch is not counted twice. Past
  * max_series new attribute sets count into one series with the attribute
  * otel.metric.overflow=true. */

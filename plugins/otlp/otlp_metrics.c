@@ -7,6 +7,9 @@
 
 #define OTLP_METRIC_NAME "falcosecurity_falco_rules_matches_total"
 #define OTLP_METER_NAME "falcosecurity.falco.otlpmetrics.meter"
+/* every series at least this often (OpenTelemetry SDKs' default export
+ * interval); in between, a request carries the series its alerts changed */
+#define OTLP_FULL_EVERY_NS (60ll * 1000000000ll)
 /* the OpenTelemetry specification's attribute for a series past the limit */
 #define OTLP_OVERFLOW_ATTRS "[{\"key\":\"otel.metric.overflow\",\"value\":{\"boolValue\":true}}]"
 
@@ -35,6 +38,8 @@ struct otlp_counter {
 	size_t ncustom;
 	struct otlp_kv *kv; /* scratch: one alert's attributes */
 	int64_t start_ns;
+	int64_t last_full_ns; /* when a request with every series was taken */
+	int64_t pending_full_ns; /* the request being sent has every series: its time, else 0 */
 };
 
 static uint64_t otlp_fnv64a(const char *s)
@@ -296,10 +301,13 @@ sk_err otlp_metrics_body(sk_strbuf *b, const otlp_config *cfg, otlp_counter *c, 
 	sk_strbuf_puts(b, "\"scopeMetrics\":[{\"scope\":{\"name\":\"" OTLP_METER_NAME "\"},\"metrics\":[{\"name\":\"" OTLP_METRIC_NAME
 			  "\",\"description\":\"Falco rule matches the sidekick received\",\"sum\":{\"dataPoints\":[");
 	bool first = true;
+	bool full = c->last_full_ns == 0 || now_ns < c->last_full_ns || now_ns - c->last_full_ns >= OTLP_FULL_EVERY_NS;
+	c->pending_full_ns = full ? now_ns : 0;
 	for (size_t i = 0; i < c->nseries; i++) {
 		const otlp_series *s = &c->series[i];
-		if (s->total + s->pending == 0) {
-			continue; /* created by a request the collector refused */
+		/* a series with no count was made by a request the collector refused */
+		if (s->pending == 0 && (!full || s->total == 0)) {
+			continue;
 		}
 		sk_strbuf_puts(b, first ? "{\"attributes\":" : ",{\"attributes\":");
 		first = false;
@@ -318,6 +326,10 @@ sk_err otlp_metrics_body(sk_strbuf *b, const otlp_config *cfg, otlp_counter *c, 
 
 void otlp_counter_settle(otlp_counter *c, bool delivered)
 {
+	if (delivered && c->pending_full_ns != 0) {
+		c->last_full_ns = c->pending_full_ns;
+	}
+	c->pending_full_ns = 0;
 	for (size_t i = 0; i < c->nseries; i++) {
 		if (delivered) {
 			c->series[i].total += c->series[i].pending;

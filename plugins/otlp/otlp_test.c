@@ -172,11 +172,25 @@ SK_TEST(metrics_body_counts_by_attribute_set_and_keeps_only_delivered_counts)
 		otlp_counter_settle(c, true);
 	}
 	SK_CHECK_INT(otlp_counter_series(c), 4);
-	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "{\"attributes\":[{\"key\":\"otel.metric.overflow\",\"value\":{"
-						 "\"boolValue\":true}}],\"startTimeUnixNano\":\"1000\",\"timeUnixNano\":"
-						 "\"8000\",\"asInt\":\"2\"}");
+	/* within a minute of the last full request, only the series changed */
+	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "\"dataPoints\":[{\"attributes\":[{\"key\":\"otel.metric.overflow\","
+						 "\"value\":{\"boolValue\":true}}],\"startTimeUnixNano\":\"1000\","
+						 "\"timeUnixNano\":\"8000\",\"asInt\":\"2\"}]");
+	/* a minute on, every series with a count */
+	int64_t later = 6000 + 60000000000LL;
+	SK_CHECK_INT(otlp_metrics_body(&body, &cfg, c, NULL, 0, later - 1), SK_OK);
+	SK_CHECK(strstr(sk_strbuf_str(&body), "\"stringValue\":\"R1\"") == NULL);
+	otlp_counter_settle(c, true);
+	SK_CHECK_INT(otlp_metrics_body(&body, &cfg, c, NULL, 0, later), SK_OK);
 	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "\"stringValue\":\"R1\"");
+	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "\"stringValue\":\"Shell in \\u003ccontainer\\u003e\"");
+	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "\"otel.metric.overflow\"");
 	SK_CHECK(strstr(sk_strbuf_str(&body), "\"stringValue\":\"R2\"") == NULL);
+	SK_CHECK(strstr(sk_strbuf_str(&body), "\"stringValue\":\"Other\"") == NULL); /* never delivered */
+	otlp_counter_settle(c, false);
+	/* not taken: the next request is still the full one */
+	SK_CHECK_INT(otlp_metrics_body(&body, &cfg, c, NULL, 0, later + 1), SK_OK);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&body), "\"stringValue\":\"R1\"");
 	otlp_counter_free(c);
 	sk_strbuf_free(&body);
 
