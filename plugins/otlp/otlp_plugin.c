@@ -7,6 +7,7 @@
  * OpenTelemetry variables OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS
  * and OTEL_SERVICE_NAME, also from extraenvvars. Batches of up to 100
  * alerts go in one request. */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,23 @@ cleanup:
 }
 #endif
 
+/* 4317 is OTLP/gRPC's port, where a migrated config with Falcosidekick's
+ * grpc protocol (otlp.metrics' default there) points: say so at start
+ * rather than only failing each request. */
+static void otlp_warn_grpc_port(const saker_plugin_host *host, const char *url)
+{
+	CURLU *u = curl_url();
+	char *port = NULL;
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK && strcmp(port, "4317") == 0) {
+		host->log(host->ctx, SAKER_LOG_WARNING,
+			  "endpoint %s: port 4317 is OTLP/gRPC's; Saker sends OTLP/HTTP (JSON), usually on port 4318",
+			  url);
+	}
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
 static void otlp_close(void *state)
 {
 	otlp_out *o = state;
@@ -205,6 +223,7 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 		}
 		goto cleanup;
 	}
+	otlp_warn_grpc_port(host, sk_strbuf_str(&url));
 	const char *lists[] = {env.headers[0] != '\0' ? env.headers : otlp_getenv("OTEL_EXPORTER_OTLP_HEADERS"),
 			       env.signal_headers[0] != '\0' ? env.signal_headers
 							     : otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_HEADERS"),

@@ -452,6 +452,13 @@ SK_TEST(fsk_otlp_metrics_counts_alerts_with_customfields)
 	}
 	sidekick_stop();
 	hp_stop(peer);
+	/* an endpoint on OTLP/gRPC's port, as a config made for Falcosidekick's
+	 * default grpc protocol has it, is named at start */
+	SK_CHECK(sidekick_start("otlp:\n  metrics:\n    endpoint: http://127.0.0.1:4317\n", NULL));
+	sidekick_stop();
+	char *log = dp_slurp(tmp, "sidekick.log");
+	SK_CHECK_CONTAINS(log != NULL ? log : "", "endpoint http://127.0.0.1:4317/v1/metrics: port 4317 is OTLP/gRPC's");
+	free(log);
 }
 
 /* Falcosidekick outputs Saker does not have (stan, aws.securitylake): a
