@@ -177,7 +177,6 @@ void otlp_counter_free(otlp_counter *c)
 	free(c);
 }
 
-
 /* By key, as OpenTelemetry's SDKs keep an attribute set; of equal keys
  * the one given last wins, so it sorts first and the rest are skipped. */
 static int otlp_kv_cmp(const void *a, const void *b)
