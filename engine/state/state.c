@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "container.h"
-#include "sk_asan.h"
 #include "event_table.h"
 #include "params.h"
 #include "scap_ids.h"
+#include "sk_asan.h"
 
 #define DEFAULT_MAX_THREADS 131072u
 #define DEFAULT_MAX_FDS 65536u
