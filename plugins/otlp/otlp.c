@@ -23,15 +23,20 @@ static void otlp_fnv128a_hex(const char *s, char hex[33])
 	hex[32] = '\0';
 }
 
-/* FNV-1a 64 of s, hex. */
-static void otlp_fnv64a_hex(const char *s, char hex[17])
+uint64_t otlp_fnv64a(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
 		h ^= *p;
 		h *= 0x100000001b3ull;
 	}
-	snprintf(hex, 17, "%016llx", (unsigned long long)h);
+	return h;
+}
+
+/* FNV-1a 64 of s, hex. */
+static void otlp_fnv64a_hex(const char *s, char hex[17])
+{
+	snprintf(hex, 17, "%016llx", (unsigned long long)otlp_fnv64a(s));
 }
 
 /* An output field's text, NULL when absent, empty or null ("<NA>"): the

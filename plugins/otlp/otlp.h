@@ -91,6 +91,9 @@ void otlp_put_tags(sk_strbuf *b, const saker_alert *a);
 /* Appends {"resource":{"attributes":[service.name, service.version]}, */
 void otlp_put_resource(sk_strbuf *b, const otlp_config *cfg);
 
+/* FNV-1a 64 of s (span ids, the metric series' hash table). */
+uint64_t otlp_fnv64a(const char *s);
+
 /* The trace id of an alert as 32 hex digits (+ NUL) into hex. */
 void otlp_trace_id(const saker_alert *alert, char hex[33]);
 

@@ -42,16 +42,6 @@ struct otlp_counter {
 	int64_t pending_full_ns; /* the request being sent has every series: its time, else 0 */
 };
 
-static uint64_t otlp_fnv64a(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 bool otlp_attr_name_ok(const char *name)
 {
 	if (name[0] == '\0' || (name[0] >= '0' && name[0] <= '9')) {
