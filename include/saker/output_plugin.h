@@ -107,7 +107,9 @@ typedef struct saker_plugin_host {
 	 * returns the number of entries. */
 	size_t (*config_map)(const void *ctx, const char *path,
 			     void (*fn)(void *user, const char *key, const char *value), void *user);
-	/* Calls fn for each scalar of the list (or comma-separated string) at path. */
+	/* Calls fn for each scalar of the list (or each piece of a
+	 * comma-separated string, trimmed of white space; empty pieces are
+	 * skipped) at path. */
 	size_t (*config_list)(const void *ctx, const char *path,
 			      void (*fn)(void *user, const char *value), void *user);
 	/* Logs one line prefixed with the instance name. */

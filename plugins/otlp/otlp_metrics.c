@@ -83,9 +83,6 @@ static sk_err otlp_names(char *const *in, size_t n, char ***names, char ***field
 		return SK_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (in[i][0] == '\0') {
-			continue; /* "a,,b" */
-		}
 		char *name = otlp_attr_name(in[i]);
 		if (name == NULL) {
 			*rejected = in[i];

@@ -115,16 +115,6 @@ static bool otlp_make_counter(const saker_plugin_host *host, otlp_out *o, char *
 		snprintf(err, errlen, "out of memory");
 		goto cleanup;
 	}
-	for (size_t i = 0; i < extra.n; i++) {
-		/* "proc.name, fd.name": the spaces are not part of the names */
-		char *to = extra.items[i];
-		for (const char *from = extra.items[i]; *from != '\0'; from++) {
-			if (*from != ' ') {
-				*to++ = *from;
-			}
-		}
-		*to = '\0';
-	}
 	usable.items = calloc(custom.n + 1, sizeof(*usable.items));
 	if (usable.items == NULL) {
 		snprintf(err, errlen, "out of memory");

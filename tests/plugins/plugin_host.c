@@ -1,6 +1,7 @@
 #include "plugin_host.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <signal.h>
 #include <dlfcn.h>
 #include <netinet/in.h>
@@ -65,12 +66,25 @@ static size_t ph_config_list(const void *ctx, const char *path, void (*fn)(void 
 	char item[256];
 	size_t n = 0;
 
+	/* as the sidekick splits a comma-separated value: each piece trimmed,
+	 * empty ones skipped */
 	while (v != NULL && *v != '\0') {
 		size_t len = strcspn(v, ",");
+		const char *start = v;
+		size_t keep = len;
 
-		snprintf(item, sizeof(item), "%.*s", (int)len, v);
-		fn(user, item);
-		n++;
+		while (keep > 0 && isspace((unsigned char)*start)) {
+			start++;
+			keep--;
+		}
+		while (keep > 0 && isspace((unsigned char)start[keep - 1])) {
+			keep--;
+		}
+		if (keep > 0) {
+			snprintf(item, sizeof(item), "%.*s", (int)keep, start);
+			fn(user, item);
+			n++;
+		}
 		v += len;
 		if (*v == ',') {
 			v++;
