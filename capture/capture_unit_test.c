@@ -138,14 +138,14 @@ SK_TEST(enter_events_for_the_exits_that_want_them)
 	int64_t res = 0, fd = 7;
 	const void *params[] = {&res, &fd};
 	uint16_t lens[] = {8, 8};
-	size_t close_len = make_event(raw, 5, params, lens, 2);
-	SK_CHECK(!sc_wants_enter(raw, close_len, false));
-	SK_CHECK(sc_wants_enter(raw, close_len, true));
+	size_t len = make_event(raw, 5, params, lens, 2);
+	SK_CHECK(!sc_wants_enter(raw, len, false));
+	SK_CHECK(sc_wants_enter(raw, len, true));
 	sk_strbuf out = SK_STRBUF_INIT;
 	bool added = false;
-	SK_CHECK_INT(sc_synth_enter(raw, close_len, false, &out, &added), SK_OK);
+	SK_CHECK_INT(sc_synth_enter(raw, len, false, &out, &added), SK_OK);
 	SK_CHECK(!added && out.len == 0);
-	SK_CHECK_INT(sc_synth_enter(raw, close_len, true, &out, &added), SK_OK);
+	SK_CHECK_INT(sc_synth_enter(raw, len, true, &out, &added), SK_OK);
 	SK_CHECK(added);
 	uint16_t type = 0, plen = 0;
 	uint64_t ts_exit = 0, ts_enter = 0;
@@ -159,12 +159,13 @@ SK_TEST(enter_events_for_the_exits_that_want_them)
 	SK_CHECK_INT(plen, 8);
 	SK_CHECK_INT(got_fd, 7);
 	SK_CHECK(ts_enter + 1 == ts_exit);
+	/* the same parameters under other types: the length stays len */
 	make_event(raw, 169, params, lens, 2); /* ptrace exit: its request is rules' */
-	SK_CHECK(sc_wants_enter(raw, close_len, false));
+	SK_CHECK(sc_wants_enter(raw, len, false));
 	make_event(raw, 1023, params, lens, 2);
-	SK_CHECK(!sc_wants_enter(raw, close_len, true));
+	SK_CHECK(!sc_wants_enter(raw, len, true));
 	make_event(raw, 40000, params, lens, 2);
-	SK_CHECK(!sc_wants_enter(raw, close_len, true));
+	SK_CHECK(!sc_wants_enter(raw, len, true));
 	SK_CHECK(!sc_wants_enter(raw, 10, true));
 	sk_strbuf_free(&out);
 }
