@@ -105,7 +105,7 @@ static bool otlp_headers(spl_http *http, const char *list, char *err, size_t err
  * use them) and the extraattributes fields (refused when not names). */
 static bool otlp_make_counter(const saker_plugin_host *host, otlp_out *o, char *err, size_t errlen)
 {
-	spl_strlist custom = {0}, usable = {0}, extra = {0};
+	spl_strlist custom = {0}, extra = {0};
 	const char *rejected = NULL;
 	struct timespec now;
 	bool ok = false;
@@ -115,22 +115,20 @@ static bool otlp_make_counter(const saker_plugin_host *host, otlp_out *o, char *
 		snprintf(err, errlen, "out of memory");
 		goto cleanup;
 	}
-	usable.items = calloc(custom.n + 1, sizeof(*usable.items));
-	if (usable.items == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto cleanup;
-	}
+	size_t kept = 0;
 	for (size_t i = 0; i < custom.n; i++) {
 		if (otlp_attr_name_ok(custom.items[i])) {
-			usable.items[usable.n++] = custom.items[i];
-		} else {
-			host->log(host->ctx, SAKER_LOG_WARNING,
-				  "customfields '%s' is not a valid attribute name: not an attribute of the metric",
-				  custom.items[i]);
+			custom.items[kept++] = custom.items[i];
+			continue;
 		}
+		host->log(host->ctx, SAKER_LOG_WARNING,
+			  "customfields '%s' is not a valid attribute name: not an attribute of the metric",
+			  custom.items[i]);
+		free(custom.items[i]);
 	}
+	custom.n = kept;
 	clock_gettime(CLOCK_REALTIME, &now);
-	sk_err e = otlp_counter_new(usable.items, usable.n, extra.items, extra.n, OTLP_MAX_SERIES,
+	sk_err e = otlp_counter_new(custom.items, custom.n, extra.items, extra.n, OTLP_MAX_SERIES,
 				    (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, &o->counter, &rejected);
 	if (e == SK_EINVAL) {
 		snprintf(err, errlen, "extraattributes '%s': not a valid attribute name once its dots are underscores "
@@ -141,7 +139,6 @@ static bool otlp_make_counter(const saker_plugin_host *host, otlp_out *o, char *
 		ok = true;
 	}
 cleanup:
-	free(usable.items); /* its strings are custom's */
 	spl_strlist_free(&custom);
 	spl_strlist_free(&extra);
 	return ok;

@@ -172,7 +172,10 @@ SK_TEST(metrics_count_alerts_cumulatively_and_only_once)
 		return;
 	}
 	setenv("OTEL_EXPORTER_OTLP_METRICS_HEADERS", "authorization=Bearer metrics-token", 1);
-	const char *const cfg[] = {"endpoint", url, "extraattributes", "user.name, container.id", NULL};
+	/* a customfields key that cannot be an attribute is left out (warned),
+	 * not a refusal: other outputs use it */
+	const char *const cfg[] = {"endpoint", url, "extraattributes", "user.name, container.id",
+				   "customfields.bad-key", "x", NULL};
 	SK_CHECK(ph_open(&p, "otlp.metrics", cfg));
 	SK_CHECK_INT(ph_send_made_batch(&p, a, 3), SAKER_SEND_OK);
 	SK_CHECK_INT(hp_count(peer), 1);
@@ -187,6 +190,7 @@ SK_TEST(metrics_count_alerts_cumulatively_and_only_once)
 		SK_CHECK_CONTAINS(attrs, "\"key\": \"rule\", \"value\": { \"stringValue\": \"Terminal shell in "
 					 "container\" }");
 		SK_CHECK_CONTAINS(r->body, "\"aggregationTemporality\":2,\"isMonotonic\":true");
+		SK_CHECK(strstr(r->body, "bad-key") == NULL && strstr(r->body, "bad_key") == NULL);
 	}
 	/* a collector that is down: RETRY, and the alert is not counted until
 	 * the retry gets through */
