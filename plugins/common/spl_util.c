@@ -393,6 +393,20 @@ void spl_uri_encode(sk_strbuf *sb, const char *s, bool keep_slash)
 	spl_uri_encoden(sb, s, strlen(s), keep_slash);
 }
 
+int spl_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
 sk_err spl_base64_decode(sk_strbuf *out, const char *s, size_t len)
 {
 	uint32_t v = 0;

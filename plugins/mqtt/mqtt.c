@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "spl_util.h"
+
 typedef struct mqtt_scheme {
 	const char *name;
 	bool tls;
@@ -18,20 +20,6 @@ static const mqtt_scheme mqtt_schemes[] = {
 	{"wss", true, false},  {"unix", false, false}, {NULL, false, false},
 };
 
-static int mqtt_hex_value(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
 /* Copies len bytes of s into dst (n bytes) undoing %XX escapes, as Go's
  * URL parser does for user info. */
 static sk_err mqtt_unescape(char *dst, size_t n, const char *s, size_t len)
@@ -42,8 +30,8 @@ static sk_err mqtt_unescape(char *dst, size_t n, const char *s, size_t len)
 		char c = s[i];
 
 		if (c == '%') {
-			int hi = i + 2 < len ? mqtt_hex_value(s[i + 1]) : -1;
-			int lo = hi >= 0 ? mqtt_hex_value(s[i + 2]) : -1;
+			int hi = i + 2 < len ? spl_hex_digit(s[i + 1]) : -1;
+			int lo = hi >= 0 ? spl_hex_digit(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0) {
 				return SK_EINVAL;
