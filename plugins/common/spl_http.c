@@ -31,6 +31,9 @@ struct spl_http {
 	size_t head_len;
 	bool gzip;	/* spl_http_set_gzip() */
 	sk_strbuf gz; /* the compressed body */
+	bool grpc;	/* spl_http_set_grpc() */
+	int grpc_status; /* the answer's grpc-status, -1 when none came */
+	char grpc_message[SPL_HTTP_ERROR_BODY + 1];
 };
 
 static sk_err spl_http_append_line(spl_http *h, const char *line);
@@ -192,6 +195,125 @@ cleanup:
 	return rc;
 }
 
+/* Keeps grpc-message, percent-decoded as gRPC sends it. */
+static void spl_http_grpc_message(spl_http *h, const char *value, size_t len)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < len && out < SPL_HTTP_ERROR_BODY; i++) {
+		int hi = i + 2 < len && value[i] == '%' ? spl_hex_digit(value[i + 1]) : -1;
+		int lo = hi >= 0 ? spl_hex_digit(value[i + 2]) : -1;
+		if (lo >= 0) {
+			h->grpc_message[out++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			h->grpc_message[out++] = value[i];
+		}
+	}
+	h->grpc_message[out] = '\0';
+}
+
+/* Reads grpc-status and grpc-message from the answer's header lines, which
+ * for HTTP/2 include its trailers (where gRPC puts them after a body). */
+static size_t spl_http_grpc_header(char *line, size_t size, size_t nmemb, void *user)
+{
+	spl_http *h = user;
+	size_t n = size * nmemb;
+	const char *colon = memchr(line, ':', n);
+
+	if (colon == NULL) {
+		return n;
+	}
+	size_t name_len = (size_t)(colon - line);
+	const char *value = colon + 1;
+	size_t value_len = n - name_len - 1;
+	while (value_len > 0 && (*value == ' ' || *value == '\t')) {
+		value++;
+		value_len--;
+	}
+	while (value_len > 0 && (value[value_len - 1] == '\r' || value[value_len - 1] == '\n' ||
+				 value[value_len - 1] == ' ')) {
+		value_len--;
+	}
+	if (name_len == 11 && strncasecmp(line, "grpc-status", 11) == 0) {
+		int code = 0;
+		bool digits = value_len > 0 && value_len <= 2;
+		for (size_t i = 0; i < value_len && digits; i++) {
+			digits = value[i] >= '0' && value[i] <= '9';
+			code = code * 10 + (value[i] - '0');
+		}
+		/* an unreadable status is gRPC's UNKNOWN */
+		h->grpc_status = digits ? code : 2;
+	} else if (name_len == 12 && strncasecmp(line, "grpc-message", 12) == 0) {
+		spl_http_grpc_message(h, value, value_len);
+	}
+	return n;
+}
+
+sk_err spl_http_set_grpc(spl_http *h)
+{
+	/* HTTP/2 without an upgrade on http://, by ALPN on https:// */
+	if (curl_easy_setopt(h->curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE) != CURLE_OK) {
+		return SK_EINTERNAL;
+	}
+	/* libcurl before 8.0 fails the second request on a reused cleartext
+	 * HTTP/2 connection ("Error in the HTTP2 framing layer", curl/curl#10634;
+	 * bookworm has 7.88): a connection per request there */
+	if (strncmp(h->url, "http://", 7) == 0 && curl_version_info(CURLVERSION_NOW)->version_num < 0x080000) {
+		curl_easy_setopt(h->curl, CURLOPT_FORBID_REUSE, 1L);
+	}
+	sk_err rc = spl_http_add_header(h, "Content-Type", "application/grpc");
+	if (rc == SK_OK) {
+		rc = spl_http_add_header(h, "TE", "trailers");
+	}
+	if (rc != SK_OK) {
+		return rc;
+	}
+	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, spl_http_grpc_header);
+	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, h);
+	h->grpc = true;
+	return SK_OK;
+}
+
+/* The outcome of a gRPC call that answered HTTP 200, from its grpc-status:
+ * the codes OTLP's specification calls retryable are RETRY. */
+static saker_send_result spl_http_grpc_result(spl_http *h, char *err, size_t errlen)
+{
+	static const char *const names[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+					    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+					    "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+					    "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+	int code = h->grpc_status;
+	const char *shown = h->shown_url != NULL ? h->shown_url : h->url;
+
+	if (code == 0) {
+		return SAKER_SEND_OK;
+	}
+	if (code < 0) {
+		snprintf(err, errlen, "no grpc-status from %.*s (not a gRPC server?)", (int)strcspn(shown, "?"), shown);
+		return SAKER_SEND_FAIL;
+	}
+	for (size_t i = 0; h->grpc_message[i] != '\0'; i++) {
+		if ((unsigned char)h->grpc_message[i] < 0x20 || h->grpc_message[i] == 0x7f) {
+			h->grpc_message[i] = ' ';
+		}
+	}
+	snprintf(err, errlen, "gRPC status %d (%s) from %.*s%s%s", code,
+		 (size_t)code < sizeof(names) / sizeof(names[0]) ? names[code] : "?", (int)strcspn(shown, "?"), shown,
+		 h->grpc_message[0] != '\0' ? ": " : "", h->grpc_message);
+	switch (code) {
+	case 1:  /* CANCELLED */
+	case 4:  /* DEADLINE_EXCEEDED */
+	case 8:  /* RESOURCE_EXHAUSTED */
+	case 10: /* ABORTED */
+	case 11: /* OUT_OF_RANGE */
+	case 14: /* UNAVAILABLE */
+	case 15: /* DATA_LOSS */
+		return SAKER_SEND_RETRY;
+	default:
+		return SAKER_SEND_FAIL;
+	}
+}
+
 sk_err spl_http_set_method(spl_http *h, const char *method)
 {
 	if (strcmp(method, "POST") == 0) {
@@ -330,6 +452,11 @@ const char *spl_http_last_answer(const spl_http *h)
 	return h->answer != NULL ? h->answer : "";
 }
 
+size_t spl_http_last_answer_len(const spl_http *h)
+{
+	return h->answer != NULL ? h->answer_len : 0;
+}
+
 sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *password)
 {
 	curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
@@ -411,6 +538,8 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 	h->curl_err[0] = '\0';
 	h->head_len = 0;
 	h->head[0] = '\0';
+	h->grpc_status = -1;
+	h->grpc_message[0] = '\0';
 	if (h->answer != NULL) {
 		h->answer_len = 0;
 		h->answer[0] = '\0';
@@ -433,6 +562,9 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 		}
 	}
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &h->last_status);
+	if (h->grpc && h->last_status == 200) {
+		return spl_http_grpc_result(h, err, errlen);
+	}
 	if (h->last_status >= 200 && h->last_status < 300) {
 		return SAKER_SEND_OK;
 	}

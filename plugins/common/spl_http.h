@@ -64,6 +64,9 @@ void spl_http_keep_answer(spl_http *h);
  * was kept. */
 const char *spl_http_last_answer(const spl_http *h);
 
+/* Its length in bytes (a binary answer may hold NULs). */
+size_t spl_http_last_answer_len(const spl_http *h);
+
 /* Sends every request with HTTP basic authentication. */
 sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *password);
 
@@ -76,6 +79,16 @@ sk_err spl_http_set_aws_sigv4(spl_http *h, const char *provider, const char *key
 /* Sends every body gzip-compressed, with Content-Encoding: gzip (an
  * output's enablecompression). */
 sk_err spl_http_set_gzip(spl_http *h, bool on);
+
+/* Makes every request a gRPC call over HTTP/2 (cleartext HTTP/2 without
+ * an upgrade on http://, negotiated by TLS on https://): Content-Type
+ * application/grpc, TE: trailers; the body must carry gRPC's message
+ * prefix. An answer with HTTP 200 is then decided by its grpc-status
+ * (header or trailer): 0 OK; CANCELLED, DEADLINE_EXCEEDED,
+ * RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, UNAVAILABLE and DATA_LOSS
+ * (those OTLP retries) RETRY; other codes, or none, FAIL, with the code's
+ * name and grpc-message in err. Other HTTP statuses map as without it. */
+sk_err spl_http_set_grpc(spl_http *h);
 
 /* Sends body (len bytes) in one request on the kept-alive connection and
  * returns how it went; on RETRY/FAIL err holds the reason. */
