@@ -10,7 +10,7 @@ packages="
   libyaml-dev libnng-dev libcurl4-openssl-dev libjson-c-dev librdkafka-dev
   libhiredis-dev libpcre2-dev libmicrohttpd-dev libgnutls28-dev zlib1g-dev libssl-dev
   libnats-dev nats-server libmosquitto-dev mosquitto libpq-dev postgresql
-  librabbitmq-dev rabbitmq-server libxml2-dev
+  librabbitmq-dev rabbitmq-server libxml2-dev libprotobuf-c-dev protobuf-c-compiler
   libclang-rt-14-dev
   redis-server redis-tools influxdb prometheus sysdig procps iproute2 mount util-linux curl openssl
   chromium

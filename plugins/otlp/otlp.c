@@ -104,6 +104,14 @@ void otlp_put_resource(sk_strbuf *b, const otlp_config *cfg)
 	sk_strbuf_puts(b, "]},");
 }
 
+/* OTLP's times are unsigned: an alert dated before 1970 (Falco's time
+ * format allows it) says "unknown", 0, rather than a negative time the
+ * collector refuses. */
+static long long otlp_ns(int64_t ns)
+{
+	return ns > 0 ? (long long)ns : 0;
+}
+
 static void otlp_span(sk_strbuf *b, const otlp_config *cfg, const saker_alert *a)
 {
 	char trace[33], span[17];
@@ -114,7 +122,7 @@ static void otlp_span(sk_strbuf *b, const otlp_config *cfg, const saker_alert *a
 	sk_strbuf_printf(b, "{\"traceId\":\"%s\",\"spanId\":\"%s\",\"name\":", trace, span);
 	spl_json_go_string(b, a->rule);
 	sk_strbuf_printf(b, ",\"kind\":2,\"startTimeUnixNano\":\"%lld\",\"endTimeUnixNano\":\"%lld\",\"attributes\":[",
-			 (long long)a->time_ns, (long long)(a->time_ns + cfg->duration_ms * 1000000));
+			 otlp_ns(a->time_ns), otlp_ns(a->time_ns + cfg->duration_ms * 1000000));
 	otlp_put_attr(b, &first, "uuid", a->uuid);
 	otlp_put_attr(b, &first, "source", a->source);
 	otlp_put_attr(b, &first, "priority", a->priority);
@@ -126,7 +134,7 @@ static void otlp_span(sk_strbuf *b, const otlp_config *cfg, const saker_alert *a
 	for (size_t i = 0; i < a->nfields; i++) {
 		otlp_put_attr(b, &first, a->field_names[i], a->field_values[i]);
 	}
-	sk_strbuf_printf(b, "],\"events\":[{\"timeUnixNano\":\"%lld\",\"name\":", (long long)a->time_ns);
+	sk_strbuf_printf(b, "],\"events\":[{\"timeUnixNano\":\"%lld\",\"name\":", otlp_ns(a->time_ns));
 	spl_json_go_string(b, a->output);
 	sk_strbuf_puts(b, "}],\"status\":{}}");
 }
@@ -154,7 +162,7 @@ static void otlp_log(sk_strbuf *b, const saker_alert *a, int64_t now_ns)
 
 	sk_strbuf_printf(b, "{\"timeUnixNano\":\"%lld\",\"observedTimeUnixNano\":\"%lld\",\"severityNumber\":%d,"
 			    "\"severityText\":",
-			 (long long)a->time_ns, (long long)now_ns, otlp_severity(a->priority_num));
+			 otlp_ns(a->time_ns), otlp_ns(now_ns), otlp_severity(a->priority_num));
 	spl_json_go_string(b, a->priority);
 	sk_strbuf_puts(b, ",\"body\":{\"stringValue\":");
 	spl_json_go_string(b, a->output);

@@ -1,6 +1,7 @@
 /* otlp: Falcosidekick's otlp.traces, otlp.logs and otlp.metrics requests in
  * OTLP/HTTP's JSON encoding (ExportTraceServiceRequest,
- * ExportLogsServiceRequest, ExportMetricsServiceRequest).
+ * ExportLogsServiceRequest, ExportMetricsServiceRequest), and the same
+ * requests in protobuf for OTLP/HTTP with protobuf and OTLP/gRPC.
  *
  * Traces: one span per alert, named after the rule, kind SERVER, from the
  * alert's time for `duration` ms, attributes uuid, source, priority, rule,
@@ -99,5 +100,19 @@ void otlp_trace_id(const saker_alert *alert, char hex[33]);
 
 /* OpenTelemetry's severity number for a Falco priority. */
 int otlp_severity(saker_priority priority);
+
+typedef enum otlp_signal { OTLP_SIGNAL_TRACES, OTLP_SIGNAL_LOGS, OTLP_SIGNAL_METRICS } otlp_signal;
+
+/* The request json (len bytes, as otlp_*_body() wrote it) re-encoded as
+ * OTLP protobuf into out, after gRPC's 5-byte message prefix when
+ * grpc_frame. SK_EINVAL when the JSON is not such a request (a key the
+ * message lacks, a value of another type), SK_ENOMEM when memory ran out. */
+sk_err otlp_pb_from_json(otlp_signal signal, const char *json, size_t len, bool grpc_frame, sk_strbuf *out);
+
+/* Reads an Export*ServiceResponse (len bytes of protobuf, without a gRPC
+ * prefix): *rejected is the partial success's count of refused spans, log
+ * records or data points (0 when none), why its message. SK_EINVAL when the
+ * bytes are not such a message. */
+sk_err otlp_pb_rejected(const void *answer, size_t len, int64_t *rejected, char *why, size_t whylen);
 
 #endif

@@ -1,12 +1,14 @@
 /* otlp: the traces, logs and metrics requests byte for byte, the trace id
  * (FNV-1a 128: the published vector for "a" and values computed by a
- * separate implementation), which field names the trace, and the metric
- * counter's totals, retries and series limit. */
+ * separate implementation), which field names the trace, the metric
+ * counter's totals, retries and series limit, and the protobuf form of a
+ * request (read back with protoc-c's own decoder). */
 #include "otlp.h"
 
 #include <json-c/json.h>
 #include <string.h>
 
+#include "otlp_wire.pb-c.h"
 #include "sk_test.h"
 
 static const char *const names[] = {"container.id", "k8s.ns.name", "k8s.pod.name", "proc.name"};
@@ -200,6 +202,108 @@ SK_TEST(metrics_body_counts_by_attribute_set_and_keeps_only_delivered_counts)
 	SK_CHECK_STR(rejected != NULL ? rejected : "", "evt.arg[0]");
 	SK_CHECK(otlp_attr_name_ok("k8s.pod.name") && otlp_attr_name_ok("_x:y"));
 	SK_CHECK(!otlp_attr_name_ok("1abc") && !otlp_attr_name_ok("a-b") && !otlp_attr_name_ok(""));
+}
+
+SK_TEST(protobuf_form_carries_every_field_and_refuses_what_the_schema_lacks)
+{
+	const char *values[] = {"abc123", "prod", "web-1", "bash"};
+	saker_alert a = make_alert(values, 4);
+	const saker_alert *batch[] = {&a};
+	otlp_config cfg = {"falco", "1.2.3", 1000};
+	sk_strbuf json = SK_STRBUF_INIT, pb = SK_STRBUF_INIT, framed = SK_STRBUF_INIT;
+	char trace[33];
+
+	SK_CHECK_INT(otlp_traces_body(&json, &cfg, batch, 1), SK_OK);
+	SK_CHECK_INT(otlp_pb_from_json(OTLP_SIGNAL_TRACES, json.data, json.len, false, &pb), SK_OK);
+	Saker__Otlp__TracesRequest *r = saker__otlp__traces_request__unpack(NULL, pb.len, (const uint8_t *)pb.data);
+	SK_CHECK(r != NULL && r->n_resource_spans == 1 && r->resource_spans[0]->n_scope_spans == 1 &&
+		 r->resource_spans[0]->scope_spans[0]->n_spans == 1);
+	if (r != NULL && r->n_resource_spans == 1 && r->resource_spans[0]->n_scope_spans == 1 &&
+	    r->resource_spans[0]->scope_spans[0]->n_spans == 1) {
+		const Saker__Otlp__Resource *res = r->resource_spans[0]->resource;
+		SK_CHECK(res != NULL && res->n_attributes == 2);
+		if (res != NULL && res->n_attributes == 2) {
+			SK_CHECK_STR(res->attributes[1]->key, "service.version");
+			SK_CHECK_STR(res->attributes[1]->value->string_value, "1.2.3");
+		}
+		const Saker__Otlp__ScopeSpans *ss = r->resource_spans[0]->scope_spans[0];
+		SK_CHECK_STR(ss->scope->name, "falco-event");
+		const Saker__Otlp__Span *span = ss->spans[0];
+		SK_CHECK_STR(span->name, "Shell in <container>");
+		SK_CHECK_INT(span->kind, 2);
+		SK_CHECK(span->start_time_unix_nano == 1796126400000000001ULL);
+		SK_CHECK(span->end_time_unix_nano == 1796126401000000001ULL);
+		otlp_trace_id(&a, trace);
+		SK_CHECK_INT(span->trace_id.len, 16);
+		char hex[33] = "";
+		for (size_t i = 0; i < span->trace_id.len && i < 16; i++) {
+			snprintf(hex + 2 * i, 3, "%02x", span->trace_id.data[i]);
+		}
+		SK_CHECK_STR(hex, trace);
+		SK_CHECK_INT(span->span_id.len, 8);
+		/* uuid, source, priority, rule, hostname, tags, four output fields */
+		SK_CHECK_INT(span->n_attributes, 10);
+		if (span->n_attributes == 10) {
+			const Saker__Otlp__AnyValue *tags = span->attributes[5]->value;
+			SK_CHECK_STR(span->attributes[5]->key, "tags");
+			SK_CHECK_INT(tags->value_case, SAKER__OTLP__ANY_VALUE__VALUE_ARRAY_VALUE);
+			SK_CHECK(tags->array_value != NULL && tags->array_value->n_values == 2);
+			SK_CHECK_STR(span->attributes[9]->key, "proc.name");
+			SK_CHECK_STR(span->attributes[9]->value->string_value, "bash");
+		}
+		SK_CHECK(span->n_events == 1 && span->events[0]->time_unix_nano == 1796126400000000001ULL);
+		SK_CHECK(span->status != NULL);
+	}
+	saker__otlp__traces_request__free_unpacked(r, NULL);
+
+	/* gRPC's frame: a flag byte, the length big-endian, the same message */
+	SK_CHECK_INT(otlp_pb_from_json(OTLP_SIGNAL_TRACES, json.data, json.len, true, &framed), SK_OK);
+	SK_CHECK_INT(framed.len, pb.len + 5);
+	if (framed.len == pb.len + 5) {
+		const unsigned char *f = (const unsigned char *)framed.data;
+		SK_CHECK_INT(f[0], 0);
+		SK_CHECK_INT((size_t)f[1] << 24 | (size_t)f[2] << 16 | (size_t)f[3] << 8 | f[4], pb.len);
+		SK_CHECK(memcmp(framed.data + 5, pb.data, pb.len) == 0);
+	}
+
+	/* what the schema lacks is refused, not dropped */
+	static const char *const refused[] = {
+		"{\"resourceSpans\":[{\"schemaUrl\":\"x\"}]}",	 /* a field otlp_wire.proto lacks */
+		"{\"resourceSpans\":{}}",				 /* an object for a list */
+		"{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"kind\":\"2\"}]}]}]}", /* text for a number */
+		"{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"abc\"}]}]}]}", /* odd hex */
+		"{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"startTimeUnixNano\":\"-1\"}]}]}]}",
+		"{\"resourceSpans\":[]} trailing",
+		"[]",
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		SK_CHECK_INT(otlp_pb_from_json(OTLP_SIGNAL_TRACES, refused[i], strlen(refused[i]), false, &pb), SK_EINVAL);
+	}
+	/* two members of one oneof */
+	const char *two = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\"a\","
+			  "\"boolValue\":true}}]}]}]}";
+	SK_CHECK_INT(otlp_pb_from_json(OTLP_SIGNAL_LOGS, two, strlen(two), false, &pb), SK_EINVAL);
+
+	/* a partial success in the answer */
+	Saker__Otlp__PartialSuccess partial = SAKER__OTLP__PARTIAL_SUCCESS__INIT;
+	Saker__Otlp__ExportResponse answer = SAKER__OTLP__EXPORT_RESPONSE__INIT;
+	uint8_t buf[128];
+	int64_t rejected = -1;
+	char why[64];
+	partial.rejected = 3;
+	partial.error_message = "quota";
+	answer.partial_success = &partial;
+	size_t n = saker__otlp__export_response__pack(&answer, buf);
+	SK_CHECK_INT(otlp_pb_rejected(buf, n, &rejected, why, sizeof(why)), SK_OK);
+	SK_CHECK_INT(rejected, 3);
+	SK_CHECK_STR(why, "quota");
+	SK_CHECK_INT(otlp_pb_rejected("", 0, &rejected, why, sizeof(why)), SK_OK);
+	SK_CHECK_INT(rejected, 0);
+	SK_CHECK_INT(otlp_pb_rejected("\xff\xff", 2, &rejected, why, sizeof(why)), SK_EINVAL);
+
+	sk_strbuf_free(&json);
+	sk_strbuf_free(&pb);
+	sk_strbuf_free(&framed);
 }
 
 SK_TEST_MAIN()

@@ -65,6 +65,17 @@ static const char *get_path(json_object *o, const char *k1, const char *k2)
 	return json_object_get_string(v);
 }
 
+/* Every OTLP request the JSON writers make has a protobuf form (OTLP/HTTP
+ * protobuf, OTLP/gRPC); a refusal means they and otlp_wire.proto disagree. */
+static void fz_otlp_pb(otlp_signal signal, const sk_strbuf *json)
+{
+	sk_strbuf pb = SK_STRBUF_INIT;
+	if (otlp_pb_from_json(signal, json->data, json->len, true, &pb) != SK_OK) {
+		abort();
+	}
+	sk_strbuf_free(&pb);
+}
+
 /* Reads a tag key or value up to the unescaped delimiter it must end at
  * (one of stops); aborts when it is empty, holds a line end, ends in a
  * backslash (InfluxDB refuses that) or stops elsewhere. */
@@ -462,9 +473,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	otlp_config ocfg = {s[2], s[3], (int64_t)(size % 5000)};
 	if (otlp_traces_body(&sb, &ocfg, one, 1) == SK_OK) {
 		json_object_put(fz_parse_strict(&sb));
+		fz_otlp_pb(OTLP_SIGNAL_TRACES, &sb);
 	}
 	if (otlp_logs_body(&sb, &ocfg, one, 1, (int64_t)size) == SK_OK) {
 		json_object_put(fz_parse_strict(&sb));
+		fz_otlp_pb(OTLP_SIGNAL_LOGS, &sb);
 	}
 	/* the fuzzed strings as customfields / extraattributes: the names the
 	 * counter takes are attribute names, the rest refused */
@@ -475,6 +488,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const saker_alert *twice[] = {&a, &a};
 		if (otlp_metrics_body(&sb, &ocfg, oc, twice, 2, (int64_t)size) == SK_OK) {
 			json_object_put(fz_parse_strict(&sb));
+			fz_otlp_pb(OTLP_SIGNAL_METRICS, &sb);
 		}
 		otlp_counter_settle(oc, true);
 		otlp_counter_free(oc);

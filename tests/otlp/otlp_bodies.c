@@ -1,8 +1,9 @@
 /* otlp_bodies DIR: writes the otlp.* outputs' requests for a few alerts
  * (tags or none, an empty hostname, quotes, control bytes, non-ASCII text,
  * a metric past its series limit) as DIR/traces.json, logs.json,
- * metrics.json and metrics-overflow.json, for schema_check.cjs to hold
- * against OpenTelemetry's protobuf definitions. Exits 1 on any failure. */
+ * metrics.json and metrics-overflow.json, each with its protobuf encoding
+ * beside it (traces.pb, ...), for schema_check.cjs to hold against
+ * OpenTelemetry's protobuf definitions. Exits 1 on any failure. */
 #include <stdio.h>
 #include <string.h>
 
@@ -35,16 +36,32 @@ static saker_alert alert(const char *rule, const char *hostname, size_t ntags)
 	return a;
 }
 
-static int write_body(const char *dir, const char *name, const sk_strbuf *b)
+static int write_file(const char *dir, const char *stem, const char *ext, const sk_strbuf *b)
 {
 	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s.%s", dir, stem, ext);
 	FILE *f = fopen(path, "w");
 	if (f == NULL || fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0) {
 		perror(path);
 		return 1;
 	}
 	return 0;
+}
+
+/* DIR/stem.json and its protobuf form DIR/stem.pb. */
+static int write_body(const char *dir, const char *stem, otlp_signal signal, const sk_strbuf *b)
+{
+	sk_strbuf pb = SK_STRBUF_INIT;
+	int rc = write_file(dir, stem, "json", b);
+	sk_err err = otlp_pb_from_json(signal, b->data, b->len, false, &pb);
+	if (err != SK_OK) {
+		fprintf(stderr, "%s: no protobuf form (%s)\n", stem, sk_strerror(err));
+		rc = 1;
+	} else {
+		rc |= write_file(dir, stem, "pb", &pb);
+	}
+	sk_strbuf_free(&pb);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -65,19 +82,19 @@ int main(int argc, char **argv)
 	const char *rejected = NULL;
 	int rc = 0;
 
-	rc |= otlp_traces_body(&body, &cfg, batch, 4) != SK_OK || write_body(argv[1], "traces.json", &body);
+	rc |= otlp_traces_body(&body, &cfg, batch, 4) != SK_OK || write_body(argv[1], "traces", OTLP_SIGNAL_TRACES, &body);
 	rc |= otlp_logs_body(&body, &cfg, batch, 4, 1796126402000000000LL) != SK_OK ||
-	      write_body(argv[1], "logs.json", &body);
+	      write_body(argv[1], "logs", OTLP_SIGNAL_LOGS, &body);
 	/* a limit of two series: the third attribute set overflows */
 	if (otlp_counter_new(custom, 1, extra, 2, 2, 1796126300000000000LL, &counter, &rejected) != SK_OK) {
 		fprintf(stderr, "otlp_counter_new failed\n");
 		return 1;
 	}
 	rc |= otlp_metrics_body(&body, &cfg, counter, batch, 2, 1796126402000000000LL) != SK_OK ||
-	      write_body(argv[1], "metrics.json", &body);
+	      write_body(argv[1], "metrics", OTLP_SIGNAL_METRICS, &body);
 	otlp_counter_settle(counter, true);
 	rc |= otlp_metrics_body(&body, &cfg, counter, batch, 4, 1796126403000000000LL) != SK_OK ||
-	      write_body(argv[1], "metrics-overflow.json", &body);
+	      write_body(argv[1], "metrics-overflow", OTLP_SIGNAL_METRICS, &body);
 	if (strstr(body.data != NULL ? body.data : "", "otel.metric.overflow") == NULL) {
 		fprintf(stderr, "metrics-overflow.json has no overflow series\n");
 		rc = 1;

@@ -5,7 +5,12 @@
 // misspelled field is dropped on the way and a value of the wrong type is
 // converted or refused, so either shows as a difference. OTLP/JSON's ids
 // are hex where protobuf's JSON has base64: traceId and spanId are checked
-// for their hex form and left out of the comparison.
+// for their hex form and left out of that comparison.
+//
+// A body's protobuf encoding (the same name ending in .pb, as otlp_pb.c
+// writes it for OTLP/HTTP with protobuf and OTLP/gRPC), decoded by the
+// same message, must equal the body too, ids included: a wrong field
+// number or wire type shows as a difference or a refusal.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -19,10 +24,11 @@ const messages = {
 };
 const ids = { traceId: /^[0-9a-f]{32}$/, spanId: /^[0-9a-f]{16}$/ };
 
-// Keys sorted, empty arrays and the hex ids left out (after checking them).
-function canonical(v, where, problems) {
+// Keys sorted, empty arrays and the hex ids left out (after checking them)
+// unless keepIds.
+function canonical(v, where, problems, keepIds = false) {
   if (Array.isArray(v)) {
-    return v.map((x, i) => canonical(x, `${where}[${i}]`, problems));
+    return v.map((x, i) => canonical(x, `${where}[${i}]`, problems, keepIds));
   }
   if (v === null || typeof v !== 'object') {
     return v;
@@ -33,12 +39,14 @@ function canonical(v, where, problems) {
       if (problems !== null && !ids[k].test(v[k])) {
         problems.push(`${where}.${k}: ${JSON.stringify(v[k])} is not ${ids[k]}`);
       }
-      continue;
+      if (!keepIds) {
+        continue;
+      }
     }
     if (Array.isArray(v[k]) && v[k].length === 0) {
       continue;
     }
-    out[k] = canonical(v[k], `${where}.${k}`, problems);
+    out[k] = canonical(v[k], `${where}.${k}`, problems, keepIds);
   }
   return out;
 }
@@ -65,16 +73,50 @@ function check(file) {
   }
   const want = JSON.stringify(canonical(body, signal, problems));
   const got = JSON.stringify(canonical(back, signal, null));
-  if (want !== got) {
-    let at = 0;
-    while (at < want.length && want[at] === got[at]) {
-      at++;
+  compare(want, got, `${file}: differs from its ${M.name} round trip`, problems);
+
+  const pbFile = file.replace(/\.json$/, '.pb');
+  if (fs.existsSync(pbFile)) {
+    let decoded;
+    try {
+      decoded = M.toObject(M.decode(fs.readFileSync(pbFile)),
+        { longs: String, enums: Number, bytes: String, defaults: false });
+    } catch (e) {
+      return problems.concat([`${pbFile}: refused by ${M.name}: ${e.message}`]);
     }
-    problems.push(`${file}: differs from its ${M.name} round trip at offset ${at}:\n` +
-      `  body:  ...${want.slice(Math.max(0, at - 60), at + 60)}\n` +
-      `  proto: ...${got.slice(Math.max(0, at - 60), at + 60)}`);
+    compare(JSON.stringify(canonical(body, signal, null, true)),
+      JSON.stringify(canonical(hexIds(decoded), signal, null, true)),
+      `${pbFile}: its ${M.name} differs from ${path.basename(file)}`, problems);
   }
   return problems;
+}
+
+function compare(want, got, what, problems) {
+  if (want === got) {
+    return;
+  }
+  let at = 0;
+  while (at < want.length && want[at] === got[at]) {
+    at++;
+  }
+  problems.push(`${what} at offset ${at}:\n` +
+    `  json:  ...${want.slice(Math.max(0, at - 60), at + 60)}\n` +
+    `  proto: ...${got.slice(Math.max(0, at - 60), at + 60)}`);
+}
+
+// protobufjs writes bytes as base64; OTLP/JSON's ids are hex.
+function hexIds(v) {
+  if (Array.isArray(v)) {
+    return v.map(hexIds);
+  }
+  if (v === null || typeof v !== 'object') {
+    return v;
+  }
+  const out = {};
+  for (const [k, x] of Object.entries(v)) {
+    out[k] = ids[k] !== undefined ? Buffer.from(x, 'base64').toString('hex') : hexIds(x);
+  }
+  return out;
 }
 
 const files = process.argv.slice(2);
