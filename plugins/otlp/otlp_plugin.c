@@ -1,8 +1,10 @@
-/* otlp.traces / otlp.logs / otlp.metrics: OTLP over HTTP with the JSON
- * encoding (otlp.h), one .so each (OTLP_TRACES, OTLP_LOGS, OTLP_METRICS).
- * Keys, as Falcosidekick's: endpoint (enabling; "/v1/traces", "/v1/logs" or
- * "/v1/metrics" is added when it has no path), protocol ("" or http/json;
- * http/protobuf and grpc are refused), headers ("k=v,k2=v2"), timeout (ms),
+/* otlp.traces / otlp.logs / otlp.metrics: OTLP over HTTP with JSON or
+ * protobuf, or over gRPC (otlp.h), one .so each (OTLP_TRACES, OTLP_LOGS,
+ * OTLP_METRICS). Keys, as Falcosidekick's: endpoint (enabling; for OTLP/HTTP
+ * "/v1/traces", "/v1/logs" or "/v1/metrics" is added when it has no path,
+ * for grpc the path is the service's method), protocol (http/json,
+ * http/protobuf or grpc; "" is http/json for traces and logs, grpc for
+ * metrics, Falcosidekick's defaults), headers ("k=v,k2=v2"), timeout (ms),
  * duration (ms, traces), extraattributes (metrics), checkcert, and the
  * OpenTelemetry variables OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS
  * and OTEL_SERVICE_NAME, also from extraenvvars. Batches of up to 100
@@ -22,17 +24,29 @@
 #define OTLP_NAME "otlp.traces"
 #define OTLP_SIGNAL "TRACES"
 #define OTLP_PATH "/v1/traces"
-#define OTLP_DESCRIPTION "OpenTelemetry traces (OTLP/HTTP JSON), one span per Falco alert"
+#define OTLP_GRPC_PATH "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+#define OTLP_DEFAULT_PROTOCOL "http/json"
+#define OTLP_SIGNAL_ID OTLP_SIGNAL_TRACES
+#define OTLP_UNITS "spans"
+#define OTLP_DESCRIPTION "OpenTelemetry traces (OTLP/HTTP or gRPC), one span per Falco alert"
 #elif defined(OTLP_LOGS)
 #define OTLP_NAME "otlp.logs"
 #define OTLP_SIGNAL "LOGS"
 #define OTLP_PATH "/v1/logs"
-#define OTLP_DESCRIPTION "OpenTelemetry logs (OTLP/HTTP JSON), one record per Falco alert"
+#define OTLP_GRPC_PATH "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+#define OTLP_DEFAULT_PROTOCOL "http/json"
+#define OTLP_SIGNAL_ID OTLP_SIGNAL_LOGS
+#define OTLP_UNITS "log records"
+#define OTLP_DESCRIPTION "OpenTelemetry logs (OTLP/HTTP or gRPC), one record per Falco alert"
 #elif defined(OTLP_METRICS)
 #define OTLP_NAME "otlp.metrics"
 #define OTLP_SIGNAL "METRICS"
 #define OTLP_PATH "/v1/metrics"
-#define OTLP_DESCRIPTION "OpenTelemetry metrics (OTLP/HTTP JSON), a cumulative count of Falco alerts by rule"
+#define OTLP_GRPC_PATH "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
+#define OTLP_DEFAULT_PROTOCOL "grpc"
+#define OTLP_SIGNAL_ID OTLP_SIGNAL_METRICS
+#define OTLP_UNITS "data points"
+#define OTLP_DESCRIPTION "OpenTelemetry metrics (OTLP/HTTP or gRPC), a cumulative count of Falco alerts by rule"
 #else
 #error "define OTLP_TRACES, OTLP_LOGS or OTLP_METRICS"
 #endif
@@ -42,11 +56,16 @@
 
 #define OTLP_MAX_BATCH 100
 
+typedef enum otlp_protocol { OTLP_HTTP_JSON, OTLP_HTTP_PROTOBUF, OTLP_GRPC } otlp_protocol;
+
 typedef struct otlp_out {
+	const saker_plugin_host *host; /* valid until otlp_close() */
 	spl_http *http;
+	otlp_protocol protocol;
 	otlp_config cfg;
 	char *service_name;
 	sk_strbuf body;
+	sk_strbuf wire;	       /* the body in protobuf (http/protobuf, grpc) */
 	otlp_counter *counter; /* otlp.metrics */
 } otlp_out;
 
@@ -145,21 +164,68 @@ cleanup:
 }
 #endif
 
-/* 4317 is OTLP/gRPC's port, where a migrated config with Falcosidekick's
- * grpc protocol (otlp.metrics' default there) points: say so at start
+/* 4317 is OTLP/gRPC's port and 4318 OTLP/HTTP's: an endpoint on the other
+ * protocol's port (a migrated config that kept Falcosidekick's default
+ * protocol for metrics, grpc, or left it out for traces) is named at start
  * rather than only failing each request. */
-static void otlp_warn_grpc_port(const saker_plugin_host *host, const char *url)
+static void otlp_warn_port(const saker_plugin_host *host, const char *url, otlp_protocol protocol)
 {
 	CURLU *u = curl_url();
 	char *port = NULL;
 	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK && strcmp(port, "4317") == 0) {
-		host->log(host->ctx, SAKER_LOG_WARNING,
-			  "endpoint %s: port 4317 is OTLP/gRPC's; Saker sends OTLP/HTTP (JSON), usually on port 4318",
-			  url);
+	    curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
+		if (protocol != OTLP_GRPC && strcmp(port, "4317") == 0) {
+			host->log(host->ctx, SAKER_LOG_WARNING,
+				  "endpoint %s: port 4317 is OTLP/gRPC's; protocol is %s (set protocol: grpc for a "
+				  "gRPC receiver)",
+				  url, protocol == OTLP_HTTP_JSON ? "http/json" : "http/protobuf");
+		} else if (protocol == OTLP_GRPC && strcmp(port, "4318") == 0) {
+			host->log(host->ctx, SAKER_LOG_WARNING,
+				  "endpoint %s: port 4318 is OTLP/HTTP's; protocol is grpc (set protocol: http/protobuf "
+				  "or http/json for an HTTP receiver)",
+				  url);
+		}
 	}
 	curl_free(port);
 	curl_url_cleanup(u);
+}
+
+/* protocol's value, "" meaning this signal's Falcosidekick default. */
+static bool otlp_parse_protocol(const char *protocol, otlp_protocol *out)
+{
+	const char *p = protocol[0] != '\0' ? protocol : OTLP_DEFAULT_PROTOCOL;
+	if (strcmp(p, "http/json") == 0) {
+		*out = OTLP_HTTP_JSON;
+	} else if (strcmp(p, "http/protobuf") == 0) {
+		*out = OTLP_HTTP_PROTOBUF;
+	} else if (strcmp(p, "grpc") == 0) {
+		*out = OTLP_GRPC;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* The request URL: for gRPC the endpoint's scheme and authority with the
+ * service's method as path (gRPC clients ignore an endpoint's path); for
+ * OTLP/HTTP the endpoint as the exporters' per-signal variable takes it,
+ * a URL without a path getting the signal's. */
+static void otlp_request_url(sk_strbuf *url, const char *endpoint, otlp_protocol protocol)
+{
+	const char *scheme_end = strstr(endpoint, "://");
+	const char *path = scheme_end != NULL ? strchr(scheme_end + 3, '/') : NULL;
+	if (scheme_end == NULL) {
+		sk_strbuf_puts(url, endpoint); /* refused by spl_http_new with the reason */
+	} else if (protocol == OTLP_GRPC) {
+		size_t authority_end = strcspn(scheme_end + 3, "/?#");
+		sk_strbuf_append(url, endpoint, (size_t)(scheme_end + 3 - endpoint) + authority_end);
+		sk_strbuf_puts(url, OTLP_GRPC_PATH);
+	} else if (path == NULL || strcmp(path, "/") == 0) {
+		sk_strbuf_append(url, endpoint, path != NULL ? (size_t)(path - endpoint) : strlen(endpoint));
+		sk_strbuf_puts(url, OTLP_PATH);
+	} else {
+		sk_strbuf_puts(url, endpoint);
+	}
 }
 
 static void otlp_close(void *state)
@@ -172,6 +238,7 @@ static void otlp_close(void *state)
 	otlp_counter_free(o->counter);
 	free(o->service_name);
 	sk_strbuf_free(&o->body);
+	sk_strbuf_free(&o->wire);
 	free(o);
 }
 
@@ -188,29 +255,33 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	if (protocol[0] != '\0' && strcmp(protocol, "http/json") != 0) {
-		snprintf(err, errlen, "protocol '%s': only http/json is supported (OTLP/HTTP with JSON, which every "
-			 "OpenTelemetry collector accepts)", protocol);
+	o->host = host;
+	if (!otlp_parse_protocol(protocol, &o->protocol)) {
+		snprintf(err, errlen, "protocol '%s': want http/json, http/protobuf or grpc", protocol);
 		goto cleanup;
 	}
 	host->config_map(host->ctx, "extraenvvars", otlp_extra_env, &env);
-	/* the endpoint as the OTLP exporters' per-signal variable takes it: a
-	 * URL without a path gets the signal's */
-	const char *scheme_end = strstr(endpoint, "://");
-	const char *path = scheme_end != NULL ? strchr(scheme_end + 3, '/') : NULL;
-	if (scheme_end != NULL && (path == NULL || strcmp(path, "/") == 0)) {
-		sk_strbuf_append(&url, endpoint, path != NULL ? (size_t)(path - endpoint) : strlen(endpoint));
-		sk_strbuf_puts(&url, OTLP_PATH);
-	} else {
-		sk_strbuf_puts(&url, endpoint);
-	}
+	otlp_request_url(&url, endpoint, o->protocol);
 	if (sk_strbuf_failed(&url) || spl_http_new(host, sk_strbuf_str(&url), &o->http, err, errlen) != SK_OK) {
 		if (sk_strbuf_failed(&url)) {
 			snprintf(err, errlen, "out of memory");
 		}
 		goto cleanup;
 	}
-	otlp_warn_grpc_port(host, sk_strbuf_str(&url));
+	otlp_warn_port(host, sk_strbuf_str(&url), o->protocol);
+	sk_err set = SK_OK;
+	if (o->protocol == OTLP_GRPC) {
+		set = spl_http_set_grpc(o->http);
+	} else if (o->protocol == OTLP_HTTP_PROTOBUF) {
+		set = spl_http_add_header(o->http, "Content-Type", "application/x-protobuf");
+	}
+	if (set != SK_OK) {
+		snprintf(err, errlen, "cannot set up %s requests", protocol[0] != '\0' ? protocol : OTLP_DEFAULT_PROTOCOL);
+		goto cleanup;
+	}
+	if (o->protocol != OTLP_HTTP_JSON) {
+		spl_http_keep_answer(o->http); /* for a partial success */
+	}
 	const char *lists[] = {env.headers[0] != '\0' ? env.headers : otlp_getenv("OTEL_EXPORTER_OTLP_HEADERS"),
 			       env.signal_headers[0] != '\0' ? env.signal_headers
 							     : otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_HEADERS"),
@@ -247,6 +318,34 @@ cleanup:
 	return ok;
 }
 
+/* A collector that took the request but refused part of it says so in
+ * the answer's partial_success: logged, as the OpenTelemetry SDKs do (the
+ * rest was delivered; a retry would duplicate it). */
+static void otlp_partial_success(otlp_out *o)
+{
+	const unsigned char *answer = (const unsigned char *)spl_http_last_answer(o->http);
+	size_t len = spl_http_last_answer_len(o->http);
+	int64_t rejected = 0;
+	char why[256];
+
+	if (o->protocol == OTLP_GRPC) {
+		/* one gRPC message: a flag byte and the length, big-endian */
+		if (len < 5) {
+			return;
+		}
+		size_t msg_len = (size_t)answer[1] << 24 | (size_t)answer[2] << 16 | (size_t)answer[3] << 8 | answer[4];
+		if (answer[0] != 0 || msg_len > len - 5) {
+			return;
+		}
+		answer += 5;
+		len = msg_len;
+	}
+	if (otlp_pb_rejected(answer, len, &rejected, why, sizeof(why)) == SK_OK && rejected > 0) {
+		o->host->log(o->host->ctx, SAKER_LOG_WARNING, "the collector refused %lld %s of a request: %s",
+			     (long long)rejected, OTLP_UNITS, why[0] != '\0' ? why : "(no reason given)");
+	}
+}
+
 static saker_send_result otlp_send_batch(void *state, const saker_alert *const *alerts, size_t n, char *err,
 					 size_t errlen)
 {
@@ -263,11 +362,24 @@ static saker_send_result otlp_send_batch(void *state, const saker_alert *const *
 	sk_err built = otlp_metrics_body(&o->body, &o->cfg, o->counter, alerts, n, now_ns);
 #endif
 #endif
-	if (built != SK_OK) {
-		snprintf(err, errlen, "out of memory");
-		return SAKER_SEND_RETRY;
+	saker_send_result r = SAKER_SEND_RETRY;
+	const sk_strbuf *wire = &o->body;
+	if (built == SK_OK && o->protocol != OTLP_HTTP_JSON) {
+		built = otlp_pb_from_json(OTLP_SIGNAL_ID, o->body.data, o->body.len, o->protocol == OTLP_GRPC, &o->wire);
+		wire = &o->wire;
 	}
-	saker_send_result r = spl_http_send(o->http, o->body.data, o->body.len, err, errlen);
+	if (built == SK_ENOMEM) {
+		snprintf(err, errlen, "out of memory");
+	} else if (built != SK_OK) {
+		/* the JSON writers and otlp_wire.proto disagree: a bug, not the alerts' */
+		snprintf(err, errlen, "internal error: the request does not fit OTLP's protobuf messages");
+		r = SAKER_SEND_FAIL;
+	} else {
+		r = spl_http_send(o->http, wire->data, wire->len, err, errlen);
+	}
+	if (r == SAKER_SEND_OK && o->protocol != OTLP_HTTP_JSON) {
+		otlp_partial_success(o);
+	}
 #if defined(OTLP_METRICS)
 	/* counted once the collector has them: a retried batch comes again */
 	otlp_counter_settle(o->counter, r == SAKER_SEND_OK);

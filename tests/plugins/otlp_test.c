@@ -124,10 +124,10 @@ SK_TEST(logs_records_and_refusals)
 		json_object_put(root);
 	}
 
-	const char *const grpc[] = {"endpoint", url, "protocol", "grpc", NULL};
+	const char *const xml[] = {"endpoint", url, "protocol", "http/xml", NULL};
 	memset(&p, 0, sizeof(p));
-	SK_CHECK(!ph_open(&p, "otlp.logs", grpc));
-	SK_CHECK_CONTAINS(p.err, "protocol 'grpc': only http/json is supported");
+	SK_CHECK(!ph_open(&p, "otlp.logs", xml));
+	SK_CHECK_CONTAINS(p.err, "protocol 'http/xml': want http/json, http/protobuf or grpc");
 	ph_unload(&p);
 	const char *const bad_headers[] = {"endpoint", url, "headers", "novalue", NULL};
 	memset(&p, 0, sizeof(p));
@@ -174,7 +174,7 @@ SK_TEST(metrics_count_alerts_cumulatively_and_only_once)
 	setenv("OTEL_EXPORTER_OTLP_METRICS_HEADERS", "authorization=Bearer metrics-token", 1);
 	/* a customfields key that cannot be an attribute is left out (warned),
 	 * not a refusal: other outputs use it */
-	const char *const cfg[] = {"endpoint", url, "extraattributes", "user.name, container.id",
+	const char *const cfg[] = {"endpoint", url, "protocol", "http/json", "extraattributes", "user.name, container.id",
 				   "customfields.bad-key", "x", NULL};
 	SK_CHECK(ph_open(&p, "otlp.metrics", cfg));
 	SK_CHECK_INT(ph_send_made_batch(&p, a, 3), SAKER_SEND_OK);
@@ -211,10 +211,14 @@ SK_TEST(metrics_count_alerts_cumulatively_and_only_once)
 	SK_CHECK(!ph_open(&p, "otlp.metrics", bad));
 	SK_CHECK_CONTAINS(p.err, "extraattributes 'evt.arg[0]': not a valid attribute name");
 	ph_unload(&p);
-	const char *const grpc[] = {"endpoint", url, "protocol", "grpc", NULL};
+	/* without a protocol it is gRPC, as in Falcosidekick: an HTTP/1.1-only
+	 * receiver does not take the call, and nothing is counted */
+	const char *const grpc_default[] = {"endpoint", url, NULL};
 	memset(&p, 0, sizeof(p));
-	SK_CHECK(!ph_open(&p, "otlp.metrics", grpc));
-	SK_CHECK_CONTAINS(p.err, "protocol 'grpc': only http/json is supported");
+	SK_CHECK(ph_open(&p, "otlp.metrics", grpc_default));
+	size_t before = hp_count(peer);
+	SK_CHECK(ph_send(&p, &a[0].a) != SAKER_SEND_OK);
+	SK_CHECK_INT(hp_count(peer), before);
 	ph_unload(&p);
 	hp_stop(peer);
 }

@@ -429,7 +429,7 @@ SK_TEST(fsk_otlp_metrics_counts_alerts_with_customfields)
 	}
 	snprintf(body, sizeof(body),
 		 "customfields:\n  env: prod\n"
-		 "otlp:\n  metrics:\n    endpoint: %s\n    extraattributes: \"fd.name\"\n",
+		 "otlp:\n  metrics:\n    endpoint: %s\n    protocol: http/json\n    extraattributes: \"fd.name\"\n",
 		 url);
 	SK_CHECK(sidekick_start(body, NULL));
 	SK_CHECK(post_alert(shadow));
@@ -452,12 +452,18 @@ SK_TEST(fsk_otlp_metrics_counts_alerts_with_customfields)
 	}
 	sidekick_stop();
 	hp_stop(peer);
-	/* an endpoint on OTLP/gRPC's port, as a config made for Falcosidekick's
-	 * default grpc protocol has it, is named at start */
-	SK_CHECK(sidekick_start("otlp:\n  metrics:\n    endpoint: http://127.0.0.1:4317\n", NULL));
+	/* an endpoint on the other protocol's port is named at start: OTLP/HTTP's
+	 * with the default protocol of metrics (grpc), OTLP/gRPC's with http/json */
+	SK_CHECK(sidekick_start("otlp:\n  metrics:\n    endpoint: http://127.0.0.1:4318\n"
+				"  logs:\n    endpoint: http://127.0.0.1:4317\n",
+				NULL));
 	sidekick_stop();
 	char *log = dp_slurp(tmp, "sidekick.log");
-	SK_CHECK_CONTAINS(log != NULL ? log : "", "endpoint http://127.0.0.1:4317/v1/metrics: port 4317 is OTLP/gRPC's");
+	SK_CHECK_CONTAINS(log != NULL ? log : "",
+			  "endpoint http://127.0.0.1:4318/opentelemetry.proto.collector.metrics.v1.MetricsService/Export: "
+			  "port 4318 is OTLP/HTTP's; protocol is grpc");
+	SK_CHECK_CONTAINS(log != NULL ? log : "",
+			  "endpoint http://127.0.0.1:4317/v1/logs: port 4317 is OTLP/gRPC's; protocol is http/json");
 	free(log);
 }
 
