@@ -94,8 +94,10 @@ if [ ! -d "$(dirname "$0")/../tests/webui/node_modules/playwright-core" ]; then
   (cd "$(dirname "$0")/../tests/webui" && npm ci --no-audit --no-fund >/dev/null)
 fi
 
-# The OTLP schema test's npm package (OpenTelemetry's generated protobuf
-# module, @opentelemetry/otlp-transformer, and protobufjs under it).
-if [ ! -d "$(dirname "$0")/../tests/otlp/node_modules/@opentelemetry/otlp-transformer" ]; then
+# The OTLP tests' npm packages (OpenTelemetry's generated protobuf module,
+# @opentelemetry/otlp-transformer, and protobufjs under it; the gRPC server
+# @grpc/grpc-js).
+otlp_modules="$(dirname "$0")/../tests/otlp/node_modules"
+if [ ! -d "$otlp_modules/@opentelemetry/otlp-transformer" ] || [ ! -d "$otlp_modules/@grpc/grpc-js" ]; then
   (cd "$(dirname "$0")/../tests/otlp" && npm ci --no-audit --no-fund >/dev/null)
 fi
