@@ -1,14 +1,16 @@
 // node grpc_e2e.cjs BUILD_DIR: the real saker-sidekick sends two Falco alerts
 // to a real OTLP/gRPC server (@grpc/grpc-js, OpenTelemetry's generated
 // messages) and to an OTLP/HTTP protobuf receiver:
-// - otlp.traces with protocol grpc: two spans named after the rule, the
-//   configured header as gRPC metadata; the server's first answer is a
-//   partial success, which the sidekick logs;
+// - otlp.traces with protocol grpc over TLS (https://, a certificate made
+//   by openssl for the run, trusted through tlsclient.cacertfile): two
+//   spans named after the rule, the configured header as gRPC metadata;
+//   the server's first answer is a partial success, which the sidekick
+//   logs;
 // - otlp.logs with protocol http/protobuf: two records, application/x-protobuf
 //   on /v1/logs;
-// - otlp.metrics with no protocol (grpc, Falcosidekick's default): the
-//   server refuses the first call with UNAVAILABLE; the retried alert is
-//   counted once, so the last count is 2.
+// - otlp.metrics with no protocol (grpc, Falcosidekick's default) in
+//   cleartext (http://): the server refuses the first call with
+//   UNAVAILABLE; the retried alert is counted once, so the last count is 2.
 // The sidekick must then stop cleanly on SIGTERM (exit 0: no sanitizer
 // report). Every wait is bounded (20 s overall). Exits 1 with the reasons.
 'use strict';
@@ -17,7 +19,7 @@ const os = require('os');
 const path = require('path');
 const http = require('http');
 const net = require('net');
-const { spawn } = require('child_process');
+const { spawn, execFileSync } = require('child_process');
 const grpc = require('@grpc/grpc-js');
 const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
 
@@ -58,10 +60,34 @@ function exportService(name, Request, Response) {
   };
 }
 
-function startGrpc() {
+function bind(server, credentials) {
+  return new Promise((resolve, reject) => {
+    server.bindAsync('127.0.0.1:0', credentials, (err, port) => {
+      if (err !== null) {
+        reject(err);
+      } else {
+        resolve(port);
+      }
+    });
+  });
+}
+
+// A self-signed certificate for 127.0.0.1, its own CA.
+function makeCert(dir) {
+  const key = path.join(dir, 'server.key');
+  const cert = path.join(dir, 'server.crt');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+    '-days', '1', '-subj', '/CN=saker-grpc-e2e', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return { key: fs.readFileSync(key), cert: fs.readFileSync(cert), certFile: cert };
+}
+
+// traces on a TLS server, metrics on a cleartext one
+async function startGrpc(tls) {
+  const tracesServer = new grpc.Server();
   const server = new grpc.Server();
   const t = services.traces[1];
-  server.addService(exportService(services.traces[0], t.ExportTraceServiceRequest, t.ExportTraceServiceResponse), {
+  tracesServer.addService(exportService(services.traces[0], t.ExportTraceServiceRequest,
+    t.ExportTraceServiceResponse), {
     Export: (call, reply) => {
       got.traces.push({ request: call.request, metadata: call.metadata.getMap() });
       // the first answer refuses one span of the request
@@ -81,15 +107,10 @@ function startGrpc() {
       reply(null, {});
     },
   });
-  return new Promise((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => {
-      if (err !== null) {
-        reject(err);
-      } else {
-        resolve({ server, port });
-      }
-    });
-  });
+  const tracesPort = await bind(tracesServer,
+    grpc.ServerCredentials.createSsl(null, [{ private_key: tls.key, cert_chain: tls.cert }], false));
+  const port = await bind(server, grpc.ServerCredentials.createInsecure());
+  return { servers: [tracesServer, server], tracesPort, port };
 }
 
 function startHttp() {
@@ -163,17 +184,19 @@ const pointsOf = (r) => r.request.resourceMetrics.flatMap((rm) => rm.scopeMetric
 
 async function main() {
   const deadline = Date.now() + DEADLINE_MS;
-  const { server: grpcServer, port: grpcPort } = await startGrpc();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saker-grpc-e2e-'));
+  const tls = makeCert(dir);
+  const { servers: grpcServers, tracesPort, port: grpcPort } = await startGrpc(tls);
   const httpServer = await startHttp();
   const listen = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saker-grpc-e2e-'));
   const cfg = path.join(dir, 'sidekick.yaml');
   const logFile = path.join(dir, 'sidekick.log');
   fs.writeFileSync(cfg, [
     `listenport: ${listen}`, 'nng:', '  listen: ""', 'spool:', `  dir: ${dir}/spool`,
     'retry:', '  initialms: 50', '  maxms: 200',
+    'tlsclient:', `  cacertfile: ${tls.certFile}`,
     'otlp:',
-    '  traces:', `    endpoint: http://127.0.0.1:${grpcPort}`, '    protocol: grpc', '    headers: "x-team=blue"',
+    '  traces:', `    endpoint: https://127.0.0.1:${tracesPort}`, '    protocol: grpc', '    headers: "x-team=blue"',
     '  logs:', `    endpoint: http://127.0.0.1:${httpServer.address().port}`, '    protocol: http/protobuf',
     '  metrics:', `    endpoint: http://127.0.0.1:${grpcPort}`, '',
   ].join('\n'));
@@ -201,7 +224,7 @@ async function main() {
     sidekick.kill('SIGTERM');
     await until('the sidekick to exit', () => exited, Date.now() + 5000);
     check(exitCode === 0, `the sidekick exited with ${exitCode} after SIGTERM (sanitizer report in its log?)`);
-    grpcServer.forceShutdown();
+    grpcServers.forEach((g) => g.forceShutdown());
     httpServer.close();
   }
 
