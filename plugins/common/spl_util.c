@@ -223,6 +223,40 @@ static size_t spl_utf8_seq(const unsigned char *s, size_t avail)
 	return n;
 }
 
+bool spl_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
+
+	while (p < end) {
+		size_t n = spl_utf8_seq(p, (size_t)(end - p));
+		if (n == 0) {
+			return false;
+		}
+		p += n;
+	}
+	return true;
+}
+
+void spl_utf8_repair(sk_strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s), *run = p;
+
+	while (p < end) {
+		size_t n = spl_utf8_seq(p, (size_t)(end - p));
+		if (n > 0) {
+			p += n;
+			continue;
+		}
+		sk_strbuf_append(sb, run, (size_t)(p - run));
+		sk_strbuf_puts(sb, "\xef\xbf\xbd");
+		p++;
+		run = p;
+	}
+	sk_strbuf_append(sb, run, (size_t)(p - run));
+}
+
 size_t spl_utf8_len(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

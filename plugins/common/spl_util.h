@@ -97,6 +97,13 @@ void spl_base64(sk_strbuf *sb, const void *data, size_t len);
 /* Returns the number of UTF-8 characters in s (invalid bytes count one). */
 size_t spl_utf8_len(const char *s);
 
+/* True when s is valid UTF-8 throughout. */
+bool spl_utf8_valid(const char *s);
+
+/* Appends s with each byte that is not part of valid UTF-8 replaced by
+ * U+FFFD, as Go's JSON encoder (and spl_json_go_string) does. */
+void spl_utf8_repair(sk_strbuf *sb, const char *s);
+
 /* Replaces sb's content with each alert's JSON followed by a newline (JSON
  * Lines). Returns OK, or RETRY with err set if memory ran out. */
 saker_send_result spl_build_lines(sk_strbuf *sb, const saker_alert *const *alerts, size_t n, char *err,
