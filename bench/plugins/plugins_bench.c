@@ -7,6 +7,7 @@
  *   file     send                 vs raw write() of the same line
  *   aws.sqs  send (SigV4-signed)  vs webhook send (unsigned), same peer
  *   splunk, otlp.traces  send_batch vs send (1 per request), same peer
+ *   otlp.traces  http/protobuf vs http/json, send_batch(100), same peer
  * Each pair alternates 5 times and reports the best of each side.
  * Usage: plugins_bench [seconds per pair, default 2] [http|redis|kafka|file|aws|batch: that one only] */
 #include <curl/curl.h>
@@ -200,6 +201,15 @@ static void bench_batches(void)
 			(side){"send (1 per request)", plugin_op, &p, 1});
 	}
 	ph_unload(&p);
+	/* the protobuf form is the JSON re-encoded (otlp_pb.c): its price */
+	ph_plugin json = {0};
+	const char *const otlp_pb[] = {"endpoint", url, "protocol", "http/protobuf", NULL};
+	if (open_plugin(&p, "otlp.traces", otlp_pb) && open_plugin(&json, "otlp.traces", otlp)) {
+		compare("otlp", (side){"http/protobuf send_batch(100)", plugin_op, &p, 100},
+			(side){"http/json send_batch(100)", plugin_op, &json, 100});
+	}
+	ph_unload(&p);
+	ph_unload(&json);
 	hp_stop(peer);
 }
 

@@ -6,9 +6,9 @@
 #include "spl_util.h"
 
 /* FNV-1a 128 (Go's hash/fnv New128a) of s, big-endian hex. */
-static void otlp_fnv128a_hex(const char *s, char hex[33])
+/* FNV-1a 128 (Go's hash/fnv New128a) of s, big-endian. */
+static void otlp_fnv128a(const char *s, uint8_t out[16])
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned __int128 h = ((unsigned __int128)0x6c62272e07bb0142ull << 64) | 0x62b821756295c58dull;
 	const unsigned __int128 prime = ((unsigned __int128)0x0000000001000000ull << 64) | 0x000000000000013bull;
 
@@ -16,11 +16,10 @@ static void otlp_fnv128a_hex(const char *s, char hex[33])
 		h ^= *p;
 		h *= prime;
 	}
-	for (int i = 31; i >= 0; i--) {
-		hex[i] = digits[(unsigned)(h & 15)];
-		h >>= 4;
+	for (int i = 15; i >= 0; i--) {
+		out[i] = (uint8_t)h;
+		h >>= 8;
 	}
-	hex[32] = '\0';
 }
 
 uint64_t otlp_fnv64a(const char *s)
@@ -47,7 +46,7 @@ static const char *otlp_field(const saker_alert *alert, const char *name)
 	return v != NULL && v[0] != '\0' && strcmp(v, "<NA>") != 0 ? v : NULL;
 }
 
-void otlp_trace_id(const saker_alert *alert, char hex[33])
+void otlp_trace_id_bytes(const saker_alert *alert, uint8_t id[16])
 {
 	const char *ns = otlp_field(alert, "k8s.ns.name"), *pod = otlp_field(alert, "k8s.pod.name");
 	const char *container = otlp_field(alert, "container.id");
@@ -63,8 +62,17 @@ void otlp_trace_id(const saker_alert *alert, char hex[33])
 	} else {
 		sk_strbuf_puts(&key, alert->uuid);
 	}
-	otlp_fnv128a_hex(sk_strbuf_failed(&key) ? alert->uuid : sk_strbuf_str(&key), hex);
+	otlp_fnv128a(sk_strbuf_failed(&key) ? alert->uuid : sk_strbuf_str(&key), id);
 	sk_strbuf_free(&key);
+}
+
+void otlp_trace_id(const saker_alert *alert, char hex[33])
+{
+	uint8_t id[16];
+	otlp_trace_id_bytes(alert, id);
+	for (size_t i = 0; i < sizeof(id); i++) {
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	}
 }
 
 int otlp_severity(saker_priority priority)
@@ -104,12 +112,9 @@ void otlp_put_resource(sk_strbuf *b, const otlp_config *cfg)
 	sk_strbuf_puts(b, "]},");
 }
 
-/* OTLP's times are unsigned: an alert dated before 1970 (Falco's time
- * format allows it) says "unknown", 0, rather than a negative time the
- * collector refuses. */
-static long long otlp_ns(int64_t ns)
+int64_t otlp_time_ns(int64_t ns)
 {
-	return ns > 0 ? (long long)ns : 0;
+	return ns > 0 ? ns : 0;
 }
 
 static void otlp_span(sk_strbuf *b, const otlp_config *cfg, const saker_alert *a)
@@ -122,7 +127,7 @@ static void otlp_span(sk_strbuf *b, const otlp_config *cfg, const saker_alert *a
 	sk_strbuf_printf(b, "{\"traceId\":\"%s\",\"spanId\":\"%s\",\"name\":", trace, span);
 	spl_json_go_string(b, a->rule);
 	sk_strbuf_printf(b, ",\"kind\":2,\"startTimeUnixNano\":\"%lld\",\"endTimeUnixNano\":\"%lld\",\"attributes\":[",
-			 otlp_ns(a->time_ns), otlp_ns(a->time_ns + cfg->duration_ms * 1000000));
+			 (long long)otlp_time_ns(a->time_ns), (long long)otlp_time_ns(a->time_ns + cfg->duration_ms * 1000000));
 	otlp_put_attr(b, &first, "uuid", a->uuid);
 	otlp_put_attr(b, &first, "source", a->source);
 	otlp_put_attr(b, &first, "priority", a->priority);
@@ -134,7 +139,7 @@ static void otlp_span(sk_strbuf *b, const otlp_config *cfg, const saker_alert *a
 	for (size_t i = 0; i < a->nfields; i++) {
 		otlp_put_attr(b, &first, a->field_names[i], a->field_values[i]);
 	}
-	sk_strbuf_printf(b, "],\"events\":[{\"timeUnixNano\":\"%lld\",\"name\":", otlp_ns(a->time_ns));
+	sk_strbuf_printf(b, "],\"events\":[{\"timeUnixNano\":\"%lld\",\"name\":", (long long)otlp_time_ns(a->time_ns));
 	spl_json_go_string(b, a->output);
 	sk_strbuf_puts(b, "}],\"status\":{}}");
 }
@@ -162,7 +167,7 @@ static void otlp_log(sk_strbuf *b, const saker_alert *a, int64_t now_ns)
 
 	sk_strbuf_printf(b, "{\"timeUnixNano\":\"%lld\",\"observedTimeUnixNano\":\"%lld\",\"severityNumber\":%d,"
 			    "\"severityText\":",
-			 otlp_ns(a->time_ns), otlp_ns(now_ns), otlp_severity(a->priority_num));
+			 (long long)otlp_time_ns(a->time_ns), (long long)otlp_time_ns(now_ns), otlp_severity(a->priority_num));
 	spl_json_go_string(b, a->priority);
 	sk_strbuf_puts(b, ",\"body\":{\"stringValue\":");
 	spl_json_go_string(b, a->output);

@@ -98,15 +98,34 @@ uint64_t otlp_fnv64a(const char *s);
 /* The trace id of an alert as 32 hex digits (+ NUL) into hex. */
 void otlp_trace_id(const saker_alert *alert, char hex[33]);
 
+/* The same 16 bytes. */
+void otlp_trace_id_bytes(const saker_alert *alert, uint8_t id[16]);
+
+/* A time for OTLP, whose times are unsigned: an alert dated before 1970
+ * (Falco's time format allows it) gets 0, "unknown", rather than a negative
+ * time the collector refuses. */
+int64_t otlp_time_ns(int64_t ns);
+
 /* OpenTelemetry's severity number for a Falco priority. */
 int otlp_severity(saker_priority priority);
 
 typedef enum otlp_signal { OTLP_SIGNAL_TRACES, OTLP_SIGNAL_LOGS, OTLP_SIGNAL_METRICS } otlp_signal;
 
+/* The traces and logs requests in protobuf, built from the alerts (the
+ * same requests as otlp_traces_body() and otlp_logs_body(), byte for byte
+ * what otlp_pb_from_json() makes of those), after gRPC's 5-byte message
+ * prefix when grpc_frame. SK_ENOMEM when memory ran out. */
+sk_err otlp_traces_pb(sk_strbuf *out, const otlp_config *cfg, const saker_alert *const *alerts, size_t n,
+		      bool grpc_frame);
+sk_err otlp_logs_pb(sk_strbuf *out, const otlp_config *cfg, const saker_alert *const *alerts, size_t n,
+		    int64_t now_ns, bool grpc_frame);
+
 /* The request json (len bytes, as otlp_*_body() wrote it) re-encoded as
  * OTLP protobuf into out, after gRPC's 5-byte message prefix when
- * grpc_frame. SK_EINVAL when the JSON is not such a request (a key the
- * message lacks, a value of another type), SK_ENOMEM when memory ran out. */
+ * grpc_frame (otlp.metrics' requests, whose series keep their attributes
+ * as JSON, and the tests' check of the builders above). SK_EINVAL when the
+ * JSON is not such a request (a key the message lacks, a value of another
+ * type), SK_ENOMEM when memory ran out. */
 sk_err otlp_pb_from_json(otlp_signal signal, const char *json, size_t len, bool grpc_frame, sk_strbuf *out);
 
 /* Reads an Export*ServiceResponse (len bytes of protobuf, without a gRPC

@@ -350,24 +350,26 @@ static saker_send_result otlp_send_batch(void *state, const saker_alert *const *
 					 size_t errlen)
 {
 	otlp_out *o = state;
+	bool json = o->protocol == OTLP_HTTP_JSON, grpc = o->protocol == OTLP_GRPC;
+	sk_strbuf *wire = json ? &o->body : &o->wire;
 #if defined(OTLP_TRACES)
-	sk_err built = otlp_traces_body(&o->body, &o->cfg, alerts, n);
+	sk_err built = json ? otlp_traces_body(wire, &o->cfg, alerts, n) : otlp_traces_pb(wire, &o->cfg, alerts, n, grpc);
 #else
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 #if defined(OTLP_LOGS)
-	sk_err built = otlp_logs_body(&o->body, &o->cfg, alerts, n, now_ns);
+	sk_err built = json ? otlp_logs_body(wire, &o->cfg, alerts, n, now_ns)
+			    : otlp_logs_pb(wire, &o->cfg, alerts, n, now_ns, grpc);
 #else
+	/* the series keep their attributes as OTLP/JSON: re-encoded */
 	sk_err built = otlp_metrics_body(&o->body, &o->cfg, o->counter, alerts, n, now_ns);
+	if (built == SK_OK && !json) {
+		built = otlp_pb_from_json(OTLP_SIGNAL_METRICS, o->body.data, o->body.len, grpc, wire);
+	}
 #endif
 #endif
 	saker_send_result r = SAKER_SEND_RETRY;
-	const sk_strbuf *wire = &o->body;
-	if (built == SK_OK && o->protocol != OTLP_HTTP_JSON) {
-		built = otlp_pb_from_json(OTLP_SIGNAL_ID, o->body.data, o->body.len, o->protocol == OTLP_GRPC, &o->wire);
-		wire = &o->wire;
-	}
 	if (built == SK_ENOMEM) {
 		snprintf(err, errlen, "out of memory");
 	} else if (built != SK_OK) {
@@ -377,7 +379,7 @@ static saker_send_result otlp_send_batch(void *state, const saker_alert *const *
 	} else {
 		r = spl_http_send(o->http, wire->data, wire->len, err, errlen);
 	}
-	if (r == SAKER_SEND_OK && o->protocol != OTLP_HTTP_JSON) {
+	if (r == SAKER_SEND_OK && !json) {
 		otlp_partial_success(o);
 	}
 #if defined(OTLP_METRICS)

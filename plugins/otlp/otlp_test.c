@@ -306,4 +306,37 @@ SK_TEST(protobuf_form_carries_every_field_and_refuses_what_the_schema_lacks)
 	sk_strbuf_free(&framed);
 }
 
+/* The builders' protobuf is byte for byte the JSON request re-encoded:
+ * the same fields, values and order, text that is not UTF-8 repaired the
+ * same way, a time before 1970 sent as 0. */
+SK_TEST(protobuf_builders_match_the_json_requests_re_encoded)
+{
+	const char *values[] = {"bad \xff\xc3 bytes", "prod", "web-1", "bash"};
+	saker_alert a = make_alert(values, 4);
+	saker_alert old = make_alert(values, 0);
+	old.time_ns = -1000;
+	old.ntags = 0;
+	old.output = "\xe2\x9c";
+	const saker_alert *batch[] = {&a, &old, &a};
+	otlp_config cfg = {"falco\xfe", "1.2.3", 1000};
+	sk_strbuf json = SK_STRBUF_INIT, built = SK_STRBUF_INIT, recoded = SK_STRBUF_INIT;
+
+	for (int grpc = 0; grpc < 2; grpc++) {
+		SK_CHECK_INT(otlp_traces_body(&json, &cfg, batch, 3), SK_OK);
+		SK_CHECK_INT(otlp_pb_from_json(OTLP_SIGNAL_TRACES, json.data, json.len, grpc, &recoded), SK_OK);
+		SK_CHECK_INT(otlp_traces_pb(&built, &cfg, batch, 3, grpc), SK_OK);
+		SK_CHECK(built.len == recoded.len && memcmp(built.data, recoded.data, built.len) == 0);
+		SK_CHECK_INT(otlp_logs_body(&json, &cfg, batch, 3, 1796126402000000000LL), SK_OK);
+		SK_CHECK_INT(otlp_pb_from_json(OTLP_SIGNAL_LOGS, json.data, json.len, grpc, &recoded), SK_OK);
+		SK_CHECK_INT(otlp_logs_pb(&built, &cfg, batch, 3, 1796126402000000000LL, grpc), SK_OK);
+		SK_CHECK(built.len == recoded.len && memcmp(built.data, recoded.data, built.len) == 0);
+	}
+	/* an empty batch is a request too */
+	SK_CHECK_INT(otlp_traces_pb(&built, &cfg, batch, 0, false), SK_OK);
+	SK_CHECK(built.len > 0);
+	sk_strbuf_free(&json);
+	sk_strbuf_free(&built);
+	sk_strbuf_free(&recoded);
+}
+
 SK_TEST_MAIN()

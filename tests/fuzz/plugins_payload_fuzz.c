@@ -66,11 +66,16 @@ static const char *get_path(json_object *o, const char *k1, const char *k2)
 }
 
 /* Every OTLP request the JSON writers make has a protobuf form (OTLP/HTTP
- * protobuf, OTLP/gRPC); a refusal means they and otlp_wire.proto disagree. */
-static void fz_otlp_pb(otlp_signal signal, const sk_strbuf *json)
+ * protobuf, OTLP/gRPC); a refusal means they and otlp_wire.proto disagree.
+ * When the builders made one from the alerts (built, else NULL), it must
+ * be that form byte for byte. */
+static void fz_otlp_pb(otlp_signal signal, const sk_strbuf *json, const sk_strbuf *built)
 {
 	sk_strbuf pb = SK_STRBUF_INIT;
 	if (otlp_pb_from_json(signal, json->data, json->len, true, &pb) != SK_OK) {
+		abort();
+	}
+	if (built != NULL && (built->len != pb.len || memcmp(built->data, pb.data, pb.len) != 0)) {
 		abort();
 	}
 	sk_strbuf_free(&pb);
@@ -471,14 +476,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	(void)sb_has_source(s[1], strlen(s[1]), s[2]);
 	otlp_config ocfg = {s[2], s[3], (int64_t)(size % 5000)};
-	if (otlp_traces_body(&sb, &ocfg, one, 1) == SK_OK) {
+	sk_strbuf built = SK_STRBUF_INIT;
+	if (otlp_traces_body(&sb, &ocfg, one, 1) == SK_OK && otlp_traces_pb(&built, &ocfg, one, 1, true) == SK_OK) {
 		json_object_put(fz_parse_strict(&sb));
-		fz_otlp_pb(OTLP_SIGNAL_TRACES, &sb);
+		fz_otlp_pb(OTLP_SIGNAL_TRACES, &sb, &built);
 	}
-	if (otlp_logs_body(&sb, &ocfg, one, 1, (int64_t)size) == SK_OK) {
+	if (otlp_logs_body(&sb, &ocfg, one, 1, (int64_t)size) == SK_OK &&
+	    otlp_logs_pb(&built, &ocfg, one, 1, (int64_t)size, true) == SK_OK) {
 		json_object_put(fz_parse_strict(&sb));
-		fz_otlp_pb(OTLP_SIGNAL_LOGS, &sb);
+		fz_otlp_pb(OTLP_SIGNAL_LOGS, &sb, &built);
 	}
+	sk_strbuf_free(&built);
 	/* the fuzzed strings as customfields / extraattributes: the names the
 	 * counter takes are attribute names, the rest refused */
 	char *attr_names[] = {(char *)s[0], (char *)s[4]};
@@ -488,7 +496,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const saker_alert *twice[] = {&a, &a};
 		if (otlp_metrics_body(&sb, &ocfg, oc, twice, 2, (int64_t)size) == SK_OK) {
 			json_object_put(fz_parse_strict(&sb));
-			fz_otlp_pb(OTLP_SIGNAL_METRICS, &sb);
+			fz_otlp_pb(OTLP_SIGNAL_METRICS, &sb, NULL);
 		}
 		otlp_counter_settle(oc, true);
 		otlp_counter_free(oc);
