@@ -1,6 +1,8 @@
 #include "otlp.h"
 
+#include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "spl_util.h"
@@ -203,4 +205,49 @@ sk_err otlp_logs_body(sk_strbuf *b, const otlp_config *cfg, const saker_alert *c
 	}
 	sk_strbuf_puts(b, "]}]}]}");
 	return sk_strbuf_failed(b) ? SK_ENOMEM : SK_OK;
+}
+
+sk_err otlp_json_rejected(const char *answer, size_t len, int64_t *rejected, char *why, size_t whylen)
+{
+	static const char *const counts[] = {"rejectedSpans", "rejectedLogRecords", "rejectedDataPoints"};
+	json_tokener *tok = json_tokener_new();
+	json_object *doc = NULL, *partial = NULL, *v = NULL;
+	sk_err err = SK_EINVAL;
+
+	*rejected = 0;
+	if (whylen > 0) {
+		why[0] = '\0';
+	}
+	if (len == 0) {
+		err = SK_OK; /* an empty answer: nothing refused */
+		goto cleanup;
+	}
+	if (tok == NULL || len > INT32_MAX) {
+		goto cleanup;
+	}
+	doc = json_tokener_parse_ex(tok, answer, (int)len);
+	if (doc == NULL || !json_object_is_type(doc, json_type_object)) {
+		goto cleanup;
+	}
+	err = SK_OK;
+	if (!json_object_object_get_ex(doc, "partialSuccess", &partial) ||
+	    !json_object_is_type(partial, json_type_object)) {
+		goto cleanup;
+	}
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		/* an int64 in OTLP/JSON: a string of digits, or a number */
+		if (json_object_object_get_ex(partial, counts[i], &v)) {
+			*rejected = json_object_is_type(v, json_type_string) ? strtoll(json_object_get_string(v), NULL, 10)
+									    : json_object_get_int64(v);
+		}
+	}
+	if (json_object_object_get_ex(partial, "errorMessage", &v) && json_object_is_type(v, json_type_string)) {
+		snprintf(why, whylen, "%s", json_object_get_string(v));
+	}
+cleanup:
+	json_object_put(doc);
+	if (tok != NULL) {
+		json_tokener_free(tok);
+	}
+	return err;
 }

@@ -134,4 +134,9 @@ sk_err otlp_pb_from_json(otlp_signal signal, const char *json, size_t len, bool 
  * bytes are not such a message. */
 sk_err otlp_pb_rejected(const void *answer, size_t len, int64_t *rejected, char *why, size_t whylen);
 
+/* The same from an OTLP/JSON answer ({"partialSuccess":{"rejectedSpans":
+ * "2","errorMessage":"..."}}, or rejectedLogRecords / rejectedDataPoints);
+ * an empty answer refuses nothing. SK_EINVAL when it is not a JSON object. */
+sk_err otlp_json_rejected(const char *answer, size_t len, int64_t *rejected, char *why, size_t whylen);
+
 #endif

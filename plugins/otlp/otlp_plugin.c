@@ -279,9 +279,7 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 		snprintf(err, errlen, "cannot set up %s requests", protocol[0] != '\0' ? protocol : OTLP_DEFAULT_PROTOCOL);
 		goto cleanup;
 	}
-	if (o->protocol != OTLP_HTTP_JSON) {
-		spl_http_keep_answer(o->http); /* for a partial success */
-	}
+	spl_http_keep_answer(o->http); /* for a partial success */
 	const char *lists[] = {env.headers[0] != '\0' ? env.headers : otlp_getenv("OTEL_EXPORTER_OTLP_HEADERS"),
 			       env.signal_headers[0] != '\0' ? env.signal_headers
 							     : otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_HEADERS"),
@@ -319,16 +317,20 @@ cleanup:
 }
 
 /* A collector that took the request but refused part of it says so in
- * the answer's partial_success: logged, as the OpenTelemetry SDKs do (the
- * rest was delivered; a retry would duplicate it). */
+ * the answer's partial success (JSON or protobuf, as the request): logged,
+ * as the OpenTelemetry SDKs do (the rest was delivered; a retry would
+ * duplicate it). */
 static void otlp_partial_success(otlp_out *o)
 {
 	const unsigned char *answer = (const unsigned char *)spl_http_last_answer(o->http);
 	size_t len = spl_http_last_answer_len(o->http);
 	int64_t rejected = 0;
 	char why[256];
+	bool ok = false;
 
-	if (o->protocol == OTLP_GRPC) {
+	if (o->protocol == OTLP_HTTP_JSON) {
+		ok = otlp_json_rejected((const char *)answer, len, &rejected, why, sizeof(why)) == SK_OK;
+	} else if (o->protocol == OTLP_GRPC) {
 		/* one gRPC message: a flag byte and the length, big-endian */
 		if (len < 5) {
 			return;
@@ -340,7 +342,10 @@ static void otlp_partial_success(otlp_out *o)
 		answer += 5;
 		len = msg_len;
 	}
-	if (otlp_pb_rejected(answer, len, &rejected, why, sizeof(why)) == SK_OK && rejected > 0) {
+	if (o->protocol != OTLP_HTTP_JSON) {
+		ok = otlp_pb_rejected(answer, len, &rejected, why, sizeof(why)) == SK_OK;
+	}
+	if (ok && rejected > 0) {
 		o->host->log(o->host->ctx, SAKER_LOG_WARNING, "the collector refused %lld %s of a request: %s",
 			     (long long)rejected, OTLP_UNITS, why[0] != '\0' ? why : "(no reason given)");
 	}
@@ -379,7 +384,7 @@ static saker_send_result otlp_send_batch(void *state, const saker_alert *const *
 	} else {
 		r = spl_http_send(o->http, wire->data, wire->len, err, errlen);
 	}
-	if (r == SAKER_SEND_OK && !json) {
+	if (r == SAKER_SEND_OK) {
 		otlp_partial_success(o);
 	}
 #if defined(OTLP_METRICS)

@@ -300,6 +300,19 @@ SK_TEST(protobuf_form_carries_every_field_and_refuses_what_the_schema_lacks)
 	SK_CHECK_INT(otlp_pb_rejected("", 0, &rejected, why, sizeof(why)), SK_OK);
 	SK_CHECK_INT(rejected, 0);
 	SK_CHECK_INT(otlp_pb_rejected("\xff\xff", 2, &rejected, why, sizeof(why)), SK_EINVAL);
+	/* and in OTLP/JSON answers: the count is an int64, a string or a number */
+	const char *logs = "{\"partialSuccess\":{\"rejectedLogRecords\":\"2\",\"errorMessage\":\"too old\"}}";
+	SK_CHECK_INT(otlp_json_rejected(logs, strlen(logs), &rejected, why, sizeof(why)), SK_OK);
+	SK_CHECK_INT(rejected, 2);
+	SK_CHECK_STR(why, "too old");
+	const char *points = "{\"partialSuccess\":{\"rejectedDataPoints\":5}}";
+	SK_CHECK_INT(otlp_json_rejected(points, strlen(points), &rejected, why, sizeof(why)), SK_OK);
+	SK_CHECK_INT(rejected, 5);
+	SK_CHECK_STR(why, "");
+	SK_CHECK_INT(otlp_json_rejected("{}", 2, &rejected, why, sizeof(why)), SK_OK);
+	SK_CHECK_INT(rejected, 0);
+	SK_CHECK_INT(otlp_json_rejected("", 0, &rejected, why, sizeof(why)), SK_OK);
+	SK_CHECK_INT(otlp_json_rejected("<html>", 6, &rejected, why, sizeof(why)), SK_EINVAL);
 
 	sk_strbuf_free(&json);
 	sk_strbuf_free(&pb);

@@ -1,5 +1,7 @@
 /* Fuzzes what the AWS and GCP outputs read from the network (and from
- * their keys) and what they build from alerts. The input, whole, is an AWS
+ * their keys) and what they build from alerts. The input, whole, is an
+ * OTLP collector's answer, JSON and protobuf (a partial success's reason
+ * must end within its buffer). It is also an AWS
  * answer: its error code must come out a name and its message one line;
  * credentials read from it (JSON or STS XML) must have a key id and a
  * secret. It is also a Google or Entra ID answer and a service account key: an
@@ -24,6 +26,7 @@
 #include "gcp_auth.h"
 #include "gcp_payload.h"
 #include "k8s_client.h"
+#include "otlp.h"
 #include "policyreport.h"
 #include "spl_util.h"
 
@@ -106,6 +109,19 @@ static void check_google(const uint8_t *data, size_t size)
 	}
 }
 
+static void check_otlp(const uint8_t *data, size_t size)
+{
+	char why[64];
+	int64_t rejected = 0;
+	if (otlp_json_rejected((const char *)data, size, &rejected, why, sizeof(why)) == SK_OK &&
+	    strnlen(why, sizeof(why)) == sizeof(why)) {
+		abort();
+	}
+	if (otlp_pb_rejected(data, size, &rejected, why, sizeof(why)) == SK_OK && strnlen(why, sizeof(why)) == sizeof(why)) {
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + NSTR);
@@ -117,6 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_answer(data, size);
 	check_google(data, size);
+	check_otlp(data, size);
 	fz_split(data, size, buf, s, NSTR);
 
 	aws_lambda_function fn;
