@@ -53,6 +53,7 @@ struct sko_output {
 	uint64_t rng;
 	int64_t last_log_ms;
 	uint64_t suppressed;
+	int64_t next_tick_ms; /* the plugin's tick() is due then */
 	pthread_mutex_t last_error_mu; /* guards last_error, read by the web UI */
 	char last_error[256];
 };
@@ -512,6 +513,26 @@ static bool sko_deliver(sko_output *o, ska_alert *batch, size_t n)
 	}
 }
 
+/* Calls the plugin's tick() when it has one and it is due. A failed tick
+ * is logged, not retried: the next one comes anyway. */
+static void sko_tick(sko_output *o)
+{
+	const saker_output_plugin *vt = o->plugin->vt;
+	if (vt->tick == NULL || vt->tick_ms == 0) {
+		return;
+	}
+	int64_t now = sko_now_ms();
+	if (now < o->next_tick_ms) {
+		return;
+	}
+	o->next_tick_ms = now + vt->tick_ms;
+	char why[512] = "";
+	saker_send_result res = vt->tick(o->state, why, sizeof(why));
+	if (res != SAKER_SEND_OK) {
+		sko_log_failure(o, "scheduled send failed", why[0] != '\0' ? why : "no reason given");
+	}
+}
+
 static void sko_free_batch(ska_alert *batch, char **copies, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -540,6 +561,8 @@ static void *sko_main(void *arg)
 	}
 	while (!sko_must_stop(o)) {
 		size_t n = 0;
+		/* between deliveries; an idle worker comes by at least every 100 ms */
+		sko_tick(o);
 		while (n < cap) {
 			sal_record rec;
 			uint64_t skipped = 0;

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,12 @@ static sk_err skp_check(const char *path, const saker_output_plugin *vt, char *e
 		snprintf(err, errlen, "%s: %s() returned NULL", path, SAKER_OUTPUT_PLUGIN_ENTRY);
 		return SK_EINVAL;
 	}
-	if (vt->abi_version != SAKER_OUTPUT_ABI_VERSION) {
+	if (vt->abi_version < SAKER_OUTPUT_ABI_MIN_VERSION || vt->abi_version > SAKER_OUTPUT_ABI_VERSION) {
 		snprintf(err, errlen,
-			 "%s: built for output plugin ABI version %u, this saker-sidekick speaks version %u; "
+			 "%s: built for output plugin ABI version %u, this saker-sidekick speaks versions %u to %u; "
 			 "rebuild the plugin against this release's saker/output_plugin.h",
-			 path, (unsigned)vt->abi_version, (unsigned)SAKER_OUTPUT_ABI_VERSION);
+			 path, (unsigned)vt->abi_version, (unsigned)SAKER_OUTPUT_ABI_MIN_VERSION,
+			 (unsigned)SAKER_OUTPUT_ABI_VERSION);
 		return SK_EVERSION;
 	}
 	if (vt->name == NULL || vt->name[0] == '\0' || vt->required_key == NULL || vt->required_key[0] == '\0') {
@@ -77,11 +79,15 @@ sk_err skp_load(const char *path, skp_plugin **out, char *err, size_t errlen)
 		goto cleanup;
 	}
 	memcpy(&entry, &sym, sizeof(entry));
-	p->vt = entry();
-	e = skp_check(path, p->vt, err, errlen);
+	const saker_output_plugin *vt = entry();
+	e = skp_check(path, vt, err, errlen);
 	if (e != SK_OK) {
 		goto cleanup;
 	}
+	/* a version 1 table ends before tick_ms: copy only what it has */
+	memcpy(&p->table, vt,
+	       vt->abi_version >= 2 ? sizeof(p->table) : offsetof(saker_output_plugin, tick_ms));
+	p->vt = &p->table;
 	*out = p;
 	return SK_OK;
 cleanup:

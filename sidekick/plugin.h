@@ -11,13 +11,14 @@
 typedef struct skp_plugin {
 	char *path;
 	void *handle;
-	const saker_output_plugin *vt;
+	const saker_output_plugin *vt; /* &table */
+	saker_output_plugin table;     /* the plugin's, what an older ABI lacks zeroed */
 } skp_plugin;
 
 /* dlopen()s path, resolves the entry symbol and validates the table (ABI
  * version, name, required_key, init/send/close, send_batch when max_batch
  * > 1). On failure err names the file and the problem, e.g. "built for ABI
- * version 2, this saker-sidekick speaks version 1". */
+ * version 3, this saker-sidekick speaks versions 1 to 2". */
 sk_err skp_load(const char *path, skp_plugin **out, char *err, size_t errlen);
 
 /* dlclose()s and frees. NULL is allowed. */

@@ -5,10 +5,11 @@
  *     const saker_output_plugin *saker_output_plugin_entry(void);
  *
  * returning a static table of functions. The sidekick dlopen()s the plugin,
- * checks `abi_version == SAKER_OUTPUT_ABI_VERSION` (refusing any other with a
- * message naming both versions), calls init() once per configured instance,
- * then send() (or send_batch()) from one worker thread per instance, and
- * close() at shutdown.
+ * checks that abi_version is between SAKER_OUTPUT_ABI_MIN_VERSION and
+ * SAKER_OUTPUT_ABI_VERSION (refusing any other with a message naming the
+ * versions), calls init() once per configured instance, then send() (or
+ * send_batch()) from one worker thread per instance, tick() from the same
+ * thread when the plugin has one, and close() at shutdown.
  *
  * What plugins never do: threads, queues, retries, back-off, filtering by
  * priority/rule/tag, spooling. The sidekick does all of that. A plugin turns
@@ -31,7 +32,10 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change to the structures below. */
-#define SAKER_OUTPUT_ABI_VERSION 1u
+#define SAKER_OUTPUT_ABI_VERSION 2u
+/* The oldest table a sidekick still loads: version 1 ends after close (no
+ * tick_ms, no tick). */
+#define SAKER_OUTPUT_ABI_MIN_VERSION 1u
 
 /* Name of the symbol every plugin exports. */
 #define SAKER_OUTPUT_PLUGIN_ENTRY "saker_output_plugin_entry"
@@ -137,6 +141,15 @@ typedef struct saker_output_plugin {
 					char *err, size_t errlen);
 	/* Frees the instance state. */
 	void (*close)(void *state);
+
+	/* ABI 2, optional (tick NULL, or tick_ms 0, for none). Called about
+	 * every tick_ms while the instance runs, between deliveries and never
+	 * during one, for outputs that send on a schedule of their own as well
+	 * as per alert (otlp.metrics' periodic export of its totals). On
+	 * RETRY/FAIL err says why; a tick is never retried, the next one comes
+	 * anyway. */
+	uint32_t tick_ms;
+	saker_send_result (*tick)(void *state, char *err, size_t errlen);
 } saker_output_plugin;
 
 typedef const saker_output_plugin *(*saker_output_plugin_entry_fn)(void);

@@ -131,7 +131,7 @@ sk_err ph_load_path(ph_plugin *p, const char *path)
 		snprintf(p->err, sizeof(p->err), "%s: no %s", path, SAKER_OUTPUT_PLUGIN_ENTRY);
 		return SK_EINVAL;
 	}
-	if (p->api->abi_version != SAKER_OUTPUT_ABI_VERSION) {
+	if (p->api->abi_version < SAKER_OUTPUT_ABI_MIN_VERSION || p->api->abi_version > SAKER_OUTPUT_ABI_VERSION) {
 		snprintf(p->err, sizeof(p->err), "%s: ABI %u, want %u", path, p->api->abi_version,
 			 SAKER_OUTPUT_ABI_VERSION);
 		return SK_EVERSION;

@@ -2,7 +2,9 @@
  * public header (the integration test compiles it out of tree with
  * `cc $(pkg-config --cflags saker-plugin)`). It POSTs alerts to `address`,
  * one per request, or a JSON array per batch: 2xx delivered, 4xx permanent,
- * anything else retry. */
+ * anything else retry. With `tick: true` its tick (every 200 ms) POSTs
+ * {"tick":N}. Built with SKTEST_ABI=1 it claims the first ABI, whose table
+ * has no tick: the loader must not see the one it still carries. */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,8 @@ struct sktest {
 	CURL *curl;
 	char *buf;
 	size_t cap;
+	bool tick;
+	unsigned ticks;
 };
 
 static size_t sktest_discard(char *p, size_t size, size_t n, void *user)
@@ -43,6 +47,7 @@ static bool sktest_init(const saker_plugin_host *host, void **state, char *err, 
 		free(t);
 		return false;
 	}
+	t->tick = host->config_bool(host->ctx, "tick", false);
 	curl_easy_setopt(t->curl, CURLOPT_URL, address);
 	curl_easy_setopt(t->curl, CURLOPT_TIMEOUT_MS, (long)timeout);
 	curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L);
@@ -105,6 +110,17 @@ static saker_send_result sktest_send_batch(void *state, const saker_alert *const
 	return sktest_post(t, t->buf, len, err, errlen);
 }
 
+static saker_send_result sktest_tick(void *state, char *err, size_t errlen)
+{
+	struct sktest *t = state;
+	char body[32];
+	if (!t->tick) {
+		return SAKER_SEND_OK;
+	}
+	int len = snprintf(body, sizeof(body), "{\"tick\":%u}", ++t->ticks);
+	return sktest_post(t, body, (size_t)len, err, errlen);
+}
+
 static void sktest_close(void *state)
 {
 	struct sktest *t = state;
@@ -123,6 +139,8 @@ static const saker_output_plugin sktest_plugin = {
 	.send = sktest_send,
 	.send_batch = sktest_send_batch,
 	.close = sktest_close,
+	.tick_ms = 200,
+	.tick = sktest_tick,
 };
 
 __attribute__((visibility("default"))) const saker_output_plugin *saker_output_plugin_entry(void)
