@@ -50,9 +50,10 @@ sk_err otlp_logs_body(sk_strbuf *b, const otlp_config *cfg, const saker_alert *c
  * and each extraattributes field (dots as underscores, the alert's output
  * field as the value, "" when absent), sorted by key as OpenTelemetry's
  * SDKs export them. A request carries the totals so far of the series its
- * alerts changed, and of every series when the last request that did is a
- * minute old (the SDKs' default export interval), so a busy sidekick does
- * not resend thousands of idle series with each batch. A count is kept
+ * alerts changed, and of every series when the last request that did is an
+ * export interval old (a minute by default, as the SDKs'), so a busy
+ * sidekick does not resend thousands of idle series with each batch; a
+ * quiet one sends every series each interval (otlp_counter_export_due). A count is kept
  * only once the collector took the request that carried it
  * (otlp_counter_settle), so a retried batch is not counted twice. Past
  * max_series new attribute sets count into one series with the attribute
@@ -78,6 +79,15 @@ sk_err otlp_metrics_body(sk_strbuf *b, const otlp_config *cfg, otlp_counter *c, 
 
 /* Keeps the pending counts when delivered, else drops them. */
 void otlp_counter_settle(otlp_counter *c, bool delivered);
+
+/* Sets how often every series goes out (default a minute, the SDKs'
+ * OTEL_METRIC_EXPORT_INTERVAL). */
+void otlp_counter_set_interval(otlp_counter *c, int64_t interval_ns);
+
+/* True when a request with every series is due at now_ns (the last one is
+ * an interval old, or none was taken yet) and some series has a count the
+ * collector took: what the periodic export sends with no new alert. */
+bool otlp_counter_export_due(const otlp_counter *c, int64_t now_ns);
 
 /* Number of series (the overflow one included). */
 size_t otlp_counter_series(const otlp_counter *c);

@@ -7,7 +7,7 @@
 
 #define OTLP_METRIC_NAME "falcosecurity_falco_rules_matches_total"
 #define OTLP_METER_NAME "falcosecurity.falco.otlpmetrics.meter"
-/* every series at least this often (OpenTelemetry SDKs' default export
+/* every series at least this often by default (OpenTelemetry SDKs' export
  * interval); in between, a request carries the series its alerts changed */
 #define OTLP_FULL_EVERY_NS (60ll * 1000000000ll)
 /* the OpenTelemetry specification's attribute for a series past the limit */
@@ -39,6 +39,7 @@ struct otlp_counter {
 	struct otlp_kv *kv; /* scratch: one alert's attributes */
 	int64_t start_ns;
 	int64_t last_full_ns; /* when a request with every series was taken */
+	int64_t full_every_ns; /* the export interval */
 	int64_t pending_full_ns; /* the request being sent has every series: its time, else 0 */
 };
 
@@ -111,6 +112,7 @@ sk_err otlp_counter_new(char *const *customfields, size_t ncustom, char *const *
 	}
 	c->max_series = max_series;
 	c->start_ns = start_ns;
+	c->full_every_ns = OTLP_FULL_EVERY_NS;
 	c->nslots = 16;
 	while (c->nslots < 2 * (max_series + 1)) {
 		c->nslots *= 2;
@@ -260,6 +262,29 @@ static otlp_series *otlp_series_of(otlp_counter *c, const char *attrs)
 	return s;
 }
 
+static bool otlp_full_due(const otlp_counter *c, int64_t now_ns)
+{
+	return c->last_full_ns == 0 || now_ns < c->last_full_ns || now_ns - c->last_full_ns >= c->full_every_ns;
+}
+
+void otlp_counter_set_interval(otlp_counter *c, int64_t interval_ns)
+{
+	c->full_every_ns = interval_ns;
+}
+
+bool otlp_counter_export_due(const otlp_counter *c, int64_t now_ns)
+{
+	if (!otlp_full_due(c, now_ns)) {
+		return false;
+	}
+	for (size_t i = 0; i < c->nseries; i++) {
+		if (c->series[i].total > 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 sk_err otlp_metrics_body(sk_strbuf *b, const otlp_config *cfg, otlp_counter *c, const saker_alert *const *alerts,
 			 size_t n, int64_t now_ns)
 {
@@ -287,7 +312,7 @@ sk_err otlp_metrics_body(sk_strbuf *b, const otlp_config *cfg, otlp_counter *c, 
 	sk_strbuf_puts(b, "\"scopeMetrics\":[{\"scope\":{\"name\":\"" OTLP_METER_NAME "\"},\"metrics\":[{\"name\":\"" OTLP_METRIC_NAME
 			  "\",\"description\":\"Falco rule matches the sidekick received\",\"sum\":{\"dataPoints\":[");
 	bool first = true;
-	bool full = c->last_full_ns == 0 || now_ns < c->last_full_ns || now_ns - c->last_full_ns >= OTLP_FULL_EVERY_NS;
+	bool full = otlp_full_due(c, now_ns);
 	c->pending_full_ns = full ? now_ns : 0;
 	for (size_t i = 0; i < c->nseries; i++) {
 		const otlp_series *s = &c->series[i];

@@ -6,9 +6,10 @@
  * http/protobuf or grpc; "" is http/json for traces and logs, grpc for
  * metrics, Falcosidekick's defaults), headers ("k=v,k2=v2"), timeout (ms),
  * duration (ms, traces), extraattributes (metrics), checkcert, and the
- * OpenTelemetry variables OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS
- * and OTEL_SERVICE_NAME, also from extraenvvars. Batches of up to 100
- * alerts go in one request. */
+ * OpenTelemetry variables OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS,
+ * OTEL_SERVICE_NAME and (metrics) OTEL_METRIC_EXPORT_INTERVAL, also from
+ * extraenvvars. Batches of up to 100 alerts go in one request; metrics also
+ * go out every export interval from the sidekick's tick. */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,7 @@ typedef struct otlp_env {
 	char headers[2048];
 	char signal_headers[2048];
 	char service[256];
+	char interval[32]; /* OTEL_METRIC_EXPORT_INTERVAL */
 } otlp_env;
 
 static void otlp_extra_env(void *user, const char *key, const char *value)
@@ -86,6 +88,8 @@ static void otlp_extra_env(void *user, const char *key, const char *value)
 		snprintf(e->signal_headers, sizeof(e->signal_headers), "%s", value);
 	} else if (strcmp(key, "OTEL_SERVICE_NAME") == 0) {
 		snprintf(e->service, sizeof(e->service), "%s", value);
+	} else if (strcmp(key, "OTEL_METRIC_EXPORT_INTERVAL") == 0) {
+		snprintf(e->interval, sizeof(e->interval), "%s", value);
 	}
 }
 
@@ -161,6 +165,26 @@ cleanup:
 	spl_strlist_free(&custom);
 	spl_strlist_free(&extra);
 	return ok;
+}
+#endif
+
+#if defined(OTLP_METRICS)
+/* The export interval, as the SDKs take it: OTEL_METRIC_EXPORT_INTERVAL in
+ * ms (from extraenvvars, else the environment), a minute by default. */
+static bool otlp_interval(otlp_out *o, const char *from_config, char *err, size_t errlen)
+{
+	const char *text = from_config[0] != '\0' ? from_config : otlp_getenv("OTEL_METRIC_EXPORT_INTERVAL");
+	if (text == NULL) {
+		return true;
+	}
+	char *end = NULL;
+	long long ms = strtoll(text, &end, 10);
+	if (end == text || *end != '\0' || ms < 1 || ms > 86400000) {
+		snprintf(err, errlen, "OTEL_METRIC_EXPORT_INTERVAL '%s': want milliseconds, 1 to 86400000", text);
+		return false;
+	}
+	otlp_counter_set_interval(o->counter, ms * 1000000);
+	return true;
 }
 #endif
 
@@ -245,7 +269,7 @@ static void otlp_close(void *state)
 static bool otlp_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
 {
 	otlp_out *o = calloc(1, sizeof(*o));
-	otlp_env env = {"", "", ""};
+	otlp_env env = {"", "", "", ""};
 	sk_strbuf url = SK_STRBUF_INIT;
 	const char *endpoint = host->config_string(host->ctx, "endpoint", "");
 	const char *protocol = host->config_string(host->ctx, "protocol", "");
@@ -303,7 +327,7 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 		goto cleanup;
 	}
 #if defined(OTLP_METRICS)
-	if (!otlp_make_counter(host, o, err, errlen)) {
+	if (!otlp_make_counter(host, o, err, errlen) || !otlp_interval(o, env.interval, err, errlen)) {
 		goto cleanup;
 	}
 #endif
@@ -351,10 +375,11 @@ static void otlp_partial_success(otlp_out *o)
 	}
 }
 
-static saker_send_result otlp_send_batch(void *state, const saker_alert *const *alerts, size_t n, char *err,
-					 size_t errlen)
+/* Builds and sends the request for n alerts (none: otlp.metrics' periodic
+ * export). */
+static saker_send_result otlp_send_request(otlp_out *o, const saker_alert *const *alerts, size_t n, char *err,
+					   size_t errlen)
 {
-	otlp_out *o = state;
 	bool json = o->protocol == OTLP_HTTP_JSON, grpc = o->protocol == OTLP_GRPC;
 	sk_strbuf *wire = json ? &o->body : &o->wire;
 #if defined(OTLP_TRACES)
@@ -394,6 +419,29 @@ static saker_send_result otlp_send_batch(void *state, const saker_alert *const *
 	return r;
 }
 
+static saker_send_result otlp_send_batch(void *state, const saker_alert *const *alerts, size_t n, char *err,
+					 size_t errlen)
+{
+	return otlp_send_request(state, alerts, n, err, errlen);
+}
+
+#if defined(OTLP_METRICS)
+/* The periodic export: every series, once an interval has passed since the
+ * last request that carried them all, so a quiet sidekick's totals stay
+ * fresh at the collector (whose Prometheus exporter, for one, drops series
+ * it has not heard of for 5 minutes). */
+static saker_send_result otlp_tick(void *state, char *err, size_t errlen)
+{
+	otlp_out *o = state;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (!otlp_counter_export_due(o->counter, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec)) {
+		return SAKER_SEND_OK;
+	}
+	return otlp_send_request(o, NULL, 0, err, errlen);
+}
+#endif
+
 static saker_send_result otlp_send(void *state, const saker_alert *alert, char *err, size_t errlen)
 {
 	return otlp_send_batch(state, &alert, 1, err, errlen);
@@ -409,6 +457,10 @@ static const saker_output_plugin otlp_plugin = {
 	.send = otlp_send,
 	.send_batch = otlp_send_batch,
 	.close = otlp_close,
+#if defined(OTLP_METRICS)
+	.tick_ms = 1000,
+	.tick = otlp_tick,
+#endif
 };
 
 SPL_PLUGIN_ENTRY(otlp_plugin)

@@ -319,6 +319,42 @@ SK_TEST(protobuf_form_carries_every_field_and_refuses_what_the_schema_lacks)
 	sk_strbuf_free(&framed);
 }
 
+/* The periodic export is due once an interval has passed since the last
+ * full request the collector took, and only when there is a count to send. */
+SK_TEST(periodic_export_is_due_each_interval_with_counts)
+{
+	const char *values[] = {"abc123", "prod", "web-1", "bash"};
+	saker_alert a = make_alert(values, 4);
+	const saker_alert *one[] = {&a};
+	otlp_config cfg = {"falco", "1.2.3", 1000};
+	otlp_counter *c = NULL;
+	const char *rejected = NULL;
+	sk_strbuf b = SK_STRBUF_INIT;
+	const int64_t t0 = 1796126400000000000LL, s = 1000000000LL;
+
+	SK_CHECK_INT(otlp_counter_new(NULL, 0, NULL, 0, 10, t0, &c, &rejected), SK_OK);
+	if (c == NULL) {
+		return;
+	}
+	SK_CHECK(!otlp_counter_export_due(c, t0 + 120 * s)); /* nothing counted yet */
+	SK_CHECK_INT(otlp_metrics_body(&b, &cfg, c, one, 1, t0 + s), SK_OK);
+	otlp_counter_settle(c, false); /* refused: still nothing to send */
+	SK_CHECK(!otlp_counter_export_due(c, t0 + 120 * s));
+	SK_CHECK_INT(otlp_metrics_body(&b, &cfg, c, one, 1, t0 + 2 * s), SK_OK);
+	otlp_counter_settle(c, true); /* the first request carries every series */
+	SK_CHECK(!otlp_counter_export_due(c, t0 + 3 * s));
+	SK_CHECK(otlp_counter_export_due(c, t0 + 62 * s));
+	/* a request with no alert then is the full one, with the total */
+	SK_CHECK_INT(otlp_metrics_body(&b, &cfg, c, one, 0, t0 + 62 * s), SK_OK);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&b), "\"asInt\":\"1\"");
+	otlp_counter_settle(c, true);
+	SK_CHECK(!otlp_counter_export_due(c, t0 + 63 * s));
+	otlp_counter_set_interval(c, s / 2);
+	SK_CHECK(otlp_counter_export_due(c, t0 + 63 * s));
+	otlp_counter_free(c);
+	sk_strbuf_free(&b);
+}
+
 /* The builders' protobuf is byte for byte the JSON request re-encoded:
  * the same fields, values and order, text that is not UTF-8 repaired the
  * same way, a time before 1970 sent as 0. */

@@ -10,7 +10,9 @@
 //   on /v1/logs;
 // - otlp.metrics with no protocol (grpc, Falcosidekick's default) in
 //   cleartext (http://): the server refuses the first call with
-//   UNAVAILABLE; the retried alert is counted once, so the last count is 2.
+//   UNAVAILABLE; the retried alert is counted once, so the last count is 2;
+//   with OTEL_METRIC_EXPORT_INTERVAL 300 ms (extraenvvars) the count comes
+//   again on that schedule, with no new alert (the sidekick's tick).
 // The sidekick must then stop cleanly on SIGTERM (exit 0: no sanitizer
 // report). Every wait is bounded (20 s overall). Exits 1 with the reasons.
 'use strict';
@@ -198,7 +200,8 @@ async function main() {
     'otlp:',
     '  traces:', `    endpoint: https://127.0.0.1:${tracesPort}`, '    protocol: grpc', '    headers: "x-team=blue"',
     '  logs:', `    endpoint: http://127.0.0.1:${httpServer.address().port}`, '    protocol: http/protobuf',
-    '  metrics:', `    endpoint: http://127.0.0.1:${grpcPort}`, '',
+    '  metrics:', `    endpoint: http://127.0.0.1:${grpcPort}`, '    extraenvvars:',
+    '      OTEL_METRIC_EXPORT_INTERVAL: 300', '',
   ].join('\n'));
   const log = fs.openSync(logFile, 'w');
   const sidekick = spawn(path.join(build, 'bin/saker-sidekick'),
@@ -220,6 +223,10 @@ async function main() {
     await until('two log records over OTLP/HTTP protobuf', () => got.logs.flatMap(recordsOf).length >= 2, deadline);
     await until('a count of 2 over gRPC', () => got.metrics.flatMap(pointsOf).some((p) => p.asInt === '2'),
       deadline);
+    // no alert from here on: the periodic export repeats the total
+    const before = got.metrics.length;
+    await until('two periodic metrics exports', () => got.metrics.slice(before).filter(
+      (r) => pointsOf(r).some((p) => p.asInt === '2')).length >= 2, deadline);
   } finally {
     sidekick.kill('SIGTERM');
     await until('the sidekick to exit', () => exited, Date.now() + 5000);

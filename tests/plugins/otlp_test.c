@@ -211,6 +211,11 @@ SK_TEST(metrics_count_alerts_cumulatively_and_only_once)
 	SK_CHECK(!ph_open(&p, "otlp.metrics", bad));
 	SK_CHECK_CONTAINS(p.err, "extraattributes 'evt.arg[0]': not a valid attribute name");
 	ph_unload(&p);
+	const char *const bad_interval[] = {"endpoint", url, "extraenvvars.OTEL_METRIC_EXPORT_INTERVAL", "soon", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "otlp.metrics", bad_interval));
+	SK_CHECK_CONTAINS(p.err, "OTEL_METRIC_EXPORT_INTERVAL 'soon': want milliseconds, 1 to 86400000");
+	ph_unload(&p);
 	/* without a protocol it is gRPC, as in Falcosidekick: an HTTP/1.1-only
 	 * receiver does not take the call, and nothing is counted */
 	const char *const grpc_default[] = {"endpoint", url, NULL};
