@@ -500,7 +500,24 @@ size_t skc_map(const skc_config *cfg, const char *section, const char *path,
 	}
 	const skc_node *n = skc_find(cfg, section, path);
 	size_t count = 0;
-	if (n == NULL || n->kind != SKC_MAP) {
+	if (n == NULL) {
+		return 0;
+	}
+	if (n->kind == SKC_LIST) {
+		/* a list of one-key maps ("- KEY: value"), as Falcosidekick's chart
+		 * writes otlp.metrics.extraenvvars: read as one map */
+		for (size_t i = 0; i < n->nitems; i++) {
+			const skc_node *m = n->items[i];
+			for (size_t j = 0; m->kind == SKC_MAP && j < m->nitems; j++) {
+				if (m->items[j]->kind == SKC_SCALAR) {
+					fn(user, m->items[j]->key, m->items[j]->value);
+					count++;
+				}
+			}
+		}
+		return count;
+	}
+	if (n->kind != SKC_MAP) {
 		return 0;
 	}
 	for (size_t i = 0; i < n->nitems; i++) {

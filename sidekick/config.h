@@ -71,7 +71,8 @@ sk_err skc_int(const skc_config *cfg, const char *section, const char *path, int
 sk_err skc_bool(const skc_config *cfg, const char *section, const char *path, bool def, bool *out, char *err,
 		size_t errlen);
 
-/* Calls fn for each key/value of the map at section.path; returns the count. */
+/* Calls fn for each key/value of the map at section.path (or of each map
+ * in a list there, "- KEY: value"); returns the count. */
 size_t skc_map(const skc_config *cfg, const char *section, const char *path,
 	       void (*fn)(void *user, const char *key, const char *value), void *user);
 

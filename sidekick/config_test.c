@@ -20,7 +20,12 @@ static const char doc[] = "listenport: 2801\n"
 			  "      include: [\"Read*\", \"Write below etc\"]\n"
 			  "spool:\n"
 			  "  maxbytes: 64m\n"
-			  "  syncms: fast\n";
+			  "  syncms: fast\n"
+			  "otlp:\n"
+			  "  metrics:\n"
+			  "    extraenvvars:\n"
+			  "      - OTEL_METRIC_EXPORT_INTERVAL: 10000\n"
+			  "      - OTEL_SERVICE_NAME: edge\n";
 
 static skc_config *load(void)
 {
@@ -70,6 +75,10 @@ SK_TEST(config_reads_falcosidekick_keys)
 	struct collect l = {""};
 	SK_CHECK_INT(skc_list(cfg, "webhook", "routing.rules.include", add_item, &l), 2);
 	SK_CHECK_STR(l.text, "Read*=;Write below etc=;");
+	/* a list of one-key maps reads as one map */
+	struct collect m = {""};
+	SK_CHECK_INT(skc_map(cfg, "otlp.metrics", "extraenvvars", add_pair, &m), 2);
+	SK_CHECK_STR(m.text, "OTEL_METRIC_EXPORT_INTERVAL=10000;OTEL_SERVICE_NAME=edge;");
 	skc_free(cfg);
 }
 
