@@ -37,6 +37,7 @@ struct spl_http {
 };
 
 static sk_err spl_http_append_line(spl_http *h, const char *line);
+static sk_err spl_http_deflate(const char *body, size_t len, sk_strbuf *out);
 
 static pthread_once_t spl_http_once = PTHREAD_ONCE_INIT;
 static CURLcode spl_http_global_rc = CURLE_FAILED_INIT;
@@ -314,6 +315,16 @@ static saker_send_result spl_http_grpc_result(spl_http *h, char *err, size_t err
 	}
 }
 
+sk_err spl_http_set_timeout(spl_http *h, int64_t ms)
+{
+	if (ms <= 0 || ms > 600000) {
+		return SK_ERANGE;
+	}
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, (long)ms);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)ms);
+	return SK_OK;
+}
+
 sk_err spl_http_set_method(spl_http *h, const char *method)
 {
 	if (strcmp(method, "POST") == 0) {
@@ -479,8 +490,31 @@ sk_err spl_http_set_aws_sigv4(spl_http *h, const char *provider, const char *key
 
 sk_err spl_http_set_gzip(spl_http *h, bool on)
 {
+	/* gRPC compresses the message, not the HTTP body, and says so in its own header */
+	const char *header = h->grpc ? "grpc-encoding" : "Content-Encoding";
 	h->gzip = on;
-	return on ? spl_http_add_header(h, "Content-Encoding", "gzip") : spl_http_drop_header(h, "Content-Encoding");
+	return on ? spl_http_add_header(h, header, "gzip") : spl_http_drop_header(h, header);
+}
+
+/* A gRPC frame (flag byte, length, message) with its message gzipped: flag
+ * 1 and the new length. */
+static sk_err spl_http_grpc_deflate(const char *frame, size_t len, sk_strbuf *out)
+{
+	if (len < 5) {
+		return SK_EINVAL;
+	}
+	sk_err e = spl_http_deflate(frame + 5, len - 5, out);
+	if (e != SK_OK) {
+		return e;
+	}
+	size_t size = out->len;
+	uint8_t prefix[5] = {1, (uint8_t)(size >> 24), (uint8_t)(size >> 16), (uint8_t)(size >> 8), (uint8_t)size};
+	sk_strbuf framed = SK_STRBUF_INIT;
+	sk_strbuf_append(&framed, prefix, sizeof(prefix));
+	sk_strbuf_append(&framed, out->data, size);
+	sk_strbuf_free(out);
+	*out = framed;
+	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
 }
 
 /* body (len bytes) as a gzip member into out. */
@@ -526,9 +560,10 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 	CURLcode cc;
 
 	if (h->gzip) {
-		if (spl_http_deflate(body, len, &h->gz) != SK_OK) {
-			snprintf(err, errlen, "gzip: out of memory");
-			return SAKER_SEND_RETRY;
+		sk_err z = h->grpc ? spl_http_grpc_deflate(body, len, &h->gz) : spl_http_deflate(body, len, &h->gz);
+		if (z != SK_OK) {
+			snprintf(err, errlen, "gzip: %s", sk_strerror(z));
+			return z == SK_EINVAL ? SAKER_SEND_FAIL : SAKER_SEND_RETRY;
 		}
 		body = h->gz.data;
 		len = h->gz.len;

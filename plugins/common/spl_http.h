@@ -35,6 +35,10 @@ sk_err spl_curl_global(char *err, size_t errlen);
  * err when a mutual TLS file cannot be read. */
 sk_err spl_curl_tls(void *curl, const saker_plugin_host *host, char *err, size_t errlen);
 
+/* Replaces the timeout read from the config (ms, 1..600000, else
+ * SK_ERANGE): the whole request, and connecting. */
+sk_err spl_http_set_timeout(spl_http *h, int64_t ms);
+
 /* Sets the request method ("POST" or "PUT"); anything else is SK_EINVAL. */
 sk_err spl_http_set_method(spl_http *h, const char *method);
 
@@ -77,7 +81,8 @@ sk_err spl_http_set_basic_auth(spl_http *h, const char *user, const char *passwo
 sk_err spl_http_set_aws_sigv4(spl_http *h, const char *provider, const char *key_id, const char *secret);
 
 /* Sends every body gzip-compressed, with Content-Encoding: gzip (an
- * output's enablecompression). */
+ * output's enablecompression); in gRPC mode (spl_http_set_grpc() first)
+ * the message is compressed instead, with grpc-encoding: gzip. */
 sk_err spl_http_set_gzip(spl_http *h, bool on);
 
 /* Makes every request a gRPC call over HTTP/2 (cleartext HTTP/2 without

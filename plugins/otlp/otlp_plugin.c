@@ -77,6 +77,8 @@ typedef struct otlp_env {
 	char signal_headers[2048];
 	char service[256];
 	char interval[32]; /* OTEL_METRIC_EXPORT_INTERVAL */
+	char timeout[32], signal_timeout[32];
+	char compression[32], signal_compression[32];
 } otlp_env;
 
 static void otlp_extra_env(void *user, const char *key, const char *value)
@@ -90,6 +92,14 @@ static void otlp_extra_env(void *user, const char *key, const char *value)
 		snprintf(e->service, sizeof(e->service), "%s", value);
 	} else if (strcmp(key, "OTEL_METRIC_EXPORT_INTERVAL") == 0) {
 		snprintf(e->interval, sizeof(e->interval), "%s", value);
+	} else if (strcmp(key, "OTEL_EXPORTER_OTLP_TIMEOUT") == 0) {
+		snprintf(e->timeout, sizeof(e->timeout), "%s", value);
+	} else if (strcmp(key, "OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_TIMEOUT") == 0) {
+		snprintf(e->signal_timeout, sizeof(e->signal_timeout), "%s", value);
+	} else if (strcmp(key, "OTEL_EXPORTER_OTLP_COMPRESSION") == 0) {
+		snprintf(e->compression, sizeof(e->compression), "%s", value);
+	} else if (strcmp(key, "OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_COMPRESSION") == 0) {
+		snprintf(e->signal_compression, sizeof(e->signal_compression), "%s", value);
 	}
 }
 
@@ -188,6 +198,55 @@ static bool otlp_interval(otlp_out *o, const char *from_config, char *err, size_
 }
 #endif
 
+/* The first set of values (extraenvvars' or the environment's), NULL when
+ * none is. */
+static const char *otlp_first(const char *const *values, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (values[i] != NULL && values[i][0] != '\0') {
+			return values[i];
+		}
+	}
+	return NULL;
+}
+
+/* The exporters' timeout and compression variables, in the order the
+ * OpenTelemetry SDKs under Falcosidekick see them: it sets the per-signal
+ * variable from the timeout key and lets extraenvvars override, and a
+ * per-signal variable beats the generic one. */
+static bool otlp_env_settings(const saker_plugin_host *host, otlp_out *o, const otlp_env *env, char *err,
+			      size_t errlen)
+{
+	/* the timeout key (spl_http_new read it) is the per-signal variable */
+	const char *timeout = env->signal_timeout[0] != '\0' ? env->signal_timeout : NULL;
+	if (timeout == NULL && host->config_string(host->ctx, "timeout", NULL) == NULL) {
+		const char *fallbacks[] = {otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_TIMEOUT"), env->timeout,
+					   otlp_getenv("OTEL_EXPORTER_OTLP_TIMEOUT")};
+		timeout = otlp_first(fallbacks, 3);
+	}
+	if (timeout != NULL) {
+		char *end = NULL;
+		long long ms = strtoll(timeout, &end, 10);
+		if (end == timeout || *end != '\0' || spl_http_set_timeout(o->http, ms) != SK_OK) {
+			snprintf(err, errlen, "OTLP timeout '%s': want milliseconds, 1 to 600000", timeout);
+			return false;
+		}
+	}
+	const char *compressions[] = {env->signal_compression, otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_COMPRESSION"),
+				      env->compression, otlp_getenv("OTEL_EXPORTER_OTLP_COMPRESSION")};
+	const char *compression = otlp_first(compressions, 4);
+	if (compression != NULL && strcmp(compression, "gzip") == 0) {
+		if (spl_http_set_gzip(o->http, true) != SK_OK) {
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
+	} else if (compression != NULL && strcmp(compression, "none") != 0) {
+		snprintf(err, errlen, "OTLP compression '%s': want gzip or none", compression);
+		return false;
+	}
+	return true;
+}
+
 /* 4317 is OTLP/gRPC's port and 4318 OTLP/HTTP's: an endpoint on the other
  * protocol's port (a migrated config that kept Falcosidekick's default
  * protocol for metrics, grpc, or left it out for traces) is named at start
@@ -269,7 +328,7 @@ static void otlp_close(void *state)
 static bool otlp_init(const saker_plugin_host *host, void **state, char *err, size_t errlen)
 {
 	otlp_out *o = calloc(1, sizeof(*o));
-	otlp_env env = {"", "", "", ""};
+	otlp_env env = {0};
 	sk_strbuf url = SK_STRBUF_INIT;
 	const char *endpoint = host->config_string(host->ctx, "endpoint", "");
 	const char *protocol = host->config_string(host->ctx, "protocol", "");
@@ -304,6 +363,9 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 		goto cleanup;
 	}
 	spl_http_keep_answer(o->http); /* for a partial success */
+	if (!otlp_env_settings(host, o, &env, err, errlen)) {
+		goto cleanup;
+	}
 	const char *lists[] = {env.headers[0] != '\0' ? env.headers : otlp_getenv("OTEL_EXPORTER_OTLP_HEADERS"),
 			       env.signal_headers[0] != '\0' ? env.signal_headers
 							     : otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_HEADERS"),

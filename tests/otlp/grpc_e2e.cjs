@@ -2,12 +2,14 @@
 // to a real OTLP/gRPC server (@grpc/grpc-js, OpenTelemetry's generated
 // messages) and to an OTLP/HTTP protobuf receiver:
 // - otlp.traces with protocol grpc over TLS (https://, a certificate made
-//   by openssl for the run, trusted through tlsclient.cacertfile): two
+//   by openssl for the run, trusted through tlsclient.cacertfile), its
+//   messages gzipped (OTEL_EXPORTER_OTLP_COMPRESSION in extraenvvars): two
 //   spans named after the rule, the configured header as gRPC metadata;
 //   the server's first answer is a partial success, which the sidekick
 //   logs;
-// - otlp.logs with protocol http/protobuf: two records, application/x-protobuf
-//   on /v1/logs;
+// - otlp.logs with protocol http/protobuf, gzipped
+//   (OTEL_EXPORTER_OTLP_LOGS_COMPRESSION): two records,
+//   application/x-protobuf on /v1/logs;
 // - otlp.metrics with no protocol (grpc, Falcosidekick's default) in
 //   cleartext (http://): the server refuses the first call with
 //   UNAVAILABLE; the retried alert is counted once, so the last count is 2;
@@ -21,6 +23,7 @@ const os = require('os');
 const path = require('path');
 const http = require('http');
 const net = require('net');
+const zlib = require('zlib');
 const { spawn, execFileSync } = require('child_process');
 const grpc = require('@grpc/grpc-js');
 const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
@@ -122,8 +125,10 @@ function startHttp() {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       try {
-        got.logs.push({ url: req.url, type: req.headers['content-type'],
-          request: Request.toObject(Request.decode(Buffer.concat(chunks)), asObject) });
+        const gzipped = req.headers['content-encoding'] === 'gzip';
+        const body = gzipped ? zlib.gunzipSync(Buffer.concat(chunks)) : Buffer.concat(chunks);
+        got.logs.push({ url: req.url, type: req.headers['content-type'], gzipped,
+          request: Request.toObject(Request.decode(body), asObject) });
         res.writeHead(200, { 'Content-Type': 'application/x-protobuf' });
       } catch (e) {
         problems.push(`logs: the body is not an ExportLogsServiceRequest: ${e.message}`);
@@ -199,7 +204,9 @@ async function main() {
     'tlsclient:', `  cacertfile: ${tls.certFile}`,
     'otlp:',
     '  traces:', `    endpoint: https://127.0.0.1:${tracesPort}`, '    protocol: grpc', '    headers: "x-team=blue"',
+    '    extraenvvars:', '      OTEL_EXPORTER_OTLP_COMPRESSION: gzip',
     '  logs:', `    endpoint: http://127.0.0.1:${httpServer.address().port}`, '    protocol: http/protobuf',
+    '    extraenvvars:', '      OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: gzip',
     '  metrics:', `    endpoint: http://127.0.0.1:${grpcPort}`, '    extraenvvars:',
     '      OTEL_METRIC_EXPORT_INTERVAL: 300', '',
   ].join('\n'));
@@ -253,6 +260,7 @@ async function main() {
   for (const l of got.logs) {
     check(l.url === '/v1/logs', `logs went to ${l.url}`);
     check(l.type === 'application/x-protobuf', `logs content type ${l.type}`);
+    check(l.gzipped, 'logs not gzipped (OTEL_EXPORTER_OTLP_LOGS_COMPRESSION)');
   }
   check(records.every((r) => String(r.body.stringValue).includes('Sensitive file opened')), 'a log body');
   check(metricCalls >= 2, `${metricCalls} metrics calls: the refused one was not retried`);

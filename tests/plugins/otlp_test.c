@@ -124,6 +124,24 @@ SK_TEST(logs_records_and_refusals)
 		json_object_put(root);
 	}
 
+	/* OTEL_EXPORTER_OTLP_TIMEOUT (extraenvvars) when the timeout key is
+	 * absent; the key, the per-signal variable under Falcosidekick, beats
+	 * the generic one */
+	hp_set_reply(peer, 200, 600);
+	const char *const env_timeout[] = {"endpoint", url, "extraenvvars.OTEL_EXPORTER_OTLP_TIMEOUT", "200", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "otlp.logs", env_timeout));
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_RETRY);
+	SK_CHECK_CONTAINS(p.err, "Timeout");
+	ph_unload(&p);
+	const char *const key_timeout[] = {"endpoint", url, "timeout", "3000", "extraenvvars.OTEL_EXPORTER_OTLP_TIMEOUT",
+					   "200", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "otlp.logs", key_timeout));
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	ph_unload(&p);
+	hp_set_reply(peer, 200, 0);
+
 	const char *const xml[] = {"endpoint", url, "protocol", "http/xml", NULL};
 	memset(&p, 0, sizeof(p));
 	SK_CHECK(!ph_open(&p, "otlp.logs", xml));
@@ -210,6 +228,17 @@ SK_TEST(metrics_count_alerts_cumulatively_and_only_once)
 	memset(&p, 0, sizeof(p));
 	SK_CHECK(!ph_open(&p, "otlp.metrics", bad));
 	SK_CHECK_CONTAINS(p.err, "extraattributes 'evt.arg[0]': not a valid attribute name");
+	ph_unload(&p);
+	const char *const bad_timeout[] = {"endpoint", url, "extraenvvars.OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "10s", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "otlp.metrics", bad_timeout));
+	SK_CHECK_CONTAINS(p.err, "OTLP timeout '10s': want milliseconds, 1 to 600000");
+	ph_unload(&p);
+	const char *const bad_compression[] = {"endpoint", url, "extraenvvars.OTEL_EXPORTER_OTLP_COMPRESSION", "zstd",
+					       NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(!ph_open(&p, "otlp.metrics", bad_compression));
+	SK_CHECK_CONTAINS(p.err, "OTLP compression 'zstd': want gzip or none");
 	ph_unload(&p);
 	const char *const bad_interval[] = {"endpoint", url, "extraenvvars.OTEL_METRIC_EXPORT_INTERVAL", "soon", NULL};
 	memset(&p, 0, sizeof(p));
