@@ -7,7 +7,6 @@
 
 #include "spl_util.h"
 
-/* FNV-1a 128 (Go's hash/fnv New128a) of s, big-endian hex. */
 /* FNV-1a 128 (Go's hash/fnv New128a) of s, big-endian. */
 static void otlp_fnv128a(const char *s, uint8_t out[16])
 {
