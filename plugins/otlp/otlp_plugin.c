@@ -292,9 +292,16 @@ static bool otlp_parse_protocol(const char *protocol, otlp_protocol *out)
 /* The request URL: for gRPC the endpoint's scheme and authority with the
  * service's method as path (gRPC clients ignore an endpoint's path); for
  * OTLP/HTTP the endpoint as the exporters' per-signal variable takes it,
- * a URL without a path getting the signal's. */
-static void otlp_request_url(sk_strbuf *url, const char *endpoint, otlp_protocol protocol)
+ * a URL without a path getting the signal's. An endpoint without a scheme
+ * ("collector:4317", as gRPC configs often have it) is https:// when tls
+ * (Falcosidekick's key) says so, else http://. */
+static void otlp_request_url(sk_strbuf *url, const char *endpoint, otlp_protocol protocol, bool tls)
 {
+	sk_strbuf with_scheme = SK_STRBUF_INIT;
+	if (endpoint[0] != '\0' && strstr(endpoint, "://") == NULL) {
+		sk_strbuf_printf(&with_scheme, "%s://%s", tls ? "https" : "http", endpoint);
+		endpoint = sk_strbuf_str(&with_scheme);
+	}
 	const char *scheme_end = strstr(endpoint, "://");
 	const char *path = scheme_end != NULL ? strchr(scheme_end + 3, '/') : NULL;
 	if (scheme_end == NULL) {
@@ -309,6 +316,10 @@ static void otlp_request_url(sk_strbuf *url, const char *endpoint, otlp_protocol
 	} else {
 		sk_strbuf_puts(url, endpoint);
 	}
+	if (sk_strbuf_failed(&with_scheme)) {
+		url->failed = true;
+	}
+	sk_strbuf_free(&with_scheme);
 }
 
 static void otlp_close(void *state)
@@ -344,7 +355,7 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 		goto cleanup;
 	}
 	host->config_map(host->ctx, "extraenvvars", otlp_extra_env, &env);
-	otlp_request_url(&url, endpoint, o->protocol);
+	otlp_request_url(&url, endpoint, o->protocol, host->config_bool(host->ctx, "tls", false));
 	if (sk_strbuf_failed(&url) || spl_http_new(host, sk_strbuf_str(&url), &o->http, err, errlen) != SK_OK) {
 		if (sk_strbuf_failed(&url)) {
 			snprintf(err, errlen, "out of memory");

@@ -11,7 +11,7 @@
 //   (OTEL_EXPORTER_OTLP_LOGS_COMPRESSION): two records,
 //   application/x-protobuf on /v1/logs;
 // - otlp.metrics with no protocol (grpc, Falcosidekick's default) in
-//   cleartext (http://): the server refuses the first call with
+//   cleartext (an endpoint without a scheme, tls unset): the server refuses the first call with
 //   UNAVAILABLE; the retried alert is counted once, so the last count is 2;
 //   with OTEL_METRIC_EXPORT_INTERVAL 300 ms (extraenvvars) the count comes
 //   again on that schedule, with no new alert (the sidekick's tick).
@@ -207,7 +207,7 @@ async function main() {
     '    extraenvvars:', '      OTEL_EXPORTER_OTLP_COMPRESSION: gzip',
     '  logs:', `    endpoint: http://127.0.0.1:${httpServer.address().port}`, '    protocol: http/protobuf',
     '    extraenvvars:', '      OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: gzip',
-    '  metrics:', `    endpoint: http://127.0.0.1:${grpcPort}`, '    extraenvvars:',
+    '  metrics:', `    endpoint: 127.0.0.1:${grpcPort}`, '    extraenvvars:',
     '      OTEL_METRIC_EXPORT_INTERVAL: 300', '',
   ].join('\n'));
   const log = fs.openSync(logFile, 'w');

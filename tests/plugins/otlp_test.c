@@ -124,6 +124,22 @@ SK_TEST(logs_records_and_refusals)
 		json_object_put(root);
 	}
 
+	/* an endpoint without a scheme is http:// unless tls says https:// */
+	const char *authority = strstr(url, "://") + 3;
+	const char *const no_scheme[] = {"endpoint", authority, NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "otlp.logs", no_scheme));
+	size_t seen = hp_count(peer);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK(hp_count(peer) == seen + 1 && strcmp(hp_get(peer, seen)->raw_url, "/v1/logs") == 0);
+	ph_unload(&p);
+	const char *const no_scheme_tls[] = {"endpoint", authority, "tls", "true", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "otlp.logs", no_scheme_tls));
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_RETRY); /* a TLS handshake with a plain HTTP peer */
+	SK_CHECK_CONTAINS(p.err, "SSL");
+	ph_unload(&p);
+
 	/* OTEL_EXPORTER_OTLP_TIMEOUT (extraenvvars) when the timeout key is
 	 * absent; the key, the per-signal variable under Falcosidekick, beats
 	 * the generic one */
