@@ -196,33 +196,12 @@ cleanup:
 	return rc;
 }
 
-/* Keeps grpc-message, percent-decoded as gRPC sends it. */
-static void spl_http_grpc_message(spl_http *h, const char *value, size_t len)
+void spl_grpc_header(const char *line, size_t n, int *status, char *message, size_t message_size)
 {
-	size_t out = 0;
-	for (size_t i = 0; i < len && out < SPL_HTTP_ERROR_BODY; i++) {
-		int hi = i + 2 < len && value[i] == '%' ? spl_hex_digit(value[i + 1]) : -1;
-		int lo = hi >= 0 ? spl_hex_digit(value[i + 2]) : -1;
-		if (lo >= 0) {
-			h->grpc_message[out++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else {
-			h->grpc_message[out++] = value[i];
-		}
-	}
-	h->grpc_message[out] = '\0';
-}
-
-/* Reads grpc-status and grpc-message from the answer's header lines, which
- * for HTTP/2 include its trailers (where gRPC puts them after a body). */
-static size_t spl_http_grpc_header(char *line, size_t size, size_t nmemb, void *user)
-{
-	spl_http *h = user;
-	size_t n = size * nmemb;
 	const char *colon = memchr(line, ':', n);
 
-	if (colon == NULL) {
-		return n;
+	if (colon == NULL || message_size == 0) {
+		return;
 	}
 	size_t name_len = (size_t)(colon - line);
 	const char *value = colon + 1;
@@ -243,11 +222,31 @@ static size_t spl_http_grpc_header(char *line, size_t size, size_t nmemb, void *
 			code = code * 10 + (value[i] - '0');
 		}
 		/* an unreadable status is gRPC's UNKNOWN */
-		h->grpc_status = digits ? code : 2;
+		*status = digits ? code : 2;
 	} else if (name_len == 12 && strncasecmp(line, "grpc-message", 12) == 0) {
-		spl_http_grpc_message(h, value, value_len);
+		/* percent-decoded, as gRPC sends it */
+		size_t out = 0;
+		for (size_t i = 0; i < value_len && out + 1 < message_size; i++) {
+			int hi = i + 2 < value_len && value[i] == '%' ? spl_hex_digit(value[i + 1]) : -1;
+			int lo = hi >= 0 ? spl_hex_digit(value[i + 2]) : -1;
+			if (lo >= 0) {
+				message[out++] = (char)(hi << 4 | lo);
+				i += 2;
+			} else {
+				message[out++] = value[i];
+			}
+		}
+		message[out] = '\0';
 	}
-	return n;
+}
+
+/* Reads grpc-status and grpc-message from the answer's header lines, which
+ * for HTTP/2 include its trailers (where gRPC puts them after a body). */
+static size_t spl_http_grpc_header(char *line, size_t size, size_t nmemb, void *user)
+{
+	spl_http *h = user;
+	spl_grpc_header(line, size * nmemb, &h->grpc_status, h->grpc_message, sizeof(h->grpc_message));
+	return size * nmemb;
 }
 
 sk_err spl_http_set_grpc(spl_http *h)

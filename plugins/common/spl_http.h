@@ -95,6 +95,13 @@ sk_err spl_http_set_gzip(spl_http *h, bool on);
  * name and grpc-message in err. Other HTTP statuses map as without it. */
 sk_err spl_http_set_grpc(spl_http *h);
 
+/* Reads one answer header line (n bytes, "name: value" with or without its
+ * CRLF) for gRPC: grpc-status sets *status (a value that is not a number
+ * of one or two digits is UNKNOWN, 2), grpc-message fills message
+ * (percent-decoded, cut to message_size - 1 bytes, NUL-terminated); other
+ * lines change nothing. The gRPC mode's header callback. */
+void spl_grpc_header(const char *line, size_t n, int *status, char *message, size_t message_size);
+
 /* Sends body (len bytes) in one request on the kept-alive connection and
  * returns how it went; on RETRY/FAIL err holds the reason. */
 saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char *err, size_t errlen);

@@ -1,4 +1,5 @@
-/* JSON escaping as Go writes it, Go's time text, UTF-8 counting, fields. */
+/* JSON escaping as Go writes it, Go's time text, UTF-8 counting and
+ * repair, fields, hex digits, gRPC's status header lines. */
 #include "spl_util.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "plugin_host.h"
 #include "sk_test.h"
+#include "spl_http.h"
 
 static const char *go_json(const char *s)
 {
@@ -59,6 +61,63 @@ SK_TEST(utf8_len_counts_characters)
 	SK_CHECK_INT(spl_utf8_len("abc"), 3);
 	SK_CHECK_INT(spl_utf8_len("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), 3);
 	SK_CHECK_INT(spl_utf8_len("\xff\xfe"), 2);
+}
+
+/* Each byte that is not part of valid UTF-8 becomes U+FFFD, as the JSON
+ * writers' \ufffd; overlong forms and surrogates are not valid. */
+SK_TEST(utf8_repair_replaces_each_bad_byte)
+{
+	sk_strbuf sb = SK_STRBUF_INIT;
+
+	SK_CHECK(spl_utf8_valid(""));
+	SK_CHECK(spl_utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80"));
+	SK_CHECK(!spl_utf8_valid("a\xff"));
+	SK_CHECK(!spl_utf8_valid("\xc0\xaf"));	    /* overlong '/' */
+	SK_CHECK(!spl_utf8_valid("\xed\xa0\x80")); /* a surrogate */
+	SK_CHECK(!spl_utf8_valid("\xe2\x9c"));	    /* cut short */
+	spl_utf8_repair(&sb, "a\xff" "b\xe2\x9c" "c\xc3\xa9");
+	SK_CHECK_STR(sk_strbuf_str(&sb), "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xc3\xa9");
+	SK_CHECK(spl_utf8_valid(sk_strbuf_str(&sb)));
+	sk_strbuf_free(&sb);
+}
+
+SK_TEST(hex_digits_either_case)
+{
+	SK_CHECK_INT(spl_hex_digit('0'), 0);
+	SK_CHECK_INT(spl_hex_digit('9'), 9);
+	SK_CHECK_INT(spl_hex_digit('a'), 10);
+	SK_CHECK_INT(spl_hex_digit('F'), 15);
+	SK_CHECK_INT(spl_hex_digit('g'), -1);
+	SK_CHECK_INT(spl_hex_digit('/'), -1);
+}
+
+/* grpc-status and grpc-message from header or trailer lines */
+SK_TEST(grpc_header_lines_give_status_and_message)
+{
+	int status = -1;
+	char msg[16] = "";
+	const char *ok = "grpc-status: 0\r\n";
+	spl_grpc_header(ok, strlen(ok), &status, msg, sizeof(msg));
+	SK_CHECK_INT(status, 0);
+	const char *unavailable = "Grpc-Status:14";
+	spl_grpc_header(unavailable, strlen(unavailable), &status, msg, sizeof(msg));
+	SK_CHECK_INT(status, 14);
+	const char *junk = "grpc-status: 1x\r\n";
+	spl_grpc_header(junk, strlen(junk), &status, msg, sizeof(msg));
+	SK_CHECK_INT(status, 2); /* UNKNOWN */
+	const char *message = "grpc-message: warming%20up%zz%4\r\n";
+	spl_grpc_header(message, strlen(message), &status, msg, sizeof(msg));
+	SK_CHECK_STR(msg, "warming up%zz%4");
+	const char *longer = "grpc-message: 0123456789abcdefghij\r\n";
+	spl_grpc_header(longer, strlen(longer), &status, msg, sizeof(msg));
+	SK_CHECK_STR(msg, "0123456789abcde"); /* cut to the buffer */
+	const char *other = "content-type: application/grpc\r\n";
+	status = 7;
+	spl_grpc_header(other, strlen(other), &status, msg, sizeof(msg));
+	SK_CHECK_INT(status, 7);
+	const char *status_line = "HTTP/2 200\r\n";
+	spl_grpc_header(status_line, strlen(status_line), &status, msg, sizeof(msg));
+	SK_CHECK_INT(status, 7);
 }
 
 SK_TEST(go_time_trims_fraction)

@@ -1,7 +1,8 @@
 /* Fuzzes what the AWS and GCP outputs read from the network (and from
  * their keys) and what they build from alerts. The input, whole, is an
- * OTLP collector's answer, JSON and protobuf (a partial success's reason
- * must end within its buffer). It is also an AWS
+ * OTLP collector's answer, JSON and protobuf, and a gRPC header line (a
+ * partial success's reason or grpc-message must end within its buffer, a
+ * grpc-status be a number of two digits at most). It is also an AWS
  * answer: its error code must come out a name and its message one line;
  * credentials read from it (JSON or STS XML) must have a key id and a
  * secret. It is also a Google or Entra ID answer and a service account key: an
@@ -28,6 +29,7 @@
 #include "k8s_client.h"
 #include "otlp.h"
 #include "policyreport.h"
+#include "spl_http.h"
 #include "spl_util.h"
 
 #define NSTR 6
@@ -118,6 +120,13 @@ static void check_otlp(const uint8_t *data, size_t size)
 		abort();
 	}
 	if (otlp_pb_rejected(data, size, &rejected, why, sizeof(why)) == SK_OK && strnlen(why, sizeof(why)) == sizeof(why)) {
+		abort();
+	}
+	/* and a gRPC answer's header line */
+	int status = -1;
+	why[0] = '\0';
+	spl_grpc_header((const char *)data, size, &status, why, sizeof(why));
+	if (status < -1 || status > 99 || strnlen(why, sizeof(why)) == sizeof(why)) {
 		abort();
 	}
 }
