@@ -6,7 +6,7 @@
 //   messages gzipped (OTEL_EXPORTER_OTLP_COMPRESSION in extraenvvars): two
 //   spans named after the rule, the configured header as gRPC metadata;
 //   the server's first answer is a partial success, which the sidekick
-//   logs;
+//   logs; a span it refuses with INVALID_ARGUMENT is given up, not retried;
 // - otlp.logs with protocol http/protobuf, gzipped
 //   (OTEL_EXPORTER_OTLP_LOGS_COMPRESSION): two records,
 //   application/x-protobuf on /v1/logs;
@@ -44,6 +44,8 @@ if (build === undefined) {
 const problems = [];
 const got = { traces: [], logs: [], metrics: [] };
 let metricCalls = 0;
+let refusedCalls = 0;
+const snapshot = { records: 0, counts: [] };
 
 function check(ok, what) {
   if (!ok) {
@@ -94,6 +96,12 @@ async function startGrpc(tls) {
   tracesServer.addService(exportService(services.traces[0], t.ExportTraceServiceRequest,
     t.ExportTraceServiceResponse), {
     Export: (call, reply) => {
+      // a span of the third alert is refused for good: not retried
+      if (spansOf({ request: call.request }).some((sp) => sp.name === 'Bad rule')) {
+        refusedCalls++;
+        reply({ code: grpc.status.INVALID_ARGUMENT, details: 'bad span' });
+        return;
+      }
       got.traces.push({ request: call.request, metadata: call.metadata.getMap() });
       // the first answer refuses one span of the request
       reply(null, got.traces.length === 1 ? { partialSuccess: { rejectedSpans: 1, errorMessage: 'span quota' } } : {});
@@ -175,9 +183,9 @@ async function until(what, cond, deadline) {
   return false;
 }
 
-function alert(n) {
+function alert(n, rule = 'Read sensitive file') {
   return JSON.stringify({
-    uuid: `grpc-e2e-${n}`, hostname: 'node-1', priority: 'Warning', rule: 'Read sensitive file',
+    uuid: `grpc-e2e-${n}`, hostname: 'node-1', priority: 'Warning', rule,
     source: 'syscall', time: `2026-12-01T12:00:0${n}.000000001Z`,
     output: `12:00:0${n}.000000001: Warning Sensitive file opened (file=/etc/shadow)`,
     output_fields: { 'fd.name': '/etc/shadow', 'proc.name': 'cat' }, tags: ['filesystem'],
@@ -234,6 +242,14 @@ async function main() {
     const before = got.metrics.length;
     await until('two periodic metrics exports', () => got.metrics.slice(before).filter(
       (r) => pointsOf(r).some((p) => p.asInt === '2')).length >= 2, deadline);
+    // what the first two alerts made, before the third one
+    snapshot.records = got.logs.flatMap(recordsOf).length;
+    snapshot.counts = got.metrics.flatMap(pointsOf).map((p) => Number(p.asInt));
+    // an alert whose span the server refuses with INVALID_ARGUMENT: given up, not retried
+    check(await request(listen, 'POST', '/', alert(3, 'Bad rule')) === 200, 'the third alert was not taken');
+    await until('the permanent failure in the log', () => fs.readFileSync(logFile, 'utf8').includes(
+      'permanent delivery failure'), deadline);
+    await sleep(500); // a retry, if any, would come within the 50-200 ms backoff
   } finally {
     sidekick.kill('SIGTERM');
     await until('the sidekick to exit', () => exited, Date.now() + 5000);
@@ -256,7 +272,7 @@ async function main() {
     check(String(t.metadata['user-agent']).includes('Saker/'), `traces user-agent ${t.metadata['user-agent']}`);
   }
   const records = got.logs.flatMap(recordsOf);
-  check(records.length === 2, `${records.length} log records, want 2`);
+  check(snapshot.records === 2, `${snapshot.records} log records for two alerts, want 2`);
   for (const l of got.logs) {
     check(l.url === '/v1/logs', `logs went to ${l.url}`);
     check(l.type === 'application/x-protobuf', `logs content type ${l.type}`);
@@ -264,12 +280,15 @@ async function main() {
   }
   check(records.every((r) => String(r.body.stringValue).includes('Sensitive file opened')), 'a log body');
   check(metricCalls >= 2, `${metricCalls} metrics calls: the refused one was not retried`);
-  const counts = got.metrics.flatMap(pointsOf).map((p) => Number(p.asInt));
+  const counts = snapshot.counts;
   check(counts.length > 0 && Math.max(...counts) === 2, `metric counts ${JSON.stringify(counts)}: want 2 at most`);
   const text = fs.readFileSync(logFile, 'utf8');
   check(text.includes('the collector refused 1 spans of a request: span quota'),
     'the partial success is not in the log');
   check(text.includes('UNAVAILABLE') && text.includes('warming up'), 'the refused metrics call is not in the log');
+  check(text.includes('gRPC status 3 (INVALID_ARGUMENT)') && text.includes('bad span'),
+    'the refused span is not in the log');
+  check(refusedCalls === 1, `the refused span was sent ${refusedCalls} times, want 1 (FAIL is not retried)`);
   if (problems.length > 0) {
     console.error(`--- sidekick log\n${text}---`);
   }
