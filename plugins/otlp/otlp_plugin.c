@@ -5,11 +5,13 @@
  * for grpc the path is the service's method), protocol (http/json,
  * http/protobuf or grpc; "" is http/json for traces and logs, grpc for
  * metrics, Falcosidekick's defaults), headers ("k=v,k2=v2"), timeout (ms),
- * duration (ms, traces), extraattributes (metrics), checkcert, and the
- * OpenTelemetry variables OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS,
- * OTEL_SERVICE_NAME and (metrics) OTEL_METRIC_EXPORT_INTERVAL, also from
- * extraenvvars. Batches of up to 100 alerts go in one request; metrics also
- * go out every export interval from the sidekick's tick. */
+ * duration (ms, traces), extraattributes (metrics), tls (the scheme of an
+ * endpoint without one), checkcert, and the OpenTelemetry variables
+ * OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS, _TIMEOUT and
+ * _COMPRESSION, OTEL_SERVICE_NAME and (metrics) OTEL_METRIC_EXPORT_INTERVAL,
+ * from extraenvvars, then the environment. Batches of up to 100 alerts go
+ * in one request; metrics also go out every export interval from the
+ * sidekick's tick. */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
