@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "saker/output_plugin.h"
 #include "sidekick_harness.h"
 #include "sk_test.h"
 
@@ -160,11 +161,13 @@ SK_TEST(security_bad_config_fails_with_location)
 
 SK_TEST(cli_flags_and_startup_errors)
 {
-	static const struct {
+	char version[64];
+	snprintf(version, sizeof(version), "saker-sidekick 0.1.0 (output plugin ABI %u)", SAKER_OUTPUT_ABI_VERSION);
+	const struct {
 		const char *args, *expect;
 		int status;
 	} cases[] = {
-		{"--version", "saker-sidekick 0.1.0 (output plugin ABI 1)", 0},
+		{"--version", version, 0},
 		{"--help", "--plugin-dir DIR", 0},
 		{"--bogus", "usage: saker-sidekick", 2},
 		{"-c /nonexistent/sidekick.yaml", "/nonexistent/sidekick.yaml: cannot open", 1},
