@@ -201,7 +201,7 @@ static void bench_batches(void)
 			(side){"send (1 per request)", plugin_op, &p, 1});
 	}
 	ph_unload(&p);
-	/* the protobuf form is the JSON re-encoded (otlp_pb.c): its price */
+	/* the protobuf form, built from the alerts (otlp_pb.c), against the JSON */
 	ph_plugin json = {0};
 	const char *const otlp_pb[] = {"endpoint", url, "protocol", "http/protobuf", NULL};
 	if (open_plugin(&p, "otlp.traces", otlp_pb) && open_plugin(&json, "otlp.traces", otlp)) {

@@ -14,7 +14,8 @@
 //   cleartext (an endpoint without a scheme, tls unset): the server refuses the first call with
 //   UNAVAILABLE; the retried alert is counted once, so the last count is 2;
 //   with OTEL_METRIC_EXPORT_INTERVAL 300 ms (extraenvvars) the count comes
-//   again on that schedule, with no new alert (the sidekick's tick).
+//   again on that schedule, with no new alert (the sidekick's tick); after
+//   a refused periodic export the next ones still come.
 // The sidekick must then stop cleanly on SIGTERM (exit 0: no sanitizer
 // report). Every wait is bounded (20 s overall). Exits 1 with the reasons.
 'use strict';
@@ -44,6 +45,8 @@ if (build === undefined) {
 const problems = [];
 const got = { traces: [], logs: [], metrics: [] };
 let metricCalls = 0;
+let periodic = false;
+let periodicRefused = false;
 let refusedCalls = 0;
 const snapshot = { records: 0, counts: [] };
 
@@ -114,6 +117,12 @@ async function startGrpc(tls) {
       metricCalls++;
       if (metricCalls === 1) {
         reply({ code: grpc.status.UNAVAILABLE, details: 'warming up' });
+        return;
+      }
+      // the first periodic export is refused too: logged, and the next one comes anyway
+      if (periodic && !periodicRefused) {
+        periodicRefused = true;
+        reply({ code: grpc.status.UNAVAILABLE, details: 'export refused' });
         return;
       }
       got.metrics.push({ request: call.request, metadata: call.metadata.getMap() });
@@ -240,6 +249,7 @@ async function main() {
       deadline);
     // no alert from here on: the periodic export repeats the total
     const before = got.metrics.length;
+    periodic = true;
     await until('two periodic metrics exports', () => got.metrics.slice(before).filter(
       (r) => pointsOf(r).some((p) => p.asInt === '2')).length >= 2, deadline);
     // what the first two alerts made, before the third one
@@ -286,6 +296,8 @@ async function main() {
   check(text.includes('the collector refused 1 spans of a request: span quota'),
     'the partial success is not in the log');
   check(text.includes('UNAVAILABLE') && text.includes('warming up'), 'the refused metrics call is not in the log');
+  // (its log line falls within the rate limit of the refusal before it)
+  check(periodicRefused, 'no periodic export was refused');
   check(text.includes('gRPC status 3 (INVALID_ARGUMENT)') && text.includes('bad span'),
     'the refused span is not in the log');
   check(refusedCalls === 1, `the refused span was sent ${refusedCalls} times, want 1 (FAIL is not retried)`);

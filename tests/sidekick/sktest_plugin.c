@@ -2,9 +2,9 @@
  * public header (the integration test compiles it out of tree with
  * `cc $(pkg-config --cflags saker-plugin)`). It POSTs alerts to `address`,
  * one per request, or a JSON array per batch: 2xx delivered, 4xx permanent,
- * anything else retry. With `tick: true` its tick (every 200 ms) POSTs
- * {"tick":N}. Built with SKTEST_ABI=1 it claims the first ABI, whose table
- * has no tick: the loader must not see the one it still carries. */
+ * anything else retry. Its tick does nothing: it is there for the loader
+ * test. Built with SKTEST_ABI=1 it claims the first ABI, whose table has no
+ * tick: the loader must not see the one it still carries. */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +20,6 @@ struct sktest {
 	CURL *curl;
 	char *buf;
 	size_t cap;
-	bool tick;
-	unsigned ticks;
 };
 
 static size_t sktest_discard(char *p, size_t size, size_t n, void *user)
@@ -47,7 +45,6 @@ static bool sktest_init(const saker_plugin_host *host, void **state, char *err, 
 		free(t);
 		return false;
 	}
-	t->tick = host->config_bool(host->ctx, "tick", false);
 	curl_easy_setopt(t->curl, CURLOPT_URL, address);
 	curl_easy_setopt(t->curl, CURLOPT_TIMEOUT_MS, (long)timeout);
 	curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L);
@@ -112,13 +109,10 @@ static saker_send_result sktest_send_batch(void *state, const saker_alert *const
 
 static saker_send_result sktest_tick(void *state, char *err, size_t errlen)
 {
-	struct sktest *t = state;
-	char body[32];
-	if (!t->tick) {
-		return SAKER_SEND_OK;
-	}
-	int len = snprintf(body, sizeof(body), "{\"tick\":%u}", ++t->ticks);
-	return sktest_post(t, body, (size_t)len, err, errlen);
+	(void)state;
+	(void)err;
+	(void)errlen;
+	return SAKER_SEND_OK;
 }
 
 static void sktest_close(void *state)
