@@ -29,6 +29,11 @@ struct sko_host_ctx {
 	char section[64];
 };
 
+typedef struct sko_log_limit {
+	int64_t last_log_ms;
+	uint64_t suppressed;
+} sko_log_limit;
+
 struct sko_output {
 	char name[64];
 	char destination[64]; /* name without dots: Falcosidekick's metric label ("awssqs") */
@@ -51,9 +56,9 @@ struct sko_output {
 	_Atomic uint64_t drain_to;
 	_Atomic int64_t deadline_ms;
 	uint64_t rng;
-	int64_t last_log_ms;
-	uint64_t suppressed;
-	int64_t next_tick_ms; /* the plugin's tick() is due then */
+	sko_log_limit deliveries; /* rate limit of the delivery problems' log lines */
+	sko_log_limit ticks;	  /* and of the failed ticks' (their own: neither hides the other) */
+	int64_t next_tick_ms;	  /* the plugin's tick() is due then */
 	pthread_mutex_t last_error_mu; /* guards last_error, read by the web UI */
 	char last_error[256];
 };
@@ -417,8 +422,8 @@ cleanup:
 	return e;
 }
 
-/* Logs a delivery problem, at most once per interval per output. */
-static void sko_log_failure(sko_output *o, const char *what, const char *why)
+/* Logs a problem, at most once per interval per output and limit. */
+static void sko_log_limited(sko_output *o, sko_log_limit *limit, const char *what, const char *why)
 {
 	int64_t now = sko_now_ms();
 	/* The newest problem is always kept for the web UI, even when the log
@@ -426,18 +431,24 @@ static void sko_log_failure(sko_output *o, const char *what, const char *why)
 	pthread_mutex_lock(&o->last_error_mu);
 	snprintf(o->last_error, sizeof(o->last_error), "%s: %s", what, why);
 	pthread_mutex_unlock(&o->last_error_mu);
-	if (o->last_log_ms != 0 && now - o->last_log_ms < SKO_LOG_INTERVAL_MS) {
-		o->suppressed++;
+	if (limit->last_log_ms != 0 && now - limit->last_log_ms < SKO_LOG_INTERVAL_MS) {
+		limit->suppressed++;
 		return;
 	}
-	if (o->suppressed > 0) {
+	if (limit->suppressed > 0) {
 		sk_warn("%s: %s: %s (%llu similar messages suppressed)", o->name, what, why,
-			(unsigned long long)o->suppressed);
+			(unsigned long long)limit->suppressed);
 	} else {
 		sk_warn("%s: %s: %s", o->name, what, why);
 	}
-	o->last_log_ms = now;
-	o->suppressed = 0;
+	limit->last_log_ms = now;
+	limit->suppressed = 0;
+}
+
+/* Logs a delivery problem, at most once per interval per output. */
+static void sko_log_failure(sko_output *o, const char *what, const char *why)
+{
+	sko_log_limited(o, &o->deliveries, what, why);
 }
 
 /* True when the worker must give up what it is doing. */
@@ -529,7 +540,7 @@ static void sko_tick(sko_output *o)
 	char why[512] = "";
 	saker_send_result res = vt->tick(o->state, why, sizeof(why));
 	if (res != SAKER_SEND_OK) {
-		sko_log_failure(o, "scheduled send failed", why[0] != '\0' ? why : "no reason given");
+		sko_log_limited(o, &o->ticks, "scheduled send failed", why[0] != '\0' ? why : "no reason given");
 	}
 }
 
