@@ -7,8 +7,8 @@
  * metrics, Falcosidekick's defaults), headers ("k=v,k2=v2"), timeout (ms),
  * duration (ms, traces), extraattributes (metrics), tls (the scheme of an
  * endpoint without one), checkcert, and the OpenTelemetry variables
- * OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS, _TIMEOUT and
- * _COMPRESSION, OTEL_SERVICE_NAME and (metrics) OTEL_METRIC_EXPORT_INTERVAL,
+ * OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS, _TIMEOUT,
+ * _COMPRESSION and _PROTOCOL, OTEL_SERVICE_NAME and (metrics) OTEL_METRIC_EXPORT_INTERVAL,
  * from extraenvvars, then the environment. Batches of up to 100 alerts go
  * in one request; metrics also go out every export interval from the
  * sidekick's tick. */
@@ -81,6 +81,7 @@ typedef struct otlp_env {
 	char interval[32]; /* OTEL_METRIC_EXPORT_INTERVAL */
 	char timeout[32], signal_timeout[32];
 	char compression[32], signal_compression[32];
+	char protocol[32], signal_protocol[32];
 } otlp_env;
 
 static void otlp_extra_env(void *user, const char *key, const char *value)
@@ -102,6 +103,10 @@ static void otlp_extra_env(void *user, const char *key, const char *value)
 		snprintf(e->compression, sizeof(e->compression), "%s", value);
 	} else if (strcmp(key, "OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_COMPRESSION") == 0) {
 		snprintf(e->signal_compression, sizeof(e->signal_compression), "%s", value);
+	} else if (strcmp(key, "OTEL_EXPORTER_OTLP_PROTOCOL") == 0) {
+		snprintf(e->protocol, sizeof(e->protocol), "%s", value);
+	} else if (strcmp(key, "OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_PROTOCOL") == 0) {
+		snprintf(e->signal_protocol, sizeof(e->signal_protocol), "%s", value);
 	}
 }
 
@@ -352,11 +357,21 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 		return false;
 	}
 	o->host = host;
+	host->config_map(host->ctx, "extraenvvars", otlp_extra_env, &env);
+	/* the protocol key is the per-signal variable under Falcosidekick:
+	 * extraenvvars' per-signal one beats it, and it beats the generic ones */
+	if (env.signal_protocol[0] != '\0') {
+		protocol = env.signal_protocol;
+	} else if (protocol[0] == '\0') {
+		const char *fallbacks[] = {otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_PROTOCOL"), env.protocol,
+					   otlp_getenv("OTEL_EXPORTER_OTLP_PROTOCOL")};
+		const char *found = otlp_first(fallbacks, 3);
+		protocol = found != NULL ? found : "";
+	}
 	if (!otlp_parse_protocol(protocol, &o->protocol)) {
 		snprintf(err, errlen, "protocol '%s': want http/json, http/protobuf or grpc", protocol);
 		goto cleanup;
 	}
-	host->config_map(host->ctx, "extraenvvars", otlp_extra_env, &env);
 	otlp_request_url(&url, endpoint, o->protocol, host->config_bool(host->ctx, "tls", false));
 	if (sk_strbuf_failed(&url) || spl_http_new(host, sk_strbuf_str(&url), &o->http, err, errlen) != SK_OK) {
 		if (sk_strbuf_failed(&url)) {

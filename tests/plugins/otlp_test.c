@@ -158,6 +158,17 @@ SK_TEST(logs_records_and_refusals)
 	ph_unload(&p);
 	hp_set_reply(peer, 200, 0);
 
+	/* OTEL_EXPORTER_OTLP_LOGS_PROTOCOL in extraenvvars beats the key */
+	const char *const env_protocol[] = {"endpoint", url, "protocol", "http/json",
+					    "extraenvvars.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/protobuf", NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "otlp.logs", env_protocol));
+	seen = hp_count(peer);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK(hp_count(peer) == seen + 1 &&
+		 strstr(hp_get(peer, seen)->headers, "Content-Type: application/x-protobuf\n") != NULL);
+	ph_unload(&p);
+
 	const char *const xml[] = {"endpoint", url, "protocol", "http/xml", NULL};
 	memset(&p, 0, sizeof(p));
 	SK_CHECK(!ph_open(&p, "otlp.logs", xml));
