@@ -490,6 +490,20 @@ static void skc_map_piece(void *user, char *piece)
 	m->fn(m->user, piece, colon + 1);
 }
 
+/* Calls fn for each scalar entry of n when it is a map; returns how many. */
+static size_t skc_map_scalars(const skc_node *n, void (*fn)(void *user, const char *key, const char *value),
+			      void *user)
+{
+	size_t count = 0;
+	for (size_t i = 0; n->kind == SKC_MAP && i < n->nitems; i++) {
+		if (n->items[i]->kind == SKC_SCALAR) {
+			fn(user, n->items[i]->key, n->items[i]->value);
+			count++;
+		}
+	}
+	return count;
+}
+
 size_t skc_map(const skc_config *cfg, const char *section, const char *path,
 	       void (*fn)(void *user, const char *key, const char *value), void *user)
 {
@@ -499,32 +513,17 @@ size_t skc_map(const skc_config *cfg, const char *section, const char *path,
 		return skc_split(env, skc_map_piece, &m);
 	}
 	const skc_node *n = skc_find(cfg, section, path);
+	if (n == NULL || n->kind == SKC_SCALAR) {
+		return 0;
+	}
+	if (n->kind == SKC_MAP) {
+		return skc_map_scalars(n, fn, user);
+	}
+	/* a list of one-key maps ("- KEY: value"), as Falcosidekick's chart
+	 * writes otlp.metrics.extraenvvars: read as one map */
 	size_t count = 0;
-	if (n == NULL) {
-		return 0;
-	}
-	if (n->kind == SKC_LIST) {
-		/* a list of one-key maps ("- KEY: value"), as Falcosidekick's chart
-		 * writes otlp.metrics.extraenvvars: read as one map */
-		for (size_t i = 0; i < n->nitems; i++) {
-			const skc_node *m = n->items[i];
-			for (size_t j = 0; m->kind == SKC_MAP && j < m->nitems; j++) {
-				if (m->items[j]->kind == SKC_SCALAR) {
-					fn(user, m->items[j]->key, m->items[j]->value);
-					count++;
-				}
-			}
-		}
-		return count;
-	}
-	if (n->kind != SKC_MAP) {
-		return 0;
-	}
 	for (size_t i = 0; i < n->nitems; i++) {
-		if (n->items[i]->kind == SKC_SCALAR) {
-			fn(user, n->items[i]->key, n->items[i]->value);
-			count++;
-		}
+		count += skc_map_scalars(n->items[i], fn, user);
 	}
 	return count;
 }
