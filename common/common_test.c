@@ -44,6 +44,17 @@ SK_TEST(strbuf_json_escapes)
 	sk_strbuf_free(&sb);
 }
 
+SK_TEST(hex_digits_either_case)
+{
+	SK_CHECK_INT(sk_hex_digit('0'), 0);
+	SK_CHECK_INT(sk_hex_digit('9'), 9);
+	SK_CHECK_INT(sk_hex_digit('a'), 10);
+	SK_CHECK_INT(sk_hex_digit('F'), 15);
+	SK_CHECK_INT(sk_hex_digit('g'), -1);
+	SK_CHECK_INT(sk_hex_digit('/'), -1);
+	SK_CHECK_INT(sk_hex_digit((char)0xe9), -1);
+}
+
 SK_TEST(ipc_dir_is_created_or_explained)
 {
 	char base[] = "/tmp/sk_ipc_XXXXXX";

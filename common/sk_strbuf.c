@@ -142,3 +142,17 @@ void sk_strbuf_free(sk_strbuf *sb)
 	sb->cap = 0;
 	sb->failed = false;
 }
+
+int sk_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}

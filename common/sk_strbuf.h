@@ -54,4 +54,8 @@ const char *sk_strbuf_str(const sk_strbuf *sb);
 /* Frees the memory; the buffer is empty and reusable afterwards. */
 void sk_strbuf_free(sk_strbuf *sb);
 
+/* The value of one hex digit (either case), -1 when c is none (for the
+ * decoders of hex text beside these buffers' encoders). */
+int sk_hex_digit(char c);
+
 #endif

@@ -306,18 +306,6 @@ static sk_err parse_ip_or_net(const char *s, sk_value *v)
 	return SK_OK;
 }
 
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	c = (unsigned char)tolower(c);
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	return -1;
-}
-
 static sk_err parse_number(sk_ftype t, const char *s, sk_value *v)
 {
 	char *end = NULL;
@@ -363,8 +351,8 @@ sk_err sk_op_const_parse(sk_op op, sk_ftype t, const char *text, size_t len, sk_
 			goto bad;
 		}
 		for (size_t i = 0; i < len / 2; i++) {
-			int hi = hex_digit((unsigned char)text[2 * i]);
-			int lo = hex_digit((unsigned char)text[2 * i + 1]);
+			int hi = sk_hex_digit(text[2 * i]);
+			int lo = sk_hex_digit(text[2 * i + 1]);
 			if (hi < 0 || lo < 0) {
 				err = SK_EINVAL;
 				goto bad;

@@ -320,9 +320,7 @@ static bool aws_sha256_hex(const char *data, size_t len, char hex[65])
 	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
 		return false;
 	}
-	for (unsigned int i = 0; i < mdlen; i++) {
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	}
+	spl_hex_encode(hex, md, mdlen);
 	return true;
 }
 #endif

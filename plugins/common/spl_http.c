@@ -227,8 +227,8 @@ void spl_grpc_header(const char *line, size_t n, int *status, char *message, siz
 		/* percent-decoded, as gRPC sends it */
 		size_t out = 0;
 		for (size_t i = 0; i < value_len && out + 1 < message_size; i++) {
-			int hi = i + 2 < value_len && value[i] == '%' ? spl_hex_digit(value[i + 1]) : -1;
-			int lo = hi >= 0 ? spl_hex_digit(value[i + 2]) : -1;
+			int hi = i + 2 < value_len && value[i] == '%' ? sk_hex_digit(value[i + 1]) : -1;
+			int lo = hi >= 0 ? sk_hex_digit(value[i + 2]) : -1;
 			if (lo >= 0) {
 				message[out++] = (char)(hi << 4 | lo);
 				i += 2;
@@ -495,19 +495,46 @@ sk_err spl_http_set_gzip(spl_http *h, bool on)
 	return on ? spl_http_add_header(h, header, "gzip") : spl_http_drop_header(h, header);
 }
 
+void spl_grpc_prefix(uint8_t prefix[SPL_GRPC_PREFIX], bool compressed, uint32_t len)
+{
+	prefix[0] = compressed ? 1 : 0;
+	prefix[1] = (uint8_t)(len >> 24);
+	prefix[2] = (uint8_t)(len >> 16);
+	prefix[3] = (uint8_t)(len >> 8);
+	prefix[4] = (uint8_t)len;
+}
+
+bool spl_grpc_message(const uint8_t *data, size_t len, const uint8_t **message, size_t *message_len)
+{
+	if (len < SPL_GRPC_PREFIX || data[0] != 0) {
+		return false;
+	}
+	size_t n = (size_t)data[1] << 24 | (size_t)data[2] << 16 | (size_t)data[3] << 8 | data[4];
+	if (n > len - SPL_GRPC_PREFIX) {
+		return false;
+	}
+	*message = data + SPL_GRPC_PREFIX;
+	*message_len = n;
+	return true;
+}
+
 /* A gRPC frame (flag byte, length, message) with its message gzipped: flag
  * 1 and the new length. */
 static sk_err spl_http_grpc_deflate(const char *frame, size_t len, sk_strbuf *out)
 {
-	if (len < 5) {
+	if (len < SPL_GRPC_PREFIX) {
 		return SK_EINVAL;
 	}
-	sk_err e = spl_http_deflate(frame + 5, len - 5, out);
+	sk_err e = spl_http_deflate(frame + SPL_GRPC_PREFIX, len - SPL_GRPC_PREFIX, out);
 	if (e != SK_OK) {
 		return e;
 	}
 	size_t size = out->len;
-	uint8_t prefix[5] = {1, (uint8_t)(size >> 24), (uint8_t)(size >> 16), (uint8_t)(size >> 8), (uint8_t)size};
+	if (size > UINT32_MAX) {
+		return SK_ERANGE;
+	}
+	uint8_t prefix[SPL_GRPC_PREFIX];
+	spl_grpc_prefix(prefix, true, (uint32_t)size);
 	sk_strbuf framed = SK_STRBUF_INIT;
 	sk_strbuf_append(&framed, prefix, sizeof(prefix));
 	sk_strbuf_append(&framed, out->data, size);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "saker/output_plugin.h"
 #include "sk_err.h"
@@ -94,6 +95,15 @@ sk_err spl_http_set_gzip(spl_http *h, bool on);
  * (those OTLP retries) RETRY; other codes, or none, FAIL, with the code's
  * name and grpc-message in err. Other HTTP statuses map as without it. */
 sk_err spl_http_set_grpc(spl_http *h);
+
+/* gRPC's message prefix: a flag byte (1: compressed) and the message's
+ * length, big-endian. */
+#define SPL_GRPC_PREFIX 5
+void spl_grpc_prefix(uint8_t prefix[SPL_GRPC_PREFIX], bool compressed, uint32_t len);
+
+/* The message of one gRPC frame (len bytes at data): true, with *message
+ * and *message_len, when the frame is whole and not compressed. */
+bool spl_grpc_message(const uint8_t *data, size_t len, const uint8_t **message, size_t *message_len);
 
 /* Reads one answer header line (n bytes, "name: value" with or without its
  * CRLF) for gRPC: grpc-status sets *status (a value that is not a number

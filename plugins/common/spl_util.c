@@ -427,18 +427,14 @@ void spl_uri_encode(sk_strbuf *sb, const char *s, bool keep_slash)
 	spl_uri_encoden(sb, s, strlen(s), keep_slash);
 }
 
-int spl_hex_digit(char c)
+void spl_hex_encode(char *out, const uint8_t *data, size_t n)
 {
-	if (c >= '0' && c <= '9') {
-		return c - '0';
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[data[i] >> 4];
+		out[2 * i + 1] = digits[data[i] & 15];
 	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
+	out[2 * n] = '\0';
 }
 
 sk_err spl_base64_decode(sk_strbuf *out, const char *s, size_t len)

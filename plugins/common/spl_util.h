@@ -124,8 +124,8 @@ sk_err spl_dated_key(sk_strbuf *key, const char *prefix, int64_t now_ns);
 void spl_uri_encoden(sk_strbuf *sb, const char *s, size_t len, bool keep_slash);
 void spl_uri_encode(sk_strbuf *sb, const char *s, bool keep_slash);
 
-/* The value of one hex digit (either case), -1 when c is none. */
-int spl_hex_digit(char c);
+/* Writes n bytes of data as 2n lower-case hex digits and a NUL into out. */
+void spl_hex_encode(char *out, const uint8_t *data, size_t n);
 
 /* Decodes len bytes of standard, padded base64 into out (reset first).
  * SK_EPARSE when s is not that (other characters, a bad length or

@@ -1,5 +1,5 @@
 /* JSON escaping as Go writes it, Go's time text, UTF-8 counting and
- * repair, fields, hex digits, gRPC's status header lines. */
+ * repair, fields, hex text, gRPC's status header lines and frames. */
 #include "spl_util.h"
 
 #include <stdio.h>
@@ -81,14 +81,14 @@ SK_TEST(utf8_repair_replaces_each_bad_byte)
 	sk_strbuf_free(&sb);
 }
 
-SK_TEST(hex_digits_either_case)
+SK_TEST(hex_encode_lower_case)
 {
-	SK_CHECK_INT(spl_hex_digit('0'), 0);
-	SK_CHECK_INT(spl_hex_digit('9'), 9);
-	SK_CHECK_INT(spl_hex_digit('a'), 10);
-	SK_CHECK_INT(spl_hex_digit('F'), 15);
-	SK_CHECK_INT(spl_hex_digit('g'), -1);
-	SK_CHECK_INT(spl_hex_digit('/'), -1);
+	static const uint8_t bytes[] = {0x00, 0x9f, 0xa0, 0xff};
+	char hex[9];
+	spl_hex_encode(hex, bytes, sizeof(bytes));
+	SK_CHECK_STR(hex, "009fa0ff");
+	spl_hex_encode(hex, bytes, 0);
+	SK_CHECK_STR(hex, "");
 }
 
 /* grpc-status and grpc-message from header or trailer lines */
@@ -118,6 +118,25 @@ SK_TEST(grpc_header_lines_give_status_and_message)
 	const char *status_line = "HTTP/2 200\r\n";
 	spl_grpc_header(status_line, strlen(status_line), &status, msg, sizeof(msg));
 	SK_CHECK_INT(status, 7);
+}
+
+/* A gRPC frame's prefix written and read back; a compressed, short or cut
+ * frame gives no message. */
+SK_TEST(grpc_frames_round_trip)
+{
+	uint8_t frame[SPL_GRPC_PREFIX + 3] = {0};
+	const uint8_t *message = NULL;
+	size_t len = 0;
+	spl_grpc_prefix(frame, false, 3);
+	memcpy(frame + SPL_GRPC_PREFIX, "abc", 3);
+	SK_CHECK(frame[0] == 0 && frame[1] == 0 && frame[4] == 3);
+	SK_CHECK(spl_grpc_message(frame, sizeof(frame), &message, &len));
+	SK_CHECK(message == frame + SPL_GRPC_PREFIX && len == 3);
+	SK_CHECK(!spl_grpc_message(frame, sizeof(frame) - 1, &message, &len)); /* cut */
+	SK_CHECK(!spl_grpc_message(frame, 4, &message, &len));
+	spl_grpc_prefix(frame, true, 0x01020304);
+	SK_CHECK(frame[0] == 1 && frame[1] == 1 && frame[2] == 2 && frame[3] == 3 && frame[4] == 4);
+	SK_CHECK(!spl_grpc_message(frame, sizeof(frame), &message, &len)); /* compressed */
 }
 
 SK_TEST(go_time_trims_fraction)

@@ -30,8 +30,8 @@ static sk_err mqtt_unescape(char *dst, size_t n, const char *s, size_t len)
 		char c = s[i];
 
 		if (c == '%') {
-			int hi = i + 2 < len ? spl_hex_digit(s[i + 1]) : -1;
-			int lo = hi >= 0 ? spl_hex_digit(s[i + 2]) : -1;
+			int hi = i + 2 < len ? sk_hex_digit(s[i + 1]) : -1;
+			int lo = hi >= 0 ? sk_hex_digit(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0) {
 				return SK_EINVAL;

@@ -33,10 +33,13 @@ uint64_t otlp_fnv64a(const char *s)
 	return h;
 }
 
-/* FNV-1a 64 of s, hex. */
-static void otlp_fnv64a_hex(const char *s, char hex[17])
+void otlp_span_id_bytes(const saker_alert *alert, uint8_t id[8])
 {
-	snprintf(hex, 17, "%016llx", (unsigned long long)otlp_fnv64a(s));
+	uint64_t h = otlp_fnv64a(alert->uuid);
+	for (int i = 7; i >= 0; i--) {
+		id[i] = (uint8_t)h;
+		h >>= 8;
+	}
 }
 
 /* An output field's text, NULL when absent, empty or null ("<NA>"): the
@@ -71,9 +74,7 @@ void otlp_trace_id(const saker_alert *alert, char hex[33])
 {
 	uint8_t id[16];
 	otlp_trace_id_bytes(alert, id);
-	for (size_t i = 0; i < sizeof(id); i++) {
-		snprintf(hex + 2 * i, 3, "%02x", id[i]);
-	}
+	spl_hex_encode(hex, id, sizeof(id));
 }
 
 int otlp_severity(saker_priority priority)
@@ -124,7 +125,9 @@ static void otlp_span(sk_strbuf *b, const otlp_config *cfg, const saker_alert *a
 	bool first = true;
 
 	otlp_trace_id(a, trace);
-	otlp_fnv64a_hex(a->uuid, span);
+	uint8_t span_id[8];
+	otlp_span_id_bytes(a, span_id);
+	spl_hex_encode(span, span_id, sizeof(span_id));
 	sk_strbuf_printf(b, "{\"traceId\":\"%s\",\"spanId\":\"%s\",\"name\":", trace, span);
 	spl_json_go_string(b, a->rule);
 	sk_strbuf_printf(b, ",\"kind\":2,\"startTimeUnixNano\":\"%lld\",\"endTimeUnixNano\":\"%lld\",\"attributes\":[",

@@ -111,6 +111,9 @@ void otlp_trace_id(const saker_alert *alert, char hex[33]);
 /* The same 16 bytes. */
 void otlp_trace_id_bytes(const saker_alert *alert, uint8_t id[16]);
 
+/* The span id of an alert: FNV-1a 64 of its uuid, big-endian. */
+void otlp_span_id_bytes(const saker_alert *alert, uint8_t id[8]);
+
 /* A time for OTLP, whose times are unsigned: an alert dated before 1970
  * (Falco's time format allows it) gets 0, "unknown", rather than a negative
  * time the collector refuses. */

@@ -14,6 +14,7 @@
 
 #include "otlp.h"
 #include "otlp_wire.pb-c.h"
+#include "spl_http.h"
 #include "spl_util.h"
 
 /* deeper than any request otlp.c writes (an attribute's array is level 9) */
@@ -182,7 +183,7 @@ static sk_err otlp_pb_value(const ProtobufCFieldDescriptor *f, json_object *v, i
 			return SK_ENOMEM;
 		}
 		for (size_t i = 0; i < len / 2; i++) {
-			int hi = spl_hex_digit(s[2 * i]), lo = spl_hex_digit(s[2 * i + 1]);
+			int hi = sk_hex_digit(s[2 * i]), lo = sk_hex_digit(s[2 * i + 1]);
 			if (hi < 0 || lo < 0) {
 				free(data);
 				return SK_EINVAL;
@@ -471,12 +472,11 @@ static sk_err otlp_pb_pack(const ProtobufCMessage *m, bool grpc_frame, sk_strbuf
 {
 	size_t size = protobuf_c_message_get_packed_size(m);
 	if (grpc_frame) {
-		/* gRPC's length prefix: not compressed, then the size big-endian */
 		if (size > UINT32_MAX) {
 			return SK_EINVAL;
 		}
-		uint8_t prefix[5] = {0, (uint8_t)(size >> 24), (uint8_t)(size >> 16), (uint8_t)(size >> 8),
-				     (uint8_t)size};
+		uint8_t prefix[SPL_GRPC_PREFIX];
+		spl_grpc_prefix(prefix, false, (uint32_t)size);
 		sk_strbuf_append(out, prefix, sizeof(prefix));
 	}
 	/* packed whole, then copied: pack_to_buffer's append per field costs more */
@@ -507,11 +507,7 @@ static Saker__Otlp__Span *otlp_pb_span(otlp_arena *a, const otlp_config *cfg, co
 	}
 	saker__otlp__span__init(span);
 	otlp_trace_id_bytes(alert, ids);
-	uint64_t span_id = otlp_fnv64a(alert->uuid);
-	for (int i = 7; i >= 0; i--) {
-		ids[16 + i] = (uint8_t)span_id;
-		span_id >>= 8;
-	}
+	otlp_span_id_bytes(alert, ids + 16);
 	span->trace_id = (ProtobufCBinaryData){.len = 16, .data = ids};
 	span->span_id = (ProtobufCBinaryData){.len = 8, .data = ids + 16};
 	span->name = otlp_pb_text(a, alert->rule);

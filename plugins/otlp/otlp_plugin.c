@@ -436,7 +436,7 @@ cleanup:
  * duplicate it). */
 static void otlp_partial_success(otlp_out *o)
 {
-	const unsigned char *answer = (const unsigned char *)spl_http_last_answer(o->http);
+	const uint8_t *answer = (const uint8_t *)spl_http_last_answer(o->http);
 	size_t len = spl_http_last_answer_len(o->http);
 	int64_t rejected = 0;
 	char why[256];
@@ -444,17 +444,8 @@ static void otlp_partial_success(otlp_out *o)
 
 	if (o->protocol == OTLP_HTTP_JSON) {
 		ok = otlp_json_rejected((const char *)answer, len, &rejected, why, sizeof(why)) == SK_OK;
-	} else if (o->protocol == OTLP_GRPC) {
-		/* one gRPC message: a flag byte and the length, big-endian */
-		if (len < 5) {
-			return;
-		}
-		size_t msg_len = (size_t)answer[1] << 24 | (size_t)answer[2] << 16 | (size_t)answer[3] << 8 | answer[4];
-		if (answer[0] != 0 || msg_len > len - 5) {
-			return;
-		}
-		answer += 5;
-		len = msg_len;
+	} else if (o->protocol == OTLP_GRPC && !spl_grpc_message(answer, len, &answer, &len)) {
+		return; /* not one whole uncompressed message */
 	}
 	if (o->protocol != OTLP_HTTP_JSON) {
 		ok = otlp_pb_rejected(answer, len, &rejected, why, sizeof(why)) == SK_OK;
