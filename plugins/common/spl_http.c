@@ -525,32 +525,29 @@ static sk_err spl_http_grpc_deflate(const char *frame, size_t len, sk_strbuf *ou
 	if (len < SPL_GRPC_PREFIX) {
 		return SK_EINVAL;
 	}
+	/* the prefix's place first, filled once the compressed size is known */
+	uint8_t prefix[SPL_GRPC_PREFIX] = {0};
+	sk_strbuf_reset(out);
+	sk_strbuf_append(out, prefix, sizeof(prefix));
 	sk_err e = spl_http_deflate(frame + SPL_GRPC_PREFIX, len - SPL_GRPC_PREFIX, out);
 	if (e != SK_OK) {
 		return e;
 	}
-	size_t size = out->len;
+	size_t size = out->len - SPL_GRPC_PREFIX;
 	if (size > UINT32_MAX) {
 		return SK_ERANGE;
 	}
-	uint8_t prefix[SPL_GRPC_PREFIX];
-	spl_grpc_prefix(prefix, true, (uint32_t)size);
-	sk_strbuf framed = SK_STRBUF_INIT;
-	sk_strbuf_append(&framed, prefix, sizeof(prefix));
-	sk_strbuf_append(&framed, out->data, size);
-	sk_strbuf_free(out);
-	*out = framed;
-	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+	spl_grpc_prefix((uint8_t *)out->data, true, (uint32_t)size);
+	return SK_OK;
 }
 
-/* body (len bytes) as a gzip member into out. */
+/* Appends body (len bytes) as a gzip member to out. */
 static sk_err spl_http_deflate(const char *body, size_t len, sk_strbuf *out)
 {
 	z_stream z;
 	int zr;
 
 	memset(&z, 0, sizeof(z));
-	sk_strbuf_reset(out);
 	/* 15 + 16: a gzip header and trailer around the deflate stream */
 	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		return SK_ENOMEM;
@@ -586,6 +583,7 @@ saker_send_result spl_http_send(spl_http *h, const char *body, size_t len, char 
 	CURLcode cc;
 
 	if (h->gzip) {
+		sk_strbuf_reset(&h->gz);
 		sk_err z = h->grpc ? spl_http_grpc_deflate(body, len, &h->gz) : spl_http_deflate(body, len, &h->gz);
 		if (z != SK_OK) {
 			snprintf(err, errlen, "gzip: %s", sk_strerror(z));
