@@ -185,18 +185,44 @@ cleanup:
 }
 #endif
 
+/* An exporter variable as the OpenTelemetry SDKs under Falcosidekick see
+ * it: extraenvvars' per-signal value, then the config key (NULL or "" when
+ * unset; Falcosidekick sets the per-signal variable from it), then the
+ * environment's per-signal variable, extraenvvars' generic value, the
+ * environment's generic variable. Any of the names and values may be NULL.
+ * NULL when none is set. */
+static const char *otlp_variable(const char *extra_signal, const char *key, const char *signal_name,
+				 const char *extra_generic, const char *generic_name)
+{
+	const char *order[] = {extra_signal, key, signal_name != NULL ? otlp_getenv(signal_name) : NULL, extra_generic,
+			       generic_name != NULL ? otlp_getenv(generic_name) : NULL};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (order[i] != NULL && order[i][0] != '\0') {
+			return order[i];
+		}
+	}
+	return NULL;
+}
+
+/* text as a whole number of milliseconds from 1 to max. */
+static bool otlp_ms(const char *text, long long max, long long *ms)
+{
+	char *end = NULL;
+	*ms = strtoll(text, &end, 10);
+	return end != text && *end == '\0' && *ms >= 1 && *ms <= max;
+}
+
 #if defined(OTLP_METRICS)
 /* The export interval, as the SDKs take it: OTEL_METRIC_EXPORT_INTERVAL in
  * ms (from extraenvvars, else the environment), a minute by default. */
 static bool otlp_interval(otlp_out *o, const char *from_config, char *err, size_t errlen)
 {
-	const char *text = from_config[0] != '\0' ? from_config : otlp_getenv("OTEL_METRIC_EXPORT_INTERVAL");
+	const char *text = otlp_variable(from_config, NULL, "OTEL_METRIC_EXPORT_INTERVAL", NULL, NULL);
+	long long ms = 0;
 	if (text == NULL) {
 		return true;
 	}
-	char *end = NULL;
-	long long ms = strtoll(text, &end, 10);
-	if (end == text || *end != '\0' || ms < 1 || ms > 86400000) {
+	if (!otlp_ms(text, 86400000, &ms)) {
 		snprintf(err, errlen, "OTEL_METRIC_EXPORT_INTERVAL '%s': want milliseconds, 1 to 86400000", text);
 		return false;
 	}
@@ -205,43 +231,24 @@ static bool otlp_interval(otlp_out *o, const char *from_config, char *err, size_
 }
 #endif
 
-/* The first set of values (extraenvvars' or the environment's), NULL when
- * none is. */
-static const char *otlp_first(const char *const *values, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (values[i] != NULL && values[i][0] != '\0') {
-			return values[i];
-		}
-	}
-	return NULL;
-}
-
-/* The exporters' timeout and compression variables, in the order the
- * OpenTelemetry SDKs under Falcosidekick see them: it sets the per-signal
- * variable from the timeout key and lets extraenvvars override, and a
- * per-signal variable beats the generic one. */
+/* The exporters' timeout and compression variables, in otlp_variable's
+ * order. */
 static bool otlp_env_settings(const saker_plugin_host *host, otlp_out *o, const otlp_env *env, char *err,
 			      size_t errlen)
 {
-	/* the timeout key (spl_http_new read it) is the per-signal variable */
-	const char *timeout = env->signal_timeout[0] != '\0' ? env->signal_timeout : NULL;
-	if (timeout == NULL && host->config_string(host->ctx, "timeout", NULL) == NULL) {
-		const char *fallbacks[] = {otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_TIMEOUT"), env->timeout,
-					   otlp_getenv("OTEL_EXPORTER_OTLP_TIMEOUT")};
-		timeout = otlp_first(fallbacks, 3);
+	const char *key = host->config_string(host->ctx, "timeout", NULL);
+	const char *timeout = otlp_variable(env->signal_timeout, key, "OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_TIMEOUT",
+					    env->timeout, "OTEL_EXPORTER_OTLP_TIMEOUT");
+	long long ms = 0;
+	/* the key itself spl_http_new applied already */
+	if (timeout != NULL && timeout != key &&
+	    (!otlp_ms(timeout, 600000, &ms) || spl_http_set_timeout(o->http, ms) != SK_OK)) {
+		snprintf(err, errlen, "OTLP timeout '%s': want milliseconds, 1 to 600000", timeout);
+		return false;
 	}
-	if (timeout != NULL) {
-		char *end = NULL;
-		long long ms = strtoll(timeout, &end, 10);
-		if (end == timeout || *end != '\0' || spl_http_set_timeout(o->http, ms) != SK_OK) {
-			snprintf(err, errlen, "OTLP timeout '%s': want milliseconds, 1 to 600000", timeout);
-			return false;
-		}
-	}
-	const char *compressions[] = {env->signal_compression, otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_COMPRESSION"),
-				      env->compression, otlp_getenv("OTEL_EXPORTER_OTLP_COMPRESSION")};
-	const char *compression = otlp_first(compressions, 4);
+	const char *compression = otlp_variable(env->signal_compression, NULL,
+						"OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_COMPRESSION", env->compression,
+						"OTEL_EXPORTER_OTLP_COMPRESSION");
 	if (compression != NULL && strcmp(compression, "gzip") == 0) {
 		if (spl_http_set_gzip(o->http, true) != SK_OK) {
 			snprintf(err, errlen, "out of memory");
@@ -360,13 +367,10 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 	host->config_map(host->ctx, "extraenvvars", otlp_extra_env, &env);
 	/* the protocol key is the per-signal variable under Falcosidekick:
 	 * extraenvvars' per-signal one beats it, and it beats the generic ones */
-	if (env.signal_protocol[0] != '\0') {
-		protocol = env.signal_protocol;
-	} else if (protocol[0] == '\0') {
-		const char *fallbacks[] = {otlp_getenv("OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_PROTOCOL"), env.protocol,
-					   otlp_getenv("OTEL_EXPORTER_OTLP_PROTOCOL")};
-		const char *found = otlp_first(fallbacks, 3);
-		protocol = found != NULL ? found : "";
+	protocol = otlp_variable(env.signal_protocol, protocol, "OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_PROTOCOL",
+				 env.protocol, "OTEL_EXPORTER_OTLP_PROTOCOL");
+	if (protocol == NULL) {
+		protocol = "";
 	}
 	if (!otlp_parse_protocol(protocol, &o->protocol)) {
 		snprintf(err, errlen, "protocol '%s': want http/json, http/protobuf or grpc", protocol);
@@ -403,7 +407,7 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 			goto cleanup;
 		}
 	}
-	const char *service = env.service[0] != '\0' ? env.service : otlp_getenv("OTEL_SERVICE_NAME");
+	const char *service = otlp_variable(env.service, NULL, "OTEL_SERVICE_NAME", NULL, NULL);
 	o->service_name = strdup(service != NULL ? service : "falco");
 	if (o->service_name == NULL) {
 		snprintf(err, errlen, "out of memory");
