@@ -1,7 +1,7 @@
 /* cli_test: Falco's command-line conveniences on saker-engine, run as a
  * user types them: -L and -l (text and JSON), --dry-run (good and broken
  * configuration and rules), --list -N, --list-events, --page-size, -M with
- * -P in live mode, and bad arguments. Bounded: every run has a 20 s
+ * -P in live mode, capture files started by alerts, and bad arguments. Bounded: every run has a 20 s
  * timeout(1), the wait for the pid file 5 s. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -17,16 +17,17 @@ static char dir[] = "/tmp/sk_cli_XXXXXX";
 static char rules[128];
 
 static char engine_path[1024];
+static char cat_write[1024]; /* an upstream capture */
 
-/* Runs saker-engine with args (a shell fragment, in the test directory)
- * and returns stdout and stderr together, ending with "rc=N"
- * (malloc'ed). */
-static char *engine(const char *args)
+/* Runs a shell command line in the test directory and returns stdout and
+ * stderr together, ending with "rc=N" (malloc'ed). */
+static char *run(const char *line)
 {
-	char cmd[2048], buf[4096];
-	sk_strbuf out = SK_STRBUF_INIT;
-	snprintf(cmd, sizeof(cmd), "cd '%s' && { timeout 20 '%s' %s; } 2>&1; echo rc=$?", dir, engine_path, args);
-	FILE *p = popen(cmd, "r");
+	char buf[4096];
+	sk_strbuf out = SK_STRBUF_INIT, cmd = SK_STRBUF_INIT;
+	sk_strbuf_printf(&cmd, "cd '%s' && { timeout 20 %s; } 2>&1; echo rc=$?", dir, line);
+	FILE *p = popen(sk_strbuf_str(&cmd), "r");
+	sk_strbuf_free(&cmd);
 	size_t n;
 	while (p != NULL && (n = fread(buf, 1, sizeof(buf), p)) > 0) {
 		sk_strbuf_append(&out, buf, n);
@@ -37,6 +38,16 @@ static char *engine(const char *args)
 	char *text = strdup(sk_strbuf_str(&out));
 	sk_strbuf_free(&out);
 	return text;
+}
+
+/* Runs saker-engine with args (a shell fragment); as run(). */
+static char *engine(const char *args)
+{
+	sk_strbuf line = SK_STRBUF_INIT;
+	sk_strbuf_printf(&line, "'%s' %s", engine_path, args);
+	char *out = run(sk_strbuf_str(&line));
+	sk_strbuf_free(&line);
+	return out;
 }
 
 SK_TEST(list_and_describe_rules)
@@ -160,6 +171,57 @@ SK_TEST(event_timeouts_notify)
 	free(out);
 }
 
+/* Lines of text that contain needle, each ending in '\n', in order. */
+static void lines_with(const char *text, const char *needle, sk_strbuf *out)
+{
+	for (const char *at = strstr(text, needle); at != NULL; at = strstr(at + 1, needle)) {
+		const char *start = at;
+		while (start > text && start[-1] != '\n') {
+			start--;
+		}
+		const char *end = strchr(at, '\n');
+		size_t len = end != NULL ? (size_t)(end - start) + 1 : strlen(start);
+		sk_strbuf_append(out, start, len);
+		at = start + len - 1;
+	}
+}
+
+/* falco.yaml's capture as a user turns it on: a replay whose alert starts
+ * a file, which sysdig reads and whose own replay gives the same alerts. */
+SK_TEST(capture_files_from_alerts)
+{
+	char cmd[1536];
+	snprintf(cmd, sizeof(cmd),
+		 "-e '%s' -r capture_rules.yaml -o capture.enabled=true -o capture.path_prefix=%s/cap "
+		 "-o capture.default_duration=100",
+		 cat_write, dir);
+	char *out = engine(cmd);
+	SK_CHECK_CONTAINS(out, "capture: rule 'cat opens' started ");
+	SK_CHECK_CONTAINS(out, "closed, its duration passed: ");
+	SK_CHECK_CONTAINS(out, "Events read: 345, alerts: 4");
+	SK_CHECK_CONTAINS(out, "rc=0");
+	sk_strbuf live = SK_STRBUF_INIT, replayed = SK_STRBUF_INIT;
+	lines_with(out, "Warning cat opened ", &live);
+	free(out);
+	/* one file, named after the first alert's event (number 141) */
+	out = run("sh -c 'ls cap_*_00000000000000000141.scap | wc -l; sysdig -r cap_*.scap | wc -l'");
+	SK_CHECK_CONTAINS(out, "1\n75\n");
+	free(out);
+	out = engine("-e cap_*.scap -r capture_rules.yaml");
+	SK_CHECK_CONTAINS(out, "Events read: 75, alerts: 4");
+	lines_with(out, "Warning cat opened ", &replayed);
+	SK_CHECK(live.len > 0);
+	SK_CHECK_STR(sk_strbuf_str(&replayed), sk_strbuf_str(&live));
+	free(out);
+	/* capture.mode takes Falco's two words only */
+	out = engine("--dry-run -r capture_rules.yaml -o capture.mode=some_rules");
+	SK_CHECK_CONTAINS(out, "capture.mode: expected rules or all_rules, got 'some_rules'");
+	SK_CHECK_CONTAINS(out, "rc=2");
+	free(out);
+	sk_strbuf_free(&live);
+	sk_strbuf_free(&replayed);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL) {
@@ -173,6 +235,15 @@ int main(void)
 			 getcwd(cwd, sizeof(cwd)) != NULL ? cwd : ".", build != NULL ? build : "build");
 	} else {
 		snprintf(engine_path, sizeof(engine_path), "%s/bin/saker-engine", build);
+	}
+	snprintf(cat_write, sizeof(cat_write), "%s/../shared/upstream/scap/cat_write.scap",
+		 getcwd(cwd, sizeof(cwd)) != NULL ? cwd : ".");
+	char capture_rules[160];
+	snprintf(capture_rules, sizeof(capture_rules), "%s/capture_rules.yaml", dir);
+	if (!sk_live_write_file(capture_rules, "- rule: cat opens\n  desc: d\n  condition: evt.type in (open, openat) and "
+					       "evt.dir=< and proc.name=cat\n  output: cat opened %fd.name\n"
+					       "  priority: WARNING\n  capture: true\n")) {
+		return 1;
 	}
 	snprintf(rules, sizeof(rules), "%s/rules.yaml", dir);
 	char broken[160];

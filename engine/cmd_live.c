@@ -652,10 +652,12 @@ static void live_watch_tick(live *lv, const sk_cli *cli, uint64_t now)
 	}
 }
 
-/* Once per loop turn: the webserver's heartbeat, /metrics and the metrics
- * snapshot when they are due, and the file watch (one clock read). */
+/* Once per loop turn: a capture file past its deadline, the webserver's
+ * heartbeat, /metrics and the metrics snapshot when they are due, and the
+ * file watch (one clock read each). */
 static void live_tick(live *lv, const sk_cli *cli)
 {
+	sk_pipeline_capture_tick(&lv->pipe);
 	bool snapshots = lv->metrics_alert || lv->metrics_file != NULL;
 	if (lv->web == NULL && !snapshots && lv->watch == NULL) {
 		return;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "env.h"
 #include "sk_log.h"
@@ -79,6 +80,9 @@ static bool on_match(const sk_rule *rule, void *user)
 	a.message = sk_strbuf_str(&p->msg);
 	a.output_fields = sk_strbuf_str(&p->fields);
 	count_alert(p, rule->priority, sk_outputs_submit(p->outputs, &a));
+	if (p->rcap != NULL) {
+		(void)sk_rcap_rule_matched(p->rcap, p->state, rule, evt); /* failures are logged */
+	}
 	if (p->rule_matches != NULL) {
 		p->rule_matches[rule->order]++;
 	}
@@ -328,6 +332,9 @@ sk_err sk_pipeline_open(sk_pipeline *p, const sk_engine_config *cfg)
 		err = take_static_fields(p, cfg);
 	}
 	if (err == SK_OK) {
+		err = sk_rcap_new(&cfg->capture, &p->rcap);
+	}
+	if (err == SK_OK) {
 		err = sk_outputs_open(&cfg->out, &p->outputs);
 		if (err != SK_OK) {
 			sk_error("outputs: %s", sk_strerror(err));
@@ -341,6 +348,30 @@ sk_err sk_pipeline_open(sk_pipeline *p, const sk_engine_config *cfg)
 	return SK_OK;
 }
 
+/* A capture file that closed at its size limit is said in an internal
+ * alert, as Falco does, so the outputs show it was cut short. */
+static void capture_closed(sk_pipeline *p, const sk_rcap_done *done, uint64_t ts)
+{
+	if (done->reason != SK_RCAP_SIZE) {
+		return; /* logged by rule_capture */
+	}
+	sk_strbuf fields = SK_STRBUF_INIT;
+	sk_strbuf msg = SK_STRBUF_INIT;
+	sk_strbuf_puts(&fields, "{\"capture.path\":");
+	sk_strbuf_json_string(&fields, done->path, strlen(done->path));
+	sk_strbuf_printf(&fields, ",\"capture.events\":%llu,\"capture.bytes\":%llu}",
+			 (unsigned long long)done->events, (unsigned long long)done->bytes);
+	sk_strbuf_printf(&msg, "Saker internal: capture file reached max_file_size_mb and was closed (path=%s events=%llu "
+			       "bytes=%llu)",
+			 done->path, (unsigned long long)done->events, (unsigned long long)done->bytes);
+	if (!sk_strbuf_failed(&fields) && !sk_strbuf_failed(&msg)) {
+		(void)sk_pipeline_internal_alert(p, ts, "Saker internal: capture file size limit",
+						 SK_PRIO_INFORMATIONAL, sk_strbuf_str(&msg), sk_strbuf_str(&fields));
+	}
+	sk_strbuf_free(&fields);
+	sk_strbuf_free(&msg);
+}
+
 sk_err sk_pipeline_event(sk_pipeline *p, const sk_event *evt)
 {
 	sk_state_view view;
@@ -350,6 +381,11 @@ sk_err sk_pipeline_event(sk_pipeline *p, const sk_event *evt)
 	err = sk_state_apply(p->state, evt, &view);
 	if (err != SK_OK) {
 		return err;
+	}
+	if (sk_rcap_active(p->rcap)) {
+		sk_rcap_done done;
+		(void)sk_rcap_event(p->rcap, evt, &done);
+		capture_closed(p, &done, evt->ts);
 	}
 	sk_eval_ctx_set_event(&p->ctx, evt, &view);
 	return sk_ruleset_match(p->rules, evt->type, &p->ctx, on_match, p);
@@ -373,6 +409,24 @@ sk_err sk_pipeline_internal_alert(sk_pipeline *p, uint64_t ts, const char *rule,
 	return err;
 }
 
+static uint64_t epoch_ns(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
+void sk_pipeline_capture_tick(sk_pipeline *p)
+{
+	if (!sk_rcap_active(p->rcap)) {
+		return;
+	}
+	uint64_t now_ns = epoch_ns();
+	sk_rcap_done done;
+	sk_rcap_tick(p->rcap, now_ns, &done);
+	capture_closed(p, &done, now_ns);
+}
+
 sk_err sk_pipeline_reload(sk_pipeline *p, const sk_engine_config *cfg)
 {
 	sk_ruleset *rs = NULL;
@@ -380,6 +434,14 @@ sk_err sk_pipeline_reload(sk_pipeline *p, const sk_engine_config *cfg)
 
 	if (err != SK_OK) {
 		return err;
+	}
+	if (p->rcap != NULL) {
+		sk_rcap_done done;
+		if (sk_rcap_configure(p->rcap, &cfg->capture, &done) != SK_OK) {
+			sk_ruleset_free(rs);
+			return SK_ENOMEM;
+		}
+		capture_closed(p, &done, epoch_ns());
 	}
 	uint64_t *matches = calloc(sk_ruleset_rule_count(rs) + 1, sizeof(*matches));
 	if (matches == NULL || take_static_fields(p, cfg) != SK_OK) {
@@ -409,6 +471,8 @@ void sk_pipeline_print_summary(const sk_pipeline *p)
 
 void sk_pipeline_close(sk_pipeline *p)
 {
+	sk_rcap_free(p->rcap, NULL); /* before the state it writes from */
+	p->rcap = NULL;
 	sk_outputs_close(p->outputs);
 	p->outputs = NULL;
 	if (p->ctx_ready) {

@@ -2,6 +2,7 @@
  * the live stream: state update, rule index, condition, formatter, outputs.
  *
  *   sk_pipeline_open(&p, &cfg)          rules + state + eval context + outputs
+ *                                        (+ capture files, rule_capture.h)
  *   sk_pipeline_event(&p, &evt)          for every decoded event
  *   sk_pipeline_reload(&p, &cfg)         SIGHUP: new rules, or keep the old ones
  *   sk_pipeline_close(&p)                drains the outputs */
@@ -14,6 +15,7 @@
 #include "eval_ctx.h"
 #include "event.h"
 #include "output.h"
+#include "rule_capture.h"
 #include "ruleset.h"
 #include "sk_strbuf.h"
 #include "state.h"
@@ -24,6 +26,7 @@ typedef struct sk_pipeline {
 	sk_eval_ctx ctx;
 	bool ctx_ready;
 	sk_outputs *outputs;
+	sk_rcap *rcap; /* falco.yaml's capture: files started by alerts */
 	sk_strbuf msg, fields; /* reused per alert */
 	uint64_t events, alerts, failed;
 	uint64_t by_priority[SK_PRIO_COUNT];
@@ -51,8 +54,12 @@ sk_err sk_pipeline_event(sk_pipeline *p, const sk_event *evt);
 sk_err sk_pipeline_internal_alert(sk_pipeline *p, uint64_t ts, const char *rule, sk_priority prio,
 				  const char *message, const char *output_fields);
 
-/* Replaces the rules with cfg's; on a load error keeps the old ones (the
- * error is logged) and returns it. */
+/* Closes a capture file (falco.yaml's capture) whose deadline the clock
+ * has passed; for the live stream, whose events may stop coming. */
+void sk_pipeline_capture_tick(sk_pipeline *p);
+
+/* Replaces the rules with cfg's, and takes its capture settings; on a load
+ * error keeps the old ones (the error is logged) and returns it. */
 sk_err sk_pipeline_reload(sk_pipeline *p, const sk_engine_config *cfg);
 
 /* Drains the outputs and frees everything. Safe on a zeroed pipeline. */

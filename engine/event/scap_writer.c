@@ -22,6 +22,7 @@ struct sk_scap_writer {
 	bytes record;   /* the record being encoded */
 	uint32_t pending_type; /* 0 when nothing is pending */
 	uint64_t pending_tid;  /* FDL: the thread of the pending block */
+	uint64_t raw_bytes;    /* bytes of blocks emitted, before compression */
 	sk_err err;            /* first failure, sticky */
 };
 
@@ -105,6 +106,7 @@ static sk_err emit_block(sk_scap_writer *w, uint32_t type, const uint8_t *body, 
 		head[4 + i] = (uint8_t)(total >> (8 * i));
 		tail[i] = head[4 + i];
 	}
+	w->raw_bytes += total;
 	if (w->gz == NULL) {
 		put(&w->out, head, sizeof(head));
 		put(&w->out, body, len);
@@ -466,7 +468,7 @@ sk_err sk_scap_writer_open_file(const char *path, bool gzip, sk_scap_writer **ou
 		return err;
 	}
 	/* "T" writes without compression through the same interface. */
-	w->gz = gzopen(path, gzip ? "wb6" : "wbT");
+	w->gz = gzopen(path, gzip ? "wb1" : "wbT");
 	if (w->gz == NULL) {
 		free(w);
 		return SK_EIO;
@@ -513,6 +515,20 @@ sk_err sk_scap_writer_take(sk_scap_writer *w, uint8_t **data, size_t *len)
 	w->out.p = NULL;
 	w->out.len = w->out.cap = 0;
 	return SK_OK;
+}
+
+uint64_t sk_scap_writer_raw_bytes(const sk_scap_writer *w)
+{
+	return w->raw_bytes;
+}
+
+uint64_t sk_scap_writer_disk_bytes(sk_scap_writer *w)
+{
+	if (w->gz == NULL) {
+		return w->out.len;
+	}
+	z_off_t at = gzoffset(w->gz);
+	return at > 0 ? (uint64_t)at : 0;
 }
 
 sk_err sk_scap_writer_close(sk_scap_writer *w)

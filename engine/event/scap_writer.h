@@ -22,7 +22,9 @@
 typedef struct sk_scap_writer sk_scap_writer;
 
 /* Creates path (truncating it) and writes the section header; gzip
- * compresses the whole file. Returns SK_EIO when it cannot be created. */
+ * compresses the whole file, at zlib's fastest level (the engine writes
+ * capture files from its event path). Returns SK_EIO when it cannot be
+ * created. */
 sk_err sk_scap_writer_open_file(const char *path, bool gzip, sk_scap_writer **out);
 
 /* Creates a writer that appends blocks to memory; collect them with
@@ -47,6 +49,15 @@ sk_err sk_scap_writer_capture_stats(sk_scap_writer *w, uint32_t ncpus, const uin
  * layout). Large-payload types get u32 parameter lengths; otherwise a
  * parameter over 65535 bytes is SK_ERANGE. */
 sk_err sk_scap_writer_event(sk_scap_writer *w, const sk_event *evt);
+
+/* Bytes of the blocks emitted so far, before any compression (the
+ * section header included, a pending batched record not). */
+uint64_t sk_scap_writer_raw_bytes(const sk_scap_writer *w);
+
+/* Bytes written so far: for a file, what is on disk (compressed, as zlib
+ * has flushed it: up to one buffer behind; one lseek); for a buffer
+ * writer, what it holds. */
+uint64_t sk_scap_writer_disk_bytes(sk_scap_writer *w);
 
 /* Buffer writers: flushes pending records and hands over the bytes written
  * since the last take (*data is malloc'ed, the caller frees it; NULL with

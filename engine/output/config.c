@@ -31,6 +31,7 @@ typedef enum key_kind {
 	KEY_LOG_LEVEL, /* int sk_log_level from Falco's severity names */
 	KEY_SELECT,    /* rules: a list of enable/disable entries */
 	KEY_APPEND,    /* append_output: a list of entries */
+	KEY_CAPTURE_MODE, /* capture.mode: rules or all_rules */
 } key_kind;
 
 typedef struct key_def {
@@ -56,6 +57,11 @@ static const key_def keys[] = {
 	{"syscall_event_drops.rate", KEY_RATE, offsetof(sk_engine_config, drops.rate)},
 	{"syscall_event_drops.max_burst", KEY_U32, offsetof(sk_engine_config, drops.max_burst)},
 	{"syscall_event_drops.simulate_drops", KEY_BOOL, offsetof(sk_engine_config, drops.simulate)},
+	{"capture.enabled", KEY_BOOL, offsetof(sk_engine_config, capture.enabled)},
+	{"capture.path_prefix", KEY_STRING, offsetof(sk_engine_config, capture.path_prefix)},
+	{"capture.mode", KEY_CAPTURE_MODE, offsetof(sk_engine_config, capture.all_rules)},
+	{"capture.default_duration", KEY_U32, offsetof(sk_engine_config, capture.default_duration_ms)},
+	{"capture.max_file_size_mb", KEY_U32, offsetof(sk_engine_config, capture.max_file_size_mb)},
 	{"engine.kind", KEY_ENGINE_KIND, offsetof(sk_engine_config, engine_kind)},
 	{"engine.modern_ebpf.drop_failed_exit", KEY_BOOL, offsetof(sk_engine_config, drop_failed_modern_ebpf)},
 	{"engine.kmod.drop_failed_exit", KEY_BOOL, offsetof(sk_engine_config, drop_failed_kmod)},
@@ -122,13 +128,15 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	c->web.listen_address = strdup("127.0.0.1");
 	c->web.healthz_path = strdup("/healthz");
 	c->web.ssl_certificate = strdup("/etc/saker/saker.pem");
+	c->capture.path_prefix = strdup("/tmp/saker");
 	if (c->priority == NULL || c->web.listen_address == NULL || c->web.healthz_path == NULL ||
-	    c->web.ssl_certificate == NULL) {
+	    c->web.ssl_certificate == NULL || c->capture.path_prefix == NULL) {
 		sk_engine_config_free(c);
 		return SK_ENOMEM;
 	}
 	c->web.listen_port = 8765;
 	c->metrics_interval_ms = 3600000; /* 1h */
+	c->capture.default_duration_ms = 5000; /* as Falco */
 	c->metrics_output_rule = true;
 	c->watch_config_files = true; /* as Falco */
 	c->event_timeouts_max = 1000;  /* as Falco */
@@ -218,6 +226,8 @@ void sk_engine_config_free(sk_engine_config *c)
 	c->web.ssl_certificate = NULL;
 	free(c->metrics_output_file);
 	c->metrics_output_file = NULL;
+	free(c->capture.path_prefix);
+	c->capture.path_prefix = NULL;
 	sk_output_config_free(&c->out);
 }
 
@@ -629,6 +639,13 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 		*(uint32_t *)(base + k->offset) = (uint32_t)v;
 		return SK_OK;
 	}
+	case KEY_CAPTURE_MODE:
+		if (strcmp(value, "rules") != 0 && strcmp(value, "all_rules") != 0) {
+			sk_strbuf_printf(why, "%s: expected rules or all_rules, got '%s'", k->key, value);
+			return SK_EINVAL;
+		}
+		*(bool *)(base + k->offset) = strcmp(value, "all_rules") == 0;
+		return SK_OK;
 	case KEY_MATCHING:
 		if (strcmp(value, "first") != 0 && strcmp(value, "all") != 0) {
 			sk_strbuf_printf(why, "%s: expected first or all, got '%s'", k->key, value);

@@ -65,6 +65,16 @@ typedef struct sk_drops_config {
 	bool simulate; /* simulate_drops: act at every report */
 } sk_drops_config;
 
+/* capture: files of the events around an alert (engine/rule_capture.h).
+ * Falco's keys and defaults but the prefix (Falco's is /tmp/falco). */
+typedef struct sk_rule_capture_config {
+	bool enabled;
+	bool all_rules;		      /* mode all_rules; rules (false): rules with capture: true */
+	char *path_prefix;	      /* files are <prefix>_<ts>_<evt.num>.scap */
+	uint32_t default_duration_ms; /* a rule without capture_duration; 5000 */
+	uint32_t max_file_size_mb;    /* 0: no limit */
+} sk_rule_capture_config;
+
 /* engine.kind (Falco's names). Saker has one sensor, saker-capture: the
  * three driver kinds all mean it; replay reads engine.replay.capture_file
  * instead, as `saker-engine -e`. */
@@ -133,6 +143,7 @@ typedef struct sk_engine_config {
 	size_t nbase_custom_set;
 	bool base_repair, base_all;
 	sk_drops_config drops;
+	sk_rule_capture_config capture;
 	sk_engine_kind engine_kind;
 	/* engine.<kind>.drop_failed_exit, one per driver kind: the one of
 	 * engine_kind applies (sk_engine_config_drop_failed_exit) */

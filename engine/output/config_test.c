@@ -98,6 +98,31 @@ SK_TEST(webserver_defaults_and_values)
 	sk_strbuf_free(&why);
 }
 
+SK_TEST(capture_defaults_and_values)
+{
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	static const char yaml[] = "capture:\n  enabled: true\n  path_prefix: /var/tmp/cap\n  mode: all_rules\n"
+				   "  default_duration: 2500\n  max_file_size_mb: 10\n";
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK(!c.capture.enabled && !c.capture.all_rules);
+	SK_CHECK_STR(c.capture.path_prefix, "/tmp/saker");
+	SK_CHECK_INT(c.capture.default_duration_ms, 5000);
+	SK_CHECK_INT(c.capture.max_file_size_mb, 0);
+	SK_CHECK_INT(sk_engine_config_load_string(&c, "c.yaml", yaml, sizeof(yaml) - 1, &why), SK_OK);
+	SK_CHECK(c.capture.enabled && c.capture.all_rules);
+	SK_CHECK_STR(c.capture.path_prefix, "/var/tmp/cap");
+	SK_CHECK_INT(c.capture.default_duration_ms, 2500);
+	SK_CHECK_INT(c.capture.max_file_size_mb, 10);
+	SK_CHECK_INT(sk_engine_config_set(&c, "capture.mode", "rules", &why), SK_OK);
+	SK_CHECK(!c.capture.all_rules);
+	SK_CHECK_INT(sk_engine_config_set(&c, "capture.mode", "All_rules", &why), SK_EINVAL);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&why), "capture.mode: expected rules or all_rules, got 'All_rules'");
+	SK_CHECK_INT(sk_engine_config_set(&c, "capture.max_file_size_mb", "-1", &why), SK_EINVAL);
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+}
+
 SK_TEST(metrics_interval_is_a_prometheus_duration)
 {
 	sk_engine_config c;

@@ -305,6 +305,53 @@ size_t sk_state_thread_count(const sk_state *st)
 	return st->threads.count;
 }
 
+sk_err sk_state_each_thread(const sk_state *st, sk_state_thread_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < sk_imap_capacity(&st->threads); i++) {
+		const sk_thread *t = st->threads.slots[i].value;
+		sk_err err = t != NULL && !t->exited ? fn(ctx, t) : SK_OK;
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
+}
+
+sk_err sk_state_each_host_user(const sk_state *st, sk_state_user_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < sk_imap_capacity(&st->host.users); i++) {
+		const sk_user *u = st->host.users.slots[i].value;
+		sk_err err = u != NULL ? fn(ctx, u) : SK_OK;
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
+}
+
+sk_err sk_state_each_host_group(const sk_state *st, sk_state_group_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < sk_imap_capacity(&st->host.groups); i++) {
+		const sk_group *g = st->host.groups.slots[i].value;
+		sk_err err = g != NULL ? fn(ctx, g) : SK_OK;
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
+}
+
+sk_err sk_state_each_local_addr(const sk_state *st, sk_state_addr_fn fn, void *ctx)
+{
+	for (uint32_t i = 0; i < st->nlocal_addrs; i++) {
+		sk_err err = fn(ctx, st->local_addrs[i][0], st->local_addrs[i] + 1);
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
+}
+
 sk_thread *sk_state_main_thread(sk_state *st, sk_thread *t)
 {
 	if (t == NULL || t->tid == t->pid) {

@@ -280,4 +280,18 @@ bool sk_state_is_local_addr(const sk_state *st, uint8_t family, const uint8_t *a
 /* Number of threads currently tracked. */
 size_t sk_state_thread_count(const sk_state *st);
 
+/* What the state holds, for writing it back out (state_scap.h): each calls
+ * fn for every item, in no particular order, and stops at the first return
+ * other than SK_OK, which it returns. Threads whose exit was seen are
+ * skipped; the accounts are the host's, not containers'. */
+typedef sk_err (*sk_state_thread_fn)(void *ctx, const sk_thread *t);
+typedef sk_err (*sk_state_user_fn)(void *ctx, const sk_user *u);
+typedef sk_err (*sk_state_group_fn)(void *ctx, const sk_group *g);
+typedef sk_err (*sk_state_addr_fn)(void *ctx, uint8_t family, const uint8_t *addr);
+sk_err sk_state_each_thread(const sk_state *st, sk_state_thread_fn fn, void *ctx);
+sk_err sk_state_each_host_user(const sk_state *st, sk_state_user_fn fn, void *ctx);
+sk_err sk_state_each_host_group(const sk_state *st, sk_state_group_fn fn, void *ctx);
+/* The interface addresses recorded with sk_state_add_local_addr. */
+sk_err sk_state_each_local_addr(const sk_state *st, sk_state_addr_fn fn, void *ctx);
+
 #endif

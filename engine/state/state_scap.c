@@ -141,3 +141,206 @@ const sk_scap_callbacks *sk_state_scap_callbacks(void)
 	};
 	return &cb;
 }
+
+/* ---- state -> records ---- */
+
+static uint8_t scap_l4_of(uint8_t l4)
+{
+	switch (l4) {
+	case SK_L4_TCP:
+		return 2;
+	case SK_L4_UDP:
+		return 3;
+	case SK_L4_ICMP:
+		return 4;
+	case SK_L4_RAW:
+		return 5;
+	default:
+		return 0;
+	}
+}
+
+static uint8_t scap_fd_type_of(const sk_fd *fd)
+{
+	static const uint8_t map[SK_FD_TYPE_COUNT] = {
+		[SK_FD_UNKNOWN] = SK_SCAP_FD_UNKNOWN,	    [SK_FD_FILE] = SK_SCAP_FD_FILE_V2,
+		[SK_FD_DIRECTORY] = SK_SCAP_FD_DIRECTORY,   [SK_FD_IPV4] = SK_SCAP_FD_IPV4_SOCK,
+		[SK_FD_IPV6] = SK_SCAP_FD_IPV6_SOCK,	    [SK_FD_UNIX] = SK_SCAP_FD_UNIX_SOCK,
+		[SK_FD_PIPE] = SK_SCAP_FD_FIFO,		    [SK_FD_EVENT] = SK_SCAP_FD_EVENT,
+		[SK_FD_SIGNALFD] = SK_SCAP_FD_SIGNALFD,	    [SK_FD_EVENTPOLL] = SK_SCAP_FD_EVENTPOLL,
+		[SK_FD_INOTIFY] = SK_SCAP_FD_INOTIFY,	    [SK_FD_TIMERFD] = SK_SCAP_FD_TIMERFD,
+		[SK_FD_NETLINK] = SK_SCAP_FD_NETLINK,	    [SK_FD_BPF] = SK_SCAP_FD_BPF,
+		[SK_FD_USERFAULTFD] = SK_SCAP_FD_USERFAULTFD, [SK_FD_IOURING] = SK_SCAP_FD_IOURING,
+		[SK_FD_MEMFD] = SK_SCAP_FD_MEMFD,	    [SK_FD_PIDFD] = SK_SCAP_FD_PIDFD,
+	};
+	uint8_t t = fd->type < SK_FD_TYPE_COUNT ? map[fd->type] : SK_SCAP_FD_UNKNOWN;
+	/* a server socket record has no peer: only for one without a client
+	 * end (listening); an accepted one is written with its tuple */
+	bool listening = fd->is_server && (fd->endpoints & SK_FDEP_CLIENT) == 0;
+	if (listening && t == SK_SCAP_FD_IPV4_SOCK) {
+		return SK_SCAP_FD_IPV4_SERVSOCK;
+	}
+	if (listening && t == SK_SCAP_FD_IPV6_SOCK) {
+		return SK_SCAP_FD_IPV6_SERVSOCK;
+	}
+	return t;
+}
+
+typedef struct write_ctx {
+	const sk_state *st;
+	sk_scap_writer *w;
+	bool leaders; /* write_thread: main threads, or the others */
+} write_ctx;
+
+static sk_err write_addr(void *ctx, uint8_t family, const uint8_t *addr)
+{
+	sk_scap_iface ifc;
+	memset(&ifc, 0, sizeof(ifc));
+	ifc.type = family == 6 ? SK_SCAP_IF_IPV6_NOLINKSPEED : SK_SCAP_IF_IPV4_NOLINKSPEED;
+	ifc.name = "";
+	memcpy(ifc.addr, addr, family == 6 ? 16 : 4);
+	return sk_scap_writer_iface(((write_ctx *)ctx)->w, &ifc);
+}
+
+static sk_err write_user(void *ctx, const sk_user *u)
+{
+	sk_scap_user rec = {.uid = u->uid, .gid = u->gid, .name = u->name, .home = u->homedir, .shell = u->shell};
+	return sk_scap_writer_user(((write_ctx *)ctx)->w, &rec);
+}
+
+static sk_err write_group(void *ctx, const sk_group *g)
+{
+	sk_scap_group rec = {.gid = g->gid, .name = g->name};
+	return sk_scap_writer_group(((write_ctx *)ctx)->w, &rec);
+}
+
+/* Main threads go first: a reader gives a thread its process's fd table
+ * only when the process's main thread is already known. */
+static sk_err write_thread(void *ctx, const sk_thread *t)
+{
+	if ((t->tid == t->pid) != ((write_ctx *)ctx)->leaders) {
+		return SK_OK;
+	}
+	sk_scap_thread th;
+	memset(&th, 0, sizeof(th));
+	th.tid = (uint64_t)t->tid;
+	th.pid = (uint64_t)t->pid;
+	th.ptid = (uint64_t)t->ptid;
+	th.sid = t->sid;
+	th.vpgid = t->vpgid;
+	th.pgid = t->pgid;
+	th.comm = t->comm.ptr;
+	th.exe = t->exe.ptr;
+	th.exepath = t->exepath.ptr;
+	th.cwd = t->cwd.ptr;
+	th.args = t->args.ptr;
+	th.args_len = t->args.len;
+	th.env = t->env.ptr;
+	th.env_len = t->env.len;
+	th.cgroups = t->cgroups.ptr;
+	th.cgroups_len = t->cgroups.len;
+	th.fdlimit = (uint64_t)t->fdlimit;
+	th.uid = t->uid;
+	th.gid = t->gid;
+	th.vmsize_kb = (uint32_t)t->vmsize_kb;
+	th.vmrss_kb = (uint32_t)t->vmrss_kb;
+	th.vmswap_kb = (uint32_t)t->vmswap_kb;
+	th.pfmajor = t->pfmajor;
+	th.pfminor = t->pfminor;
+	th.vtid = t->vtid;
+	th.vpid = t->vpid;
+	th.pidns_init_start_ts = t->pidns_init_start_ts;
+	th.tty = (uint32_t)t->tty;
+	th.loginuid = t->loginuid < 0 ? UINT32_MAX : (uint32_t)t->loginuid;
+	th.exe_writable = (t->exe_flags & SK_EXE_WRITABLE) != 0;
+	th.exe_upper_layer = (t->exe_flags & SK_EXE_UPPER_LAYER) != 0;
+	th.exe_lower_layer = (t->exe_flags & SK_EXE_LOWER_LAYER) != 0;
+	th.exe_from_memfd = (t->exe_flags & SK_EXE_FROM_MEMFD) != 0;
+	th.cap_inheritable = t->cap_inheritable;
+	th.cap_permitted = t->cap_permitted;
+	th.cap_effective = t->cap_effective;
+	th.exe_ino = t->exe_ino;
+	th.exe_ino_ctime = t->exe_ino_ctime;
+	th.exe_ino_mtime = t->exe_ino_mtime;
+	return sk_scap_writer_thread(((write_ctx *)ctx)->w, &th);
+}
+
+static sk_err write_fd(sk_scap_writer *w, uint64_t tid, const sk_fd *f)
+{
+	sk_scap_fd rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.fd = f->num;
+	rec.ino = f->ino;
+	rec.type = scap_fd_type_of(f);
+	rec.name = f->name != NULL ? f->name : "";
+	rec.open_flags = f->open_flags;
+	rec.dev = f->dev;
+	rec.l4proto = scap_l4_of(f->l4proto);
+	switch (rec.type) {
+	case SK_SCAP_FD_IPV4_SOCK:
+	case SK_SCAP_FD_IPV6_SOCK:
+		/* connected: the source is the client, the destination the server */
+		memcpy(rec.sip, f->cip, 16);
+		memcpy(rec.dip, f->sip, 16);
+		rec.sport = f->cport;
+		rec.dport = f->sport;
+		break;
+	case SK_SCAP_FD_IPV4_SERVSOCK:
+	case SK_SCAP_FD_IPV6_SERVSOCK:
+		memcpy(rec.sip, f->sip, 16);
+		rec.sport = f->sport;
+		break;
+	default:
+		break;
+	}
+	return sk_scap_writer_fd(w, tid, &rec);
+}
+
+/* The process's fd table once, on its main thread; when the state no longer
+ * has the main thread, on each of its threads (threads share the table, so
+ * the reader's later copies replace the earlier ones). */
+static sk_err write_fds(void *ctx, const sk_thread *t)
+{
+	write_ctx *wc = ctx;
+	if (t->fdt == NULL) {
+		return SK_OK;
+	}
+	if (t->tid != t->pid) {
+		const sk_thread *main = sk_state_thread((sk_state *)wc->st, t->pid);
+		if (main != NULL && !main->exited) {
+			return SK_OK; /* written with the main thread */
+		}
+	}
+	const sk_imap *fds = &t->fdt->fds;
+	for (size_t i = 0; i < sk_imap_capacity(fds); i++) {
+		const sk_fd *f = fds->slots[i].value;
+		sk_err err = f != NULL ? write_fd(wc->w, (uint64_t)t->tid, f) : SK_OK;
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
+}
+
+sk_err sk_state_scap_write(const sk_state *st, sk_scap_writer *w)
+{
+	write_ctx wc = {st, w, true};
+	sk_err err = sk_state_each_local_addr(st, write_addr, &wc);
+	if (err == SK_OK) {
+		err = sk_state_each_host_user(st, write_user, &wc);
+	}
+	if (err == SK_OK) {
+		err = sk_state_each_host_group(st, write_group, &wc);
+	}
+	if (err == SK_OK) {
+		err = sk_state_each_thread(st, write_thread, &wc);
+	}
+	if (err == SK_OK) {
+		wc.leaders = false;
+		err = sk_state_each_thread(st, write_thread, &wc);
+	}
+	if (err == SK_OK) {
+		err = sk_state_each_thread(st, write_fds, &wc);
+	}
+	return err;
+}

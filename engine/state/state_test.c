@@ -9,6 +9,7 @@
 #include "sk_asan.h"
 #include "sk_test.h"
 #include "state.h"
+#include "state_scap.h"
 
 static sk_state *new_state(uint32_t max_threads)
 {
@@ -316,6 +317,73 @@ SK_TEST(sockets_connect_accept)
 	apply(st, &b, &v);
 	SK_CHECK(v.fd != NULL && v.fd->type == SK_FD_IPV6 && v.fd->is_server);
 	SK_CHECK(v.fd != NULL && strcmp(v.fd->name, "::1:10000->::1:80") == 0);
+	sk_state_free(st);
+}
+
+/* The fd of st's process tid numbered num, or NULL. */
+static const sk_fd *fd_of(sk_state *st, int64_t tid, int64_t num)
+{
+	sk_thread *t = sk_state_thread(st, tid);
+	return t != NULL && t->fdt != NULL ? sk_imap_get(&t->fdt->fds, num) : NULL;
+}
+
+SK_TEST(the_state_written_as_records_reads_back_the_same)
+{
+	sk_state *st = new_state(0);
+	add_proc(st, 90, 1, "nginx", "/srv");
+	add_proc(st, 91, 90, "worker", "/srv");
+	sk_thread_info th = {.tid = 92, .pid = 91, .ptid = 90, .comm = "worker", .loginuid = 1000, .tty = 34816};
+	SK_CHECK_INT(sk_state_add_thread(st, &th), SK_OK);
+	sk_fd_info file = {.num = 3, .type = SK_FD_FILE, .name = "/var/log/access.log", .open_flags = 6, .ino = 77};
+	sk_fd_info listen4 = {.num = 4, .type = SK_FD_IPV4, .l4proto = SK_L4_TCP, .sip = {0, 0, 0, 0}, .sport = 80,
+			      .is_server = true};
+	sk_fd_info conn6 = {.num = 5, .type = SK_FD_IPV6, .l4proto = SK_L4_TCP, .cip = {[15] = 1}, .cport = 40000,
+			    .sip = {[15] = 1}, .sport = 443};
+	sk_fd_info pipe = {.num = 6, .type = SK_FD_PIPE, .name = "pipe:[12]"};
+	SK_CHECK_INT(sk_state_add_fd(st, 90, &file), SK_OK);
+	SK_CHECK_INT(sk_state_add_fd(st, 90, &listen4), SK_OK);
+	SK_CHECK_INT(sk_state_add_fd(st, 91, &conn6), SK_OK);
+	SK_CHECK_INT(sk_state_add_fd(st, 91, &pipe), SK_OK);
+	static const uint8_t lan[4] = {10, 1, 2, 3};
+	SK_CHECK_INT(sk_state_add_local_addr(st, 4, lan), SK_OK);
+	SK_CHECK_INT(sk_state_add_user(st, NULL, 33, 33, "www-data", "/var/www", "/usr/sbin/nologin"), SK_OK);
+
+	sk_scap_writer *w = NULL;
+	SK_CHECK_INT(sk_scap_writer_open_buffer(&w), SK_OK);
+	SK_CHECK_INT(sk_state_scap_write(st, w), SK_OK);
+	uint8_t *data = NULL;
+	size_t len = 0;
+	SK_CHECK_INT(sk_scap_writer_take(w, &data, &len), SK_OK);
+	SK_CHECK_INT(sk_scap_writer_close(w), SK_OK);
+
+	sk_state *back = new_state(0);
+	sk_scap_reader *rd = NULL;
+	SK_CHECK_INT(sk_scap_reader_open_stream(sk_state_scap_callbacks(), back, &rd), SK_OK);
+	SK_CHECK_INT(sk_scap_reader_feed(rd, data, len), SK_OK);
+	sk_event evt;
+	SK_CHECK_INT(sk_scap_reader_next(rd, &evt), SK_ENOENT);
+	sk_scap_reader_close(rd);
+	free(data);
+
+	SK_CHECK_INT(sk_state_thread_count(back), 3);
+	sk_thread *t = sk_state_thread(back, 92);
+	SK_CHECK(t != NULL && t->pid == 91 && t->ptid == 90 && t->loginuid == 1000 && t->tty == 34816);
+	t = sk_state_thread(back, 90);
+	SK_CHECK(t != NULL && strcmp(t->comm.ptr, "nginx") == 0 && strcmp(t->cwd.ptr, "/srv") == 0 &&
+		 t->args.len == 4 && memcmp(t->args.ptr, "-c\0x", 4) == 0);
+	const sk_fd *f = fd_of(back, 90, 3);
+	SK_CHECK(f != NULL && f->type == SK_FD_FILE && strcmp(f->name, "/var/log/access.log") == 0 &&
+		 f->open_flags == 6 && f->ino == 77);
+	f = fd_of(back, 90, 4);
+	SK_CHECK(f != NULL && f->type == SK_FD_IPV4 && f->is_server && f->sport == 80 && f->l4proto == SK_L4_TCP);
+	f = fd_of(back, 92, 5); /* the process's table, shared by its threads */
+	SK_CHECK(f != NULL && f->type == SK_FD_IPV6 && f->cport == 40000 && f->sport == 443 && f->cip[15] == 1);
+	f = fd_of(back, 91, 6);
+	SK_CHECK(f != NULL && f->type == SK_FD_PIPE && strcmp(f->name, "pipe:[12]") == 0);
+	SK_CHECK(sk_state_is_local_addr(back, 4, lan));
+	const sk_user *u = sk_state_user(back, NULL, 33);
+	SK_CHECK(u != NULL && strcmp(u->name, "www-data") == 0 && strcmp(u->homedir, "/var/www") == 0);
+	sk_state_free(back);
 	sk_state_free(st);
 }
 
