@@ -1,7 +1,9 @@
 /* rule_capture_test: falco.yaml's capture through the real pipeline: rules
  * that start files, deadlines, the size limit and its internal alert, the
- * live clock, reloads; every file read back with the scap reader and
- * replayed through a second pipeline. */
+ * live clock, reloads, and saker-engine live with events over nng; every
+ * file read back with the scap reader and replayed through a second
+ * pipeline. */
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,9 @@
 #include "rule_capture.h"
 #include "scap_ids.h"
 #include "scap_reader.h"
+#include "sk_live.h"
 #include "sk_log.h"
+#include "sk_push.h"
 #include "sk_test.h"
 #include "state_scap.h"
 
@@ -156,6 +160,22 @@ static size_t read_capture(const char *path, uint64_t *ts, size_t cap, seen *s)
 	return n;
 }
 
+/* Replays path alone (its snapshot, then its events) through a pipeline
+ * without capture whose alerts go to alerts. */
+static void replay(const char *path, const char *alerts)
+{
+	sk_pipeline p;
+	open_pipeline(&p, alerts, NULL, 0);
+	sk_scap_reader *rd = NULL;
+	SK_CHECK_INT(sk_scap_reader_open_file(path, sk_state_scap_callbacks(), p.state, &rd), SK_OK);
+	sk_event evt;
+	for (int guard = 0; rd != NULL && guard < 100000 && sk_scap_reader_next(rd, &evt) == SK_OK; guard++) {
+		SK_CHECK_INT(sk_pipeline_event(&p, &evt), SK_OK);
+	}
+	sk_scap_reader_close(rd);
+	sk_pipeline_close(&p);
+}
+
 static bool exists(const char *path)
 {
 	struct stat sb;
@@ -187,7 +207,15 @@ static const char rules[] = "- rule: secret read\n"
                             "  desc: t\n"
                             "  condition: evt.type=openat and fd.name startswith /tmp/\n"
                             "  output: tmp %fd.name\n"
-                            "  priority: NOTICE\n";
+                            "  priority: NOTICE\n"
+                            /* the upstream capture's opens (open, not openat) */
+                            "- rule: cat opens\n"
+                            "  desc: t\n"
+                            "  condition: evt.type=open and evt.dir=< and proc.name=cat\n"
+                            "  output: cat opened %fd.name\n"
+                            "  priority: WARNING\n"
+                            "  capture: true\n"
+                            "  capture_duration: 100\n";
 
 SK_TEST(a_rule_with_capture_writes_the_state_and_the_events_until_its_deadline)
 {
@@ -212,18 +240,9 @@ SK_TEST(a_rule_with_capture_writes_the_state_and_the_events_until_its_deadline)
 	SK_CHECK(s.cat && s.passwd_fd);
 
 	/* the file alone gives the same alerts: the state came with it */
-	sk_pipeline replay;
 	char alerts2[300];
 	snprintf(alerts2, sizeof(alerts2), "%s/alerts1r.json", dir);
-	open_pipeline(&replay, alerts2, NULL, 0);
-	sk_scap_reader *rd = NULL;
-	SK_CHECK_INT(sk_scap_reader_open_file(path, sk_state_scap_callbacks(), replay.state, &rd), SK_OK);
-	sk_event evt;
-	for (int guard = 0; rd != NULL && guard < 100 && sk_scap_reader_next(rd, &evt) == SK_OK; guard++) {
-		SK_CHECK_INT(sk_pipeline_event(&replay, &evt), SK_OK);
-	}
-	sk_scap_reader_close(rd);
-	sk_pipeline_close(&replay);
+	replay(path, alerts2);
 	SK_CHECK_INT(count_lines_with(alerts2, "Warning secret /etc/shadow by cat\""), 1);
 	SK_CHECK_INT(count_lines_with(alerts2, "Notice tmp /tmp/"), 2);
 }
@@ -377,6 +396,49 @@ SK_TEST(the_clock_closes_a_file_whose_events_stopped_and_a_reload_can_close_it)
 	sk_pipeline_close(&p);
 	file_of(path, sizeof(path), start + 10000 * MS, 2);
 	SK_CHECK_INT(read_capture(path, ts, 2, &s), 1);
+}
+
+/* The live engine as a user runs it: events arrive over nng as
+ * saker-capture sends them, with the process snapshot first. */
+SK_TEST(a_live_engine_writes_a_file_from_the_stream)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char engine[512], events[300], control[300], log[300], prefix[300], prefix_opt[320], sock[300], raw[300];
+	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build != NULL ? build : "build");
+	snprintf(events, sizeof(events), "ipc://%s/events.sock", dir);
+	snprintf(control, sizeof(control), "ipc://%s/control.sock", dir);
+	snprintf(sock, sizeof(sock), "%s/events.sock", dir);
+	snprintf(log, sizeof(log), "%s/live.log", dir);
+	snprintf(prefix, sizeof(prefix), "%s/live", dir);
+	snprintf(prefix_opt, sizeof(prefix_opt), "capture.path_prefix=%s", prefix);
+	snprintf(raw, sizeof(raw), "%s/cat_write.scap", dir);
+	const char *const argv[] = {engine, "--events", events, "--control", control, "-r", rules_file, "-o",
+				    "capture.enabled=true", "-o", prefix_opt, NULL};
+	pid_t pid = sk_live_spawn_logged((char *const *)argv, log);
+	for (int i = 0; i < 100 && access(sock, F_OK) != 0; i++) { /* 10 s at most */
+		sk_live_sleep_ms(100);
+	}
+	SK_CHECK(sk_push_scap(events, "../shared/upstream/scap/cat_write.scap", raw));
+	/* closed by the capture's later events (or the loop's clock) */
+	for (int i = 0; i < 100 && !sk_live_file_contains(log, "closed, its duration passed"); i++) {
+		sk_live_sleep_ms(100);
+	}
+	SK_CHECK(sk_live_file_contains(log, "capture: rule 'cat opens' started "));
+	SK_CHECK(sk_live_file_contains(log, "closed, its duration passed"));
+	SK_CHECK_INT(sk_live_stop(pid), 0);
+	SK_CHECK_INT(count_lines_with(log, "Warning cat opened "), 4);
+	glob_t g;
+	char pattern[320];
+	snprintf(pattern, sizeof(pattern), "%s_*.scap", prefix);
+	SK_CHECK_INT(glob(pattern, 0, NULL, &g), 0);
+	SK_CHECK_INT(g.gl_pathc, 1);
+	if (g.gl_pathc == 1) {
+		char alerts[300];
+		snprintf(alerts, sizeof(alerts), "%s/alerts7.json", dir);
+		replay(g.gl_pathv[0], alerts);
+		SK_CHECK_INT(count_lines_with(alerts, "Warning cat opened "), 4);
+	}
+	globfree(&g);
 }
 
 int main(void)

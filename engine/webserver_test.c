@@ -36,6 +36,7 @@
 
 #include "metrics.h"
 #include "sk_live.h"
+#include "sk_push.h"
 #include "sk_strbuf.h"
 #include "sk_test.h"
 #include "webserver.h"
@@ -405,33 +406,10 @@ static pid_t start_engine(const char *rules, const char *const *extra, const cha
  * saker-capture streams them (the same scap blocks). */
 static bool push_capture(const char *scap_gz)
 {
-	char cmd[512], raw[128], url[160];
+	char raw[128], url[160];
 	snprintf(raw, sizeof(raw), "%s/capture.scap", dir);
-	snprintf(cmd, sizeof(cmd), "gzip -dc '%s' > '%s'", scap_gz, raw);
-	if (system(cmd) != 0) {
-		return false;
-	}
-	FILE *f = fopen(raw, "re");
-	sk_strbuf data = SK_STRBUF_INIT;
-	char buf[65536];
-	size_t got;
-	while (f != NULL && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
-		sk_strbuf_append(&data, buf, got);
-	}
-	if (f != NULL) {
-		fclose(f);
-	}
 	snprintf(url, sizeof(url), "ipc://%s/events.sock", dir);
-	nng_socket push;
-	bool sent = false;
-	if (data.len > 0 && nng_push0_open(&push) == 0) {
-		nng_socket_set_ms(push, NNG_OPT_SENDTIMEO, 5000);
-		sent = nng_dial(push, url, NULL, 0) == 0 && nng_send(push, data.data, data.len, 0) == 0;
-		sk_live_sleep_ms(200); /* let the pipe deliver before closing */
-		nng_close(push);
-	}
-	sk_strbuf_free(&data);
-	return sent;
+	return sk_push_scap(url, scap_gz, raw);
 }
 
 /* Starts Prometheus scraping 127.0.0.1:target every second and waits (up
