@@ -55,6 +55,27 @@ SK_TEST(hex_digits_either_case)
 	SK_CHECK_INT(sk_hex_digit((char)0xe9), -1);
 }
 
+SK_TEST(base64_both_ways)
+{
+	sk_strbuf sb = SK_STRBUF_INIT;
+	static const unsigned char bin[] = {0, 0xff, 0x10, 0x80, 0x7f};
+	sk_strbuf_base64(&sb, bin, sizeof(bin));
+	SK_CHECK_STR(sk_strbuf_str(&sb), "AP8QgH8=");
+	sk_strbuf_reset(&sb);
+	SK_CHECK_INT(sk_base64_decode(&sb, "AP8QgH8=", 8, true), SK_OK);
+	SK_CHECK(sb.len == sizeof(bin) && memcmp(sb.data, bin, sizeof(bin)) == 0);
+	/* padding optional only when the caller says so */
+	sk_strbuf_reset(&sb);
+	SK_CHECK_INT(sk_base64_decode(&sb, "Zm8", 3, false), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "fo");
+	SK_CHECK_INT(sk_base64_decode(&sb, "Zm8", 3, true), SK_EINVAL);
+	static const char *const bad[] = {"Z", "Zm8===", "Q===", "Zm=8", "Zm8*", "Zm9vY"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		SK_CHECK_INT(sk_base64_decode(&sb, bad[i], strlen(bad[i]), false), SK_EINVAL);
+	}
+	sk_strbuf_free(&sb);
+}
+
 SK_TEST(ipc_dir_is_created_or_explained)
 {
 	char base[] = "/tmp/sk_ipc_XXXXXX";

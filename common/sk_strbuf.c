@@ -156,3 +156,77 @@ int sk_hex_digit(char c)
 	}
 	return -1;
 }
+
+size_t sk_base64_encode(char *out, const void *data, size_t len)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *in = data;
+	char *o = out;
+
+	for (size_t i = 0; i < len; i += 3) {
+		size_t left = len - i;
+		uint32_t v = (uint32_t)in[i] << 16;
+
+		v |= left > 1 ? (uint32_t)in[i + 1] << 8 : 0;
+		v |= left > 2 ? (uint32_t)in[i + 2] : 0;
+		*o++ = alphabet[(v >> 18) & 63];
+		*o++ = alphabet[(v >> 12) & 63];
+		*o++ = left > 1 ? alphabet[(v >> 6) & 63] : '=';
+		*o++ = left > 2 ? alphabet[v & 63] : '=';
+	}
+	return (size_t)(o - out);
+}
+
+void sk_strbuf_base64(sk_strbuf *sb, const void *data, size_t len)
+{
+	const unsigned char *in = data;
+	char chunk[SK_BASE64_LEN(768)];
+
+	for (size_t i = 0; i < len; i += 768) {
+		size_t n = len - i < 768 ? len - i : 768;
+		sk_strbuf_append(sb, chunk, sk_base64_encode(chunk, in + i, n));
+	}
+}
+
+static int base64_digit(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z') {
+		return c - 'A';
+	}
+	if (c >= 'a' && c <= 'z') {
+		return c - 'a' + 26;
+	}
+	if (c >= '0' && c <= '9') {
+		return c - '0' + 52;
+	}
+	if (c == '+') {
+		return 62;
+	}
+	return c == '/' ? 63 : -1;
+}
+
+sk_err sk_base64_decode(sk_strbuf *out, const char *s, size_t len, bool padded)
+{
+	size_t data = len;
+	while (data > 0 && s[data - 1] == '=') {
+		data--;
+	}
+	if (len - data > 2 || data % 4 == 1 || (padded && len % 4 != 0)) {
+		return SK_EINVAL;
+	}
+	uint32_t v = 0;
+	int bits = 0;
+	for (size_t i = 0; i < data; i++) {
+		int d = base64_digit((unsigned char)s[i]);
+		if (d < 0) {
+			return SK_EINVAL;
+		}
+		v = (v << 6) | (uint32_t)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			sk_strbuf_putc(out, (char)((v >> bits) & 0xff));
+		}
+	}
+	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+}

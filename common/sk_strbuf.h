@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "sk_err.h"
+
 typedef struct sk_strbuf {
 	char *data;  /* NUL-terminated once anything was appended; may be NULL */
 	size_t len;  /* bytes used, excluding the NUL */
@@ -57,5 +59,22 @@ void sk_strbuf_free(sk_strbuf *sb);
 /* The value of one hex digit (either case), -1 when c is none (for the
  * decoders of hex text beside these buffers' encoders). */
 int sk_hex_digit(char c);
+
+/* Characters standard padded base64 takes for n bytes. */
+#define SK_BASE64_LEN(n) (((n) + 2) / 3 * 4)
+
+/* Writes len bytes of data in standard base64 (RFC 4648, padded) to out,
+ * which holds SK_BASE64_LEN(len) characters; returns that (no NUL). */
+size_t sk_base64_encode(char *out, const void *data, size_t len);
+
+/* Appends len bytes of data in standard base64 (RFC 4648, padded). */
+void sk_strbuf_base64(sk_strbuf *sb, const void *data, size_t len);
+
+/* Appends the bytes len characters of standard base64 at s stand for.
+ * padded: the length must be a multiple of 4, with its '=' padding;
+ * otherwise the padding may be left out. At most two '=', only at the end.
+ * SK_EINVAL for anything else (other characters, a length no encoding
+ * has), SK_ENOMEM when the buffer could not grow. */
+sk_err sk_base64_decode(sk_strbuf *out, const char *s, size_t len, bool padded);
 
 #endif

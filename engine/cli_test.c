@@ -1,7 +1,8 @@
 /* cli_test: Falco's command-line conveniences on saker-engine, run as a
  * user types them: -L and -l (text and JSON), --dry-run (good and broken
  * configuration and rules), --list -N, --list-events, --page-size, -M with
- * -P in live mode, capture files started by alerts, and bad arguments. Bounded: every run has a 20 s
+ * -P in live mode, capture files started by alerts, buffer_format_base64
+ * against sysdig -b, and bad arguments. Bounded: every run has a 20 s
  * timeout(1), the wait for the pid file 5 s. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -17,7 +18,8 @@ static char dir[] = "/tmp/sk_cli_XXXXXX";
 static char rules[128];
 
 static char engine_path[1024];
-static char cat_write[1024]; /* an upstream capture */
+static char cat_write[1024]; /* upstream captures */
+static char io_scap[1024], sample_scap[1024];
 
 /* Runs a shell command line in the test directory and returns stdout and
  * stderr together, ending with "rc=N" (malloc'ed). */
@@ -222,6 +224,50 @@ SK_TEST(capture_files_from_alerts)
 	sk_strbuf_free(&replayed);
 }
 
+/* falco.yaml's buffer_format_base64 renders buffers as sysdig -b does,
+ * and without it as sysdig does by default ('.' for unprintable bytes). */
+SK_TEST(buffer_format_base64_renders_buffers_as_sysdig)
+{
+	static const char *const modes[][2] = {{"", ""}, {"-o buffer_format_base64=true", "-b"}};
+	for (size_t m = 0; m < 2; m++) {
+		for (int f = 0; f < 2; f++) {
+			const char *scap = f == 0 ? io_scap : sample_scap;
+			char cmd[1536];
+			snprintf(cmd, sizeof(cmd), "-e '%s' -r io_rules.yaml %s", scap, modes[m][0]);
+			char *ours = engine(cmd);
+			snprintf(cmd, sizeof(cmd),
+				 "sysdig -r '%s' %s -p '%%evt.time: Warning buf=%%evt.buffer data=%%evt.arg.data' "
+				 "'evt.type in (write, read, sendto, recvfrom) and evt.dir=<'",
+				 scap, modes[m][1]);
+			char *theirs = run(cmd);
+			sk_strbuf a = SK_STRBUF_INIT, b = SK_STRBUF_INIT;
+			lines_with(ours, ": Warning buf=", &a);
+			lines_with(theirs, ": Warning buf=", &b);
+			SK_CHECK(a.len > 0);
+			SK_CHECK_STR(sk_strbuf_str(&a), sk_strbuf_str(&b));
+			sk_strbuf_free(&a);
+			sk_strbuf_free(&b);
+			free(ours);
+			free(theirs);
+		}
+	}
+}
+
+/* out (1024 bytes): the absolute path of a shared upstream capture. */
+static void upstream_scap(char *out, const char *name)
+{
+	char cwd[512];
+	snprintf(out, 1024, "%s/../shared/upstream/scap/%s", getcwd(cwd, sizeof(cwd)) != NULL ? cwd : ".", name);
+}
+
+/* Writes text to name in the test directory. */
+static bool write_in_dir(const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return sk_live_write_file(path, text);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL) {
@@ -236,13 +282,15 @@ int main(void)
 	} else {
 		snprintf(engine_path, sizeof(engine_path), "%s/bin/saker-engine", build);
 	}
-	snprintf(cat_write, sizeof(cat_write), "%s/../shared/upstream/scap/cat_write.scap",
-		 getcwd(cwd, sizeof(cwd)) != NULL ? cwd : ".");
-	char capture_rules[160];
-	snprintf(capture_rules, sizeof(capture_rules), "%s/capture_rules.yaml", dir);
-	if (!sk_live_write_file(capture_rules, "- rule: cat opens\n  desc: d\n  condition: evt.type in (open, openat) and "
-					       "evt.dir=< and proc.name=cat\n  output: cat opened %fd.name\n"
-					       "  priority: WARNING\n  capture: true\n")) {
+	upstream_scap(cat_write, "cat_write.scap");
+	upstream_scap(io_scap, "single_ipv6_conn.scap");
+	upstream_scap(sample_scap, "sample.scap");
+	if (!write_in_dir("io_rules.yaml", "- rule: io\n  desc: d\n  condition: evt.type in (write, read, sendto, "
+					   "recvfrom) and evt.dir=<\n  output: buf=%evt.buffer data=%evt.arg.data\n"
+					   "  priority: WARNING\n") ||
+	    !write_in_dir("capture_rules.yaml", "- rule: cat opens\n  desc: d\n  condition: evt.type in (open, openat) "
+						"and evt.dir=< and proc.name=cat\n  output: cat opened %fd.name\n"
+						"  priority: WARNING\n  capture: true\n")) {
 		return 1;
 	}
 	snprintf(rules, sizeof(rules), "%s/rules.yaml", dir);

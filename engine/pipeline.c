@@ -330,6 +330,7 @@ sk_err sk_pipeline_open(sk_pipeline *p, const sk_engine_config *cfg)
 	}
 	if (err == SK_OK) {
 		err = take_static_fields(p, cfg);
+		p->ctx.buffer_base64 = cfg->buffer_format_base64;
 	}
 	if (err == SK_OK) {
 		err = sk_rcap_new(&cfg->capture, &p->rcap);
@@ -451,6 +452,7 @@ sk_err sk_pipeline_reload(sk_pipeline *p, const sk_engine_config *cfg)
 	}
 	sk_ruleset_free(p->rules);
 	p->rules = rs;
+	p->ctx.buffer_base64 = cfg->buffer_format_base64;
 	free(p->rule_matches);
 	p->rule_matches = matches;
 	p->generation++;

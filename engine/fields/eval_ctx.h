@@ -47,6 +47,7 @@ struct sk_eval_ctx {
 	uint64_t prev_ts;  /* previous event's time (evt.deltatime) */
 	uint64_t cur_ts;   /* this event's time (the event itself may be gone later) */
 	const char *hostname;
+	bool buffer_base64; /* falco.yaml's buffer_format_base64: byte buffers as base64 */
 	/* falco.yaml's static_fields (static.<name>), owned by the caller */
 	const char *const *static_names;
 	const char *const *static_values;

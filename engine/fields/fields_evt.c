@@ -254,9 +254,15 @@ sk_err sk_render_param(struct sk_eval_ctx *ctx, uint32_t i, bool only_resolved, 
 		tb_put(&b, (const char *)p, strnlen((const char *)p, plen));
 		break;
 	default: {
-		/* Byte buffers: printable ASCII kept, the rest shown as '.'. */
+		/* Byte buffers: printable ASCII kept, the rest shown as '.'; or
+		 * base64 (buffer_format_base64) */
 		uint32_t shown = !only_resolved && plen > ARGS_BUFFER_MAX ? ARGS_BUFFER_SHOWN : plen;
-		for (uint32_t k = 0; k < shown && b.len + 1 < b.cap; k++) {
+		uint32_t as_text = shown;
+		if (ctx->buffer_base64 && b.len + SK_BASE64_LEN((size_t)shown) < b.cap) {
+			b.len += sk_base64_encode(b.p + b.len, p, shown);
+			as_text = 0;
+		}
+		for (uint32_t k = 0; k < as_text && b.len + 1 < b.cap; k++) {
 			char c = (char)p[k];
 			b.p[b.len++] = c >= 32 && c < 127 ? c : '.';
 		}

@@ -85,6 +85,7 @@ static const key_def keys[] = {
 	{"json_include_message_property", KEY_BOOL, OUT(json_include_message_property)},
 	{"json_include_output_fields_property", KEY_BOOL, OUT(json_include_output_fields_property)},
 	{"time_format_iso_8601", KEY_BOOL, OUT(time_format_iso_8601)},
+	{"buffer_format_base64", KEY_BOOL, offsetof(sk_engine_config, buffer_format_base64)},
 	{"buffered_outputs", KEY_BOOL, OUT(buffered_outputs)},
 	{"outputs_queue.capacity", KEY_U32, OUT(queue_capacity)},
 	{"output_timeout", KEY_U32, OUT(timeout_ms)},

@@ -144,6 +144,9 @@ typedef struct sk_engine_config {
 	bool base_repair, base_all;
 	sk_drops_config drops;
 	sk_rule_capture_config capture;
+	/* buffer_format_base64: byte buffers (evt.buffer, evt.arg.data,
+	 * evt.args) rendered as base64, in outputs and conditions alike */
+	bool buffer_format_base64;
 	sk_engine_kind engine_kind;
 	/* engine.<kind>.drop_failed_exit, one per driver kind: the one of
 	 * engine_kind applies (sk_engine_config_drop_failed_exit) */

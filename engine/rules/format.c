@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval_ctx.h"
 #include "ops.h"
 
 typedef struct fmt_tok {
@@ -279,7 +280,7 @@ sk_err sk_fmt_render_text(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf 
 			if (v > 0) {
 				sk_strbuf_putc(out, ',');
 			}
-			sk_op_value_text(&vals.v[v], out);
+			sk_op_value_text(&vals.v[v], ctx->buffer_base64, out);
 		}
 		if (vals.count > 1) {
 			sk_strbuf_putc(out, ')');
@@ -311,14 +312,14 @@ sk_err sk_fmt_render_json(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf 
 		if (vals.count == 0) {
 			sk_strbuf_puts(out, "null");
 		} else if (vals.count == 1) {
-			sk_op_value_json(&vals.v[0], out);
+			sk_op_value_json(&vals.v[0], ctx->buffer_base64, out);
 		} else {
 			sk_strbuf_putc(out, '[');
 			for (uint32_t v = 0; v < vals.count; v++) {
 				if (v > 0) {
 					sk_strbuf_putc(out, ',');
 				}
-				sk_op_value_json(&vals.v[v], out);
+				sk_op_value_json(&vals.v[v], ctx->buffer_base64, out);
 			}
 			sk_strbuf_putc(out, ']');
 		}

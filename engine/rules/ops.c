@@ -142,55 +142,6 @@ sk_err sk_xform_type(sk_xform xf, sk_ftype in, sk_ftype *out)
 	}
 }
 
-static int b64_digit(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z') {
-		return c - 'A';
-	}
-	if (c >= 'a' && c <= 'z') {
-		return c - 'a' + 26;
-	}
-	if (c >= '0' && c <= '9') {
-		return c - '0' + 52;
-	}
-	if (c == '+') {
-		return 62;
-	}
-	if (c == '/') {
-		return 63;
-	}
-	return -1;
-}
-
-/* Standard alphabet, padding optional at the very end only. */
-static sk_err b64_decode(const char *s, size_t n, sk_strbuf *out)
-{
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t i = 0;
-	for (; i < n && s[i] != '='; i++) {
-		int d = b64_digit((unsigned char)s[i]);
-		if (d < 0) {
-			return SK_EINVAL;
-		}
-		acc = (acc << 6) | (uint32_t)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			sk_strbuf_putc(out, (char)((acc >> bits) & 0xff));
-		}
-	}
-	for (; i < n; i++) {
-		if (s[i] != '=') {
-			return SK_EINVAL;
-		}
-	}
-	if (n % 4 == 1) {
-		return SK_EINVAL;
-	}
-	return SK_OK;
-}
-
 /* Grows scratch for n more bytes before writing, so a source p that lies in
  * scratch itself (chained transformers) stays valid; returns p re-pointed. */
 static const char *reserve_scratch(sk_strbuf *sb, const char *p, uint32_t n)
@@ -246,7 +197,7 @@ sk_err sk_xform_apply(sk_xform xf, sk_value *v, sk_strbuf *scratch, uint32_t *of
 		return sk_strbuf_failed(scratch) ? SK_ENOMEM : SK_OK;
 	case SK_XF_B64: {
 		size_t start = scratch->len;
-		sk_err err = b64_decode(p, n, scratch);
+		sk_err err = sk_base64_decode(scratch, p, n, false); /* padding optional */
 		if (err != SK_OK) {
 			scratch->len = start;
 			return err;
@@ -607,13 +558,17 @@ static void ip_text(const sk_ip *ip, sk_strbuf *out)
 	sk_strbuf_puts(out, buf);
 }
 
-void sk_op_value_text(const sk_value *v, sk_strbuf *out)
+void sk_op_value_text(const sk_value *v, bool bytes_base64, sk_strbuf *out)
 {
 	switch (v->type) {
 	case SK_FT_STRING:
 		sk_strbuf_append(out, v->u.str.ptr, v->u.str.len);
 		break;
 	case SK_FT_BYTES:
+		if (bytes_base64) {
+			sk_strbuf_base64(out, v->u.str.ptr, v->u.str.len);
+			break;
+		}
 		/* Buffers may hold anything: keep the line printable. */
 		for (uint32_t i = 0; i < v->u.str.len; i++) {
 			unsigned char c = (unsigned char)v->u.str.ptr[i];
@@ -642,7 +597,7 @@ void sk_op_value_text(const sk_value *v, sk_strbuf *out)
 	}
 }
 
-void sk_op_value_json(const sk_value *v, sk_strbuf *out)
+void sk_op_value_json(const sk_value *v, bool bytes_base64, sk_strbuf *out)
 {
 	switch (v->type) {
 	case SK_FT_STRING:
@@ -652,13 +607,13 @@ void sk_op_value_json(const sk_value *v, sk_strbuf *out)
 	case SK_FT_IPADDR:
 	case SK_FT_IPNET: {
 		sk_strbuf tmp = SK_STRBUF_INIT;
-		sk_op_value_text(v, &tmp);
+		sk_op_value_text(v, bytes_base64, &tmp);
 		sk_strbuf_json_string(out, sk_strbuf_str(&tmp), tmp.len);
 		sk_strbuf_free(&tmp);
 		break;
 	}
 	default:
-		sk_op_value_text(v, out);
+		sk_op_value_text(v, bytes_base64, out);
 		break;
 	}
 }

@@ -96,9 +96,11 @@ bool sk_op_path_prefix(const char *path, size_t path_len, const char *prefix, si
 /* Three-way comparison for sorting/searching constants of one type. */
 int sk_op_value_order(const sk_value *a, const sk_value *b);
 
-/* Renders a value as Falco prints it in text output. */
-void sk_op_value_text(const sk_value *v, sk_strbuf *out);
+/* Renders a value as Falco prints it in text output; byte buffers as
+ * base64 when bytes_base64 (falco.yaml's buffer_format_base64), otherwise
+ * with '.' for each unprintable byte. */
+void sk_op_value_text(const sk_value *v, bool bytes_base64, sk_strbuf *out);
 /* Renders a value as typed JSON (numbers unquoted, bools bare). */
-void sk_op_value_json(const sk_value *v, sk_strbuf *out);
+void sk_op_value_json(const sk_value *v, bool bytes_base64, sk_strbuf *out);
 
 #endif

@@ -246,24 +246,29 @@ SK_TEST(value_rendering)
 {
 	sk_strbuf sb = SK_STRBUF_INIT;
 	sk_value i = {.type = SK_FT_INT64, .u.i64 = -3};
-	sk_op_value_json(&i, &sb);
+	sk_op_value_json(&i, false, &sb);
 	sk_strbuf_putc(&sb, ' ');
 	sk_value s = str("a\"b");
-	sk_op_value_json(&s, &sb);
+	sk_op_value_json(&s, false, &sb);
 	sk_strbuf_putc(&sb, ' ');
 	sk_value b = {.type = SK_FT_BOOL, .u.b = false};
-	sk_op_value_json(&b, &sb);
+	sk_op_value_json(&b, false, &sb);
 	sk_strbuf_putc(&sb, ' ');
 	sk_const ip;
 	sk_op_const_parse(SK_OP_EQ, SK_FT_IPADDR, "192.168.1.0/24", 14, &ip, NULL);
-	sk_op_value_json(&ip.v, &sb);
+	sk_op_value_json(&ip.v, false, &sb);
 	SK_CHECK_STR(sk_strbuf_str(&sb), "-3 \"a\\\"b\" false \"192.168.1.0/24\"");
 	sk_strbuf_reset(&sb);
 	sk_value buf = {.type = SK_FT_BYTES};
 	buf.u.str.ptr = "a\x01z";
 	buf.u.str.len = 3;
-	sk_op_value_text(&buf, &sb);
+	sk_op_value_text(&buf, false, &sb);
 	SK_CHECK_STR(sk_strbuf_str(&sb), "a.z");
+	sk_strbuf_reset(&sb);
+	sk_op_value_text(&buf, true, &sb); /* buffer_format_base64 */
+	sk_strbuf_putc(&sb, ' ');
+	sk_op_value_json(&buf, true, &sb);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "YQF6 \"YQF6\"");
 	sk_strbuf_free(&sb);
 }
 

@@ -111,7 +111,7 @@ sk_err aws_kinesis_body(sk_strbuf *b, const char *stream, const saker_alert *ale
 	sk_strbuf_puts(b, "{\"StreamName\":");
 	spl_json_go_string(b, stream);
 	sk_strbuf_puts(b, ",\"Data\":\"");
-	spl_base64(b, alert->json, alert->json_len);
+	sk_strbuf_base64(b, alert->json, alert->json_len);
 	sk_strbuf_puts(b, "\",\"PartitionKey\":");
 	spl_json_go_string(b, alert->uuid);
 	sk_strbuf_putc(b, '}');

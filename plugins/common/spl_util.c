@@ -338,26 +338,6 @@ void spl_put_base_url(sk_strbuf *sb, const char *base)
 	sk_strbuf_append(sb, base, len);
 }
 
-void spl_base64(sk_strbuf *sb, const void *data, size_t len)
-{
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *in = data;
-
-	for (size_t i = 0; i < len; i += 3) {
-		size_t left = len - i;
-		uint32_t v = (uint32_t)in[i] << 16;
-		char quad[4];
-
-		v |= left > 1 ? (uint32_t)in[i + 1] << 8 : 0;
-		v |= left > 2 ? (uint32_t)in[i + 2] : 0;
-		quad[0] = alphabet[(v >> 18) & 63];
-		quad[1] = alphabet[(v >> 12) & 63];
-		quad[2] = left > 1 ? alphabet[(v >> 6) & 63] : '=';
-		quad[3] = left > 2 ? alphabet[v & 63] : '=';
-		sk_strbuf_append(sb, quad, 4);
-	}
-}
-
 /* path: explicit_path when set, else dir/file. */
 static void tls_path(char *dst, size_t n, const char *explicit_path, const char *dir, const char *file)
 {
@@ -439,45 +419,9 @@ void spl_hex_encode(char *out, const uint8_t *data, size_t n)
 
 sk_err spl_base64_decode(sk_strbuf *out, const char *s, size_t len)
 {
-	uint32_t v = 0;
-	int bits = 0;
-	size_t i = 0, pad = 0;
-
 	sk_strbuf_reset(out);
-	if (len % 4 != 0) {
-		return SK_EPARSE;
-	}
-	for (; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int d;
-		if (c == '=' && i + 2 >= len && len - i <= 2) {
-			pad++;
-			continue;
-		}
-		if (pad > 0) {
-			return SK_EPARSE; /* data after padding */
-		}
-		if (c >= 'A' && c <= 'Z') {
-			d = c - 'A';
-		} else if (c >= 'a' && c <= 'z') {
-			d = c - 'a' + 26;
-		} else if (c >= '0' && c <= '9') {
-			d = c - '0' + 52;
-		} else if (c == '+') {
-			d = 62;
-		} else if (c == '/') {
-			d = 63;
-		} else {
-			return SK_EPARSE;
-		}
-		v = (v << 6) | (uint32_t)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			sk_strbuf_putc(out, (char)((v >> bits) & 0xff));
-		}
-	}
-	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+	sk_err err = sk_base64_decode(out, s, len, true);
+	return err == SK_EINVAL ? SK_EPARSE : err;
 }
 
 sk_err spl_base64_decode_text(sk_strbuf *out, const char *s)

@@ -91,8 +91,6 @@ typedef struct spl_tls_files {
  * of them is not a readable file. */
 sk_err spl_mutual_tls_files(const saker_plugin_host *host, spl_tls_files *files, char *err, size_t errlen);
 
-/* Appends len bytes of data in standard base64 (RFC 4648, padded). */
-void spl_base64(sk_strbuf *sb, const void *data, size_t len);
 
 /* Returns the number of UTF-8 characters in s (invalid bytes count one). */
 size_t spl_utf8_len(const char *s);

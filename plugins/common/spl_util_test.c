@@ -168,7 +168,7 @@ SK_TEST(base64_rfc4648_vectors)
 	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
 		size_t len = i == 7 ? 3 : strlen(vectors[i][0]);
 		sk_strbuf_reset(&sb);
-		spl_base64(&sb, vectors[i][0], len);
+		sk_strbuf_base64(&sb, vectors[i][0], len);
 		SK_CHECK_STR(sk_strbuf_str(&sb), vectors[i][1]);
 	}
 	sk_strbuf_free(&sb);
@@ -203,7 +203,7 @@ SK_TEST(base64_decodes_what_it_encodes_and_refuses_the_rest)
 
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		sk_strbuf_reset(&enc);
-		spl_base64(&enc, samples[i], strlen(samples[i]));
+		sk_strbuf_base64(&enc, samples[i], strlen(samples[i]));
 		SK_CHECK_INT(spl_base64_decode(&dec, enc.data != NULL ? enc.data : "", enc.len), SK_OK);
 		SK_CHECK_STR(sk_strbuf_str(&dec), samples[i]);
 	}

@@ -127,7 +127,7 @@ sk_err gcp_token_parse(const char *json, size_t len, char **token, int64_t *expi
 static void gcp_base64url(sk_strbuf *sb, const void *data, size_t len)
 {
 	size_t start = sb->len;
-	spl_base64(sb, data, len);
+	sk_strbuf_base64(sb, data, len);
 	if (sk_strbuf_failed(sb)) {
 		return;
 	}

@@ -14,7 +14,7 @@ sk_err gcp_pubsub_body(sk_strbuf *b, const saker_alert *const *alerts, size_t n,
 	sk_strbuf_puts(b, "{\"messages\":[");
 	for (size_t i = 0; i < n; i++) {
 		sk_strbuf_puts(b, i > 0 ? ",{\"data\":\"" : "{\"data\":\"");
-		spl_base64(b, alerts[i]->json, alerts[i]->json_len);
+		sk_strbuf_base64(b, alerts[i]->json, alerts[i]->json_len);
 		sk_strbuf_putc(b, '"');
 		if (nattr > 0) {
 			sk_strbuf_puts(b, ",\"attributes\":{");
@@ -40,7 +40,7 @@ sk_err gcp_chronicle_body(sk_strbuf *b, const saker_alert *const *alerts, size_t
 	sk_strbuf_puts(b, "{\"inline_source\":{\"logs\":[");
 	for (size_t i = 0; i < n; i++) {
 		sk_strbuf_puts(b, i > 0 ? ",{\"data\":\"" : "{\"data\":\"");
-		spl_base64(b, alerts[i]->json, alerts[i]->json_len);
+		sk_strbuf_base64(b, alerts[i]->json, alerts[i]->json_len);
 		sk_strbuf_puts(b, "\",\"log_entry_time\":\"");
 		spl_go_rfc3339(b, alerts[i]->time_ns, true);
 		sk_strbuf_puts(b, "\",\"collection_time\":\"");

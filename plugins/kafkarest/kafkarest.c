@@ -11,7 +11,7 @@ static sk_err kafkarest_build(sk_strbuf *sb, const void *cfg, const saker_alert 
 {
 	(void)cfg;
 	sk_strbuf_puts(sb, "{\"records\":[{\"value\":\"");
-	spl_base64(sb, alert->json, alert->json_len);
+	sk_strbuf_base64(sb, alert->json, alert->json_len);
 	sk_strbuf_puts(sb, "\"}]}");
 	return sk_strbuf_failed(sb) ? SK_ENOMEM : SK_OK;
 }

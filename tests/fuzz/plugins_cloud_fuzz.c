@@ -184,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (aws_kinesis_body(&b, s[0], &a) == SK_OK) {
 		json_object *o = fz_parse_strict(&b);
 		sk_strbuf data64 = SK_STRBUF_INIT;
-		spl_base64(&data64, s[1], strlen(s[1]));
+		sk_strbuf_base64(&data64, s[1], strlen(s[1]));
 		if (strcmp(member(o, "Data"), sk_strbuf_str(&data64)) != 0) {
 			abort();
 		}

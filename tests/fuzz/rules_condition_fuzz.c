@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int t = 0; t < SK_FT_COUNT; t++) {
 		sk_const k;
 		if (sk_op_const_parse(SK_OP_EQ, (sk_ftype)t, text, size, &k, &msg) == SK_OK) {
-			sk_op_value_text(&k.v, &msg);
+			sk_op_value_text(&k.v, false, &msg);
 			sk_op_const_free(&k);
 		}
 	}

@@ -23,7 +23,7 @@ SK_TEST(kafkarest_binary_record)
 	SK_CHECK_INT(p.state != NULL ? ph_send(&p, &a.a) : SAKER_SEND_FAIL, SAKER_SEND_OK);
 	ph_unload(&p);
 	sk_strbuf_puts(&want, "{\"records\":[{\"value\":\"");
-	spl_base64(&want, a.json, strlen(a.json));
+	sk_strbuf_base64(&want, a.json, strlen(a.json));
 	sk_strbuf_puts(&want, "\"}]}");
 	SK_CHECK_INT(peer != NULL ? hp_count(peer) : 0, 1);
 	if (peer != NULL && hp_count(peer) == 1) {
