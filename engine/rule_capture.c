@@ -203,7 +203,9 @@ sk_err sk_rcap_rule_matched(sk_rcap *c, const sk_state *st, const sk_rule *rule,
 		return SK_OK;
 	}
 	uint64_t ms = rule->capture_duration_ms != 0 ? rule->capture_duration_ms : c->cfg.default_duration_ms;
-	uint64_t deadline = evt->ts + ms * NS_PER_MS;
+	/* a duration past the end of time (a rules file may say anything)
+	 * lasts until the engine stops */
+	uint64_t deadline = ms < (UINT64_MAX - evt->ts) / NS_PER_MS ? evt->ts + ms * NS_PER_MS : UINT64_MAX;
 	if (c->w != NULL) {
 		if (deadline > c->deadline_ns) {
 			c->deadline_ns = deadline;

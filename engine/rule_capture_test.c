@@ -215,7 +215,14 @@ static const char rules[] = "- rule: secret read\n"
                             "  output: cat opened %fd.name\n"
                             "  priority: WARNING\n"
                             "  capture: true\n"
-                            "  capture_duration: 100\n";
+                            "  capture_duration: 100\n"
+                            "- rule: forever\n"
+                            "  desc: t\n"
+                            "  condition: evt.type=openat and fd.name=/forever\n"
+                            "  output: forever\n"
+                            "  priority: NOTICE\n"
+                            "  capture: true\n"
+                            "  capture_duration: 18446744073709551\n";
 
 SK_TEST(a_rule_with_capture_writes_the_state_and_the_events_until_its_deadline)
 {
@@ -267,6 +274,22 @@ SK_TEST(a_match_during_a_capture_moves_its_deadline_later_never_earlier)
 	seen s;
 	SK_CHECK_INT(read_capture(path, ts, 8, &s), 5);
 	SK_CHECK(ts[4] == T0 + 130 * MS);
+}
+
+SK_TEST(a_duration_past_the_end_of_time_lasts_until_the_engine_stops)
+{
+	sk_pipeline p;
+	char alerts[300], path[400];
+	static const char *const on[] = {"capture.enabled", "true"};
+	start(&p, alerts, sizeof(alerts), "alerts8.json", on, 2);
+	open_event(&p, T0, 1, 3, "/forever");
+	open_event(&p, UINT64_MAX - 1, 2, 4, "/tmp/late");
+	SK_CHECK(sk_rcap_active(p.rcap));
+	sk_pipeline_close(&p);
+	file_of(path, sizeof(path), T0, 1);
+	uint64_t ts[4];
+	seen s;
+	SK_CHECK_INT(read_capture(path, ts, 4, &s), 2);
 }
 
 SK_TEST(mode_all_rules_starts_a_file_for_any_rule_with_the_default_duration)
