@@ -2,7 +2,7 @@
  * user types them: -L and -l (text and JSON), --dry-run (good and broken
  * configuration and rules), --list -N, --list-events, --page-size, -M with
  * -P in live mode, capture files started by alerts, buffer_format_base64
- * against sysdig -b, and bad arguments. Bounded: every run has a 20 s
+ * against sysdig -b, --support, and bad arguments. Bounded: every run has a 20 s
  * timeout(1), the wait for the pid file 5 s. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -30,8 +30,8 @@ static char *run(const char *line)
 	sk_strbuf_printf(&cmd, "cd '%s' && { timeout 20 %s; } 2>&1; echo rc=$?", dir, line);
 	FILE *p = popen(sk_strbuf_str(&cmd), "r");
 	sk_strbuf_free(&cmd);
-	size_t n;
-	while (p != NULL && (n = fread(buf, 1, sizeof(buf), p)) > 0) {
+	for (size_t n = 1; p != NULL && n > 0;) {
+		n = fread(buf, 1, sizeof(buf), p);
 		sk_strbuf_append(&out, buf, n);
 	}
 	if (p != NULL) {
@@ -224,6 +224,18 @@ SK_TEST(capture_files_from_alerts)
 	sk_strbuf_free(&replayed);
 }
 
+/* --support: one JSON document with the configuration file and every rules
+ * file as loaded (a directory's files each). */
+SK_TEST(support_prints_one_json_document)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "sh -c \"'%s' --support -c support.yaml -r rules.yaml | python3 check_support.py\"",
+		 engine_path);
+	char *out = run(cmd);
+	SK_CHECK_CONTAINS(out, "True Linux priority: notice ['rules.yaml'] True True\nrc=0");
+	free(out);
+}
+
 /* falco.yaml's buffer_format_base64 renders buffers as sysdig -b does,
  * and without it as sysdig does by default ('.' for unprintable bytes). */
 SK_TEST(buffer_format_base64_renders_buffers_as_sysdig)
@@ -288,6 +300,13 @@ int main(void)
 	if (!write_in_dir("io_rules.yaml", "- rule: io\n  desc: d\n  condition: evt.type in (write, read, sendto, "
 					   "recvfrom) and evt.dir=<\n  output: buf=%evt.buffer data=%evt.arg.data\n"
 					   "  priority: WARNING\n") ||
+	    !write_in_dir("support.yaml", "priority: notice\n") ||
+	    !write_in_dir("check_support.py", "import json, sys\n"
+					      "d = json.load(sys.stdin)\n"
+					      "print(d['version'] != '', d['system_info']['sysname'], d['config'].strip(),\n"
+					      "      [f['name'].split('/')[-1] for f in d['rules_files']],\n"
+					      "      'Read of shadow' in d['rules_files'][0]['content'],\n"
+					      "      '--support' in d['cmdline'])\n") ||
 	    !write_in_dir("capture_rules.yaml", "- rule: cat opens\n  desc: d\n  condition: evt.type in (open, openat) "
 						"and evt.dir=< and proc.name=cat\n  output: cat opened %fd.name\n"
 						"  priority: WARNING\n  capture: true\n")) {

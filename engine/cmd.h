@@ -36,6 +36,9 @@ typedef struct sk_cli {
 	const char *replay_file; /* -e FILE.scap (cmd_replay.c) */
 	const char *events_url;  /* --events URL (cmd_live.c) */
 	const char *control_url; /* --control URL (cmd_live.c) */
+	bool support;		 /* --support (cmd_rules.c) */
+	int argc;		 /* the command line as given, for --support */
+	char *const *argv;
 } sk_cli;
 
 /* Where the live mode listens unless told otherwise (docs/protocol.md). */
@@ -59,6 +62,10 @@ int cmd_list_rules(const sk_cli *cli);
 /* --dry-run: reads the configuration and loads the rules as a start
  * would, then exits (0, or 2 with what is wrong). */
 int cmd_dry_run(const sk_cli *cli);
+/* --support: Falco's --support, one JSON document for a bug report:
+ * versions, the system, the command line, the configuration file and
+ * every rules file loaded with its content (0, or 2 as --dry-run). */
+int cmd_support(const sk_cli *cli);
 
 struct sk_engine_config;
 /* Loads -c, applies -o and -r into cfg (engine/output/config.h) and sets

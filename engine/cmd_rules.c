@@ -1,12 +1,15 @@
-/* cmd_rules: -L, -l RULE and --dry-run, Falco's ways of looking at a
- * configuration and its rules without running: both read -c, -o and -r
- * and load the rules exactly as a start does (config_files, rules
- * selection, append_output, priority). */
+/* cmd_rules: -L, -l RULE, --dry-run and --support, Falco's ways of
+ * looking at a configuration and its rules without running: each reads
+ * -c, -o and -r and loads the rules exactly as a start does (config_files,
+ * rules selection, append_output, priority). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "cmd.h"
 #include "config.h"
+#include "diag.h"
 #include "pipeline.h"
 #include "sk_log.h"
 #include "sk_strbuf.h"
@@ -120,4 +123,94 @@ int cmd_dry_run(const sk_cli *cli)
 	sk_ruleset_free(rs);
 	sk_engine_config_free(&cfg);
 	return 0;
+}
+
+/* "key":"value" with the value JSON-escaped (NULL: null), after a comma
+ * unless first. */
+static void json_member(sk_strbuf *out, bool first, const char *key, const char *value, size_t len)
+{
+	sk_strbuf_printf(out, "%s\"%s\":", first ? "" : ",", key);
+	if (value == NULL) {
+		sk_strbuf_puts(out, "null");
+	} else {
+		sk_strbuf_json_string(out, value, len);
+	}
+}
+
+/* The text of a file of at most 16 MiB (malloc'ed, NUL-terminated), or
+ * NULL. */
+static char *read_text(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	sk_strbuf text = SK_STRBUF_INIT;
+	char buf[65536];
+	for (size_t got = 1; f != NULL && got > 0 && text.len < 16u << 20;) {
+		got = fread(buf, 1, sizeof(buf), f);
+		sk_strbuf_append(&text, buf, got);
+	}
+	bool ok = f != NULL && !ferror(f) && !sk_strbuf_failed(&text);
+	if (f != NULL) {
+		fclose(f);
+	}
+	*len = text.len;
+	char *copy = ok ? strndup(sk_strbuf_str(&text), text.len) : NULL;
+	sk_strbuf_free(&text);
+	return copy;
+}
+
+int cmd_support(const sk_cli *cli)
+{
+	sk_engine_config cfg;
+	sk_ruleset *rs = NULL;
+	int rc = load(cli, &cfg, &rs);
+	if (rc != 0) {
+		return rc;
+	}
+	sk_strbuf out = SK_STRBUF_INIT, cmdline = SK_STRBUF_INIT;
+	struct utsname u;
+	if (uname(&u) != 0) {
+		memset(&u, 0, sizeof(u));
+	}
+	for (int i = 0; i < cli->argc; i++) {
+		sk_strbuf_printf(&cmdline, "%s%s", i > 0 ? " " : "", cli->argv[i]);
+	}
+	sk_strbuf_putc(&out, '{');
+	json_member(&out, true, "version", SAKER_VERSION, strlen(SAKER_VERSION));
+	sk_strbuf_puts(&out, ",\"engine_info\":{");
+	json_member(&out, true, "engine_version", SK_RULES_ENGINE_VERSION, strlen(SK_RULES_ENGINE_VERSION));
+	sk_strbuf_puts(&out, "},\"system_info\":{");
+	const char *const uts[][2] = {{"sysname", u.sysname}, {"nodename", u.nodename}, {"release", u.release},
+				      {"version", u.version}, {"machine", u.machine}};
+	for (size_t i = 0; i < sizeof(uts) / sizeof(uts[0]); i++) {
+		json_member(&out, i == 0, uts[i][0], uts[i][1], strlen(uts[i][1]));
+	}
+	sk_strbuf_putc(&out, '}');
+	json_member(&out, false, "cmdline", sk_strbuf_str(&cmdline), cmdline.len);
+	size_t len = 0;
+	char *config = cli->config_file != NULL ? read_text(cli->config_file, &len) : NULL;
+	json_member(&out, false, "config", config, len);
+	free(config);
+	sk_strbuf_puts(&out, ",\"config_files\":[");
+	for (size_t i = 0; i < cfg.nconfig_files; i++) {
+		sk_strbuf_puts(&out, i > 0 ? "," : "");
+		sk_strbuf_json_string(&out, cfg.config_files[i].path, strlen(cfg.config_files[i].path));
+	}
+	/* the files the rules came from, as read (a directory's files each) */
+	sk_strbuf_puts(&out, "],\"rules_files\":[");
+	const sk_srcs *srcs = sk_ruleset_srcs(rs);
+	for (size_t i = 0; i < srcs->n; i++) {
+		sk_strbuf_puts(&out, i > 0 ? ",{" : "{");
+		json_member(&out, true, "name", srcs->v[i].path, strlen(srcs->v[i].path));
+		json_member(&out, false, "content", srcs->v[i].text, srcs->v[i].len);
+		sk_strbuf_putc(&out, '}');
+	}
+	sk_strbuf_puts(&out, "]}\n");
+	if (sk_strbuf_failed(&out) || fwrite(out.data, 1, out.len, stdout) != out.len) {
+		rc = 1;
+	}
+	sk_strbuf_free(&out);
+	sk_strbuf_free(&cmdline);
+	sk_ruleset_free(rs);
+	sk_engine_config_free(&cfg);
+	return rc;
 }

@@ -124,6 +124,11 @@ static void opt_page_size(sk_cli *c, const char *a)
 	c->page_size = true;
 }
 
+static void opt_support(sk_cli *c, const char *a)
+{
+	c->support = true;
+}
+
 static void opt_unbuffered(sk_cli *c, const char *a)
 {
 	c->unbuffered = true;
@@ -174,6 +179,9 @@ static const cli_opt options[] = {
 	{'N', NULL, NULL, "with --list: print the field names only", opt_names_only},
 	{0, "list-events", NULL, "list every event type the engine decodes and exit", opt_list_events},
 	{0, "page-size", NULL, "print the system page size and exit", opt_page_size},
+	{0, "support", NULL,
+	 "print versions, system, command line, configuration and rules files (with their content) as JSON and exit",
+	 opt_support},
 	{'v', "verbose", NULL, "more diagnostics (unused macros and lists with -V)", opt_verbose},
 	{0, "version", NULL, "print the version and exit", opt_version},
 	{'h', "help", NULL, "print this help and exit", opt_help},
@@ -254,6 +262,8 @@ int main(int argc, char **argv)
 	if (rc != 0) {
 		return rc;
 	}
+	cli.argc = argc;
+	cli.argv = argv;
 	if (cli.help) {
 		return cmd_help(&cli);
 	}
@@ -277,6 +287,9 @@ int main(int argc, char **argv)
 	}
 	if (cli.dry_run) {
 		return cmd_dry_run(&cli);
+	}
+	if (cli.support) {
+		return cmd_support(&cli);
 	}
 	if (cli.replay_file != NULL) {
 		return cmd_replay(&cli);

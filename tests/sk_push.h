@@ -25,8 +25,8 @@ static inline bool sk_push_scap(const char *url, const char *scap_gz, const char
 	FILE *f = fopen(scratch, "re");
 	sk_strbuf data = SK_STRBUF_INIT;
 	char buf[65536];
-	size_t got;
-	while (f != NULL && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
+	for (size_t got = 1; f != NULL && got > 0;) {
+		got = fread(buf, 1, sizeof(buf), f);
 		sk_strbuf_append(&data, buf, got);
 	}
 	if (f != NULL) {
