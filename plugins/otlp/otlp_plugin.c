@@ -9,7 +9,8 @@
  * endpoint without one), checkcert, and the OpenTelemetry variables
  * OTEL_EXPORTER_OTLP[_TRACES|_LOGS|_METRICS]_HEADERS, _TIMEOUT,
  * _COMPRESSION and _PROTOCOL, OTEL_SERVICE_NAME and (metrics) OTEL_METRIC_EXPORT_INTERVAL,
- * from extraenvvars, then the environment. Batches of up to 100 alerts go
+ * from extraenvvars, then the environment; extraenvvars'
+ * OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT replaces the endpoint key. Batches of up to 100 alerts go
  * in one request; metrics also go out every export interval from the
  * sidekick's tick. */
 #include <curl/curl.h>
@@ -82,6 +83,7 @@ typedef struct otlp_env {
 	char timeout[32], signal_timeout[32];
 	char compression[32], signal_compression[32];
 	char protocol[32], signal_protocol[32];
+	char signal_endpoint[1024];
 } otlp_env;
 
 static void otlp_extra_env(void *user, const char *key, const char *value)
@@ -107,6 +109,8 @@ static void otlp_extra_env(void *user, const char *key, const char *value)
 		snprintf(e->protocol, sizeof(e->protocol), "%s", value);
 	} else if (strcmp(key, "OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_PROTOCOL") == 0) {
 		snprintf(e->signal_protocol, sizeof(e->signal_protocol), "%s", value);
+	} else if (strcmp(key, "OTEL_EXPORTER_OTLP_" OTLP_SIGNAL "_ENDPOINT") == 0) {
+		snprintf(e->signal_endpoint, sizeof(e->signal_endpoint), "%s", value);
 	}
 }
 
@@ -371,6 +375,12 @@ static bool otlp_init(const saker_plugin_host *host, void **state, char *err, si
 				 env.protocol, "OTEL_EXPORTER_OTLP_PROTOCOL");
 	if (protocol == NULL) {
 		protocol = "";
+	}
+	/* the endpoint key is the per-signal variable too (and, set, it beats
+	 * every other but extraenvvars' per-signal one) */
+	endpoint = otlp_variable(env.signal_endpoint, endpoint, NULL, NULL, NULL);
+	if (endpoint == NULL) {
+		endpoint = "";
 	}
 	if (!otlp_parse_protocol(protocol, &o->protocol)) {
 		snprintf(err, errlen, "protocol '%s': want http/json, http/protobuf or grpc", protocol);

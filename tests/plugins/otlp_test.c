@@ -1,7 +1,7 @@
 /* otlp.traces, otlp.logs and otlp.metrics against a loopback OTLP/HTTP
  * receiver: the signal's path added to a bare endpoint (a given path kept),
  * JSON bodies with the alerts' spans, records and counts, one request per
- * batch, headers from the headers key, extraenvvars and
+ * batch, headers from the headers key, extraenvvars (endpoint included) and
  * OTEL_EXPORTER_OTLP[_METRICS]_HEADERS, the service name from
  * OTEL_SERVICE_NAME, outcomes (a refused metrics request counts nothing),
  * refusals. */
@@ -157,6 +157,17 @@ SK_TEST(logs_records_and_refusals)
 	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
 	ph_unload(&p);
 	hp_set_reply(peer, 200, 0);
+
+	/* OTEL_EXPORTER_OTLP_LOGS_ENDPOINT in extraenvvars replaces the key's
+	 * endpoint (the key still enables the output) */
+	const char *const env_endpoint[] = {"endpoint", "http://127.0.0.1:9/unused",
+					    "extraenvvars.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", with_path, NULL};
+	memset(&p, 0, sizeof(p));
+	SK_CHECK(ph_open(&p, "otlp.logs", env_endpoint));
+	seen = hp_count(peer);
+	SK_CHECK_INT(ph_send(&p, &a.a), SAKER_SEND_OK);
+	SK_CHECK(hp_count(peer) == seen + 1 && strcmp(hp_get(peer, seen)->raw_url, "/otlp/v1/logs") == 0);
+	ph_unload(&p);
 
 	/* OTEL_EXPORTER_OTLP_LOGS_PROTOCOL in extraenvvars beats the key */
 	const char *const env_protocol[] = {"endpoint", url, "protocol", "http/json",
