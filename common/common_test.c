@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,30 @@ SK_TEST(base64_both_ways)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		SK_CHECK_INT(sk_base64_decode(&sb, bad[i], strlen(bad[i]), false), SK_EINVAL);
 	}
+	sk_strbuf_free(&sb);
+}
+
+SK_TEST(read_file_whole_or_refused)
+{
+	char path[] = "/tmp/common_test_read.XXXXXX";
+	int fd = mkstemp(path);
+	SK_CHECK(fd >= 0 && write(fd, "abc\0def", 7) == 7);
+	close(fd);
+	sk_strbuf sb = SK_STRBUF_INIT;
+	sk_strbuf_puts(&sb, "<");
+	SK_CHECK_INT(sk_strbuf_read_file(&sb, path, 7), SK_OK);
+	SK_CHECK(sb.len == 8 && memcmp(sb.data, "<abc\0def", 8) == 0 && sb.data[8] == '\0');
+	/* over the limit: nothing appended */
+	SK_CHECK_INT(sk_strbuf_read_file(&sb, path, 6), SK_ERANGE);
+	SK_CHECK_INT(sb.len, 8);
+	unlink(path);
+	SK_CHECK_INT(sk_strbuf_read_file(&sb, path, 100), SK_ENOENT);
+	SK_CHECK_INT(sk_strbuf_read_file(&sb, "/tmp", 100), SK_EIO);
+	SK_CHECK_INT(errno, EISDIR);
+	/* a /proc file reports size 0 and still has content */
+	sk_strbuf_reset(&sb);
+	SK_CHECK_INT(sk_strbuf_read_file(&sb, "/proc/self/status", 1 << 20), SK_OK);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "Pid:");
 	sk_strbuf_free(&sb);
 }
 

@@ -1,10 +1,12 @@
 #include "sk_strbuf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static bool sk_strbuf_reserve(sk_strbuf *sb, size_t extra)
 {
@@ -229,4 +231,46 @@ sk_err sk_base64_decode(sk_strbuf *out, const char *s, size_t len, bool padded)
 		}
 	}
 	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+}
+
+sk_err sk_strbuf_read_file(sk_strbuf *sb, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rbe");
+	if (f == NULL) {
+		return errno == ENOENT ? SK_ENOENT : SK_EIO;
+	}
+	struct stat st;
+	sk_err err = SK_OK;
+	size_t start = sb->len;
+	if (fstat(fileno(f), &st) != 0) {
+		err = SK_EIO;
+	} else if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		err = SK_EIO;
+	}
+	char buf[65536];
+	/* read to the end, not to st_size: /proc and sysfs files report 0 */
+	for (size_t got = 1; err == SK_OK && got > 0;) {
+		got = fread(buf, 1, sizeof(buf), f);
+		if (sb->len - start + got > max) {
+			err = SK_ERANGE;
+		} else if (ferror(f)) {
+			err = SK_EIO;
+		} else {
+			sk_strbuf_append(sb, buf, got);
+		}
+	}
+	if (err == SK_OK && sk_strbuf_failed(sb)) {
+		err = SK_ENOMEM;
+	}
+	if (err != SK_OK && !sk_strbuf_failed(sb)) {
+		sb->len = start; /* nothing appended */
+		if (sb->data != NULL) {
+			sb->data[start] = '\0';
+		}
+	}
+	int saved = errno;
+	fclose(f);
+	errno = saved;
+	return err;
 }

@@ -3,7 +3,6 @@
  * -c, -o and -r and loads the rules exactly as a start does (config_files,
  * rules selection, append_output, priority). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -137,27 +136,6 @@ static void json_member(sk_strbuf *out, bool first, const char *key, const char 
 	}
 }
 
-/* The text of a file of at most 16 MiB (malloc'ed, NUL-terminated), or
- * NULL. */
-static char *read_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	sk_strbuf text = SK_STRBUF_INIT;
-	char buf[65536];
-	for (size_t got = 1; f != NULL && got > 0 && text.len < 16u << 20;) {
-		got = fread(buf, 1, sizeof(buf), f);
-		sk_strbuf_append(&text, buf, got);
-	}
-	bool ok = f != NULL && !ferror(f) && !sk_strbuf_failed(&text);
-	if (f != NULL) {
-		fclose(f);
-	}
-	*len = text.len;
-	char *copy = ok ? strndup(sk_strbuf_str(&text), text.len) : NULL;
-	sk_strbuf_free(&text);
-	return copy;
-}
-
 int cmd_support(const sk_cli *cli)
 {
 	sk_engine_config cfg;
@@ -186,10 +164,11 @@ int cmd_support(const sk_cli *cli)
 	}
 	sk_strbuf_putc(&out, '}');
 	json_member(&out, false, "cmdline", sk_strbuf_str(&cmdline), cmdline.len);
-	size_t len = 0;
-	char *config = cli->config_file != NULL ? read_text(cli->config_file, &len) : NULL;
-	json_member(&out, false, "config", config, len);
-	free(config);
+	sk_strbuf config = SK_STRBUF_INIT;
+	bool have_config = cli->config_file != NULL &&
+			   sk_strbuf_read_file(&config, cli->config_file, 16u << 20) == SK_OK;
+	json_member(&out, false, "config", have_config ? sk_strbuf_str(&config) : NULL, config.len);
+	sk_strbuf_free(&config);
 	sk_strbuf_puts(&out, ",\"config_files\":[");
 	for (size_t i = 0; i < cfg.nconfig_files; i++) {
 		sk_strbuf_puts(&out, i > 0 ? "," : "");

@@ -111,39 +111,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
  * it) and checks that it holds a certificate and a private key. */
 static sk_err read_pem(const char *path, char **out, char *why, size_t why_len)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = malloc(WEB_PEM_MAX + 1);
-	size_t n = 0;
-	sk_err err = SK_OK;
+	sk_strbuf pem = SK_STRBUF_INIT;
+	sk_err err = sk_strbuf_read_file(&pem, path, WEB_PEM_MAX);
 
 	*out = NULL;
-	if (f == NULL || buf == NULL) {
-		snprintf(why, why_len, "webserver.ssl_certificate %s: %s", path, f == NULL ? strerror(errno) : "no memory");
-		err = f == NULL ? SK_ENOENT : SK_ENOMEM;
-		goto cleanup;
-	}
-	n = fread(buf, 1, WEB_PEM_MAX + 1, f);
-	if (n > WEB_PEM_MAX) {
+	if (err == SK_ERANGE) {
 		snprintf(why, why_len, "webserver.ssl_certificate %s: larger than 1 MiB", path);
-		err = SK_ERANGE;
-		goto cleanup;
-	}
-	buf[n] = '\0';
-	if (strstr(buf, "-----BEGIN CERTIFICATE-----") == NULL || strstr(buf, "PRIVATE KEY-----") == NULL) {
+	} else if (err != SK_OK) {
+		snprintf(why, why_len, "webserver.ssl_certificate %s: %s", path,
+			 err == SK_ENOMEM ? "no memory" : strerror(errno));
+	} else if (strstr(sk_strbuf_str(&pem), "-----BEGIN CERTIFICATE-----") == NULL ||
+		   strstr(sk_strbuf_str(&pem), "PRIVATE KEY-----") == NULL) {
 		snprintf(why, why_len,
 			 "webserver.ssl_certificate %s: needs the certificate and its private key in one PEM file "
 			 "(cat cert.pem key.pem)",
 			 path);
 		err = SK_EINVAL;
-		goto cleanup;
+	} else {
+		*out = pem.data; /* NUL-terminated, malloc'ed: now the caller's */
+		pem.data = NULL;
 	}
-	*out = buf;
-	buf = NULL;
-cleanup:
-	if (f != NULL) {
-		fclose(f);
-	}
-	free(buf);
+	sk_strbuf_free(&pem);
 	return err;
 }
 

@@ -1301,29 +1301,16 @@ sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const
 /* Reads the file at path (SK_CONFIG_MAX_BYTES at most) and merges it. */
 static sk_err load_file(sk_engine_config *c, const char *path, merge *how, sk_strbuf *why)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-	sk_err err;
-
-	if (f == NULL) {
+	sk_strbuf text = SK_STRBUF_INIT;
+	sk_err err = sk_strbuf_read_file(&text, path, SK_CONFIG_MAX_BYTES);
+	if (err == SK_ENOENT || err == SK_EIO) {
 		sk_strbuf_printf(why, "%s: %s", path, strerror(errno));
-		return errno == ENOENT ? SK_ENOENT : SK_EIO;
+	} else if (err == SK_ERANGE) {
+		sk_strbuf_printf(why, "%s: larger than %u bytes", path, SK_CONFIG_MAX_BYTES);
+	} else if (err == SK_OK) {
+		err = load_text(c, path, text.data != NULL ? text.data : "", text.len, how, why);
 	}
-	buf = malloc(SK_CONFIG_MAX_BYTES + 1);
-	if (buf == NULL) {
-		fclose(f);
-		return SK_ENOMEM;
-	}
-	n = fread(buf, 1, SK_CONFIG_MAX_BYTES + 1, f);
-	if (ferror(f)) {
-		sk_strbuf_printf(why, "%s: read error", path);
-		err = SK_EIO;
-	} else {
-		err = load_text(c, path, buf, n, how, why);
-	}
-	fclose(f);
-	free(buf);
+	sk_strbuf_free(&text);
 	return err;
 }
 

@@ -186,40 +186,19 @@ sk_err sk_ruleset_load_string(sk_ruleset *rs, const char *name, const char *text
 
 sk_err sk_ruleset_load_file(sk_ruleset *rs, const char *path)
 {
-	sk_err err = SK_OK;
-	char *buf = NULL;
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		err = (f == NULL && errno == ENOENT) ? SK_ENOENT : SK_EIO;
-		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
-			    "cannot read rules file '%s': %s", path, f == NULL ? strerror(errno) : "not a regular file");
-		goto cleanup;
-	}
-	if ((uint64_t)st.st_size > SK_RULES_MAX_FILE) {
-		err = SK_ERANGE;
+	sk_strbuf text = SK_STRBUF_INIT;
+	sk_err err = sk_strbuf_read_file(&text, path, SK_RULES_MAX_FILE);
+	if (err == SK_ERANGE) {
 		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
 			    "rules file '%s' is larger than %u bytes", path, SK_RULES_MAX_FILE);
-		goto cleanup;
-	}
-	size_t len = (size_t)st.st_size;
-	buf = malloc(len + 1);
-	if (buf == NULL) {
-		err = SK_ENOMEM;
-		goto cleanup;
-	}
-	if (len > 0 && fread(buf, 1, len, f) != len) {
-		err = SK_EIO;
+	} else if (err == SK_ENOENT || err == SK_EIO) {
 		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
-			    "short read on rules file '%s'", path);
-		goto cleanup;
+			    "cannot read rules file '%s': %s", path,
+			    errno == EISDIR || errno == EINVAL ? "not a regular file" : strerror(errno));
+	} else if (err == SK_OK) {
+		err = sk_ruleset_load_string(rs, path, text.data != NULL ? text.data : "", text.len);
 	}
-	err = sk_ruleset_load_string(rs, path, buf, len);
-cleanup:
-	free(buf);
-	if (f != NULL) {
-		fclose(f);
-	}
+	sk_strbuf_free(&text);
 	return err;
 }
 

@@ -9,25 +9,20 @@
 #include <string.h>
 #include <time.h>
 
+#include "sk_strbuf.h"
+
 #define MAX_JSON_BYTES (4u << 20) /* runtime state files are small; refuse giants */
 
 /* ---- JSON helpers ---- */
 
 static json_object *read_json(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		return NULL;
-	}
+	sk_strbuf text = SK_STRBUF_INIT;
 	json_object *obj = NULL;
-	char *buf = malloc(MAX_JSON_BYTES + 1);
-	size_t n = buf != NULL ? fread(buf, 1, MAX_JSON_BYTES + 1, f) : 0;
-	fclose(f);
-	if (buf != NULL && n > 0 && n <= MAX_JSON_BYTES) {
-		buf[n] = '\0';
-		obj = json_tokener_parse(buf);
+	if (sk_strbuf_read_file(&text, path, MAX_JSON_BYTES) == SK_OK && text.len > 0) {
+		obj = json_tokener_parse(text.data);
 	}
-	free(buf);
+	sk_strbuf_free(&text);
 	return obj;
 }
 
