@@ -70,7 +70,7 @@ SK_TEST(base64_both_ways)
 	SK_CHECK_INT(sk_base64_decode(&sb, "Zm8", 3, false), SK_OK);
 	SK_CHECK_STR(sk_strbuf_str(&sb), "fo");
 	SK_CHECK_INT(sk_base64_decode(&sb, "Zm8", 3, true), SK_EINVAL);
-	static const char *const bad[] = {"Z", "Zm8===", "Q===", "Zm=8", "Zm8*", "Zm9vY"};
+	static const char *const bad[] = {"Z", "Zm8===", "Q===", "Zm=8", "Zm8*", "Zm9vY", "Zm9v=", "QQ="};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		SK_CHECK_INT(sk_base64_decode(&sb, bad[i], strlen(bad[i]), false), SK_EINVAL);
 	}

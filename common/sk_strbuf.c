@@ -213,7 +213,10 @@ sk_err sk_base64_decode(sk_strbuf *out, const char *s, size_t len, bool padded)
 	while (data > 0 && s[data - 1] == '=') {
 		data--;
 	}
-	if (len - data > 2 || data % 4 == 1 || (padded && len % 4 != 0)) {
+	/* padding, when there is any, completes the last group of four */
+	bool whole = len % 4 == 0;
+	bool pad_ok = len == data ? whole || !padded : len - data <= 2 && whole;
+	if (!pad_ok || data % 4 == 1) {
 		return SK_EINVAL;
 	}
 	uint32_t v = 0;

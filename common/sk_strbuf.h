@@ -78,7 +78,8 @@ void sk_strbuf_base64(sk_strbuf *sb, const void *data, size_t len);
 
 /* Appends the bytes len characters of standard base64 at s stand for.
  * padded: the length must be a multiple of 4, with its '=' padding;
- * otherwise the padding may be left out. At most two '=', only at the end.
+ * otherwise the padding may be left out, but padding that is there must
+ * complete the last group of four (at most two '=', only at the end).
  * SK_EINVAL for anything else (other characters, a length no encoding
  * has), SK_ENOMEM when the buffer could not grow. */
 sk_err sk_base64_decode(sk_strbuf *out, const char *s, size_t len, bool padded);
