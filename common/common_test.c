@@ -94,6 +94,16 @@ SK_TEST(read_file_whole_or_refused)
 	SK_CHECK_INT(sk_strbuf_read_file(&sb, path, 100), SK_ENOENT);
 	SK_CHECK_INT(sk_strbuf_read_file(&sb, "/tmp", 100), SK_EIO);
 	SK_CHECK_INT(errno, EISDIR);
+	/* a pipe, as `-c <(...)` hands one over */
+	int fds[2];
+	SK_CHECK(pipe(fds) == 0 && write(fds[1], "piped", 5) == 5);
+	close(fds[1]);
+	char fd_path[64];
+	snprintf(fd_path, sizeof(fd_path), "/dev/fd/%d", fds[0]);
+	sk_strbuf_reset(&sb);
+	SK_CHECK_INT(sk_strbuf_read_file(&sb, fd_path, 100), SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "piped");
+	close(fds[0]);
 	/* a /proc file reports size 0 and still has content */
 	sk_strbuf_reset(&sb);
 	SK_CHECK_INT(sk_strbuf_read_file(&sb, "/proc/self/status", 1 << 20), SK_OK);

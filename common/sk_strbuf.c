@@ -247,8 +247,8 @@ sk_err sk_strbuf_read_file(sk_strbuf *sb, const char *path, size_t max)
 	size_t start = sb->len;
 	if (fstat(fileno(f), &st) != 0) {
 		err = SK_EIO;
-	} else if (!S_ISREG(st.st_mode)) {
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	} else if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
 		err = SK_EIO;
 	}
 	char buf[65536];

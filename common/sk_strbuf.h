@@ -60,10 +60,11 @@ void sk_strbuf_free(sk_strbuf *sb);
  * decoders of hex text beside these buffers' encoders). */
 int sk_hex_digit(char c);
 
-/* Appends the content of the regular file at path. SK_ENOENT when it does
- * not exist, SK_EIO when it cannot be read or is not a regular file (errno
- * says why), SK_ERANGE when it holds more than max bytes (nothing is then
- * appended), SK_ENOMEM when the buffer could not grow. */
+/* Appends the content of the file at path, read to its end (a pipe, as
+ * `-c <(...)` gives, as well as a regular file). SK_ENOENT when it does
+ * not exist, SK_EIO when it cannot be read or is a directory (errno says
+ * why: EISDIR), SK_ERANGE when it holds more than max bytes (nothing is
+ * then appended), SK_ENOMEM when the buffer could not grow. */
 sk_err sk_strbuf_read_file(sk_strbuf *sb, const char *path, size_t max);
 
 /* Characters standard padded base64 takes for n bytes. */

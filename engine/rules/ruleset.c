@@ -194,7 +194,7 @@ sk_err sk_ruleset_load_file(sk_ruleset *rs, const char *path)
 	} else if (err == SK_ENOENT || err == SK_EIO) {
 		sk_diag_add(&rs->diags, &rs->srcs, true, "LOAD_ERR_FILE_READ", SK_LOC_NONE, NULL,
 			    "cannot read rules file '%s': %s", path,
-			    errno == EISDIR || errno == EINVAL ? "not a regular file" : strerror(errno));
+			    errno == EISDIR ? "not a regular file" : strerror(errno));
 	} else if (err == SK_OK) {
 		err = sk_ruleset_load_string(rs, path, text.data != NULL ? text.data : "", text.len);
 	}
