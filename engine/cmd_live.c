@@ -85,6 +85,7 @@ typedef struct live {
 	uint64_t capture_events, capture_drops_full, capture_drops_oversize;
 	/* metrics.output_rule / output_file: the periodic snapshot */
 	bool metrics_alert;
+	unsigned metrics_parts; /* SK_METRICS_* from the metrics switches */
 	char *metrics_file;
 	sk_output_config metrics_json; /* how its lines are written: Falco's JSON */
 	bool metrics_json_ready;
@@ -467,6 +468,7 @@ static sk_err live_snapshot_take(live *lv, live_snapshot *ls)
 	}
 	sk_outputs_stats_get(p->outputs, &os);
 	ls->snap = (sk_metrics_snapshot){
+		.parts = lv->metrics_parts,
 		.version = SAKER_VERSION,
 		.hostname = p->ctx.hostname,
 		.engine_kind = lv->engine_kind,
@@ -486,7 +488,7 @@ static sk_err live_snapshot_take(live *lv, live_snapshot *ls)
 	for (size_t i = 0; i < ls->nrules; i++) {
 		const sk_rule *r = sk_ruleset_rule(p->rules, i);
 		ls->rules[i].matches = p->rule_matches[i];
-		if (r == NULL || ls->rules[i].matches == 0) {
+		if (r == NULL || (ls->rules[i].matches == 0 && !(lv->metrics_parts & SK_METRICS_EMPTY))) {
 			continue;
 		}
 		ls->rules[i].name = r->name;
@@ -577,6 +579,8 @@ static int live_setup_metrics(live *lv, const sk_engine_config *cfg)
 {
 	sk_priority min = SK_PRIO_DEBUG;
 	lv->engine_kind = engine_kind_name(cfg->engine_kind);
+	lv->metrics_parts = (cfg->metrics_rules ? SK_METRICS_RULES : 0) | (cfg->metrics_resources ? SK_METRICS_RESOURCES : 0) |
+			    (cfg->metrics_kernel ? SK_METRICS_KERNEL : 0) | (cfg->metrics_empty ? SK_METRICS_EMPTY : 0);
 	if (!cfg->metrics_enabled) {
 		return 0;
 	}

@@ -48,6 +48,13 @@ static void put_info(sk_strbuf *out, const char *name, const char *label, const 
 	sk_strbuf_puts(out, "} 1\n");
 }
 
+/* A rule's counter is given once it matched, or always with
+ * include_empty_values, as Falco does. */
+static bool shown(const sk_metrics_snapshot *s, const sk_metrics_rule *r)
+{
+	return r->name != NULL && (r->matches > 0 || (s->parts & SK_METRICS_EMPTY));
+}
+
 sk_err sk_metrics_render(const sk_metrics_snapshot *s, sk_strbuf *out)
 {
 	put_info(out, "falcosecurity_scap_engine_name_info", "engine_name", s->engine_kind);
@@ -60,21 +67,23 @@ sk_err sk_metrics_render(const sk_metrics_snapshot *s, sk_strbuf *out)
 	put_u64(out, "falcosecurity_falco_host_num_cpus_total", "gauge", HELP_URL, s->ncpus);
 	put_u64(out, "falcosecurity_falco_outputs_queue_num_drops_total", "counter", HELP_URL, s->queue_drops);
 	put_u64(out, "falcosecurity_falco_duration_seconds_total", "counter", HELP_URL, s->duration_s);
-	put_header(out, "falcosecurity_falco_cpu_usage_ratio", "gauge", HELP_URL);
-	sk_strbuf_printf(out, "falcosecurity_falco_cpu_usage_ratio %.6f\n", s->cpu_usage_ratio);
-	put_u64(out, "falcosecurity_falco_memory_rss_bytes", "gauge", HELP_URL, s->rss_bytes);
-	put_u64(out, "falcosecurity_falco_memory_vsz_bytes", "gauge", HELP_URL, s->vsz_bytes);
-	if (s->have_capture) {
+	if (s->parts & SK_METRICS_RESOURCES) {
+		put_header(out, "falcosecurity_falco_cpu_usage_ratio", "gauge", HELP_URL);
+		sk_strbuf_printf(out, "falcosecurity_falco_cpu_usage_ratio %.6f\n", s->cpu_usage_ratio);
+		put_u64(out, "falcosecurity_falco_memory_rss_bytes", "gauge", HELP_URL, s->rss_bytes);
+		put_u64(out, "falcosecurity_falco_memory_vsz_bytes", "gauge", HELP_URL, s->vsz_bytes);
+	}
+	if (s->have_capture && (s->parts & SK_METRICS_KERNEL)) {
 		put_u64(out, "falcosecurity_scap_n_evts_total", "counter", HELP_URL, s->capture_events);
 		put_u64(out, "falcosecurity_scap_n_drops_buffer_total", "counter", HELP_URL, s->capture_drops_buffer);
 		put_u64(out, "falcosecurity_scap_n_drops_total", "counter", HELP_URL,
 			s->capture_drops_buffer + s->capture_drops_other);
 	}
 	bool header = false;
-	for (size_t i = 0; i < s->nrules; i++) {
+	for (size_t i = 0; i < s->nrules && (s->parts & SK_METRICS_RULES); i++) {
 		const sk_metrics_rule *r = &s->rules[i];
-		if (r->matches == 0) {
-			continue; /* as Falco with include_empty_values: false */
+		if (!shown(s, r)) {
+			continue;
 		}
 		if (!header) {
 			put_header(out, "falcosecurity_falco_rules_matches_total", "counter", HELP_URL);
@@ -135,22 +144,26 @@ sk_err sk_metrics_fields_json(const sk_metrics_snapshot *s, sk_strbuf *out)
 	json_str(out, &first, "evt.hostname", s->hostname);
 	json_str(out, &first, "evt.source", "syscall");
 	json_u64(out, &first, "evt.time", s->now_ns);
-	json_double(out, &first, "falco.cpu_usage_perc", s->cpu_usage_ratio * 100.0);
+	if (s->parts & SK_METRICS_RESOURCES) {
+		json_double(out, &first, "falco.cpu_usage_perc", s->cpu_usage_ratio * 100.0);
+	}
 	json_u64(out, &first, "falco.duration_sec", s->duration_s);
 	json_double(out, &first, "falco.evts_rate_sec", rate(s->events, s->prev_events, s->since_prev_ns));
 	json_u64(out, &first, "falco.host_boot_ts", s->boot_ns);
 	json_u64(out, &first, "falco.host_num_cpus", s->ncpus);
 	json_str(out, &first, "falco.kernel_release", s->kernel_release);
-	json_double(out, &first, "falco.memory_rss_mb", (double)s->rss_bytes / 1048576.0);
-	json_double(out, &first, "falco.memory_vsz_mb", (double)s->vsz_bytes / 1048576.0);
+	if (s->parts & SK_METRICS_RESOURCES) {
+		json_double(out, &first, "falco.memory_rss_mb", (double)s->rss_bytes / 1048576.0);
+		json_double(out, &first, "falco.memory_vsz_mb", (double)s->vsz_bytes / 1048576.0);
+	}
 	json_u64(out, &first, "falco.num_evts", s->events);
 	json_u64(out, &first, "falco.num_evts_prev", s->prev_events);
 	json_u64(out, &first, "falco.outputs_queue_num_drops", s->queue_drops);
 	uint64_t matches = 0;
 	char key[320];
-	for (size_t i = 0; i < s->nrules; i++) {
+	for (size_t i = 0; i < s->nrules && (s->parts & SK_METRICS_RULES); i++) {
 		const sk_metrics_rule *r = &s->rules[i];
-		if (r->matches == 0) {
+		if (!shown(s, r)) {
 			continue;
 		}
 		matches += r->matches;
@@ -161,11 +174,13 @@ sk_err sk_metrics_fields_json(const sk_metrics_snapshot *s, sk_strbuf *out)
 		}
 		json_u64(out, &first, key, r->matches);
 	}
-	json_u64(out, &first, "falco.rules.matches_total", matches);
+	if (s->parts & SK_METRICS_RULES) {
+		json_u64(out, &first, "falco.rules.matches_total", matches);
+	}
 	json_u64(out, &first, "falco.start_ts", s->start_ns);
 	json_str(out, &first, "falco.version", s->version);
 	json_str(out, &first, "scap.engine_name", s->engine_kind);
-	if (s->have_capture) {
+	if (s->have_capture && (s->parts & SK_METRICS_KERNEL)) {
 		uint64_t drops = s->capture_drops_buffer + s->capture_drops_other;
 		uint64_t new_evts = s->capture_events >= s->prev_capture_events ? s->capture_events - s->prev_capture_events : 0;
 		uint64_t new_drops = drops >= s->prev_capture_drops ? drops - s->prev_capture_drops : 0;

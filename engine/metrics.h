@@ -25,7 +25,9 @@
  * metrics.output_file's lines: output_fields under Falco's field names
  * (falco.num_evts, falco.evts_rate_sec, falco.rules.<Rule_name>,
  * scap.n_evts, scap.n_drops_perc, ...; memory in MB, as Falco's
- * convert_memory_to_mb default). */
+ * convert_memory_to_mb default). The snapshot's parts leave out rule
+ * counters, CPU and memory, or the capture's counters as falco.yaml's
+ * metrics.*_enabled switches do, on both. */
 #ifndef SK_ENGINE_METRICS_H
 #define SK_ENGINE_METRICS_H
 
@@ -44,7 +46,17 @@ typedef struct sk_metrics_rule {
 	uint64_t matches;
 } sk_metrics_rule;
 
+/* Which figures a snapshot gives, as falco.yaml's metrics switches say. */
+enum {
+	SK_METRICS_RULES = 1u << 0,	/* rules_counters_enabled: matches per rule */
+	SK_METRICS_RESOURCES = 1u << 1, /* resource_utilization_enabled: CPU, memory */
+	SK_METRICS_KERNEL = 1u << 2,	/* kernel_event_counters_enabled: scap.* */
+	SK_METRICS_EMPTY = 1u << 3,	/* include_empty_values: rules that never matched too */
+	SK_METRICS_DEFAULT = SK_METRICS_RULES | SK_METRICS_RESOURCES | SK_METRICS_KERNEL,
+};
+
 typedef struct sk_metrics_snapshot {
+	unsigned parts; /* SK_METRICS_*: what to give */
 	const char *version, *hostname, *kernel_release, *engine_kind;
 	uint64_t start_ns, boot_ns; /* epoch ns */
 	uint64_t duration_s;

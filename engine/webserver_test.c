@@ -149,6 +149,7 @@ SK_TEST(metrics_text_uses_falco_names)
 		{"Odd \"name\" \\ here", 7, "syscall", "x", 1},
 	};
 	sk_metrics_snapshot s = {
+		.parts = SK_METRICS_DEFAULT,
 		.version = "1.2.3",
 		.hostname = "node-a",
 		.kernel_release = "6.1.0",
@@ -237,6 +238,30 @@ SK_TEST(metrics_text_uses_falco_names)
 	SK_CHECK(o != NULL && json_object_object_get_ex(o, "scap.engine_name", &v) &&
 		 strcmp(json_object_get_string(v), "modern_ebpf") == 0);
 	json_object_put(o);
+
+	/* falco.yaml's switches: each part goes from both forms */
+	s.parts = SK_METRICS_KERNEL;
+	sk_strbuf_reset(&out);
+	SK_CHECK_INT(sk_metrics_render(&s, &out), SK_OK);
+	SK_CHECK(strstr(sk_strbuf_str(&out), "rules_matches_total") == NULL);
+	SK_CHECK(strstr(sk_strbuf_str(&out), "cpu_usage_ratio") == NULL);
+	SK_CHECK(strstr(sk_strbuf_str(&out), "memory_rss_bytes") == NULL);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&out), "falcosecurity_scap_n_evts_total 1000\n");
+	sk_strbuf_reset(&out);
+	SK_CHECK_INT(sk_metrics_fields_json(&s, &out), SK_OK);
+	SK_CHECK(strstr(sk_strbuf_str(&out), "falco.rules.") == NULL);
+	SK_CHECK(strstr(sk_strbuf_str(&out), "falco.memory_rss_mb") == NULL);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&out), "\"scap.n_evts\":1000");
+	s.parts = SK_METRICS_RULES | SK_METRICS_EMPTY; /* include_empty_values */
+	sk_strbuf_reset(&out);
+	SK_CHECK_INT(sk_metrics_render(&s, &out), SK_OK);
+	SK_CHECK(strstr(sk_strbuf_str(&out), "scap_n_evts_total") == NULL);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&out), "rule_name=\"Never matched\",source=\"syscall\",tags=\"\"} 0\n");
+	SK_CHECK(promtool_accepts(sk_strbuf_str(&out)));
+	sk_strbuf_reset(&out);
+	SK_CHECK_INT(sk_metrics_fields_json(&s, &out), SK_OK);
+	SK_CHECK_CONTAINS(sk_strbuf_str(&out), "\"falco.rules.Never_matched\":0");
+	SK_CHECK(strstr(sk_strbuf_str(&out), "scap.n_evts") == NULL);
 	sk_strbuf_free(&out);
 
 	char release[64];
@@ -489,7 +514,7 @@ SK_TEST(engine_serves_falco_webserver_keys)
 	snprintf(rule_count, sizeof(rule_count), "\"falco.rules.etc_opened\":%ld", alerts);
 	const char *const on[] = {"-o", "webserver.enabled=true", "-o", port_s, "-o", "metrics.enabled=true", "-o",
 				  "webserver.prometheus_metrics_enabled=true", "-o", "metrics.interval=200ms", "-o",
-				  jsonl_opt, NULL};
+				  jsonl_opt, "-o", "metrics.resource_utilization_enabled=false", NULL};
 	pid_t engine = start_engine(rules, on, log);
 	struct got g = {.status = 0, .body = SK_STRBUF_INIT};
 	for (int i = 0; i < 100 && g.status != 200; i++) { /* up to 10 s for the start */
@@ -515,6 +540,7 @@ SK_TEST(engine_serves_falco_webserver_keys)
 		SK_CHECK_CONTAINS(t, "falcosecurity_falco_rules_matches_total{priority=\"4\",rule_name=\"etc opened\"");
 		SK_CHECK_CONTAINS(t, "saker_engine_events_total 345\n");
 		SK_CHECK_CONTAINS(t, "falcosecurity_scap_engine_name_info{engine_name=\"modern_ebpf\"} 1\n");
+		SK_CHECK(strstr(t, "falcosecurity_falco_memory_rss_bytes") == NULL); /* switched off */
 		SK_CHECK(promtool_accepts(t));
 		got_free(&g);
 	}
@@ -530,7 +556,8 @@ SK_TEST(engine_serves_falco_webserver_keys)
 		while (jf != NULL && !snapshot && fgets(jline, sizeof(jline), jf) != NULL) {
 			snapshot = strstr(jline, rule_count) != NULL &&
 				   strstr(jline, "\"rule\":\"Saker internal: metrics snapshot\"") != NULL &&
-				   strstr(jline, "\"falco.num_evts\":345") != NULL;
+				   strstr(jline, "\"falco.num_evts\":345") != NULL &&
+				   strstr(jline, "falco.memory_rss_mb") == NULL;
 		}
 		if (jf != NULL) {
 			fclose(jf);

@@ -78,6 +78,10 @@ static const key_def keys[] = {
 	{"metrics.enabled", KEY_BOOL, offsetof(sk_engine_config, metrics_enabled)},
 	{"metrics.interval", KEY_DURATION, offsetof(sk_engine_config, metrics_interval_ms)},
 	{"metrics.output_rule", KEY_BOOL, offsetof(sk_engine_config, metrics_output_rule)},
+	{"metrics.rules_counters_enabled", KEY_BOOL, offsetof(sk_engine_config, metrics_rules)},
+	{"metrics.resource_utilization_enabled", KEY_BOOL, offsetof(sk_engine_config, metrics_resources)},
+	{"metrics.kernel_event_counters_enabled", KEY_BOOL, offsetof(sk_engine_config, metrics_kernel)},
+	{"metrics.include_empty_values", KEY_BOOL, offsetof(sk_engine_config, metrics_empty)},
 	{"metrics.output_file", KEY_STRING, offsetof(sk_engine_config, metrics_output_file)},
 	{"json_output", KEY_BOOL, OUT(json_output)},
 	{"json_include_output_property", KEY_BOOL, OUT(json_include_output_property)},
@@ -139,6 +143,7 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 	c->metrics_interval_ms = 3600000; /* 1h */
 	c->capture.default_duration_ms = 5000; /* as Falco */
 	c->metrics_output_rule = true;
+	c->metrics_rules = c->metrics_resources = c->metrics_kernel = true; /* as Falco */
 	c->watch_config_files = true; /* as Falco */
 	c->event_timeouts_max = 1000;  /* as Falco */
 	c->log_level = SK_LOG_INFO;

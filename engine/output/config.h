@@ -169,6 +169,9 @@ typedef struct sk_engine_config {
 	 * snapshot alert), metrics.output_file (JSON lines; NULL or "": none) */
 	uint64_t metrics_interval_ms;
 	bool metrics_output_rule;
+	/* metrics.rules_counters_enabled, resource_utilization_enabled,
+	 * kernel_event_counters_enabled (true), include_empty_values (false) */
+	bool metrics_rules, metrics_resources, metrics_kernel, metrics_empty;
 	char *metrics_output_file;
 	/* config_files of the main file, in order (only the main file may
 	 * name them); watch_config_files: reload when a file changes */
