@@ -245,6 +245,8 @@ SK_TEST(a_rule_with_capture_writes_the_state_and_the_events_until_its_deadline)
 	SK_CHECK_INT(read_capture(path, ts, 8, &s), 3);
 	SK_CHECK(ts[0] == T0 + 1 * MS && ts[1] == T0 + 10 * MS && ts[2] == T0 + 51 * MS);
 	SK_CHECK(s.cat && s.passwd_fd);
+	struct stat sb;
+	SK_CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600); /* arguments and environments inside */
 
 	/* the file alone gives the same alerts: the state came with it */
 	char alerts2[300];

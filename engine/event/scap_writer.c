@@ -2,8 +2,11 @@
  * transparent) or a memory buffer. */
 #include "scap_writer.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "event_table.h"
@@ -467,10 +470,18 @@ sk_err sk_scap_writer_open_file(const char *path, bool gzip, sk_scap_writer **ou
 	if (err != SK_OK) {
 		return err;
 	}
-	/* "T" writes without compression through the same interface. */
-	w->gz = gzopen(path, gzip ? "wb1" : "wbT");
+	/* Owner-only: a capture holds every process's arguments and
+	 * environment. "T" writes without compression through the same
+	 * interface. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	w->gz = fd >= 0 ? gzdopen(fd, gzip ? "wb1" : "wbT") : NULL;
 	if (w->gz == NULL) {
+		int saved = errno;
+		if (fd >= 0) {
+			close(fd);
+		}
 		free(w);
+		errno = saved;
 		return SK_EIO;
 	}
 	gzbuffer(w->gz, 256 * 1024);

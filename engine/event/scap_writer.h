@@ -21,7 +21,8 @@
 
 typedef struct sk_scap_writer sk_scap_writer;
 
-/* Creates path (truncating it) and writes the section header; gzip
+/* Creates path (truncating it; a new file is readable by its owner only,
+ * mode 0600) and writes the section header; gzip
  * compresses the whole file, at zlib's fastest level (the engine writes
  * capture files from its event path). Returns SK_EIO when it cannot be
  * created. */
