@@ -10,6 +10,7 @@
  * set comes from the engine over the control link (docs/protocol.md). With
  * -w, events are recorded to a .scap file (every known syscall). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <nng/nng.h>
@@ -672,7 +673,13 @@ cleanup:
 static int open_output(struct capture *cap, nng_socket *req, bool *req_open)
 {
 	if (cap->opt.write_path != NULL) {
-		cap->file = fopen(cap->opt.write_path, "wbe");
+		/* owner-only: the recording holds every process's arguments and
+		 * environment */
+		int fd = open(cap->opt.write_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		cap->file = fd >= 0 ? fdopen(fd, "wb") : NULL;
+		if (cap->file == NULL && fd >= 0) {
+			close(fd);
+		}
 		if (cap->file == NULL) {
 			sk_error("cannot create %s: %s", cap->opt.write_path, strerror(errno));
 			return -1;

@@ -412,6 +412,9 @@ SK_TEST(live_capture_matches_sysdig)
 	kill(capture_pid, SIGINT);
 	SK_CHECK_INT(sk_live_reap(capture_pid, 10000), 0);
 	capture_pid = -1;
+	/* the recording holds every process's arguments and environment */
+	struct stat rec;
+	SK_CHECK(stat(scap_path, &rec) == 0 && (rec.st_mode & 0777) == 0600);
 
 	expect("%proc.name %proc.pname %user.uid %user.name %evt.res %proc.tty",
 	       "evt.type=openat and fd.name=/etc/shadow", "cat sh 0 root SUCCESS 0");
