@@ -214,6 +214,21 @@ static sk_err write_group(void *ctx, const sk_group *g)
 	return sk_scap_writer_group(((write_ctx *)ctx)->w, &rec);
 }
 
+/* A NUL-separated list's length cut to what a record holds (u16), at an
+ * item's end: an environment can be larger, and scap's readers cut it too. */
+static uint32_t list_len(const sk_bstr *list)
+{
+	uint32_t len = list->len;
+	if (len <= UINT16_MAX) {
+		return len;
+	}
+	len = UINT16_MAX;
+	while (len > 0 && list->ptr[len - 1] != '\0') {
+		len--;
+	}
+	return len > 0 ? len - 1 : 0; /* without the separator */
+}
+
 /* Main threads go first: a reader gives a thread its process's fd table
  * only when the process's main thread is already known. */
 static sk_err write_thread(void *ctx, const sk_thread *t)
@@ -234,11 +249,11 @@ static sk_err write_thread(void *ctx, const sk_thread *t)
 	th.exepath = t->exepath.ptr;
 	th.cwd = t->cwd.ptr;
 	th.args = t->args.ptr;
-	th.args_len = t->args.len;
+	th.args_len = list_len(&t->args);
 	th.env = t->env.ptr;
-	th.env_len = t->env.len;
+	th.env_len = list_len(&t->env);
 	th.cgroups = t->cgroups.ptr;
-	th.cgroups_len = t->cgroups.len;
+	th.cgroups_len = list_len(&t->cgroups);
 	th.fdlimit = (uint64_t)t->fdlimit;
 	th.uid = t->uid;
 	th.gid = t->gid;

@@ -333,6 +333,13 @@ SK_TEST(the_state_written_as_records_reads_back_the_same)
 	add_proc(st, 90, 1, "nginx", "/srv");
 	add_proc(st, 91, 90, "worker", "/srv");
 	sk_thread_info th = {.tid = 92, .pid = 91, .ptid = 90, .comm = "worker", .loginuid = 1000, .tty = 34816};
+	/* an environment larger than a record holds is cut at an item's end */
+	static char env[100000];
+	for (size_t i = 0; i + 1 < sizeof(env); i++) {
+		env[i] = i % 10 == 9 ? '\0' : 'A';
+	}
+	th.env = env;
+	th.env_len = sizeof(env) - 1;
 	SK_CHECK_INT(sk_state_add_thread(st, &th), SK_OK);
 	sk_fd_info file = {.num = 3, .type = SK_FD_FILE, .name = "/var/log/access.log", .open_flags = 6, .ino = 77};
 	sk_fd_info listen4 = {.num = 4, .type = SK_FD_IPV4, .l4proto = SK_L4_TCP, .sip = {0, 0, 0, 0}, .sport = 80,
@@ -368,6 +375,7 @@ SK_TEST(the_state_written_as_records_reads_back_the_same)
 	SK_CHECK_INT(sk_state_thread_count(back), 3);
 	sk_thread *t = sk_state_thread(back, 92);
 	SK_CHECK(t != NULL && t->pid == 91 && t->ptid == 90 && t->loginuid == 1000 && t->tty == 34816);
+	SK_CHECK(t != NULL && t->env.len > 60000 && t->env.len <= 65535 && t->env.ptr[t->env.len - 1] == 'A');
 	t = sk_state_thread(back, 90);
 	SK_CHECK(t != NULL && strcmp(t->comm.ptr, "nginx") == 0 && strcmp(t->cwd.ptr, "/srv") == 0 &&
 		 t->args.len == 4 && memcmp(t->args.ptr, "-c\0x", 4) == 0);
