@@ -579,7 +579,8 @@ static int live_setup_metrics(live *lv, const sk_engine_config *cfg)
 {
 	sk_priority min = SK_PRIO_DEBUG;
 	lv->engine_kind = engine_kind_name(cfg->engine_kind);
-	lv->metrics_parts = (cfg->metrics_rules ? SK_METRICS_RULES : 0) | (cfg->metrics_resources ? SK_METRICS_RESOURCES : 0) |
+	lv->metrics_parts = (cfg->metrics_rules ? SK_METRICS_RULES : 0) |
+			    (cfg->metrics_resources ? SK_METRICS_RESOURCES : 0) |
 			    (cfg->metrics_kernel ? SK_METRICS_KERNEL : 0) | (cfg->metrics_empty ? SK_METRICS_EMPTY : 0);
 	if (!cfg->metrics_enabled) {
 		return 0;
