@@ -427,19 +427,15 @@ SK_TEST(the_clock_closes_a_file_whose_events_stopped_and_a_reload_can_close_it)
  * saker-capture sends them, with the process snapshot first. */
 SK_TEST(a_live_engine_writes_a_file_from_the_stream)
 {
-	const char *build = getenv("SAKER_BUILD_DIR");
-	char engine[512], events[300], control[300], log[300], prefix[300], prefix_opt[320], sock[300], raw[300];
-	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build != NULL ? build : "build");
+	char events[300], log[300], prefix[300], prefix_opt[320], sock[300], raw[300];
 	snprintf(events, sizeof(events), "ipc://%s/events.sock", dir);
-	snprintf(control, sizeof(control), "ipc://%s/control.sock", dir);
 	snprintf(sock, sizeof(sock), "%s/events.sock", dir);
 	snprintf(log, sizeof(log), "%s/live.log", dir);
 	snprintf(prefix, sizeof(prefix), "%s/live", dir);
 	snprintf(prefix_opt, sizeof(prefix_opt), "capture.path_prefix=%s", prefix);
 	snprintf(raw, sizeof(raw), "%s/cat_write.scap", dir);
-	const char *const argv[] = {engine, "--events", events, "--control", control, "-r", rules_file, "-o",
-				    "capture.enabled=true", "-o", prefix_opt, NULL};
-	pid_t pid = sk_live_spawn_logged((char *const *)argv, log);
+	const char *const extra[] = {"-o", "capture.enabled=true", "-o", prefix_opt, NULL};
+	pid_t pid = sk_live_start_engine(dir, rules_file, extra, log);
 	for (int i = 0; i < 100 && access(sock, F_OK) != 0; i++) { /* 10 s at most */
 		sk_live_sleep_ms(100);
 	}

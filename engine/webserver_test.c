@@ -409,22 +409,11 @@ static unsigned free_port(void)
 	return port;
 }
 
-/* Starts saker-engine live with the rules file and extra -o settings, its
- * output in log; returns its pid. */
+/* Starts saker-engine live in the test directory with the rules file and
+ * extra arguments, its output in log; returns its pid. */
 static pid_t start_engine(const char *rules, const char *const *extra, const char *log)
 {
-	const char *build = getenv("SAKER_BUILD_DIR");
-	char engine[512], events[160], control[160];
-	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build != NULL ? build : "build");
-	snprintf(events, sizeof(events), "ipc://%s/events.sock", dir);
-	snprintf(control, sizeof(control), "ipc://%s/control.sock", dir);
-	const char *argv[32] = {engine, "--events", events, "--control", control, "-r", rules};
-	size_t n = 7;
-	for (size_t i = 0; extra[i] != NULL && n < 30; i++) {
-		argv[n++] = extra[i];
-	}
-	argv[n] = NULL;
-	return sk_live_spawn_logged((char *const *)argv, log);
+	return sk_live_start_engine(dir, rules, extra, log);
 }
 
 /* Pushes the shared capture's events to the engine's events socket, as

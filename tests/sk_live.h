@@ -44,6 +44,26 @@ static inline pid_t sk_live_spawn_logged(char *const argv[], const char *log)
 	return pid;
 }
 
+/* Starts saker-engine ($SAKER_BUILD_DIR/bin, else build/bin) live on
+ * ipc://<dir>/events.sock and control.sock with the rules file and extra
+ * arguments (NULL-ended, at most 23), its output in log; returns its pid. */
+static inline pid_t sk_live_start_engine(const char *dir, const char *rules, const char *const *extra,
+					 const char *log)
+{
+	const char *build = getenv("SAKER_BUILD_DIR");
+	char engine[512], events[300], control[300];
+	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build != NULL ? build : "build");
+	snprintf(events, sizeof(events), "ipc://%s/events.sock", dir);
+	snprintf(control, sizeof(control), "ipc://%s/control.sock", dir);
+	const char *argv[32] = {engine, "--events", events, "--control", control, "-r", rules};
+	size_t n = 7;
+	for (size_t i = 0; extra[i] != NULL && n < 30; i++) {
+		argv[n++] = extra[i];
+	}
+	argv[n] = NULL;
+	return sk_live_spawn_logged((char *const *)argv, log);
+}
+
 /* Waits for pid up to ms; kills it when it does not exit. Returns its wait
  * status (-1 when it was not our child). */
 static inline int sk_live_reap(pid_t pid, long ms)
