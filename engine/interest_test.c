@@ -35,22 +35,14 @@ static const char rules_file[] = "tests/data/interest/rules.yaml";
 static char dir[] = "/tmp/sk_interest_XXXXXX";
 
 /* Starts saker-engine live with the rules file rules and extra arguments
- * (NULL-ended); its output goes to <dir>/engine.log. Returns its pid. */
+ * (NULL-ended); its output goes to <dir>/engine.log, its control URL into
+ * control. Returns its pid. */
 static pid_t start_engine(const char *rules, const char *const *extra, char *control, size_t ccap)
 {
-	const char *build = getenv("SAKER_BUILD_DIR");
-	char engine[512], events[128], log[128];
-	snprintf(engine, sizeof(engine), "%s/bin/saker-engine", build ? build : "build");
-	snprintf(events, sizeof(events), "ipc://%s/events.sock", dir);
+	char log[128];
 	snprintf(control, ccap, "ipc://%s/control.sock", dir);
 	snprintf(log, sizeof(log), "%s/engine.log", dir);
-	const char *argv[32] = {engine, "-r", rules, "--events", events, "--control", control};
-	size_t argc = 7;
-	for (size_t i = 0; extra[i] != NULL && argc < 31; i++) {
-		argv[argc++] = extra[i];
-	}
-	argv[argc] = NULL;
-	return sk_live_spawn_logged((char *const *)argv, log);
+	return sk_live_start_engine(dir, rules, extra, log);
 }
 
 /* The options after the type list in the last answer ask_set() took. */
