@@ -251,16 +251,20 @@ sk_err sk_strbuf_read_file(sk_strbuf *sb, const char *path, size_t max)
 		errno = EISDIR;
 		err = SK_EIO;
 	}
-	char buf[65536];
-	/* read to the end, not to st_size: /proc and sysfs files report 0 */
+	/* read to the end, not to st_size: /proc and sysfs files report 0;
+	 * straight into the buffer's free space */
 	for (size_t got = 1; err == SK_OK && got > 0;) {
-		got = fread(buf, 1, sizeof(buf), f);
+		if (!sk_strbuf_reserve(sb, 65536)) {
+			break; /* failed: SK_ENOMEM below */
+		}
+		got = fread(sb->data + sb->len, 1, 65536, f);
 		if (sb->len - start + got > max) {
 			err = SK_ERANGE;
 		} else if (ferror(f)) {
 			err = SK_EIO;
 		} else {
-			sk_strbuf_append(sb, buf, got);
+			sb->len += got;
+			sb->data[sb->len] = '\0';
 		}
 	}
 	if (err == SK_OK && sk_strbuf_failed(sb)) {
