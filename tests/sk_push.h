@@ -22,16 +22,8 @@ static inline bool sk_push_scap(const char *url, const char *scap_gz, const char
 	if (system(cmd) != 0) {
 		return false;
 	}
-	FILE *f = fopen(scratch, "re");
 	sk_strbuf data = SK_STRBUF_INIT;
-	char buf[65536];
-	for (size_t got = 1; f != NULL && got > 0;) {
-		got = fread(buf, 1, sizeof(buf), f);
-		sk_strbuf_append(&data, buf, got);
-	}
-	if (f != NULL) {
-		fclose(f);
-	}
+	(void)sk_strbuf_read_file(&data, scratch, 64u << 20); /* nothing read: nothing sent */
 	nng_socket push;
 	bool sent = false;
 	if (data.len > 0 && nng_push0_open(&push) == 0) {
