@@ -2,7 +2,8 @@
  * user types them: -L and -l (text and JSON), --dry-run (good and broken
  * configuration and rules), --list -N, --list-events, --page-size, -M with
  * -P in live mode, capture files started by alerts, buffer_format_base64
- * against sysdig -b, --support, and bad arguments. Bounded: every run has a 20 s
+ * against sysdig -b, output widths against sysdig -p and transformers in
+ * outputs, --support, and bad arguments. Bounded: every run has a 20 s
  * timeout(1), the wait for the pid file 5 s. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -188,6 +189,23 @@ static void lines_with(const char *text, const char *needle, sk_strbuf *out)
 	}
 }
 
+/* Runs saker-engine with engine_args and the shell line sysdig_line; the
+ * lines holding needle must be there and the same in both. */
+static void check_same_lines(const char *engine_args, const char *sysdig_line, const char *needle)
+{
+	char *ours = engine(engine_args);
+	char *theirs = run(sysdig_line);
+	sk_strbuf a = SK_STRBUF_INIT, b = SK_STRBUF_INIT;
+	lines_with(ours, needle, &a);
+	lines_with(theirs, needle, &b);
+	SK_CHECK(a.len > 0);
+	SK_CHECK_STR(sk_strbuf_str(&a), sk_strbuf_str(&b));
+	sk_strbuf_free(&a);
+	sk_strbuf_free(&b);
+	free(ours);
+	free(theirs);
+}
+
 /* falco.yaml's capture as a user turns it on: a replay whose alert starts
  * a file, which sysdig reads and whose own replay gives the same alerts. */
 SK_TEST(capture_files_from_alerts)
@@ -246,23 +264,41 @@ SK_TEST(buffer_format_base64_renders_buffers_as_sysdig)
 			const char *scap = f == 0 ? io_scap : sample_scap;
 			char cmd[1536];
 			snprintf(cmd, sizeof(cmd), "-e '%s' -r io_rules.yaml %s", scap, modes[m][0]);
-			char *ours = engine(cmd);
-			snprintf(cmd, sizeof(cmd),
+			char theirs[1536];
+			snprintf(theirs, sizeof(theirs),
 				 "sysdig -r '%s' %s -p '%%evt.time: Warning buf=%%evt.buffer data=%%evt.arg.data' "
 				 "'evt.type in (write, read, sendto, recvfrom) and evt.dir=<'",
 				 scap, modes[m][1]);
-			char *theirs = run(cmd);
-			sk_strbuf a = SK_STRBUF_INIT, b = SK_STRBUF_INIT;
-			lines_with(ours, ": Warning buf=", &a);
-			lines_with(theirs, ": Warning buf=", &b);
-			SK_CHECK(a.len > 0);
-			SK_CHECK_STR(sk_strbuf_str(&a), sk_strbuf_str(&b));
-			sk_strbuf_free(&a);
-			sk_strbuf_free(&b);
-			free(ours);
-			free(theirs);
+			check_same_lines(cmd, theirs, ": Warning buf=");
 		}
 	}
+}
+
+/* Output widths (%8proc.name) print as sysdig -p prints them; transformers
+ * in outputs (Falco 0.38+) print transformed and add their own
+ * output_fields entry beside the field's. */
+SK_TEST(output_widths_and_transformers)
+{
+	char cmd[1536];
+	snprintf(cmd, sizeof(cmd), "-e '%s' -r width_rules.yaml", cat_write);
+	char theirs[1536];
+	snprintf(theirs, sizeof(theirs),
+		 "sysdig -r '%s' -p '%%evt.time: Warning [%%8proc.name] [%%3fd.name] [%%12evt.num]' "
+		 "'evt.type=open and evt.dir=<'", cat_write);
+	check_same_lines(cmd, theirs, ": Warning [");
+
+	snprintf(cmd, sizeof(cmd), "-e '%s' -r xform_rules.yaml -o json_output=true", cat_write);
+	char *out = engine(cmd);
+	SK_CHECK_CONTAINS(out, "\"output\":\"16:17:57.881785348: Warning CAT opened ld.so.cache (16 bytes)\"");
+	SK_CHECK_CONTAINS(out, "\"output_fields\":{\"basename(fd.name)\":\"ld.so.cache\",\"fd.name\":\"/etc/ld.so.cache\","
+			       "\"len(fd.name)\":16,\"proc.name\":\"cat\",\"toupper(proc.name)\":\"CAT\"}");
+	SK_CHECK_CONTAINS(out, "rc=0");
+	free(out);
+	out = engine("-V bad_xform_rules.yaml");
+	SK_CHECK_CONTAINS(out, "bad_xform_rules.yaml:4:19: error LOAD_ERR_COMPILE_OUTPUT: rule \"r\": transformer "
+			       "'toupper' cannot be applied to 'evt.num' (type UINT64)");
+	SK_CHECK_CONTAINS(out, "rc=1");
+	free(out);
 }
 
 /* out (1024 bytes): the absolute path of a shared upstream capture. */
@@ -300,6 +336,13 @@ int main(void)
 	if (!write_in_dir("io_rules.yaml", "- rule: io\n  desc: d\n  condition: evt.type in (write, read, sendto, "
 					   "recvfrom) and evt.dir=<\n  output: buf=%evt.buffer data=%evt.arg.data\n"
 					   "  priority: WARNING\n") ||
+	    !write_in_dir("width_rules.yaml", "- rule: w\n  desc: d\n  condition: evt.type=open and evt.dir=<\n"
+					      "  output: '[%8proc.name] [%3fd.name] [%12evt.num]'\n  priority: WARNING\n") ||
+	    !write_in_dir("xform_rules.yaml", "- rule: x\n  desc: d\n  condition: evt.type=open and evt.dir=<\n"
+					      "  output: '%toupper(proc.name) opened %basename(fd.name) (%len(fd.name) bytes)'\n"
+					      "  priority: WARNING\n") ||
+	    !write_in_dir("bad_xform_rules.yaml", "- rule: r\n  desc: d\n  condition: evt.type=open\n"
+						  "  output: number %toupper(evt.num)\n  priority: WARNING\n") ||
 	    !write_in_dir("support.yaml", "priority: notice\n") ||
 	    !write_in_dir("check_support.py", "import json, sys\n"
 					      "d = json.load(sys.stdin)\n"

@@ -1128,54 +1128,6 @@ sk_err sk_cc_rule(sk_ruleset *rs, const sk_rule_def *rd, sk_cnode **root, uint64
 	return SK_OK;
 }
 
-static void repoint(sk_values *vals, const uint32_t *off, const sk_strbuf *scratch)
-{
-	for (uint32_t i = 0; i < vals->count; i++) {
-		if (off[i] != UINT32_MAX) {
-			vals->v[i].u.str.ptr = scratch->data + off[i];
-		}
-	}
-}
-
-/* Runs the transformers over every value; values b64 cannot decode drop out. */
-static sk_err apply_xforms(const check *k, sk_values *vals, sk_strbuf *scratch)
-{
-	uint32_t off[SK_VALUES_INLINE];
-	uint32_t w = 0;
-	sk_strbuf_reset(scratch);
-	for (uint32_t i = 0; i < vals->count; i++) {
-		sk_value v = vals->v[i];
-		uint32_t voff = UINT32_MAX;
-		bool keep = true;
-		for (uint32_t x = 0; x < k->nxf && keep; x++) {
-			if (voff != UINT32_MAX) {
-				v.u.str.ptr = scratch->data + voff;
-			}
-			uint32_t o = UINT32_MAX;
-			sk_err err = sk_xform_apply(k->xf[x], &v, scratch, &o);
-			if (err == SK_ENOMEM) {
-				return err;
-			}
-			keep = err == SK_OK;
-			if (o != UINT32_MAX) {
-				voff = o;
-			} else if (voff != UINT32_MAX && v.type != SK_FT_UINT64) {
-				voff = (uint32_t)(v.u.str.ptr - scratch->data);
-			}
-			if (v.type == SK_FT_UINT64) {
-				voff = UINT32_MAX;
-			}
-		}
-		if (keep) {
-			off[w] = voff;
-			vals->v[w++] = v;
-		}
-	}
-	vals->count = w;
-	repoint(vals, off, scratch);
-	return SK_OK;
-}
-
 static bool in_set(const check *k, const sk_value *v)
 {
 	if (!k->sorted) {
@@ -1284,7 +1236,7 @@ static sk_err eval_check(const check *k, sk_cc_state *st, bool *out)
 			memcpy(lv.v, lvp->v, lvp->count * sizeof(lv.v[0]));
 			lvp = &lv;
 		}
-		err = apply_xforms(k, &lv, st->scratch);
+		err = sk_xform_apply_chain(k->xf, k->nxf, &lv, st->scratch);
 		if (err != SK_OK) {
 			return err;
 		}

@@ -24,7 +24,7 @@
 #include "sk_strbuf.h"
 
 #define SK_COND_MAX_DEPTH 200
-#define SK_COND_MAX_XFORMS 4
+#define SK_COND_MAX_XFORMS SK_XF_MAX_CHAIN
 
 typedef enum sk_ast_kind {
 	SK_AST_AND = 0,
@@ -38,7 +38,7 @@ typedef struct sk_ast_field {
 	char *name;     /* "proc.aname" (owned) */
 	char *arg;      /* "2" for proc.aname[2]; NULL when none (owned) */
 	uint32_t pos;   /* offset of the name */
-	uint32_t nxf;   /* transformers, innermost last */
+	uint32_t nxf;   /* transformers, innermost first */
 	sk_xform xf[SK_COND_MAX_XFORMS];
 } sk_ast_field;
 

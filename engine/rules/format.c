@@ -13,15 +13,23 @@ typedef struct fmt_tok {
 	size_t len;
 	bool is_field;
 	bool first_use;  /* first token naming this field: emitted in JSON */
+	bool key_first_use;
+	uint32_t width;  /* %Nfield: the text cut or space-padded to N bytes; 0: as it comes */
+	uint32_t nxf;    /* transformers, innermost first */
+	sk_xform xf[SK_XF_MAX_CHAIN];
+	char *key;       /* with transformers: "toupper(proc.name)", an output_fields key of its own */
 	sk_field_ref ref;
 } fmt_tok;
 
 struct sk_fmt {
 	fmt_tok *toks;
 	size_t ntoks;
-	char **names; /* field tokens, unique, in order */
+	char **names; /* output_fields keys, unique, in order */
 	size_t nnames;
 };
+
+/* Falco's widths are small column sizes; a bound keeps a typo from padding megabytes. */
+#define FMT_MAX_WIDTH 65535u
 
 static bool all_digits(const char *s)
 {
@@ -138,24 +146,104 @@ static sk_err push_tok(sk_fmt *f, size_t *cap, const char *text, size_t len, boo
 	return SK_OK;
 }
 
-/* Field tokens: %name or %name[arg]; names end before a trailing dot. */
-static size_t scan_field_token(const char *s, size_t len, size_t at, size_t *name_len)
+/* One field token after its '%' and width: a field (%name, %name[arg]) or
+ * transformers around one (%toupper(basename(fd.name))), blanks allowed
+ * inside the parentheses but not before them, as in Falco. */
+typedef struct tok_scan {
+	const char *s;
+	size_t len;
+	size_t i;        /* cursor */
+	size_t name_at;  /* the field: name, then [arg] up to field_end */
+	size_t name_len;
+	size_t field_end;
+	uint32_t nxf;    /* innermost first */
+	sk_xform xf[SK_XF_MAX_CHAIN];
+	size_t err_at;
+} tok_scan;
+
+static bool is_name_char(char c)
 {
-	size_t j = at;
-	while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '_' || s[j] == '.')) {
+	return isalnum((unsigned char)c) || c == '_' || c == '.';
+}
+
+static void skip_blanks(tok_scan *sc)
+{
+	while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t')) {
+		sc->i++;
+	}
+}
+
+/* Records where a token went wrong; the caller has written why. */
+static sk_err fail_at(tok_scan *sc, size_t at)
+{
+	sc->err_at = at;
+	return SK_EINVAL;
+}
+
+static sk_err scan_token(tok_scan *sc, uint32_t depth, sk_strbuf *why)
+{
+	size_t start = sc->i;
+	size_t j = start;
+	while (j < sc->len && is_name_char(sc->s[j])) {
 		j++;
 	}
-	while (j > at && s[j - 1] == '.') {
+	int word_len = (int)(j - start);
+	const char *word = sc->s + start;
+	bool dotted = memchr(word, '.', (size_t)word_len) != NULL;
+	sk_xform xf;
+	bool is_xform = !dotted && word_len > 0 && sk_xform_parse(word, (size_t)word_len, &xf) == SK_OK;
+	if (!dotted && j < sc->len && sc->s[j] == '(') {
+		if (word_len == 3 && memcmp(word, "val", 3) == 0) {
+			sk_strbuf_puts(why, "val() compares fields in conditions; outputs print the field itself");
+			return fail_at(sc, start);
+		}
+		if (!is_xform) {
+			sk_strbuf_printf(why, "unknown transformer '%.*s'", word_len, word);
+			return fail_at(sc, start);
+		}
+		if (depth >= SK_XF_MAX_CHAIN) {
+			sk_strbuf_printf(why, "more than %d nested transformers", SK_XF_MAX_CHAIN);
+			return fail_at(sc, start);
+		}
+		sc->i = j + 1;
+		skip_blanks(sc);
+		sk_err err = scan_token(sc, depth + 1, why);
+		if (err != SK_OK) {
+			return err;
+		}
+		skip_blanks(sc);
+		if (sc->i >= sc->len || sc->s[sc->i] != ')') {
+			sk_strbuf_printf(why, "expected ')' to close transformer '%.*s'", word_len, word);
+			return fail_at(sc, sc->i);
+		}
+		sc->i++;
+		sc->xf[sc->nxf++] = xf; /* after the inner ones: applied after them */
+		return SK_OK;
+	}
+	if (is_xform) {
+		sk_strbuf_printf(why, "transformer '%.*s' takes its field in parentheses right after its name",
+				 word_len, word);
+		return fail_at(sc, start);
+	}
+	/* A field: its name ends before a trailing dot ("%proc.name." ends a sentence). */
+	while (j > start && sc->s[j - 1] == '.') {
 		j--;
 	}
-	*name_len = j - at;
-	if (j < len && s[j] == '[') {
-		const char *close = memchr(s + j, ']', len - j);
+	if (j == start) {
+		sk_strbuf_puts(why, "expected a field name");
+		return fail_at(sc, start);
+	}
+	sc->name_at = start;
+	sc->name_len = j - start;
+	sc->field_end = j;
+	if (j < sc->len && sc->s[j] == '[') {
+		const char *close = memchr(sc->s + j, ']', sc->len - j);
 		if (close != NULL) {
-			return (size_t)(close - s) + 1 - at;
+			sc->field_end = (size_t)(close - sc->s) + 1;
 		}
 	}
-	return j - at;
+	sc->i = sc->field_end;
+	return SK_OK;
 }
 
 static sk_err resolve_tok(const sk_rules_env *env, fmt_tok *t, size_t name_len, sk_strbuf *why)
@@ -178,6 +266,109 @@ static sk_err resolve_tok(const sk_rules_env *env, fmt_tok *t, size_t name_len, 
 	return err;
 }
 
+/* Types the transformer chain and names the token's own output_fields key,
+ * written without blanks: "tolower(toupper(proc.name))". */
+static sk_err setup_xforms(fmt_tok *t, sk_strbuf *why)
+{
+	sk_ftype type = t->ref.def->type;
+	for (uint32_t x = 0; x < t->nxf; x++) {
+		sk_ftype in = type;
+		if (sk_xform_type(t->xf[x], in, &type) != SK_OK) {
+			sk_strbuf_printf(why, "transformer '%s' cannot be applied to '%s' (type %s)",
+					 sk_xform_name(t->xf[x]), t->text, sk_ftype_name(in));
+			return SK_EINVAL;
+		}
+	}
+	sk_strbuf key = SK_STRBUF_INIT;
+	for (uint32_t x = t->nxf; x > 0; x--) {
+		sk_strbuf_printf(&key, "%s(", sk_xform_name(t->xf[x - 1]));
+	}
+	sk_strbuf_append(&key, t->text, t->len);
+	for (uint32_t x = 0; x < t->nxf; x++) {
+		sk_strbuf_putc(&key, ')');
+	}
+	t->key = sk_strbuf_failed(&key) ? NULL : strdup(sk_strbuf_str(&key));
+	sk_strbuf_free(&key);
+	return t->key != NULL ? SK_OK : SK_ENOMEM;
+}
+
+/* Reads "%12" before a field: the width, and where the field starts. */
+static size_t scan_width(const char *text, size_t len, size_t at, uint32_t *width)
+{
+	*width = 0;
+	while (at < len && isdigit((unsigned char)text[at])) {
+		if (*width <= FMT_MAX_WIDTH) {
+			*width = *width * 10 + (uint32_t)(text[at] - '0');
+		}
+		at++;
+	}
+	return at;
+}
+
+/* Parses the field token whose width ends at 'at' into a new token. */
+static sk_err compile_field(const sk_rules_env *env, sk_fmt *f, size_t *cap, tok_scan *sc, uint32_t width,
+			    sk_strbuf *why)
+{
+	size_t at = sc->i;
+	sk_err err = scan_token(sc, 0, why);
+	if (err != SK_OK) {
+		return err;
+	}
+	err = push_tok(f, cap, sc->s + sc->name_at, sc->field_end - sc->name_at, true);
+	if (err != SK_OK) {
+		return err;
+	}
+	fmt_tok *t = &f->toks[f->ntoks - 1];
+	t->width = width;
+	t->nxf = sc->nxf;
+	memcpy(t->xf, sc->xf, sc->nxf * sizeof(sc->xf[0]));
+	err = resolve_tok(env, t, sc->name_len, why);
+	if (err != SK_OK) {
+		sc->err_at = sc->name_at;
+		return err;
+	}
+	if (t->nxf > 0) {
+		err = setup_xforms(t, why);
+		sc->err_at = at;
+	}
+	return err;
+}
+
+static bool name_seen(const sk_fmt *f, const char *name)
+{
+	for (size_t m = 0; m < f->nnames; m++) {
+		if (strcmp(f->names[m], name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Every distinct field, and every distinct transformed field, is one
+ * output_fields entry (Falco lists a transformed field under both names). */
+static sk_err collect_names(sk_fmt *f)
+{
+	f->names = calloc(2 * f->ntoks + 1, sizeof(*f->names));
+	if (f->names == NULL) {
+		return SK_ENOMEM;
+	}
+	for (size_t k = 0; k < f->ntoks; k++) {
+		fmt_tok *t = &f->toks[k];
+		if (!t->is_field) {
+			continue;
+		}
+		t->first_use = !name_seen(f, t->text);
+		if (t->first_use) {
+			f->names[f->nnames++] = t->text;
+		}
+		t->key_first_use = t->key != NULL && !name_seen(f, t->key);
+		if (t->key_first_use) {
+			f->names[f->nnames++] = t->key;
+		}
+	}
+	return SK_OK;
+}
+
 sk_err sk_fmt_compile(const sk_rules_env *env, const char *text, size_t len, sk_fmt **out, uint32_t *err_pos,
 		      sk_strbuf *why)
 {
@@ -190,8 +381,10 @@ sk_err sk_fmt_compile(const sk_rules_env *env, const char *text, size_t len, sk_
 		return SK_ENOMEM;
 	}
 	while (i < len) {
-		if (text[i] != '%' || i + 1 >= len || !isalpha((unsigned char)text[i + 1])) {
-			i++;
+		uint32_t width = 0;
+		size_t at = text[i] == '%' ? scan_width(text, len, i + 1, &width) : i;
+		if (text[i] != '%' || at >= len || !isalpha((unsigned char)text[at])) {
+			i++; /* a lone '%', "100%", "%%": text */
 			continue;
 		}
 		if (i > lit) {
@@ -200,18 +393,20 @@ sk_err sk_fmt_compile(const sk_rules_env *env, const char *text, size_t len, sk_
 				goto cleanup;
 			}
 		}
-		size_t name_len = 0;
-		size_t tok_len = scan_field_token(text, len, i + 1, &name_len);
-		err = push_tok(f, &cap, text + i + 1, tok_len, true);
-		if (err != SK_OK) {
-			goto cleanup;
-		}
-		err = resolve_tok(env, &f->toks[f->ntoks - 1], name_len, why);
-		if (err != SK_OK) {
+		if (width > FMT_MAX_WIDTH) {
+			sk_strbuf_printf(why, "field width %.*s is over %u", (int)(at - i - 1), text + i + 1,
+					 FMT_MAX_WIDTH);
 			*err_pos = (uint32_t)i + 1;
+			err = SK_EINVAL;
 			goto cleanup;
 		}
-		i += 1 + tok_len;
+		tok_scan sc = {.s = text, .len = len, .i = at};
+		err = compile_field(env, f, &cap, &sc, width, why);
+		if (err != SK_OK) {
+			*err_pos = (uint32_t)sc.err_at;
+			goto cleanup;
+		}
+		i = sc.i;
 		lit = i;
 	}
 	if (len > lit) {
@@ -220,25 +415,9 @@ sk_err sk_fmt_compile(const sk_rules_env *env, const char *text, size_t len, sk_
 			goto cleanup;
 		}
 	}
-	f->names = calloc(f->ntoks + 1, sizeof(*f->names));
-	if (f->names == NULL) {
-		err = SK_ENOMEM;
+	err = collect_names(f);
+	if (err != SK_OK) {
 		goto cleanup;
-	}
-	for (size_t k = 0; k < f->ntoks; k++) {
-		fmt_tok *t = &f->toks[k];
-		if (!t->is_field) {
-			continue;
-		}
-		t->first_use = true;
-		for (size_t m = 0; m < f->nnames; m++) {
-			if (strcmp(f->names[m], t->text) == 0) {
-				t->first_use = false;
-			}
-		}
-		if (t->first_use) {
-			f->names[f->nnames++] = t->text;
-		}
 	}
 	*out = f;
 	return SK_OK;
@@ -247,82 +426,133 @@ cleanup:
 	return err;
 }
 
-static sk_err extract(const fmt_tok *t, struct sk_eval_ctx *ctx, sk_values *vals)
+/* The token's values, transformed when it has transformers (their bytes in
+ * scratch). */
+static sk_err extract(const fmt_tok *t, struct sk_eval_ctx *ctx, bool transformed, sk_values *vals,
+		      sk_strbuf *scratch)
 {
 	vals->count = 0;
 	if (t->ref.def->extract == NULL) {
 		return SK_OK;
 	}
-	return t->ref.def->extract(ctx, &t->ref, vals);
+	sk_err err = t->ref.def->extract(ctx, &t->ref, vals);
+	if (err != SK_OK || !transformed || t->nxf == 0 || vals->count == 0) {
+		return err;
+	}
+	return sk_xform_apply_chain(t->xf, t->nxf, vals, scratch);
+}
+
+static void put_text_values(const sk_values *vals, bool bytes_base64, sk_strbuf *out)
+{
+	if (vals->count == 0) {
+		sk_strbuf_puts(out, "<NA>");
+		return;
+	}
+	if (vals->count > 1) {
+		sk_strbuf_putc(out, '(');
+	}
+	for (uint32_t v = 0; v < vals->count; v++) {
+		if (v > 0) {
+			sk_strbuf_putc(out, ',');
+		}
+		sk_op_value_text(&vals->v[v], bytes_base64, out);
+	}
+	if (vals->count > 1) {
+		sk_strbuf_putc(out, ')');
+	}
+}
+
+/* %Nfield: cuts or pads what the field printed (from start) to N bytes. */
+static void fit_width(sk_strbuf *out, size_t start, uint32_t width)
+{
+	if (width == 0 || sk_strbuf_failed(out)) {
+		return;
+	}
+	size_t n = out->len - start;
+	if (n > width) {
+		out->len = start + width;
+		out->data[out->len] = '\0';
+	}
+	for (; n < width; n++) {
+		sk_strbuf_putc(out, ' ');
+	}
 }
 
 sk_err sk_fmt_render_text(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf *out)
 {
 	sk_values vals;
-	for (size_t k = 0; k < fmt->ntoks; k++) {
+	sk_strbuf scratch = SK_STRBUF_INIT;
+	sk_err err = SK_OK;
+	for (size_t k = 0; k < fmt->ntoks && err == SK_OK; k++) {
 		const fmt_tok *t = &fmt->toks[k];
 		if (!t->is_field) {
 			sk_strbuf_append(out, t->text, t->len);
 			continue;
 		}
-		sk_err err = extract(t, ctx, &vals);
-		if (err != SK_OK) {
-			return err;
+		err = extract(t, ctx, true, &vals, &scratch);
+		if (err == SK_OK) {
+			size_t start = out->len;
+			put_text_values(&vals, ctx->buffer_base64, out);
+			fit_width(out, start, t->width);
 		}
-		if (vals.count == 0) {
-			sk_strbuf_puts(out, "<NA>");
-			continue;
-		}
-		if (vals.count > 1) {
-			sk_strbuf_putc(out, '(');
-		}
-		for (uint32_t v = 0; v < vals.count; v++) {
+	}
+	sk_strbuf_free(&scratch);
+	if (err != SK_OK) {
+		return err;
+	}
+	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+}
+
+static void put_json_entry(const char *key, const sk_values *vals, bool bytes_base64, bool *first,
+			   sk_strbuf *out)
+{
+	if (!*first) {
+		sk_strbuf_putc(out, ',');
+	}
+	*first = false;
+	sk_strbuf_json_string(out, key, strlen(key));
+	sk_strbuf_putc(out, ':');
+	if (vals->count == 0) {
+		sk_strbuf_puts(out, "null");
+	} else if (vals->count == 1) {
+		sk_op_value_json(&vals->v[0], bytes_base64, out);
+	} else {
+		sk_strbuf_putc(out, '[');
+		for (uint32_t v = 0; v < vals->count; v++) {
 			if (v > 0) {
 				sk_strbuf_putc(out, ',');
 			}
-			sk_op_value_text(&vals.v[v], ctx->buffer_base64, out);
+			sk_op_value_json(&vals->v[v], bytes_base64, out);
 		}
-		if (vals.count > 1) {
-			sk_strbuf_putc(out, ')');
-		}
+		sk_strbuf_putc(out, ']');
 	}
-	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
 }
 
 sk_err sk_fmt_render_json(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf *out)
 {
 	sk_values vals;
+	sk_strbuf scratch = SK_STRBUF_INIT;
+	sk_err err = SK_OK;
 	bool first = true;
 	sk_strbuf_putc(out, '{');
-	for (size_t k = 0; k < fmt->ntoks; k++) {
+	for (size_t k = 0; k < fmt->ntoks && err == SK_OK; k++) {
 		const fmt_tok *t = &fmt->toks[k];
-		if (!t->is_field || !t->first_use) {
-			continue;
-		}
-		sk_err err = extract(t, ctx, &vals);
-		if (err != SK_OK) {
-			return err;
-		}
-		if (!first) {
-			sk_strbuf_putc(out, ',');
-		}
-		first = false;
-		sk_strbuf_json_string(out, t->text, t->len);
-		sk_strbuf_putc(out, ':');
-		if (vals.count == 0) {
-			sk_strbuf_puts(out, "null");
-		} else if (vals.count == 1) {
-			sk_op_value_json(&vals.v[0], ctx->buffer_base64, out);
-		} else {
-			sk_strbuf_putc(out, '[');
-			for (uint32_t v = 0; v < vals.count; v++) {
-				if (v > 0) {
-					sk_strbuf_putc(out, ',');
-				}
-				sk_op_value_json(&vals.v[v], ctx->buffer_base64, out);
+		if (t->is_field && t->first_use) {
+			err = extract(t, ctx, false, &vals, &scratch);
+			if (err == SK_OK) {
+				put_json_entry(t->text, &vals, ctx->buffer_base64, &first, out);
 			}
-			sk_strbuf_putc(out, ']');
 		}
+		if (err == SK_OK && t->is_field && t->key_first_use) {
+			err = extract(t, ctx, true, &vals, &scratch);
+			if (err == SK_OK) {
+				put_json_entry(t->key, &vals, ctx->buffer_base64, &first, out);
+			}
+		}
+	}
+	sk_strbuf_free(&scratch);
+	if (err != SK_OK) {
+		return err;
 	}
 	sk_strbuf_putc(out, '}');
 	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
@@ -345,6 +575,7 @@ void sk_fmt_free(sk_fmt *fmt)
 	}
 	for (size_t k = 0; k < fmt->ntoks; k++) {
 		free(fmt->toks[k].text);
+		free(fmt->toks[k].key);
 		sk_fmt_field_release(&fmt->toks[k].ref);
 	}
 	free(fmt->toks);

@@ -1,9 +1,12 @@
 /* format: Falco output format strings ("... user=%user.name file=%fd.name").
  *
- * Compiled once at load: every %field / %field[arg] / %evt.arg.x token is
- * resolved against the field registry (unknown field = error). Rendering
- * gives the text line (missing values print <NA>) and Falco's typed
- * output_fields JSON object (missing values are null). */
+ * Compiled once at load: every %field / %field[arg] / %evt.arg.x token,
+ * with an optional width (%8proc.name) and transformers around the field
+ * (%toupper(basename(fd.name))), is resolved against the field registry
+ * (unknown field = error). Rendering gives the text line (missing values
+ * print <NA>) and Falco's typed output_fields JSON object (missing values
+ * are null; a transformed field appears both as itself and under its
+ * transformed name). */
 #ifndef SK_RULES_FORMAT_H
 #define SK_RULES_FORMAT_H
 
@@ -35,7 +38,7 @@ sk_err sk_fmt_compile(const sk_rules_env *env, const char *text, size_t len, sk_
 sk_err sk_fmt_render_text(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf *out);
 /* Appends the output_fields JSON object: {"proc.name":"bash","fd.num":3,...}. */
 sk_err sk_fmt_render_json(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf *out);
-/* Number of field tokens, and the i-th token's name as written ("proc.aname[2]"). */
+/* Number of output_fields keys, and the i-th one ("proc.aname[2]", "toupper(proc.name)"). */
 size_t sk_fmt_field_count(const sk_fmt *fmt);
 const char *sk_fmt_field_name(const sk_fmt *fmt, size_t i);
 /* Frees a compiled format (NULL is fine). */

@@ -211,6 +211,53 @@ sk_err sk_xform_apply(sk_xform xf, sk_value *v, sk_strbuf *scratch, uint32_t *of
 	}
 }
 
+static void repoint(sk_values *vals, const uint32_t *off, const sk_strbuf *scratch)
+{
+	for (uint32_t i = 0; i < vals->count; i++) {
+		if (off[i] != UINT32_MAX) {
+			vals->v[i].u.str.ptr = scratch->data + off[i];
+		}
+	}
+}
+
+sk_err sk_xform_apply_chain(const sk_xform *xf, uint32_t nxf, sk_values *vals, sk_strbuf *scratch)
+{
+	uint32_t off[SK_VALUES_INLINE];
+	uint32_t w = 0;
+	sk_strbuf_reset(scratch);
+	for (uint32_t i = 0; i < vals->count; i++) {
+		sk_value v = vals->v[i];
+		uint32_t voff = UINT32_MAX;
+		bool keep = true;
+		for (uint32_t x = 0; x < nxf && keep; x++) {
+			if (voff != UINT32_MAX) {
+				v.u.str.ptr = scratch->data + voff;
+			}
+			uint32_t o = UINT32_MAX;
+			sk_err err = sk_xform_apply(xf[x], &v, scratch, &o);
+			if (err == SK_ENOMEM) {
+				return err;
+			}
+			keep = err == SK_OK;
+			if (o != UINT32_MAX) {
+				voff = o;
+			} else if (voff != UINT32_MAX && v.type != SK_FT_UINT64) {
+				voff = (uint32_t)(v.u.str.ptr - scratch->data);
+			}
+			if (v.type == SK_FT_UINT64) {
+				voff = UINT32_MAX;
+			}
+		}
+		if (keep) {
+			off[w] = voff;
+			vals->v[w++] = v;
+		}
+	}
+	vals->count = w;
+	repoint(vals, off, scratch);
+	return SK_OK;
+}
+
 static sk_err parse_ip(const char *s, sk_ip *ip)
 {
 	memset(ip, 0, sizeof(*ip));

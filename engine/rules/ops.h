@@ -38,6 +38,9 @@ typedef enum sk_op {
 	SK_OP_COUNT
 } sk_op;
 
+/* Transformers nested on one field, as in toupper(basename(fd.name)). */
+#define SK_XF_MAX_CHAIN 4
+
 typedef enum sk_xform {
 	SK_XF_TOLOWER = 0,
 	SK_XF_TOUPPER,
@@ -69,6 +72,10 @@ sk_err sk_xform_type(sk_xform xf, sk_ftype in, sk_ftype *out);
  * the new bytes, or UINT32_MAX when v was changed in place/numerically).
  * Returns SK_EINVAL for undecodable base64 (the value is then dropped). */
 sk_err sk_xform_apply(sk_xform xf, sk_value *v, sk_strbuf *scratch, uint32_t *off);
+/* Applies the chain xf[0..nxf) (innermost first) to every value of vals,
+ * in place; values base64 cannot decode drop out. New bytes live in scratch,
+ * which is reset first: vals stays valid until scratch's next use. */
+sk_err sk_xform_apply_chain(const sk_xform *xf, uint32_t nxf, sk_values *vals, sk_strbuf *scratch);
 
 /* A constant of a condition, converted to the compared field's type. String
  * and bytes constants own their memory (NUL-terminated). */

@@ -688,6 +688,65 @@ SK_TEST(output_format_text_and_json)
 	sk_strbuf_free(&why);
 }
 
+/* Transformers and widths in outputs, as Falco 0.38+ takes them: the text
+ * shows the transformed value; output_fields keeps the field and adds the
+ * transformed one under its own key. */
+SK_TEST(output_format_transformers)
+{
+	sk_fmt *f = NULL;
+	uint32_t pos = 0;
+	sk_strbuf why = SK_STRBUF_INIT, sb = SK_STRBUF_INIT;
+	const char *text = "[%toupper(t.s)] [%tolower( toupper( t.s ) )] [%2toupper(t.s)] [%6t.s] [%len(t.s)] "
+			   "[%toupper(t.multi)] [%t.s] [%b64(t.buf)] [%1t.none] %toupper(t.s)";
+	SK_CHECK(sk_fmt_compile(&tev_env, text, strlen(text), &f, &pos, &why) == SK_OK);
+	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	/* t.buf holds "\x7fELF", no base64: b64 drops the value, so <NA>. */
+	SK_CHECK_STR(sk_strbuf_str(&sb), "[BASH] [bash] [BA] [bash  ] [4] [(A,B,C)] [bash] [<NA>] [<] BASH");
+	sk_strbuf_reset(&sb);
+	SK_CHECK(sk_fmt_render_json(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "{\"t.s\":\"bash\",\"toupper(t.s)\":\"BASH\",\"tolower(toupper(t.s))\":\"bash\","
+					 "\"len(t.s)\":4,\"t.multi\":[\"a\",\"b\",\"c\"],"
+					 "\"toupper(t.multi)\":[\"A\",\"B\",\"C\"],\"t.buf\":\"f0VMRg==\","
+					 "\"b64(t.buf)\":null,\"t.none\":null}");
+	SK_CHECK_INT(sk_fmt_field_count(f), 9);
+	SK_CHECK_STR(sk_fmt_field_name(f, 1), "toupper(t.s)");
+	sk_fmt_free(f);
+
+	static const struct {
+		const char *text;
+		uint32_t pos;
+		const char *why;
+	} bad[] = {
+		{"x %toupper (t.s)", 3, "transformer 'toupper' takes its field in parentheses right after its name"},
+		{"x %val(t.s)", 3, "val() compares fields in conditions; outputs print the field itself"},
+		{"x %toupper(t.i)", 3, "transformer 'toupper' cannot be applied to 't.i' (type INT64)"},
+		{"x %len(len(t.s))", 3, "transformer 'len' cannot be applied to 't.s' (type UINT64)"},
+		{"x %toupper(t.s", 14, "expected ')' to close transformer 'toupper'"},
+		{"x %toupper(t.s]", 14, "expected ')' to close transformer 'toupper'"},
+		{"x %upper(t.s)", 3, "unknown transformer 'upper'"},
+		{"x %toupper()", 11, "expected a field name"},
+		{"x %toupper(t.nope)", 11, "unknown field 't.nope'"},
+		{"x %70000t.s", 3, "field width 70000 is over 65535"},
+		{"%tolower(toupper(tolower(toupper(tolower(t.s)))))", 33, "more than 4 nested transformers"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sk_strbuf_reset(&why);
+		SK_CHECK(sk_fmt_compile(&tev_env, bad[i].text, strlen(bad[i].text), &f, &pos, &why) != SK_OK);
+		SK_CHECK(f == NULL);
+		SK_CHECK_INT(pos, bad[i].pos);
+		SK_CHECK_STR(sk_strbuf_str(&why), bad[i].why);
+	}
+	/* Digits not followed by a field stay text, as a lone '%' does. */
+	SK_CHECK(sk_fmt_compile(&tev_env, "100%5 done 50%", 14, &f, &pos, &why) == SK_OK);
+	sk_strbuf_reset(&sb);
+	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "100%5 done 50%");
+	SK_CHECK_INT(sk_fmt_field_count(f), 0);
+	sk_fmt_free(f);
+	sk_strbuf_free(&sb);
+	sk_strbuf_free(&why);
+}
+
 typedef struct bad_case {
 	const char *yaml;
 	const char *want; /* "file:line:col: error CODE: item: message" prefix */

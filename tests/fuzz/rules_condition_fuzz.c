@@ -1,6 +1,6 @@
 /* rules_condition_fuzz: arbitrary bytes as a condition (parser), as an
- * output format (format compiler, real registry) and as constants of every
- * type (constant conversion). */
+ * output format (format compiler with widths and transformers, real
+ * registry) and as constants of every type (constant conversion). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,7 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sk_ast_free(ast);
 	sk_fmt *fmt = NULL;
-	sk_fmt_compile(sk_rules_env_default(), text, size, &fmt, &pos, &msg);
+	if (sk_fmt_compile(sk_rules_env_default(), text, size, &fmt, &pos, &msg) != SK_OK && pos > size) {
+		abort(); /* an error must point into the format */
+	}
 	sk_fmt_free(fmt);
 	for (int t = 0; t < SK_FT_COUNT; t++) {
 		sk_const k;
