@@ -37,7 +37,7 @@ static sk_err add_extra_fields(sk_pipeline *p, const sk_rule *rule)
 	sk_err err = SK_OK;
 	for (size_t i = 0; i < rule->nextra && err == SK_OK; i++) {
 		sk_strbuf_reset(&text);
-		err = sk_fmt_render_text(rule->extra_formats[i], &p->ctx, &text);
+		err = sk_fmt_render_text(rule->extra_formats[i], &p->ctx, p->ctx.buffer_base64, &text);
 		if (p->fields.len < 2 || sk_strbuf_failed(&p->fields)) {
 			err = SK_ENOMEM;
 			break;
@@ -63,8 +63,8 @@ static bool on_match(const sk_rule *rule, void *user)
 
 	sk_strbuf_reset(&p->msg);
 	sk_strbuf_reset(&p->fields);
-	if (sk_fmt_render_text(rule->output, &p->ctx, &p->msg) != SK_OK ||
-	    sk_fmt_render_json(rule->output_json, &p->ctx, &p->fields) != SK_OK ||
+	if (sk_fmt_render_text(rule->output, &p->ctx, p->ctx.buffer_base64, &p->msg) != SK_OK ||
+	    sk_fmt_render_json(rule->output_json, &p->ctx, p->ctx.buffer_base64, &p->fields) != SK_OK ||
 	    add_extra_fields(p, rule) != SK_OK) {
 		p->failed++;
 		return true;

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval_ctx.h"
 #include "ops.h"
 
 typedef struct fmt_tok {
@@ -136,10 +135,12 @@ static sk_err push_tok(sk_fmt *f, size_t *cap, const char *text, size_t len, boo
 	}
 	fmt_tok *t = &f->toks[f->ntoks];
 	memset(t, 0, sizeof(*t));
-	t->text = strndup(text, len);
+	t->text = malloc(len + 1); /* every byte: a YAML "\0" escape puts NULs in literal text */
 	if (t->text == NULL) {
 		return SK_ENOMEM;
 	}
+	memcpy(t->text, text, len);
+	t->text[len] = '\0';
 	t->len = len;
 	t->is_field = is_field;
 	f->ntoks++;
@@ -314,6 +315,11 @@ static sk_err compile_field(const sk_rules_env *env, sk_fmt *f, size_t *cap, tok
 	if (err != SK_OK) {
 		return err;
 	}
+	if (memchr(sc->s + sc->name_at, '\0', sc->field_end - sc->name_at) != NULL) {
+		sk_strbuf_puts(why, "a NUL byte inside a field's argument");
+		sc->err_at = sc->name_at;
+		return SK_EINVAL;
+	}
 	err = push_tok(f, cap, sc->s + sc->name_at, sc->field_end - sc->name_at, true);
 	if (err != SK_OK) {
 		return err;
@@ -478,7 +484,7 @@ static void fit_width(sk_strbuf *out, size_t start, uint32_t width)
 	}
 }
 
-sk_err sk_fmt_render_text(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf *out)
+sk_err sk_fmt_render_text(const sk_fmt *fmt, struct sk_eval_ctx *ctx, bool bytes_base64, sk_strbuf *out)
 {
 	sk_values vals;
 	sk_strbuf scratch = SK_STRBUF_INIT;
@@ -492,7 +498,7 @@ sk_err sk_fmt_render_text(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf 
 		err = extract(t, ctx, true, &vals, &scratch);
 		if (err == SK_OK) {
 			size_t start = out->len;
-			put_text_values(&vals, ctx->buffer_base64, out);
+			put_text_values(&vals, bytes_base64, out);
 			fit_width(out, start, t->width);
 		}
 	}
@@ -528,7 +534,7 @@ static void put_json_entry(const char *key, const sk_values *vals, bool bytes_ba
 	}
 }
 
-sk_err sk_fmt_render_json(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf *out)
+sk_err sk_fmt_render_json(const sk_fmt *fmt, struct sk_eval_ctx *ctx, bool bytes_base64, sk_strbuf *out)
 {
 	sk_values vals;
 	sk_strbuf scratch = SK_STRBUF_INIT;
@@ -540,13 +546,13 @@ sk_err sk_fmt_render_json(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf 
 		if (t->is_field && t->first_use) {
 			err = extract(t, ctx, false, &vals, &scratch);
 			if (err == SK_OK) {
-				put_json_entry(t->text, &vals, ctx->buffer_base64, &first, out);
+				put_json_entry(t->text, &vals, bytes_base64, &first, out);
 			}
 		}
 		if (err == SK_OK && t->is_field && t->key_first_use) {
 			err = extract(t, ctx, true, &vals, &scratch);
 			if (err == SK_OK) {
-				put_json_entry(t->key, &vals, ctx->buffer_base64, &first, out);
+				put_json_entry(t->key, &vals, bytes_base64, &first, out);
 			}
 		}
 	}

@@ -10,6 +10,7 @@
 #ifndef SK_RULES_FORMAT_H
 #define SK_RULES_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,10 +35,11 @@ void sk_fmt_field_release(sk_field_ref *ref);
  * *err_pos to the offset of the bad token and writes the reason to why. */
 sk_err sk_fmt_compile(const sk_rules_env *env, const char *text, size_t len, sk_fmt **out, uint32_t *err_pos,
 		      sk_strbuf *why);
-/* Appends the text line for the current event. */
-sk_err sk_fmt_render_text(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf *out);
+/* Appends the text line for the current event; byte buffers in base64
+ * when bytes_base64 (falco.yaml's buffer_format_base64). */
+sk_err sk_fmt_render_text(const sk_fmt *fmt, struct sk_eval_ctx *ctx, bool bytes_base64, sk_strbuf *out);
 /* Appends the output_fields JSON object: {"proc.name":"bash","fd.num":3,...}. */
-sk_err sk_fmt_render_json(const sk_fmt *fmt, struct sk_eval_ctx *ctx, sk_strbuf *out);
+sk_err sk_fmt_render_json(const sk_fmt *fmt, struct sk_eval_ctx *ctx, bool bytes_base64, sk_strbuf *out);
 /* Number of output_fields keys, and the i-th one ("proc.aname[2]", "toupper(proc.name)"). */
 size_t sk_fmt_field_count(const sk_fmt *fmt);
 const char *sk_fmt_field_name(const sk_fmt *fmt, size_t i);

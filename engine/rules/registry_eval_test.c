@@ -105,13 +105,13 @@ SK_TEST(upstream_rule_fires_on_shadow_read)
 	SK_CHECK_STR(s.names, "Read sensitive file untrusted");
 	if (s.last != NULL) {
 		sk_strbuf sb = SK_STRBUF_INIT;
-		SK_CHECK(sk_fmt_render_text(s.last->output, &f.ctx, &sb) == SK_OK);
+		SK_CHECK(sk_fmt_render_text(s.last->output, &f.ctx, false, &sb) == SK_OK);
 		SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "Sensitive file opened for reading by non-trusted program | "
 						      "file=/etc/shadow gparent=sshd ggparent=init gggparent=<NA> "
 						      "evt_type=openat user=root");
 		SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "process=cat ");
 		sk_strbuf_reset(&sb);
-		SK_CHECK(sk_fmt_render_json(s.last->output, &f.ctx, &sb) == SK_OK);
+		SK_CHECK(sk_fmt_render_json(s.last->output, &f.ctx, false, &sb) == SK_OK);
 		SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "\"fd.name\":\"/etc/shadow\"");
 		SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "\"proc.aname[4]\":null");
 		SK_CHECK_CONTAINS(sk_strbuf_str(&sb), "\"user.uid\":0");
@@ -145,7 +145,7 @@ SK_TEST(local_override_and_exception_through_real_fields)
 	SK_CHECK_STR(s.names, "Local shadow reader");
 	if (s.last != NULL) {
 		sk_strbuf sb = SK_STRBUF_INIT;
-		SK_CHECK(sk_fmt_render_text(s.last->output, &f.ctx, &sb) == SK_OK);
+		SK_CHECK(sk_fmt_render_text(s.last->output, &f.ctx, false, &sb) == SK_OK);
 		SK_CHECK_STR(sk_strbuf_str(&sb), "reader=cat dir=/etc flags=O_RDONLY");
 		sk_strbuf_free(&sb);
 	}

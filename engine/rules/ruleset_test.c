@@ -556,7 +556,7 @@ SK_TEST(rule_overrides_keep_position)
 	SK_CHECK_STR(a->tags[0], "t2");
 	SK_CHECK_STR(sk_fmt_field_name(a->output, 0), "t.i");
 	sk_strbuf sb = SK_STRBUF_INIT;
-	sk_fmt_render_text(a->output, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb);
+	sk_fmt_render_text(a->output, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb);
 	SK_CHECK_STR(sk_strbuf_str(&sb), "o  extra=42");
 	sk_strbuf_free(&sb);
 	SK_CHECK_STR(matches(rs, &ev0), "a,b");
@@ -669,10 +669,10 @@ SK_TEST(output_format_text_and_json)
 	const char *text = "s=%t.s i=%t.i ip=%t.ip none=%t.none m=%t.multi m1=%t.multi[1] f=%evt.arg.flags b=%t.b s=%t.s. 100%";
 	SK_CHECK(sk_fmt_compile(&tev_env, text, strlen(text), &f, &pos, &why) == SK_OK);
 	sk_strbuf sb = SK_STRBUF_INIT;
-	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb) == SK_OK);
 	SK_CHECK_STR(sk_strbuf_str(&sb), "s=bash i=42 ip=10.1.2.3 none=<NA> m=(a,b,c) m1=b f=flags b=true s=bash. 100%");
 	sk_strbuf_reset(&sb);
-	SK_CHECK(sk_fmt_render_json(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	SK_CHECK(sk_fmt_render_json(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb) == SK_OK);
 	SK_CHECK_STR(sk_strbuf_str(&sb), "{\"t.s\":\"bash\",\"t.i\":42,\"t.ip\":\"10.1.2.3\",\"t.none\":null,"
 					 "\"t.multi\":[\"a\",\"b\",\"c\"],\"t.multi[1]\":\"b\",\"evt.arg.flags\":\"flags\","
 					 "\"t.b\":true}");
@@ -699,14 +699,14 @@ SK_TEST(output_format_transformers)
 	const char *text = "[%toupper(t.s)] [%tolower( toupper( t.s ) )] [%2toupper(t.s)] [%6t.s] [%len(t.s)] "
 			   "[%toupper(t.multi)] [%t.s] [%b64(t.buf)] [%1t.none] %toupper(t.s)";
 	SK_CHECK(sk_fmt_compile(&tev_env, text, strlen(text), &f, &pos, &why) == SK_OK);
-	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb) == SK_OK);
 	/* t.buf holds "\x7fELF", no base64: b64 drops the value, so <NA>. */
 	SK_CHECK_STR(sk_strbuf_str(&sb), "[BASH] [bash] [BA] [bash  ] [4] [(A,B,C)] [bash] [<NA>] [<] BASH");
 	sk_strbuf_reset(&sb);
-	SK_CHECK(sk_fmt_render_json(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	SK_CHECK(sk_fmt_render_json(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb) == SK_OK);
 	SK_CHECK_STR(sk_strbuf_str(&sb), "{\"t.s\":\"bash\",\"toupper(t.s)\":\"BASH\",\"tolower(toupper(t.s))\":\"bash\","
 					 "\"len(t.s)\":4,\"t.multi\":[\"a\",\"b\",\"c\"],"
-					 "\"toupper(t.multi)\":[\"A\",\"B\",\"C\"],\"t.buf\":\"f0VMRg==\","
+					 "\"toupper(t.multi)\":[\"A\",\"B\",\"C\"],\"t.buf\":\".ELF\","
 					 "\"b64(t.buf)\":null,\"t.none\":null}");
 	SK_CHECK_INT(sk_fmt_field_count(f), 9);
 	SK_CHECK_STR(sk_fmt_field_name(f, 1), "toupper(t.s)");
@@ -736,10 +736,20 @@ SK_TEST(output_format_transformers)
 		SK_CHECK_INT(pos, bad[i].pos);
 		SK_CHECK_STR(sk_strbuf_str(&why), bad[i].why);
 	}
+	/* A YAML "\0" escape puts a NUL in the text: every byte prints; in a
+	 * field's argument it is refused. */
+	SK_CHECK(sk_fmt_compile(&tev_env, "a\0b %t.s", 8, &f, &pos, &why) == SK_OK);
+	sk_strbuf_reset(&sb);
+	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb) == SK_OK);
+	SK_CHECK(sb.len == 8 && memcmp(sb.data, "a\0b bash", 8) == 0);
+	sk_fmt_free(f);
+	sk_strbuf_reset(&why);
+	SK_CHECK(sk_fmt_compile(&tev_env, "%t.multi[1\0]", 13, &f, &pos, &why) == SK_EINVAL);
+	SK_CHECK_STR(sk_strbuf_str(&why), "a NUL byte inside a field's argument");
 	/* Digits not followed by a field stay text, as a lone '%' does. */
 	SK_CHECK(sk_fmt_compile(&tev_env, "100%5 done 50%", 14, &f, &pos, &why) == SK_OK);
 	sk_strbuf_reset(&sb);
-	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, &sb) == SK_OK);
+	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb) == SK_OK);
 	SK_CHECK_STR(sk_strbuf_str(&sb), "100%5 done 50%");
 	SK_CHECK_INT(sk_fmt_field_count(f), 0);
 	sk_fmt_free(f);
