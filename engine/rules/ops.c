@@ -224,6 +224,13 @@ sk_err sk_xform_apply_chain(const sk_xform *xf, uint32_t nxf, sk_values *vals, s
 {
 	uint32_t off[SK_VALUES_INLINE];
 	uint32_t w = 0;
+	/* Values point into scratch even when nothing is written (an empty
+	 * string upper-cased): it must have a buffer. */
+	sk_strbuf_reset(scratch);
+	sk_strbuf_putc(scratch, '\0');
+	if (sk_strbuf_failed(scratch)) {
+		return SK_ENOMEM;
+	}
 	sk_strbuf_reset(scratch);
 	for (uint32_t i = 0; i < vals->count; i++) {
 		sk_value v = vals->v[i];

@@ -242,6 +242,27 @@ SK_TEST(chained_transformers_survive_scratch_growth)
 	sk_strbuf_free(&sc);
 }
 
+/* A chain over empty strings with a scratch never written before: the
+ * values still point at memory (UBSan caught NULL + 0 here). */
+SK_TEST(transformer_chain_over_empty_values)
+{
+	static const sk_xform chain[] = {SK_XF_B64, SK_XF_TOUPPER};
+	sk_strbuf sc = SK_STRBUF_INIT;
+	sk_values vals = {.count = 2};
+	vals.v[0] = str("");
+	vals.v[1] = str("aGk"); /* "hi", unpadded */
+	SK_CHECK(sk_xform_apply_chain(chain, 2, &vals, &sc) == SK_OK);
+	SK_CHECK_INT(vals.count, 2);
+	SK_CHECK(vals.v[0].u.str.ptr != NULL && vals.v[0].u.str.len == 0);
+	SK_CHECK(vals.v[1].u.str.len == 2 && memcmp(vals.v[1].u.str.ptr, "HI", 2) == 0);
+	/* undecodable base64 drops the value */
+	vals.count = 1;
+	vals.v[0] = str("!!");
+	SK_CHECK(sk_xform_apply_chain(chain, 2, &vals, &sc) == SK_OK);
+	SK_CHECK_INT(vals.count, 0);
+	sk_strbuf_free(&sc);
+}
+
 SK_TEST(value_rendering)
 {
 	sk_strbuf sb = SK_STRBUF_INIT;

@@ -2,7 +2,9 @@
  * carrying any syscall id, any parameter bytes) matched against Falco's
  * upstream rules twice: as shipped (trees specialised per event type and
  * per carried syscall, macro results kept per event) and with those
- * shortcuts off. Both must name the same rules; a difference aborts. */
+ * shortcuts off. Both must name the same rules; a difference aborts.
+ * Every match also renders the rule's output text and output_fields, and a
+ * rule of our own prints its fields through widths and transformers. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "fuzz_events.h"
+#include "format.h"
 #include "ruleset.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,9 +22,18 @@ static const char *const files[] = {
 	"../shared/upstream/rules/falco-incubating_rules.yaml",
 };
 
+/* Matches every event type; its output runs fields through widths and
+ * transformers (the upstream rules use neither). */
+static const char format_rule[] =
+	"- rule: formats\n  desc: d\n  condition: evt.num > 0 or evt.num = 0\n  priority: DEBUG\n"
+	"  output: '%12evt.type %toupper(proc.name) %2basename(fd.name) %len(evt.arg.data) %b64(evt.arg.data)"
+	" %tolower(toupper(proc.aname)) %len(proc.cmdline) %basename(proc.exepath) %toupper(fd.name)'\n";
+
 typedef struct names {
 	char text[4096];
 	size_t len;
+	sk_eval_ctx *ctx;
+	sk_strbuf out;
 } names;
 
 static bool on_match(const sk_rule *r, void *user)
@@ -30,6 +42,16 @@ static bool on_match(const sk_rule *r, void *user)
 	int w = snprintf(n->text + n->len, sizeof(n->text) - n->len, "%s|", r->name);
 	if (w > 0 && (size_t)w < sizeof(n->text) - n->len) {
 		n->len += (size_t)w;
+	}
+	sk_strbuf_reset(&n->out);
+	if (sk_fmt_render_text(r->output, n->ctx, false, &n->out) == SK_OK && n->out.len > 0 &&
+	    n->out.data[n->out.len] != '\0') {
+		abort();
+	}
+	sk_strbuf_reset(&n->out);
+	if (r->output_json != NULL && sk_fmt_render_json(r->output_json, n->ctx, true, &n->out) == SK_OK &&
+	    (n->out.len < 2 || n->out.data[0] != '{' || n->out.data[n->out.len - 1] != '}')) {
+		abort();
 	}
 	return true;
 }
@@ -51,7 +73,8 @@ static sk_ruleset *load(bool shortcuts)
 			abort();
 		}
 	}
-	if (sk_ruleset_compile(rs) != SK_OK) {
+	if (sk_ruleset_load_string(rs, "formats.yaml", format_rule, sizeof(format_rule) - 1) != SK_OK ||
+	    sk_ruleset_compile(rs) != SK_OK) {
 		abort();
 	}
 	return rs;
@@ -66,6 +89,7 @@ static void on_event(sk_eval_ctx *ctx, const sk_event *ev, uint8_t arg, void *us
 	static names a, b;
 	a.len = b.len = 0;
 	a.text[0] = b.text[0] = '\0';
+	a.ctx = b.ctx = ctx;
 	if (sk_ruleset_match(shipped, ev->type, ctx, on_match, &a) != SK_OK ||
 	    sk_ruleset_match(full, ev->type, ctx, on_match, &b) != SK_OK) {
 		return; /* out of memory in an extractor: nothing to compare */
