@@ -3,7 +3,7 @@
  * configuration and rules), --list -N, --list-events, --page-size, -M with
  * -P in live mode, capture files started by alerts, buffer_format_base64
  * against sysdig -b, output widths against sysdig -p and transformers in
- * outputs, --support, and bad arguments. Bounded: every run has a 20 s
+ * outputs, Falco's structured -o forms, --support, and bad arguments. Bounded: every run has a 20 s
  * timeout(1), the wait for the pid file 5 s. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -298,6 +298,31 @@ SK_TEST(output_widths_and_transformers)
 	SK_CHECK_CONTAINS(out, "bad_xform_rules.yaml:4:19: error LOAD_ERR_COMPILE_OUTPUT: rule \"r\": transformer "
 			       "'toupper' cannot be applied to 'evt.num' (type UINT64)");
 	SK_CHECK_CONTAINS(out, "rc=1");
+	free(out);
+}
+
+/* Falco's -o forms from its docs and event-generator's: a list item in
+ * JSON (append_output[]={...}), a whole list, and the Falco keys Saker does
+ * not use, which are ignored with a warning instead of stopping the start. */
+SK_TEST(structured_options_as_falco_takes_them)
+{
+	char cmd[1536];
+	snprintf(cmd, sizeof(cmd),
+		 "-e '%s' -o 'rules_files=[width_rules.yaml]' -o json_output=true -o load_plugins[]=container "
+		 "-o 'plugins[]={\"name\": \"container\", \"library_path\": \"libcontainer.so\"}' "
+		 "-o 'append_output[]={\"match\": {\"source\": \"syscall\"}, \"extra_fields\": [\"proc.pid\"], "
+		 "\"extra_output\": \"by %%proc.name\"}'",
+		 cat_write);
+	char *out = engine(cmd);
+	SK_CHECK_CONTAINS(out, "warning: -o load_plugins[]: a Falco key Saker does not use; ignored");
+	SK_CHECK_CONTAINS(out, "warning: -o plugins[]: a Falco key Saker does not use; ignored");
+	SK_CHECK_CONTAINS(out, "[141         ] by cat\",\"output_fields\":{\"evt.num\":141,\"fd.name\":\"/etc/ld.so.cache\","
+			       "\"proc.name\":\"cat\",\"proc.pid\":20072}");
+	SK_CHECK_CONTAINS(out, "rc=0");
+	free(out);
+	out = engine("--dry-run -r width_rules.yaml -o 'append_output[]={\"match\": {\"tag\": \"x\"}}'");
+	SK_CHECK_CONTAINS(out, "error: configuration: append_output: match.tag is none of rule, source, tags");
+	SK_CHECK_CONTAINS(out, "rc=2");
 	free(out);
 }
 

@@ -29,6 +29,10 @@ int cmd_config_load(const sk_cli *cli, sk_engine_config *cfg)
 		}
 		memcpy(key, cli->overrides[i], klen);
 		key[klen] = '\0';
+		if (sk_engine_config_ignored_key(key)) {
+			sk_log(SK_LOG_WARNING, "-o %s: a Falco key Saker does not use; ignored", key);
+			continue;
+		}
 		err = sk_engine_config_set(cfg, key, eq + 1, &why);
 		if (err != SK_OK) {
 			sk_strbuf_printf(&why, " (in -o %s)", cli->overrides[i]);

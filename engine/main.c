@@ -156,7 +156,8 @@ static const cli_opt options[] = {
 	{'r', "rules", "FILE|DIR", "load a rules file, or every *.yaml of a directory in name order (repeatable)",
 	 opt_rules},
 	{'V', "validate", "FILE", "validate a rules file like falco -V and exit (repeatable)", opt_validate},
-	{'o', "option", "KEY=VALUE", "override a configuration key (repeatable)", opt_override},
+	{'o', "option", "KEY=VALUE", "override a configuration key (repeatable); KEY[]=VALUE appends a list item",
+	 opt_override},
 	{'c', "config", "FILE", "read a falco.yaml-style configuration file", opt_config},
 	{'e', "replay", "FILE",
 	 "replay a .scap capture through the rules like falco -e, then exit (or, with falco.yaml's keys, "

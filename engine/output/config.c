@@ -2,6 +2,7 @@
  * document API; every known key is a row of one table. */
 #include "config.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
@@ -706,6 +707,37 @@ static sk_err apply(sk_engine_config *c, const key_def *k, const char *value, sk
 	return SK_EINTERNAL;
 }
 
+static sk_err set_structured(sk_engine_config *c, const char *key, size_t key_len, const char *value, bool item,
+			     sk_strbuf *why);
+
+/* Falco keys Saker does not use (docs/configuration.md says what it does
+ * instead): a file may carry them and -o may set them; both are ignored. A
+ * name ending in '.' covers the keys under it that Saker does not read. */
+static const char *const ignored_keys[] = {
+	"engine.kmod.", "engine.ebpf.", "engine.modern_ebpf.", "engine.gvisor.", "load_plugins", "plugins",
+	"plugins_hostinfo", "libs_logger.", "falco_libs.", "metrics.state_counters_enabled",
+	"metrics.kernel_event_counters_per_cpu_enabled", "metrics.libbpf_stats_enabled",
+	"metrics.plugins_metrics_enabled", "metrics.kernel_iter_event_counters_enabled",
+	"metrics.jemalloc_stats_enabled", "metrics.convert_memory_to_mb",
+};
+
+bool sk_engine_config_ignored_key(const char *key)
+{
+	size_t n = strcspn(key, "["); /* plugins[]=..., plugins[0].name=... */
+	if (find_key(key) != NULL) {
+		return false; /* engine.modern_ebpf.drop_failed_exit is Saker's too */
+	}
+	for (size_t i = 0; i < sizeof(ignored_keys) / sizeof(ignored_keys[0]); i++) {
+		size_t m = strlen(ignored_keys[i]);
+		bool prefix = ignored_keys[i][m - 1] == '.';
+		if (prefix ? strncmp(key, ignored_keys[i], m) == 0 && n > m
+			   : n == m && strncmp(key, ignored_keys[i], m) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *value, sk_strbuf *why)
 {
 	const key_def *k;
@@ -730,7 +762,15 @@ sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *va
 	if (strncmp(key, "static_fields.", 14) == 0) {
 		return set_static_field(c, key + 14, value, why);
 	}
+	size_t key_len = strlen(key);
+	if (key_len > 2 && strcmp(key + key_len - 2, "[]") == 0) {
+		return set_structured(c, key, key_len - 2, value, true, why);
+	}
 	k = find_key(key);
+	if ((value[0] == '[' && k != NULL && is_list_key(k) && k->kind != KEY_SYSCALLS && k->kind != KEY_ACTIONS) ||
+	    (value[0] == '{' && k == NULL)) {
+		return set_structured(c, key, key_len, value, false, why);
+	}
 	if (k == NULL) {
 		sk_strbuf_printf(why, "unknown configuration key '%s'", key);
 		return SK_ENOENT;
@@ -747,6 +787,7 @@ sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *va
 typedef struct merge {
 	sk_config_strategy strategy;
 	bool included;
+	bool literal; /* an -o value: no ${NAME} expansion, as Falco takes -o */
 	bool set[NKEYS];
 } merge;
 
@@ -1280,7 +1321,7 @@ static sk_err load_text(sk_engine_config *c, const char *name, const char *text,
 		return SK_EPARSE;
 	}
 	root = yaml_document_get_root_node(&doc);
-	err = expand_document(&doc, name, why);
+	err = how->literal ? SK_OK : expand_document(&doc, name, why);
 	if (err == SK_OK && root != NULL && root->type == YAML_MAPPING_NODE) {
 		err = walk_map(&w, root, "");
 	} else if (err == SK_OK && root != NULL) {
@@ -1290,6 +1331,110 @@ static sk_err load_text(sk_engine_config *c, const char *name, const char *text,
 	}
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
+	return err;
+}
+
+/* A map key: some known key lies under it ("webserver" for webserver.*). */
+static bool is_key_prefix(const char *key, size_t len)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strncmp(keys[i].key, key, len) == 0 && keys[i].key[len] == '.') {
+			return true;
+		}
+	}
+	return len == 13 && strncmp(key, "static_fields", 13) == 0;
+}
+
+/* The one-line YAML document setting the dotted key to value:
+ * {a: {b: VALUE}}, or {a: {b: [VALUE]}} for one list item. A value that is
+ * no flow map or list is written quoted: "a, b" stays one string. */
+static sk_err one_key_document(const char *key, size_t key_len, const char *value, bool item, sk_strbuf *out,
+			       sk_strbuf *why)
+{
+	size_t depth = 1;
+	sk_strbuf_putc(out, '{');
+	for (size_t i = 0; i < key_len; i++) {
+		char ch = key[i];
+		bool part_ends = ch == '.' && i > 0 && i + 1 < key_len && key[i + 1] != '.';
+		if (!part_ends && !isalnum((unsigned char)ch) && ch != '_' && ch != '-') {
+			sk_strbuf_printf(why, "'%.*s': a key is names of letters, digits, '_' and '-' joined by dots",
+					 (int)key_len, key);
+			return SK_EINVAL;
+		}
+		if (part_ends) {
+			sk_strbuf_puts(out, ": {");
+			depth++;
+		} else {
+			sk_strbuf_putc(out, ch);
+		}
+	}
+	sk_strbuf_puts(out, item ? ": [" : ": ");
+	if (value[0] == '{' || value[0] == '[') {
+		sk_strbuf_puts(out, value);
+	} else {
+		sk_strbuf_putc(out, '"');
+		for (const unsigned char *p = (const unsigned char *)value; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\') {
+				sk_strbuf_putc(out, '\\');
+				sk_strbuf_putc(out, (char)*p);
+			} else if (*p < 0x20 || *p == 0x7f) {
+				sk_strbuf_printf(out, "\\x%02x", *p);
+			} else {
+				sk_strbuf_putc(out, (char)*p);
+			}
+		}
+		sk_strbuf_putc(out, '"');
+	}
+	if (item) {
+		sk_strbuf_putc(out, ']');
+	}
+	while (depth-- > 0) {
+		sk_strbuf_putc(out, '}');
+	}
+	return sk_strbuf_failed(out) ? SK_ENOMEM : SK_OK;
+}
+
+/* Falco's structured -o: KEY[]=VALUE adds one item to a list key (a map
+ * for append_output and rules, in JSON or YAML flow style), KEY=[...]
+ * replaces a list, KEY={...} sets the keys of a map. The value goes through
+ * the same walk as a file's, so it takes every form a file allows. */
+static sk_err set_structured(sk_engine_config *c, const char *key, size_t key_len, const char *value, bool item,
+			     sk_strbuf *why)
+{
+	char base[256];
+	if (key_len >= sizeof(base)) {
+		sk_strbuf_printf(why, "unknown configuration key '%s'", key);
+		return SK_ENOENT;
+	}
+	memcpy(base, key, key_len);
+	base[key_len] = '\0';
+	const key_def *k = find_key(base);
+	merge how = {.strategy = item ? SK_CONFIG_APPEND : SK_CONFIG_OVERRIDE, .literal = true};
+	if (k == NULL && (item || !is_key_prefix(base, key_len))) {
+		sk_strbuf_printf(why, "unknown configuration key '%s'", key);
+		return SK_ENOENT;
+	}
+	if (k != NULL && item && !is_list_key(k)) {
+		sk_strbuf_printf(why, "%s is a single value, not a list: -o %s=VALUE sets it", base, base);
+		return SK_EINVAL;
+	}
+	if (k != NULL && item) {
+		how.set[setting_of(k)] = true; /* named before: the walk appends */
+	}
+	sk_strbuf doc = SK_STRBUF_INIT;
+	sk_err err = one_key_document(key, key_len, value, item, &doc, why);
+	if (err == SK_OK) {
+		err = load_text(c, "-o", sk_strbuf_str(&doc), doc.len, &how, why);
+	}
+	sk_strbuf_free(&doc);
+	/* the document is one line made here: "-o:1: " says nothing */
+	if (err != SK_OK && strncmp(sk_strbuf_str(why), "-o:1: ", 6) == 0) {
+		sk_strbuf text = SK_STRBUF_INIT;
+		sk_strbuf_puts(&text, sk_strbuf_str(why) + 6);
+		sk_strbuf_reset(why);
+		sk_strbuf_puts(why, sk_strbuf_str(&text));
+		sk_strbuf_free(&text);
+	}
 	return err;
 }
 

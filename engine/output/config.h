@@ -208,14 +208,20 @@ sk_err sk_engine_config_load(sk_engine_config *c, const char *path, sk_strbuf *w
 sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const char *text, size_t len,
 				    sk_strbuf *why);
 
-/* Sets one dotted key ("file_output.enabled", "true"). Unknown keys are
- * SK_ENOENT, bad values SK_EINVAL (why says which). rules_files takes one
- * path and replaces the list; "rules_files[]" appends. Falco's
- * "rules[].enable.rule", "rules[].disable.tag" (and the other two) append
- * one `rules` entry. The list
- * base_syscalls.custom_set takes "[a, !b]" or one name and replaces;
+/* Sets one dotted key ("file_output.enabled", "true"), as Falco's -o.
+ * Unknown keys are SK_ENOENT, bad values SK_EINVAL (why says which).
+ * rules_files takes one path and replaces the list; "rules_files[]"
+ * appends. Any list key with "[]" appends one item written as in a file
+ * (append_output[]={"match": {...}, "extra_fields": [...]}); a list key
+ * given "[...]" takes the whole list, a map key given "{...}" its keys
+ * (webserver={enabled: false}). Falco's "rules[].enable.rule",
+ * "rules[].disable.tag" (and the other two) append one `rules` entry. The
+ * list base_syscalls.custom_set takes "[a, !b]" or one name and replaces;
  * "base_syscalls.custom_set[]" appends one name. */
 sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *value, sk_strbuf *why);
+/* True for a Falco key Saker does not use (load_plugins, plugins[],
+ * engine.modern_ebpf.*, ...): files may carry it, and -o sets nothing. */
+bool sk_engine_config_ignored_key(const char *key);
 
 /* Whether failed syscalls are to be dropped in the kernel: the
  * drop_failed_exit of c's engine.kind (false for replay). */

@@ -317,6 +317,78 @@ SK_TEST(append_output_entries)
 	check_bad("append_output:\n  - plain\n", "bad.yaml:2: append_output: each entry is a map");
 }
 
+/* Falco's structured -o: KEY[]=VALUE appends one item (JSON or YAML flow),
+ * a list key takes "[...]", a map key "{...}"; values are taken as typed. */
+SK_TEST(structured_options)
+{
+	sk_engine_config c;
+	sk_strbuf why = SK_STRBUF_INIT;
+	SK_CHECK_INT(sk_engine_config_init(&c), SK_OK);
+	SK_CHECK_INT(sk_engine_config_set(&c, "append_output[]",
+					  "{\"match\": {\"source\": \"syscall\", \"tags\": [a]}, \"extra_fields\": "
+					  "[\"proc.env\", {\"h\": \"x%proc.name\"}], \"extra_output\": \"on %evt.cpu\"}",
+					  &why),
+		     SK_OK);
+	SK_CHECK_INT(sk_engine_config_set(&c, "append_output[]", "{extra_output: \"${HOME}, as typed\"}", &why), SK_OK);
+	SK_CHECK_INT(c.nappend_output, 2);
+	if (c.nappend_output == 2) {
+		const sk_append_output *a = &c.append_output[0];
+		SK_CHECK_STR(a->source, "syscall");
+		SK_CHECK(a->ntags == 1 && strcmp(a->tags[0], "a") == 0);
+		SK_CHECK(a->nfields == 2 && a->field_formats[0] == NULL);
+		SK_CHECK_STR(a->field_names[1], "h");
+		SK_CHECK_STR(a->field_formats[1], "x%proc.name");
+		SK_CHECK_STR(a->extra_output, "on %evt.cpu");
+		SK_CHECK_STR(c.append_output[1].extra_output, "${HOME}, as typed");
+	}
+	/* a whole list replaces */
+	SK_CHECK_INT(sk_engine_config_set(&c, "append_output", "[{extra_output: three}]", &why), SK_OK);
+	SK_CHECK(c.nappend_output == 1 && strcmp(c.append_output[0].extra_output, "three") == 0);
+	SK_CHECK_INT(sk_engine_config_set(&c, "rules_files", "[/a.yaml, /b.yaml]", &why), SK_OK);
+	SK_CHECK(c.nrules_files == 2 && strcmp(c.rules_files[1], "/b.yaml") == 0);
+	SK_CHECK_INT(sk_engine_config_set(&c, "rules[]", "{\"disable\": {\"tag\": \"network\"}}", &why), SK_OK);
+	SK_CHECK(c.nrule_selections == 1 && !c.rule_selections[0].enable);
+	SK_CHECK_STR(c.rule_selections[0].tag, "network");
+	SK_CHECK_INT(sk_engine_config_set(&c, "syscall_event_drops.actions[]", "exit", &why), SK_OK);
+	SK_CHECK_INT(sk_engine_config_set(&c, "webserver", "{enabled: false, listen_port: 9000}", &why), SK_OK);
+	SK_CHECK(!c.web.enabled && c.web.listen_port == 9000);
+	/* a plain value is one string, even with a comma */
+	SK_CHECK_INT(sk_engine_config_set(&c, "rules_files[]", "/c, d.yaml", &why), SK_OK);
+	SK_CHECK(c.nrules_files == 3 && strcmp(c.rules_files[2], "/c, d.yaml") == 0);
+
+	static const struct {
+		const char *key, *value;
+		sk_err err;
+		const char *why;
+	} bad[] = {
+		{"priority[]", "x", SK_EINVAL, "priority is a single value, not a list: -o priority=VALUE sets it"},
+		{"nosuch[]", "x", SK_ENOENT, "unknown configuration key 'nosuch[]'"},
+		{"nosuch", "{a: b}", SK_ENOENT, "unknown configuration key 'nosuch'"},
+		{"append_output[]", "{\"match\": {\"tag\": \"x\"}}", SK_EPARSE, "append_output: match.tag is none of"},
+		{"append_output[]", "plain", SK_EPARSE, "append_output: each entry is a map"},
+		{"append_output[]", "{unclosed", SK_EPARSE, "did not find expected"},
+		{"webserver", "{enabled: maybe}", SK_EPARSE, "webserver.enabled: expected true or false, got 'maybe'"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sk_strbuf_reset(&why);
+		SK_CHECK_INT(sk_engine_config_set(&c, bad[i].key, bad[i].value, &why), bad[i].err);
+		SK_CHECK(strncmp(sk_strbuf_str(&why), bad[i].why, strlen(bad[i].why)) == 0);
+	}
+	sk_engine_config_free(&c);
+	sk_strbuf_free(&why);
+
+	SK_CHECK(sk_engine_config_ignored_key("plugins[]"));
+	SK_CHECK(sk_engine_config_ignored_key("plugins[0].name"));
+	SK_CHECK(sk_engine_config_ignored_key("load_plugins"));
+	SK_CHECK(sk_engine_config_ignored_key("engine.modern_ebpf.buf_size_preset"));
+	SK_CHECK(sk_engine_config_ignored_key("metrics.libbpf_stats_enabled"));
+	SK_CHECK(!sk_engine_config_ignored_key("engine.modern_ebpf"));
+	SK_CHECK(!sk_engine_config_ignored_key("engine.kind"));
+	SK_CHECK(!sk_engine_config_ignored_key("engine.modern_ebpf.drop_failed_exit"));
+	SK_CHECK(!sk_engine_config_ignored_key("plugin"));
+	SK_CHECK(!sk_engine_config_ignored_key("metrics.enabled"));
+}
+
 SK_TEST(rules_selection_entries)
 {
 	static const char yaml[] = "rules:\n  - disable:\n      rule: \"*\"\n  - enable:\n      rule: Netcat*\n"

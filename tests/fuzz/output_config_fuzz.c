@@ -1,5 +1,6 @@
 /* output_config_fuzz.c: the engine configuration parser (falco.yaml keys)
- * on arbitrary YAML, then a -o override built from the input's tail. */
+ * on arbitrary YAML, then a -o override built from the input's tail
+ * (key[]=item, key=[list] and key={map} included). */
 #include <stdint.h>
 #include <string.h>
 
@@ -21,7 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *eq = strchr(kv, '=');
 	if (eq != NULL) {
 		*eq = '\0';
-		sk_engine_config_set(&c, kv, eq + 1, &why);
+		if (!sk_engine_config_ignored_key(kv)) {
+			sk_engine_config_set(&c, kv, eq + 1, &why);
+		}
 	}
 	sk_strbuf_free(&why);
 	sk_engine_config_free(&c);
