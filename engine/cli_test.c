@@ -1,10 +1,11 @@
 /* cli_test: Falco's command-line conveniences on saker-engine, run as a
  * user types them: -L and -l (text and JSON), --dry-run (good and broken
- * configuration and rules), --list -N, --list-events, --page-size, -M with
- * -P in live mode, capture files started by alerts, buffer_format_base64
- * against sysdig -b, output widths against sysdig -p and transformers in
- * outputs, Falco's structured -o forms, --support, and bad arguments. Bounded: every run has a 20 s
- * timeout(1), the wait for the pid file 5 s. */
+ * configuration and rules), --list -N, --list=SOURCE, --markdown,
+ * --list-events, --list-plugins, --page-size, -M with -P in live mode,
+ * capture files started by alerts, buffer_format_base64 against sysdig -b,
+ * output widths against sysdig -p and transformers in outputs, Falco's
+ * structured -o forms, --support, and bad arguments. Bounded: every run
+ * has a 20 s timeout(1), the wait for the pid file 5 s. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,24 @@ SK_TEST(listings)
 	SK_CHECK_CONTAINS(out, "\n> procexit(");
 	SK_CHECK_CONTAINS(out, "\nMetaevents:\n");
 	free(out);
+	/* Falco's --list=SOURCE, --markdown and --list-plugins: each output's
+	 * start, and a line further in */
+	static const struct {
+		const char *args, *head, *inside;
+	} lists[] = {
+		{"--list=syscall --markdown", "Name | Type | Description\n:----|:-----|:-----------\n`evt.num` | UINT64 | ",
+		 "\n`proc.name` | CHARBUF | "},
+		{"--list=k8s_audit", "", "--list=k8s_audit: Saker's one event source is syscall (it loads no Falco plugins)"
+					 "\nrc=2"},
+		{"--list-events --markdown", "## Syscall events\n\nDir | Name | Params\n", "\n&lt; | execve | "},
+		{"--list-plugins", "0 Plugins Loaded:\n", "built into the engine.\nrc=0"},
+	};
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		out = engine(lists[i].args);
+		SK_CHECK(strncmp(out, lists[i].head, strlen(lists[i].head)) == 0);
+		SK_CHECK_CONTAINS(out, lists[i].inside);
+		free(out);
+	}
 	out = engine("--page-size");
 	char want[64];
 	snprintf(want, sizeof(want), "Your system page size is: %ld bytes\nrc=0", sysconf(_SC_PAGESIZE));

@@ -21,7 +21,10 @@ typedef struct sk_cli {
 	bool help;
 	bool version;
 	bool list;
+	const char *list_source; /* --list=SOURCE */
 	bool json;
+	bool markdown;     /* --markdown, with --list or --list-events */
+	bool list_plugins; /* --list-plugins */
 	bool verbose;
 	bool dry_run;		   /* --dry-run: configuration and rules only */
 	bool list_rules;	   /* -L */
@@ -54,6 +57,8 @@ int cmd_list(const sk_cli *cli);
 int cmd_validate(const sk_cli *cli);
 /* --list-events: every event type Saker decodes, Falco's layout. */
 int cmd_list_events(const sk_cli *cli);
+/* --list-plugins: Falco's listing of loaded plugins; Saker loads none. */
+int cmd_list_plugins(const sk_cli *cli);
 /* --page-size: the system page size. */
 int cmd_page_size(const sk_cli *cli);
 /* -L and -l RULE: the loaded rules' names and descriptions (JSON with

@@ -1,4 +1,4 @@
-/* cmd_info: --version, --list, --list-events and --page-size. */
+/* cmd_info: --version, --list, --list-events, --list-plugins and --page-size. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,6 +7,7 @@
 #include "event_table.h"
 #include "field.h"
 #include "ruleset.h"
+#include "sk_log.h"
 #include "sk_strbuf.h"
 
 int cmd_version(const sk_cli *cli)
@@ -15,13 +16,31 @@ int cmd_version(const sk_cli *cli)
 	return 0;
 }
 
+/* A Markdown table cell: '|' would end it, a newline the row. */
+static void put_md_cell(sk_strbuf *out, const char *text)
+{
+	for (; *text != '\0'; text++) {
+		if (*text == '|') {
+			sk_strbuf_puts(out, "\\|");
+		} else {
+			sk_strbuf_putc(out, *text == '\n' ? ' ' : *text);
+		}
+	}
+}
+
 int cmd_list(const sk_cli *cli)
 {
 	size_t n = 0;
 	const sk_field_def *defs = sk_field_table(&n);
 	sk_strbuf out = SK_STRBUF_INIT;
+	if (cli->list_source != NULL && strcmp(cli->list_source, "syscall") != 0) {
+		sk_error("--list=%s: Saker's one event source is syscall (it loads no Falco plugins)", cli->list_source);
+		return 2;
+	}
 	if (cli->json) {
 		sk_strbuf_putc(&out, '[');
+	} else if (cli->markdown && !cli->names_only) {
+		sk_strbuf_puts(&out, "Name | Type | Description\n:----|:-----|:-----------\n");
 	}
 	bool first = true;
 	for (size_t i = 0; i < n; i++) {
@@ -31,6 +50,12 @@ int cmd_list(const sk_cli *cli)
 		}
 		if (!cli->json && cli->names_only) {
 			sk_strbuf_printf(&out, "%s\n", d->name);
+			continue;
+		}
+		if (!cli->json && cli->markdown) {
+			sk_strbuf_printf(&out, "`%s` | %s | ", d->name, sk_ftype_name(d->type));
+			put_md_cell(&out, d->desc);
+			sk_strbuf_putc(&out, '\n');
 			continue;
 		}
 		if (!cli->json) {
@@ -61,26 +86,43 @@ int cmd_list_events(const sk_cli *cli)
 {
 	static const char *const kinds[] = {"Syscall events", "Tracepoint events", "Metaevents"};
 	sk_strbuf out = SK_STRBUF_INIT;
-	(void)cli;
 	for (uint8_t kind = SK_EK_SYSCALL; kind <= SK_EK_META; kind++) {
-		sk_strbuf_printf(&out, "%s%s:\n", kind > SK_EK_SYSCALL ? "\n" : "", kinds[kind]);
+		if (cli->markdown) {
+			sk_strbuf_printf(&out, "%s## %s\n\nDir | Name | Params\n:---|:-----|:------\n",
+					 kind > SK_EK_SYSCALL ? "\n" : "", kinds[kind]);
+		} else {
+			sk_strbuf_printf(&out, "%s%s:\n", kind > SK_EK_SYSCALL ? "\n" : "", kinds[kind]);
+		}
 		for (uint16_t t = 0; t < sk_event_type_count(); t++) {
 			const sk_event_info *info = sk_event_info_get(t);
 			if (info->kind != kind || (info->flags & SK_EF_OLD_VERSION) != 0) {
 				continue;
 			}
 			/* "> open(...)" for an enter event, "< open(...)" for its exit */
-			sk_strbuf_printf(&out, "%c %s(", sk_event_is_exit(t) ? '<' : '>', info->name);
+			char dir = sk_event_is_exit(t) ? '<' : '>';
+			if (cli->markdown) {
+				sk_strbuf_printf(&out, "%s | %s | ", dir == '<' ? "&lt;" : "&gt;", info->name);
+			} else {
+				sk_strbuf_printf(&out, "%c %s(", dir, info->name);
+			}
 			for (uint8_t i = 0; i < info->nparams; i++) {
 				sk_strbuf_printf(&out, "%s%s %s", i > 0 ? ", " : "",
 						 sk_ptype_name((sk_ptype)info->params[i].type), info->params[i].name);
 			}
-			sk_strbuf_puts(&out, ")\n");
+			sk_strbuf_puts(&out, cli->markdown ? "\n" : ")\n");
 		}
 	}
 	bool ok = !sk_strbuf_failed(&out) && fwrite(out.data, 1, out.len, stdout) == out.len;
 	sk_strbuf_free(&out);
 	return ok ? 0 : 1;
+}
+
+int cmd_list_plugins(const sk_cli *cli)
+{
+	(void)cli;
+	printf("0 Plugins Loaded:\n\nSaker loads no Falco plugins: the container and Kubernetes fields "
+	       "(container.*, k8s.*) are built into the engine.\n");
+	return 0;
 }
 
 int cmd_page_size(const sk_cli *cli)

@@ -11,7 +11,7 @@
 typedef struct cli_opt {
 	char short_name;       /* 0 when none */
 	const char *long_name; /* NULL when none */
-	const char *arg;       /* argument name for help, NULL: flag */
+	const char *arg;       /* argument name for help, NULL: flag; "[=X]": optional, only as --opt=X */
 	const char *help;
 	void (*apply)(sk_cli *cli, const char *arg);
 } cli_opt;
@@ -82,6 +82,17 @@ static void opt_version(sk_cli *c, const char *a)
 static void opt_list(sk_cli *c, const char *a)
 {
 	c->list = true;
+	c->list_source = a;
+}
+
+static void opt_list_plugins(sk_cli *c, const char *a)
+{
+	c->list_plugins = true;
+}
+
+static void opt_markdown(sk_cli *c, const char *a)
+{
+	c->markdown = true;
 }
 
 static void opt_json(sk_cli *c, const char *a)
@@ -175,10 +186,14 @@ static const cli_opt options[] = {
 	{'M', NULL, "SECONDS", "stop after SECONDS (live mode and -e; 0: no limit)", opt_duration},
 	{'P', "pidfile", "FILE", "live mode: write the process id to FILE (removed at exit)", opt_pidfile},
 	{'U', "unbuffered", NULL, "flush the outputs after every alert (buffered_outputs: false)", opt_unbuffered},
-	{0, "list", NULL, "list every supported field (name, type, description) and exit", opt_list},
+	{0, "list", "[=SOURCE]", "list every supported field (name, type, description) and exit; SOURCE: syscall",
+	 opt_list},
 	{0, "json", NULL, "with --list: print JSON", opt_json},
+	{0, "markdown", NULL, "with --list or --list-events: print Markdown tables", opt_markdown},
 	{'N', NULL, NULL, "with --list: print the field names only", opt_names_only},
 	{0, "list-events", NULL, "list every event type the engine decodes and exit", opt_list_events},
+	{0, "list-plugins", NULL, "print the loaded Falco plugins (none: container and Kubernetes fields are built in)",
+	 opt_list_plugins},
 	{0, "page-size", NULL, "print the system page size and exit", opt_page_size},
 	{0, "support", NULL,
 	 "print versions, system, command line, configuration and rules files (with their content) as JSON and exit",
@@ -243,7 +258,8 @@ static int parse_args(int argc, char **argv, sk_cli *cli)
 			return 2;
 		}
 		const char *arg = inline_arg;
-		if (o->arg != NULL && arg == NULL) {
+		bool optional = o->arg != NULL && o->arg[0] == '[';
+		if (o->arg != NULL && arg == NULL && !optional) {
 			if (i + 1 >= argc) {
 				sk_error("option '%s' needs %s", argv[i], o->arg);
 				return 2;
@@ -276,6 +292,9 @@ int main(int argc, char **argv)
 	}
 	if (cli.list_events) {
 		return cmd_list_events(&cli);
+	}
+	if (cli.list_plugins) {
+		return cmd_list_plugins(&cli);
 	}
 	if (cli.page_size) {
 		return cmd_page_size(&cli);
