@@ -85,6 +85,11 @@ static void opt_list(sk_cli *c, const char *a)
 	c->list_source = a;
 }
 
+static void opt_all_events(sk_cli *c, const char *a)
+{
+	/* Falco's -A: Saker already captures every syscall the rules name */
+}
+
 static void opt_list_plugins(sk_cli *c, const char *a)
 {
 	c->list_plugins = true;
@@ -184,6 +189,7 @@ static const cli_opt options[] = {
 	{'l', NULL, "RULE", "print one rule's name and description and exit (JSON with json_output)",
 	 opt_describe_rule},
 	{'M', NULL, "SECONDS", "stop after SECONDS (live mode and -e; 0: no limit)", opt_duration},
+	{'A', NULL, NULL, "accepted as Falco's: every syscall the rules name is captured anyway", opt_all_events},
 	{'P', "pidfile", "FILE", "live mode: write the process id to FILE (removed at exit)", opt_pidfile},
 	{'U', "unbuffered", NULL, "flush the outputs after every alert (buffered_outputs: false)", opt_unbuffered},
 	{0, "list", "[=SOURCE]", "list every supported field (name, type, description) and exit; SOURCE: syscall",
