@@ -4,8 +4,8 @@
  * --list-events, --list-plugins, --page-size, -M with -P in live mode,
  * capture files started by alerts, buffer_format_base64 against sysdig -b,
  * output widths against sysdig -p and transformers in outputs, Falco's
- * structured -o forms, --support, and bad arguments. Bounded: every run
- * has a 20 s timeout(1), the wait for the pid file 5 s. */
+ * structured -o forms and deprecated -p, --support, and bad arguments.
+ * Bounded: every run has a 20 s timeout(1), the wait for the pid file 5 s. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,6 +338,16 @@ SK_TEST(structured_options_as_falco_takes_them)
 	SK_CHECK_CONTAINS(out, "[141         ] by cat\",\"output_fields\":{\"evt.num\":141,\"fd.name\":\"/etc/ld.so.cache\","
 			       "\"proc.name\":\"cat\",\"proc.pid\":20072}");
 	SK_CHECK_CONTAINS(out, "rc=0");
+	free(out);
+	/* Falco's deprecated -p: a format joins every output; -pk adds nothing */
+	snprintf(cmd, sizeof(cmd), "-e '%s' -r width_rules.yaml -p 'pid=%%proc.pid' -M 1", cat_write);
+	out = engine(cmd);
+	SK_CHECK_CONTAINS(out, "warning: -p is deprecated, as in Falco");
+	SK_CHECK_CONTAINS(out, "[141         ] pid=20072\n");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "-e '%s' -r width_rules.yaml -pk", cat_write);
+	out = engine(cmd);
+	SK_CHECK_CONTAINS(out, "[141         ]\n");
 	free(out);
 	out = engine("--dry-run -r width_rules.yaml -o 'append_output[]={\"match\": {\"tag\": \"x\"}}'");
 	SK_CHECK_CONTAINS(out, "error: configuration: append_output: match.tag is none of rule, source, tags");

@@ -33,6 +33,7 @@ typedef struct sk_cli {
 	bool names_only;	   /* -N, with --list */
 	bool page_size;		   /* --page-size */
 	bool unbuffered;	   /* -U: buffered_outputs=false */
+	const char *print_format;  /* -p FORMAT (deprecated in Falco) */
 	const char *pidfile;	   /* -P FILE (cmd_live.c) */
 	unsigned long duration_s;  /* -M SECONDS: stop after them (0: no limit) */
 	const char *config_file; /* -c FILE (cmd_config.c) */

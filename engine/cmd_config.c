@@ -10,6 +10,21 @@
 #include "config.h"
 #include "sk_log.h"
 
+/* Falco's deprecated -p: -pc and -pk asked for container and Kubernetes
+ * fields that suggested_output now adds, so they add nothing; any other
+ * text joins every rule's output. */
+static sk_err add_print_format(sk_engine_config *cfg, const char *format, sk_strbuf *why)
+{
+	static const char *const container_words[] = {"c", "container", "k", "kubernetes"};
+	sk_log(SK_LOG_WARNING, "-p is deprecated, as in Falco: use -o 'append_output[]={extra_output: ...}'");
+	for (size_t i = 0; i < sizeof(container_words) / sizeof(container_words[0]); i++) {
+		if (strcmp(format, container_words[i]) == 0) {
+			return SK_OK;
+		}
+	}
+	return sk_engine_config_add_extra_output(cfg, format, why);
+}
+
 int cmd_config_load(const sk_cli *cli, sk_engine_config *cfg)
 {
 	sk_strbuf why = SK_STRBUF_INIT;
@@ -40,6 +55,9 @@ int cmd_config_load(const sk_cli *cli, sk_engine_config *cfg)
 	}
 	for (size_t i = 0; err == SK_OK && i < cli->nrules; i++) {
 		err = sk_engine_config_set(cfg, i == 0 ? "rules_files" : "rules_files[]", cli->rules[i], &why);
+	}
+	if (err == SK_OK && cli->print_format != NULL) {
+		err = add_print_format(cfg, cli->print_format, &why);
 	}
 	if (err == SK_OK && cli->unbuffered) {
 		cfg->out.buffered_outputs = false; /* -U, as Falco's */

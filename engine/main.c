@@ -85,6 +85,11 @@ static void opt_list(sk_cli *c, const char *a)
 	c->list_source = a;
 }
 
+static void opt_print(sk_cli *c, const char *a)
+{
+	c->print_format = a;
+}
+
 static void opt_all_events(sk_cli *c, const char *a)
 {
 	/* Falco's -A: Saker already captures every syscall the rules name */
@@ -192,6 +197,9 @@ static const cli_opt options[] = {
 	{'A', NULL, NULL, "accepted as Falco's: every syscall the rules name is captured anyway", opt_all_events},
 	{'P', "pidfile", "FILE", "live mode: write the process id to FILE (removed at exit)", opt_pidfile},
 	{'U', "unbuffered", NULL, "flush the outputs after every alert (buffered_outputs: false)", opt_unbuffered},
+	{'p', "print", "FORMAT",
+	 "deprecated, as in Falco: add FORMAT to every rule's output; -pc and -pk add nothing (suggested_output does)",
+	 opt_print},
 	{0, "list", "[=SOURCE]", "list every supported field (name, type, description) and exit; SOURCE: syscall",
 	 opt_list},
 	{0, "json", NULL, "with --list: print JSON", opt_json},

@@ -134,37 +134,43 @@ static bool addition_format_ok(size_t entry, const char *what, const char *text,
 	return err == SK_OK;
 }
 
-/* falco.yaml's append_output as the rules compiler takes it, pointing into
- * cfg, plus with suggested_output one entry for the static fields (its
- * format in *suggested); every format checked first so a typo stops the
- * start with the entry's number. *out is allocated (NULL when there are
- * none), *nout entries. */
-static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **out, size_t *nout,
-			      sk_strbuf *suggested)
+/* The fields Falco's container plugin marks as suggested output: with
+ * suggested_output Falco 0.41+ ends every syscall rule's output with them.
+ * Saker's container and Kubernetes fields are built in, so it does too. */
+static const char *const container_suggested[] = {
+	"container.id", "container.name", "container.image.repository", "container.image.tag", "k8s.pod.name",
+	"k8s.ns.name",
+};
+
+/* Falco's form of a suggested field: the name with '_' for '.', then the
+ * field, "container_id=%container.id"; prefix goes before the name. */
+static void put_suggested(sk_strbuf *sb, const char *prefix, const char *name)
 {
-	bool suggest = cfg->suggested_output && cfg->nstatic > 0;
+	size_t start = sb->len + (sb->len > 0);
+	sk_strbuf_printf(sb, "%s%s%s=%%%s%s", sb->len > 0 ? " " : "", prefix, name, prefix, name);
+	for (size_t i = start; i < sb->len && !sk_strbuf_failed(sb) && sb->data[i] != '='; i++) {
+		sb->data[i] = sb->data[i] == '.' ? '_' : sb->data[i];
+	}
+}
+
+/* falco.yaml's append_output as the rules compiler takes it, pointing into
+ * cfg and, for an entry with suggested_output, into *texts (its own
+ * extra_output, then the container plugin's suggested fields, then the
+ * static fields: where the entry stands, as Falco adds them); every format
+ * checked first so a typo stops the start with the entry's number. *out is
+ * allocated (NULL when there are none), *nout entries. */
+static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **out, size_t *nout,
+			      sk_strbuf *texts)
+{
+	size_t offsets[SK_CONFIG_MAX_APPEND_OUTPUT];
 	*out = NULL;
 	*nout = 0;
-	if (cfg->nappend_output == 0 && !suggest) {
+	if (cfg->nappend_output == 0) {
 		return SK_OK;
 	}
-	sk_output_addition *adds = calloc(cfg->nappend_output + 1, sizeof(*adds));
+	sk_output_addition *adds = calloc(cfg->nappend_output, sizeof(*adds));
 	if (adds == NULL) {
 		return SK_ENOMEM;
-	}
-	/* suggested_output: every static field as static_<name>=<value> after
-	 * each rule's output (Falco's form), and in its output_fields */
-	for (size_t i = 0; suggest && i < cfg->nstatic; i++) {
-		sk_strbuf_printf(suggested, "%sstatic_%s=%%static.%s", i > 0 ? " " : "", cfg->static_names[i],
-				 cfg->static_names[i]);
-	}
-	if (sk_strbuf_failed(suggested)) {
-		free(adds);
-		return SK_ENOMEM;
-	}
-	if (suggest) {
-		adds[cfg->nappend_output].extra_output = sk_strbuf_str(suggested);
-		*nout = 1;
 	}
 	bool ok = true;
 	for (size_t i = 0; i < cfg->nappend_output; i++) {
@@ -187,14 +193,34 @@ static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **
 			ok &= addition_format_ok(i, by_name ? "extra_fields field" : "extra_fields format",
 						 by_name ? a->field_names[f] : a->field_formats[f], by_name);
 		}
+		offsets[i] = SIZE_MAX;
+		if (a->suggested_output) {
+			sk_strbuf one = SK_STRBUF_INIT;
+			sk_strbuf_puts(&one, a->extra_output != NULL ? a->extra_output : "");
+			for (size_t f = 0; f < sizeof(container_suggested) / sizeof(container_suggested[0]); f++) {
+				put_suggested(&one, "", container_suggested[f]);
+			}
+			for (size_t f = 0; f < cfg->nstatic; f++) {
+				put_suggested(&one, "static.", cfg->static_names[f]);
+			}
+			offsets[i] = texts->len;
+			sk_strbuf_append(texts, sk_strbuf_str(&one), one.len + 1); /* with its NUL */
+			ok &= !sk_strbuf_failed(&one);
+			sk_strbuf_free(&one);
+		}
 	}
-	if (!ok) {
+	/* texts stopped growing: point the suggested entries into it */
+	for (size_t i = 0; i < cfg->nappend_output && !sk_strbuf_failed(texts); i++) {
+		if (offsets[i] != SIZE_MAX) {
+			adds[i].extra_output = texts->data + offsets[i];
+		}
+	}
+	if (!ok || sk_strbuf_failed(texts)) {
 		free(adds);
-		*nout = 0;
-		return SK_EINVAL;
+		return ok ? SK_ENOMEM : SK_EINVAL;
 	}
 	*out = adds;
-	*nout += cfg->nappend_output;
+	*nout = cfg->nappend_output;
 	return SK_OK;
 }
 

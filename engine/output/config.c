@@ -159,7 +159,6 @@ sk_err sk_engine_config_init(sk_engine_config *c)
 
 static void clear_append_output(sk_engine_config *c)
 {
-	c->suggested_output = false;
 	for (size_t i = 0; i < c->nappend_output; i++) {
 		sk_append_output *a = &c->append_output[i];
 		free(a->rule);
@@ -1042,14 +1041,9 @@ static sk_err walk_extra_fields(walk *w, yaml_node_t *list, sk_append_output *a)
 	return SK_OK;
 }
 
-/* One append_output entry. */
-static sk_err walk_append_entry(walk *w, yaml_node_t *item)
+/* A new, empty append_output entry at the end of the list. */
+static sk_err new_append_entry(sk_engine_config *c, sk_append_output **out, sk_strbuf *why)
 {
-	sk_engine_config *c = w->c;
-	if (item->type != YAML_MAPPING_NODE) {
-		sk_strbuf_puts(w->why, "append_output: each entry is a map (match, extra_output, extra_fields)");
-		return fail_at(w, item, SK_EPARSE);
-	}
 	if (c->append_output == NULL) {
 		c->append_output = calloc(SK_CONFIG_MAX_APPEND_OUTPUT, sizeof(*c->append_output));
 		if (c->append_output == NULL) {
@@ -1057,11 +1051,37 @@ static sk_err walk_append_entry(walk *w, yaml_node_t *item)
 		}
 	}
 	if (c->nappend_output >= SK_CONFIG_MAX_APPEND_OUTPUT) {
-		sk_strbuf_printf(w->why, "append_output: more than %d entries", SK_CONFIG_MAX_APPEND_OUTPUT);
+		sk_strbuf_printf(why, "append_output: more than %d entries", SK_CONFIG_MAX_APPEND_OUTPUT);
+		return SK_EINVAL;
+	}
+	*out = &c->append_output[c->nappend_output++];
+	memset(*out, 0, sizeof(**out));
+	return SK_OK;
+}
+
+sk_err sk_engine_config_add_extra_output(sk_engine_config *c, const char *format, sk_strbuf *why)
+{
+	sk_append_output *a = NULL;
+	sk_err err = new_append_entry(c, &a, why);
+	if (err != SK_OK) {
+		return err;
+	}
+	a->extra_output = strdup(format);
+	return a->extra_output != NULL ? SK_OK : SK_ENOMEM;
+}
+
+/* One append_output entry. */
+static sk_err walk_append_entry(walk *w, yaml_node_t *item)
+{
+	if (item->type != YAML_MAPPING_NODE) {
+		sk_strbuf_puts(w->why, "append_output: each entry is a map (match, extra_output, extra_fields)");
 		return fail_at(w, item, SK_EPARSE);
 	}
-	sk_append_output *a = &c->append_output[c->nappend_output++];
-	memset(a, 0, sizeof(*a));
+	sk_append_output *a = NULL;
+	sk_err new_err = new_append_entry(w->c, &a, w->why);
+	if (new_err != SK_OK) {
+		return new_err == SK_ENOMEM ? new_err : fail_at(w, item, SK_EPARSE);
+	}
 	for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
@@ -1084,7 +1104,7 @@ static sk_err walk_append_entry(walk *w, yaml_node_t *item)
 				sk_strbuf_printf(w->why, "append_output: suggested_output: expected true or false");
 				err = fail_at(w, v, err);
 			}
-			w->c->suggested_output |= flag;
+			a->suggested_output = flag;
 		} else {
 			sk_strbuf_printf(w->why,
 					 "append_output: '%s' is none of match, extra_output, extra_fields, suggested_output",

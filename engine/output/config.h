@@ -21,8 +21,9 @@
  *   a merge strategy), watch_config_files (engine/watch.h),
  *   log_level, log_stderr, log_syslog,
  *   rules (enable/disable rules by name or tag),
- *   append_output (match.{rule,source,tags}, extra_output, extra_fields;
- *   suggested_output is accepted and has nothing to add)
+ *   append_output (match.{rule,source,tags}, extra_output, extra_fields,
+ *   suggested_output: the container fields Falco's container plugin
+ *   suggests, then the static fields)
  *
  * `-o key=value` sets the same dotted keys after the files are read. */
 #ifndef SK_OUTPUT_CONFIG_H
@@ -119,6 +120,7 @@ typedef struct sk_append_output {
 	char *field_names[SK_CONFIG_MAX_APPEND_ITEMS];
 	char *field_formats[SK_CONFIG_MAX_APPEND_ITEMS]; /* NULL: the name is a field */
 	size_t nfields;
+	bool suggested_output; /* the suggested fields follow extra_output */
 } sk_append_output;
 
 typedef struct sk_engine_config {
@@ -128,7 +130,6 @@ typedef struct sk_engine_config {
 	size_t nrule_selections;
 	sk_append_output *append_output; /* SK_CONFIG_MAX_APPEND_OUTPUT, allocated at the first entry */
 	size_t nappend_output;
-	bool suggested_output; /* an append_output entry has suggested_output: true */
 	/* static_fields: static.<name> fields with constant values, in the
 	 * order the files name them (a name named again keeps its place) */
 	char *static_names[SK_CONFIG_MAX_STATIC_FIELDS];
@@ -219,6 +220,9 @@ sk_err sk_engine_config_load_string(sk_engine_config *c, const char *name, const
  * list base_syscalls.custom_set takes "[a, !b]" or one name and replaces;
  * "base_syscalls.custom_set[]" appends one name. */
 sk_err sk_engine_config_set(sk_engine_config *c, const char *key, const char *value, sk_strbuf *why);
+/* Adds an append_output entry for every rule with format as its
+ * extra_output (falco -p FORMAT). */
+sk_err sk_engine_config_add_extra_output(sk_engine_config *c, const char *format, sk_strbuf *why);
 /* True for a Falco key Saker does not use (load_plugins, plugins[],
  * engine.modern_ebpf.*, ...): files may carry it, and -o sets nothing. */
 bool sk_engine_config_ignored_key(const char *key);

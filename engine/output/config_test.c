@@ -292,6 +292,7 @@ SK_TEST(append_output_entries)
 	if (c.nappend_output == 2) {
 		const sk_append_output *a = &c.append_output[1];
 		SK_CHECK(c.append_output[0].extra_output == NULL && c.append_output[0].nfields == 0);
+		SK_CHECK(c.append_output[0].suggested_output && !a->suggested_output);
 		SK_CHECK_STR(a->rule, "R");
 		SK_CHECK_STR(a->source, "syscall");
 		SK_CHECK(a->ntags == 2 && strcmp(a->tags[1], "b") == 0);

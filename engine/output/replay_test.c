@@ -364,6 +364,17 @@ SK_TEST(rules_selection_enables_and_disables)
 	sk_live_remove_dir(dir);
 }
 
+/* append_output's suggested_output on a host process: the fields Falco's
+ * container plugin suggests, in its order, and their output_fields (the
+ * keys sorted, so in two runs around the others). */
+#define SUGGESTED_ON_HOST                                                                                  \
+	"container_id=host container_name=host container_image_repository=<NA> container_image_tag=<NA> " \
+	"k8s_pod_name=<NA> k8s_ns_name=<NA>"
+#define SUGGESTED_FIELDS_A                                                                                 \
+	"\"container.id\":\"host\",\"container.image.repository\":null,\"container.image.tag\":null,"      \
+	"\"container.name\":\"host\","
+#define SUGGESTED_FIELDS_K "\"k8s.ns.name\":null,\"k8s.pod.name\":null,"
+
 /* falco.yaml's append_output on a replay: extra_output joins the text of
  * the rules an entry matches (by tag, by rule and source; an entry for
  * another source matches none), extra_fields join output_fields only (a
@@ -391,16 +402,19 @@ SK_TEST(append_output_extends_outputs)
 	snprintf(cmd, sizeof(cmd), "HOME=/home/ao '%s' -e %s/cat_write.scap -r '%s' -c '%s' 2>&1", engine, SCAP_DIR,
 		 ao_rules, conf);
 	char *out = run(cmd);
-	SK_CHECK_CONTAINS(out, ": Warning ao-exec cat parent=bash\n");
-	SK_CHECK_CONTAINS(out, ": Warning ao-etc /etc/ld.so.cache by cat\n");
+	/* suggested_output's fields stand where its entry stands: first */
+	SK_CHECK_CONTAINS(out, ": Warning ao-exec cat " SUGGESTED_ON_HOST " parent=bash\n");
+	SK_CHECK_CONTAINS(out, ": Warning ao-etc /etc/ld.so.cache " SUGGESTED_ON_HOST " by cat\n");
 	SK_CHECK(strstr(out, "never") == NULL);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "HOME=/home/ao '%s' -e %s/cat_write.scap -r '%s' -c '%s' -o json_output=true 2>&1",
 		 engine, SCAP_DIR, ao_rules, conf);
 	out = run(cmd);
-	SK_CHECK_CONTAINS(out, "\"output_fields\":{\"cmd\":\"cat /dev/null (pid 20072)\",\"evt.type\":\"execve\","
-			       "\"home_directory\":\"/home/ao\",\"proc.name\":\"cat\",\"proc.pname\":\"bash\"}");
-	SK_CHECK_CONTAINS(out, "\"output_fields\":{\"fd.name\":\"/etc/ld.so.cache\",\"proc.name\":\"cat\"}");
+	SK_CHECK_CONTAINS(out, "\"output_fields\":{\"cmd\":\"cat /dev/null (pid 20072)\"," SUGGESTED_FIELDS_A
+			       "\"evt.type\":\"execve\",\"home_directory\":\"/home/ao\"," SUGGESTED_FIELDS_K
+			       "\"proc.name\":\"cat\",\"proc.pname\":\"bash\"}");
+	SK_CHECK_CONTAINS(out, "\"output_fields\":{" SUGGESTED_FIELDS_A "\"fd.name\":\"/etc/ld.so.cache\","
+			       SUGGESTED_FIELDS_K "\"proc.name\":\"cat\"}");
 	free(out);
 	snprintf(text, sizeof(text), "append_output:\n  - extra_output: ok\n  - extra_fields: [proc.nosuch]\n");
 	SK_CHECK(sk_live_write_file(conf, text));
@@ -414,8 +428,9 @@ SK_TEST(append_output_extends_outputs)
 }
 
 /* falco.yaml's static_fields: static.<name> in a condition and an output;
- * with append_output's suggested_output every rule's output ends with
- * static_<name>=<value> and its output_fields carry static.<name>; -o
+ * with append_output's suggested_output every rule's output ends with the
+ * container plugin's suggested fields, then static_<name>=<value>, and its
+ * output_fields carry static.<name>; -o
  * sets one; a rule naming one static_fields does not set is refused with
  * file:line:col; a name that cannot be a field stops the start with where. */
 SK_TEST(static_fields_in_conditions_and_outputs)
@@ -443,16 +458,17 @@ SK_TEST(static_fields_in_conditions_and_outputs)
 	snprintf(cmd, sizeof(cmd), "SF_CLUSTER=eu-1 '%s' -e %s/cat_write.scap -r '%s' -c '%s' -o json_output=true 2>&1",
 		 engine, SCAP_DIR, sf_rules, conf);
 	out = run(cmd);
-	SK_CHECK_CONTAINS(out, ": Warning sf-exec cat in prod static_env=prod static_cluster=eu-1\"");
-	SK_CHECK_CONTAINS(out, "\"output_fields\":{\"proc.name\":\"cat\",\"static.cluster\":\"eu-1\","
-			       "\"static.env\":\"prod\"}");
+	SK_CHECK_CONTAINS(out,
+			  ": Warning sf-exec cat in prod " SUGGESTED_ON_HOST " static_env=prod static_cluster=eu-1\"");
+	SK_CHECK_CONTAINS(out, "\"output_fields\":{" SUGGESTED_FIELDS_A SUGGESTED_FIELDS_K "\"proc.name\":\"cat\","
+			       "\"static.cluster\":\"eu-1\",\"static.env\":\"prod\"}");
 	free(out);
 
 	/* -o static_fields.<name>: dev instead of prod, so the other rule */
 	snprintf(cmd, sizeof(cmd), "'%s' -e %s/cat_write.scap -r '%s' -c '%s' -o static_fields.env=dev 2>&1", engine,
 		 SCAP_DIR, sf_rules, conf);
 	out = run(cmd);
-	SK_CHECK_CONTAINS(out, ": Warning sf-never static_env=dev static_cluster=\n");
+	SK_CHECK_CONTAINS(out, ": Warning sf-never " SUGGESTED_ON_HOST " static_env=dev static_cluster=\n");
 	SK_CHECK(strstr(out, "sf-exec") == NULL);
 	free(out);
 
