@@ -580,11 +580,43 @@ static sk_err compile_named_extras(sk_ruleset *rs, const sk_rule_def *rd, sk_cru
 	return SK_OK;
 }
 
+/* Falco 0.41+ prints nothing for the old %container.info placeholder (its
+ * container plugin suggests the container fields instead): every one goes.
+ * Returns whether there was one. */
+static bool drop_container_info(sk_strbuf *sb)
+{
+	static const char placeholder[] = "%container.info";
+	const size_t n = sizeof(placeholder) - 1;
+	bool found = false;
+	size_t w = 0;
+	for (size_t r = 0; r < sb->len;) {
+		if (sb->len - r >= n && memcmp(sb->data + r, placeholder, n) == 0) {
+			r += n;
+			found = true;
+			continue;
+		}
+		sb->data[w++] = sb->data[r++];
+	}
+	if (found) {
+		sb->len = w;
+		sb->data[w] = '\0';
+	}
+	return found;
+}
+
 static sk_err compile_output(sk_ruleset *rs, const sk_rule_def *rd, sk_fmt **fmt, sk_fmt **json_fmt)
 {
 	uint32_t pos = 0;
 	sk_strbuf why = SK_STRBUF_INIT, text = SK_STRBUF_INIT, json_text = SK_STRBUF_INIT;
 	output_texts(rs, rd, &text, &json_text);
+	if (drop_container_info(&text)) {
+		drop_container_info(&json_text);
+		const char *own = strstr(sk_strbuf_str(&rd->output.s), "%container.info");
+		uint32_t at = own != NULL ? (uint32_t)(own - sk_strbuf_str(&rd->output.s)) : 0;
+		rule_report(rs, rd, sk_text_loc(&rd->output, &rs->srcs, at), false, "LOAD_DEPRECATED_ITEM",
+			    "%container.info is deprecated and prints nothing, as in Falco 0.41+: append_output's "
+			    "suggested_output adds the container fields");
+	}
 	sk_err err = sk_fmt_compile(&rs->env, sk_strbuf_str(&text), text.len, fmt, &pos, &why);
 	if (err == SK_OK && json_text.len > 0) {
 		err = sk_fmt_compile(&rs->env, sk_strbuf_str(&json_text), json_text.len, json_fmt, &pos, &why);

@@ -661,6 +661,25 @@ SK_TEST(warnings_unknown_items_keys_sources_plugins)
 	sk_ruleset_free(rs);
 }
 
+/* Old rules' %container.info: Falco 0.41+ prints nothing for it and warns
+ * (its container plugin suggests the container fields instead). */
+SK_TEST(container_info_placeholder_prints_nothing)
+{
+	sk_err err = SK_OK;
+	sk_ruleset *rs = load("- rule: r\n  desc: d\n  condition: t.s = bash\n  output: \"%t.s on %container.info!\"\n"
+			      "  priority: INFO\n",
+			      &err);
+	SK_CHECK_INT(err, SK_OK);
+	SK_CHECK_CONTAINS(diag_text, "t.yaml:4:20: warning LOAD_DEPRECATED_ITEM: rule \"r\": %container.info is "
+				     "deprecated and prints nothing");
+	const sk_rule *r = sk_ruleset_rule(rs, 0);
+	sk_strbuf sb = SK_STRBUF_INIT;
+	SK_CHECK(r != NULL && sk_fmt_render_text(r->output, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb) == SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "bash on !");
+	sk_strbuf_free(&sb);
+	sk_ruleset_free(rs);
+}
+
 SK_TEST(output_format_text_and_json)
 {
 	sk_fmt *f = NULL;
