@@ -330,6 +330,27 @@ static const sk_field_def field_table[] = {
 	{"k8s.pod.sandbox_id", STR, 0, "short id of the pod sandbox container", sk_xf_k8s},
 	{"k8s.pod.full_sandbox_id", STR, 0, "full id of the pod sandbox container", sk_xf_k8s},
 	{"k8s.ns.name", STR, 0, "namespace of the pod", sk_xf_k8s},
+	/* Deprecated in Falco (its container plugin keeps the names and extracts
+	 * nothing): older rules that name them load, and print <NA>. */
+	{"k8s.rc.name", STR, 0, "deprecated (Falco's k8smeta plugin has it): no value", NULL},
+	{"k8s.rc.id", STR, 0, "deprecated: no value", NULL},
+	{"k8s.rc.label", STR, KEY | REQ, "deprecated: no value", NULL},
+	{"k8s.rc.labels", STR, 0, "deprecated: no value", NULL},
+	{"k8s.svc.name", STR, 0, "deprecated (Falco's k8smeta plugin has it): no value", NULL},
+	{"k8s.svc.id", STR, 0, "deprecated: no value", NULL},
+	{"k8s.svc.label", STR, KEY | REQ, "deprecated: no value", NULL},
+	{"k8s.svc.labels", STR, 0, "deprecated: no value", NULL},
+	{"k8s.ns.id", STR, 0, "deprecated: no value", NULL},
+	{"k8s.ns.label", STR, KEY | REQ, "deprecated: no value", NULL},
+	{"k8s.ns.labels", STR, 0, "deprecated: no value", NULL},
+	{"k8s.rs.name", STR, 0, "deprecated (Falco's k8smeta plugin has it): no value", NULL},
+	{"k8s.rs.id", STR, 0, "deprecated: no value", NULL},
+	{"k8s.rs.label", STR, KEY | REQ, "deprecated: no value", NULL},
+	{"k8s.rs.labels", STR, 0, "deprecated: no value", NULL},
+	{"k8s.deployment.name", STR, 0, "deprecated (Falco's k8smeta plugin has it): no value", NULL},
+	{"k8s.deployment.id", STR, 0, "deprecated: no value", NULL},
+	{"k8s.deployment.label", STR, KEY | REQ, "deprecated: no value", NULL},
+	{"k8s.deployment.labels", STR, 0, "deprecated: no value", NULL},
 };
 #pragma GCC diagnostic pop
 

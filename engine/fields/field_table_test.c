@@ -1,6 +1,6 @@
-/* field_table_test: the registry resolves every field the upstream rules use,
- * names are unique, the lookup agrees with the table, and fields sharing an
- * extractor carry distinct subs. */
+/* field_table_test: the registry resolves every field the upstream rules use
+ * and the deprecated k8s ones, names are unique, the lookup agrees with the
+ * table, and fields sharing an extractor carry distinct subs. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,6 +120,21 @@ SK_TEST(lookup_misses)
 	SK_CHECK(a != NULL && (a->flags & SK_FF_ARG_INDEX) != 0);
 	SK_CHECK_STR(sk_ftype_name(SK_FT_STRING), "CHARBUF");
 	SK_CHECK_STR(sk_ftype_name(SK_FT_COUNT), "UNKNOWN");
+}
+
+/* The k8s fields Falco deprecated (its container plugin keeps the names,
+ * extracting nothing) resolve, keyed ones by key, and have no extractor:
+ * older rules naming them load and print <NA>. */
+SK_TEST(deprecated_k8s_fields_resolve_without_value)
+{
+	static const char *const names[] = {"k8s.rc.name", "k8s.svc.labels", "k8s.ns.id", "k8s.rs.label[app]",
+					    "k8s.deployment.name", "k8s.deployment.label.team"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const sk_field_def *d = resolve_token(names[i]);
+		SK_CHECK(d != NULL && d->extract == NULL && d->type == SK_FT_STRING);
+	}
+	const sk_field_def *label = sk_field_lookup("k8s.ns.label", 12);
+	SK_CHECK(label != NULL && (label->flags & SK_FF_ARG_REQUIRED) != 0);
 }
 
 SK_TEST_MAIN()
