@@ -212,6 +212,8 @@ static bool parse_value(parser *p, sk_ast_value *v)
 	return true;
 }
 
+#define UNSUPPORTED_XFORM "libsinsp's multi-argument transformers (concat, join, getopt) are not supported"
+
 static bool parse_field(parser *p, sk_ast_field *f)
 {
 	bool dotted = false;
@@ -222,6 +224,10 @@ static bool parse_field(parser *p, sk_ast_field *f)
 		return false;
 	}
 	sk_xform xf;
+	if (!dotted && start + n < p->len && p->s[start + n] == '(' && sk_xform_is_unsupported(p->s + start, n)) {
+		fail(p, start, UNSUPPORTED_XFORM);
+		return false;
+	}
 	if (!dotted && sk_xform_parse(p->s + start, n, &xf) == SK_OK) {
 		p->i = start + n;
 		skip_blank(p);
@@ -372,6 +378,9 @@ static sk_ast *parse_check(parser *p)
 		return fail(p, start, p->i >= p->len ? "unexpected end of condition" : "expected a field, macro or '('");
 	}
 	sk_xform xf;
+	if (!dotted && start + n < p->len && p->s[start + n] == '(' && sk_xform_is_unsupported(p->s + start, n)) {
+		return fail(p, start, UNSUPPORTED_XFORM);
+	}
 	if (!dotted && sk_xform_parse(p->s + start, n, &xf) != SK_OK) {
 		sk_ast *m = node_new(p, SK_AST_MACRO, start);
 		if (m == NULL) {

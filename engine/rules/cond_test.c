@@ -157,6 +157,12 @@ SK_TEST(syntax_errors_point_at_the_problem)
 	SK_CHECK_STR(parse("= x"), "error@0: expected a field, macro or '('");
 	SK_CHECK_STR(parse("a and )"), "error@6: expected a field, macro or '('");
 	SK_CHECK_STR(parse("tolower(tolower(tolower(tolower(tolower(a.b))))) = x"), "error@0: too many nested transformers");
+	/* libsinsp's multi-argument transformers are named, not mistaken for a macro */
+	SK_CHECK_STR(parse("concat(a.b, c.d) = x"),
+		     "error@0: libsinsp's multi-argument transformers (concat, join, getopt) are not supported");
+	SK_CHECK_STR(parse("len(join(\",\", a.b)) > 1"),
+		     "error@4: libsinsp's multi-argument transformers (concat, join, getopt) are not supported");
+	SK_CHECK_STR(parse("a and getopt"), "and(a getopt)"); /* a macro of that name */
 }
 
 SK_TEST(nesting_is_bounded)

@@ -199,7 +199,12 @@ static sk_err scan_token(tok_scan *sc, uint32_t depth, sk_strbuf *why)
 			return fail_at(sc, start);
 		}
 		if (!is_xform) {
-			sk_strbuf_printf(why, "unknown transformer '%.*s'", word_len, word);
+			sk_strbuf_printf(why,
+					 sk_xform_is_unsupported(word, (size_t)word_len)
+						 ? "transformer '%.*s' is not supported (nor are libsinsp's other "
+						   "multi-argument ones)"
+						 : "unknown transformer '%.*s'",
+					 word_len, word);
 			return fail_at(sc, start);
 		}
 		if (depth >= SK_XF_MAX_CHAIN) {

@@ -109,6 +109,17 @@ sk_err sk_xform_parse(const char *s, size_t len, sk_xform *out)
 	return SK_ENOENT;
 }
 
+bool sk_xform_is_unsupported(const char *s, size_t len)
+{
+	static const char *const names[] = {"concat", "join", "getopt"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 const char *sk_xform_name(sk_xform xf)
 {
 	return xf < SK_XF_COUNT ? xform_names[xf] : "?";

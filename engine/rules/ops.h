@@ -62,6 +62,9 @@ bool sk_op_allowed(sk_op op, sk_ftype t);
 
 /* Parses a transformer name; SK_ENOENT when unknown. */
 sk_err sk_xform_parse(const char *s, size_t len, sk_xform *out);
+/* True for libsinsp's multi-argument transformers (concat, join, getopt),
+ * which Saker does not support: callers name them in their error. */
+bool sk_xform_is_unsupported(const char *s, size_t len);
 /* Returns the transformer's name as written in conditions. */
 const char *sk_xform_name(sk_xform xf);
 /* Type a transformer yields for input type in; SK_EINVAL if it does not
