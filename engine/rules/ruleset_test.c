@@ -743,8 +743,8 @@ SK_TEST(output_format_transformers)
 		{"x %toupper(t.s", 14, "expected ')' to close transformer 'toupper'"},
 		{"x %toupper(t.s]", 14, "expected ')' to close transformer 'toupper'"},
 		{"x %upper(t.s)", 3, "unknown transformer 'upper'"},
-		{"x %concat(t.s, t.s2)", 3, "transformer 'concat' is not supported (nor are libsinsp's other multi-argument "
-					   "ones)"},
+		{"x %concat(t.s, t.s2)", 3,
+		 "transformer 'concat' is not supported (nor are libsinsp's other multi-argument ones)"},
 		{"x %toupper()", 11, "expected a field name"},
 		{"x %toupper(t.nope)", 11, "unknown field 't.nope'"},
 		{"x %70000t.s", 3, "field width 70000 is over 65535"},
