@@ -68,6 +68,23 @@ static bool at_keyword(const parser *p, const char *kw)
 	return p->i + n == p->len || !is_word_char(p->s[p->i + n]);
 }
 
+/* "oneof (" and its kin after an operator; "= oneof" alone is a value. */
+static bool at_modifier(const parser *p)
+{
+	static const char *const words[] = {"oneof", "anyof", "allof"};
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+		if (!at_keyword(p, words[w])) {
+			continue;
+		}
+		size_t j = p->i + strlen(words[w]);
+		while (j < p->len && is_blank(p->s[j])) {
+			j++;
+		}
+		return j < p->len && p->s[j] == '(';
+	}
+	return false;
+}
+
 static size_t scan_name(const parser *p, size_t at, bool *dotted)
 {
 	size_t j = at;
@@ -412,6 +429,10 @@ static sk_ast *parse_check(parser *p)
 		return c;
 	}
 	skip_blank(p);
+	if (at_modifier(p)) {
+		fail(p, p->i, "the oneof/anyof/allof operator modifiers of newer libsinsp are not supported");
+		goto bad;
+	}
 	if (sk_op_takes_list(c->op)) {
 		if (!parse_list(p, c)) {
 			goto bad;

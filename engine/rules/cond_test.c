@@ -163,6 +163,11 @@ SK_TEST(syntax_errors_point_at_the_problem)
 	SK_CHECK_STR(parse("len(join(\",\", a.b)) > 1"),
 		     "error@4: libsinsp's multi-argument transformers (concat, join, getopt) are not supported");
 	SK_CHECK_STR(parse("a and getopt"), "and(a getopt)"); /* a macro of that name */
+	SK_CHECK_STR(parse("a.b = oneof (x, y)"),
+		     "error@6: the oneof/anyof/allof operator modifiers of newer libsinsp are not supported");
+	SK_CHECK_STR(parse("a.b contains allof(x)"),
+		     "error@13: the oneof/anyof/allof operator modifiers of newer libsinsp are not supported");
+	SK_CHECK_STR(parse("a.b = anyof"), "a.b = anyof"); /* a value of that name */
 }
 
 SK_TEST(nesting_is_bounded)
