@@ -3,8 +3,9 @@
  * configuration and rules), --list -N, --list=SOURCE, --markdown,
  * --list-events, --list-plugins, --page-size, -M with -P in live mode,
  * capture files started by alerts, buffer_format_base64 against sysdig -b,
- * output widths against sysdig -p and transformers in outputs, Falco's
- * structured -o forms and deprecated -p, --support, and bad arguments.
+ * output widths against sysdig -p, transformers (concat and join too) in
+ * conditions and outputs, Falco's structured -o forms and deprecated -p,
+ * --support, and bad arguments.
  * Bounded: every run has a 20 s timeout(1), the wait for the pid file 5 s. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -313,6 +314,14 @@ SK_TEST(output_widths_and_transformers)
 			       "\"len(fd.name)\":16,\"proc.name\":\"cat\",\"toupper(proc.name)\":\"CAT\"}");
 	SK_CHECK_CONTAINS(out, "rc=0");
 	free(out);
+	/* libsinsp's concat and join, in a condition and an output */
+	snprintf(cmd, sizeof(cmd), "-e '%s' -r calls_rules.yaml -o json_output=true", cat_write);
+	out = engine(cmd);
+	SK_CHECK_CONTAINS(out, "\"output\":\"16:17:57.881785348: Warning CAT->BASH\",\"output_fields\":{"
+			       "\"proc.name\":\"cat\",\"proc.pname\":\"bash\","
+			       "\"toupper(join(->,(proc.name,proc.pname)))\":\"CAT->BASH\"}");
+	SK_CHECK_CONTAINS(out, "Events read: 345, alerts: 1\n");
+	free(out);
 	out = engine("-V bad_xform_rules.yaml");
 	SK_CHECK_CONTAINS(out, "bad_xform_rules.yaml:4:19: error LOAD_ERR_COMPILE_OUTPUT: rule \"r\": transformer "
 			       "'toupper' cannot be applied to 'evt.num' (type UINT64)");
@@ -395,6 +404,10 @@ int main(void)
 	    !write_in_dir("xform_rules.yaml", "- rule: x\n  desc: d\n  condition: evt.type=open and evt.dir=<\n"
 					      "  output: '%toupper(proc.name) opened %basename(fd.name) (%len(fd.name) bytes)'\n"
 					      "  priority: WARNING\n") ||
+	    !write_in_dir("calls_rules.yaml", "- rule: c\n  desc: d\n  condition: evt.type=open and evt.dir=< and "
+					       "concat(proc.name, \":\", fd.name) = \"cat:/etc/ld.so.cache\"\n"
+					       "  output: '%toupper(join(\"->\", (proc.name, proc.pname)))'\n"
+					       "  priority: WARNING\n") ||
 	    !write_in_dir("bad_xform_rules.yaml", "- rule: r\n  desc: d\n  condition: evt.type=open\n"
 						  "  output: number %toupper(evt.num)\n  priority: WARNING\n") ||
 	    !write_in_dir("support.yaml", "priority: notice\n") ||

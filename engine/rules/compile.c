@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mvx.h"
 #include "ruleset_int.h"
 
 /* CN_MEMO: a macro's tree, its result kept per event (memo slot = the
@@ -19,6 +20,7 @@ enum { CN_AND, CN_OR, CN_NOT, CN_CHECK, CN_EVTYPE, CN_MEMO };
 
 typedef struct check {
 	sk_field_ref lhs;
+	sk_mvx *mv; /* concat/join in place of lhs */
 	uint32_t nxf;
 	sk_xform xf[SK_COND_MAX_XFORMS];
 	sk_op op;
@@ -101,6 +103,7 @@ static void check_free(check *k)
 	}
 	sk_fmt_field_release(&k->lhs);
 	sk_fmt_field_release(&k->rhs);
+	sk_mvx_free(k->mv);
 	for (uint32_t i = 0; i < k->nconsts; i++) {
 		sk_op_const_free(&k->consts[i]);
 	}
@@ -264,6 +267,24 @@ static sk_err resolve(cc *c, const sk_ast_field *f, sk_field_ref *ref)
 	return err == SK_OK ? SK_OK : SK_EPARSE;
 }
 
+/* concat/join in place of a field: its arguments resolved and typed. */
+static sk_err resolve_mv(cc *c, const sk_ast_field *f, sk_mvx **out)
+{
+	sk_strbuf why = SK_STRBUF_INIT;
+	uint32_t pos = f->pos;
+	sk_err err = sk_mvx_compile(&c->rs->env, f, out, &pos, &why);
+	if (err == SK_ENOENT && c->rd->skip_if_unknown) {
+		cc_report(c, false, "LOAD_UNKNOWN_FILTER", pos, "%s: rule skipped (skip-if-unknown-filter)",
+			  sk_strbuf_str(&why));
+		c->skipped = true;
+	} else if (err != SK_OK) {
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", pos, "%s",
+			  err == SK_ENOMEM ? "out of memory" : sk_strbuf_str(&why));
+	}
+	sk_strbuf_free(&why);
+	return err == SK_OK ? SK_OK : SK_EPARSE;
+}
+
 static void bit_set(uint64_t *bits, uint16_t nbits, uint16_t id)
 {
 	if (id < nbits) {
@@ -363,6 +384,12 @@ static uint32_t slot_for(sk_ruleset *rs, const sk_field_ref *ref)
 	return rs->nslots++;
 }
 
+/* Gives a concat/join field argument its cache slot. */
+static void mv_slot(void *user, sk_mvx_arg *arg)
+{
+	arg->slot = slot_for(user, &arg->ref);
+}
+
 void sk_cc_slots_free(sk_ruleset *rs)
 {
 	for (uint32_t i = 0; i < rs->nslots; i++) {
@@ -381,19 +408,16 @@ static sk_cnode *compile_check(cc *c, const sk_ast *a)
 	sk_cnode *n = NULL;
 	sk_strbuf why = SK_STRBUF_INIT;
 	check *k = calloc(1, sizeof(*k));
-	if (k == NULL || resolve(c, &a->lhs, &k->lhs) != SK_OK) {
+	if (k == NULL || (a->lhs.mv == NULL && resolve(c, &a->lhs, &k->lhs) != SK_OK) ||
+	    (a->lhs.mv != NULL && resolve_mv(c, &a->lhs, &k->mv) != SK_OK)) {
 		goto bad;
 	}
-	sk_ftype t = k->lhs.def->type;
+	sk_ftype t = k->mv != NULL ? SK_FT_STRING : k->lhs.def->type;
 	k->nxf = a->lhs.nxf;
-	for (uint32_t i = 0; i < a->lhs.nxf; i++) {
-		k->xf[i] = a->lhs.xf[i];
-		if (sk_xform_type(a->lhs.xf[i], t, &t) != SK_OK) {
-			cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->pos,
-				  "transformer '%s' cannot be applied to '%s' (type %s)", sk_xform_name(a->lhs.xf[i]),
-				  a->lhs.name, sk_ftype_name(t));
-			goto bad;
-		}
+	memcpy(k->xf, a->lhs.xf, a->lhs.nxf * sizeof(a->lhs.xf[0]));
+	if (sk_xform_chain_type(k->xf, k->nxf, t, a->lhs.name, &t, &why) != SK_OK) {
+		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->pos, "%s", sk_strbuf_str(&why));
+		goto bad;
 	}
 	k->op = a->op;
 	if (!sk_op_allowed(a->op, t)) {
@@ -403,6 +427,11 @@ static sk_cnode *compile_check(cc *c, const sk_ast *a)
 		goto bad;
 	}
 	if (a->rhs_is_field) {
+		if (a->rhs_field.mv != NULL) {
+			cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", a->rhs_field.pos,
+				  "val() takes a field, not concat() or join()");
+			goto bad;
+		}
 		if (resolve(c, &a->rhs_field, &k->rhs) != SK_OK) {
 			goto bad;
 		}
@@ -424,7 +453,7 @@ static sk_cnode *compile_check(cc *c, const sk_ast *a)
 			goto bad;
 		}
 	}
-	bool evtype = (k->lhs.def->flags & SK_FF_EVTTYPE) && k->nxf == 0 && !k->rhs_is_field &&
+	bool evtype = k->mv == NULL && (k->lhs.def->flags & SK_FF_EVTTYPE) && k->nxf == 0 && !k->rhs_is_field &&
 		      (a->op == SK_OP_EQ || a->op == SK_OP_NE || a->op == SK_OP_IN) &&
 		      c->rs->env.evtypes_by_name != NULL && c->ntypes > 0;
 	if (evtype) {
@@ -466,7 +495,10 @@ static sk_cnode *compile_check(cc *c, const sk_ast *a)
 	if (n == NULL) {
 		goto bad;
 	}
-	k->lhs_slot = slot_for(c->rs, &k->lhs);
+	k->lhs_slot = k->mv == NULL ? slot_for(c->rs, &k->lhs) : UINT32_MAX;
+	if (k->mv != NULL) {
+		sk_mvx_each_field(k->mv, mv_slot, c->rs);
+	}
 	k->rhs_slot = k->rhs_is_field ? slot_for(c->rs, &k->rhs) : UINT32_MAX;
 	n->chk = k;
 	k = NULL;
@@ -741,7 +773,7 @@ static bool costly(const sk_cnode *n)
 		return false;
 	}
 	const check *k = n->chk;
-	return (k->lhs.def->flags & SK_FF_COSTLY) != 0 || k->re != NULL ||
+	return k->mv != NULL || (k->lhs.def->flags & SK_FF_COSTLY) != 0 || k->re != NULL ||
 	       (k->rhs_is_field && (k->rhs.def->flags & SK_FF_COSTLY) != 0);
 }
 
@@ -1214,14 +1246,27 @@ static sk_err fetch(sk_cc_state *st, const sk_field_ref *ref, uint32_t slot, sk_
 	return SK_OK;
 }
 
+/* How concat/join read a field argument: through the event's cache. */
+static sk_err mv_fetch(void *user, const sk_mvx_arg *arg, sk_values *vals)
+{
+	const sk_values *vp = NULL;
+	sk_err err = fetch(user, &arg->ref, arg->slot, vals, &vp);
+	if (err == SK_OK && vp != vals) {
+		vals->count = vp->count;
+		memcpy(vals->v, vp->v, vp->count * sizeof(vp->v[0]));
+	}
+	return err;
+}
+
 static sk_err eval_check(const check *k, sk_cc_state *st, bool *out)
 {
 	sk_values lv;
 	sk_values rv;
-	const sk_values *lvp = NULL;
+	const sk_values *lvp = &lv;
 	const sk_values *rhs = NULL;
 	*out = false;
-	sk_err err = fetch(st, &k->lhs, k->lhs_slot, &lv, &lvp);
+	sk_err err = k->mv != NULL ? sk_mvx_eval(k->mv, mv_fetch, st, &lv)
+				   : fetch(st, &k->lhs, k->lhs_slot, &lv, &lvp);
 	if (err != SK_OK) {
 		return err;
 	}

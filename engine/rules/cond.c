@@ -107,6 +107,15 @@ static void field_free(sk_ast_field *f)
 	free(f->arg);
 	f->name = NULL;
 	f->arg = NULL;
+	if (f->mv != NULL) {
+		for (uint32_t i = 0; i < f->mv->nargs; i++) {
+			free(f->mv->args[i].literal);
+			field_free(&f->mv->args[i].field);
+		}
+		free(f->mv->args);
+		free(f->mv);
+		f->mv = NULL;
+	}
 }
 
 static sk_ast *node_new(parser *p, sk_ast_kind kind, size_t pos)
@@ -229,7 +238,173 @@ static bool parse_value(parser *p, sk_ast_value *v)
 	return true;
 }
 
-#define UNSUPPORTED_XFORM "libsinsp's multi-argument transformers (concat, join, getopt) are not supported"
+static bool parse_field(parser *p, sk_ast_field *f);
+
+static bool is_mv_name(const char *s, size_t n)
+{
+	return (n == 6 && memcmp(s, "concat", 6) == 0) || (n == 4 && memcmp(s, "join", 4) == 0);
+}
+
+/* A field expression as Falco writes its output_fields key: no blanks,
+ * literals bare ("join(->,(proc.name,toupper(fd.name)))"). */
+static void field_text(const sk_ast_field *f, bool with_xforms, sk_strbuf *out)
+{
+	for (uint32_t x = with_xforms ? f->nxf : 0; x > 0; x--) {
+		sk_strbuf_printf(out, "%s(", sk_xform_name(f->xf[x - 1]));
+	}
+	if (f->mv == NULL) {
+		sk_strbuf_puts(out, f->name != NULL ? f->name : "");
+		if (f->arg != NULL) {
+			sk_strbuf_printf(out, "[%s]", f->arg);
+		}
+	} else {
+		sk_strbuf_puts(out, f->mv->join ? "join(" : "concat(");
+		for (uint32_t i = 0; i < f->mv->nargs; i++) {
+			const sk_ast_mv_arg *a = &f->mv->args[i];
+			bool list_open = f->mv->join && !f->mv->list_field && i == 1;
+			sk_strbuf_puts(out, i == 0 ? "" : list_open ? ",(" : ",");
+			if (a->literal != NULL) {
+				sk_strbuf_append(out, a->literal, a->literal_len);
+			} else {
+				field_text(&a->field, true, out);
+			}
+		}
+		sk_strbuf_puts(out, f->mv->join && !f->mv->list_field ? "))" : ")");
+	}
+	for (uint32_t x = with_xforms ? f->nxf : 0; x > 0; x--) {
+		sk_strbuf_putc(out, ')');
+	}
+}
+
+/* Names a concat/join field by its text, for messages and output keys. */
+static bool mv_name(parser *p, sk_ast_field *f)
+{
+	sk_strbuf sb = SK_STRBUF_INIT;
+	field_text(f, false, &sb);
+	f->name = sk_strbuf_failed(&sb) ? NULL : strdup(sk_strbuf_str(&sb));
+	sk_strbuf_free(&sb);
+	if (f->name == NULL) {
+		p->err = SK_ENOMEM;
+		return false;
+	}
+	return true;
+}
+
+static sk_ast_mv_arg *mv_push(parser *p, sk_ast_mv *mv, uint32_t *cap)
+{
+	if (mv->nargs == *cap) {
+		uint32_t ncap = *cap ? *cap * 2 : 4;
+		sk_ast_mv_arg *na = realloc(mv->args, ncap * sizeof(*na));
+		if (na == NULL) {
+			p->err = SK_ENOMEM;
+			return NULL;
+		}
+		mv->args = na;
+		*cap = ncap;
+	}
+	sk_ast_mv_arg *a = &mv->args[mv->nargs++];
+	memset(a, 0, sizeof(*a));
+	a->pos = (uint32_t)p->i;
+	return a;
+}
+
+/* One argument: a quoted string or a field expression. */
+static bool parse_mv_arg(parser *p, sk_ast_mv *mv, uint32_t *cap)
+{
+	skip_blank(p);
+	sk_ast_mv_arg *a = mv_push(p, mv, cap);
+	if (a == NULL) {
+		return false;
+	}
+	char c = peek(p);
+	if (c != '"' && c != '\'') {
+		return parse_field(p, &a->field);
+	}
+	sk_strbuf sb = SK_STRBUF_INIT;
+	if (!read_quoted(p, &sb)) {
+		sk_strbuf_free(&sb);
+		return false;
+	}
+	a->literal_len = (uint32_t)sb.len;
+	a->literal = sb.data != NULL ? sb.data : dup_range("", 0);
+	return a->literal != NULL || (p->err = SK_ENOMEM, false);
+}
+
+/* Arguments up to the closing ')', separated by ','; at least min. */
+static bool parse_mv_args(parser *p, sk_ast_mv *mv, uint32_t *cap, uint32_t min, const char *what)
+{
+	uint32_t first = mv->nargs;
+	for (;;) {
+		if (!parse_mv_arg(p, mv, cap)) {
+			return false;
+		}
+		skip_blank(p);
+		if (peek(p) == ')') {
+			p->i++;
+			break;
+		}
+		if (peek(p) != ',') {
+			fail(p, p->i, "expected ',' or ')' in the arguments");
+			return false;
+		}
+		p->i++;
+	}
+	if (mv->nargs - first < min) {
+		fail(p, p->i - 1, what);
+		return false;
+	}
+	return true;
+}
+
+/* concat(...) or join(...) after its name, at the '('. */
+static bool parse_mv(parser *p, sk_ast_field *f, size_t start, bool join)
+{
+	uint32_t cap = 0;
+	if (++p->depth > SK_COND_MAX_DEPTH) {
+		fail(p, start, "condition nested too deeply");
+		return false;
+	}
+	f->mv = calloc(1, sizeof(*f->mv));
+	if (f->mv == NULL) {
+		p->err = SK_ENOMEM;
+		return false;
+	}
+	f->mv->join = join;
+	f->pos = (uint32_t)start;
+	p->i++; /* '(' */
+	bool ok;
+	if (!join) {
+		ok = parse_mv_args(p, f->mv, &cap, 2, "concat() takes at least 2 arguments");
+	} else {
+		ok = parse_mv_arg(p, f->mv, &cap);
+		skip_blank(p);
+		if (ok && peek(p) != ',') {
+			fail(p, p->i, "join() takes a separator, then a list: join(\",\", (a, b))");
+			ok = false;
+		}
+		if (ok) {
+			p->i++;
+			skip_blank(p);
+		}
+		if (ok && peek(p) == '(') {
+			p->i++;
+			ok = parse_mv_args(p, f->mv, &cap, 1, "join() takes a list of at least one value");
+		} else if (ok) {
+			f->mv->list_field = true;
+			ok = parse_mv_arg(p, f->mv, &cap);
+		}
+		skip_blank(p);
+		if (ok && peek(p) != ')') {
+			fail(p, p->i, "expected ')' closing join(");
+			ok = false;
+		}
+		p->i += ok;
+	}
+	p->depth--;
+	return ok;
+}
+
+#define UNSUPPORTED_XFORM "libsinsp's getopt transformer is not supported"
 
 static bool parse_field(parser *p, sk_ast_field *f)
 {
@@ -241,7 +416,12 @@ static bool parse_field(parser *p, sk_ast_field *f)
 		return false;
 	}
 	sk_xform xf;
-	if (!dotted && start + n < p->len && p->s[start + n] == '(' && sk_xform_is_unsupported(p->s + start, n)) {
+	bool call = !dotted && start + n < p->len && p->s[start + n] == '(';
+	if (call && is_mv_name(p->s + start, n)) {
+		p->i = start + n;
+		return parse_mv(p, f, start, n == 4) && mv_name(p, f);
+	}
+	if (call && sk_xform_is_unsupported(p->s + start, n)) {
 		fail(p, start, UNSUPPORTED_XFORM);
 		return false;
 	}
@@ -395,10 +575,12 @@ static sk_ast *parse_check(parser *p)
 		return fail(p, start, p->i >= p->len ? "unexpected end of condition" : "expected a field, macro or '('");
 	}
 	sk_xform xf;
-	if (!dotted && start + n < p->len && p->s[start + n] == '(' && sk_xform_is_unsupported(p->s + start, n)) {
+	bool call = !dotted && start + n < p->len && p->s[start + n] == '(';
+	bool mv = call && is_mv_name(p->s + start, n);
+	if (call && !mv && sk_xform_is_unsupported(p->s + start, n)) {
 		return fail(p, start, UNSUPPORTED_XFORM);
 	}
-	if (!dotted && sk_xform_parse(p->s + start, n, &xf) != SK_OK) {
+	if (!dotted && !mv && sk_xform_parse(p->s + start, n, &xf) != SK_OK) {
 		sk_ast *m = node_new(p, SK_AST_MACRO, start);
 		if (m == NULL) {
 			return NULL;
@@ -596,6 +778,31 @@ sk_err sk_cond_parse(const char *text, size_t len, sk_ast **out, uint32_t *err_p
 	}
 	*out = ast;
 	return SK_OK;
+}
+
+sk_err sk_cond_parse_field(const char *text, size_t len, size_t at, sk_ast_field *out, size_t *end,
+			   uint32_t *err_pos, sk_strbuf *msg)
+{
+	parser p = {.s = text, .len = len, .i = at, .msg = msg};
+	memset(out, 0, sizeof(*out));
+	*err_pos = 0;
+	if (!parse_field(&p, out) || p.err != SK_OK) {
+		field_free(out);
+		*err_pos = p.err_pos;
+		return p.err != SK_OK ? p.err : SK_EPARSE;
+	}
+	*end = p.i;
+	return SK_OK;
+}
+
+void sk_cond_field_free(sk_ast_field *f)
+{
+	field_free(f);
+}
+
+void sk_cond_field_text(const sk_ast_field *f, sk_strbuf *out)
+{
+	field_text(f, true, out);
 }
 
 bool sk_cond_unquote(const char *item, size_t len, char **out, size_t *out_len)

@@ -8,6 +8,9 @@
  *            | field listop '(' [value (',' value)*] ')'
  *            | field op (value | 'val(' field ')')
  *   field   := xform '(' field ')' | NAME ['[' ARG ']']
+ *            | 'concat' '(' arg (',' arg)+ ')'
+ *            | 'join' '(' arg ',' ('(' arg (',' arg)* ')' | field) ')'
+ *   arg     := QUOTED | field
  *
  * Every node keeps the byte offset of its text so errors point into the
  * condition. Values are unescaped copies; list names inside '( … )' stay
@@ -34,13 +37,34 @@ typedef enum sk_ast_kind {
 	SK_AST_MACRO, /* bare identifier */
 } sk_ast_kind;
 
+struct sk_ast_mv;
+
 typedef struct sk_ast_field {
-	char *name;     /* "proc.aname" (owned) */
+	char *name;     /* "proc.aname" (owned); with mv, the expression as Falco keys it */
 	char *arg;      /* "2" for proc.aname[2]; NULL when none (owned) */
 	uint32_t pos;   /* offset of the name */
 	uint32_t nxf;   /* transformers, innermost first */
 	sk_xform xf[SK_COND_MAX_XFORMS];
+	struct sk_ast_mv *mv; /* concat(...) or join(...) in place of a field (owned) */
 } sk_ast_field;
+
+/* One argument of concat/join: a quoted string, or a field expression. */
+typedef struct sk_ast_mv_arg {
+	char *literal; /* unescaped (owned); NULL for a field */
+	uint32_t literal_len;
+	sk_ast_field field;
+	uint32_t pos;
+} sk_ast_mv_arg;
+
+/* libsinsp's multi-argument transformers: concat(a, b, ...) joins its
+ * arguments' values; join(sep, (a, b, ...)) or join(sep, list_field)
+ * joins values with sep between them (args[0] is sep). */
+typedef struct sk_ast_mv {
+	bool join;
+	bool list_field; /* join's list is one field, every value of it */
+	sk_ast_mv_arg *args;
+	uint32_t nargs;
+} sk_ast_mv;
 
 typedef struct sk_ast_value {
 	char *text;   /* unescaped (owned, NUL-terminated) */
@@ -72,6 +96,16 @@ sk_err sk_cond_parse(const char *text, size_t len, sk_ast **out, uint32_t *err_p
 
 /* Frees a tree (NULL is fine). */
 void sk_ast_free(sk_ast *ast);
+
+/* Parses one field expression of text (a field, transformers around one,
+ * concat or join) starting at offset at; *end receives the offset past it.
+ * Errors as sk_cond_parse. Free *out with sk_cond_field_free. */
+sk_err sk_cond_parse_field(const char *text, size_t len, size_t at, sk_ast_field *out, size_t *end,
+			   uint32_t *err_pos, sk_strbuf *msg);
+void sk_cond_field_free(sk_ast_field *f);
+/* Appends a field expression as Falco keys it in output_fields: no blanks,
+ * literals bare: "toupper(join(->,(proc.name,fd.name)))". */
+void sk_cond_field_text(const sk_ast_field *f, sk_strbuf *out);
 
 /* Unquotes a list item written as a quoted string ('"a b"' in YAML): when
  * the whole item is one quoted string, *out receives the unescaped text

@@ -157,17 +157,30 @@ SK_TEST(syntax_errors_point_at_the_problem)
 	SK_CHECK_STR(parse("= x"), "error@0: expected a field, macro or '('");
 	SK_CHECK_STR(parse("a and )"), "error@6: expected a field, macro or '('");
 	SK_CHECK_STR(parse("tolower(tolower(tolower(tolower(tolower(a.b))))) = x"), "error@0: too many nested transformers");
-	/* libsinsp's multi-argument transformers are named, not mistaken for a macro */
-	SK_CHECK_STR(parse("concat(a.b, c.d) = x"),
-		     "error@0: libsinsp's multi-argument transformers (concat, join, getopt) are not supported");
-	SK_CHECK_STR(parse("len(join(\",\", a.b)) > 1"),
-		     "error@4: libsinsp's multi-argument transformers (concat, join, getopt) are not supported");
+	/* getopt is named, not mistaken for a macro; concat/join errors point in */
+	SK_CHECK_STR(parse("getopt(a.b, \"ab:\") = x"), "error@0: libsinsp's getopt transformer is not supported");
 	SK_CHECK_STR(parse("a and getopt"), "and(a getopt)"); /* a macro of that name */
+	SK_CHECK_STR(parse("concat(a.b) = x"), "error@10: concat() takes at least 2 arguments");
+	SK_CHECK_STR(parse("concat(a.b c.d) = x"), "error@11: expected ',' or ')' in the arguments");
+	SK_CHECK_STR(parse("join(\",\") = x"), "error@8: join() takes a separator, then a list: join(\",\", (a, b))");
+	SK_CHECK_STR(parse("join(\",\", a.b, c.d) = x"), "error@13: expected ')' closing join(");
+	SK_CHECK_STR(parse("concat(a.b, 'x) = y"), "error@12: unterminated quoted string");
 	SK_CHECK_STR(parse("a.b = oneof (x, y)"),
 		     "error@6: the oneof/anyof/allof operator modifiers of newer libsinsp are not supported");
 	SK_CHECK_STR(parse("a.b contains allof(x)"),
 		     "error@13: the oneof/anyof/allof operator modifiers of newer libsinsp are not supported");
 	SK_CHECK_STR(parse("a.b = anyof"), "a.b = anyof"); /* a value of that name */
+}
+
+/* concat(...) and join(...) parse into a field named as Falco keys it:
+ * no blanks, literals bare, transformers around stay on the field. */
+SK_TEST(concat_and_join_parse)
+{
+	SK_CHECK_STR(parse("concat(a.b, \":\", c.d[1]) = x"), "concat(a.b,:,c.d[1]) = x");
+	SK_CHECK_STR(parse("toupper(join( \"->\" , (a.b, tolower(c.d), concat(e.f, 'g')) )) in (X)"),
+		     "toupper(join(->,(a.b,tolower(c.d),concat(e.f,g)))) in (X)");
+	SK_CHECK_STR(parse("len(join(\",\", a.b)) > 2"), "len(join(,,a.b)) > 2");
+	SK_CHECK_STR(parse("concat(a.b, c.d) exists and x"), "and(concat(a.b,c.d) exists x)");
 }
 
 SK_TEST(nesting_is_bounded)

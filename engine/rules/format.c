@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cond.h"
+#include "mvx.h"
 #include "ops.h"
 
 typedef struct fmt_tok {
@@ -17,6 +19,8 @@ typedef struct fmt_tok {
 	uint32_t nxf;    /* transformers, innermost first */
 	sk_xform xf[SK_XF_MAX_CHAIN];
 	char *key;       /* with transformers: "toupper(proc.name)", an output_fields key of its own */
+	bool hidden;     /* a concat/join argument's field: in output_fields only */
+	sk_mvx *mv;      /* concat/join in place of ref; text is then its key */
 	sk_field_ref ref;
 } fmt_tok;
 
@@ -159,6 +163,7 @@ typedef struct tok_scan {
 	size_t field_end;
 	uint32_t nxf;    /* innermost first */
 	sk_xform xf[SK_XF_MAX_CHAIN];
+	bool mv;         /* the token holds concat or join: the condition parser reads it */
 	size_t err_at;
 } tok_scan;
 
@@ -193,6 +198,11 @@ static sk_err scan_token(tok_scan *sc, uint32_t depth, sk_strbuf *why)
 	bool dotted = memchr(word, '.', (size_t)word_len) != NULL;
 	sk_xform xf;
 	bool is_xform = !dotted && word_len > 0 && sk_xform_parse(word, (size_t)word_len, &xf) == SK_OK;
+	if (!dotted && j < sc->len && sc->s[j] == '(' &&
+	    ((word_len == 6 && memcmp(word, "concat", 6) == 0) || (word_len == 4 && memcmp(word, "join", 4) == 0))) {
+		sc->mv = true;
+		return SK_OK;
+	}
 	if (!dotted && j < sc->len && sc->s[j] == '(') {
 		if (word_len == 3 && memcmp(word, "val", 3) == 0) {
 			sk_strbuf_puts(why, "val() compares fields in conditions; outputs print the field itself");
@@ -201,8 +211,7 @@ static sk_err scan_token(tok_scan *sc, uint32_t depth, sk_strbuf *why)
 		if (!is_xform) {
 			sk_strbuf_printf(why,
 					 sk_xform_is_unsupported(word, (size_t)word_len)
-						 ? "transformer '%.*s' is not supported (nor are libsinsp's other "
-						   "multi-argument ones)"
+						 ? "libsinsp's %.*s transformer is not supported"
 						 : "unknown transformer '%.*s'",
 					 word_len, word);
 			return fail_at(sc, start);
@@ -214,8 +223,8 @@ static sk_err scan_token(tok_scan *sc, uint32_t depth, sk_strbuf *why)
 		sc->i = j + 1;
 		skip_blanks(sc);
 		sk_err err = scan_token(sc, depth + 1, why);
-		if (err != SK_OK) {
-			return err;
+		if (err != SK_OK || sc->mv) {
+			return err; /* concat/join inside: the condition parser reads it all */
 		}
 		skip_blanks(sc);
 		if (sc->i >= sc->len || sc->s[sc->i] != ')') {
@@ -276,14 +285,9 @@ static sk_err resolve_tok(const sk_rules_env *env, fmt_tok *t, size_t name_len, 
  * written without blanks: "tolower(toupper(proc.name))". */
 static sk_err setup_xforms(fmt_tok *t, sk_strbuf *why)
 {
-	sk_ftype type = t->ref.def->type;
-	for (uint32_t x = 0; x < t->nxf; x++) {
-		sk_ftype in = type;
-		if (sk_xform_type(t->xf[x], in, &type) != SK_OK) {
-			sk_strbuf_printf(why, "transformer '%s' cannot be applied to '%s' (type %s)",
-					 sk_xform_name(t->xf[x]), t->text, sk_ftype_name(in));
-			return SK_EINVAL;
-		}
+	sk_ftype type;
+	if (sk_xform_chain_type(t->xf, t->nxf, t->ref.def->type, t->text, &type, why) != SK_OK) {
+		return SK_EINVAL;
 	}
 	sk_strbuf key = SK_STRBUF_INIT;
 	for (uint32_t x = t->nxf; x > 0; x--) {
@@ -311,6 +315,94 @@ static size_t scan_width(const char *text, size_t len, size_t at, uint32_t *widt
 	return at;
 }
 
+/* The arguments of a concat/join as hidden tokens, for output_fields as
+ * Falco fills it: every field, a transformed field under its own key too,
+ * and a nested concat/join under its text. */
+static sk_err push_arg_fields(const sk_rules_env *env, sk_fmt *f, size_t *cap, const sk_ast_field *field,
+			      sk_strbuf *why)
+{
+	sk_err err = SK_OK;
+	for (uint32_t i = 0; field->mv != NULL && i < field->mv->nargs && err == SK_OK; i++) {
+		const sk_ast_field *a = &field->mv->args[i].field;
+		if (field->mv->args[i].literal != NULL) {
+			continue;
+		}
+		sk_strbuf text = SK_STRBUF_INIT;
+		sk_cond_field_text(a, &text);
+		size_t base_len = text.len;
+		if (a->mv == NULL) { /* the field as written, then its key when transformed */
+			sk_strbuf_reset(&text);
+			sk_strbuf_puts(&text, a->name);
+			if (a->arg != NULL) {
+				sk_strbuf_printf(&text, "[%s]", a->arg);
+			}
+			base_len = text.len;
+			sk_strbuf_putc(&text, '\0');
+			sk_cond_field_text(a, &text);
+		}
+		err = sk_strbuf_failed(&text) ? SK_ENOMEM : push_tok(f, cap, text.data, base_len, true);
+		fmt_tok *t = err == SK_OK ? &f->toks[f->ntoks - 1] : NULL;
+		if (t != NULL) {
+			uint32_t pos = 0;
+			t->hidden = true;
+			t->nxf = a->nxf;
+			memcpy(t->xf, a->xf, a->nxf * sizeof(a->xf[0]));
+			err = a->mv != NULL ? sk_mvx_compile(env, a, &t->mv, &pos, why)
+					    : sk_fmt_field_resolve(env, a->name, a->arg, &t->ref, why);
+		}
+		if (err == SK_OK && a->mv == NULL && a->nxf > 0) {
+			t->key = strdup(text.data + base_len + 1);
+			err = t->key != NULL ? SK_OK : SK_ENOMEM;
+		}
+		sk_strbuf_free(&text);
+		if (err == SK_OK && a->mv != NULL) {
+			err = push_arg_fields(env, f, cap, a, why);
+		}
+	}
+	return err;
+}
+
+/* A token holding concat or join (%concat(proc.name, ":", fd.name),
+ * %toupper(join("-", (a, b)))): the condition parser reads it up to its
+ * end; output_fields gets its value under its text and its fields' own. */
+static sk_err compile_mv_field(const sk_rules_env *env, sk_fmt *f, size_t *cap, tok_scan *sc, size_t at,
+			       uint32_t width, sk_strbuf *why)
+{
+	sk_ast_field field;
+	size_t end = at;
+	uint32_t pos = 0;
+	sk_err err = sk_cond_parse_field(sc->s, sc->len, at, &field, &end, &pos, why);
+	if (err != SK_OK) {
+		sc->err_at = pos;
+		return err == SK_EPARSE ? SK_EINVAL : err;
+	}
+	sk_strbuf key = SK_STRBUF_INIT;
+	sk_cond_field_text(&field, &key);
+	err = sk_strbuf_failed(&key) ? SK_ENOMEM : push_tok(f, cap, key.data, key.len, true);
+	sk_strbuf_free(&key);
+	fmt_tok *t = err == SK_OK ? &f->toks[f->ntoks - 1] : NULL;
+	if (t != NULL) {
+		t->width = width;
+		t->nxf = field.nxf;
+		memcpy(t->xf, field.xf, field.nxf * sizeof(field.xf[0]));
+		pos = (uint32_t)at;
+		err = field.mv != NULL ? sk_mvx_compile(env, &field, &t->mv, &pos, why) : SK_EINVAL;
+		sc->err_at = pos;
+	}
+	sk_ftype type;
+	if (err == SK_OK && sk_xform_chain_type(t->xf, t->nxf, SK_FT_STRING, field.name, &type, why) != SK_OK) {
+		err = SK_EINVAL;
+		sc->err_at = at;
+	}
+	if (err == SK_OK) {
+		err = push_arg_fields(env, f, cap, &field, why);
+		sc->err_at = at;
+	}
+	sc->i = end;
+	sk_cond_field_free(&field);
+	return err;
+}
+
 /* Parses the field token whose width ends at 'at' into a new token. */
 static sk_err compile_field(const sk_rules_env *env, sk_fmt *f, size_t *cap, tok_scan *sc, uint32_t width,
 			    sk_strbuf *why)
@@ -319,6 +411,9 @@ static sk_err compile_field(const sk_rules_env *env, sk_fmt *f, size_t *cap, tok
 	sk_err err = scan_token(sc, 0, why);
 	if (err != SK_OK) {
 		return err;
+	}
+	if (sc->mv) {
+		return compile_mv_field(env, f, cap, sc, at, width, why);
 	}
 	if (memchr(sc->s + sc->name_at, '\0', sc->field_end - sc->name_at) != NULL) {
 		sk_strbuf_puts(why, "a NUL byte inside a field's argument");
@@ -439,10 +534,24 @@ cleanup:
 
 /* The token's values, transformed when it has transformers (their bytes in
  * scratch). */
+/* How concat/join read a field argument in an output. */
+static sk_err mv_fetch(void *user, const sk_mvx_arg *arg, sk_values *vals)
+{
+	vals->count = 0;
+	return arg->ref.def->extract != NULL ? arg->ref.def->extract(user, &arg->ref, vals) : SK_OK;
+}
+
 static sk_err extract(const fmt_tok *t, struct sk_eval_ctx *ctx, bool transformed, sk_values *vals,
 		      sk_strbuf *scratch)
 {
 	vals->count = 0;
+	if (t->mv != NULL) {
+		sk_err err = sk_mvx_eval(t->mv, mv_fetch, ctx, vals);
+		if (err != SK_OK || t->nxf == 0 || vals->count == 0) {
+			return err;
+		}
+		return sk_xform_apply_chain(t->xf, t->nxf, vals, scratch);
+	}
 	if (t->ref.def->extract == NULL) {
 		return SK_OK;
 	}
@@ -498,6 +607,9 @@ sk_err sk_fmt_render_text(const sk_fmt *fmt, struct sk_eval_ctx *ctx, bool bytes
 		const fmt_tok *t = &fmt->toks[k];
 		if (!t->is_field) {
 			sk_strbuf_append(out, t->text, t->len);
+			continue;
+		}
+		if (t->hidden) {
 			continue;
 		}
 		err = extract(t, ctx, true, &vals, &scratch);
@@ -587,6 +699,7 @@ void sk_fmt_free(sk_fmt *fmt)
 	for (size_t k = 0; k < fmt->ntoks; k++) {
 		free(fmt->toks[k].text);
 		free(fmt->toks[k].key);
+		sk_mvx_free(fmt->toks[k].mv);
 		sk_fmt_field_release(&fmt->toks[k].ref);
 	}
 	free(fmt->toks);

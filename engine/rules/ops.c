@@ -111,7 +111,7 @@ sk_err sk_xform_parse(const char *s, size_t len, sk_xform *out)
 
 bool sk_xform_is_unsupported(const char *s, size_t len)
 {
-	static const char *const names[] = {"concat", "join", "getopt"};
+	static const char *const names[] = {"getopt"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0) {
 			return true;
@@ -220,6 +220,22 @@ sk_err sk_xform_apply(sk_xform xf, sk_value *v, sk_strbuf *scratch, uint32_t *of
 	default:
 		return SK_EINVAL;
 	}
+}
+
+sk_err sk_xform_chain_type(const sk_xform *xf, uint32_t nxf, sk_ftype in, const char *field_name, sk_ftype *out,
+			   sk_strbuf *why)
+{
+	sk_ftype t = in;
+	for (uint32_t x = 0; x < nxf; x++) {
+		sk_ftype before = t;
+		if (sk_xform_type(xf[x], before, &t) != SK_OK) {
+			sk_strbuf_printf(why, "transformer '%s' cannot be applied to '%s' (type %s)",
+					 sk_xform_name(xf[x]), field_name, sk_ftype_name(before));
+			return SK_EINVAL;
+		}
+	}
+	*out = t;
+	return SK_OK;
 }
 
 static void repoint(sk_values *vals, const uint32_t *off, const sk_strbuf *scratch)

@@ -62,8 +62,8 @@ bool sk_op_allowed(sk_op op, sk_ftype t);
 
 /* Parses a transformer name; SK_ENOENT when unknown. */
 sk_err sk_xform_parse(const char *s, size_t len, sk_xform *out);
-/* True for libsinsp's multi-argument transformers (concat, join, getopt),
- * which Saker does not support: callers name them in their error. */
+/* True for the transformers of newer libsinsp Saker does not support
+ * (getopt): callers name them in their error. */
 bool sk_xform_is_unsupported(const char *s, size_t len);
 /* Returns the transformer's name as written in conditions. */
 const char *sk_xform_name(sk_xform xf);
@@ -75,6 +75,11 @@ sk_err sk_xform_type(sk_xform xf, sk_ftype in, sk_ftype *out);
  * the new bytes, or UINT32_MAX when v was changed in place/numerically).
  * Returns SK_EINVAL for undecodable base64 (the value is then dropped). */
 sk_err sk_xform_apply(sk_xform xf, sk_value *v, sk_strbuf *scratch, uint32_t *off);
+/* Types the chain xf[0..nxf) (innermost first) over a value of type in:
+ * *out the final type; SK_EINVAL when one does not take its input, with
+ * why naming the transformer, field_name and the type. */
+sk_err sk_xform_chain_type(const sk_xform *xf, uint32_t nxf, sk_ftype in, const char *field_name, sk_ftype *out,
+			   sk_strbuf *why);
 /* Applies the chain xf[0..nxf) (innermost first) to every value of vals,
  * in place; values base64 cannot decode drop out. New bytes live in scratch,
  * which is reset first: vals stays valid until scratch's next use. */

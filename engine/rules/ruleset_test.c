@@ -661,6 +661,42 @@ SK_TEST(warnings_unknown_items_keys_sources_plugins)
 	sk_ruleset_free(rs);
 }
 
+/* libsinsp's concat and join: the first value of each argument (quoted
+ * strings, fields with their transformers, nested calls), an argument
+ * without a value leaves none; join's list is "(a, b)" or a list field. */
+SK_TEST(concat_and_join_in_conditions)
+{
+	SK_CHECK_INT(cond("concat(t.s, \":\", t.s2) = \"bash:bash\"", &ev0), 1);
+	SK_CHECK_INT(cond("concat(t.s, \":\", t.s2) = bash", &ev0), 0);
+	SK_CHECK_INT(cond("concat(t.s, t.none) = bash", &ev0), 0);
+	SK_CHECK_INT(cond("not concat(t.s, t.none) exists and concat(t.s, t.s) exists", &ev0), 1);
+	SK_CHECK_INT(cond("join(\"-\", t.multi) = a-b-c", &ev0), 1);
+	SK_CHECK_INT(cond("join(\"-\", (t.s, toupper(t.s2), concat(t.s, '!'))) = bash-BASH-bash!", &ev0), 1);
+	SK_CHECK_INT(cond("join(t.s, (t.multi[0], t.multi[2])) = abashc", &ev0), 1);
+	SK_CHECK_INT(cond("len(join(\"\", t.multi)) = 3 and toupper(concat(t.s, t.s)) startswith BASHB", &ev0), 1);
+	SK_CHECK_INT(cond("concat(t.multi[1], t.s) in (x, bbash)", &ev0), 1);
+	SK_CHECK_INT(cond("join(\",\", (t.s, t.none)) exists", &ev0), 0);
+	tev e = ev0;
+	e.nmulti = 0; /* an empty list joins to "" */
+	SK_CHECK_INT(cond("join(\",\", t.multi) = \"\"", &e), 1);
+
+	static const struct {
+		const char *cond, *why;
+	} bad[] = {
+		{"concat(t.s, t.i) = x", "t.yaml:14:17: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": concat() and "
+					 "join() take strings: 't.i' is INT64"},
+		{"concat(t.s, len(t.s)) = x", "concat() and join() take strings: 't.s' is UINT64"},
+		{"join(\",\", t.s) = x", "join() takes a list: '(a, b, ...)' or a field with several values, not 't.s'"},
+		{"join(\",\", t.multi[1]) = x", "join() takes a list"},
+		{"concat(t.s, t.nope) = x", "unknown field 't.nope'"},
+		{"t.s = val(concat(t.s, t.s))", "val() takes a field, not concat() or join()"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		SK_CHECK_INT(cond(bad[i].cond, &ev0), -1);
+		SK_CHECK_CONTAINS(diag_text, bad[i].why);
+	}
+}
+
 /* Old rules' %container.info: Falco 0.41+ prints nothing for it and warns
  * (its container plugin suggests the container fields instead). */
 SK_TEST(container_info_placeholder_prints_nothing)
@@ -743,8 +779,10 @@ SK_TEST(output_format_transformers)
 		{"x %toupper(t.s", 14, "expected ')' to close transformer 'toupper'"},
 		{"x %toupper(t.s]", 14, "expected ')' to close transformer 'toupper'"},
 		{"x %upper(t.s)", 3, "unknown transformer 'upper'"},
-		{"x %concat(t.s, t.s2)", 3,
-		 "transformer 'concat' is not supported (nor are libsinsp's other multi-argument ones)"},
+		{"x %getopt(t.multi, \"ab:\")", 3, "libsinsp's getopt transformer is not supported"},
+		{"x %concat(t.s)", 13, "concat() takes at least 2 arguments"},
+		{"x %join(\",\", t.s)", 13,
+		 "join() takes a list: '(a, b, ...)' or a field with several values, not 't.s'"},
 		{"x %toupper()", 11, "expected a field name"},
 		{"x %toupper(t.nope)", 11, "unknown field 't.nope'"},
 		{"x %70000t.s", 3, "field width 70000 is over 65535"},
@@ -767,6 +805,19 @@ SK_TEST(output_format_transformers)
 	sk_strbuf_reset(&why);
 	SK_CHECK(sk_fmt_compile(&tev_env, "%t.multi[1\0]", 13, &f, &pos, &why) == SK_EINVAL);
 	SK_CHECK_STR(sk_strbuf_str(&why), "a NUL byte inside a field's argument");
+	/* concat and join: the value under the call's text, then each field
+	 * argument (and a transformed one under its own key), as Falco lists them */
+	const char *mv = "%concat(t.s, \":\", toupper(t.s2)) [%4join(\"/\", t.multi)] %t.s";
+	SK_CHECK(sk_fmt_compile(&tev_env, mv, strlen(mv), &f, &pos, &why) == SK_OK);
+	sk_strbuf_reset(&sb);
+	SK_CHECK(sk_fmt_render_text(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb) == SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "bash:BASH [a/b/] bash");
+	sk_strbuf_reset(&sb);
+	SK_CHECK(sk_fmt_render_json(f, (struct sk_eval_ctx *)(uintptr_t)&ev0, false, &sb) == SK_OK);
+	SK_CHECK_STR(sk_strbuf_str(&sb), "{\"concat(t.s,:,toupper(t.s2))\":\"bash:BASH\",\"t.s\":\"bash\","
+					 "\"t.s2\":\"bash\",\"toupper(t.s2)\":\"BASH\",\"join(/,t.multi)\":\"a/b/c\","
+					 "\"t.multi\":[\"a\",\"b\",\"c\"]}");
+	sk_fmt_free(f);
 	/* Digits not followed by a field stay text, as a lone '%' does. */
 	SK_CHECK(sk_fmt_compile(&tev_env, "100%5 done 50%", 14, &f, &pos, &why) == SK_OK);
 	sk_strbuf_reset(&sb);

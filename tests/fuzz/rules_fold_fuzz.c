@@ -22,12 +22,15 @@ static const char *const files[] = {
 	"../shared/upstream/rules/falco-incubating_rules.yaml",
 };
 
-/* Matches every event type; its output runs fields through widths and
- * transformers (the upstream rules use neither). */
+/* Match every event type; their outputs and conditions run fields through
+ * widths, transformers, concat and join (the upstream rules use none). */
 static const char format_rule[] =
 	"- rule: formats\n  desc: d\n  condition: evt.num > 0 or evt.num = 0\n  priority: DEBUG\n"
 	"  output: '%12evt.type %toupper(proc.name) %2basename(fd.name) %len(evt.arg.data) %b64(evt.arg.data)"
-	" %tolower(toupper(proc.aname)) %len(proc.cmdline) %basename(proc.exepath) %toupper(fd.name)'\n";
+	" %tolower(toupper(proc.aname)) %len(proc.cmdline) %basename(proc.exepath) %toupper(fd.name)"
+	" %concat(proc.name, \":\", fd.name) %toupper(join(\",\", (proc.pname, concat(fd.name, evt.type))))'\n"
+	"- rule: calls\n  desc: d\n  priority: DEBUG\n  output: '%join(\"/\", proc.aname)'\n"
+	"  condition: concat(proc.name, fd.name) != x or len(join(\",\", (proc.name, toupper(proc.exepath)))) > 3\n";
 
 typedef struct names {
 	char text[4096];
