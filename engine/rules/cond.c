@@ -327,7 +327,11 @@ static bool parse_mv_arg(parser *p, sk_ast_mv *mv, uint32_t *cap)
 	}
 	a->literal_len = (uint32_t)sb.len;
 	a->literal = sb.data != NULL ? sb.data : dup_range("", 0);
-	return a->literal != NULL || (p->err = SK_ENOMEM, false);
+	if (a->literal == NULL) {
+		p->err = SK_ENOMEM;
+		return false;
+	}
+	return true;
 }
 
 /* Arguments up to the closing ')', separated by ','; at least min. */

@@ -386,7 +386,12 @@ static sk_err compile_mv_field(const sk_rules_env *env, sk_fmt *f, size_t *cap, 
 		t->nxf = field.nxf;
 		memcpy(t->xf, field.xf, field.nxf * sizeof(field.xf[0]));
 		pos = (uint32_t)at;
-		err = field.mv != NULL ? sk_mvx_compile(env, &field, &t->mv, &pos, why) : SK_EINVAL;
+		if (field.mv != NULL) {
+			err = sk_mvx_compile(env, &field, &t->mv, &pos, why);
+		} else {
+			sk_strbuf_puts(why, "expected concat() or join()");
+			err = SK_EINVAL;
+		}
 		sc->err_at = pos;
 	}
 	sk_ftype type;

@@ -6,7 +6,9 @@
  * fields with their own transformers, or nested concat/join; every one must
  * give a string. An argument without a value leaves the whole expression
  * without one, as in libsinsp. Conditions (compile.c) and outputs
- * (format.c) share this code; each passes how it reads a field. */
+ * (format.c) share this code; each passes how it reads a field. A compiled
+ * call keeps its value's bytes: one thread evaluates it, as one thread
+ * evaluates a rule set (whose field cache is per event too). */
 #ifndef SK_RULES_MVX_H
 #define SK_RULES_MVX_H
 
