@@ -46,7 +46,11 @@ static sk_err compile_arg(const sk_rules_env *env, const sk_ast_mv_arg *a, sk_mv
 		return arg_fail(err_pos, f->pos, SK_EINVAL);
 	}
 	if (t != SK_FT_STRING) {
-		sk_strbuf_printf(why, "concat() and join() take strings: '%s' is %s", f->name, sk_ftype_name(t));
+		sk_strbuf text = SK_STRBUF_INIT;
+		sk_cond_field_text(f, &text); /* "len(proc.name)", not only its field */
+		sk_strbuf_printf(why, "concat() and join() take strings: '%s' is %s", sk_strbuf_str(&text),
+				 sk_ftype_name(t));
+		sk_strbuf_free(&text);
 		return arg_fail(err_pos, f->pos, SK_EINVAL);
 	}
 	return SK_OK;

@@ -685,7 +685,7 @@ SK_TEST(concat_and_join_in_conditions)
 	} bad[] = {
 		{"concat(t.s, t.i) = x", "t.yaml:14:17: error LOAD_ERR_COMPILE_CONDITION: rule \"r\": concat() and "
 					 "join() take strings: 't.i' is INT64"},
-		{"concat(t.s, len(t.s)) = x", "concat() and join() take strings: 't.s' is UINT64"},
+		{"concat(t.s, len(t.s)) = x", "concat() and join() take strings: 'len(t.s)' is UINT64"},
 		{"join(\",\", t.s) = x", "join() takes a list: '(a, b, ...)' or a field with several values, not 't.s'"},
 		{"join(\",\", t.multi[1]) = x", "join() takes a list"},
 		{"concat(t.s, t.nope) = x", "unknown field 't.nope'"},
