@@ -172,7 +172,7 @@ static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **
 	if (adds == NULL) {
 		return SK_ENOMEM;
 	}
-	bool ok = true;
+	bool ok = true, oom = false;
 	for (size_t i = 0; i < cfg->nappend_output; i++) {
 		const sk_append_output *a = &cfg->append_output[i];
 		adds[i] = (sk_output_addition){
@@ -205,7 +205,7 @@ static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **
 			}
 			offsets[i] = texts->len;
 			sk_strbuf_append(texts, sk_strbuf_str(&one), one.len + 1); /* with its NUL */
-			ok &= !sk_strbuf_failed(&one);
+			oom |= sk_strbuf_failed(&one);
 			sk_strbuf_free(&one);
 		}
 	}
@@ -215,7 +215,7 @@ static sk_err build_additions(const sk_engine_config *cfg, sk_output_addition **
 			adds[i].extra_output = texts->data + offsets[i];
 		}
 	}
-	if (!ok || sk_strbuf_failed(texts)) {
+	if (!ok || oom || sk_strbuf_failed(texts)) {
 		free(adds);
 		return ok ? SK_ENOMEM : SK_EINVAL;
 	}
