@@ -32,6 +32,9 @@ typedef struct check {
 	uint32_t lhs_slot, rhs_slot; /* field cache slots, UINT32_MAX: none */
 	pcre2_code *re;
 	pcre2_match_data *md;
+	sk_op_mod mod;          /* oneof/anyof/allof over consts */
+	pcre2_code **res;       /* regex with a modifier: one per const */
+	pcre2_match_data **mds;
 } check;
 
 struct sk_cnode {
@@ -114,6 +117,12 @@ static void check_free(check *k)
 	if (k->re != NULL) {
 		pcre2_code_free(k->re);
 	}
+	for (uint32_t i = 0; k->res != NULL && i < k->nconsts; i++) {
+		pcre2_match_data_free(k->mds[i]);
+		pcre2_code_free(k->res[i]);
+	}
+	free(k->res);
+	free(k->mds);
 	free(k);
 }
 
@@ -231,23 +240,43 @@ static void sort_consts(check *k)
 	k->sorted = true;
 }
 
-static sk_err compile_regex(cc *c, check *k, uint32_t pos)
+/* Compiles pattern pat (whole-value match) into *re and its *md. */
+static sk_err compile_pattern(cc *c, const sk_value *pat, uint32_t pos, pcre2_code **re, pcre2_match_data **md)
 {
 	int code = 0;
 	PCRE2_SIZE at = 0;
-	const sk_value *pat = &k->consts[0].v;
-	k->re = pcre2_compile((PCRE2_SPTR)pat->u.str.ptr, pat->u.str.len, PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code,
-			      &at, NULL);
-	if (k->re == NULL) {
+	*re = pcre2_compile((PCRE2_SPTR)pat->u.str.ptr, pat->u.str.len, PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &at,
+			    NULL);
+	if (*re == NULL) {
 		PCRE2_UCHAR buf[256];
 		pcre2_get_error_message(code, buf, sizeof(buf));
 		cc_report(c, true, "LOAD_ERR_COMPILE_CONDITION", pos, "invalid regex '%s': %s", pat->u.str.ptr,
 			  (const char *)buf);
 		return SK_EPARSE;
 	}
-	pcre2_jit_compile(k->re, PCRE2_JIT_COMPLETE);
-	k->md = pcre2_match_data_create_from_pattern(k->re, NULL);
-	return k->md != NULL ? SK_OK : SK_ENOMEM;
+	pcre2_jit_compile(*re, PCRE2_JIT_COMPLETE);
+	*md = pcre2_match_data_create_from_pattern(*re, NULL);
+	return *md != NULL ? SK_OK : SK_ENOMEM;
+}
+
+/* regex: one pattern, or with a modifier one per list value. */
+static sk_err compile_regex(cc *c, check *k, uint32_t pos)
+{
+	if (k->mod == SK_MOD_NONE) {
+		return compile_pattern(c, &k->consts[0].v, pos, &k->re, &k->md);
+	}
+	k->res = calloc(k->nconsts + 1, sizeof(*k->res));
+	k->mds = calloc(k->nconsts + 1, sizeof(*k->mds));
+	if (k->res == NULL || k->mds == NULL) {
+		return SK_ENOMEM;
+	}
+	for (uint32_t i = 0; i < k->nconsts; i++) {
+		sk_err err = compile_pattern(c, &k->consts[i].v, pos, &k->res[i], &k->mds[i]);
+		if (err != SK_OK) {
+			return err;
+		}
+	}
+	return SK_OK;
 }
 
 /* Resolves a field written in a condition; unknown fields skip the rule
@@ -453,7 +482,9 @@ static sk_cnode *compile_check(cc *c, const sk_ast *a)
 			goto bad;
 		}
 	}
-	bool evtype = k->mv == NULL && (k->lhs.def->flags & SK_FF_EVTTYPE) && k->nxf == 0 && !k->rhs_is_field &&
+	k->mod = a->mod;
+	bool evtype = k->mv == NULL && k->mod == SK_MOD_NONE && (k->lhs.def->flags & SK_FF_EVTTYPE) && k->nxf == 0 &&
+		      !k->rhs_is_field &&
 		      (a->op == SK_OP_EQ || a->op == SK_OP_NE || a->op == SK_OP_IN) &&
 		      c->rs->env.evtypes_by_name != NULL && c->ntypes > 0;
 	if (evtype) {
@@ -485,7 +516,8 @@ static sk_cnode *compile_check(cc *c, const sk_ast *a)
 		}
 		k->nconsts++;
 	}
-	if (a->op == SK_OP_REGEX && compile_regex(c, k, a->values[0].pos) != SK_OK) {
+	if (a->op == SK_OP_REGEX && (k->nconsts > 0 || k->mod == SK_MOD_NONE) &&
+	    compile_regex(c, k, a->nvalues > 0 ? a->values[0].pos : a->op_pos) != SK_OK) {
 		goto bad;
 	}
 	if (a->op == SK_OP_IN || a->op == SK_OP_INTERSECTS) {
@@ -1186,8 +1218,31 @@ static bool in_set(const check *k, const sk_value *v)
 	return false;
 }
 
+/* v against every list value of a oneof/anyof/allof. */
+static bool match_modifier(const check *k, const sk_value *v)
+{
+	uint32_t hits = 0;
+	for (uint32_t i = 0; i < k->nconsts; i++) {
+		bool hit = k->op == SK_OP_REGEX ? pcre2_match(k->res[i], (PCRE2_SPTR)v->u.str.ptr, v->u.str.len, 0, 0,
+							      k->mds[i], NULL) >= 0
+						: sk_op_cmp(k->op, v, &k->consts[i].v);
+		hits += hit;
+	}
+	switch (k->mod) {
+	case SK_MOD_ONEOF:
+		return hits == 1;
+	case SK_MOD_ANYOF:
+		return hits > 0;
+	default:
+		return k->nconsts > 0 && hits == k->nconsts;
+	}
+}
+
 static bool match_one(const check *k, const sk_value *v, const sk_values *rhs)
 {
+	if (k->mod != SK_MOD_NONE) {
+		return match_modifier(k, v);
+	}
 	switch (k->op) {
 	case SK_OP_REGEX:
 		return pcre2_match(k->re, (PCRE2_SPTR)v->u.str.ptr, v->u.str.len, 0, 0, k->md, NULL) >= 0;

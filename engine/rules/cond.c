@@ -68,10 +68,12 @@ static bool at_keyword(const parser *p, const char *kw)
 	return p->i + n == p->len || !is_word_char(p->s[p->i + n]);
 }
 
-/* "oneof (" and its kin after an operator; "= oneof" alone is a value. */
-static bool at_modifier(const parser *p)
+/* "oneof (" and its kin after an operator, the cursor then at the '(';
+ * "= oneof" alone is a value. */
+static sk_op_mod read_modifier(parser *p)
 {
 	static const char *const words[] = {"oneof", "anyof", "allof"};
+	static const sk_op_mod mods[] = {SK_MOD_ONEOF, SK_MOD_ANYOF, SK_MOD_ALLOF};
 	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
 		if (!at_keyword(p, words[w])) {
 			continue;
@@ -80,9 +82,13 @@ static bool at_modifier(const parser *p)
 		while (j < p->len && is_blank(p->s[j])) {
 			j++;
 		}
-		return j < p->len && p->s[j] == '(';
+		if (j < p->len && p->s[j] == '(') {
+			p->i = j;
+			return mods[w];
+		}
+		return SK_MOD_NONE;
 	}
-	return false;
+	return SK_MOD_NONE;
 }
 
 static size_t scan_name(const parser *p, size_t at, bool *dotted)
@@ -615,11 +621,14 @@ static sk_ast *parse_check(parser *p)
 		return c;
 	}
 	skip_blank(p);
-	if (at_modifier(p)) {
-		fail(p, p->i, "the oneof/anyof/allof operator modifiers of newer libsinsp are not supported");
+	size_t mod_at = p->i;
+	c->mod = read_modifier(p);
+	if (c->mod != SK_MOD_NONE && sk_op_takes_list(c->op)) {
+		fail(p, mod_at, "oneof, anyof and allof go with a comparison (=, contains, glob, ...), not a list "
+				"operator");
 		goto bad;
 	}
-	if (sk_op_takes_list(c->op)) {
+	if (sk_op_takes_list(c->op) || c->mod != SK_MOD_NONE) {
 		if (!parse_list(p, c)) {
 			goto bad;
 		}

@@ -7,6 +7,7 @@
  *            | field 'exists'
  *            | field listop '(' [value (',' value)*] ')'
  *            | field op (value | 'val(' field ')')
+ *            | field op ('oneof' | 'anyof' | 'allof') '(' [value (',' value)*] ')'
  *   field   := xform '(' field ')' | NAME ['[' ARG ']']
  *            | 'concat' '(' arg (',' arg)+ ')'
  *            | 'join' '(' arg ',' ('(' arg (',' arg)* ')' | field) ')'
@@ -85,6 +86,7 @@ typedef struct sk_ast {
 	uint32_t op_pos;
 	bool rhs_is_field;         /* val(field) */
 	bool rhs_is_list;          /* '( … )' */
+	sk_op_mod mod;             /* op oneof/anyof/allof ( … ) */
 	sk_ast_field rhs_field;
 	sk_ast_value *values;
 	uint32_t nvalues;

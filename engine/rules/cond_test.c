@@ -41,6 +41,10 @@ static void dump(const sk_ast *a, sk_strbuf *sb)
 		sk_strbuf_putc(sb, ')');
 	}
 	sk_strbuf_printf(sb, " %s", sk_op_name(a->op));
+	if (a->mod != SK_MOD_NONE) {
+		static const char *const mods[] = {"", "oneof", "anyof", "allof"};
+		sk_strbuf_printf(sb, " %s", mods[a->mod]);
+	}
 	if (a->rhs_is_field) {
 		sk_strbuf_printf(sb, " val(%s)", a->rhs_field.name);
 	}
@@ -165,11 +169,13 @@ SK_TEST(syntax_errors_point_at_the_problem)
 	SK_CHECK_STR(parse("join(\",\") = x"), "error@8: join() takes a separator, then a list: join(\",\", (a, b))");
 	SK_CHECK_STR(parse("join(\",\", a.b, c.d) = x"), "error@13: expected ')' closing join(");
 	SK_CHECK_STR(parse("concat(a.b, 'x) = y"), "error@12: unterminated quoted string");
-	SK_CHECK_STR(parse("a.b = oneof (x, y)"),
-		     "error@6: the oneof/anyof/allof operator modifiers of newer libsinsp are not supported");
-	SK_CHECK_STR(parse("a.b contains allof(x)"),
-		     "error@13: the oneof/anyof/allof operator modifiers of newer libsinsp are not supported");
+	/* operator modifiers take a list; without one the word is a value */
+	SK_CHECK_STR(parse("a.b = oneof (x, y)"), "a.b = oneof (x,y)");
+	SK_CHECK_STR(parse("a.b contains allof(x)"), "a.b contains allof (x)");
 	SK_CHECK_STR(parse("a.b = anyof"), "a.b = anyof"); /* a value of that name */
+	SK_CHECK_STR(parse("a.b in anyof (x)"), "error@7: oneof, anyof and allof go with a comparison (=, contains, "
+						"glob, ...), not a list operator");
+	SK_CHECK_STR(parse("a.b = allof (x"), "error@14: expected ',' or ')' in the value list");
 }
 
 /* concat(...) and join(...) parse into a field named as Falco keys it:

@@ -38,6 +38,16 @@ typedef enum sk_op {
 	SK_OP_COUNT
 } sk_op;
 
+/* libsinsp's operator modifiers: "proc.name startswith oneof (a, b)" is
+ * true when exactly one (oneof), at least one (anyof) or every (allof)
+ * value of the list satisfies the operator; an empty list never does. */
+typedef enum sk_op_mod {
+	SK_MOD_NONE = 0,
+	SK_MOD_ONEOF,
+	SK_MOD_ANYOF,
+	SK_MOD_ALLOF,
+} sk_op_mod;
+
 /* Transformers nested on one field, as in toupper(basename(fd.name)). */
 #define SK_XF_MAX_CHAIN 4
 

@@ -661,6 +661,56 @@ SK_TEST(warnings_unknown_items_keys_sources_plugins)
 	sk_ruleset_free(rs);
 }
 
+/* libsinsp's operator modifiers: exactly one (oneof), at least one (anyof)
+ * or every (allof) list value satisfies the operator; never on an empty
+ * list. t.s is "bash". */
+SK_TEST(operator_modifiers)
+{
+	static const struct {
+		const char *cond;
+		int want;
+	} cases[] = {
+		{"t.s == oneof (bash, sh)", 1},
+		{"t.s == oneof (bash, bash)", 0},
+		{"t.s == oneof (zsh, sh)", 0},
+		{"t.s == anyof (bash, bash)", 1},
+		{"t.s == allof (bash)", 1},
+		{"t.s == allof (bash, sh)", 0},
+		{"t.s != oneof (bash, bash, sh)", 1},
+		{"t.s != oneof (bash, bash)", 0},
+		{"t.s != allof (zsh, sh)", 1},
+		{"t.s != allof (bash, sh)", 0},
+		{"t.s contains oneof (as, ba)", 0},
+		{"t.s contains allof (as, ba)", 1},
+		{"t.s icontains anyof (AS, X)", 1},
+		{"t.s startswith oneof (ba, b)", 0},
+		{"t.s endswith anyof (sh, h)", 1},
+		{"t.s glob allof (b*, *h)", 1},
+		{"t.s iglob oneof (B*, *X)", 1},
+		{"t.s regex allof (b.*, .*sh)", 1},
+		{"t.s regex oneof (b.*, .*sh)", 0},
+		{"toupper(t.s) == oneof (BASH, SH)", 1},
+		{"t.s == oneof ()", 0},
+		{"t.s != allof ()", 0},
+		{"t.s regex anyof ()", 0},
+		{"t.s = oneof (L1, bash)", 1}, /* list names expand, as in `in` */
+		{"t.i > anyof (100, 41)", 1},
+		{"t.i <= allof (42, 43)", 1},
+		{"t.s = oneof and t.s = anyof", 0}, /* without '(' they are values */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = cond(cases[i].cond, &ev0);
+		if (got != cases[i].want) {
+			fprintf(stderr, "modifier case '%s'\n", cases[i].cond);
+		}
+		SK_CHECK_INT(got, cases[i].want);
+	}
+	SK_CHECK_INT(cond("t.s in oneof (a, b)", &ev0), -1);
+	SK_CHECK_CONTAINS(diag_text, "oneof, anyof and allof go with a comparison (=, contains, glob, ...)");
+	SK_CHECK_INT(cond("t.s regex anyof (\"(\")", &ev0), -1);
+	SK_CHECK_CONTAINS(diag_text, "invalid regex '('");
+}
+
 /* libsinsp's concat and join: the first value of each argument (quoted
  * strings, fields with their transformers, nested calls), an argument
  * without a value leaves none; join's list is "(a, b)" or a list field. */
