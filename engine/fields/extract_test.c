@@ -1,5 +1,6 @@
 /* extract_test: field values for hand-built events match what Falco shows
- * (cmdline joining, fd path split, evt.res names, ancestors, host container). */
+ * (cmdline joining, fd path split, evt.res names, ancestors and their
+ * environments, host container). */
 #include <stdio.h>
 
 #include "eval_ctx.h"
@@ -62,6 +63,10 @@ SK_TEST(process_and_file_fields)
 		info.cwd = "/home/alice";
 		info.args = i == 3 ? "-n\0notes.txt" : "";
 		info.args_len = i == 3 ? 12 : 0;
+		static const char *const envs[] = {"", "HOME=/root\0LANG=C", "HOME=/home/alice\0TERM=xterm", "A=1"};
+		static const size_t env_lens[] = {0, 17, 27, 3};
+		info.env = envs[i];
+		info.env_len = env_lens[i];
 		info.uid = 1001;
 		info.loginuid = 1001;
 		SK_CHECK(sk_state_add_thread(st, &info) == SK_OK);
@@ -103,6 +108,16 @@ SK_TEST(process_and_file_fields)
 	SK_CHECK_STR(get(&ctx, "proc.aname", 3, NULL), "init");
 	SK_CHECK_STR(get(&ctx, "proc.aname", 4, NULL), "<NA>");
 	SK_CHECK_STR(get(&ctx, "proc.apid", 1, NULL), "12");
+	/* libsinsp's proc.cmdnargs/cmdlenargs and proc.aenv */
+	SK_CHECK_STR(get(&ctx, "proc.cmdnargs", -1, NULL), "2");
+	SK_CHECK_STR(get(&ctx, "proc.cmdlenargs", -1, NULL), "11");
+	SK_CHECK_STR(get(&ctx, "proc.aenv", -1, "HOME"), "/home/alice"); /* the nearest ancestor's */
+	SK_CHECK_STR(get(&ctx, "proc.aenv", -1, "LANG"), "C");
+	SK_CHECK_STR(get(&ctx, "proc.aenv", -1, "NOPE"), "");
+	SK_CHECK_STR(get(&ctx, "proc.aenv", 0, NULL), "A=1");
+	SK_CHECK_STR(get(&ctx, "proc.aenv", 2, NULL), "HOME=/root LANG=C");
+	SK_CHECK_STR(get(&ctx, "proc.aenv", 9, NULL), "<NA>");
+	SK_CHECK_STR(get(&ctx, "proc.aenv", -1, NULL), "HOME=/home/alice TERM=xterm"); /* first of every ancestor */
 	SK_CHECK_STR(get(&ctx, "fd.name", -1, NULL), "/home/alice/docs/notes.txt");
 	SK_CHECK_STR(get(&ctx, "fd.directory", -1, NULL), "/home/alice/docs");
 	SK_CHECK_STR(get(&ctx, "fd.filename", -1, NULL), "notes.txt");

@@ -211,14 +211,13 @@ SK_XF(proc_group_leader)
 	return leader_string(ctx, ref, false, out);
 }
 
-SK_XF(proc_env)
+
+/* t's environment joined by spaces, or one variable's value (none when unset). */
+static sk_err env_of(struct sk_eval_ctx *ctx, const sk_thread *t, const char *key, uint32_t key_len,
+		     sk_values *out)
 {
-	const sk_thread *t = ctx->thread;
-	if (t == NULL) {
-		return sk_out_none(out);
-	}
 	const char *env = t->env.ptr != NULL ? t->env.ptr : "";
-	if (ref->arg_key == NULL) {
+	if (key == NULL) {
 		size_t len;
 		const char *s = sk_join_nul(ctx, env, t->env.len, ' ', &len);
 		return s != NULL ? sk_out_str(out, s, len) : sk_out_none(out);
@@ -226,13 +225,69 @@ SK_XF(proc_env)
 	for (size_t i = 0; i < t->env.len;) {
 		const char *entry = env + i;
 		size_t elen = strnlen(entry, t->env.len - i);
-		if (elen > ref->arg_key_len && entry[ref->arg_key_len] == '=' &&
-		    memcmp(entry, ref->arg_key, ref->arg_key_len) == 0) {
-			return sk_out_str(out, entry + ref->arg_key_len + 1, elen - ref->arg_key_len - 1);
+		if (elen > key_len && entry[key_len] == '=' && memcmp(entry, key, key_len) == 0) {
+			return sk_out_str(out, entry + key_len + 1, elen - key_len - 1);
 		}
 		i += elen + 1;
 	}
 	return sk_out_none(out);
+}
+
+/* proc.aenv: [N] the Nth ancestor's environment ([0] the process's own);
+ * [NAME] the first ancestor's non-empty value of NAME, up to 20 levels up
+ * as libsinsp looks ("" when none has it); no argument: every ancestor's
+ * environment, for "proc.aenv contains x" over the lineage. */
+SK_XF(proc_aenv)
+{
+	out->count = 0;
+	if (ctx->thread == NULL) {
+		return SK_OK;
+	}
+	if (ref->arg_key != NULL) {
+		const sk_thread *a = ctx->thread;
+		for (uint32_t depth = 0; depth < 20; depth++) {
+			a = sk_state_ancestor(ctx->state, a, 1);
+			if (a == NULL) {
+				break;
+			}
+			sk_err err = env_of(ctx, a, ref->arg_key, ref->arg_key_len, out);
+			if (err != SK_OK || (out->count > 0 && out->v[0].u.str.len > 0)) {
+				return err;
+			}
+		}
+		return sk_out_str(out, "", 0);
+	}
+	if (ref->arg_index >= 0) {
+		const sk_thread *a = ctx->thread;
+		if (ref->arg_index > 0) {
+			a = sk_state_ancestor(ctx->state, ctx->thread, (uint32_t)ref->arg_index);
+		}
+		return a != NULL && ref->arg_index <= MAX_ANCESTORS ? env_of(ctx, a, NULL, 0, out) : SK_OK;
+	}
+	const sk_thread *a = ctx->thread;
+	for (uint32_t depth = 0; depth < MAX_ANCESTORS && out->count < SK_VALUES_INLINE; depth++) {
+		a = sk_state_ancestor(ctx->state, a, 1);
+		if (a == NULL) {
+			break;
+		}
+		sk_values one;
+		sk_err err = env_of(ctx, a, NULL, 0, &one);
+		if (err != SK_OK) {
+			return err;
+		}
+		if (one.count > 0) {
+			out->v[out->count++] = one.v[0];
+		}
+	}
+	return SK_OK;
+}
+
+SK_XF(proc_env)
+{
+	if (ctx->thread == NULL) {
+		return sk_out_none(out);
+	}
+	return env_of(ctx, ctx->thread, ref->arg_key, ref->arg_key_len, out);
 }
 
 static uint64_t since(uint64_t now, uint64_t then)
@@ -338,6 +393,14 @@ SK_XF(proc_num)
 			a = sk_state_ancestor(ctx->state, a, 1);
 		}
 		return id >= 0 ? sk_out_i64(out, id) : sk_out_none(out);
+	}
+	if (strcmp(what, "cmdnargs") == 0 || strcmp(what, "cmdlenargs") == 0) {
+		/* the arguments after argv[0], NUL-separated */
+		uint64_t n = t->args.len > 0 ? 1 : 0;
+		for (size_t i = 0; i < t->args.len; i++) {
+			n += t->args.ptr[i] == '\0';
+		}
+		return sk_out_num(out, SK_FT_UINT64, what[3] == 'n' ? n : t->args.len - (n > 0 ? n - 1 : 0));
 	}
 	if (strcmp(what, "nthreads") == 0 || strcmp(what, "nchilds") == 0) {
 		return sk_out_none(out); /* not tracked per process */
