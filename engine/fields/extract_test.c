@@ -217,7 +217,8 @@ static uint16_t exit_type(const char *name)
 }
 
 /* evt.abspath joins a relative path onto the cwd (AT_FDCWD) or the
- * directory fd, removing "." and ".." as Falco does. */
+ * directory fd, removing "." and ".." as Falco does; fs.path.* too, the
+ * libsinsp way. */
 SK_TEST(abspath_resolves_against_cwd_and_dirfd)
 {
 	sk_state *st = NULL;
@@ -234,22 +235,34 @@ SK_TEST(abspath_resolves_against_cwd_and_dirfd)
 	SK_CHECK(sk_state_add_fd(st, 20, &dir) == SK_OK);
 	sk_eval_ctx ctx;
 	SK_CHECK(sk_eval_ctx_init(&ctx, st, "h") == SK_OK);
+	/* fs.path.* (name, source, target) as libsinsp takes them: relative
+	 * paths after the cwd whatever the dirfd, absolute ones as given; link's
+	 * source is its new path; set only when the call succeeded (res 0). */
 	static const struct {
 		const char *call;
 		int64_t dirfd, dirfd2;
 		const char *path, *path2;
 		const char *abspath, *dst;
+		int64_t res;
+		const char *fs_name, *fs_source, *fs_target;
 	} cases[] = {
-		{"unlinkat", SK_AT_FDCWD, 0, "../bob/x", NULL, "/home/bob/x", "<NA>"},
-		{"unlinkat", 5, 0, "a/./b/", NULL, "/srv/data/a/b", "<NA>"},
-		{"unlinkat", 9, 0, "x", NULL, "<UNKNOWN>/x", "<NA>"},
-		{"unlinkat", 9, 0, "/etc/../tmp/z", NULL, "/tmp/z", "<NA>"},
-		{"mkdirat", 5, 0, "new", NULL, "/srv/data/new", "<NA>"},
-		{"renameat", SK_AT_FDCWD, 5, "a", "../b", "/home/alice/a", "/srv/b"},
-		{"linkat", 5, SK_AT_FDCWD, "a", "b", "/srv/data/a", "/home/alice/b"},
-		{"unlink", 0, 0, "../../../x", NULL, "/x", "<NA>"},
-		{"mkdir", 0, 0, "d", NULL, "/home/alice/d", "<NA>"},
-		{"rename", 0, 0, "a", "/tmp/b", "/home/alice/a", "/tmp/b"},
+		{"unlinkat", SK_AT_FDCWD, 0, "../bob/x", NULL, "/home/bob/x", "<NA>", 0, "/home/bob/x", "<NA>", "<NA>"},
+		{"unlinkat", 5, 0, "a/./b/", NULL, "/srv/data/a/b", "<NA>", 0, "/home/alice/a/b", "<NA>", "<NA>"},
+		{"unlinkat", 9, 0, "x", NULL, "<UNKNOWN>/x", "<NA>", -2, "<NA>", "<NA>", "<NA>"},
+		{"unlinkat", 9, 0, "/etc/../tmp/z", NULL, "/tmp/z", "<NA>", 0, "/etc/../tmp/z", "<NA>", "<NA>"},
+		{"mkdirat", 5, 0, "new", NULL, "/srv/data/new", "<NA>", 0, "/home/alice/new", "<NA>", "<NA>"},
+		{"renameat", SK_AT_FDCWD, 5, "a", "../b", "/home/alice/a", "/srv/b", 0, "<NA>", "/home/alice/a",
+		 "/home/b"},
+		{"linkat", 5, SK_AT_FDCWD, "a", "b", "/srv/data/a", "/home/alice/b", 0, "<NA>", "/home/alice/b",
+		 "/home/alice/a"},
+		{"unlink", 0, 0, "../../../x", NULL, "/x", "<NA>", 0, "/x", "<NA>", "<NA>"},
+		{"mkdir", 0, 0, "d", NULL, "/home/alice/d", "<NA>", 0, "/home/alice/d", "<NA>", "<NA>"},
+		{"rename", 0, 0, "a", "/tmp/b", "/home/alice/a", "/tmp/b", 0, "<NA>", "/home/alice/a", "/tmp/b"},
+		{"rename", 0, 0, "a", "/tmp/b", "/home/alice/a", "/tmp/b", -13, "<NA>", "<NA>", "<NA>"},
+		/* open succeeds for libsinsp unless its fd is -1 (so -2 passes) */
+		{"open", 8, 0, "notes", NULL, "/home/alice/notes", "<NA>", 0, "/home/alice/notes", "<NA>", "<NA>"},
+		{"open", -1, 0, "x", NULL, "<NA>", "<NA>", 0, "<NA>", "<NA>", "<NA>"},
+		{"open", -2, 0, "y", NULL, "<NA>", "<NA>", 0, "/home/alice/y", "<NA>", "<NA>"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint16_t type = exit_type(cases[i].call);
@@ -265,7 +278,7 @@ SK_TEST(abspath_resolves_against_cwd_and_dirfd)
 			} else if (ei->params[k].type == SK_PT_FSPATH || ei->params[k].type == SK_PT_FSRELPATH) {
 				sk_evb_str(&b, second ? cases[i].path2 : cases[i].path);
 			} else if (ei->params[k].type == SK_PT_ERRNO) {
-				sk_evb_i64(&b, 0);
+				sk_evb_i64(&b, cases[i].res);
 			} else {
 				sk_evb_u32(&b, 0);
 			}
@@ -277,6 +290,17 @@ SK_TEST(abspath_resolves_against_cwd_and_dirfd)
 		SK_CHECK_STR(get(&ctx, "evt.abspath", -1, NULL), cases[i].abspath);
 		SK_CHECK_STR(get(&ctx, "evt.abspath.src", -1, NULL), cases[i].abspath);
 		SK_CHECK_STR(get(&ctx, "evt.abspath.dst", -1, NULL), cases[i].dst);
+		SK_CHECK_STR(get(&ctx, "fs.path.name", -1, NULL), cases[i].fs_name);
+		SK_CHECK_STR(get(&ctx, "fs.path.source", -1, NULL), cases[i].fs_source);
+		SK_CHECK_STR(get(&ctx, "fs.path.target", -1, NULL), cases[i].fs_target);
+		if (strcmp(cases[i].fs_name, "<NA>") != 0) {
+			SK_CHECK_STR(get(&ctx, "fs.path.nameraw", -1, NULL), cases[i].path);
+		}
+		if (strcmp(cases[i].fs_source, "<NA>") != 0) {
+			bool link = strcmp(cases[i].call, "linkat") == 0;
+			SK_CHECK_STR(get(&ctx, "fs.path.sourceraw", -1, NULL), link ? cases[i].path2 : cases[i].path);
+			SK_CHECK_STR(get(&ctx, "fs.path.targetraw", -1, NULL), link ? cases[i].path : cases[i].path2);
+		}
 	}
 	/* fd.types: the process's fd types as a sorted set; [N] one fd's. */
 	SK_CHECK_STR(get(&ctx, "fd.types", 5, NULL), "directory");

@@ -93,6 +93,14 @@ static const sk_field_def field_table[] = {
 	{"evt.abspath", STR, IDX | KEY, "absolute path from a dirfd + path pair (unlinkat, renameat...)", sk_xf_evt_abspath},
 	{"evt.abspath.src", STR, 0, "absolute source path of renameat/linkat", sk_xf_evt_abspath},
 	{"evt.abspath.dst", STR, 0, "absolute destination path of renameat/linkat", sk_xf_evt_abspath},
+
+	/* fs.path: the path a filesystem syscall acts on (unlink, rename... too), when it succeeded */
+	{"fs.path.name", STR, 0, "path the syscall acts on, relative ones after the cwd", sk_xf_fs_path},
+	{"fs.path.nameraw", STR, 0, "path the syscall acts on, as given", sk_xf_fs_path},
+	{"fs.path.source", STR, 0, "source path of rename, link, symlink, mount, after the cwd", sk_xf_fs_path},
+	{"fs.path.sourceraw", STR, 0, "source path as given", sk_xf_fs_path},
+	{"fs.path.target", STR, 0, "target path of rename, link, symlink, mount, after the cwd", sk_xf_fs_path},
+	{"fs.path.targetraw", STR, 0, "target path as given", sk_xf_fs_path},
 	{"evt.is_open_read", BOL, 0, "true for open* events that open for reading",
 	 sk_xf_evt_is_open, SK_SUB_OPEN_READ},
 	{"evt.is_open_write", BOL, 0, "true for open* events that open for writing",

@@ -785,6 +785,91 @@ SK_XF(evt_abspath)
 	return sk_out_str(out, buf, n);
 }
 
+/* fs.path.*: the path a filesystem syscall acts on, as libsinsp takes it:
+ * the exit parameter each syscall names ("fd": that fd's name), only when
+ * the call succeeded (res 0; for open/openat/openat2 an fd other than -1,
+ * libsinsp's test). */
+typedef struct fspath_args {
+	const char *syscall;
+	const char *name, *source, *target; /* parameter names */
+	bool by_fd;                         /* success: the fd parameter is not -1 */
+} fspath_args;
+
+static const fspath_args fspath_table[] = {
+	{"mkdir", "path", NULL, NULL, false},          {"mkdirat", "path", NULL, NULL, false},
+	{"rmdir", "path", NULL, NULL, false},          {"unlink", "path", NULL, NULL, false},
+	{"unlinkat", "name", NULL, NULL, false},       {"open", "name", NULL, NULL, true},
+	{"openat", "name", NULL, NULL, true},          {"openat2", "name", NULL, NULL, true},
+	{"fchmodat", "filename", NULL, NULL, false},   {"chmod", "filename", NULL, NULL, false},
+	{"fchmod", "fd", NULL, NULL, false},           {"chown", "path", NULL, NULL, false},
+	{"lchown", "path", NULL, NULL, false},         {"fchown", "fd", NULL, NULL, false},
+	{"fchownat", "pathname", NULL, NULL, false},   {"quotactl", "special", NULL, NULL, false},
+	{"umount", "name", NULL, NULL, false},         {"umount2", "name", NULL, NULL, false},
+	{"rename", NULL, "oldpath", "newpath", false}, {"renameat", NULL, "oldpath", "newpath", false},
+	{"renameat2", NULL, "oldpath", "newpath", false}, {"link", NULL, "newpath", "oldpath", false},
+	{"linkat", NULL, "newpath", "oldpath", false}, {"symlink", NULL, "linkpath", "target", false},
+	{"symlinkat", NULL, "linkpath", "target", false}, {"mount", NULL, "dev", "dir", false},
+};
+
+/* Whether the exit event ev of a syscall in fspath_table succeeded. */
+static bool fspath_succeeded(const sk_event *ev, const sk_event_info *info, const fspath_args *args)
+{
+	int i = sk_event_param_index(info, args->by_fd ? "fd" : "res");
+	if (i < 0 || !sk_param_present(ev, (uint32_t)i)) {
+		return false;
+	}
+	int64_t v = sk_param_i64(ev, (uint32_t)i, -1);
+	return args->by_fd ? v != -1 : v == 0;
+}
+
+SK_XF(fs_path)
+{
+	const sk_event_info *info = sk_event_info_get(ctx->evt->type);
+	const char *which = ref->def->name + 8; /* "name", "sourceraw"... after "fs.path." */
+	bool raw = strstr(which, "raw") != NULL;
+	const fspath_args *args = NULL;
+	for (size_t i = 0; i < sizeof(fspath_table) / sizeof(fspath_table[0]) && args == NULL; i++) {
+		args = strcmp(fspath_table[i].syscall, info->name) == 0 ? &fspath_table[i] : NULL;
+	}
+	if (args == NULL || !sk_event_is_exit(ctx->evt->type) || !fspath_succeeded(ctx->evt, info, args)) {
+		return sk_out_none(out);
+	}
+	const char *param = which[0] == 'n' ? args->name : which[0] == 's' ? args->source : args->target;
+	const char *path = NULL;
+	uint32_t plen = 0;
+	if (param != NULL && strcmp(param, "fd") == 0) {
+		if (ctx->fd != NULL && ctx->fd->name != NULL) {
+			path = ctx->fd->name;
+			plen = (uint32_t)ctx->fd->name_len;
+		}
+	} else if (param != NULL) {
+		int pi = sk_event_param_index(info, param);
+		path = pi >= 0 ? sk_param_str(ctx->evt, (uint32_t)pi, &plen) : NULL;
+	}
+	if (path == NULL) {
+		return sk_out_none(out);
+	}
+	if (raw || (plen > 0 && path[0] == '/')) {
+		return sk_out_str(out, path, plen);
+	}
+	/* relative: after the thread's cwd, "." and ".." resolved */
+	const sk_thread *t = ctx->thread;
+	if (t == NULL || t->cwd.ptr == NULL) {
+		return sk_out_none(out);
+	}
+	size_t cap = t->cwd.len + plen + 16;
+	char *buf = sk_arena_alloc(&ctx->arena, cap);
+	if (buf == NULL) {
+		return sk_out_none(out);
+	}
+	size_t n = 0;
+	buf[n++] = '/';
+	n = path_append(buf, n, cap - 1, t->cwd.ptr, t->cwd.len);
+	n = path_append(buf, n, cap - 1, path, plen);
+	buf[n] = '\0';
+	return sk_out_str(out, buf, n);
+}
+
 /* Where open-type events keep their flags and mode, by event type: found
  * once, not by name on every event. -1: the event has no such parameter. */
 static int8_t open_flags_at[SK_EVENT_TYPE_MAX];
