@@ -145,10 +145,14 @@ SK_XF(proc_ancestor)
 	}
 	uint16_t what = ref->def->sub;
 	if (ref->arg_index >= 0) {
-		/* [0] is the process itself, [1] its parent... */
+		/* [0] is the process itself, [1] its parent...; the bound first, so
+		 * a large index never walks a parent loop left by pid reuse */
+		if (ref->arg_index > MAX_ANCESTORS) {
+			return SK_OK;
+		}
 		const sk_thread *a = ref->arg_index == 0 ? ctx->thread
 							 : sk_state_ancestor(ctx->state, ctx->thread, (uint32_t)ref->arg_index);
-		if (a == NULL || ref->arg_index > MAX_ANCESTORS) {
+		if (a == NULL) {
 			return SK_OK;
 		}
 		out->count = 1;
@@ -211,7 +215,6 @@ SK_XF(proc_group_leader)
 	return leader_string(ctx, ref, false, out);
 }
 
-
 /* t's environment joined by spaces, or one variable's value (none when unset). */
 static sk_err env_of(struct sk_eval_ctx *ctx, const sk_thread *t, const char *key, uint32_t key_len,
 		     sk_values *out)
@@ -258,11 +261,14 @@ SK_XF(proc_aenv)
 		return sk_out_str(out, "", 0);
 	}
 	if (ref->arg_index >= 0) {
+		if (ref->arg_index > MAX_ANCESTORS) {
+			return SK_OK;
+		}
 		const sk_thread *a = ctx->thread;
 		if (ref->arg_index > 0) {
 			a = sk_state_ancestor(ctx->state, ctx->thread, (uint32_t)ref->arg_index);
 		}
-		return a != NULL && ref->arg_index <= MAX_ANCESTORS ? env_of(ctx, a, NULL, 0, out) : SK_OK;
+		return a != NULL ? env_of(ctx, a, NULL, 0, out) : SK_OK;
 	}
 	const sk_thread *a = ctx->thread;
 	for (uint32_t depth = 0; depth < MAX_ANCESTORS && out->count < SK_VALUES_INLINE; depth++) {
