@@ -202,6 +202,24 @@ static bool read_quoted(parser *p, sk_strbuf *out)
 	return false;
 }
 
+/* Hands sb's text to *text (owned, NUL-terminated; "" when sb never grew)
+ * and its length to *len; false with p->err set when memory ran out. */
+static bool take_text(parser *p, sk_strbuf *sb, char **text, uint32_t *len)
+{
+	if (sk_strbuf_failed(sb)) {
+		sk_strbuf_free(sb);
+		p->err = SK_ENOMEM;
+		return false;
+	}
+	*len = (uint32_t)sb->len;
+	*text = sb->data != NULL ? sb->data : dup_range("", 0);
+	if (*text == NULL) {
+		p->err = SK_ENOMEM;
+		return false;
+	}
+	return true;
+}
+
 static bool is_bare_char(char c)
 {
 	return !(is_blank(c) || c == '(' || c == ')' || c == '"' || c == '\'' || c == '=' || c == ',' ||
@@ -230,18 +248,7 @@ static bool parse_value(parser *p, sk_ast_value *v)
 		}
 		sk_strbuf_append(&sb, p->s + start, p->i - start);
 	}
-	if (sk_strbuf_failed(&sb)) {
-		sk_strbuf_free(&sb);
-		p->err = SK_ENOMEM;
-		return false;
-	}
-	v->len = (uint32_t)sb.len;
-	v->text = sb.data != NULL ? sb.data : dup_range("", 0);
-	if (v->text == NULL) {
-		p->err = SK_ENOMEM;
-		return false;
-	}
-	return true;
+	return take_text(p, &sb, &v->text, &v->len);
 }
 
 static bool parse_field(parser *p, sk_ast_field *f);
@@ -331,13 +338,7 @@ static bool parse_mv_arg(parser *p, sk_ast_mv *mv, uint32_t *cap)
 		sk_strbuf_free(&sb);
 		return false;
 	}
-	a->literal_len = (uint32_t)sb.len;
-	a->literal = sb.data != NULL ? sb.data : dup_range("", 0);
-	if (a->literal == NULL) {
-		p->err = SK_ENOMEM;
-		return false;
-	}
-	return true;
+	return take_text(p, &sb, &a->literal, &a->literal_len);
 }
 
 /* Arguments up to the closing ')', separated by ','; at least min. */
